@@ -1,0 +1,12 @@
+import {defineConfig} from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    pool: "forks",
+    fileParallelism: true,
+    maxWorkers: 2
+  }
+});
