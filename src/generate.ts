@@ -1,0 +1,133 @@
+import {existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync} from "node:fs";
+import {dirname, join, relative, resolve} from "node:path";
+import {highlightCss, katexCss} from "./assets.js";
+import {type BookConfig, loadBook} from "./book.js";
+import {type ChapterModel, loadChapter} from "./chapter.js";
+import type {Diagnostic} from "./diagnostics.js";
+import {escapeHtml, embedHtml} from "./html.js";
+import {type Cell, type CellPlan, renderPage, renderPartIndex} from "./page.js";
+
+export interface TocPart {
+  name: string;
+  path: string;
+  pages: {name: string; path: string}[];
+}
+
+/** Adds widget cells to a chapter's pages: the formula engine, the playground, training, exercises. */
+export interface Enricher {
+  name: string;
+  /** Runs once per chapter before pages are written; returns cells per (section slug, block index). */
+  plan(chapter: ChapterModel): Promise<(section: ChapterModel["sections"][number], blockIndex: number) => Cell[]>;
+}
+
+export interface GenerateOptions {
+  root: string;
+  chaptersDir?: string;
+  outDir?: string;
+  enrichers?: Enricher[];
+  /** Only these chapter file names (a homework assignment). */
+  onlyFiles?: string[];
+}
+
+export interface GenerateResult {
+  book: BookConfig;
+  chapters: ChapterModel[];
+  diagnostics: Diagnostic[];
+  pages: string[];
+  toc: TocPart[];
+}
+
+/** Parses the whole book without writing anything (for `npm run check` and tests). */
+export function loadAll(root: string, chaptersDir = join(root, "chapters"), onlyFiles?: string[]): {book: BookConfig; chapters: ChapterModel[]; diagnostics: Diagnostic[]} {
+  const {book, diagnostics} = loadBook(chaptersDir);
+  const rel = relative(root, chaptersDir) || ".";
+  const parts = onlyFiles ? book.parts.filter((p) => onlyFiles.includes(p.file) || onlyFiles.includes(p.file.replace(/\.md$/, ""))) : book.parts;
+  const chapters = parts.map((p, i) => loadChapter(chaptersDir, p, i, join(rel, p.file)));
+  return {book, chapters, diagnostics: [...diagnostics.items, ...chapters.flatMap((c) => c.diagnostics.items)]};
+}
+
+function cleanOutDir(outDir: string): void {
+  mkdirSync(outDir, {recursive: true});
+  for (const entry of readdirSync(outDir)) {
+    if (entry === ".observablehq") continue; // Framework's cache: data loaders and node bundles survive regeneration
+    rmSync(join(outDir, entry), {recursive: true, force: true});
+  }
+}
+
+function link(target: string, path: string): void {
+  if (existsSync(path) || isLink(path)) rmSync(path, {recursive: true, force: true});
+  symlinkSync(relative(dirname(path), target), path, "dir");
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), {recursive: true});
+  if (existsSync(path) && readFileSync(path, "utf-8") === text) return; // unchanged: no needless live reload
+  writeFileSync(path, text);
+}
+
+export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
+  const parts = chapters
+    .map((c) => {
+      const sections = c.sections.map((s) => `<a href="./${c.part.slug}/${s.slug}">${escapeHtml(s.title)}</a>`).join(" · ");
+      return `<li class="gb-part"><h2><a href="./${c.part.slug}/">第 ${c.index + 1} 部分：${escapeHtml(c.title)}</a></h2><p class="gb-part-sections">${sections}</p></li>`;
+    })
+    .join("");
+  const intro = book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "";
+  return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>`)}</div>\n`;
+}
+
+/** Generates the Framework root (pages, stylesheet, links to components/ and data/) from the chapters. */
+export async function generateBook(opts: GenerateOptions): Promise<GenerateResult> {
+  const root = resolve(opts.root);
+  const outDir = resolve(opts.outDir ?? join(root, "book"));
+  const {book, chapters, diagnostics} = loadAll(root, opts.chaptersDir ?? join(root, "chapters"), opts.onlyFiles);
+  cleanOutDir(outDir);
+  const pages: string[] = [];
+  const toc: TocPart[] = [];
+  for (const chapter of chapters) {
+    const planners = await Promise.all((opts.enrichers ?? []).map((e) => e.plan(chapter)));
+    const plan: CellPlan = (section, i) => planners.flatMap((p) => p(section, i));
+    const dir = join(outDir, chapter.part.slug);
+    write(join(dir, "index.md"), renderPartIndex(chapter));
+    pages.push(`/${chapter.part.slug}/`);
+    const part: TocPart = {name: `${chapter.index + 1}. ${chapter.title}`, path: `/${chapter.part.slug}/`, pages: []};
+    for (const section of chapter.sections) {
+      write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan));
+      pages.push(`/${chapter.part.slug}/${section.slug}`);
+      part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
+    }
+    for (const [src, url] of chapter.images) {
+      mkdirSync(join(dir, "_assets"), {recursive: true});
+      copyFileSync(src, join(dir, url));
+    }
+    toc.push(part);
+  }
+  write(join(outDir, "index.md"), homePage(book, chapters));
+  pages.unshift("/");
+  write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));
+  write(join(outDir, "_gradbook", "katex.css"), katexCss());
+  write(join(outDir, "_gradbook", "highlight.css"), highlightCss());
+  write(
+    join(outDir, "gradbook.css"),
+    [
+      `@import url("observablehq:default.css");`,
+      `@import url("observablehq:theme-air.css") (prefers-color-scheme: light);`,
+      `@import url("observablehq:theme-near-midnight.css") (prefers-color-scheme: dark);`,
+      `@import "./_gradbook/katex.css";`,
+      `@import "./_gradbook/highlight.css";`,
+      `@import "./components/style/gradbook.css";`,
+      ""
+    ].join("\n")
+  );
+  link(join(root, "components"), join(outDir, "components"));
+  link(join(root, "data"), join(outDir, "data"));
+  return {book, chapters, diagnostics, pages, toc};
+}

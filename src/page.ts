@@ -1,0 +1,60 @@
+import type {ChapterModel, SectionModel} from "./chapter.js";
+import {embedHtml, escapeHtml} from "./html.js";
+
+/** What the page must run after a block: a cell (JavaScript source) per widget. */
+export interface Cell {
+  /** Import lines this cell needs (deduplicated per page). */
+  imports: string[];
+  code: string;
+}
+
+/** Widgets to insert after a rendered block, keyed by the block's index in its section. */
+export type CellPlan = (section: SectionModel, blockIndex: number) => Cell[];
+
+/** JSON that is safe inside an inline <script type=module> (no `</script>`, no U+2028). */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+function frontMatter(fields: Record<string, string | boolean>): string {
+  const lines = Object.entries(fields).map(([k, v]) => `${k}: ${typeof v === "string" ? JSON.stringify(v) : v}`);
+  return `---\n${lines.join("\n")}\n---\n`;
+}
+
+const BASE_IMPORTS = [`import {enableCopyButtons} from "../components/widgets/copyButtons.js";`];
+
+/** The Framework markdown of one section page. */
+export function renderPage(chapter: ChapterModel, section: SectionModel, plan: CellPlan): string {
+  const imports = new Set<string>(BASE_IMPORTS);
+  const body: string[] = [];
+  const crumb = `<p class="gb-crumb" data-part="${escapeHtml(chapter.part.slug)}">第 ${chapter.index + 1} 部分 · <a href="./">${escapeHtml(chapter.title)}</a> · <span class="gb-src">${escapeHtml(chapter.file)}:${section.headingLine || section.start}</span></p>`;
+  body.push(crumb);
+  section.blocks.forEach((block, i) => {
+    if (block.kind === "html") {
+      const html = embedHtml(block.html);
+      if (html) body.push(`<div class="gb-block" data-line="${block.line}">${html}</div>`);
+    } else {
+      // mermaid / exercise fences show their source until the widget replaces it.
+      body.push(`<div class="gb-block gb-fallback gb-${block.kind}-src" data-line="${block.line}">${embedHtml(block.html)}</div>`);
+    }
+    for (const cell of plan(section, i)) {
+      cell.imports.forEach((l) => imports.add(l));
+      body.push("```js\n" + cell.code.trim() + "\n```");
+    }
+  });
+  body.push("```js\nenableCopyButtons(document);\n```");
+  const head = frontMatter({title: section.title, toc: true});
+  return `${head}\n\`\`\`js\n${[...imports].join("\n")}\n\`\`\`\n\n${body.join("\n\n")}\n`;
+}
+
+/** The part's landing page: its title, source and a list of its sections. */
+export function renderPartIndex(chapter: ChapterModel): string {
+  const items = chapter.sections
+    .map((s) => `<li><a href="./${s.slug}">${escapeHtml(s.title)}</a> <small class="gb-src">${escapeHtml(chapter.file)}:${s.headingLine || s.start}</small></li>`)
+    .join("");
+  const warn = chapter.titleSource === "derived" ? `<p class="gb-note-derived">（原文没有标题，此标题由生成器推断）</p>` : "";
+  return `${frontMatter({title: chapter.title, toc: false})}\n<div class="gb-part-index">${embedHtml(`<p class="gb-crumb">第 ${chapter.index + 1} 部分 · ${escapeHtml(chapter.file)}</p>${warn}<ol class="gb-sections">${items}</ol>`)}</div>\n`;
+}
