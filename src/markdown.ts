@@ -36,6 +36,7 @@ export interface RenderOptions {
 }
 
 interface Env extends MathEnv {
+  ids: Set<string>;
   opts: RenderOptions;
   current: MathOccurrence[];
 }
@@ -63,6 +64,20 @@ function createMarkdown(): MarkdownIt {
     return html;
   };
   r.image = (tokens, idx, _o, env: Env) => renderImage(tokens[idx], env);
+  r.heading_open = (tokens, idx, options, env: Env, self) => {
+    const t = tokens[idx];
+    const text = tokens[idx + 1]?.content ?? "";
+    let id = headingId(text, lineOf(t, env));
+    while (env.ids.has(id)) id += "-";
+    env.ids.add(id);
+    t.attrSet("id", id);
+    // A page is one level-2 section: its ### headings are the page's h2 (Framework's table of contents).
+    const level = Number(t.tag.slice(1));
+    t.tag = `h${Math.max(2, level - 1)}`;
+    const close = tokens.slice(idx).find((x) => x.type === "heading_close");
+    if (close) close.tag = t.tag;
+    return self.renderToken(tokens, idx, options);
+  };
   r.directive_open = (tokens, idx) => `<div class="${escapeHtml(tokens[idx].info)}">`;
   r.directive_close = () => `</div>`;
   const defaultLink = r.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
@@ -76,6 +91,17 @@ function createMarkdown(): MarkdownIt {
 }
 
 const md = createMarkdown();
+
+/** A stable, readable anchor for a heading: its text (Chinese kept), else its line. */
+export function headingId(text: string, line: number): string {
+  const slug = text
+    .toLowerCase()
+    .replace(/[$\\{}^_`*~]/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return slug ? `${slug}` : `h-${line}`;
+}
 
 function lineOf(t: Token, env: Env): number {
   const meta = t.meta as {line?: number} | null;
@@ -214,6 +240,7 @@ export function renderSection(text: string, opts: RenderOptions): {blocks: Rende
     math: [],
     idPrefix: opts.idPrefix,
     opts,
+    ids: new Set(),
     current: [],
     onUnclosed: (line) => opts.diag.error(line, "unclosed-math", "`$$` is never closed (no closing `$$` before the next blank line); shown as text")
   };

@@ -32,6 +32,7 @@ export function renderPage(chapter: ChapterModel, section: SectionModel, plan: C
   const body: string[] = [];
   const crumb = `<p class="gb-crumb" data-part="${escapeHtml(chapter.part.slug)}">第 ${chapter.index + 1} 部分 · <a href="./">${escapeHtml(chapter.title)}</a> · <span class="gb-src">${escapeHtml(chapter.file)}:${section.headingLine || section.start}</span></p>`;
   body.push(crumb);
+  body.push(`<h1 class="gb-title">${escapeHtml(section.title)}</h1>`);
   section.blocks.forEach((block, i) => {
     if (block.kind === "html") {
       const html = embedHtml(block.html);
