@@ -23,7 +23,6 @@ export default {
   style: "gradbook.css",
   footer: "gradbook — 由 chapters/ 生成；离线可用。",
   head: `<meta name="color-scheme" content="light dark">`,
-  cleanUrls: true,
   linkify: false,
   typographer: false
 };
