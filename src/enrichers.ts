@@ -1,6 +1,24 @@
 import type {Enricher} from "./generate.js";
+import {jsonForScript} from "./page.js";
+
+/** Mermaid fences become rendered diagrams (the source stays below, folded). */
+export const mermaidEnricher: Enricher = {
+  name: "mermaid",
+  async plan() {
+    return (section, i) => {
+      const block = section.blocks[i];
+      if (block.kind !== "mermaid" || block.source === undefined) return [];
+      return [
+        {
+          imports: [`import {Mermaid} from "../components/widgets/Mermaid.js";`],
+          code: `display(await Mermaid(${jsonForScript(block.source)}, {label: ${jsonForScript(`${section.title} 流程图 (line ${block.line})`)}}))`
+        }
+      ];
+    };
+  }
+};
 
 /** The widgets every build adds to pages. Each enricher owns one feature. */
 export async function defaultEnrichers(_root: string): Promise<Enricher[]> {
-  return [];
+  return [mermaidEnricher];
 }

@@ -38,8 +38,14 @@ export function renderPage(chapter: ChapterModel, section: SectionModel, plan: C
       const html = embedHtml(block.html);
       if (html) body.push(`<div class="gb-block" data-line="${block.line}">${html}</div>`);
     } else {
-      // mermaid / exercise fences show their source until the widget replaces it.
-      body.push(`<div class="gb-block gb-fallback gb-${block.kind}-src" data-line="${block.line}">${embedHtml(block.html)}</div>`);
+      // mermaid / exercise fences: the widget comes first, the source stays below, folded.
+      for (const cell of plan(section, i)) {
+        cell.imports.forEach((l) => imports.add(l));
+        body.push("```js\n" + cell.code.trim() + "\n```");
+      }
+      const summary = block.kind === "mermaid" ? "Mermaid 源码" : "练习源码";
+      body.push(`<details class="gb-block gb-fallback gb-${block.kind}-src" data-line="${block.line}"><summary>${summary}</summary>${embedHtml(block.html)}</details>`);
+      return;
     }
     for (const cell of plan(section, i)) {
       cell.imports.forEach((l) => imports.add(l));
