@@ -73,5 +73,6 @@ export function buildChapter(bytes: Uint8Array, part: PartConfig, index: number,
     });
     return {...s, blocks, math, source};
   });
+  diag.items.sort((a, b) => a.line - b.line);
   return {part, index, file: diag.file, title, titleSource, sections, images, diagnostics: diag, lineCount};
 }

@@ -60,7 +60,10 @@ function createMarkdown(): MarkdownIt {
   r.html_inline = (tokens, idx, _o, env: Env) => {
     const t = tokens[idx];
     const {html, ok} = sanitizeInlineTag(t.content);
-    if (!ok) env.opts.diag.warn(lineOf(t, env), "unsafe-html", `raw HTML ${JSON.stringify(t.content)} is not allowed; shown as text`);
+    if (!ok) {
+      const what = html.startsWith("&lt;") ? "not allowed; shown as text" : "has unsafe attributes; they were removed";
+      env.opts.diag.warn(lineOf(t, env), "unsafe-html", `raw HTML ${JSON.stringify(t.content)} ${what}`);
+    }
     return html;
   };
   r.image = (tokens, idx, _o, env: Env) => renderImage(tokens[idx], env);

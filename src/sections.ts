@@ -133,6 +133,11 @@ export function outline(text: string, diag: Diagnostics): Outline {
       last.end = end;
       continue;
     }
+    if (kind === "intro") {
+      // Keywords / abstract headings open the intro page; the heading stays inside it.
+      result.sections.push({kind: "intro", slug: "intro", title: "导读", headingLine: heading.line, start: heading.line, end});
+      continue;
+    }
     let k: SectionKind = kind === "author" || kind === undefined ? "other" : kind;
     if (kind === undefined) diag.warn(heading.line, "unknown-section", `heading "${heading.text}" is not a section of the template; it gets a page of its own`);
     const base = SECTION_KINDS.find((s) => s.kind === k)?.slug ?? "section";

@@ -1,0 +1,18 @@
+/**
+ * npm run check — lints every chapter without building: prints file:line diagnostics and a per-chapter table,
+ * exits 1 when any error is found (warnings alone exit 0).
+ */
+import {formatDiagnostic} from "../src/diagnostics.js";
+import {loadAll} from "../src/generate.js";
+import {chapterReport} from "../src/report.js";
+
+const root = process.cwd();
+const args = process.argv.slice(2);
+const {chapters, diagnostics} = loadAll(root, args.find((a) => !a.startsWith("-")) ?? undefined);
+for (const d of diagnostics) console.log(formatDiagnostic(d));
+const rows = await Promise.all(chapters.map((c) => chapterReport(c)));
+console.log("");
+console.table(rows);
+const errors = diagnostics.filter((d) => d.severity === "error").length;
+console.log(`${chapters.length} chapters, ${rows.reduce((s, r) => s + r.pages, 0)} section pages: ${errors} errors, ${diagnostics.length - errors} warnings`);
+process.exit(errors ? 1 : 0);
