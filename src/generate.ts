@@ -46,11 +46,19 @@ export function loadAll(root: string, chaptersDir = join(root, "chapters"), only
   return {book, chapters, diagnostics: [...diagnostics.items, ...chapters.flatMap((c) => c.diagnostics.items)]};
 }
 
-function cleanOutDir(outDir: string): void {
-  mkdirSync(outDir, {recursive: true});
-  for (const entry of readdirSync(outDir)) {
-    if (entry === ".observablehq") continue; // Framework's cache: data loaders and node bundles survive regeneration
-    rmSync(join(outDir, entry), {recursive: true, force: true});
+/**
+ * Removes what an earlier generation wrote and this one did not (a renamed section, a removed chapter), leaving
+ * Framework's cache and the links alone. Unchanged files are never rewritten, so `npm run dev` reloads only what changed.
+ */
+function removeStale(dir: string, keep: Set<string>, top = dir): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    const path = join(dir, entry.name);
+    if (dir === top && (entry.name === ".observablehq" || entry.name === "components" || entry.name === "data")) continue;
+    if (entry.isDirectory()) {
+      removeStale(path, keep, top);
+      if (readdirSync(path).length === 0) rmSync(path, {recursive: true});
+    } else if (!keep.has(path)) rmSync(path, {force: true});
   }
 }
 
@@ -67,7 +75,10 @@ function isLink(path: string): boolean {
   }
 }
 
+let written = new Set<string>();
+
 function write(path: string, text: string): void {
+  written.add(path);
   mkdirSync(dirname(path), {recursive: true});
   if (existsSync(path) && readFileSync(path, "utf-8") === text) return; // unchanged: no needless live reload
   writeFileSync(path, text);
@@ -89,7 +100,8 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const root = resolve(opts.root);
   const outDir = resolve(opts.outDir ?? join(root, "book"));
   const {book, chapters, diagnostics} = loadAll(root, opts.chaptersDir ?? join(root, "chapters"), opts.onlyFiles);
-  cleanOutDir(outDir);
+  mkdirSync(outDir, {recursive: true});
+  written = new Set();
   const pages: string[] = [];
   const toc: TocPart[] = [];
   for (const chapter of chapters) {
@@ -107,6 +119,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     for (const [src, url] of chapter.images) {
       mkdirSync(join(dir, "_assets"), {recursive: true});
       copyFileSync(src, join(dir, url));
+      written.add(join(dir, url));
     }
     toc.push(part);
   }
@@ -127,6 +140,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
       ""
     ].join("\n")
   );
+  removeStale(outDir, written);
   link(join(root, "components"), join(outDir, "components"));
   link(join(root, "data"), join(outDir, "data"));
   return {book, chapters, diagnostics, pages, toc};
