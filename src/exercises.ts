@@ -41,6 +41,8 @@ export interface ExerciseSpec {
   hints: string[];
   /** Test names found by running the solution: visible and hidden. */
   testNames: {visible: string[]; hidden: string[]};
+  /** Every test with its weight, in run order (the grader scores against this list). */
+  testList: {name: string; hidden: boolean; weight: number}[];
 }
 
 /** What the page widget receives: JSON-serialisable, without hidden tests or reference code. */
@@ -161,7 +163,7 @@ export function parseExercise(text: string, opts: {file: string; line: number; c
   const spec: ExerciseSpec = {
     id, title, points, section: section as ExerciseSection, exports: exp.names, seed, timeoutMs,
     chapter: opts.chapter ?? "", file: opts.file, line: fenceLine, prompt: prompt!.text, starter, tests, hidden, reference, solution,
-    hints: hintsPart ? splitHints(hintsPart.text) : [], testNames: {visible: [], hidden: []}
+    hints: hintsPart ? splitHints(hintsPart.text) : [], testNames: {visible: [], hidden: []}, testList: []
   };
   checkAgainstTests(spec, {tests: testsPart!.line, hidden: hiddenPart?.line ?? fenceLine, solution: solutionPart!.line, starter: starterPart!.line}, diag);
   const ok = !diag.items.slice(before).some((d) => d.severity === "error");
@@ -190,10 +192,12 @@ function checkAgainstTests(spec: ExerciseSpec, lines: {tests: number; hidden: nu
   }
   for (const name of result.missing) diag.error(lines.solution, "exercise-solution", `the solution does not define "${name}" (listed in exports)`);
   spec.testNames = {visible: result.tests.filter((t) => !t.hidden).map((t) => t.name), hidden: result.tests.filter((t) => t.hidden).map((t) => t.name)};
+  spec.testList = result.tests.map((t) => ({name: t.name, hidden: t.hidden, weight: t.weight}));
   if (!spec.testNames.visible.length) diag.error(lines.tests, "exercise-tests", `the visible tests define no test: call test("name", () => { … })`);
   if (spec.hidden.trim() && !spec.testNames.hidden.length) diag.error(lines.hidden, "exercise-tests", `the hidden tests define no test`);
   const names = new Set<string>();
   for (const t of result.tests) {
+    if (!(t.weight > 0)) diag.error(t.hidden ? lines.hidden : lines.tests, "exercise-tests", `test "${t.name}" has weight ${t.weight}: use a number > 0`);
     if (names.has(t.name)) diag.error(t.hidden ? lines.hidden : lines.tests, "exercise-tests", `two tests are named "${t.name}"`);
     names.add(t.name);
     if (!t.passed) {

@@ -138,11 +138,9 @@ function renderCode(t: Token): string {
   let body: string;
   if (lang && hljs.getLanguage(lang)) body = hljs.highlight(code, {language: lang, ignoreIllegals: true}).value;
   else body = escapeHtml(code);
-  const label = lang ? `<span class="gb-code-lang">${escapeHtml(lang)}</span>` : "";
-  return (
-    `<div class="gb-code">${label}<button type="button" class="gb-copy" aria-label="复制代码">复制</button>` +
-    `<pre><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre></div>\n`
-  );
+  // Framework's client wraps every <pre> with its copy button and shows data-language as a label.
+  const dataLang = lang ? ` data-language="${escapeHtml(lang)}"` : "";
+  return `<div class="gb-code"><pre${dataLang}><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre></div>\n`;
 }
 
 function renderImage(t: Token, env: Env): string {

@@ -24,11 +24,10 @@ function frontMatter(fields: Record<string, string | boolean>): string {
   return `---\n${lines.join("\n")}\n---\n`;
 }
 
-const BASE_IMPORTS = [`import {enableCopyButtons} from "../components/widgets/copyButtons.js";`];
 
 /** The Framework markdown of one section page. */
 export function renderPage(chapter: ChapterModel, section: SectionModel, plan: CellPlan): string {
-  const imports = new Set<string>(BASE_IMPORTS);
+  const imports = new Set<string>();
   const body: string[] = [];
   const crumb = `<p class="gb-crumb" data-part="${escapeHtml(chapter.part.slug)}">第 ${chapter.index + 1} 部分 · <a href="./">${escapeHtml(chapter.title)}</a> · <span class="gb-src">${escapeHtml(chapter.file)}:${section.headingLine || section.start}</span></p>`;
   body.push(crumb);
@@ -52,9 +51,9 @@ export function renderPage(chapter: ChapterModel, section: SectionModel, plan: C
       body.push("```js\n" + cell.code.trim() + "\n```");
     }
   });
-  body.push("```js\nenableCopyButtons(document);\n```");
   const head = frontMatter({title: section.title, toc: true});
-  return `${head}\n\`\`\`js\n${[...imports].join("\n")}\n\`\`\`\n\n${body.join("\n\n")}\n`;
+  const importCell = imports.size ? `\`\`\`js\n${[...imports].join("\n")}\n\`\`\`\n\n` : "";
+  return `${head}\n${importCell}${body.join("\n\n")}\n`;
 }
 
 /** The part's landing page: its title, source and a list of its sections. */

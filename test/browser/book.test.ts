@@ -1,0 +1,93 @@
+import {existsSync} from "node:fs";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {type BookSession, startBook} from "./harness.js";
+
+let book: BookSession;
+beforeAll(async () => {
+  if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run npm run build first (npm test does)");
+  book = await startBook("dist");
+});
+afterAll(async () => book?.close());
+
+describe("the book as a reader uses it", () => {
+  test("home page lists the five parts with links to their sections", async () => {
+    const {page, report} = await book.open("/");
+    const parts = await page.$$eval(".gb-part h2 a", (as) => as.map((a) => a.textContent));
+    expect(parts).toHaveLength(5);
+    expect(parts[1]).toContain("第 2 部分");
+    const links = await page.$$eval(".gb-part-sections a", (as) => as.length);
+    expect(links).toBe(55);
+    expect(report.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  test("KaTeX renders with its own (inlined) fonts", async () => {
+    const {page} = await book.open("/startup-chaos/math");
+    const n = await page.$$eval(".gb-math .katex", (els) => els.length);
+    expect(n).toBe(24); // 000 §4 holds all of 000's formulas: 12 display blocks + 12 inline (hand count)
+    await page.evaluate(() => document.fonts.ready);
+    const loaded = await page.evaluate(() => document.fonts.check("20px KaTeX_Main") && [...document.fonts].some((f) => f.family === "KaTeX_Math" && f.status === "loaded"));
+    expect(loaded).toBe(true);
+    await page.close();
+  });
+
+  test("previous / next links follow the book's order", async () => {
+    const {page} = await book.open("/startup-chaos/background");
+    const next = await page.$eval("nav a[rel=next]", (a) => (a as HTMLAnchorElement).href);
+    const prev = await page.$eval("nav a[rel=prev]", (a) => (a as HTMLAnchorElement).href);
+    expect(next).toMatch(/\/startup-chaos\/concepts$/);
+    expect(prev).toMatch(/\/startup-chaos\/intro$/);
+    await page.close();
+  });
+
+  test("search finds a section by a Chinese term, offline", async () => {
+    const {page, report} = await book.open("/");
+    await page.fill("#observablehq-search input", "反向传播");
+    await page.waitForSelector("#observablehq-search-results li", {timeout: 10_000});
+    const hits = await page.$$eval("#observablehq-search-results li a", (as) => as.map((a) => a.getAttribute("href")));
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.some((h) => /algorithm/.test(h ?? ""))).toBe(true);
+    expect(report.externalRequests).toEqual([]);
+    expect(report.failedRequests).toEqual([]);
+    await page.close();
+  });
+
+  test("code blocks are highlighted and the copy button copies the code", async () => {
+    const ctx = await book.browser.newContext();
+    await ctx.grantPermissions(["clipboard-read", "clipboard-write"], {origin: book.url});
+    const page = await ctx.newPage();
+    await page.goto(`${book.url}/product-innovation/code`);
+    await page.waitForSelector(".observablehq-pre-container .observablehq-pre-copy");
+    expect(await page.$$eval(".gb-code .hljs-keyword", (els) => els.length)).toBeGreaterThan(3);
+    expect(await page.$$eval(".observablehq-pre-container", (els) => els.map((e) => (e as HTMLElement).dataset.language))).toEqual(["", "python", "python"].map((x) => x || undefined));
+    const button = page.locator(".observablehq-pre-container", {hasText: "Conv2D"}).locator(".observablehq-pre-copy");
+    await button.click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain("layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1))");
+    expect(await button.getAttribute("class")).toContain("observablehq-pre-copied");
+    await ctx.close();
+  });
+
+  test("mermaid diagrams render as SVG (003 and 004 have them)", async () => {
+    for (const [path, count] of [["/independent-release/concepts", 1], ["/market-potential/concepts", 2]] as const) {
+      const {page, report} = await book.open(path);
+      await page.waitForSelector(".gb-mermaid[data-state]");
+      const states = await page.$$eval(".gb-mermaid", (els) => els.map((e) => [(e as HTMLElement).dataset.state, e.querySelectorAll("svg g.node").length]));
+      expect(states.length).toBe(count);
+      for (const [state, nodes] of states) {
+        expect(state).toBe("rendered");
+        expect(nodes).toBeGreaterThanOrEqual(5);
+      }
+      expect(report.consoleErrors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  test("an external image shows its alt text and is never requested", async () => {
+    const {page, report} = await book.open("/positioning/concepts");
+    expect(await page.textContent(".gb-image-offline")).toContain("大模型架构");
+    expect(await page.$$eval("img", (imgs) => imgs.filter((i) => i.src.includes("example.com")).length)).toBe(0);
+    expect(report.externalRequests).toEqual([]);
+    await page.close();
+  });
+});
