@@ -9,6 +9,14 @@ export interface SourceText {
 
 const CHAT_TOKEN = /<\|[a-z_]+\|>/g;
 
+/** Sentences a text generator writes about its own output ("this article strictly followed the given structure…"). */
+const GENERATION_LEFTOVERS = [
+  /至此，我们已经完成了(这篇|本篇)?文章的撰写/,
+  /严格遵循了所给定的结构和要求/,
+  /以上就是关于.{0,40}的(技术博客)?文章/,
+  /\bAs an AI (language )?model\b/i
+];
+
 /** Line number (1-based) of a character offset in text. */
 export function lineAt(text: string, offset: number): number {
   let line = 1;
@@ -45,6 +53,9 @@ export function decodeSource(bytes: Uint8Array, diag: Diagnostics): SourceText {
   lines.forEach((l, i) => {
     if (l.includes("\ufffd") && !diag.items.some((d) => d.code === "not-utf8" && d.line === i + 1)) {
       diag.warn(i + 1, "replacement-char", "the text contains \ufffd: characters were lost before this file was saved");
+    }
+    if (GENERATION_LEFTOVERS.some((re) => re.test(l))) {
+      diag.warn(i + 1, "generation-leftover", "this line reads like a text generator's note about the article, not part of it; consider removing it");
     }
     const m = l.match(CHAT_TOKEN);
     if (m) {
