@@ -38,6 +38,8 @@ export interface IsolationLimits {
 const WORKER_SOURCE = `
 const {parentPort, workerData} = require("node:worker_threads");
 const vm = require("node:vm");
+// A rejected promise left behind by student code (e.g. a refused import()) must not decide the outcome by timing.
+process.on("unhandledRejection", () => {});
 const ctx = vm.createContext(Object.create(null), {codeGeneration: {strings: true, wasm: false}, microtaskMode: "afterEvaluate"});
 let out;
 try {
