@@ -1,0 +1,252 @@
+/**
+ * Exercise(spec, {solutions, storageKey}) → Element: a homework exercise on a page. A CodeMirror 6 editor holds
+ * the starter code; "运行测试" runs the visible tests in a Web Worker with a time limit and shows each test's
+ * result and the score; hints open one at a time; work is saved in localStorage; "下载提交" writes the
+ * submission JSON for the grader (`npm run grade`). Hidden tests never reach the page.
+ */
+import {javascript} from "@codemirror/lang-javascript";
+import {EditorView, basicSetup} from "codemirror";
+import type {Job, TestResult} from "../homework/harness.js";
+import {runInWorker} from "../homework/runInWorker.js";
+import {scoreTests} from "../homework/score.js";
+import {STUDENT_KEY, buildSubmission, checkStudentId, loadWork, saveWork, storageKeyFor} from "../homework/submission.js";
+import {EXERCISE_CSS} from "./ExerciseStyle.js";
+
+/** The JSON the generator emits for one exercise (see src/exercises.ts, toClientExercise). */
+export interface ClientExercise {
+  id: string;
+  title: string;
+  points: number;
+  section: string;
+  chapter: string;
+  promptHtml: string;
+  starter: string;
+  tests: string;
+  testNames: string[];
+  hiddenTestCount: number;
+  exports: string[];
+  seed: number;
+  timeoutMs: number;
+  hints: string[];
+  solution?: string;
+  assignment?: string;
+  bookVersion: string;
+}
+
+export interface ExerciseOptions {
+  solutions?: boolean;
+  storageKey?: string;
+  /** Storage to use (tests); window.localStorage by default. */
+  storage?: Storage;
+}
+
+/** Checks the spec's shape; returns what is wrong, or undefined. */
+export function checkClientExercise(spec: unknown): string | undefined {
+  if (!spec || typeof spec !== "object") return "spec must be an object";
+  const s = spec as Record<string, unknown>;
+  for (const k of ["id", "title", "starter", "tests", "promptHtml"]) if (typeof s[k] !== "string") return `spec.${k} must be a string`;
+  if (typeof s.points !== "number" || !(s.points > 0)) return "spec.points must be a number > 0";
+  if (!Array.isArray(s.exports) || !s.exports.every((x) => typeof x === "string")) return "spec.exports must be an array of names";
+  if (!Array.isArray(s.hints)) return "spec.hints must be an array";
+  if (typeof s.seed !== "number" || typeof s.timeoutMs !== "number") return "spec.seed and spec.timeoutMs must be numbers";
+  return undefined;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function injectStyle(): void {
+  if (document.getElementById("gb-exercise-style")) return;
+  const style = el("style", {id: "gb-exercise-style"});
+  style.textContent = EXERCISE_CSS;
+  document.head.append(style);
+}
+
+function defaultStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): HTMLElement {
+  const problem = checkClientExercise(spec);
+  if (problem) {
+    const box = el("div", {class: "gb-exercise gb-exercise-error", role: "alert"});
+    box.textContent = `练习无法显示：${problem}（exercise ${JSON.stringify((spec as {id?: unknown})?.id ?? "?")}）`;
+    return box;
+  }
+  injectStyle();
+  const storage = options.storage ?? defaultStorage();
+  const key = options.storageKey ?? storageKeyFor(spec.id, spec.assignment);
+  const showSolution = options.solutions === true && typeof spec.solution === "string";
+  const saved = loadWork(storage, key);
+
+  const root = el("section", {class: "gb-exercise", id: `exercise-${spec.id}`, "data-exercise": spec.id});
+  const head = el("header", {class: "gb-ex-head"});
+  head.append(el("h3", {class: "gb-ex-title"}, `练习：${spec.title}`), el("span", {class: "gb-ex-points"}, `${spec.points} 分`));
+  const prompt = el("div", {class: "gb-ex-prompt"});
+  prompt.innerHTML = spec.promptHtml; // generated and sanitised at build time
+  const editorBox = el("div", {class: "gb-ex-editor", "aria-label": `练习 ${spec.title} 的代码编辑器`});
+  const actions = el("div", {class: "gb-ex-actions"});
+  const runButton = el("button", {type: "button", class: "gb-ex-run"}, "运行测试");
+  const resetButton = el("button", {type: "button", class: "gb-ex-reset"}, "恢复初始代码");
+  const hintButton = el("button", {type: "button", class: "gb-ex-hint"});
+  actions.append(runButton, resetButton);
+  if (spec.hints.length) actions.append(hintButton);
+  const status = el("div", {class: "gb-ex-status", role: "status", "aria-live": "polite"});
+  const results = el("ul", {class: "gb-ex-results"});
+  const output = el("pre", {class: "gb-ex-output"});
+  output.hidden = true;
+  const hints = el("ol", {class: "gb-ex-hints"});
+  const submit = el("div", {class: "gb-ex-submit"});
+  const studentInput = el("input", {type: "text", class: "gb-ex-student", placeholder: "学号", "aria-label": "学号", autocomplete: "off"});
+  studentInput.value = (() => {
+    try {
+      return storage?.getItem(STUDENT_KEY) ?? "";
+    } catch {
+      return "";
+    }
+  })();
+  const downloadButton = el("button", {type: "button", class: "gb-ex-download"}, "下载提交");
+  const submitNote = el("span", {class: "gb-ex-submit-note"});
+  submit.append(el("label", {}, "学号 "), studentInput, downloadButton, submitNote);
+  root.append(head, prompt, editorBox, actions, status, results, output, hints);
+  if (showSolution) {
+    const details = el("details", {class: "gb-ex-solution"});
+    const pre = el("pre");
+    pre.append(el("code", {}, spec.solution));
+    details.append(el("summary", {}, "参考答案"), pre);
+    root.append(details);
+  }
+  root.append(submit);
+  const hiddenNote = spec.hiddenTestCount ? `另有 ${spec.hiddenTestCount} 个隐藏测试在评分时运行。` : "";
+
+  // Editor
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastResults: TestResult[] | undefined = saved?.results;
+  let lastScore: number | undefined = saved?.score;
+  const save = () => saveWork(storage, key, {code: view.state.doc.toString(), results: lastResults, score: lastScore, updated: new Date().toISOString()});
+  const view = new EditorView({
+    doc: saved?.code ?? spec.starter,
+    parent: editorBox,
+    extensions: [
+      basicSetup,
+      javascript(),
+      EditorView.updateListener.of((u) => {
+        if (!u.docChanged) return;
+        clearTimeout(saveTimer);
+        saveTimer = setTimeout(save, 300);
+      })
+    ]
+  });
+  (root as HTMLElement & {editor?: EditorView}).editor = view;
+
+  // Hints, one at a time
+  let shown = 0;
+  const updateHintButton = () => {
+    hintButton.textContent = shown < spec.hints.length ? `提示（${shown}/${spec.hints.length}）` : "没有更多提示";
+    hintButton.disabled = shown >= spec.hints.length;
+  };
+  updateHintButton();
+  hintButton.addEventListener("click", () => {
+    if (shown >= spec.hints.length) return;
+    const li = el("li", {class: "gb-ex-hint-item"});
+    li.innerHTML = spec.hints[shown++]; // generated and sanitised at build time
+    hints.append(li);
+    updateHintButton();
+  });
+
+  const showResults = (tests: TestResult[]) => {
+    results.replaceChildren(
+      ...tests.map((t) => {
+        const li = el("li", {class: t.passed ? "gb-ex-pass" : "gb-ex-fail"});
+        li.append(el("span", {class: "gb-ex-mark", "aria-hidden": "true"}, t.passed ? "✓" : "✗"), el("span", {class: "gb-ex-name"}, t.name));
+        if (!t.passed) li.append(el("span", {class: "gb-ex-msg"}, t.message));
+        li.setAttribute("aria-label", `${t.passed ? "通过" : "未通过"}：${t.name}${t.passed ? "" : "，" + t.message}`);
+        return li;
+      })
+    );
+  };
+  if (saved?.results?.length) {
+    showResults(saved.results);
+    status.textContent = `上次运行：可见测试得分 ${saved.score ?? 0} / ${spec.points}。${hiddenNote}`;
+  }
+
+  let controller: AbortController | undefined;
+  runButton.addEventListener("click", async () => {
+    controller?.abort();
+    controller = new AbortController();
+    const code = view.state.doc.toString();
+    runButton.disabled = true;
+    status.textContent = "运行中…";
+    status.className = "gb-ex-status gb-ex-running";
+    const job: Job = {code, exports: spec.exports, seed: spec.seed, suites: [{hidden: false, code: spec.tests}]};
+    const outcome = await runInWorker(job, {timeoutMs: spec.timeoutMs, signal: controller.signal});
+    runButton.disabled = false;
+    output.hidden = true;
+    if (outcome.status !== "ok" || !outcome.result) {
+      if (outcome.error === "the run was cancelled") return;
+      lastResults = spec.testNames.map((name) => ({name, weight: 1, hidden: false, passed: false, message: outcome.error ?? ""}));
+      lastScore = 0;
+      showResults(lastResults);
+      status.textContent = outcome.status === "timeout" ? `超时：运行超过 ${spec.timeoutMs} ms 被停止，是不是有死循环？` : `运行失败：${outcome.error}`;
+      status.className = "gb-ex-status gb-ex-bad";
+      save();
+      return;
+    }
+    const r = outcome.result;
+    lastResults = r.tests;
+    lastScore = scoreTests(r.tests, spec.points);
+    showResults(r.tests);
+    const passed = r.tests.filter((t) => t.passed).length;
+    const problems = [!r.loaded ? `代码无法运行：${r.error}` : "", r.missing.length ? `没有定义：${r.missing.join("、")}` : ""].filter(Boolean).join("；");
+    status.textContent = `${problems ? problems + "。" : ""}通过 ${passed} / ${r.tests.length} 个测试，可见测试得分 ${lastScore} / ${spec.points}（${outcome.ms} ms）。${hiddenNote}`;
+    status.className = `gb-ex-status ${passed === r.tests.length ? "gb-ex-good" : "gb-ex-bad"}`;
+    if (r.output) {
+      output.textContent = r.output;
+      output.hidden = false;
+    }
+    save();
+  });
+
+  resetButton.addEventListener("click", () => {
+    view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: spec.starter}});
+    save();
+  });
+
+  downloadButton.addEventListener("click", () => {
+    const student = studentInput.value.trim();
+    const bad = checkStudentId(student);
+    if (bad) {
+      submitNote.textContent = bad;
+      studentInput.focus();
+      return;
+    }
+    if (!storage) {
+      submitNote.textContent = "浏览器不允许本地存储，无法收集作业。";
+      return;
+    }
+    try {
+      storage.setItem(STUDENT_KEY, student);
+    } catch {
+      /* full or refused: the download still works */
+    }
+    save();
+    const sub = buildSubmission(storage, {student, assignment: spec.assignment, bookVersion: spec.bookVersion});
+    const blob = new Blob([JSON.stringify(sub, null, 2)], {type: "application/json"});
+    const a = el("a", {href: URL.createObjectURL(blob), download: `submission-${student}-${spec.assignment ?? "book"}.json`});
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    submitNote.textContent = `已下载：${sub.exercises.length} 道练习（${sub.exercises.map((e) => e.id).join("、")}）`;
+  });
+
+  return root;
+}
