@@ -1,0 +1,82 @@
+/**
+ * The generator's hook for homework: an Enricher that puts an Exercise widget at the end of the section each
+ * exercise names. Exercises come from chapters/exercises/<chapter stem>.md and from ```exercise blocks written
+ * inline in a chapter. With an assignment, only its exercises appear, with its seed and solutions setting.
+ */
+import {basename, join} from "node:path";
+import type {ChapterModel} from "../chapter.js";
+import {Diagnostics, type Diagnostic} from "../diagnostics.js";
+import {type ExerciseSpec, loadExercises, parseExercise, toClientExercise} from "../exercises.js";
+import type {Enricher} from "../generate.js";
+import type {Cell} from "../page.js";
+import {jsonForScript} from "../page.js";
+import {type Assignment, loadAssignment} from "./assignment.js";
+
+export const EXERCISE_IMPORT = `import {Exercise} from "../components/widgets/Exercise.js";`;
+
+/** The cell that shows one exercise on a page. */
+export function exerciseCell(spec: ExerciseSpec, opts: {solutions: boolean; seed?: number; assignment?: string; bookVersion?: string}): Cell {
+  const client = toClientExercise(spec, opts);
+  // JSON is a JS literal; jsonForScript escapes </script> and U+2028/9, backticks cannot end the ```js fence this way.
+  return {imports: [EXERCISE_IMPORT], code: `display(Exercise(${jsonForScript(client)}, {solutions: ${opts.solutions}}));`};
+}
+
+export interface ExercisesEnricherOptions {
+  /** `assignments/x.json` path or a loaded assignment; defaults to $GRADBOOK_ASSIGNMENT. */
+  assignment?: string | Assignment;
+  /** Show solutions when there is no assignment (default false). */
+  solutions?: boolean;
+  bookVersion?: string;
+  /** Problems found while planning (parse errors, unknown sections) are pushed here. */
+  diagnostics?: Diagnostic[];
+}
+
+export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions = {}): Enricher {
+  const path = opts.assignment ?? process.env.GRADBOOK_ASSIGNMENT;
+  const assignment = typeof path === "string" && path ? loadAssignment(join(root, path)) : (path as Assignment | undefined);
+  const solutions = assignment ? assignment.solutions : opts.solutions ?? false;
+  const sink = opts.diagnostics ?? [];
+  let all: ExerciseSpec[] | undefined;
+  return {
+    name: "exercises",
+    async plan(chapter: ChapterModel) {
+      if (!all) {
+        const r = loadExercises(join(root, "chapters", "exercises"), "chapters/exercises");
+        all = r.exercises;
+        sink.push(...r.diagnostics);
+      }
+      const stem = basename(chapter.part.file).replace(/\.md$/, "");
+      const mine = all.filter((e) => e.chapter === stem);
+      // Inline ```exercise blocks in the chapter itself.
+      for (const section of chapter.sections) {
+        for (const block of section.blocks) {
+          if (block.kind !== "exercise" || block.source === undefined) continue;
+          const diag = new Diagnostics(chapter.file);
+          const {exercise} = parseExercise(block.source, {file: chapter.file, line: block.line + 1, chapter: stem, diag});
+          sink.push(...diag.items);
+          if (exercise && !all.some((e) => e.id === exercise.id) && !mine.some((e) => e.id === exercise.id)) mine.push(exercise);
+        }
+      }
+      const chosen = mine.filter((e) => !assignment || !assignment.exercises || assignment.exercises.includes(e.id));
+      const bySection = new Map<string, Cell[]>();
+      for (const ex of chosen) {
+        let target = chapter.sections.find((s) => s.kind === ex.section);
+        if (!target) {
+          target = chapter.sections[chapter.sections.length - 1];
+          sink.push({file: ex.file, line: ex.line, severity: "warning", code: "exercise-section-missing",
+            message: `chapter ${chapter.file} has no "${ex.section}" section; exercise "${ex.id}" goes at the end of "${target?.slug}"`});
+        }
+        if (!target) continue;
+        const cells = bySection.get(target.slug) ?? [];
+        cells.push(exerciseCell(ex, {solutions, seed: assignment?.seed, assignment: assignment?.name, bookVersion: opts.bookVersion}));
+        bySection.set(target.slug, cells);
+      }
+      return (section, blockIndex) => (blockIndex === section.blocks.length - 1 ? bySection.get(section.slug) ?? [] : []);
+    }
+  };
+}
+
+/** For `npm run check`: every exercise problem in chapters/exercises/. */
+export function checkExercises(root: string): Diagnostic[] {
+  return loadExercises(join(root, "chapters", "exercises"), "chapters/exercises").diagnostics;
+}

@@ -1,0 +1,43 @@
+import {describe, expect, test} from "vitest";
+import {loadAll} from "../src/generate.js";
+import type {Diagnostic} from "../src/diagnostics.js";
+import {checkExercises, exercisesEnricher} from "../src/exercises/enricher.js";
+import {validateAssignment} from "../src/exercises/assignment.js";
+
+const {chapters} = loadAll(process.cwd());
+const ch000 = chapters.find((c) => c.part.file.startsWith("000_"))!;
+const ch001 = chapters.find((c) => c.part.file.startsWith("001_"))!;
+
+function cellsOf(plan: Awaited<ReturnType<ReturnType<typeof exercisesEnricher>["plan"]>>, chapter: typeof ch000) {
+  return chapter.sections.flatMap((s) => s.blocks.flatMap((_b, i) => plan(s, i).map((c) => ({section: s.slug, index: i, last: s.blocks.length - 1, c}))));
+}
+
+describe("exercisesEnricher", () => {
+  test("puts chapter 000's three exercises after the last block of its math page, without hidden tests", async () => {
+    const diagnostics: Diagnostic[] = [];
+    const plan = await exercisesEnricher(process.cwd(), {assignment: undefined, diagnostics}).plan(ch000);
+    const cells = cellsOf(plan, ch000);
+    expect(cells.map((x) => x.section)).toEqual(["math", "math", "math"]);
+    expect(cells.every((x) => x.index === x.last)).toBe(true);
+    expect(cells[0].c.imports).toEqual([`import {Exercise} from "../components/widgets/Exercise.js";`]);
+    expect(cells[0].c.code).toMatch(/^display\(Exercise\(\{"id":"mse",.*\}, \{solutions: false\}\)\);$/s);
+    expect(cells.map((x) => x.c.code).join("")).not.toMatch(/refMse|refAdam|"solution"/);
+    expect(cells[0].c.code).not.toContain("</");
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  test("an assignment selects its exercises and passes its seed and solutions setting", async () => {
+    const a = validateAssignment({name: "hw1", chapters: ["000_69b8ff2c9c828ca6"], exercises: ["adam-step"], solutions: true, seed: 77}, "hw1.json");
+    const plan = await exercisesEnricher(process.cwd(), {assignment: a}).plan(ch000);
+    const cells = cellsOf(plan, ch000);
+    expect(cells).toHaveLength(1);
+    const json = JSON.parse(cells[0].c.code.match(/^display\(Exercise\((.*), \{solutions: true\}\)\);$/s)![1]);
+    expect(json).toMatchObject({id: "adam-step", seed: 77, assignment: "hw1"});
+    expect(json.solution).toContain("function adamStep");
+    expect(cellsOf(await exercisesEnricher(process.cwd(), {assignment: a}).plan(ch001), ch001)).toEqual([]);
+  });
+
+  test("checkExercises reports no error for the book's exercises", () => {
+    expect(checkExercises(process.cwd()).filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
