@@ -4,11 +4,14 @@
  */
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {loadAll} from "../src/generate.js";
+import {checkExercises} from "../src/exercises/enricher.js";
 import {chapterReport} from "../src/report.js";
 
 const root = process.cwd();
 const args = process.argv.slice(2);
-const {chapters, diagnostics} = loadAll(root, args.find((a) => !a.startsWith("-")) ?? undefined);
+const dir = args.find((a) => !a.startsWith("-"));
+const {chapters, diagnostics} = loadAll(root, dir);
+if (!dir) diagnostics.push(...checkExercises(root));
 for (const d of diagnostics) console.log(formatDiagnostic(d));
 const rows = await Promise.all(chapters.map((c) => chapterReport(c)));
 console.log("");

@@ -1,3 +1,5 @@
+import type {Diagnostic} from "./diagnostics.js";
+import {exercisesEnricher} from "./exercises/enricher.js";
 import type {Enricher} from "./generate.js";
 import {jsonForScript} from "./page.js";
 
@@ -19,6 +21,8 @@ export const mermaidEnricher: Enricher = {
 };
 
 /** The widgets every build adds to pages. Each enricher owns one feature. */
-export async function defaultEnrichers(_root: string): Promise<Enricher[]> {
-  return [mermaidEnricher];
+export async function defaultEnrichers(root: string): Promise<Enricher[]> {
+  const exerciseDiagnostics: Diagnostic[] = [];
+  const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics}), diagnostics: exerciseDiagnostics};
+  return [mermaidEnricher, exercises];
 }

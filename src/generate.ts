@@ -18,6 +18,8 @@ export interface Enricher {
   name: string;
   /** Runs once per chapter before pages are written; returns cells per (section slug, block index). */
   plan(chapter: ChapterModel): Promise<(section: ChapterModel["sections"][number], blockIndex: number) => Cell[]>;
+  /** Problems the enricher found while planning (reported with the chapters' own diagnostics). */
+  diagnostics?: Diagnostic[];
 }
 
 export interface GenerateOptions {
@@ -123,6 +125,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     }
     toc.push(part);
   }
+  for (const e of opts.enrichers ?? []) diagnostics.push(...(e.diagnostics ?? []));
   write(join(outDir, "index.md"), homePage(book, chapters));
   pages.unshift("/");
   write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));

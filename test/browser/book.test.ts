@@ -91,3 +91,25 @@ describe("the book as a reader uses it", () => {
     await page.close();
   });
 });
+
+describe("homework in the built book", () => {
+  test("the MSE exercise on 000's math page: starter fails, a correct answer passes every visible test", async () => {
+    const {page, report} = await book.open("/startup-chaos/math");
+    const ex = page.locator(".gb-exercise", {hasText: "均方误差"}).first();
+    await ex.locator(".cm-content").waitFor();
+    await ex.getByRole("button", {name: "运行测试"}).click();
+    await page.waitForFunction((el) => /✗|失败|0\s*\//.test(el?.textContent ?? ""), await ex.elementHandle(), {timeout: 15_000});
+    await ex.locator(".cm-content").click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText("function mse(y, yHat) {\n  if (!y.length || y.length !== yHat.length) throw new Error('bad');\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (y[i] - yHat[i]) ** 2;\n  return s / y.length;\n}\n");
+    await ex.getByRole("button", {name: "运行测试"}).click();
+    await page.waitForFunction((el) => !/✗/.test(el?.textContent ?? "") && /✓/.test(el?.textContent ?? ""), await ex.elementHandle(), {timeout: 15_000});
+    const text = (await ex.textContent()) ?? "";
+    expect(text).toMatch(/✓/);
+    expect(text).not.toMatch(/✗/);
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.externalRequests).toEqual([]);
+    await page.close();
+  });
+});
