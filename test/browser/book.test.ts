@@ -23,7 +23,7 @@ describe("the book as a reader uses it", () => {
 
   test("KaTeX renders with its own (inlined) fonts", async () => {
     const {page} = await book.open("/startup-chaos/math");
-    const n = await page.$$eval(".gb-math .katex", (els) => els.length);
+    const n = await page.$$eval(".gb-block .gb-math .katex", (els) => els.length);
     expect(n).toBe(24); // 000 §4 holds all of 000's formulas: 12 display blocks + 12 inline (hand count)
     await page.evaluate(() => document.fonts.ready);
     const loaded = await page.evaluate(() => document.fonts.check("20px KaTeX_Main") && [...document.fonts].some((f) => f.family === "KaTeX_Math" && f.status === "loaded"));
