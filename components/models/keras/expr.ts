@@ -1,0 +1,324 @@
+/**
+ * A parser for the Python expression subset found in the chapters: names, numbers, strings (incl. f-strings),
+ * tuples, lists, dicts, calls with keyword arguments, attributes, subscripts with slices, unary and binary
+ * operators (+ - * / // % @ **), comparisons and `and`/`or`/`not`. Pure; the AST is JSON-serialisable.
+ */
+
+export type Expr =
+  | {type: "name"; id: string}
+  | {type: "num"; value: number}
+  | {type: "str"; value: string}
+  | {type: "const"; value: boolean | null}
+  | {type: "tuple"; items: Expr[]}
+  | {type: "list"; items: Expr[]}
+  | {type: "dict"; entries: [Expr, Expr][]}
+  | {type: "attr"; obj: Expr; name: string}
+  | {type: "call"; fn: Expr; args: Expr[]; kwargs: Record<string, Expr>}
+  | {type: "index"; obj: Expr; index: Expr}
+  | {type: "slice"; lo: Expr | null; hi: Expr | null}
+  | {type: "unary"; op: string; arg: Expr}
+  | {type: "bin"; op: string; left: Expr; right: Expr};
+
+interface Tok {
+  kind: "name" | "num" | "str" | "op" | "end";
+  text: string;
+  pos: number;
+}
+
+const OPS = ["**=", "//=", "...", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "@=", "->",
+  "+", "-", "*", "/", "%", "@", "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "<", ">"];
+
+export class SyntaxErrorAt extends Error {
+  constructor(message: string, readonly pos: number) {
+    super(message);
+  }
+}
+
+export function tokenize(s: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === " " || c === "\t") {
+      i++;
+      continue;
+    }
+    const strStart = /^([rRbBfFuU]{0,2})(['"])/.exec(s.slice(i, i + 3));
+    if (strStart && (strStart[1] === "" || /^[a-zA-Z]+$/.test(strStart[1]))) {
+      const q = strStart[2];
+      const triple = s.startsWith(q.repeat(3), i + strStart[1].length);
+      const open = triple ? q.repeat(3) : q;
+      let j = i + strStart[1].length + open.length;
+      let value = "";
+      while (j < s.length && !s.startsWith(open, j)) {
+        if (s[j] === "\\" && j + 1 < s.length) {
+          const n = s[j + 1];
+          value += n === "n" ? "\n" : n === "t" ? "\t" : n;
+          j += 2;
+        } else value += s[j++];
+      }
+      if (j >= s.length) throw new SyntaxErrorAt("unterminated string", i);
+      toks.push({kind: "str", text: value, pos: i});
+      i = j + open.length;
+      continue;
+    }
+    const num = /^(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?/.exec(s.slice(i));
+    if (num) {
+      toks.push({kind: "num", text: num[0], pos: i});
+      i += num[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_\u00c0-\uffff][\w\u00c0-\uffff]*/.exec(s.slice(i));
+    if (name) {
+      toks.push({kind: "name", text: name[0], pos: i});
+      i += name[0].length;
+      continue;
+    }
+    const op = OPS.find((o) => s.startsWith(o, i));
+    if (!op) throw new SyntaxErrorAt(`unexpected character ${JSON.stringify(c)}`, i);
+    toks.push({kind: "op", text: op, pos: i});
+    i += op.length;
+  }
+  toks.push({kind: "end", text: "", pos: s.length});
+  return toks;
+}
+
+const BINARY: [string[], number][] = [
+  [["or"], 1],
+  [["and"], 2],
+  [["==", "!=", "<", ">", "<=", ">=", "in", "is"], 4],
+  [["+", "-"], 5],
+  [["*", "/", "//", "%", "@"], 6]
+];
+
+export class Parser {
+  private i = 0;
+  constructor(private readonly toks: Tok[]) {}
+
+  static parse(s: string): Expr {
+    const p = new Parser(tokenize(s));
+    const e = p.exprList();
+    p.expectEnd();
+    return e;
+  }
+
+  peek(): Tok {
+    return this.toks[this.i];
+  }
+  private next(): Tok {
+    return this.toks[this.i++];
+  }
+  private isOp(text: string): boolean {
+    const t = this.peek();
+    return (t.kind === "op" || t.kind === "name") && t.text === text;
+  }
+  private eat(text: string): boolean {
+    if (this.isOp(text)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  private expect(text: string): void {
+    if (!this.eat(text)) {
+      const t = this.peek();
+      throw new SyntaxErrorAt(`expected "${text}" but found ${t.kind === "end" ? "end of line" : JSON.stringify(t.text)}`, t.pos);
+    }
+  }
+  expectEnd(): void {
+    const t = this.peek();
+    if (t.kind !== "end") throw new SyntaxErrorAt(`unexpected ${JSON.stringify(t.text)}`, t.pos);
+  }
+
+  /** `a, b, c` → tuple (a single item without a trailing comma stays itself). */
+  exprList(): Expr {
+    const first = this.expr();
+    if (!this.isOp(",")) return first;
+    const items = [first];
+    while (this.eat(",")) {
+      if (this.atListEnd()) break;
+      items.push(this.expr());
+    }
+    return {type: "tuple", items};
+  }
+  private atListEnd(): boolean {
+    const t = this.peek();
+    return t.kind === "end" || (t.kind === "op" && [")", "]", "}", "=", ":"].includes(t.text));
+  }
+
+  expr(): Expr {
+    if (this.eat("not")) return {type: "unary", op: "not", arg: this.expr()};
+    return this.binary(0);
+  }
+
+  private binary(level: number): Expr {
+    if (level >= BINARY.length) return this.unary();
+    let left = this.binary(level + 1);
+    for (;;) {
+      const t = this.peek();
+      if ((t.kind === "op" || t.kind === "name") && BINARY[level][0].includes(t.text)) {
+        this.i++;
+        const right = this.binary(level + 1);
+        left = {type: "bin", op: t.text, left, right};
+      } else return left;
+    }
+  }
+
+  private unary(): Expr {
+    if (this.eat("-")) return {type: "unary", op: "-", arg: this.unary()};
+    if (this.eat("+")) return this.unary();
+    return this.power();
+  }
+
+  private power(): Expr {
+    const base = this.postfix();
+    if (this.eat("**")) return {type: "bin", op: "**", left: base, right: this.unary()};
+    return base;
+  }
+
+  private postfix(): Expr {
+    let e = this.atom();
+    for (;;) {
+      if (this.eat(".")) {
+        const t = this.next();
+        if (t.kind !== "name") throw new SyntaxErrorAt("expected a name after '.'", t.pos);
+        e = {type: "attr", obj: e, name: t.text};
+      } else if (this.eat("(")) {
+        const args: Expr[] = [];
+        const kwargs: Record<string, Expr> = {};
+        while (!this.eat(")")) {
+          const t = this.peek();
+          const after = this.toks[this.i + 1];
+          if (t.kind === "name" && after.kind === "op" && after.text === "=") {
+            this.i += 2;
+            kwargs[t.text] = this.expr();
+          } else {
+            if (this.eat("*")) this.eat("*");
+            args.push(this.expr());
+          }
+          if (!this.eat(",")) {
+            this.expect(")");
+            break;
+          }
+        }
+        e = {type: "call", fn: e, args, kwargs};
+      } else if (this.eat("[")) {
+        const items: Expr[] = [];
+        do {
+          if (this.isOp("]")) break;
+          items.push(this.sliceItem());
+        } while (this.eat(","));
+        this.expect("]");
+        e = {type: "index", obj: e, index: items.length === 1 ? items[0] : {type: "tuple", items}};
+      } else return e;
+    }
+  }
+
+  private sliceItem(): Expr {
+    const lo = this.isOp(":") ? null : this.expr();
+    if (!this.eat(":")) {
+      if (lo === null) throw new SyntaxErrorAt("empty subscript", this.peek().pos);
+      return lo;
+    }
+    const hi = this.isOp(",") || this.isOp("]") ? null : this.expr();
+    return {type: "slice", lo, hi};
+  }
+
+  private atom(): Expr {
+    const t = this.next();
+    if (t.kind === "num") return {type: "num", value: Number(t.text)};
+    if (t.kind === "str") {
+      let value = t.text;
+      while (this.peek().kind === "str") value += this.next().text; // implicit concatenation
+      return {type: "str", value};
+    }
+    if (t.kind === "name") {
+      if (t.text === "True" || t.text === "False") return {type: "const", value: t.text === "True"};
+      if (t.text === "None") return {type: "const", value: null};
+      return {type: "name", id: t.text};
+    }
+    if (t.kind === "op" && t.text === "(") {
+      if (this.eat(")")) return {type: "tuple", items: []};
+      const first = this.expr();
+      if (this.eat(")")) return first;
+      const items = [first];
+      while (this.eat(",")) {
+        if (this.isOp(")")) break;
+        items.push(this.expr());
+      }
+      this.expect(")");
+      return {type: "tuple", items};
+    }
+    if (t.kind === "op" && t.text === "[") {
+      const items: Expr[] = [];
+      while (!this.eat("]")) {
+        items.push(this.expr());
+        if (!this.eat(",")) {
+          this.expect("]");
+          break;
+        }
+      }
+      return {type: "list", items};
+    }
+    if (t.kind === "op" && t.text === "{") {
+      const entries: [Expr, Expr][] = [];
+      while (!this.eat("}")) {
+        const k = this.expr();
+        this.expect(":");
+        entries.push([k, this.expr()]);
+        if (!this.eat(",")) {
+          this.expect("}");
+          break;
+        }
+      }
+      return {type: "dict", entries};
+    }
+    throw new SyntaxErrorAt(t.kind === "end" ? "unexpected end of line" : `unexpected ${JSON.stringify(t.text)}`, t.pos);
+  }
+}
+
+export function parseExpr(s: string): Expr {
+  return Parser.parse(s);
+}
+
+/** A dotted name (`tf.keras.layers.Dense`) or null. */
+export function dotted(e: Expr): string | null {
+  if (e.type === "name") return e.id;
+  if (e.type === "attr") {
+    const o = dotted(e.obj);
+    return o === null ? null : `${o}.${e.name}`;
+  }
+  return null;
+}
+
+/** Python-ish source text of an expression (for messages). */
+export function show(e: Expr): string {
+  switch (e.type) {
+    case "name":
+      return e.id;
+    case "num":
+      return String(e.value);
+    case "str":
+      return JSON.stringify(e.value);
+    case "const":
+      return e.value === null ? "None" : e.value ? "True" : "False";
+    case "tuple":
+      return `(${e.items.map(show).join(", ")}${e.items.length === 1 ? "," : ""})`;
+    case "list":
+      return `[${e.items.map(show).join(", ")}]`;
+    case "dict":
+      return `{${e.entries.map(([k, v]) => `${show(k)}: ${show(v)}`).join(", ")}}`;
+    case "attr":
+      return `${show(e.obj)}.${e.name}`;
+    case "call":
+      return `${show(e.fn)}(${[...e.args.map(show), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${show(v)}`)].join(", ")})`;
+    case "index":
+      return `${show(e.obj)}[${e.index.type === "tuple" ? e.index.items.map(show).join(", ") : show(e.index)}]`;
+    case "slice":
+      return `${e.lo ? show(e.lo) : ""}:${e.hi ? show(e.hi) : ""}`;
+    case "unary":
+      return e.op === "not" ? `not ${show(e.arg)}` : `${e.op}${show(e.arg)}`;
+    case "bin":
+      return `${show(e.left)} ${e.op} ${show(e.right)}`;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Splits Python source into logical lines: comments stripped, bracketed continuations joined, indentation measured.
+ * Pure (no tf, no DOM).
+ */
+
+export interface LogicalLine {
+  /** 1-based line inside the code block where the statement starts. */
+  line: number;
+  /** Indentation (spaces; a tab counts as 4) of the first physical line. */
+  indent: number;
+  /** Statement text without comments, continuation lines joined by a space. */
+  text: string;
+  /** The physical lines (1-based in the block) the statement spans. */
+  phys: {line: number; text: string}[];
+}
+
+/** Removes a trailing `# comment`, respecting quotes. */
+export function stripComment(s: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "#") return s.slice(0, i);
+  }
+  return s;
+}
+
+/** Net bracket depth change of a comment-free line, respecting quotes. */
+function depthChange(s: string): number {
+  let d = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "(" || c === "[" || c === "{") d++;
+    else if (c === ")" || c === "]" || c === "}") d--;
+  }
+  return d;
+}
+
+export function logicalLines(code: string): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  const phys = code.replace(/\r\n?/g, "\n").split("\n");
+  let cur: LogicalLine | null = null;
+  let depth = 0;
+  for (let i = 0; i < phys.length; i++) {
+    const raw = phys[i].replace(/\t/g, "    ");
+    const text = stripComment(raw).trimEnd();
+    if (cur) {
+      cur.text += " " + text.trim();
+      cur.phys.push({line: i + 1, text});
+      depth += depthChange(text);
+    } else {
+      if (text.trim() === "") continue;
+      cur = {line: i + 1, indent: raw.length - raw.trimStart().length, text: text.trim(), phys: [{line: i + 1, text}]};
+      depth = depthChange(text);
+    }
+    const continued = cur.text.endsWith("\\");
+    if (continued) cur.text = cur.text.slice(0, -1).trimEnd();
+    if (depth <= 0 && !continued) {
+      out.push(cur);
+      cur = null;
+      depth = 0;
+    }
+  }
+  if (cur) out.push(cur);
+  return out;
+}
