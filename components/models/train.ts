@@ -1,0 +1,161 @@
+/**
+ * Mini-batch training as an async generator: one step per batch, seeded shuffling, Keras-style validation_split
+ * (the last fraction of the data, before shuffling), every temporary tensor disposed. No DOM.
+ * Never reads tensors synchronously (webgpu-safe): losses come back with `await t.data()`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import {correctCount, lossFunction, makeOptimizer} from "./build.js";
+import {permutation, sampleSize, type Dataset} from "./datasets.js";
+import type {CompileSpec} from "./keras/program.js";
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  validationSplit?: number;
+  signal?: AbortSignal;
+  seed?: number;
+  /** Use only the first `limit` samples (before the validation split). */
+  limit?: number;
+  /** The chapter's compile(): optimizer and loss. Defaults: adam 0.001, sparse categorical cross-entropy. */
+  compile?: Pick<CompileSpec, "optimizer" | "loss">;
+  /** Awaited between batches (the page passes tf.nextFrame to stay responsive). */
+  yieldEvery?: () => Promise<void>;
+  /** Report every n-th batch (the last batch of an epoch is always reported). */
+  reportEvery?: number;
+  /** Resolves when the reader un-pauses (polled between batches). */
+  paused?: () => Promise<void> | undefined;
+}
+
+export interface TrainStep {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Mean loss and accuracy over the epoch so far (as Keras prints them). */
+  loss: number;
+  acc: number;
+  samplesPerSec: number;
+  etaSec: number;
+  /** Set on the last batch of an epoch when there is validation data. */
+  valLoss?: number;
+  valAcc?: number;
+  trainSize: number;
+  valSize: number;
+}
+
+/** One batch as tensors (the caller disposes them). */
+export function batchTensors(data: Dataset, indices: ArrayLike<number>): {x: tf.Tensor; y: tf.Tensor} {
+  const per = sampleSize(data.inputShape);
+  const buf = new Float32Array(indices.length * per);
+  data.fill(indices, buf);
+  const y = new Float32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) y[i] = data.labels[indices[i]];
+  return {x: tf.tensor(buf, [indices.length, ...data.inputShape]), y: tf.tensor1d(y)};
+}
+
+/** Loss and accuracy of `model` on `indices` of `data` (inference mode), in batches. */
+export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"], signal}:
+  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"]; signal?: AbortSignal} = {}): Promise<{loss: number; acc: number; n: number}> {
+  const idx = indices ?? Int32Array.from({length: data.size}, (_, i) => i);
+  const lossFn = lossFunction(loss);
+  let sumLoss = 0, correct = 0;
+  for (let s = 0; s < idx.length; s += batchSize) {
+    if (signal?.aborted) throw new DOMException("evaluation stopped", "AbortError");
+    const part = Array.prototype.slice.call(idx, s, s + batchSize) as number[];
+    const out = tf.tidy(() => {
+      const {x, y} = batchTensors(data, part);
+      const p = model.predict(x) as tf.Tensor;
+      return tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p)]);
+    });
+    const v = await out.data();
+    out.dispose();
+    sumLoss += v[0];
+    correct += v[1];
+  }
+  return {loss: sumLoss / idx.length, acc: correct / idx.length, n: idx.length};
+}
+
+export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainStep, void, void> {
+  const {epochs, batchSize, validationSplit = 0, signal, seed = 42, compile, yieldEvery, reportEvery = 1, paused} = opts;
+  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`train: epochs must be a positive integer, got ${epochs}`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`train: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`train: validationSplit must be in [0, 1), got ${validationSplit}`);
+  const total = Math.min(data.size, opts.limit ?? Infinity);
+  const valSize = Math.floor(total * validationSplit);
+  const trainSize = total - valSize;
+  if (trainSize < 1) throw new Error(`train: no training samples (size ${data.size}, limit ${opts.limit}, validation ${validationSplit})`);
+  const valIdx = Int32Array.from({length: valSize}, (_, i) => trainSize + i);
+  const optimizer = makeOptimizer(compile?.optimizer ?? {name: "adam", learningRate: 0.001, learningRateExplicit: false});
+  const lossName = compile?.loss ?? "sparse_categorical_crossentropy";
+  const lossFn = lossFunction(lossName);
+  const batches = Math.ceil(trainSize / batchSize);
+  const t0 = performance.now();
+  let seen = 0;
+  /** Batch statistics not read yet (read together at the next report, so unreported batches cost no sync). */
+  const pending: {t: tf.Tensor; n: number}[] = [];
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = permutation(trainSize, seed + epoch);
+      let sumLoss = 0, correct = 0, count = 0;
+      for (let b = 0; b < batches; b++) {
+        if (signal?.aborted) return;
+        const wait = paused?.();
+        if (wait) await wait;
+        if (signal?.aborted) return;
+        const idx = order.subarray(b * batchSize, Math.min(trainSize, (b + 1) * batchSize));
+        const stats = tf.tidy(() => {
+          const {x, y} = batchTensors(data, idx);
+          let correctT: tf.Scalar | null = null;
+          const lossT = optimizer.minimize(() => {
+            const p = model.apply(x, {training: true}) as tf.Tensor;
+            correctT = tf.keep(correctCount(y, p));
+            return lossFn(y, p);
+          }, true) as tf.Scalar;
+          const out = tf.stack([lossT, correctT!]);
+          correctT!.dispose();
+          return out;
+        });
+        const last = b === batches - 1;
+        if (b % reportEvery === 0 || last) {
+          const v = await stats.data();
+          stats.dispose();
+          sumLoss += v[0] * idx.length;
+          correct += v[1];
+          count += idx.length;
+        } else {
+          // Keep the running means honest without a device read each batch: read it with the next report.
+          pending.push({t: stats, n: idx.length});
+        }
+        if (pending.length && (b % reportEvery === 0 || last)) {
+          for (const p of pending.splice(0)) {
+            const v = await p.t.data();
+            p.t.dispose();
+            sumLoss += v[0] * p.n;
+            correct += v[1];
+            count += p.n;
+          }
+        }
+        seen += idx.length;
+        if (!(b % reportEvery === 0 || last)) {
+          if (yieldEvery) await yieldEvery();
+          continue;
+        }
+        const elapsed = (performance.now() - t0) / 1000;
+        const sps = seen / Math.max(elapsed, 1e-6);
+        const left = (epochs - epoch) * trainSize + (trainSize - Math.min(trainSize, (b + 1) * batchSize));
+        const step: TrainStep = {epoch, epochs, batch: b + 1, batches, loss: sumLoss / count, acc: correct / count,
+          samplesPerSec: sps, etaSec: left / sps, trainSize, valSize};
+        if (last && valSize > 0) {
+          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: lossName, signal});
+          step.valLoss = v.loss;
+          step.valAcc = v.acc;
+        }
+        yield step;
+        if (yieldEvery) await yieldEvery();
+      }
+    }
+  } finally {
+    for (const p of pending.splice(0)) p.t.dispose();
+    optimizer.dispose();
+  }
+}

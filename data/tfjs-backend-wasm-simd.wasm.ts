@@ -1,0 +1,4 @@
+// Framework data loader → tfjs-backend-wasm-simd.wasm, copied from node_modules so the wasm backend loads offline.
+import {wasmBinary} from "./wasm.js";
+
+process.stdout.write(wasmBinary("tfjs-backend-wasm-simd.wasm"));
