@@ -1,0 +1,131 @@
+/**
+ * Picks the tf.js backend: WebGPU → WebGL → WASM → CPU. "auto" skips GPUs that are software emulations
+ * (SwiftShader), where WASM is many times faster. Every candidate must pass a smoke test (matMul, conv2d,
+ * softmax, read back with `await data()`), so a missing kernel falls through to the next one. No DOM.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
+export const BACKENDS: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
+
+export interface BackendOptions {
+  /** URLs of tfjs-backend-wasm's .wasm files by file name (FileAttachment(...).href), or a folder prefix. */
+  wasmPaths?: Record<string, string> | string;
+  /** Called when a WebGPU device is lost after it was chosen. */
+  onDeviceLost?: (message: string) => void;
+}
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  attempts: BackendAttempt[];
+}
+
+const registered = new Set<string>();
+
+async function register(name: BackendName, opts: BackendOptions): Promise<void> {
+  if (registered.has(name)) return;
+  if (name === "webgpu") {
+    if (typeof navigator === "undefined" || !("gpu" in navigator)) throw new Error("this browser has no WebGPU (navigator.gpu)");
+    await import("@tensorflow/tfjs-backend-webgpu");
+  } else if (name === "wasm") {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    if (opts.wasmPaths) {
+      const p = opts.wasmPaths;
+      if (typeof p === "string") wasm.setWasmPaths(p);
+      else wasm.setWasmPaths(p as Parameters<typeof wasm.setWasmPaths>[0]);
+    }
+  }
+  registered.add(name);
+}
+
+/** A short reason when the GPU behind a backend is a software emulation (SwiftShader / fallback adapter). */
+export async function softwareGpu(name: BackendName): Promise<string | null> {
+  try {
+    if (name === "webgpu" && typeof navigator !== "undefined" && "gpu" in navigator) {
+      const gpu = (navigator as unknown as {gpu: {requestAdapter(): Promise<{isFallbackAdapter?: boolean; info?: {vendor?: string; architecture?: string; description?: string}} | null>}}).gpu;
+      const a = await gpu.requestAdapter();
+      if (!a) return "no WebGPU adapter";
+      const info = a.info ?? {};
+      const text = `${info.vendor ?? ""} ${info.architecture ?? ""} ${info.description ?? ""}`;
+      if (a.isFallbackAdapter || /swiftshader|llvmpipe|software/i.test(text)) return `software adapter (${text.trim() || "fallback"})`;
+    }
+    if (name === "webgl" && typeof document !== "undefined") {
+      const gl = document.createElement("canvas").getContext("webgl2") ?? document.createElement("canvas").getContext("webgl");
+      if (!gl) return "no WebGL context";
+      const ext = gl.getExtension("WEBGL_debug_renderer_info");
+      const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+      if (/swiftshader|llvmpipe|software/i.test(renderer)) return `software renderer (${renderer})`;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** Runs the kernels training needs and reads the result back asynchronously; throws on any failure. */
+export async function smokeTest(): Promise<void> {
+  const out = tf.tidy(() => {
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const k = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+    const c = tf.maxPool(tf.relu(tf.conv2d(x, k, 1, "valid")), 2, 1, "valid"); // 2×2 sums 12,16,24,28 → max 28
+    const m = tf.matMul(tf.reshape(c, [1, 1]), tf.tensor2d([[1, 2]]));
+    return tf.concat([tf.reshape(tf.softmax(m), [-1]), tf.reshape(m, [-1])]);
+  });
+  const v = await out.data();
+  out.dispose();
+  if (Math.abs(v[2] - 28) > 1e-3 || Math.abs(v[3] - 56) > 1e-3 || Math.abs(v[0] + v[1] - 1) > 1e-3) {
+    throw new Error(`smoke test gave wrong numbers (${Array.from(v).join(", ")})`);
+  }
+}
+
+/**
+ * Switches tf to the first backend that works, starting at `preferred` ("auto": the fastest real one).
+ * Never throws while some backend works; the attempts say why the others were passed over.
+ */
+export async function chooseBackend(preferred: BackendName | "auto" = "auto", opts: BackendOptions = {}): Promise<BackendChoice> {
+  const start = preferred === "auto" ? 0 : BACKENDS.indexOf(preferred);
+  if (start < 0) throw new Error(`unknown backend "${preferred}" (choose one of auto, ${BACKENDS.join(", ")})`);
+  const order = BACKENDS.slice(start);
+  const attempts: BackendAttempt[] = [];
+  for (const name of order) {
+    try {
+      if (preferred === "auto" && (name === "webgpu" || name === "webgl")) {
+        const soft = await softwareGpu(name);
+        if (soft) {
+          attempts.push({name, ok: false, reason: `skipped: ${soft}`});
+          continue;
+        }
+      }
+      await register(name, opts);
+      if (!(await tf.setBackend(name))) throw new Error("backend failed to initialise");
+      await tf.ready();
+      await smokeTest();
+      attempts.push({name, ok: true});
+      if (name === "webgpu" && opts.onDeviceLost) {
+        const device = (tf.backend() as unknown as {device?: {lost?: Promise<{message?: string}>}}).device;
+        device?.lost?.then((info) => opts.onDeviceLost!(info?.message || "WebGPU device lost"));
+      }
+      return {name, attempts};
+    } catch (e) {
+      attempts.push({name, ok: false, reason: (e as Error).message ?? String(e)});
+    }
+  }
+  throw new Error(`no tf.js backend works here: ${attempts.map((a) => `${a.name}: ${a.reason}`).join("; ")}`);
+}
+
+/** The backend to fall back to after `name` failed at run time (null after cpu). */
+export function nextBackend(name: BackendName): BackendName | null {
+  return BACKENDS[BACKENDS.indexOf(name) + 1] ?? null;
+}
+
+/** True for errors that a different backend can fix: missing kernels, lost devices, out of GPU memory. */
+export function isBackendFailure(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? e);
+  return /kernel|not (yet )?(registered|implemented)|device (was )?lost|GPUDevice|webgl|WebGPU|context lost|out of memory|OOM|shader/i.test(m);
+}
