@@ -9,6 +9,8 @@ export interface PartConfig {
   slug: string;
   /** Overrides the document's own (or derived) title. */
   title?: string;
+  /** Loss surfaces the part's playground offers (ids from components/math/surfaces/registry.ts), first is shown. */
+  surfaces?: string[];
 }
 
 export interface BookConfig {
@@ -64,7 +66,9 @@ export function loadBook(dir: string): {book: BookConfig; diagnostics: Diagnosti
       slug = `${slug}-${i + 1}`;
     }
     slugs.add(slug);
-    parts.push({file: p.file, slug, ...(typeof p.title === "string" && p.title.trim() ? {title: p.title.trim()} : {})});
+    const surfaces = Array.isArray(p.surfaces) && p.surfaces.every((x: unknown) => typeof x === "string") ? {surfaces: p.surfaces as string[]} : {};
+    if (p.surfaces !== undefined && !surfaces.surfaces) diag.error(1, "bad-surfaces", `parts[${i}].surfaces must be a list of surface ids`);
+    parts.push({file: p.file, slug, ...(typeof p.title === "string" && p.title.trim() ? {title: p.title.trim()} : {}), ...surfaces});
   }
   for (const f of files) {
     if (parts.some((p) => p.file === f)) continue;
