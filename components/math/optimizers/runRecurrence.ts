@@ -1,0 +1,57 @@
+/**
+ * Runs an update rule compiled from a chapter's printed LaTeX (components/formula/recurrence.ts) the same way
+ * runOptimizer runs the built-in ones: iterates, losses, and a reason when it stops early. Never throws.
+ */
+import type {RunOptions, RunResult} from "./run.js";
+
+/** The contract of compileRecurrence(latex) (owned by the formula engine). */
+export interface Recurrence<State = unknown> {
+  hyper: string[];
+  init(w: number[]): State;
+  step(state: State, grad: number[], t: number, hyper: Record<string, number>): State;
+  weights(state: State): number[];
+}
+
+export function runRecurrence<S>(
+  f: (w: number[]) => number,
+  grad: (w: number[]) => number[],
+  w0: number[],
+  rec: Recurrence<S>,
+  hyper: Record<string, number>,
+  steps: number,
+  options: RunOptions = {}
+): RunResult {
+  const {maxLoss = Infinity, maxAbs = Infinity} = options;
+  const path: number[][] = [];
+  const losses: number[] = [];
+  const missing = rec.hyper.filter((h) => !(h in hyper));
+  if (missing.length) return {path, losses, stopped: {step: 0, reason: `the printed rule needs ${missing.join(", ")}, which the playground has no slider for`}};
+  let state: S;
+  try {
+    state = rec.init(w0.slice());
+    const w = rec.weights(state);
+    if (w.length !== w0.length) return {path, losses, stopped: {step: 0, reason: `the printed rule has ${w.length} weight(s), the surface ${w0.length}`}};
+    path.push(w.slice());
+    losses.push(f(w));
+  } catch (e) {
+    return {path, losses, stopped: {step: 0, reason: `the printed rule failed to start: ${(e as Error).message}`}};
+  }
+  for (let t = 1; t <= steps; t++) {
+    let w: number[];
+    try {
+      const g = grad(path[path.length - 1]);
+      state = rec.step(state, g, t, hyper);
+      w = rec.weights(state);
+    } catch (e) {
+      return {path, losses, stopped: {step: t, reason: `the printed rule failed at step ${t}: ${(e as Error).message}`}};
+    }
+    if (!w.every(Number.isFinite)) return {path, losses, stopped: {step: t, reason: `weights became ${w.join(", ")} at step ${t}`}};
+    if (w.some((v) => Math.abs(v) > maxAbs)) return {path, losses, stopped: {step: t, reason: `weights left |w| ≤ ${maxAbs} at step ${t} (diverging)`}};
+    const loss = f(w);
+    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: t, reason: `loss became ${loss} at step ${t}`}};
+    path.push(w.slice());
+    losses.push(loss);
+    if (loss > maxLoss) return {path, losses, stopped: {step: t, reason: `loss ${loss.toExponential(2)} exceeded ${maxLoss.toExponential(2)} at step ${t} (diverging: learning rate too high?)`}};
+  }
+  return {path, losses, stopped: null};
+}
