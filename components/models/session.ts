@@ -1,0 +1,93 @@
+/**
+ * Everything a training run needs besides the DOM: the datasets a Program names (from the page's
+ * FileAttachments), the model, the trainer and the final test evaluation. No DOM.
+ */
+import {buildModel, countParams} from "./build.js";
+import {imageDataset, splitTable, type Dataset} from "./datasets.js";
+import type {KerasProgram} from "./keras/program.js";
+import {decodeImageSet} from "./mnist-format.js";
+import {evaluate, train, type TrainStep} from "./train.js";
+
+/** Anything with arrayBuffer(): Framework's FileAttachment, a fetch Response, a test stub over a Buffer. */
+export interface BinarySource {
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface DataFiles {
+  mnistTrain?: BinarySource;
+  mnistTest?: BinarySource;
+}
+
+export interface PreparedData {
+  train: Dataset;
+  test: Dataset;
+  /** For the page: where the data came from and how much of it is used. */
+  trainSize: number;
+  testSize: number;
+  description: string;
+}
+
+export interface RunSettings {
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  seed: number;
+  /** Training samples used (before the validation split). */
+  limit?: number;
+  /** Test samples evaluated. */
+  testLimit?: number;
+}
+
+export function settingsFor(program: KerasProgram, overrides: Partial<RunSettings> = {}): RunSettings {
+  return {epochs: program.fit.epochs, batchSize: program.fit.batchSize, validationSplit: program.fit.validationSplit, seed: 42, ...overrides};
+}
+
+async function bytes(src: BinarySource | undefined, what: string): Promise<Uint8Array> {
+  if (!src) throw new Error(`${what} is not attached to this page (the generator must pass it to TrainingPanel)`);
+  return new Uint8Array(await src.arrayBuffer());
+}
+
+export async function prepareData(program: KerasProgram, files: DataFiles, s: Pick<RunSettings, "limit" | "testLimit" | "seed">): Promise<PreparedData> {
+  const ds = program.dataset;
+  if (ds.id === "table") {
+    const {train: tr, test: te, testRows} = splitTable(ds.rows, ds.labels, ds.testSize, s.seed, ds.standardize);
+    return {train: tr, test: te, trainSize: tr.size, testSize: testRows,
+      description: `本章表格（第 ${ds.line} 行）的 ${ds.rows.length} 条样本：${tr.size} 条训练、${testRows} 条测试，特征已标准化`};
+  }
+  const [trainSet, testSet] = await Promise.all([
+    bytes(files.mnistTrain, "mnist-train.bin").then((b) => decodeImageSet(b, "mnist-train.bin")),
+    bytes(files.mnistTest, "mnist-test.bin").then((b) => decodeImageSet(b, "mnist-test.bin"))
+  ]);
+  const trainDs = imageDataset(trainSet, program.inputShape, {scale: ds.scale, limit: s.limit ?? Infinity, describe: "MNIST train"});
+  const testDs = imageDataset(testSet, program.inputShape, {scale: ds.scale, limit: s.testLimit ?? Infinity, describe: "MNIST test"});
+  const layout = ds.inputShape.join() === "784" ? "展平成 784 维" : ds.inputShape.join() === "32,32,3" ? "补边到 32×32 并复制成 3 通道" : "28×28×1";
+  return {train: trainDs, test: testDs, trainSize: trainDs.size, testSize: testDs.size,
+    description: `MNIST 训练集的前 ${trainDs.size.toLocaleString("en-US")} 张（共 60,000 张）训练，官方测试集的 ${testDs.size.toLocaleString("en-US")} 张测试；像素缩放到 [0, 1]，${layout}`};
+}
+
+export interface RunResult {
+  testLoss: number;
+  testAcc: number;
+  testSize: number;
+  params: number;
+}
+
+/**
+ * Builds the model and trains it; yields the trainer's steps, returns the test evaluation.
+ * Disposes the model at the end (or on stop).
+ */
+export async function* runProgram(program: KerasProgram, data: PreparedData, s: RunSettings,
+  ctl: {signal?: AbortSignal; yieldEvery?: () => Promise<void>; paused?: () => Promise<void> | undefined; reportEvery?: number} = {}):
+  AsyncGenerator<TrainStep, RunResult | null, void> {
+  const model = buildModel(program, {seed: s.seed});
+  try {
+    yield* train(model, data.train, {epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed,
+      limit: s.limit, signal: ctl.signal, compile: program.compile, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery});
+    if (ctl.signal?.aborted) return null;
+    const r = await evaluate(model, data.test, {loss: program.compile.loss, signal: ctl.signal});
+    return {testLoss: r.loss, testAcc: r.acc, testSize: r.n, params: countParams(model)};
+  } finally {
+    model.dispose();
+  }
+}
+
