@@ -36,14 +36,16 @@ export function LossCurves(series: LossSeries[], options: LossCurvesOptions = {}
   const log = options.log ?? wantsLogLoss(series);
   const stops = series.filter((s) => s.stopped && s.losses.length > 0).map((s) => ({step: s.losses.length - 1, loss: s.losses[s.losses.length - 1], label: s.label}));
   const marks: Plot.Markish[] = [
-    Plot.line(rows, {x: "step", y: "loss", stroke: "label", strokeWidth: 1.5}),
-    Plot.dot(stops, {x: "step", y: "loss", stroke: "label", symbol: "times", r: 5, strokeWidth: 2}),
+    Plot.line(rows, {x: "step", y: "loss", stroke: "label", strokeWidth: 1.5, ariaHidden: "true"}),
+    Plot.dot(stops, {x: "step", y: "loss", stroke: "label", symbol: "times", r: 5, strokeWidth: 2, ariaHidden: "true"}),
   ];
-  if (step !== undefined) marks.push(Plot.ruleX([step], {stroke: "currentColor", strokeOpacity: 0.5}));
+  if (step !== undefined) marks.push(Plot.ruleX([step], {stroke: "currentColor", strokeOpacity: 0.5, ariaHidden: "true"}));
   return Plot.plot({
     width,
     height,
     marginLeft: 56,
+    ariaLabel: `Loss against step for ${series.map((s) => s.label).join(", ") || "no optimiser"}`,
+    ariaDescription: series.map((s) => `${s.label}: ${s.losses.length ? `loss ${s.losses[0].toPrecision(3)} at step 0, ${s.losses[s.losses.length - 1].toPrecision(3)} at step ${s.losses.length - 1}` : "no steps"}${s.stopped ? ` (stopped: ${s.stopped})` : ""}`).join("; "),
     x: {label: "step", grid: true},
     y: {label: log ? "loss (log scale)" : "loss", type: log ? "log" : "linear", grid: true},
     color: {domain: series.map((s) => s.label), range: series.map((s) => s.color), legend: true},

@@ -208,7 +208,7 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
         `<path d="${d}" fill="none" stroke="${esc(p.color)}" stroke-width="2" stroke-linejoin="round"${dash}/>` +
         (markers ? `<path d="${dots}" fill="none" stroke="${esc(p.color)}" stroke-width="4.5" stroke-linecap="round"/>` : "") +
         (p.stopped
-          ? `<text x="${r2(ex + 6)}" y="${r2(ey + 4)}" font-size="13" font-weight="bold" fill="${esc(p.color)}" stroke="white" stroke-width="3" paint-order="stroke">✕ ${esc(p.label)} stopped</text>`
+          ? `<text x="${r2(Math.max(4, Math.min(iw - 110, ex + 6)))}" y="${r2(Math.max(14, Math.min(ih - 6, ey + 4)))}" font-size="13" font-weight="bold" fill="${esc(p.color)}" stroke="white" stroke-width="3" paint-order="stroke">✕ ${esc(p.label)} stopped</text>`
           : `<circle cx="${r2(ex)}" cy="${r2(ey)}" r="4" fill="${esc(p.color)}" stroke="white" stroke-width="1.5"/>`) +
         `</g>`;
     }

@@ -282,9 +282,9 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
   });
 
   const anim = h("div", {class: "gb-pg-anim"});
-  const playBtn = h("button", {type: "button", "aria-label": "play the animation"}, "▶ play");
+  const playBtn = h("button", {type: "button"}, "▶ play");
   const stepBtns = [1, 10, 100].map((k) => {
-    const b = h("button", {type: "button", "aria-label": `show ${k} more step${k > 1 ? "s" : ""}`}, `+${k}`);
+    const b = h("button", {type: "button", "aria-label": `+${k} step${k > 1 ? "s" : ""}`}, `+${k}`);
     b.addEventListener("click", () => {
       stop();
       if (shown >= v.steps) shown = 0;
@@ -294,7 +294,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     });
     return b;
   });
-  const resetBtn = h("button", {type: "button", "aria-label": "back to step 0"}, "reset");
+  const resetBtn = h("button", {type: "button"}, "reset to step 0");
   const counter = h("output", {class: "gb-pg-counter", "aria-live": "off"});
   anim.append(playBtn, ...stepBtns, resetBtn, counter);
   const messages = h("div", {class: "gb-pg-messages", role: "status", "aria-live": "polite"});
@@ -460,7 +460,6 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     animAbort = null;
     animating = false;
     playBtn.textContent = "▶ play";
-    playBtn.setAttribute("aria-label", "play the animation");
   }
   async function play() {
     stop();
@@ -470,7 +469,6 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     const onOuter = () => local.abort();
     signal?.addEventListener("abort", onOuter, {once: true});
     playBtn.textContent = "⏸ pause";
-    playBtn.setAttribute("aria-label", "pause the animation");
     const from = shown >= v.steps ? 0 : shown;
     const perFrame = Math.max(1, Math.ceil(v.steps / 240));
     for await (const k of animateSteps(from, v.steps, perFrame, local.signal)) {

@@ -1,0 +1,55 @@
+import {describe, expect, it} from "vitest";
+import {adamStep} from "../components/math/optimizers/adam.js";
+import {runOptimizer} from "../components/math/optimizers/run.js";
+import {runRecurrence, type Recurrence} from "../components/math/optimizers/runRecurrence.js";
+import {DEFAULT_HYPER} from "../components/math/optimizers/types.js";
+import {rosenbrock} from "../components/math/surfaces/rosenbrock.js";
+
+/** 000 §4.1 Adam written out as a Recurrence, the shape compileRecurrence returns. */
+const adamRecurrence: Recurrence<{w: number[]; m: number[]; v: number[]}> = {
+  hyper: ["alpha", "beta_1", "beta_2", "epsilon"],
+  init: (w) => ({w, m: w.map(() => 0), v: w.map(() => 0)}),
+  step(s, g, t, hp) {
+    const m = s.m.map((x, i) => hp.beta_1 * x + (1 - hp.beta_1) * g[i]);
+    const v = s.v.map((x, i) => hp.beta_2 * x + (1 - hp.beta_2) * g[i] ** 2);
+    const w = s.w.map((x, i) => x - (hp.alpha * (m[i] / (1 - hp.beta_1 ** t))) / (Math.sqrt(v[i] / (1 - hp.beta_2 ** t)) + hp.epsilon));
+    return {w, m, v};
+  },
+  weights: (s) => s.w
+};
+
+describe("runRecurrence(f, grad, w0, rec, hyper, steps)", () => {
+  const r = rosenbrock();
+  const hp = {...DEFAULT_HYPER, alpha: 0.02};
+  it("a recurrence equal to Adam gives adamStep's iterates (t counted from 1)", () => {
+    const a = runRecurrence(r.f, r.grad, [-1.5, 2.5], adamRecurrence, hp as unknown as Record<string, number>, 200);
+    const b = runOptimizer(r.f, r.grad, [-1.5, 2.5], adamStep, hp, 200);
+    expect(a.stopped).toBeNull();
+    expect(a.path).toHaveLength(201);
+    for (let k = 0; k <= 200; k += 50) {
+      expect(a.path[k][0]).toBeCloseTo(b.path[k][0], 12);
+      expect(a.path[k][1]).toBeCloseTo(b.path[k][1], 12);
+      expect(a.losses[k]).toBeCloseTo(b.losses[k], 10);
+    }
+  });
+  it("a hyper-parameter the playground lacks stops at step 0 with its name", () => {
+    const res = runRecurrence(r.f, r.grad, [0, 0], {...adamRecurrence, hyper: ["alpha", "lambda"]}, hp as unknown as Record<string, number>, 10);
+    expect(res.stopped?.reason).toMatch(/needs lambda/);
+    expect(res.path).toHaveLength(0);
+  });
+  it("a throwing step becomes a reason, not an exception", () => {
+    const bad = {...adamRecurrence, step: () => {
+      throw new Error("division by zero");
+    }};
+    const res = runRecurrence(r.f, r.grad, [0, 0], bad, hp as unknown as Record<string, number>, 10);
+    expect(res.stopped).toEqual({step: 1, reason: "the printed rule failed at step 1: division by zero"});
+    expect(res.path).toEqual([[0, 0]]);
+  });
+  it("divergence stops with the limit reason", () => {
+    const gd: Recurrence<number[]> = {hyper: ["alpha"], init: (w) => w, step: (w, g, _t, h) => w.map((x, i) => x - h.alpha * g[i]), weights: (w) => w};
+    const res = runRecurrence((w) => w[0] * w[0], (w) => [2 * w[0]], [1], gd, {alpha: 3}, 100, {maxLoss: 1e4});
+    // w = (−5)ᵏ, loss 25ᵏ > 1e4 first at k = 3
+    expect(res.stopped?.step).toBe(3);
+    expect(res.stopped?.reason).toMatch(/exceeded/);
+  });
+});
