@@ -1,0 +1,297 @@
+/**
+ * Evaluates a formula AST. The arithmetic is pluggable (Ops): plain numbers for pages and reference checks
+ * (jsOps, pure), tf tensors for autodiff in the derivation checker (tfOps.ts).
+ *
+ * Conventions: `x_i` inside `\sum_{i=…}` is the i-th entry (row) of `x` (1-based); a product of two vectors is
+ * their dot product, matrix·vector and matrix·matrix are matrix products, scalars broadcast; `QK^T` multiplies
+ * implicitly; `\sigma(·)` is the logistic sigmoid, `\text{softmax}` works on the last axis.
+ */
+import {FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
+import {applyBuiltin, describeShape, map, multiply, shapeOf, transpose, zip, type Value} from "./values.js";
+
+export interface Ops<T> {
+  lift(v: Value): T;
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  div(a: T, b: T): T;
+  neg(a: T): T;
+  pow(a: T, b: T): T;
+  transpose(a: T): T;
+  call(fn: string, args: T[]): T;
+  /** 1-based entry / row. */
+  index(a: T, k: number): T;
+  length(a: T): number;
+  stack(items: T[]): T;
+  toNumber(a: T): number | undefined;
+}
+
+/** A definition the evaluator expands on use: `J(w) = …` (params) or `\hat{y}_i = w \cdot x_i` (index). */
+export interface Def {
+  params?: string[];
+  index?: string;
+  body: Node;
+}
+
+export interface Scope<T> {
+  ops: Ops<T>;
+  /** Bound symbols by key (`y`, `\hat{y}`, `\beta_1`, `W^{(l)}`). */
+  vars: Record<string, T>;
+  /** Integer-valued symbols: sum indices, counts (`n`), time `t`. */
+  idx?: Record<string, number>;
+  defs?: Record<string, Def>;
+  /** Called first for every symbol; return undefined to fall through. */
+  resolve?: (n: NodeOf<"sym">, scope: Scope<T>) => T | undefined;
+  /** How `\nabla_w X` / `\frac{\partial X}{\partial w}` evaluate. */
+  gradient?: (n: NodeOf<"grad">, scope: Scope<T>) => T;
+  /** Sums over this index return the vector of their terms instead of the total (per-sample view). */
+  unsum?: string;
+  latex?: string;
+}
+
+export const jsOps: Ops<Value> = {
+  lift: (v) => v,
+  add: (a, b) => zip(a, b, (x, y) => x + y, "sum"),
+  sub: (a, b) => zip(a, b, (x, y) => x - y, "difference"),
+  mul: multiply,
+  div: (a, b) => zip(a, b, (x, y) => x / y, "quotient"),
+  neg: (a) => map(a, (x) => -x),
+  pow: (a, b) => {
+    if (typeof b !== "number") throw new Error(`an exponent must be a scalar, got ${describeShape(b)}`);
+    return map(a, (x) => x ** b);
+  },
+  transpose,
+  call: applyBuiltin,
+  index: (a, k) => {
+    if (typeof a === "number") throw new Error("cannot take an entry of a scalar");
+    if (!Number.isInteger(k) || k < 1 || k > a.length) throw new Error(`index ${k} is outside 1..${a.length}`);
+    return a[k - 1] as Value;
+  },
+  length: (a) => (typeof a === "number" ? 1 : a.length),
+  stack: (items) => {
+    if (items.every((x) => typeof x === "number")) return items as number[];
+    if (items.every((x) => shapeOf(x).length === 1)) return items as number[][];
+    throw new Error("can only stack scalars into a vector or vectors into a matrix");
+  },
+  toNumber: (a) => (typeof a === "number" ? a : undefined)
+};
+
+export function evaluateWith<T>(node: Node, scope: Scope<T>): T {
+  try {
+    return ev(node, scope);
+  } catch (e) {
+    if (e instanceof FormulaError) throw e;
+    throw new FormulaError((e as Error).message, node.start, "", scope.latex);
+  }
+}
+
+function fail(reason: string, node: Node, scope: {latex?: string}): never {
+  throw new FormulaError(reason, node.start, scope.latex?.slice(node.start, node.end) ?? "", scope.latex);
+}
+
+/** Evaluates an integer-valued expression (indices, bounds, `t+1`). */
+export function numeric<T>(node: Node, scope: Scope<T>): number {
+  switch (node.type) {
+    case "num":
+      return node.value;
+    case "sym": {
+      const key = symKey(node.name, node.subText);
+      if (scope.idx && key in scope.idx) return scope.idx[key];
+      if (key in scope.vars) {
+        const v = scope.ops.toNumber(scope.vars[key]);
+        if (v !== undefined) return v;
+      }
+      return fail(`unknown symbol ${key} in an index or bound`, node, scope);
+    }
+    case "add":
+      return node.terms.reduce((s, t) => s + t.sign * numeric(t.node, scope), 0);
+    case "neg":
+      return -numeric(node.arg, scope);
+    case "paren":
+      return numeric(node.arg, scope);
+    case "mul":
+      return numeric(node.left, scope) * numeric(node.right, scope);
+    case "div":
+      return numeric(node.num, scope) / numeric(node.den, scope);
+    default:
+      return fail("an index or bound must be a number", node, scope);
+  }
+}
+
+function ev<T>(node: Node, scope: Scope<T>): T {
+  const {ops} = scope;
+  try {
+    switch (node.type) {
+      case "num":
+        return ops.lift(node.value);
+      case "sym":
+        return symbol(node, scope);
+      case "neg":
+        return ops.neg(ev(node.arg, scope));
+      case "add": {
+        let acc: T | undefined;
+        for (const t of node.terms) {
+          const v = ev(t.node, scope);
+          acc = acc === undefined ? (t.sign === 1 ? v : ops.neg(v)) : t.sign === 1 ? ops.add(acc, v) : ops.sub(acc, v);
+        }
+        return acc as T;
+      }
+      case "mul":
+        return ops.mul(ev(node.left, scope), ev(node.right, scope));
+      case "div":
+        return ops.div(ev(node.num, scope), ev(node.den, scope));
+      case "pow":
+        return ops.pow(ev(node.base, scope), ev(node.exp, scope));
+      case "transpose":
+        return ops.transpose(ev(node.arg, scope));
+      case "sqrt":
+        return ops.call("sqrt", [ev(node.arg, scope)]);
+      case "paren":
+        return ev(node.arg, scope);
+      case "vector":
+        return ops.stack(node.items.map((i) => ev(i, scope)));
+      case "call":
+        return call(node, scope);
+      case "sum":
+        return sum(node, scope);
+      case "grad":
+        if (!scope.gradient) return fail(`a gradient (${scope.latex?.slice(node.start, node.end) ?? "∇"}) needs a formula to differentiate or a value`, node, scope);
+        return scope.gradient(node, scope);
+      case "tuple":
+        return fail("a tuple has no single value", node, scope);
+      case "list":
+        return fail("a list of symbols has no single value", node, scope);
+      case "set":
+        return fail("a set has no numeric value", node, scope);
+      case "ellipsis":
+        return fail("an ellipsis (…) has no value", node, scope);
+      case "infinity":
+        return fail("∞ has no finite value", node, scope);
+    }
+  } catch (e) {
+    if (e instanceof FormulaError) throw e;
+    return fail((e as Error).message, node, scope);
+  }
+}
+
+function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
+  const hooked = scope.resolve?.(node, scope);
+  if (hooked !== undefined) return hooked;
+  const key = symKey(node.name, node.subText);
+  if (key in scope.vars) return scope.vars[key];
+  if (scope.idx && key in scope.idx) return scope.ops.lift(scope.idx[key]);
+  if (node.sub) {
+    const base = scope.vars[node.name];
+    const def = scope.defs?.[node.name];
+    if (base !== undefined || def?.index) {
+      let k: number;
+      try {
+        k = numeric(node.sub, scope);
+      } catch {
+        return fail(`unknown symbol ${key}`, node, scope);
+      }
+      if (base !== undefined) return scope.ops.index(base, k);
+      return evaluateWith(def!.body, {...scope, idx: {...scope.idx, [def!.index!]: k}});
+    }
+  } else {
+    const def = scope.defs?.[node.name];
+    if (def && !def.params?.length && !def.index) return evaluateWith(def.body, scope);
+  }
+  return fail(`unknown symbol ${key}`, node, scope);
+}
+
+function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
+  const args = node.args.map((a) => ev(a, scope));
+  if (node.builtin) return scope.ops.call(node.fn, args);
+  const def = scope.defs?.[node.fn];
+  if (def?.params) {
+    if (def.params.length !== args.length) return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
+    const vars = {...scope.vars};
+    def.params.forEach((p, i) => (vars[p] = args[i]));
+    return evaluateWith(def.body, {...scope, vars});
+  }
+  return fail(`unknown function ${node.fn}`, node, scope);
+}
+
+function sum<T>(node: NodeOf<"sum">, scope: Scope<T>): T {
+  const from = node.from ? numeric(node.from, scope) : 1;
+  let to: number;
+  if (node.to) to = numeric(node.to, scope);
+  else {
+    const len = indexedLength(node.body, node.index, scope);
+    if (len === undefined) return fail(`\\sum_{${node.index}} has no upper bound and no indexed symbol to take it from`, node, scope);
+    to = len;
+  }
+  if (!Number.isInteger(from) || !Number.isInteger(to)) return fail(`sum bounds must be integers, got ${from}..${to}`, node, scope);
+  if (to - from > 100000) return fail(`sum over ${to - from + 1} terms is too long`, node, scope);
+  const terms: T[] = [];
+  for (let i = from; i <= to; i++) terms.push(ev(node.body, {...scope, idx: {...scope.idx, [node.index]: i}}));
+  if (scope.unsum === node.index) return scope.ops.stack(terms);
+  if (!terms.length) return scope.ops.lift(node.op === "prod" ? 1 : 0);
+  return terms.reduce((a, b) => (node.op === "prod" ? scope.ops.mul(a, b) : scope.ops.add(a, b)));
+}
+
+/** Length of the first bound array indexed by `index` in body (for `\sum_{i}` without bounds). */
+function indexedLength<T>(body: Node, index: string, scope: Scope<T>): number | undefined {
+  let found: number | undefined;
+  const visit = (n: Node): void => {
+    if (found !== undefined) return;
+    if (n.type === "sym" && n.subText === index && n.name in scope.vars) found = scope.ops.length(scope.vars[n.name]);
+    for (const c of childNodes(n)) visit(c);
+  };
+  visit(body);
+  return found;
+}
+
+import {children as childNodes} from "./ast.js";
+
+export interface EvaluateOptions {
+  defs?: Record<string, Def>;
+  idx?: Record<string, number>;
+  /** Gradients by central differences of the differentiated expression (needs it to be defined). */
+  numericGradients?: boolean;
+  unsum?: string;
+  latex?: string;
+}
+
+/** Evaluates with plain numbers. Throws FormulaError (what and where) for unknown symbols and shape errors. */
+export function evaluate(node: Node, bindings: Record<string, Value>, options: EvaluateOptions = {}): Value {
+  const scope: Scope<Value> = {
+    ops: jsOps,
+    vars: bindings,
+    idx: options.idx ?? {},
+    defs: options.defs ?? {},
+    ...(options.numericGradients ? {gradient: numericGradient} : {}),
+    ...(options.unsum ? {unsum: options.unsum} : {}),
+    ...(options.latex !== undefined ? {latex: options.latex} : {})
+  };
+  return evaluateWith(node, scope);
+}
+
+/** ∂(of)/∂(wrt) by central differences; `of` must be scalar. The result has the shape of wrt's value. */
+export function numericGradient(node: NodeOf<"grad">, scope: Scope<Value>): Value {
+  if (node.wrt.type !== "sym") return fail("can only differentiate with respect to a symbol", node.wrt, scope);
+  const key = symKey(node.wrt.name, node.wrt.subText);
+  const x = scope.vars[key];
+  if (x === undefined) return fail(`cannot differentiate with respect to ${key}: it has no value`, node.wrt, scope);
+  const f = (v: Value): number => {
+    const y = evaluateWith(node.of, {...scope, vars: {...scope.vars, [key]: v}});
+    if (typeof y !== "number") return fail(`can only differentiate a scalar, ${scope.latex?.slice(node.of.start, node.of.end) ?? "it"} is ${describeShape(y)}`, node.of, scope);
+    return y;
+  };
+  const flat = typeof x === "number" ? [x] : (x as (number | number[])[]).flat();
+  const rebuild = (vals: number[]): Value => {
+    if (typeof x === "number") return vals[0];
+    if (typeof x[0] === "number") return vals;
+    const cols = (x as number[][])[0].length;
+    return (x as number[][]).map((_, r) => vals.slice(r * cols, (r + 1) * cols));
+  };
+  const g = flat.map((v, j) => {
+    const h = 1e-5 * Math.max(1, Math.abs(v));
+    const up = flat.slice(), down = flat.slice();
+    up[j] += h;
+    down[j] -= h;
+    return (f(rebuild(up)) - f(rebuild(down))) / (2 * h);
+  });
+  return rebuild(g);
+}

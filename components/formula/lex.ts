@@ -1,0 +1,122 @@
+/** Tokenizer for the LaTeX subset the formula engine understands. */
+import {FormulaError} from "./ast.js";
+
+export type TokenKind = "cmd" | "word" | "num" | "op" | "newline" | "eof";
+
+export interface Token {
+  kind: TokenKind;
+  /** `\frac` → "frac"; words and numbers as written; ops as the character(s). */
+  text: string;
+  start: number;
+  end: number;
+  /** Whitespace before the token in the source. */
+  spaceBefore: boolean;
+}
+
+const OPS = new Set(["{", "}", "(", ")", "[", "]", "^", "_", "'", "+", "-", "*", "/", "=", ",", "|", "<", ">", "!", ":", ";", "."]);
+
+/** Spacing commands that mean nothing to the value. */
+const SPACING = new Set([",", ";", "!", ":", " ", "displaystyle", "textstyle", "limits", "nolimits", "qquad_ignored"]);
+
+export function tokenize(latex: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  let space = false;
+  const n = latex.length;
+  while (i < n) {
+    const c = latex[i];
+    if (/\s/.test(c)) {
+      space = true;
+      i++;
+      continue;
+    }
+    const start = i;
+    if (c === "&") {
+      // Alignment marks in aligned environments carry no meaning for the value.
+      i++;
+      space = true;
+      continue;
+    }
+    if (c === "%") {
+      while (i < n && latex[i] !== "\n") i++;
+      continue;
+    }
+    if (c === "\\") {
+      const next = latex[i + 1];
+      if (next === undefined) throw new FormulaError("a lone backslash at the end", i, "\\", latex);
+      if (next === "\\") {
+        out.push({kind: "newline", text: "\\\\", start, end: i + 2, spaceBefore: space});
+        i += 2;
+        space = false;
+        continue;
+      }
+      if (/[A-Za-z]/.test(next)) {
+        let j = i + 1;
+        while (j < n && /[A-Za-z]/.test(latex[j])) j++;
+        const name = latex.slice(i + 1, j);
+        i = j;
+        if (SPACING.has(name)) {
+          space = true;
+          continue;
+        }
+        out.push({kind: "cmd", text: name, start, end: j, spaceBefore: space});
+        space = false;
+        continue;
+      }
+      // \{ \} \| and spacing \, \; \! \: "\ "
+      if (SPACING.has(next)) {
+        i += 2;
+        space = true;
+        continue;
+      }
+      if (next === "{" || next === "}" || next === "|") {
+        out.push({kind: "cmd", text: next, start, end: i + 2, spaceBefore: space});
+        i += 2;
+        space = false;
+        continue;
+      }
+      throw new FormulaError(`unknown command \\${next}`, i, `\\${next}`, latex);
+    }
+    if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(latex[i + 1] ?? ""))) {
+      let j = i;
+      while (j < n && /[0-9]/.test(latex[j])) j++;
+      if (latex[j] === "." && /[0-9]/.test(latex[j + 1] ?? "")) {
+        j++;
+        while (j < n && /[0-9]/.test(latex[j])) j++;
+      }
+      out.push({kind: "num", text: latex.slice(i, j), start, end: j, spaceBefore: space});
+      i = j;
+      space = false;
+      continue;
+    }
+    if (/[A-Za-z]/.test(c)) {
+      let j = i;
+      while (j < n && /[A-Za-z]/.test(latex[j])) j++;
+      // "Cross-Entropy": two words joined by a hyphen with no spaces form one name.
+      while (latex[j] === "-" && /[A-Za-z]{2}/.test(latex.slice(j + 1, j + 3)) && j - i >= 2) {
+        let k = j + 1;
+        while (k < n && /[A-Za-z]/.test(latex[k])) k++;
+        j = k;
+      }
+      out.push({kind: "word", text: latex.slice(i, j), start, end: j, spaceBefore: space});
+      i = j;
+      space = false;
+      continue;
+    }
+    if (c === "." && latex.slice(i, i + 3) === "...") {
+      out.push({kind: "cmd", text: "ldots", start, end: i + 3, spaceBefore: space});
+      i += 3;
+      space = false;
+      continue;
+    }
+    if (OPS.has(c)) {
+      out.push({kind: "op", text: c, start, end: i + 1, spaceBefore: space});
+      i++;
+      space = false;
+      continue;
+    }
+    throw new FormulaError(`unexpected character ${JSON.stringify(c)}`, i, c, latex);
+  }
+  out.push({kind: "eof", text: "", start: n, end: n, spaceBefore: space});
+  return out;
+}

@@ -1,0 +1,583 @@
+/**
+ * Recursive-descent parser for the LaTeX subset of the tutorials: \frac, \sum_{i=1}^{n}, \log, \sqrt, \sigma(…),
+ * \hat{y}_i, y_i', sub/superscripts, \nabla_w J, \frac{\partial L}{\partial W}, \cdot, \text{softmax}, QK^T,
+ * \left(…\right), \begin{aligned}…\end{aligned}, `\\` systems, `\quad (t \to \infty)`, implicit multiplication.
+ * Anything else is a FormulaError with the offending token and its offset.
+ */
+import {FormulaError, type Formula, type Line, type Node, type NodeOf, type Relation} from "./ast.js";
+import {tokenize, type Token} from "./lex.js";
+
+export const GREEK = new Set([
+  "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
+  "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
+  "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell"
+]);
+/** Functions written as commands. */
+export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min"]);
+const TEXT_CMDS = new Set(["text", "mathrm", "operatorname", "textrm", "textit", "mathit", "mathsf", "textbf"]);
+const STYLE_CMDS = new Set(["mathbf", "boldsymbol", "bm", "mathbb", "mathcal", "mathbfit"]);
+const ACCENTS = new Set(["hat", "bar", "tilde", "vec", "dot", "widehat", "widetilde", "overline"]);
+const RELATION_CMDS: Record<string, Relation> = {
+  to: "\\to", rightarrow: "\\to", longrightarrow: "\\to", approx: "\\approx", leq: "\\le", le: "\\le",
+  geq: "\\ge", ge: "\\ge", neq: "\\neq", ne: "\\neq", equiv: "="
+};
+const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "}", "|", ...Object.keys(RELATION_CMDS)]);
+const ELLIPSIS = new Set(["ldots", "dots", "cdots", "vdots"]);
+const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split", "equation", "equation*", "gather", "gather*"]);
+
+/** Parses LaTeX into lines of relation chains. Throws FormulaError (offset, token) on anything it does not know. */
+export function parseFormula(latex: string): Formula {
+  return new Parser(latex).formula();
+}
+
+/** Parses a single expression (no relations); throws when there is more. */
+export function parseExpression(latex: string): Node {
+  const f = parseFormula(latex);
+  if (f.lines.length !== 1 || f.lines[0].rest.length) throw new FormulaError("expected one expression, not an equation or system", 0, "", latex);
+  return f.lines[0].first;
+}
+
+class Parser {
+  private pos = 0;
+  private readonly toks: Token[];
+  constructor(private readonly latex: string) {
+    this.toks = tokenize(latex);
+  }
+
+  private peek(k = 0): Token {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+  }
+  private next(): Token {
+    const t = this.toks[this.pos];
+    if (this.pos < this.toks.length - 1) this.pos++;
+    return t;
+  }
+  private fail(reason: string, t: Token = this.peek()): never {
+    throw new FormulaError(reason, t.start, t.kind === "cmd" ? `\\${t.text}` : t.text, this.latex);
+  }
+  private isOp(t: Token, text: string): boolean {
+    return t.kind === "op" && t.text === text;
+  }
+  private isCmd(t: Token, text: string): boolean {
+    return t.kind === "cmd" && t.text === text;
+  }
+  private expectOp(text: string, what: string): Token {
+    const t = this.peek();
+    if (!this.isOp(t, text)) this.fail(`expected "${text}" ${what}, found ${describe(t)}`);
+    return this.next();
+  }
+
+  formula(): Formula {
+    let environment: string | undefined;
+    let lines: Line[];
+    if (this.isCmd(this.peek(), "begin")) {
+      const beginTok = this.next();
+      environment = this.rawGroup();
+      if (!ENVIRONMENTS.has(environment)) this.fail(`unsupported environment "${environment}"`, beginTok);
+      lines = this.lines(() => this.isCmd(this.peek(), "end"));
+      if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${environment}}`);
+      const endTok = this.next();
+      const endName = this.rawGroup();
+      if (endName !== environment) this.fail(`\\begin{${environment}} closed by \\end{${endName}}`, endTok);
+    } else {
+      lines = this.lines(() => this.peek().kind === "eof");
+    }
+    if (this.peek().kind !== "eof") this.fail(`unexpected ${describe(this.peek())}`);
+    return {latex: this.latex, lines, ...(environment ? {environment} : {})};
+  }
+
+  private lines(atEnd: () => boolean): Line[] {
+    if (atEnd() || this.peek().kind === "eof") this.fail("empty formula");
+    const lines = [this.line()];
+    while (this.peek().kind === "newline") {
+      this.next();
+      if (atEnd() || this.peek().kind === "eof") break; // trailing \\
+      lines.push(this.line());
+    }
+    return lines;
+  }
+
+  private relationAt(t: Token): Relation | undefined {
+    if (t.kind === "op" && (t.text === "=" || t.text === "<" || t.text === ">")) return t.text as Relation;
+    if (t.kind === "cmd") return RELATION_CMDS[t.text];
+    return undefined;
+  }
+
+  private line(): Line {
+    const start = this.peek().start;
+    const first = this.list();
+    const rest: Line["rest"] = [];
+    for (let rel = this.relationAt(this.peek()); rel; rel = this.relationAt(this.peek())) {
+      this.next();
+      rest.push({rel, node: this.list()});
+    }
+    let annotation: Line | undefined;
+    if (this.isCmd(this.peek(), "quad") || this.isCmd(this.peek(), "qquad")) {
+      this.next();
+      if (this.isOp(this.peek(), "(")) {
+        this.next();
+        annotation = this.line();
+        this.expectOp(")", "to close the annotation");
+      } else if (this.peek().kind !== "eof" && this.peek().kind !== "newline") {
+        annotation = this.line();
+      }
+    }
+    return {start, end: this.prevEnd(), first, rest, ...(annotation ? {annotation} : {})};
+  }
+
+  private prevEnd(): number {
+    return this.toks[Math.max(0, this.pos - 1)].end;
+  }
+
+  private list(): Node {
+    const start = this.peek().start;
+    const items = [this.expr()];
+    while (this.isOp(this.peek(), ",")) {
+      this.next();
+      items.push(this.expr());
+    }
+    return items.length === 1 ? items[0] : {type: "list", items, start, end: this.prevEnd()};
+  }
+
+  private expr(): Node {
+    const start = this.peek().start;
+    let sign: 1 | -1 = 1;
+    if (this.isOp(this.peek(), "-")) {
+      this.next();
+      sign = -1;
+    } else if (this.isOp(this.peek(), "+")) this.next();
+    const terms: {sign: 1 | -1; node: Node}[] = [{sign, node: this.term()}];
+    while (this.isOp(this.peek(), "+") || this.isOp(this.peek(), "-")) {
+      const s = this.next().text === "+" ? 1 : -1;
+      terms.push({sign: s, node: this.term()});
+    }
+    if (terms.length === 1) return sign === 1 ? terms[0].node : {type: "neg", arg: terms[0].node, start, end: this.prevEnd()};
+    return {type: "add", terms, start, end: this.prevEnd()};
+  }
+
+  private startsFactor(t: Token): boolean {
+    if (t.kind === "num" || t.kind === "word") return true;
+    if (t.kind === "op") return t.text === "(" || t.text === "[" || t.text === "{";
+    if (t.kind === "cmd") return !TERMINATOR_CMDS.has(t.text);
+    return false;
+  }
+
+  private term(): Node {
+    const start = this.peek().start;
+    let left = this.factor();
+    for (;;) {
+      const t = this.peek();
+      if (this.isOp(t, "*") || this.isCmd(t, "cdot") || this.isCmd(t, "times") || this.isCmd(t, "ast")) {
+        this.next();
+        const right = this.factor();
+        left = {type: "mul", left, right, op: "cdot", start, end: this.prevEnd()};
+      } else if (this.isOp(t, "/")) {
+        this.next();
+        const den = this.factor();
+        left = {type: "div", num: left, den, frac: false, start, end: this.prevEnd()};
+      } else if (this.startsFactor(t)) {
+        const right = this.factor();
+        left = {type: "mul", left, right, op: "implicit", start, end: this.prevEnd()};
+      } else break;
+    }
+    return left;
+  }
+
+  private factor(): Node {
+    const t = this.peek();
+    if (this.isOp(t, "-")) {
+      this.next();
+      const arg = this.factor();
+      return {type: "neg", arg, start: t.start, end: this.prevEnd()};
+    }
+    return this.postfix(this.primary());
+  }
+
+  /** Subscripts, superscripts and primes after a primary. */
+  private postfix(p: Node): Node {
+    for (;;) {
+      const t = this.peek();
+      if (this.isOp(t, "_")) {
+        if (p.type === "set") {
+          this.next();
+          const subText = this.peekScriptRaw();
+          this.skipScript();
+          p = {...p, subText, end: this.prevEnd()};
+          continue;
+        }
+        if (p.type !== "sym") this.fail("a subscript on something that is not a symbol");
+        if (p.sub) this.fail(`a second subscript on ${p.name}`);
+        this.next();
+        const {node, text} = this.scriptNode();
+        p = {...p, sub: node, subText: text, end: this.prevEnd()};
+        continue;
+      }
+      if (this.isOp(t, "^")) {
+        this.next();
+        const raw = this.peekScriptRaw();
+        if (p.type === "set") {
+          this.skipScript();
+          p = {...p, supText: raw, end: this.prevEnd()};
+          continue;
+        }
+        if (/^\(.*\)$/.test(raw) && p.type === "sym") {
+          this.scriptNode(); // consume
+          p = {...p, name: `${p.name}^{${raw}}`, end: this.prevEnd()};
+          continue;
+        }
+        if ((raw === "*" || raw === "\\ast") && p.type === "sym") {
+          this.skipScript();
+          p = {...p, name: `${p.name}^*`, end: this.prevEnd()};
+          continue;
+        }
+        if (raw === "T" || raw === "\\top" || raw === "\\intercal") {
+          this.skipScript();
+          p = {type: "transpose", arg: p, start: p.start, end: this.prevEnd()};
+          continue;
+        }
+        const exp = this.scriptNode().node;
+        p = {type: "pow", base: p, exp, start: p.start, end: this.prevEnd()};
+        continue;
+      }
+      if (this.isOp(t, "'")) {
+        if (p.type !== "sym") this.fail("a prime on something that is not a symbol");
+        this.next();
+        p = {...p, name: `${p.name}'`, end: this.prevEnd()};
+        continue;
+      }
+      return p;
+    }
+  }
+
+  /** The raw LaTeX of the next script argument (a braced group or a single token), without consuming it. */
+  private peekScriptRaw(): string {
+    const t = this.peek();
+    if (this.isOp(t, "{")) {
+      const close = this.matchingBrace(this.pos);
+      return this.latex.slice(t.end, this.toks[close].start).trim();
+    }
+    if (t.kind === "cmd") return `\\${t.text}`;
+    if (t.kind === "word" || t.kind === "num") return t.text[0];
+    return t.text;
+  }
+
+  private skipScript(): void {
+    const t = this.peek();
+    if (this.isOp(t, "{")) this.pos = this.matchingBrace(this.pos) + 1;
+    else this.splitFirstChar();
+  }
+
+  /** Index of the `}` matching the `{` at token index i. */
+  private matchingBrace(i: number): number {
+    let depth = 0;
+    for (let j = i; j < this.toks.length; j++) {
+      const t = this.toks[j];
+      if (this.isOp(t, "{")) depth++;
+      else if (this.isOp(t, "}")) {
+        depth--;
+        if (depth === 0) return j;
+      } else if (t.kind === "eof") break;
+    }
+    this.fail("unclosed {", this.toks[i]);
+  }
+
+  /** LaTeX takes one character as an unbraced script: `x_ij` is x_i j. Consumes that character. */
+  private splitFirstChar(): Token {
+    const t = this.peek();
+    if ((t.kind === "word" || t.kind === "num") && t.text.length > 1) {
+      const first: Token = {...t, text: t.text[0], end: t.start + 1};
+      const rest: Token = {...t, text: t.text.slice(1), start: t.start + 1, spaceBefore: false};
+      this.toks.splice(this.pos, 1, first, rest);
+    }
+    return this.next();
+  }
+
+  /** A script argument parsed as an expression (braced group or one token), with its LaTeX. */
+  private scriptNode(): {node: Node; text: string} {
+    const t = this.peek();
+    if (this.isOp(t, "{")) {
+      const close = this.matchingBrace(this.pos);
+      const text = this.latex.slice(t.end, this.toks[close].start).trim();
+      this.next();
+      if (this.pos === close) this.fail("an empty script {}");
+      const node = this.list();
+      if (!this.isOp(this.peek(), "}")) this.fail(`unexpected ${describe(this.peek())} in a script`);
+      this.next();
+      return {node, text};
+    }
+    if (t.kind === "word" || t.kind === "num") {
+      const c = this.splitFirstChar();
+      const node: Node = c.kind === "num" ? {type: "num", value: Number(c.text), start: c.start, end: c.end} : {type: "sym", name: c.text, start: c.start, end: c.end};
+      return {node, text: c.text};
+    }
+    if (t.kind === "cmd" && (GREEK.has(t.text) || t.text === "infty")) {
+      this.next();
+      const node: Node = t.text === "infty" ? {type: "infinity", start: t.start, end: t.end} : {type: "sym", name: `\\${t.text}`, start: t.start, end: t.end};
+      return {node, text: `\\${t.text}`};
+    }
+    if (this.isOp(t, "*")) {
+      this.next();
+      return {node: {type: "sym", name: "*", start: t.start, end: t.end}, text: "*"};
+    }
+    this.fail(`unexpected ${describe(t)} as a script`);
+  }
+
+  /** `{...}` read as raw text (environment names, \text{...}). */
+  private rawGroup(): string {
+    const open = this.peek();
+    if (!this.isOp(open, "{")) this.fail(`expected "{", found ${describe(open)}`);
+    const close = this.matchingBrace(this.pos);
+    const text = this.latex.slice(open.end, this.toks[close].start).trim();
+    this.pos = close + 1;
+    return text;
+  }
+
+  /** A braced group parsed as one expression (for \frac, \sqrt, accents). */
+  private group(what: string): Node {
+    const t = this.peek();
+    if (!this.isOp(t, "{")) {
+      if (this.startsFactor(t) && t.kind !== "op") {
+        if (t.kind === "word" || t.kind === "num") {
+          const c = this.splitFirstChar();
+          return c.kind === "num" ? {type: "num", value: Number(c.text), start: c.start, end: c.end} : {type: "sym", name: c.text, start: c.start, end: c.end};
+        }
+        return this.primary();
+      }
+      this.fail(`expected {…} for ${what}, found ${describe(t)}`);
+    }
+    this.next();
+    const node = this.list();
+    if (!this.isOp(this.peek(), "}")) this.fail(`unexpected ${describe(this.peek())} in ${what}`);
+    this.next();
+    return node;
+  }
+
+  private primary(): Node {
+    const t = this.peek();
+    const start = t.start;
+    if (t.kind === "num") {
+      this.next();
+      return {type: "num", value: Number(t.text), start, end: t.end};
+    }
+    if (t.kind === "word") {
+      if (t.text.length === 2) this.splitFirstChar();
+      else this.next();
+      const w = this.toks[this.pos - 1];
+      const sym: Node = {type: "sym", name: w.text, start, end: w.end};
+      return this.maybeCall(sym, w.text, isCallableName(w.text));
+    }
+    if (t.kind === "op") {
+      if (t.text === "(" || t.text === "[") {
+        this.next();
+        const close = t.text === "(" ? ")" : "]";
+        const items = this.itemsUntil(() => this.isOp(this.peek(), close), `"${t.text}" at offset ${t.start} is not closed by "${close}"`);
+        this.expectOp(close, `to close the "${t.text}" at offset ${t.start}`);
+        const end = this.prevEnd();
+        if (t.text === "[") return {type: "vector", items, start, end};
+        return items.length === 1 ? {type: "paren", arg: items[0], delim: "()", start, end} : {type: "tuple", items, start, end};
+      }
+      if (t.text === "{") {
+        this.next();
+        const node = this.list();
+        this.expectOp("}", `to close the "{" at offset ${t.start}`);
+        return node;
+      }
+      this.fail(`unexpected ${describe(t)}`);
+    }
+    if (t.kind !== "cmd") this.fail(`unexpected ${describe(t)}`);
+    const name = t.text;
+    if (GREEK.has(name)) {
+      this.next();
+      const sym: Node = {type: "sym", name: `\\${name}`, start, end: t.end};
+      return this.maybeCall(sym, "sigma", name === "sigma");
+    }
+    if (ACCENTS.has(name)) {
+      this.next();
+      const inner = this.group(`\\${name}`);
+      if (inner.type !== "sym" || inner.sub) this.fail(`\\${name} must be applied to a single symbol`, t);
+      const accent = name === "widehat" ? "hat" : name === "widetilde" ? "tilde" : name === "overline" ? "bar" : name;
+      return {type: "sym", name: `\\${accent}{${inner.name}}`, start, end: this.prevEnd()};
+    }
+    if (TEXT_CMDS.has(name)) {
+      this.next();
+      const text = this.rawGroup().replace(/\\,|\\ /g, " ").trim();
+      if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(text)) this.fail(`\\${name}{${text}} is not a name the engine knows`, t);
+      const sym: Node = {type: "sym", name: text, start, end: this.prevEnd()};
+      return this.maybeCall(sym, text, true);
+    }
+    if (STYLE_CMDS.has(name)) {
+      this.next();
+      return this.group(`\\${name}`);
+    }
+    if (name === "frac" || name === "dfrac" || name === "tfrac") {
+      this.next();
+      const numTok = this.peek();
+      const numPartial = this.isOp(numTok, "{") && this.isCmd(this.peek(1), "partial");
+      if (numPartial) {
+        this.next();
+        this.next();
+        const of = this.list();
+        this.expectOp("}", "after the numerator of ∂/∂");
+        if (!(this.isOp(this.peek(), "{") && this.isCmd(this.peek(1), "partial"))) this.fail("\\partial in the numerator but not in the denominator");
+        this.next();
+        this.next();
+        const wrt = this.list();
+        this.expectOp("}", "after the denominator of ∂/∂");
+        return {type: "grad", wrt, of, style: "partial", start, end: this.prevEnd()};
+      }
+      const num = this.group("\\frac's numerator");
+      const den = this.group("\\frac's denominator");
+      return {type: "div", num, den, frac: true, start, end: this.prevEnd()};
+    }
+    if (name === "sqrt") {
+      this.next();
+      let index: Node | undefined;
+      if (this.isOp(this.peek(), "[")) {
+        this.next();
+        index = this.expr();
+        this.expectOp("]", "to close \\sqrt[…]");
+      }
+      const arg = this.group("\\sqrt");
+      const end = this.prevEnd();
+      if (!index) return {type: "sqrt", arg, start, end};
+      const one: Node = {type: "num", value: 1, start, end: start};
+      return {type: "pow", base: arg, exp: {type: "div", num: one, den: index, frac: true, start, end}, start, end};
+    }
+    if (name === "sum" || name === "prod") {
+      this.next();
+      let index: string | undefined, from: Node | undefined, to: Node | undefined;
+      for (let k = 0; k < 2; k++) {
+        if (this.isOp(this.peek(), "_")) {
+          this.next();
+          const scriptTok = this.peek();
+          let node: Node;
+          if (this.isOp(scriptTok, "{")) {
+            this.next();
+            node = this.expr();
+            if (this.isOp(this.peek(), "=")) {
+              this.next();
+              from = this.expr();
+            }
+            this.expectOp("}", `to close \\${name}'s subscript`);
+          } else node = this.scriptNode().node;
+          if (node.type !== "sym" || node.sub) this.fail(`\\${name} needs one index symbol, as in \\${name}_{i=1}^{n}`, scriptTok);
+          index = node.name;
+        } else if (this.isOp(this.peek(), "^")) {
+          this.next();
+          to = this.scriptNode().node;
+        }
+      }
+      if (index === undefined) this.fail(`\\${name} needs an index, as in \\${name}_{i=1}^{n}`, t);
+      const body = this.term();
+      return {type: "sum", index, ...(from ? {from} : {}), ...(to ? {to} : {}), body, op: name, start, end: this.prevEnd()};
+    }
+    if (name === "nabla") {
+      this.next();
+      let wrt: Node | undefined;
+      if (this.isOp(this.peek(), "_")) {
+        this.next();
+        wrt = this.scriptNode().node;
+      }
+      const of = this.factor();
+      if (!wrt) {
+        if (of.type === "call" && of.args.length === 1 && of.args[0].type === "sym") wrt = of.args[0];
+        else this.fail("\\nabla needs a subscript naming the variable, as in \\nabla_{w} J", t);
+      }
+      return {type: "grad", wrt, of, style: "nabla", start, end: this.prevEnd()};
+    }
+    if (FUNCTION_CMDS.has(name)) {
+      this.next();
+      const sym: Node = {type: "sym", name, start, end: t.end};
+      const call = this.maybeCall(sym, name, true);
+      if (call.type === "call") return call;
+      const arg = this.factor();
+      return {type: "call", fn: name, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+    }
+    if (name === "left") {
+      this.next();
+      const d = this.next();
+      const open = d.kind === "op" ? d.text : d.kind === "cmd" ? `\\${d.text}` : d.text;
+      if (open !== "(" && open !== "[" && open !== "\\{" && open !== ".") this.fail(`unsupported \\left${open}`, d);
+      const items = this.itemsUntil(() => this.isCmd(this.peek(), "right"), `\\left${open} at offset ${t.start} is not closed by \\right`);
+      if (!this.isCmd(this.peek(), "right")) this.fail(`\\left${open} at offset ${t.start} is not closed by \\right`);
+      this.next();
+      this.next(); // the closing delimiter
+      const end = this.prevEnd();
+      if (open === "\\{") return {type: "set", items, start, end};
+      if (open === "[" && items.length > 1) return {type: "vector", items, start, end};
+      return items.length === 1 ? {type: "paren", arg: items[0], delim: open === "[" ? "left[]" : "left()", start, end} : {type: "tuple", items, start, end};
+    }
+    if (name === "{") {
+      this.next();
+      const items = this.itemsUntil(() => this.isCmd(this.peek(), "}"));
+      if (!this.isCmd(this.peek(), "}")) this.fail(`\\{ at offset ${t.start} is not closed by \\}`);
+      this.next();
+      return {type: "set", items, start, end: this.prevEnd()};
+    }
+    if (name === "infty") {
+      this.next();
+      return {type: "infinity", start, end: t.end};
+    }
+    if (ELLIPSIS.has(name)) {
+      this.next();
+      return {type: "ellipsis", start, end: t.end};
+    }
+    if (name === "partial") this.fail("\\partial outside \\frac{\\partial …}{\\partial …}");
+    if (name === "begin") this.fail("an environment inside an expression is not supported");
+    this.fail(`unknown command \\${name}`);
+  }
+
+  /** Comma-separated items up to (not including) the stop token. */
+  private itemsUntil(stop: () => boolean, missing?: string): Node[] {
+    if (stop()) this.fail("empty brackets");
+    const items = [this.expr()];
+    while (this.isOp(this.peek(), ",")) {
+      this.next();
+      items.push(this.expr());
+    }
+    if (!stop()) this.fail(missing && this.peek().kind === "eof" ? missing : `unexpected ${describe(this.peek())}`);
+    return items;
+  }
+
+  /** sym followed by `(` or `\left(` becomes a call when the name is callable. */
+  private maybeCall(sym: Node, fn: string, callable: boolean): Node {
+    if (!callable) return sym;
+    const t = this.peek();
+    const leftParen = this.isCmd(t, "left") && this.isOp(this.peek(1), "(");
+    if (!this.isOp(t, "(") && !leftParen) return sym;
+    this.next();
+    if (leftParen) this.next();
+    const args = this.itemsUntil(() => (leftParen ? this.isCmd(this.peek(), "right") : this.isOp(this.peek(), ")")));
+    this.next();
+    if (leftParen) {
+      if (!this.isOp(this.peek(), ")")) this.fail("\\left( closed by another delimiter");
+      this.next();
+    }
+    const builtin = BUILTIN_FUNCTIONS.has(fn.toLowerCase()) || fn === "sigma";
+    return {type: "call", fn: builtin ? canonicalFn(fn) : fn, args, builtin, parens: leftParen ? "left" : "paren", start: sym.start, end: this.prevEnd()};
+  }
+}
+
+/** Functions the evaluator knows (lower-case). */
+export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs"]);
+
+function canonicalFn(fn: string): string {
+  const l = fn.toLowerCase();
+  if (l === "attention") return "Attention";
+  if (l === "sigmoid") return "sigma";
+  return l;
+}
+
+/** Single upper-case letters, f/g/h and multi-letter names are functions when followed by `(`. */
+function isCallableName(word: string): boolean {
+  return /^[A-Z]$/.test(word) || /^[fgh]$/.test(word) || word.length >= 3;
+}
+
+function describe(t: Token): string {
+  if (t.kind === "eof") return "the end of the formula";
+  if (t.kind === "newline") return "\\\\";
+  if (t.kind === "cmd") return `\\${t.text}`;
+  return `"${t.text}"`;
+}
+
+export type {NodeOf};

@@ -1,0 +1,101 @@
+/** AST → LaTeX (for corrected formulas and cell labels). Adds only the parentheses precedence needs. */
+import type {Line, Node} from "./ast.js";
+
+const PREC = {add: 1, mul: 2, neg: 2, atom: 5, pow: 4};
+
+function prec(n: Node): number {
+  switch (n.type) {
+    case "add":
+    case "list":
+      return PREC.add;
+    case "neg":
+      return PREC.neg;
+    case "mul":
+      return PREC.mul;
+    case "div":
+      return n.frac ? PREC.atom : PREC.mul;
+    case "sum":
+      return PREC.mul;
+    case "grad":
+      return n.style === "partial" ? PREC.atom : PREC.mul;
+    case "pow":
+    case "transpose":
+      return PREC.pow;
+    case "num":
+      return n.value < 0 ? PREC.neg : PREC.atom;
+    default:
+      return PREC.atom;
+  }
+}
+
+function wrap(n: Node, min: number): string {
+  const s = toLatex(n);
+  return prec(n) < min ? `\\left(${s}\\right)` : s;
+}
+
+const BUILTIN_LATEX: Record<string, string> = {log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", tanh: "\\tanh", max: "\\max", min: "\\min", sigma: "\\sigma"};
+
+export function toLatex(n: Node): string {
+  switch (n.type) {
+    case "num":
+      return String(n.value);
+    case "sym":
+      return n.subText === undefined ? n.name : n.subText.length === 1 ? `${n.name}_${n.subText}` : `${n.name}_{${n.subText}}`;
+    case "neg":
+      return `-${wrap(n.arg, PREC.mul)}`;
+    case "add":
+      return n.terms
+        .map((t, i) => {
+          const s = wrap(t.node, t.sign === -1 ? PREC.mul : PREC.add + 1);
+          return i === 0 ? (t.sign === -1 ? `-${s}` : s) : `${t.sign === -1 ? " - " : " + "}${s}`;
+        })
+        .join("");
+    case "mul": {
+      const l = wrap(n.left, PREC.mul);
+      const r = wrap(n.right, n.right.type === "sum" || n.right.type === "grad" ? PREC.mul : PREC.mul + 1);
+      return n.op === "cdot" ? `${l} \\cdot ${r}` : `${l} ${r}`;
+    }
+    case "div":
+      return n.frac ? `\\frac{${toLatex(n.num)}}{${toLatex(n.den)}}` : `${wrap(n.num, PREC.mul)} / ${wrap(n.den, PREC.mul + 1)}`;
+    case "pow":
+      return `${wrap(n.base, PREC.atom)}^{${toLatex(n.exp)}}`;
+    case "transpose":
+      return `${wrap(n.arg, PREC.atom)}^T`;
+    case "sqrt":
+      return `\\sqrt{${toLatex(n.arg)}}`;
+    case "call": {
+      const name = n.builtin ? BUILTIN_LATEX[n.fn] ?? `\\text{${n.fn}}` : n.fn;
+      const args = n.args.map(toLatex).join(", ");
+      return n.parens === "left" ? `${name}\\left(${args}\\right)` : `${name}(${args})`;
+    }
+    case "sum": {
+      const op = n.op === "prod" ? "\\prod" : "\\sum";
+      const sub = n.from ? `_{${n.index}=${toLatex(n.from)}}` : `_{${n.index}}`;
+      const sup = n.to ? `^{${toLatex(n.to)}}` : "";
+      return `${op}${sub}${sup} ${wrap(n.body, PREC.mul)}`;
+    }
+    case "grad":
+      return n.style === "partial" ? `\\frac{\\partial ${toLatex(n.of)}}{\\partial ${toLatex(n.wrt)}}` : `\\nabla_{${toLatex(n.wrt)}} ${wrap(n.of, PREC.mul + 1)}`;
+    case "paren":
+      return n.delim === "left()" ? `\\left(${toLatex(n.arg)}\\right)` : n.delim === "left[]" ? `\\left[${toLatex(n.arg)}\\right]` : n.delim === "[]" ? `[${toLatex(n.arg)}]` : `(${toLatex(n.arg)})`;
+    case "vector":
+      return `[${n.items.map(toLatex).join(", ")}]`;
+    case "tuple":
+      return `(${n.items.map(toLatex).join(", ")})`;
+    case "set":
+      return `\\{${n.items.map(toLatex).join(", ")}\\}${n.subText ? `_{${n.subText}}` : ""}${n.supText ? `^{${n.supText}}` : ""}`;
+    case "list":
+      return n.items.map(toLatex).join(", ");
+    case "ellipsis":
+      return "\\ldots";
+    case "infinity":
+      return "\\infty";
+  }
+}
+
+export function lineToLatex(line: Line): string {
+  let s = toLatex(line.first);
+  for (const r of line.rest) s += ` ${r.rel} ${toLatex(r.node)}`;
+  if (line.annotation) s += ` \\quad (${lineToLatex(line.annotation)})`;
+  return s;
+}

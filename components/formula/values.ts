@@ -1,0 +1,157 @@
+/** Values the evaluator computes with (scalars, vectors, matrices) and their arithmetic. Pure: no DOM, no tf. */
+import {attention} from "../math/attention.js";
+import {sigmoid} from "../math/sigmoid.js";
+import {softmax} from "../math/softmax.js";
+import {dot, matMul, matVec, transpose as transposeMatrix} from "../math/matrix.js";
+
+export type Value = number | number[] | number[][];
+
+export function shapeOf(v: Value): number[] {
+  if (typeof v === "number") return [];
+  if (v.length && Array.isArray(v[0])) return [v.length, (v as number[][])[0].length];
+  return [v.length];
+}
+
+export function describeShape(v: Value): string {
+  const s = shapeOf(v);
+  return s.length === 0 ? "a scalar" : s.length === 1 ? `a vector of ${s[0]}` : `a ${s[0]}×${s[1]} matrix`;
+}
+
+export function isValue(x: unknown): x is Value {
+  if (typeof x === "number") return true;
+  if (!Array.isArray(x)) return false;
+  if (x.every((e) => typeof e === "number")) return true;
+  return x.length > 0 && x.every((r) => Array.isArray(r) && r.length === (x[0] as unknown[]).length && r.every((e: unknown) => typeof e === "number"));
+}
+
+/** Elementwise map. */
+export function map(v: Value, f: (x: number) => number): Value {
+  if (typeof v === "number") return f(v);
+  return (v as (number | number[])[]).map((e) => (typeof e === "number" ? f(e) : e.map(f))) as Value;
+}
+
+/** Elementwise combination with broadcasting: scalar with anything; a vector added to each row of a matrix. */
+export function zip(a: Value, b: Value, f: (x: number, y: number) => number, what: string): Value {
+  if (typeof a === "number") return map(b, (y) => f(a, y));
+  if (typeof b === "number") return map(a, (x) => f(x, b));
+  const sa = shapeOf(a), sb = shapeOf(b);
+  if (sa.length === sb.length) {
+    if (sa.some((d, i) => d !== sb[i])) throw new Error(`${what}: ${describeShape(a)} and ${describeShape(b)} have different sizes`);
+    if (sa.length === 1) return (a as number[]).map((x, i) => f(x, (b as number[])[i]));
+    return (a as number[][]).map((row, i) => row.map((x, j) => f(x, (b as number[][])[i][j])));
+  }
+  if (sa.length === 2 && sb.length === 1 && sa[1] === sb[0]) return (a as number[][]).map((row) => row.map((x, j) => f(x, (b as number[])[j])));
+  if (sa.length === 1 && sb.length === 2 && sb[1] === sa[0]) return (b as number[][]).map((row) => row.map((y, j) => f((a as number[])[j], y)));
+  throw new Error(`${what}: cannot combine ${describeShape(a)} with ${describeShape(b)}`);
+}
+
+/** Products: scalar scaling; vector·vector is the dot product; matrix·vector and matrix·matrix are matrix products. */
+export function multiply(a: Value, b: Value): Value {
+  if (typeof a === "number" || typeof b === "number") return zip(a, b, (x, y) => x * y, "product");
+  const sa = shapeOf(a), sb = shapeOf(b);
+  if (sa.length === 1 && sb.length === 1) {
+    if (sa[0] !== sb[0]) throw new Error(`product: vectors of ${sa[0]} and ${sb[0]} entries`);
+    return dot(a as number[], b as number[]);
+  }
+  if (sa.length === 2 && sb.length === 1) {
+    if (sa[1] !== sb[0]) throw new Error(`product: ${describeShape(a)} times ${describeShape(b)}`);
+    return matVec(a as number[][], b as number[]);
+  }
+  if (sa.length === 1 && sb.length === 2) {
+    if (sa[0] !== sb[0]) throw new Error(`product: ${describeShape(a)} times ${describeShape(b)}`);
+    return transposeMatrix(b as number[][]).map((col) => dot(a as number[], col));
+  }
+  if (sa[1] !== sb[0]) throw new Error(`product: ${describeShape(a)} times ${describeShape(b)}, inner sizes differ`);
+  return matMul(a as number[][], b as number[][]);
+}
+
+export function transpose(v: Value): Value {
+  if (typeof v === "number") return v;
+  if (shapeOf(v).length === 1) return v;
+  return transposeMatrix(v as number[][]);
+}
+
+/** Sum of all entries. */
+export function total(v: Value): number {
+  if (typeof v === "number") return v;
+  return (v as (number | number[])[]).reduce<number>((s, e) => s + (typeof e === "number" ? e : e.reduce((a, b) => a + b, 0)), 0);
+}
+
+export function applyBuiltin(fn: string, args: Value[]): Value {
+  const one = () => {
+    if (args.length !== 1) throw new Error(`${fn} takes one argument, got ${args.length}`);
+    return args[0];
+  };
+  switch (fn) {
+    case "log":
+    case "ln":
+      return map(one(), Math.log);
+    case "exp":
+      return map(one(), Math.exp);
+    case "sqrt":
+      return map(one(), Math.sqrt);
+    case "sin":
+      return map(one(), Math.sin);
+    case "cos":
+      return map(one(), Math.cos);
+    case "tan":
+      return map(one(), Math.tan);
+    case "tanh":
+      return map(one(), Math.tanh);
+    case "abs":
+      return map(one(), Math.abs);
+    case "relu":
+      return map(one(), (x) => Math.max(0, x));
+    case "sigma":
+      return map(one(), sigmoid);
+    case "softmax": {
+      const v = one();
+      if (typeof v === "number") return 1;
+      return shapeOf(v).length === 1 ? softmax(v as number[]) : (v as number[][]).map(softmax);
+    }
+    case "max":
+    case "min": {
+      const flat = args.flatMap((a) => (typeof a === "number" ? [a] : (a as (number | number[])[]).flat()));
+      return fn === "max" ? Math.max(...flat) : Math.min(...flat);
+    }
+    case "Attention": {
+      if (args.length !== 3) throw new Error(`Attention takes (Q, K, V), got ${args.length} arguments`);
+      const [Q, K, V] = args.map((a, i) => {
+        if (shapeOf(a).length !== 2) throw new Error(`Attention: argument ${"QKV"[i]} must be a matrix, got ${describeShape(a)}`);
+        return a as number[][];
+      });
+      return attention(Q, K, V);
+    }
+    default:
+      throw new Error(`unknown function ${fn}`);
+  }
+}
+
+/** Largest absolute difference between two values of the same shape (Infinity when shapes differ). */
+export function maxAbsDiff(a: Value, b: Value): number {
+  const sa = shapeOf(a), sb = shapeOf(b);
+  if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return Infinity;
+  let m = 0;
+  zip(a, b, (x, y) => {
+    m = Math.max(m, Math.abs(x - y));
+    return 0;
+  }, "compare");
+  return m;
+}
+
+/** True when a and b agree to rel·max(1, |b|) + abs in every entry. */
+export function close(a: Value, b: Value, rel = 1e-6, abs = 1e-9): boolean {
+  const sa = shapeOf(a), sb = shapeOf(b);
+  if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return false;
+  let ok = true;
+  zip(a, b, (x, y) => {
+    if (!(Math.abs(x - y) <= abs + rel * Math.max(1, Math.abs(y)))) ok = false;
+    return 0;
+  }, "compare");
+  return ok;
+}
+
+export function round(v: Value, digits = 6): Value {
+  const k = 10 ** digits;
+  return map(v, (x) => Math.round(x * k) / k);
+}
