@@ -47,11 +47,11 @@ export const playgroundEnricher: Enricher = {
     }
     return (section, i) => {
       if (anchors.get(section.slug) !== i) return [];
-      const spec = {surfaces, initial: surfaces[0], printed, seed: 4};
+      const spec = {surfaces, initial: surfaces[0], printed};
       return [
         {
           imports: [`import {Playground} from "../components/widgets/Playground.js";`],
-          code: `const playgroundAbort = new AbortController();\ninvalidation.then(() => playgroundAbort.abort());\ndisplay(Playground(${jsonForScript(spec)}, {signal: playgroundAbort.signal}));`
+          code: `const playgroundAbort = new AbortController();\ninvalidation.then(() => playgroundAbort.abort());\ndisplay(Playground(${jsonForScript(spec)}, {signal: playgroundAbort.signal, loadRecurrence: () => import("../components/formula/recurrence.js")}));`
         }
       ];
     };
