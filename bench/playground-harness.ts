@@ -71,6 +71,8 @@ export async function startPlaygroundHarness(): Promise<PlaygroundHarness> {
           return route.abort("blockedbyclient");
         }
       );
+      // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to page.evaluate need it too
+      await page.addInitScript({content: "window.__name = (f) => f;"});
       await page.goto(`${server.url}/index.html${query}`);
       await page.waitForSelector("html[data-ready]");
       return {page, errors, external};

@@ -150,6 +150,8 @@ describe("Playground(spec, options) in Chromium", () => {
     expect(after.v.gamma).toBeCloseTo(0.88, 10);
     expect(after.events).toBe(2);
     expect(after.out).toBe("0.88");
+    // the update rule shows the new γ once the (throttled) formula refresh has run
+    await page.waitForFunction(() => document.querySelector(".gb-pg-formulas")!.textContent!.includes("0.88"), undefined, {timeout: 2000});
     await page.close();
   });
 

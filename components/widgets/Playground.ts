@@ -99,10 +99,20 @@ export function texNumber(v: number): string {
   return m === 1 ? `10^{${e}}` : `${m} \\times 10^{${e}}`;
 }
 
+const SUPERSCRIPT: Record<string, string> = {"-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"};
+
+/** The same number as texNumber, as plain text (10⁻⁸), for updating rendered formulas in place. */
+export function plainNumber(v: number): string {
+  return texNumber(v)
+    .replace(/ \\times /, "×")
+    .replace(/\^\{(-?\d+)\}/, (_, d: string) => [...d].map((c) => SUPERSCRIPT[c]).join(""));
+}
+
 /** The update rule of an optimiser with the current values substituted. */
-export function updateRuleTex(name: OptimizerName, h: Hyper): string {
-  const a = texNumber(h.alpha), g = texNumber(h.gamma), b1 = texNumber(h.beta_1), b2 = texNumber(h.beta_2), e = texNumber(h.epsilon);
-  const c1 = texNumber(1 - h.beta_1), c2 = texNumber(1 - h.beta_2);
+export function updateRuleTex(name: OptimizerName, h: Hyper, classes = false): string {
+  const wrap = (key: string, v: number) => (classes ? `\\htmlClass{gb-v-${key}}{${texNumber(v)}}` : texNumber(v));
+  const a = wrap("alpha", h.alpha), g = wrap("gamma", h.gamma), b1 = wrap("beta_1", h.beta_1), b2 = wrap("beta_2", h.beta_2), e = wrap("epsilon", h.epsilon);
+  const c1 = wrap("c1", 1 - h.beta_1), c2 = wrap("c2", 1 - h.beta_2);
   switch (name) {
     case "gd":
       return `w_{t+1} = w_t - ${a}\\,\\nabla J(w_t)`;
@@ -417,13 +427,16 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     else setTimeout(run, 0);
   }
 
+  /** Renders the rules once per set of optimisers; slider moves only rewrite the numbers (see updateFormulaValues). */
+  let formulaKey = "";
   function drawFormulas() {
     const hp = hyper();
+    formulaKey = v.optimizers.join(",");
     const ps = v.optimizers.map((name) => {
       const p = h("p", {});
       const label = h("strong", {}, `${OPTIMIZERS[name].label}: `);
       const span = h("span", {});
-      span.innerHTML = katex.renderToString(updateRuleTex(name, hp), {throwOnError: false});
+      span.innerHTML = katex.renderToString(updateRuleTex(name, hp, true), {throwOnError: false, trust: (ctx) => ctx.command === "\\htmlClass", strict: false});
       p.append(label, span);
       return p;
     });
@@ -437,6 +450,16 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     formulas.replaceChildren(...ps);
   }
 
+  /** Re-rendering KaTeX on every slider move costs a full re-layout; rewrite the substituted numbers instead. */
+  function updateFormulaValues() {
+    if (formulaKey !== v.optimizers.join(",")) return drawFormulas();
+    const vals: Record<string, number> = {alpha: v.alpha, gamma: v.gamma, beta_1: v.beta_1, beta_2: v.beta_2, epsilon: v.epsilon, c1: 1 - v.beta_1, c2: 1 - v.beta_2};
+    for (const [key, val] of Object.entries(vals)) {
+      const text = plainNumber(val);
+      for (const el of formulas.querySelectorAll(`.gb-v-${key}`)) if (el.textContent !== text) el.textContent = text;
+    }
+  }
+
   function saveUrl() {
     writer?.write({surface: v.surface, alpha: v.alpha, beta_1: v.beta_1, beta_2: v.beta_2, epsilon: v.epsilon, gamma: v.gamma, steps: v.steps, seed: v.seed, start: v.start, optimizers: v.optimizers});
   }
@@ -448,7 +471,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     compute();
     drawPaths();
     scheduleCurves();
-    drawFormulas();
+    updateFormulaValues();
     saveUrl();
   }
 

@@ -14,10 +14,10 @@ export const PLAYGROUND_CSS = `
 .gb-pg-swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; vertical-align: -0.1em; margin-right: 0.25em; border: 1px solid #0003; }
 .gb-pg-anim { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.5rem 0; }
 .gb-pg-anim button { min-width: 3rem; }
-.gb-pg-messages { min-height: 1.2em; font-size: 0.92em; }
+.gb-pg-messages { min-height: 1.2em; font-size: 0.92em; contain: content; }
 .gb-pg-messages p { margin: 0.15rem 0; }
 .gb-pg-stop { color: #b02a37; font-weight: 600; }
 .gb-pg-error { color: #b02a37; }
-.gb-pg-formulas { font-size: 0.95em; overflow-x: auto; }
+.gb-pg-formulas { font-size: 0.95em; overflow-x: auto; contain: content; }
 .gb-pg-formulas p { margin: 0.3rem 0; }
 `;
