@@ -51,3 +51,13 @@ describe("chooseBackend in Node (no GPU APIs)", () => {
     expect(isBackendFailure(new Error("fill: sample 3 out of range"))).toBe(false);
   });
 });
+
+describe("conv gradients decide the backend for CNNs", () => {
+  test("wasm passes the conv/pool gradient smoke test through the composed layers; cpu through tf's kernels", async () => {
+    const w = await chooseBackend("wasm", {needsConvGradients: true});
+    expect(w.name).toBe("wasm");
+    await expect(smokeTest({needsConvGradients: true})).resolves.toBeUndefined();
+    const c = await chooseBackend("cpu", {needsConvGradients: true});
+    expect(c.name).toBe("cpu");
+  });
+});

@@ -4,6 +4,7 @@
  * softmax, read back with `await data()`), so a missing kernel falls through to the next one. No DOM.
  */
 import * as tf from "@tensorflow/tfjs";
+import {conv2dComposed, maxPoolComposed} from "./composed.js";
 
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
@@ -13,6 +14,8 @@ export interface BackendOptions {
   wasmPaths?: Record<string, string> | string;
   /** Called when a WebGPU device is lost after it was chosen. */
   onDeviceLost?: (message: string) => void;
+  /** The model has Conv2D / MaxPooling2D layers: their gradient kernels must exist (tfjs-backend-wasm 4.22 lacks them). */
+  needsConvGradients?: boolean;
 }
 
 export interface BackendAttempt {
@@ -27,6 +30,9 @@ export interface BackendChoice {
 }
 
 const registered = new Set<string>();
+
+/** Software-emulated GPUs, fastest first (bench/train.bench.ts, SwiftShader). */
+const SOFTWARE_ORDER: BackendName[] = ["webgl", "webgpu"];
 
 async function register(name: BackendName, opts: BackendOptions): Promise<void> {
   if (registered.has(name)) return;
@@ -69,7 +75,26 @@ export async function softwareGpu(name: BackendName): Promise<string | null> {
 }
 
 /** Runs the kernels training needs and reads the result back asynchronously; throws on any failure. */
-export async function smokeTest(): Promise<void> {
+export async function smokeTest({needsConvGradients = false} = {}): Promise<void> {
+  if (needsConvGradients) {
+    // d/dx and d/dk of sum(maxPool(conv2d(x, k))): needs Conv2DBackpropInput/Filter and MaxPoolGrad
+    const g = tf.tidy(() => {
+      const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+      const k = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+      // on wasm, build.ts uses the composed layers (forward kernels only): check those there
+      const composed = tf.getBackend() === "wasm";
+      const f = (a: tf.Tensor, b: tf.Tensor) => {
+        const c = composed ? conv2dComposed(a as tf.Tensor4D, b as tf.Tensor4D) : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid");
+        return tf.sum(composed ? maxPoolComposed(c, [2, 2]) : tf.maxPool(c, 2, 2, "valid"));
+      };
+      const [dx, dk] = tf.grads(f)([x, k]);
+      return tf.concat([tf.reshape(dx, [-1]), tf.reshape(dk, [-1])]);
+    });
+    const v = await g.data();
+    g.dispose();
+    // conv gives [[12,16],[24,28]]; one 2×2 pool picks 28 = 5+6+8+9: dk = [5, 6, 8, 9], dx = 1 on those four pixels
+    if (Array.from(v.subarray(9)).join() !== "5,6,8,9" || Array.from(v.subarray(0, 9)).join() !== "0,0,0,0,1,1,0,1,1") throw new Error(`conv/pool gradients wrong (${Array.from(v).join(", ")})`);
+  }
   const out = tf.tidy(() => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
     const k = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
@@ -91,21 +116,26 @@ export async function smokeTest(): Promise<void> {
 export async function chooseBackend(preferred: BackendName | "auto" = "auto", opts: BackendOptions = {}): Promise<BackendChoice> {
   const start = preferred === "auto" ? 0 : BACKENDS.indexOf(preferred);
   if (start < 0) throw new Error(`unknown backend "${preferred}" (choose one of auto, ${BACKENDS.join(", ")})`);
-  const order = BACKENDS.slice(start);
   const attempts: BackendAttempt[] = [];
+  let order: BackendName[] = BACKENDS.slice(start);
+  if (preferred === "auto") {
+    // Real GPUs first, then wasm, then software-emulated GPUs (still faster than plain JS for convolutions), then cpu.
+    const soft: BackendName[] = [];
+    for (const name of ["webgpu", "webgl"] as BackendName[]) {
+      const why = await softwareGpu(name);
+      if (why) {
+        soft.push(name);
+        attempts.push({name, ok: false, reason: `deferred: ${why}`});
+      }
+    }
+    order = [...BACKENDS.filter((b) => b !== "cpu" && b !== "wasm" && !soft.includes(b)), "wasm", ...SOFTWARE_ORDER.filter((b) => soft.includes(b)), "cpu"];
+  }
   for (const name of order) {
     try {
-      if (preferred === "auto" && (name === "webgpu" || name === "webgl")) {
-        const soft = await softwareGpu(name);
-        if (soft) {
-          attempts.push({name, ok: false, reason: `skipped: ${soft}`});
-          continue;
-        }
-      }
       await register(name, opts);
       if (!(await tf.setBackend(name))) throw new Error("backend failed to initialise");
       await tf.ready();
-      await smokeTest();
+      await smokeTest({needsConvGradients: opts.needsConvGradients});
       attempts.push({name, ok: true});
       if (name === "webgpu" && opts.onDeviceLost) {
         const device = (tf.backend() as unknown as {device?: {lost?: Promise<{message?: string}>}}).device;

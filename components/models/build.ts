@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type {Activation, CompileSpec, KerasProgram, LayerSpec, LossName} from "./keras/program.js";
+import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
 
@@ -14,9 +15,19 @@ const TF_ACTIVATION: Record<Activation, string> = {
 
 type TfActivation = Parameters<typeof tf.layers.dense>[0]["activation"];
 
-/** One tf layer for one LayerSpec; `seed` feeds the kernel initialiser (Keras' default, glorot_uniform). */
-export function buildLayer(spec: LayerSpec, seed: number, inputShape?: number[]): tf.layers.Layer {
+/**
+ * One tf layer for one LayerSpec; `seed` feeds the kernel initialiser (Keras' default, glorot_uniform).
+ * `composed`: Conv2D / MaxPooling2D whose gradients need only forward kernels (for the wasm backend).
+ */
+export function buildLayer(spec: LayerSpec, seed: number, inputShape?: number[], composed = false): tf.layers.Layer {
   const input = inputShape ? {inputShape} : {};
+  if (composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
+    return new ComposedConv2D({filters: spec.filters, kernelSize: spec.kernelSize, activation: TF_ACTIVATION[spec.activation],
+      useBias: spec.useBias, seed, inputShape});
+  }
+  if (composed && spec.type === "maxPooling2d" && spec.strides.join() === spec.poolSize.join() && spec.padding === "valid") {
+    return new ComposedMaxPool2D(spec.poolSize, inputShape);
+  }
   const kernelInitializer = tf.initializers.glorotUniform({seed});
   switch (spec.type) {
     case "dense":
@@ -61,8 +72,12 @@ export class SeededDropout extends tf.layers.Layer {
 }
 tf.serialization.registerClass(SeededDropout);
 
-/** The chapter's model. Layer i gets seed `seed + i`, so two builds with one seed have identical weights. */
-export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape">, {seed = 42} = {}): tf.Sequential {
+/**
+ * The chapter's model. Layer i gets seed `seed + i`, so two builds with one seed have identical weights.
+ * `composedGradients` defaults to true on the wasm backend (which lacks the conv/pool gradient kernels).
+ */
+export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape">,
+  {seed = 42, composedGradients = tf.getBackend() === "wasm"}: {seed?: number; composedGradients?: boolean} = {}): tf.Sequential {
   if (!program.layers.length) throw new Error("buildModel: the program has no layers");
   if (!program.inputShape.length || !program.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`buildModel: bad input shape (${program.inputShape.join(", ")})`);
@@ -70,7 +85,7 @@ export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape">,
   const model = tf.sequential();
   program.layers.forEach((spec, i) => {
     try {
-      model.add(buildLayer(spec, seed + i, i === 0 ? program.inputShape : undefined));
+      model.add(buildLayer(spec, seed + i, i === 0 ? program.inputShape : undefined, composedGradients));
     } catch (e) {
       throw new Error(`layer ${i + 1} (${spec.type}, line ${spec.line}): ${(e as Error).message}`);
     }
