@@ -9,12 +9,12 @@ import * as tf from "@tensorflow/tfjs";
 
 /** y = conv2d(x, w) (stride 1, valid) with dx, dw computed by convolutions. */
 export function conv2dComposed(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
-  const f = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const xa = a as tf.Tensor4D, wb = b as tf.Tensor4D;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xa, wb, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([xa, wb]);
     return {
       value: tf.conv2d(xa, wb, 1, "valid"),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [kh, kw] = ws.shape;
         const d = dy as tf.Tensor4D;
@@ -35,13 +35,13 @@ export function conv2dComposed(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
 /** Max pooling with pool = stride, 'valid', gradient routed by an equality mask (ties share the gradient). */
 export function maxPoolComposed(x: tf.Tensor4D, pool: [number, number]): tf.Tensor4D {
   const [ph, pw] = pool;
-  const f = tf.customGrad((a: tf.Tensor, save: tf.GradSaveFunc) => {
-    const xa = a as tf.Tensor4D;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xa, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
     const y = tf.maxPool(xa, pool, pool, "valid");
     save([xa, y]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [B, H, W, C] = xs.shape;
         const oh = ys.shape[1], ow = ys.shape[2];
