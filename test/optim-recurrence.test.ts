@@ -53,3 +53,31 @@ describe("runRecurrence(f, grad, w0, rec, hyper, steps)", () => {
     expect(res.stopped?.reason).toMatch(/exceeded/);
   });
 });
+
+describe("with the real formula engine (components/formula/recurrence.ts)", () => {
+  const ADAM_000 = String.raw`m_t = \beta_1 m_{t-1} + (1 - \beta_1) \nabla_w J(w_t) \\
+v_t = \beta_2 v_{t-1} + (1 - \beta_2) (\nabla_w J(w_t))^2 \\
+\hat{m}_t = \frac{m_t}{1 - \beta_1^t} \\
+\hat{v}_t = \frac{v_t}{1 - \beta_2^t} \\
+w_{t+1} = w_t - \alpha \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}`;
+  it("000 §4.1 Adam as printed follows adamStep on rosenbrock for 300 steps", async () => {
+    const {compileRecurrence} = await import("../components/formula/recurrence.js");
+    const rec = compileRecurrence(ADAM_000);
+    const r = rosenbrock();
+    const hp = {...DEFAULT_HYPER, alpha: 0.02};
+    const a = runRecurrence(r.f, r.grad, [-1.5, 2.5], rec, hp as unknown as Record<string, number>, 300);
+    const b = runOptimizer(r.f, r.grad, [-1.5, 2.5], adamStep, hp, 300);
+    expect(a.stopped).toBeNull();
+    for (const k of [1, 10, 100, 300]) {
+      expect(a.path[k][0]).toBeCloseTo(b.path[k][0], 9);
+      expect(a.path[k][1]).toBeCloseTo(b.path[k][1], 9);
+    }
+  });
+  it("004 §4's θ = θ − α·∇J(θ) is gradient descent", async () => {
+    const {compileRecurrence} = await import("../components/formula/recurrence.js");
+    const rec = compileRecurrence(String.raw`\theta = \theta - \alpha \cdot \nabla_{\theta} J(\theta)`);
+    const res = runRecurrence((w) => w[0] * w[0], (w) => [2 * w[0]], [1], rec, {alpha: 0.1}, 3);
+    // 1 → 0.8 → 0.64 → 0.512
+    expect(res.path.map((w) => w[0])).toEqual([1, 0.8, 0.64, 0.512].map((x) => expect.closeTo(x, 12)));
+  });
+});
