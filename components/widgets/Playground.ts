@@ -82,8 +82,9 @@ let instances = 0;
 /** Yields step counts from `from` to `to`, `perFrame` per animation frame, until done or aborted. */
 export async function* animateSteps(from: number, to: number, perFrame: number, signal?: AbortSignal): AsyncGenerator<number> {
   const frame = () => new Promise<void>((resolve) => (typeof requestAnimationFrame === "function" ? requestAnimationFrame(() => resolve()) : setTimeout(resolve, 16)));
-  for (let k = from; k <= to && !signal?.aborted; k = Math.min(to + 1, k + perFrame)) {
-    yield Math.min(k, to);
+  const stride = Math.max(1, Math.floor(perFrame));
+  for (let k = Math.min(from, to); !signal?.aborted; k = Math.min(to, k + stride)) {
+    yield k;
     if (k >= to) break;
     await frame();
   }
