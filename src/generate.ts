@@ -93,7 +93,7 @@ export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
       return `<li class="gb-part"><h2><a href="./${c.part.slug}/">第 ${c.index + 1} 部分：${escapeHtml(c.title)}</a></h2><p class="gb-part-sections">${sections}</p></li>`;
     })
     .join("");
-  const intro = book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "";
+  const intro = `<h1 class="gb-title">${escapeHtml(book.title)}</h1>` + (book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "");
   return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>`)}</div>\n`;
 }
 
