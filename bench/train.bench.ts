@@ -13,6 +13,7 @@ import {serveStatic} from "../test/browser/server.js";
 import {mnistSplit} from "../data/mnist.js";
 import {MNIST_TEST_COUNT, MNIST_TRAIN_COUNT} from "../data/sizes.js";
 import {wasmBinary} from "../data/wasm.js";
+import {report} from "./run.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -135,17 +136,20 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
       for (const backend of ["cpu", "wasm", "webgl", "webgpu"]) {
         const r = await page.evaluate(([b, m, s]) => (window as unknown as {gbBench: {throughput(b: string, m: string, s: number): Promise<TrainBenchResult["throughput"][0]>}}).gbBench.throughput(b, m, s), [backend, model, SECONDS] as [string, string, number]);
         throughput.push(r);
-        console.log(`${model.padEnd(4)} ${backend.padEnd(7)} ${r.error ?? `${r.samplesPerSec!.toFixed(0).padStart(7)} samples/s (${r.batches} batches)`}`);
+        if (r.error) console.log(`${model} ${backend}: ${r.error}`);
+        report({metric: `${model} train, ${backend}`, value: r.error ? "n/a" : Math.round(r.samplesPerSec!), unit: "samples/s"});
       }
     }
     const sps = (m: string, b: string) => throughput.find((t) => t.model === m && t.backend === b)?.samplesPerSec ?? NaN;
     const wasmOverCpu = {mlp: sps("mlp", "wasm") / sps("mlp", "cpu"), cnn: sps("cnn", "wasm") / sps("cnn", "cpu")};
-    console.log(`wasm / cpu: MLP ×${wasmOverCpu.mlp.toFixed(1)}, CNN ×${wasmOverCpu.cnn.toFixed(1)}`);
+    report({metric: "mlp wasm / cpu", value: +wasmOverCpu.mlp.toFixed(1), unit: "×", target: "≥ 5"});
+    report({metric: "cnn wasm / cpu", value: +wasmOverCpu.cnn.toFixed(1), unit: "×", target: "≥ 5"});
     const out: TrainBenchResult = {device, throughput, wasmOverCpu};
     if (FULL) {
       out.mlpAccuracy = await page.evaluate(() => (window as unknown as {gbBench: {mlpAccuracy(b: string, e: number): Promise<NonNullable<TrainBenchResult["mlpAccuracy"]>>}}).gbBench.mlpAccuracy("wasm", 5));
       const a = out.mlpAccuracy;
-      console.log(`000 MLP on wasm: ${a.epochs} epochs × ${a.trainSize} images in ${a.trainSec.toFixed(1)} s → test accuracy ${(100 * a.testAcc).toFixed(2)}% on ${a.testSize}`);
+      report({metric: `000 MLP test accuracy (wasm, ${a.epochs} epochs × ${a.trainSize} images, ${a.testSize} test)`, value: +(100 * a.testAcc).toFixed(2), unit: "%", target: "≥ 95"});
+      report({metric: `000 MLP time to train (wasm, ${a.epochs} epochs × ${a.trainSize})`, value: +a.trainSec.toFixed(1), unit: "s"});
     }
     mkdirSync(join(ROOT, "bench", "results"), {recursive: true});
     writeFileSync(join(ROOT, "bench", "results", "train.json"), JSON.stringify(out, null, 2));
@@ -159,5 +163,6 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
 }
 
 if (process.argv[1]?.endsWith("train.bench.ts")) {
-  console.log((await runTrainBench()).device);
+  const r = await runTrainBench();
+  console.log(`train bench device: ${r.device}`);
 }
