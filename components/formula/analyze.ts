@@ -1,0 +1,218 @@
+/**
+ * analyzeChapter(blocks): one FormulaReport per math block of a chapter. Each formula is parsed as printed and
+ * classified: an update rule (compiled with compileRecurrence and run on a demo quadratic), a stated derivative
+ * (checked against tf.grad, see derivation.ts), a definition (evaluated on seeded inputs and, when it computes a
+ * known quantity, compared with the reference implementation in components/math), or something without numeric
+ * content (a symbol named in prose, a set, a condition at an unknown optimum) with a plain reason.
+ * Runs in Node at generation time (uses tf on the CPU backend). Never throws.
+ */
+import {FormulaError, symKey, type Formula, type Line, type Node} from "./ast.js";
+import {checkDerivation, type Definition} from "./derivation.js";
+import {parseFormula} from "./parse.js";
+import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
+import {toLatex} from "./print.js";
+import {proseRoles} from "./prose.js";
+import {compileRecurrence} from "./recurrence.js";
+import {runPlan} from "./runPlan.js";
+import {readSumOverRest} from "./scope.js";
+import {canonicalHyper, containsType, findAll, indexedBy, symbolUses} from "./symbols.js";
+import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
+
+export type {CellPlan, DerivationCheck, FormulaReport, MathBlock, SectionKind, SymbolBinding} from "./types.js";
+
+type Parsed = {formula: Formula} | {error: FormulaError | Error};
+
+export async function analyzeChapter(blocks: MathBlock[], opts: {seed?: number} = {}): Promise<FormulaReport[]> {
+  const seed = opts.seed ?? 1;
+  const parsed: Parsed[] = blocks.map((b) => {
+    try {
+      return {formula: parseFormula(b.latex)};
+    } catch (e) {
+      return {error: e as Error};
+    }
+  });
+  const defs = collectDefinitions(blocks, parsed);
+  const reports: FormulaReport[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    const p = parsed[i];
+    const base = {id: block.id, line: block.line};
+    if ("error" in p) {
+      reports.push({...base, status: "not-executable", reason: `cannot parse: ${p.error.message}`});
+      continue;
+    }
+    try {
+      reports.push({...base, ...(await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0))});
+    } catch (e) {
+      reports.push({...base, status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`});
+    }
+  }
+  return reports;
+}
+
+function collectDefinitions(blocks: MathBlock[], parsed: Parsed[]): Definition[] {
+  const out: Definition[] = [];
+  parsed.forEach((p, blockIndex) => {
+    if (!("formula" in p)) return;
+    for (const line of p.formula.lines) {
+      if (!line.rest.length || line.rest[0].rel !== "=") continue;
+      const lhs = line.first;
+      const lhsLatex = blocks[blockIndex].latex.slice(lhs.start, lhs.end).trim();
+      const rhs = line.rest[0].node;
+      if (lhs.type === "sym") {
+        const index = lhs.sub?.type === "sym" && !lhs.sub.sub && lhs.sub.name.length === 1 ? lhs.sub.name : undefined;
+        out.push({block: blocks[blockIndex], blockIndex, lhsLatex, key: symKey(lhs.name, lhs.subText), base: lhs.name, ...(index ? {index} : {}), rhs});
+      } else if (lhs.type === "call" && !lhs.builtin) out.push({block: blocks[blockIndex], blockIndex, lhsLatex, key: lhs.fn, base: lhs.fn, rhs});
+    }
+  });
+  return out;
+}
+
+type Outcome = Omit<FormulaReport, "id" | "line">;
+
+const isRecurrenceLine = (line: Line): boolean => {
+  if (!line.rest.length || line.rest[0].rel !== "=" || line.first.type !== "sym") return false;
+  if (!containsType(line.rest[0].node, "grad")) return false;
+  const lhs = line.first;
+  return !!lhs.sub || symbolUses(line.rest[0].node, {skipGradients: true}).some((u) => u.node.name === lhs.name);
+};
+
+function describeNames(f: Formula, latex: string): string | undefined {
+  if (f.lines.length !== 1 || f.lines[0].rest.length) return undefined;
+  const n = f.lines[0].first;
+  const all = n.type === "list" ? n.items : [n];
+  if (all.some((x) => x.type === "tuple" || x.type === "ellipsis")) return "lists data pairs; no numeric content";
+  if (all.every((x) => x.type === "sym")) return all.length === 1 ? `names the symbol ${latex}; no numeric content` : `names the symbols ${latex}; no numeric content`;
+  if (all.length === 1 && n.type === "call" && !n.builtin) return `names the function ${latex}; no formula to evaluate here`;
+  if (all.length === 1 && n.type === "grad") return `names the gradient ${latex}; no formula to evaluate here`;
+  return undefined;
+}
+
+async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number): Promise<Outcome> {
+  const names = describeNames(f, block.latex.trim());
+  if (names) return {status: "not-executable", reason: names};
+  const equations = f.lines.filter((l) => l.rest.length);
+  if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
+  // Update rules.
+  if (f.lines.some(isRecurrenceLine)) return recurrence(block, f, seed);
+  const first = f.lines[0];
+  // Stated derivatives.
+  if (first.first.type === "grad") {
+    const rhs = first.rest[0].node;
+    if (first.rest[0].rel !== "=") return {status: "not-executable", reason: `states a relation (${first.rest[0].rel}), not a value`};
+    if (rhs.type === "num" && rhs.value === 0) {
+      const at = first.first.of.type === "call" ? first.first.of.args.map(toLatex).join(", ") : "";
+      return {status: "not-executable", reason: `states a condition (the gradient vanishes${/\*/.test(at) ? ` at the unknown minimiser ${at}` : ""}); no formula to evaluate`};
+    }
+    if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
+    const r = await checkDerivation({block, blockIndex, line: first, defs, seed});
+    if ("reason" in r) return {status: "not-executable", reason: r.reason};
+    return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
+  }
+  return definitions(block, f, seed);
+}
+
+function recurrence(block: MathBlock, f: Formula, seed: number): Outcome {
+  let rec;
+  try {
+    rec = compileRecurrence(block.latex);
+  } catch (e) {
+    return {status: "not-executable", reason: `an update rule the engine cannot run: ${(e as FormulaError).reason ?? (e as Error).message}`};
+  }
+  const hyperDefaults: Record<string, number> = {};
+  for (const [k, v] of Object.entries(HYPER_DEFAULTS)) hyperDefaults[canonicalHyper(k)] ??= v;
+  const hyper: Record<string, number> = {};
+  for (const h of rec.hyper) hyper[h] = hyperDefaults[h] ?? 0.1;
+  const symbols: SymbolBinding[] = rec.hyper.map((h) => ({key: h, value: hyper[h], role: "hyper"}));
+  const notes: string[] = [];
+  const plan: CellPlan = {
+    kind: "recurrence",
+    latex: block.latex,
+    equations: f.lines.map((l) => ({lhs: block.latex.slice(l.first.start, l.first.end).trim(), rhs: toLatex(l.rest[0].node)})),
+    symbols,
+    counts: {},
+    seed,
+    recurrence: {hyper, objective: {a: [1, 4], c: [1, -1]}, w0: [-1.5, 1.5], steps: 5},
+    notes
+  };
+  const claim = f.lines.find((l) => l.rest.length > 1 && l.rest[1].rel === "\\to");
+  const run = runPlan(plan, symbols, 500);
+  if (run.iterateError) return {status: "not-executable", reason: `the update rule fails on the demo objective: ${run.iterateError}`, plan};
+  if (claim) {
+    const last = run.iterates![run.iterates!.length - 1].w;
+    const dist = Math.hypot(...last.map((x, j) => x - plan.recurrence!.objective.c[j]));
+    notes.push(`claims convergence ${toLatex(claim.rest[1].node)}${claim.annotation ? ` as ${toLatex(claim.annotation.first)} \\to ${toLatex(claim.annotation.rest[0]?.node ?? claim.annotation.first)}` : ""}: on the demo quadratic with α = ${hyper.alpha ?? "?"}, |w_{500} - w^*| = ${dist.toExponential(2)}`);
+  }
+  return {status: "executable", plan};
+}
+
+function definitions(block: MathBlock, f: Formula, seed: number): Outcome {
+  const notes: string[] = [];
+  const eqs: {lhs: string; lhsKey: string; rhs: Node}[] = [];
+  for (const line of f.lines) {
+    const rel = line.rest[0].rel;
+    if (rel !== "=" && rel !== "\\approx") return {status: "not-executable", reason: `states a relation (${rel}), not a value`};
+    const rhs0 = line.rest[line.rest.length - 1].node;
+    if (containsType(rhs0, "set")) return {status: "not-executable", reason: "defines a set (the training data); no numeric content"};
+    if (containsType(rhs0, "ellipsis") || containsType(rhs0, "infinity")) return {status: "not-executable", reason: "contains … or ∞; no finite value to compute"};
+    if (containsType(rhs0, "grad")) return {status: "not-executable", reason: "uses a gradient with no formula to differentiate"};
+    const read = readSumOverRest(rhs0);
+    if (read.note) notes.push(`${block.latex.slice(line.first.start, line.first.end).trim()}: ${read.note} (the usual form)`);
+    const lhsKey = line.first.type === "sym" ? symKey(line.first.name, line.first.subText) : line.first.type === "call" ? line.first.fn : "";
+    eqs.push({lhs: block.latex.slice(line.first.start, line.first.end).trim(), lhsKey, rhs: read.node});
+  }
+  const used = new Set(eqs.flatMap((e) => symbolUses(e.rhs).flatMap((u) => [u.key, u.node.name])));
+  const exclude = new Set(eqs.map((e) => e.lhsKey).filter((k) => !used.has(k)));
+  // Function parameters (J(\theta) = …) are free symbols like any other.
+  const roles = proseRoles(block.prose);
+  const predictions = new Set(eqs.flatMap((e) => symbolUses(e.rhs).map((u) => u.node.name)).filter((n) => roles.predictions.has(n) || /^\\hat\{|'$/.test(n)));
+  const b = inferBindings(eqs.map((e) => e.rhs), {seed, exclude, predictions});
+  const equations: CellEquation[] = eqs.map((e) => {
+    const usesFree = b.freeIndex && symbolUses(e.rhs).some((u) => !indexedBy(u) && u.node.sub?.type === "sym" && u.node.sub.name === b.freeIndex);
+    return {lhs: e.lhs, rhs: toLatex(e.rhs), ...(usesFree ? {mapIndex: b.freeIndex} : {})};
+  });
+  const symbols = b.symbols.filter((s) => s.key !== b.freeIndex);
+  const plan: CellPlan = {kind: "expression", latex: block.latex, equations, symbols, counts: b.counts, seed, notes};
+  const run = runPlan(plan);
+  const err = run.equations.find((r) => r.error);
+  if (err) return {status: "not-executable", reason: err.error!.replace(/ at offset \d+.*$/, ""), plan};
+  // Reference implementations that compute the same quantity.
+  for (const ref of referenceCandidates(eqs.map((e) => e.rhs), symbols, f)) {
+    const r = runPlan({...plan, reference: ref});
+    if (r.reference?.agrees && ref.name !== "sigmoid" && ref.name !== "softmax") {
+      plan.reference = ref;
+      return {status: "verified", plan, reason: [`agrees with ${ref.latex} on seeded inputs`, ...notes].join("; ")};
+    }
+    if (ref.name === "sigmoid" || ref.name === "softmax") plan.reference ??= ref;
+  }
+  return {status: "executable", plan, ...(notes.length ? {reason: notes.join("; ")} : {})};
+}
+
+function referenceCandidates(rhs: Node[], symbols: SymbolBinding[], f: Formula): ReferenceUse[] {
+  const out: ReferenceUse[] = [];
+  rhs.forEach((node, equation) => {
+    const first = f.lines[equation].first;
+    const calls = findAll(node, "call");
+    const attentionCall = first.type === "call" && first.fn === "Attention" ? first : undefined;
+    const matrices = symbols.filter((s) => s.role === "matrix").map((s) => s.key);
+    if (attentionCall && attentionCall.args.every((a) => a.type === "sym")) {
+      const args = attentionCall.args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));
+      out.push({name: "attention", args, equation, latex: `\\text{attention}(${args.join(", ")})`});
+    } else if (matrices.length === 3 && calls.some((c) => c.fn === "softmax")) out.push({name: "attention", args: matrices, equation, latex: `\\text{attention}(${matrices.join(", ")})`});
+    const label = symbols.find((s) => s.role === "label" || s.role === "vector");
+    const pred = symbols.find((s) => s.role === "prediction" && Array.isArray(s.value));
+    const hatOrPrime = symbols.find((s) => s !== label && Array.isArray(s.value) && /^\\hat\{|'$/.test(s.key));
+    const p = pred ?? hatOrPrime;
+    if (label && p) {
+      const args = [label.key, p.key];
+      out.push({name: "mse", args, equation, latex: `\\text{mse}(${args.join(", ")})`});
+      out.push({name: "binaryCrossEntropy", args, equation, latex: `\\text{binaryCrossEntropy}(${args.join(", ")})`});
+      out.push({name: "categoricalCrossEntropy", args, equation, latex: `\\text{categoricalCrossEntropy}([${args[0]}], [${args[1]}])`});
+    }
+    if (node.type === "call" && node.fn === "sigma" && node.args[0].type === "sym") {
+      const k = symKey(node.args[0].name, node.args[0].subText);
+      out.push({name: "sigmoid", args: [k], equation, latex: `\\text{sigmoid}(${k})`});
+    }
+  });
+  return out;
+}

@@ -1,0 +1,185 @@
+/**
+ * Derivation checks: a stated derivative (`\nabla_w MSE = …`, `\frac{\partial L}{\partial W} = …`) is evaluated
+ * as printed and compared with tf.grad of the loss it differentiates, on seeded inputs, under the model link the
+ * text gives (ŷ_i = w·x_i when it differentiates ŷ_i; `y_i = \sigma(W \cdot x_i + b)` read as the prediction the
+ * prose names). Without a link, the comparison is per sample with ∂J/∂ŷ_i. A disagreement comes with the
+ * counterexample and, when one exists, the sign fix (whole expression or one term) that matches autodiff.
+ */
+import * as tf from "@tensorflow/tfjs";
+import {symKey, type Line, type Node, type NodeOf} from "./ast.js";
+import {evaluate, evaluateWith, type Def} from "./evaluate.js";
+import {parseExpression} from "./parse.js";
+import {inferBindings} from "./plan.js";
+import {toLatex} from "./print.js";
+import {proseRoles} from "./prose.js";
+import {signVariants} from "./rewrite.js";
+import {bindingsOf} from "./runPlan.js";
+import {readSumOverRest} from "./scope.js";
+import {findAll, indexedBy, symbolUses} from "./symbols.js";
+import {tfOps} from "./tfOps.js";
+import type {CellPlan, DerivationCheck, MathBlock} from "./types.js";
+import {close, maxAbsDiff, round, type Value} from "./values.js";
+
+/** An equation `LHS = RHS` somewhere in the chapter. */
+export interface Definition {
+  block: MathBlock;
+  blockIndex: number;
+  lhsLatex: string;
+  /** Symbol key (`MSE`, `y_i`, `L`) or function name (`J`). */
+  key: string;
+  /** Symbol base name or function name. */
+  base: string;
+  /** The sample index when the left side is indexed (`y_i`). */
+  index?: string;
+  rhs: Node;
+}
+
+export type DerivationResult = {plan: CellPlan; check: DerivationCheck} | {reason: string};
+
+const strip = (b: string) => b.replace(/'+$/, "").replace(/^\\(?:hat|tilde|bar)\{(.*)\}$/, "$1");
+
+function nearest(defs: Definition[], blockIndex: number, section: string): Definition | undefined {
+  const score = (d: Definition) => (d.block.sectionTitle === section ? 0 : 1000) + (d.blockIndex <= blockIndex ? blockIndex - d.blockIndex : 500 + d.blockIndex - blockIndex);
+  return defs.slice().sort((a, b) => score(a) - score(b))[0];
+}
+
+const mentions = (n: Node, key: string) => symbolUses(n).some((u) => u.key === key || u.node.name === key);
+
+export async function checkDerivation(args: {block: MathBlock; blockIndex: number; line: Line; defs: Definition[]; seed: number}): Promise<DerivationResult> {
+  const {block, blockIndex, line, defs, seed} = args;
+  const grad = line.first as NodeOf<"grad">;
+  const lhsLatex = block.latex.slice(line.first.start, line.first.end).trim();
+  if (grad.wrt.type !== "sym") return {reason: "the derivative is not with respect to a symbol"};
+  const wrtKey = symKey(grad.wrt.name, grad.wrt.subText);
+  const of = grad.of;
+  const lossName = of.type === "sym" ? symKey(of.name, of.subText) : of.type === "call" ? of.fn : undefined;
+  if (!lossName) return {reason: `cannot tell which loss ${toLatex(of)} is`};
+  const lossDef = nearest(defs.filter((d) => d.key === lossName || d.base === lossName), blockIndex, block.sectionTitle);
+  if (!lossDef) return {reason: `no definition of ${lossName} in this chapter to differentiate`};
+  const notes: string[] = [];
+  const lossRead = readSumOverRest(lossDef.rhs);
+  if (lossRead.note) notes.push(`loss ${lossDef.lhsLatex} (line ${lossDef.block.line}): ${lossRead.note} (the usual form)`);
+  const statedRead = readSumOverRest(line.rest[0].node);
+  if (statedRead.note) notes.push(`stated derivative: ${statedRead.note}`);
+
+  // Which symbol is the prediction: the prose first, then a hat / prime / p.
+  const lossIndexed = [...new Set(symbolUses(lossRead.node).filter((u) => indexedBy(u)).map((u) => u.node.name))];
+  const roles = proseRoles(`${block.prose}\n${lossDef.block.prose}`);
+  const pred =
+    lossIndexed.find((b) => roles.predictions.has(b) && !roles.labels.has(b)) ??
+    lossIndexed.find((b) => !roles.labels.has(b) && (/^\\hat\{/.test(b) || /'$/.test(b) || /^[pq]$/.test(b)));
+  if (!pred) return {reason: `cannot tell which of ${lossIndexed.join(", ") || "the loss's symbols"} is the prediction`};
+
+  // The link from the weights to the prediction.
+  let link: {rhs: Node; index: string; line?: number; assumed: boolean} | undefined;
+  if (wrtKey !== pred) {
+    const cands = defs.filter((d) => d.index && (d.base === pred || d.base === strip(pred)) && mentions(d.rhs, wrtKey));
+    const found = nearest(cands, blockIndex, block.sectionTitle);
+    if (found) {
+      link = {rhs: found.rhs, index: found.index!, line: found.block.line, assumed: false};
+      if (found.base !== pred)
+        notes.push(`reads ${found.lhsLatex} = ${toLatex(found.rhs)} (line ${found.block.line}) as the prediction ${pred}_${found.index}: the prose calls ${pred} the prediction and ${found.base} the label`);
+    } else if (findAll(statedRead.node, "grad").some((g) => g.of.type === "sym" && g.of.name === pred)) {
+      link = {rhs: parseExpression(`${wrtKey} \\cdot x_i`), index: "i", assumed: true};
+      notes.push(`assumes the linear model ${pred}_i = ${wrtKey} \\cdot x_i (the text differentiates ${pred}_i with respect to ${wrtKey} without defining it)`);
+    }
+  }
+  const mode = link ? "link" : "prediction";
+  const unsum = mode === "prediction" ? findAll(statedRead.node, "sum")[0]?.index : undefined;
+  if (mode === "prediction")
+    notes.push(`no link between ${wrtKey} and ${pred} is stated: compared per sample with \\partial ${lossName}/\\partial ${pred}_i (the chain factor \\nabla_{${wrtKey}} ${pred}_i is not written)`);
+
+  // Seeded inputs.
+  const variable = mode === "link" ? wrtKey : pred;
+  const bindNodes = link ? [lossRead.node, link.rhs] : [lossRead.node];
+  const exclude = new Set(link ? [pred] : []);
+  const b = inferBindings([...bindNodes, statedRead.node], {seed, exclude, predictions: new Set([pred])});
+  const symbols = b.symbols.filter((s) => s.key !== b.freeIndex);
+  const counts = {...b.counts};
+  if (link) delete counts[link.index];
+  const vars = bindingsOf(symbols);
+  if (!(variable in vars)) return {reason: `${variable} does not appear in the loss ${lossDef.lhsLatex}`};
+  const jsDefs: Record<string, Def> = link ? {[pred]: {index: link.index, body: link.rhs}} : {};
+
+  // Autodiff of the loss as printed (tf.grad, float32 on the CPU backend).
+  let autodiff: Value;
+  try {
+    await tf.ready();
+    const g = tf.tidy(() => {
+      const lifted: Record<string, tf.Tensor> = {};
+      for (const [k, v] of Object.entries(vars)) if (k !== variable) lifted[k] = tfOps.lift(v);
+      const f = (x: tf.Tensor) => {
+        const y = evaluateWith(lossRead.node, {ops: tfOps, vars: {...lifted, [variable]: x}, idx: counts, defs: jsDefs, latex: toLatex(lossRead.node)});
+        if (y.rank !== 0) throw new Error(`the loss ${lossDef.lhsLatex} is not a scalar`);
+        return y as tf.Scalar;
+      };
+      return tf.grad(f)(tfOps.lift(vars[variable]));
+    });
+    autodiff = g.arraySync() as Value;
+    g.dispose();
+  } catch (e) {
+    return {reason: `cannot differentiate ${lossDef.lhsLatex}: ${(e as Error).message}`};
+  }
+  const evalStated = (n: Node): Value => evaluate(n, vars, {idx: counts, defs: jsDefs, numericGradients: true, ...(unsum ? {unsum} : {}), latex: toLatex(n)});
+  let stated: Value;
+  try {
+    stated = evalStated(statedRead.node);
+  } catch (e) {
+    return {reason: `cannot evaluate the stated derivative: ${(e as Error).message}`};
+  }
+  const agrees = (v: Value) => close(v, autodiff, 1e-4, 1e-6);
+  const linkLatex = link ? `${pred}_${link.index} = ${toLatex(link.rhs)}` : undefined;
+  const inputs = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, round(v, 4)]));
+  const plan: CellPlan = {
+    kind: "derivation",
+    latex: block.latex,
+    equations: [{lhs: lhsLatex, rhs: toLatex(statedRead.node)}],
+    symbols,
+    counts,
+    seed,
+    derivation: {
+      wrt: variable,
+      loss: toLatex(lossRead.node),
+      lossLhs: lossDef.lhsLatex,
+      lossLine: lossDef.block.line,
+      prediction: pred,
+      ...(link ? {link: {symbol: pred, index: link.index, rhs: toLatex(link.rhs), ...(link.line ? {line: link.line} : {}), assumed: link.assumed}} : {}),
+      mode,
+      ...(unsum ? {unsum} : {})
+    },
+    notes
+  };
+  const base = {wrt: wrtKey, loss: {line: lossDef.block.line, latex: `${lossDef.lhsLatex} = ${toLatex(lossRead.node)}`}, mode, ...(linkLatex ? {link: linkLatex} : {}), inputs, stated: round(stated, 6), autodiff: round(autodiff, 6), maxError: maxAbsDiff(stated, autodiff), notes} as const;
+  if (agrees(stated)) return {plan, check: {...base, verdict: "ok", message: `agrees with autodiff (tf.grad) of ${lossDef.lhsLatex}${linkLatex ? ` with ${linkLatex}` : ""}`}};
+  let corrected: string | undefined, fix: string | undefined;
+  for (const v of signVariants(statedRead.node)) {
+    let value: Value;
+    try {
+      value = evalStated(v.node);
+    } catch {
+      continue;
+    }
+    if (agrees(value)) {
+      let node = v.node;
+      if (mode === "prediction" && unsum) {
+        // Put the chain factor back: Σ_i (∂J/∂ŷ_i) ∇_w ŷ_i.
+        const sum = findAll(node, "sum").find((s) => s.index === unsum)!;
+        const factor = parseExpression(`\\nabla_{${wrtKey}} ${pred}_${unsum}`);
+        const withChain: NodeOf<"sum"> = {...sum, body: {type: "mul", left: sum.body.type === "add" ? {type: "paren", arg: sum.body, delim: "left()", start: 0, end: 0} : sum.body, right: factor, op: "implicit", start: 0, end: 0}};
+        node = replace(node, sum, withChain);
+      }
+      corrected = `${lhsLatex} = ${toLatex(node)}`;
+      fix = v.fix;
+      break;
+    }
+  }
+  const message = `stated ${fmt(stated)} but autodiff (tf.grad) gives ${fmt(autodiff)}${fix ? `; ${fix} to match` : "; no single sign fix matches"}`;
+  return {plan, check: {...base, verdict: "bad", message, ...(corrected ? {corrected} : {}), ...(fix ? {fix} : {})}};
+}
+
+import {replaceNode as replace} from "./rewrite.js";
+
+function fmt(v: Value): string {
+  const r = round(v, 4);
+  return typeof r === "number" ? String(r) : JSON.stringify(r);
+}
