@@ -90,7 +90,7 @@ async function run(query: string, timeout = 120_000) {
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${server.url}/index.html?${query}`);
   await page.waitForSelector(".gb-training[data-state='done'], .gb-training[data-state='error']", {timeout, state: "attached"});
-  const data = await page.$eval(".gb-training", (e) => ({...(e as HTMLElement).dataset, result: e.querySelector(".gb-train-result")?.textContent ?? "",
+  const data = await page.$eval(".gb-training", (e) => ({...(e as HTMLElement).dataset as Record<string, string | undefined>, result: e.querySelector(".gb-train-result")?.textContent ?? "",
     error: e.querySelector(".gb-train-error")?.textContent ?? "", badge: e.querySelector(".gb-train-badge")?.textContent ?? "",
     svgs: e.querySelectorAll(".gb-train-charts svg").length}));
   await page.close();
