@@ -63,10 +63,10 @@ window.gbBench = {
     const ctl = new AbortController();
     let t0 = 0, n0 = 0, last = null, batches = 0;
     const start = performance.now();
-    for await (const s of train(model, data, {epochs: 1, batchSize: 32, signal: ctl.signal, compile: COMPILE})) {
+    for await (const s of train(model, data, {epochs: 1, batchSize: 32, signal: ctl.signal, compile: COMPILE, reportEvery: 4})) {
       batches++;
       const seen = (s.batch) * 32;
-      if (batches === 2) { t0 = performance.now(); n0 = seen; }   // first batch is warm-up (shader compiles)
+      if (batches === 2) { t0 = performance.now(); n0 = seen; }   // first report is warm-up (shader compiles); reports every 4th batch, like the panel
       if (batches > 2) last = {t: performance.now(), n: seen};
       if (batches > 3 && performance.now() - t0 > seconds * 1000) ctl.abort();
       if (batches >= 4 && performance.now() - start > seconds * 4000) ctl.abort();
