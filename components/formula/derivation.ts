@@ -93,7 +93,7 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
   const variable = mode === "link" ? wrtKey : pred;
   const bindNodes = link ? [lossRead.node, link.rhs] : [lossRead.node];
   const exclude = new Set(link ? [pred] : []);
-  const b = inferBindings([...bindNodes, statedRead.node], {seed, exclude, predictions: new Set([pred])});
+  const b = inferBindings([...bindNodes, statedRead.node], {seed, exclude, predictions: new Set([pred]), ...(link ? {freeIndices: [link.index]} : {})});
   const symbols = b.symbols.filter((s) => s.key !== b.freeIndex);
   const counts = {...b.counts};
   if (link) delete counts[link.index];

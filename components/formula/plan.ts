@@ -21,6 +21,8 @@ export interface BindingOptions {
   exclude?: Set<string>;
   /** Base names the prose calls predictions (values in (0, 1) when a log is around). */
   predictions?: Set<string>;
+  /** Extra letters that index samples when free (a link's `q_k = …` makes k one). */
+  freeIndices?: string[];
 }
 
 export interface Bindings {
@@ -60,7 +62,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key)) continue;
     const byIndex = indexedBy(u);
     const sub = u.node.sub;
-    const free = !byIndex && sub?.type === "sym" && !sub.sub && FREE_INDEX.test(sub.name) ? sub.name : undefined;
+    const free = !byIndex && sub?.type === "sym" && !sub.sub && (FREE_INDEX.test(sub.name) || options.freeIndices?.includes(sub.name)) ? sub.name : undefined;
     if (byIndex || free) {
       if (free) freeIndex = free;
       if (!exclude.has(u.node.name)) add(indexed, u.node.name);
