@@ -173,11 +173,27 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
       break;
     }
   }
-  const message = `stated ${fmt(stated)} but autodiff (tf.grad) gives ${fmt(autodiff)}${fix ? `; ${fix} to match` : "; no single sign fix matches"}`;
+  if (!corrected) {
+    // No sign fix: differentiate the loss symbolically (through the link) and keep it if it matches autodiff.
+    try {
+      const expr = link ? substituteIndexed(lossRead.node, pred, link.index, link.rhs) : lossRead.node;
+      const matches = link ? (s: NodeOf<"sym">) => symKey(s.name, s.subText) === wrtKey : (s: NodeOf<"sym">) => s.name === pred && !!s.sub;
+      let d = differentiate(expr, matches);
+      if (link) d = foldIndexed(d, pred, link.index, link.rhs, findAll(lossRead.node, "sum").map((x) => x.index));
+      if (agrees(evalStated(d))) {
+        corrected = `${lhsLatex} = ${toLatex(d)}`;
+        fix = "the symbolic derivative of the loss (unsimplified), since no single sign fix matches";
+      }
+    } catch {
+      // leave corrected unset: the message says no fix was found
+    }
+  }
+  const message = `stated ${fmt(stated)} but autodiff (tf.grad) gives ${fmt(autodiff)}${fix ? (fix.startsWith("flip") ? `; ${fix} to match` : `; no single sign fix matches, the derivative is given symbolically`) : "; no single sign fix matches"}`;
   return {plan, check: {...base, verdict: "bad", message, ...(corrected ? {corrected} : {}), ...(fix ? {fix} : {})}};
 }
 
 import {replaceNode as replace} from "./rewrite.js";
+import {differentiate, foldIndexed, substituteIndexed} from "./diff.js";
 
 function fmt(v: Value): string {
   const r = round(v, 4);
