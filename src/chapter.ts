@@ -26,6 +26,8 @@ export interface ChapterModel {
   images: Map<string, string>;
   diagnostics: Diagnostics;
   lineCount: number;
+  /** The decoded, cleaned text of the whole document. */
+  text: string;
 }
 
 /** Reads, splits and renders one document. Never throws: problems become diagnostics. */
@@ -74,5 +76,5 @@ export function buildChapter(bytes: Uint8Array, part: PartConfig, index: number,
     return {...s, blocks, math, source};
   });
   diag.items.sort((a, b) => a.line - b.line);
-  return {part, index, file: diag.file, title, titleSource, sections, images, diagnostics: diag, lineCount};
+  return {part, index, file: diag.file, title, titleSource, sections, images, diagnostics: diag, lineCount, text};
 }

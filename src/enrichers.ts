@@ -2,6 +2,7 @@ import type {Diagnostic} from "./diagnostics.js";
 import {exercisesEnricher} from "./exercises/enricher.js";
 import type {Enricher} from "./generate.js";
 import {playgroundEnricher} from "./playgroundEnricher.js";
+import {trainingEnricher} from "./trainingEnricher.js";
 import {jsonForScript} from "./page.js";
 
 /** Mermaid fences become rendered diagrams (the source stays below, folded). */
@@ -25,5 +26,5 @@ export const mermaidEnricher: Enricher = {
 export async function defaultEnrichers(root: string): Promise<Enricher[]> {
   const exerciseDiagnostics: Diagnostic[] = [];
   const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics}), diagnostics: exerciseDiagnostics};
-  return [mermaidEnricher, playgroundEnricher, exercises];
+  return [mermaidEnricher, playgroundEnricher, trainingEnricher(), exercises];
 }

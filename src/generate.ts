@@ -97,6 +97,12 @@ export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
   return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>`)}</div>\n`;
 }
 
+/** Runs every enricher's planning over the chapters (as a build would) and returns what they reported. */
+export async function planDiagnostics(chapters: ChapterModel[], enrichers: Enricher[]): Promise<Diagnostic[]> {
+  for (const c of chapters) for (const e of enrichers) await e.plan(c);
+  return enrichers.flatMap((e) => e.diagnostics ?? []);
+}
+
 /** Generates the Framework root (pages, stylesheet, links to components/ and data/) from the chapters. */
 export async function generateBook(opts: GenerateOptions): Promise<GenerateResult> {
   const root = resolve(opts.root);

@@ -19,8 +19,10 @@ export interface RenderedBlock {
   /** 1-based source line where the block starts. */
   line: number;
   html: string;
-  /** The fence body, for mermaid and exercise blocks. */
+  /** The fence body (code blocks, mermaid and exercise blocks). */
   source?: string;
+  /** The fence's language, lower case ("python", "mermaid", …). */
+  lang?: string;
   /** Formulas that occur inside this block. */
   math: MathOccurrence[];
 }
@@ -264,10 +266,11 @@ export function renderSection(text: string, opts: RenderOptions): {blocks: Rende
     const lang = t.type === "fence" ? t.info.trim().split(/\s+/)[0].toLowerCase() : "";
     env.current = [];
     if (lang === "mermaid" || lang === "exercise") {
-      blocks.push({kind: lang, line, html: renderCode(t), source: t.content, math: []});
+      blocks.push({kind: lang, line, html: renderCode(t), source: t.content, lang, math: []});
     } else {
       const html = md.renderer.render(slice, md.options, env);
-      blocks.push({kind: "html", line, html: addLineAttr(html, line), math: env.current});
+      const fence = t.type === "fence" || t.type === "code_block" ? {source: t.content, lang} : {};
+      blocks.push({kind: "html", line, html: addLineAttr(html, line), math: env.current, ...fence});
     }
     i = j + 1;
   }

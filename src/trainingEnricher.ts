@@ -1,0 +1,63 @@
+import {translateChapterCode} from "../components/models/keras/translate.js";
+import type {ChapterModel, SectionModel} from "./chapter.js";
+import type {Diagnostic} from "./diagnostics.js";
+import type {Enricher} from "./generate.js";
+import {type Cell, jsonForScript} from "./page.js";
+
+const WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
+
+/** The code blocks of a section, in order, as the translator wants them (line = the opening fence's line). */
+export function codeBlocks(section: SectionModel): {code: string; lang: string; line: number}[] {
+  return section.blocks.filter((b) => b.kind === "html" && b.source !== undefined).map((b) => ({code: b.source!, lang: b.lang ?? "", line: b.line}));
+}
+
+/** After which block the training panel goes: the one that calls .fit(…), else the last code block. */
+function anchor(section: SectionModel): number {
+  const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(/.test(b.source));
+  if (i >= 0) return i;
+  let last = -1;
+  section.blocks.forEach((b, j) => {
+    if (b.source !== undefined) last = j;
+  });
+  return last;
+}
+
+export function trainingCell(program: unknown, usesMnist: boolean): Cell {
+  const wasm = WASM_FILES.map((f) => `    ${JSON.stringify(f)}: FileAttachment(${JSON.stringify(`../data/${f}`)}).href`).join(",\n");
+  const mnist = usesMnist
+    ? `  mnistTrain: FileAttachment("../data/mnist-train.bin"),\n  mnistTest: FileAttachment("../data/mnist-test.bin"),\n`
+    : "";
+  return {
+    imports: [`import {TrainingPanel} from "../components/widgets/TrainingPanel.js";`],
+    code: `display(TrainingPanel(${jsonForScript(program)}, {\n${mnist}  wasmPaths: {\n${wasm}\n  },\n  invalidation\n}));`
+  };
+}
+
+/**
+ * Code-practice pages train the chapter's own model: the section's Python is translated at generation time; what
+ * the translator cannot follow is reported at its file line (and shown on the page by the panel's notes).
+ */
+export function trainingEnricher(): Enricher {
+  const diagnostics: Diagnostic[] = [];
+  return {
+    name: "training",
+    diagnostics,
+    async plan(chapter: ChapterModel) {
+      const cells = new Map<string, {at: number; cell: Cell}>();
+      for (const section of chapter.sections) {
+        if (section.kind !== "code") continue;
+        const blocks = codeBlocks(section);
+        if (!blocks.some((b) => /^py(thon)?$/.test(b.lang))) continue;
+        const {program, diagnostics: found} = translateChapterCode(blocks, {file: chapter.file, extraText: section.source, extraLine: section.start, chapterText: chapter.text});
+        for (const d of found) diagnostics.push({file: chapter.file, line: d.line, severity: d.severity, code: "code-practice", message: d.message});
+        if (!program) continue;
+        const usesMnist = (program as {dataset?: {id?: string}}).dataset?.id === "mnist";
+        cells.set(section.slug, {at: anchor(section), cell: trainingCell(program, usesMnist)});
+      }
+      return (section, i) => {
+        const c = cells.get(section.slug);
+        return c && c.at === i ? [c.cell] : [];
+      };
+    }
+  };
+}
