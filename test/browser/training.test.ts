@@ -1,0 +1,86 @@
+import {existsSync} from "node:fs";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {type BookSession, startBook} from "./harness.js";
+
+let book: BookSession;
+beforeAll(async () => {
+  if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run npm run build first (npm test does)");
+  book = await startBook("dist");
+});
+afterAll(async () => book?.close());
+
+async function train(path: string, query: string, timeout = 240_000) {
+  const {page, report} = await book.open(`${path}?${query}`);
+  const panel = page.locator(".gb-train[data-state], [data-state]").first();
+  await page.waitForSelector("[data-state=done], [data-state=error]", {timeout});
+  const data = await panel.evaluate((e) => ({...(e as HTMLElement).dataset}));
+  const text = (await panel.textContent()) ?? "";
+  await page.close();
+  return {data, text, report};
+}
+
+describe("each chapter's code-practice page trains its model in headless Chromium (wasm)", () => {
+  test("000: the MLP from the chapter reaches ≥ 95% MNIST test accuracy after its 5 epochs on 20,000 training images", async () => {
+    const {data, report} = await train("/startup-chaos/code", "gb-backend=wasm&gb-autostart=1");
+    expect(data.state).toBe("done");
+    expect(data.backend).toBe("wasm");
+    expect(data.trainSize).toBe("20000");
+    expect(data.testSize).toBe("10000");
+    expect(Number(data.epochsDone)).toBe(5);
+    expect(Number(data.testAccuracy)).toBeGreaterThanOrEqual(0.95);
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.externalRequests).toEqual([]);
+  }, 300_000);
+
+  test("002: the chapter's CNN trains (2,000 images, 1 epoch) well above chance", async () => {
+    const {data, report} = await train("/product-innovation/code", "gb-train-limit=2000&gb-epochs=1&gb-backend=wasm&gb-autostart=1");
+    expect(data.state).toBe("done");
+    expect(Number(data.testAccuracy)).toBeGreaterThan(0.6);
+    expect(report.consoleErrors).toEqual([]);
+  }, 300_000);
+
+  test("003: CIFAR-10 is replaced by MNIST at 32×32×3 and the page says so", async () => {
+    const {data, text} = await train("/independent-release/code", "gb-train-limit=1600&gb-epochs=1&gb-backend=wasm&gb-autostart=1");
+    expect(data.state).toBe("done");
+    expect(text).toMatch(/CIFAR/);
+    expect(Number(data.testAccuracy)).toBeGreaterThan(0.6);
+  }, 300_000);
+
+  test("001: the chapter's own 4-row table trains the logistic model", async () => {
+    const {data, text} = await train("/positioning/code", "gb-backend=wasm&gb-autostart=1");
+    expect(data.state).toBe("done");
+    expect(Number(data.trainSize) + Number(data.testSize)).toBe(4);
+    expect(text).toMatch(/0\.8462|84\.62/);
+  }, 120_000);
+
+  test("004: the NumPy gradient descent runs as written and θ lands on Σxy/Σx² ≈ 2.7 (no bias)", async () => {
+    const {data} = await train("/market-potential/code", "gb-autostart=1");
+    expect(data.state).toBe("done");
+    const theta = Number(data.theta), closed = Number(data.thetaClosedForm);
+    expect(Math.abs(theta - closed)).toBeLessThan(1e-3);
+    expect(theta).toBeGreaterThan(2.5);
+    expect(theta).toBeLessThan(2.95);
+  }, 120_000);
+});
+
+describe("training controls", () => {
+  test("stop ends a running training and leaves the page usable", async () => {
+    const {page, report} = await book.open("/startup-chaos/code?gb-backend=wasm&gb-epochs=5");
+    await page.click(".gb-train-controls button:first-child");
+    await page.waitForSelector("[data-state=training]", {timeout: 60_000});
+    await page.waitForTimeout(500);
+    await page.click(".gb-train-stop");
+    await page.waitForSelector("[data-state=stopped]", {timeout: 30_000});
+    expect(await page.$eval("[data-state]", (e) => (e as HTMLElement).dataset.state)).toBe("stopped");
+    expect(report.pageErrors).toEqual([]);
+    expect(report.consoleErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("auto backend falls back past the software GPUs to a working backend and says which", async () => {
+    const {data, text} = await train("/positioning/code", "gb-backend=auto&gb-autostart=1");
+    expect(data.state).toBe("done");
+    expect(["wasm", "cpu", "webgl", "webgpu"]).toContain(data.backend);
+    expect(text).toContain(data.backend!);
+  }, 120_000);
+});
