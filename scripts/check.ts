@@ -5,7 +5,8 @@
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {defaultEnrichers} from "../src/enrichers.js";
 import {loadAll, planDiagnostics} from "../src/generate.js";
-import {chapterReport} from "../src/report.js";
+import {formulaColumns} from "../src/formulaEnricher.js";
+import {chapterReport, reportColumns} from "../src/report.js";
 
 const root = process.cwd();
 const args = process.argv.slice(2);
@@ -15,8 +16,10 @@ if (!dir) {
   // What the build's enrichers find (code the translator cannot follow, wrong derivatives, exercise problems).
   diagnostics.push(...(await planDiagnostics(chapters, await defaultEnrichers(root))));
 }
+diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 for (const d of diagnostics) console.log(formatDiagnostic(d));
-const rows = await Promise.all(chapters.map((c) => chapterReport(c)));
+reportColumns.push(formulaColumns);
+const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
 console.log("");
 console.table(rows);
 const errors = diagnostics.filter((d) => d.severity === "error").length;

@@ -1,6 +1,7 @@
 import type {Diagnostic} from "./diagnostics.js";
 import {exercisesEnricher} from "./exercises/enricher.js";
 import type {Enricher} from "./generate.js";
+import {formulaEnricher} from "./formulaEnricher.js";
 import {playgroundEnricher} from "./playgroundEnricher.js";
 import {trainingEnricher} from "./trainingEnricher.js";
 import {jsonForScript} from "./page.js";
@@ -26,5 +27,5 @@ export const mermaidEnricher: Enricher = {
 export async function defaultEnrichers(root: string): Promise<Enricher[]> {
   const exerciseDiagnostics: Diagnostic[] = [];
   const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics}), diagnostics: exerciseDiagnostics};
-  return [mermaidEnricher, playgroundEnricher, trainingEnricher(), exercises];
+  return [mermaidEnricher, formulaEnricher(), playgroundEnricher, trainingEnricher(), exercises];
 }
