@@ -5,8 +5,7 @@
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {defaultEnrichers} from "../src/enrichers.js";
 import {loadAll, planDiagnostics} from "../src/generate.js";
-import {formulaColumns} from "../src/formulaEnricher.js";
-import {chapterReport, reportColumns} from "../src/report.js";
+import {chapterReport} from "../src/report.js";
 
 const root = process.cwd();
 const args = process.argv.slice(2);
@@ -18,7 +17,6 @@ if (!dir) {
 }
 diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 for (const d of diagnostics) console.log(formatDiagnostic(d));
-reportColumns.push(formulaColumns);
 const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
 console.log("");
 console.table(rows);

@@ -4,6 +4,7 @@ import {highlightCss, katexCss} from "./assets.js";
 import {type BookConfig, loadBook} from "./book.js";
 import {type ChapterModel, loadChapter} from "./chapter.js";
 import type {Diagnostic} from "./diagnostics.js";
+import {type ChapterRow, chapterReport} from "./report.js";
 import {escapeHtml, embedHtml} from "./html.js";
 import {type Cell, type CellPlan, renderPage, renderPartIndex} from "./page.js";
 
@@ -86,6 +87,29 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+const COLUMN_LABELS: Record<string, string> = {
+  chapter: "文件", title: "标题", pages: "页面", formulas: "公式", codeBlocks: "代码块", errors: "错误", warnings: "警告",
+  executed: "可执行", verified: "已验证 ✓", flagged: "有误 ✗", notExecutable: "不可执行"
+};
+
+/** The build report: per chapter counts (formulas executed / verified / flagged …) and every diagnostic with its line. */
+export function reportPage(rows: ChapterRow[], diagnostics: Diagnostic[]): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const head = `<tr>${cols.map((c) => `<th>${escapeHtml(COLUMN_LABELS[c] ?? c)}</th>`).join("")}</tr>`;
+  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(String(r[c]))}</td>`).join("")}</tr>`).join("");
+  const items = diagnostics
+    .map((d) => `<li class="gb-diag gb-diag--${d.severity}"><code>${escapeHtml(d.file)}:${d.line}</code> ${d.severity === "error" ? "错误" : "警告"}：${escapeHtml(d.message)} <small>[${escapeHtml(d.code)}]</small></li>`)
+    .join("");
+  const html = `<h1 class="gb-title">构建报告</h1><p>每章的公式执行与推导检查结果，以及生成器发现的全部问题（与 <code>npm run check</code> 相同）。</p><table class="gb-report">${head}${body}</table><h2 id="diagnostics">问题列表（${diagnostics.length}）</h2><ul class="gb-diags">${items}</ul>`;
+  return `---
+title: "构建报告"
+toc: false
+---
+
+<div class="gb-report-page">${embedHtml(html)}</div>
+`;
+}
+
 export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
   const parts = chapters
     .map((c) => {
@@ -94,7 +118,8 @@ export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
     })
     .join("");
   const intro = `<h1 class="gb-title">${escapeHtml(book.title)}</h1>` + (book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "");
-  return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>`)}</div>\n`;
+  const report = `<p class="gb-report-link"><a href="./report">构建报告</a>：每章公式的执行与推导检查结果，以及原文中发现的问题。</p>`;
+  return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>${report}`)}</div>\n`;
 }
 
 /** Runs every enricher's planning over the chapters (as a build would) and returns what they reported. */
@@ -132,6 +157,10 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     toc.push(part);
   }
   for (const e of opts.enrichers ?? []) diagnostics.push(...(e.diagnostics ?? []));
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
+  write(join(outDir, "report.md"), reportPage(rows, diagnostics));
+  pages.push("/report");
   write(join(outDir, "index.md"), homePage(book, chapters));
   pages.unshift("/");
   write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));

@@ -113,3 +113,56 @@ describe("homework in the built book", () => {
     await page.close();
   });
 });
+
+describe("formulas execute and wrong derivatives are flagged in the built book", () => {
+  test.each([
+    ["/startup-chaos/math", [105, 141]],
+    ["/positioning/math", [133, 135]],
+    ["/product-innovation/math", []],
+    ["/independent-release/math", []],
+    ["/market-potential/math", []]
+  ] as const)("%s flags exactly the seed's wrong derivatives (lines %j)", async (path, lines) => {
+    const {page, report} = await book.open(path);
+    await page.waitForSelector(".gb-cell");
+    const bad = await page.$$eval(".gb-cell", (cells) =>
+      cells.filter((c) => c.querySelector(".gb-badge--bad")).map((c) => Number(c.textContent?.match(/line (\d+)/)?.[1]))
+    );
+    expect(bad.sort()).toEqual([...lines]);
+    expect(report.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  test("000's MSE cell recomputes from edited inputs: y = [1,2,3,4], ŷ = [1,2,3,0] gives 16/4 = 4, and the reference agrees", async () => {
+    const {page, report} = await book.open("/startup-chaos/math");
+    const cell = page.locator(".gb-cell", {hasText: "line 69"}).first();
+    await cell.waitFor();
+    const set = async (selector: string, values: number[]) => {
+      const inputs = cell.locator(`.gb-cell__symbol${selector} input`);
+      expect(await inputs.count()).toBe(values.length);
+      for (const [i, v] of values.entries()) {
+        await inputs.nth(i).fill(String(v));
+        await inputs.nth(i).dispatchEvent("input");
+      }
+    };
+    await set('[data-symbol="y"]', [1, 2, 3, 4]);
+    await set('[data-role="prediction"]', [1, 2, 3, 0]);
+    await page.waitForTimeout(200);
+    const values = await cell.locator("output.gb-cell__number").allTextContents();
+    expect(values.map(Number)).toEqual([4, 4]); // the printed formula and the reference mse()
+    expect(await cell.locator(".gb-cell__reference .gb-badge--ok").count()).toBe(1);
+    expect(report.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  test("the build report lists every chapter's formula counts and the flagged lines", async () => {
+    const {page} = await book.open("/report");
+    const rows = await page.$$eval(".gb-report tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td,th")].map((c) => c.textContent)));
+    expect(rows.length).toBe(6);
+    const flaggedCol = rows[0].indexOf("有误 ✗");
+    expect(rows.slice(1).map((r) => Number(r[flaggedCol]))).toEqual([2, 2, 0, 0, 0]);
+    const text = (await page.textContent(".gb-diags")) ?? "";
+    expect(text).toContain("chapters/000_69b8ff2c9c828ca6.md:105");
+    expect(text).toContain("chapters/001_b326668aebc6c65c.md:133");
+    await page.close();
+  });
+});

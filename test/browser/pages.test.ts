@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {type BookSession, startBook} from "./harness.js";
 
 const toc = JSON.parse(readFileSync("book/.gradbook/toc.json", "utf-8")) as {parts: {path: string; pages: {path: string}[]}[]};
-const paths = ["/", ...toc.parts.flatMap((p) => [p.path, ...p.pages.map((x) => x.path)])];
+const paths = ["/", "/report", ...toc.parts.flatMap((p) => [p.path, ...p.pages.map((x) => x.path)])];
 
 let book: BookSession;
 beforeAll(async () => {
