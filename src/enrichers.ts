@@ -1,8 +1,8 @@
 import type {Diagnostic} from "./diagnostics.js";
 import {exercisesEnricher} from "./exercises/enricher.js";
 import type {Enricher} from "./generate.js";
-import {formulaColumns, formulaEnricher} from "./formulaEnricher.js";
-import {reportColumns} from "./report.js";
+import {formulaColumns, formulaEnricher, notExecutableSection} from "./formulaEnricher.js";
+import {reportColumns, reportSections} from "./report.js";
 import {playgroundEnricher} from "./playgroundEnricher.js";
 import {trainingEnricher} from "./trainingEnricher.js";
 import {jsonForScript} from "./page.js";
@@ -27,6 +27,7 @@ export const mermaidEnricher: Enricher = {
 /** The widgets every build adds to pages. Each enricher owns one feature. */
 export async function defaultEnrichers(root: string): Promise<Enricher[]> {
   if (!reportColumns.includes(formulaColumns)) reportColumns.push(formulaColumns);
+  if (!reportSections.includes(notExecutableSection)) reportSections.push(notExecutableSection);
   const exerciseDiagnostics: Diagnostic[] = [];
   const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics}), diagnostics: exerciseDiagnostics};
   return [mermaidEnricher, formulaEnricher(), playgroundEnricher, trainingEnricher(), exercises];

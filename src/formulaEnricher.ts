@@ -3,6 +3,7 @@ import {summarize} from "../components/formula/report.js";
 import type {ChapterModel} from "./chapter.js";
 import type {Diagnostic} from "./diagnostics.js";
 import type {Enricher} from "./generate.js";
+import {escapeHtml} from "./html.js";
 import {jsonForScript} from "./page.js";
 
 const PROSE_WINDOW = 8;
@@ -66,4 +67,15 @@ export function formulaEnricher(): Enricher {
 export async function formulaColumns(chapter: ChapterModel): Promise<Record<string, number>> {
   const s = summarize(await formulaReports(chapter));
   return {executed: s.executed, verified: s.verified, flagged: s.flagged, notExecutable: s.notExecutable.length};
+}
+
+/** The report page's list of formulas the engine could not run, each with its line and the plain reason. */
+export async function notExecutableSection(chapters: ChapterModel[]): Promise<string> {
+  const items: string[] = [];
+  for (const c of chapters) {
+    for (const n of summarize(await formulaReports(c)).notExecutable) {
+      items.push(`<li><code>${escapeHtml(c.file)}:${n.line}</code> ${escapeHtml(n.reason)}</li>`);
+    }
+  }
+  return `<h2 id="not-executable">不可执行的公式（${items.length}）</h2><p>这些公式没有数值内容或缺少可绑定的定义，引擎说明了原因：</p><ul class="gb-diags">${items.join("")}</ul>`;
 }

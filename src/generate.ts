@@ -4,7 +4,7 @@ import {highlightCss, katexCss} from "./assets.js";
 import {type BookConfig, loadBook} from "./book.js";
 import {type ChapterModel, loadChapter} from "./chapter.js";
 import type {Diagnostic} from "./diagnostics.js";
-import {type ChapterRow, chapterReport} from "./report.js";
+import {type ChapterRow, chapterReport, reportSections} from "./report.js";
 import {escapeHtml, embedHtml} from "./html.js";
 import {type Cell, type CellPlan, renderPage, renderPartIndex} from "./page.js";
 
@@ -93,14 +93,14 @@ const COLUMN_LABELS: Record<string, string> = {
 };
 
 /** The build report: per chapter counts (formulas executed / verified / flagged …) and every diagnostic with its line. */
-export function reportPage(rows: ChapterRow[], diagnostics: Diagnostic[]): string {
+export function reportPage(rows: ChapterRow[], diagnostics: Diagnostic[], extra = ""): string {
   const cols = Object.keys(rows[0] ?? {});
   const head = `<tr>${cols.map((c) => `<th>${escapeHtml(COLUMN_LABELS[c] ?? c)}</th>`).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(String(r[c]))}</td>`).join("")}</tr>`).join("");
   const items = diagnostics
     .map((d) => `<li class="gb-diag gb-diag--${d.severity}"><code>${escapeHtml(d.file)}:${d.line}</code> ${d.severity === "error" ? "错误" : "警告"}：${escapeHtml(d.message)} <small>[${escapeHtml(d.code)}]</small></li>`)
     .join("");
-  const html = `<h1 class="gb-title">构建报告</h1><p>每章的公式执行与推导检查结果，以及生成器发现的全部问题（与 <code>npm run check</code> 相同）。</p><table class="gb-report">${head}${body}</table><h2 id="diagnostics">问题列表（${diagnostics.length}）</h2><ul class="gb-diags">${items}</ul>`;
+  const html = `<h1 class="gb-title">构建报告</h1><p>每章的公式执行与推导检查结果，以及生成器发现的全部问题（与 <code>npm run check</code> 相同）。</p><table class="gb-report">${head}${body}</table><h2 id="diagnostics">问题列表（${diagnostics.length}）</h2><ul class="gb-diags">${items}</ul>${extra}`;
   return `---
 title: "构建报告"
 toc: false
@@ -159,7 +159,8 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   for (const e of opts.enrichers ?? []) diagnostics.push(...(e.diagnostics ?? []));
   diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
-  write(join(outDir, "report.md"), reportPage(rows, diagnostics));
+  const extra = (await Promise.all(reportSections.map((f) => f(chapters)))).join("");
+  write(join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
   pages.push("/report");
   write(join(outDir, "index.md"), homePage(book, chapters));
   pages.unshift("/");

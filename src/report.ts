@@ -32,3 +32,8 @@ export async function chapterReport(c: ChapterModel, diagnostics: Diagnostic[] =
   for (const col of reportColumns) Object.assign(row, await col(c));
   return row;
 }
+
+/** Extra sections of the build report page (HTML), contributed by features. */
+export type ReportSection = (chapters: ChapterModel[]) => Promise<string>;
+
+export const reportSections: ReportSection[] = [];
