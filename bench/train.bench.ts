@@ -4,7 +4,7 @@
  * (or npm run bench). Env: GB_BENCH_SECONDS (time per measurement, default 4), GB_BENCH_FULL=0 skips the
  * 5-epoch accuracy run. Writes bench/results/train.json.
  */
-import {build, type Plugin} from "esbuild";
+import {build} from "esbuild";
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
@@ -14,19 +14,13 @@ import {mnistSplit} from "../data/mnist.js";
 import {MNIST_TEST_COUNT, MNIST_TRAIN_COUNT} from "../data/sizes.js";
 import {wasmBinary} from "../data/wasm.js";
 import {report} from "./run.js";
+import {emptyBuiltins} from "../scripts/vendor.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SECONDS = Number(process.env.GB_BENCH_SECONDS ?? 4);
 const FULL = process.env.GB_BENCH_FULL !== "0";
 
-const emptyBuiltins: Plugin = {
-  name: "empty-node-builtins",
-  setup(b) {
-    b.onResolve({filter: /^(node:)?(fs|path|os|perf_hooks|worker_threads|crypto|url|util|child_process)$/}, (a) => ({path: a.path, namespace: "empty"}));
-    b.onLoad({filter: /.*/, namespace: "empty"}, () => ({contents: "export default {};", loader: "js"}));
-  }
-};
 
 /** The page: measures one backend × model at a time, driven by the bench through window.gbBench. */
 const ENTRY = `

@@ -14,7 +14,8 @@ import {dirname, join, resolve} from "node:path";
 
 const NODE_BUILTINS = /^(node:)?(fs|path|os|perf_hooks|worker_threads|crypto|url|util|child_process)$/;
 
-const emptyBuiltins: Plugin = {
+/** esbuild plugin: Node built-ins become empty modules (browser bundles of packages with Node-only branches). */
+export const emptyBuiltins: Plugin = {
   name: "empty-node-builtins",
   setup(b) {
     b.onResolve({filter: NODE_BUILTINS}, (args) => ({path: args.path, namespace: "empty"}));

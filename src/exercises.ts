@@ -46,30 +46,9 @@ export interface ExerciseSpec {
 }
 
 /** What the page widget receives: JSON-serialisable, without hidden tests or reference code. */
-export interface ClientExercise {
-  id: string;
-  title: string;
-  points: number;
-  section: ExerciseSection;
-  chapter: string;
-  /** Rendered prompt (HTML, sanitised, KaTeX rendered) and its markdown source. */
-  promptHtml: string;
-  starter: string;
-  /** Visible test code (JavaScript) and the names it defines. */
-  tests: string;
-  testNames: string[];
-  hiddenTestCount: number;
-  exports: string[];
-  seed: number;
-  timeoutMs: number;
-  /** Hints as rendered HTML, one per hint. */
-  hints: string[];
-  /** Present only when built with solutions on. */
-  solution?: string;
-  /** The assignment this build belongs to (storage keys and submissions carry it). */
-  assignment?: string;
-  bookVersion: string;
-}
+/** The JSON a page's Exercise widget receives (the widget owns the type; see components/widgets/Exercise.ts). */
+export type {ClientExercise} from "../components/widgets/Exercise.js";
+import type {ClientExercise} from "../components/widgets/Exercise.js";
 
 const ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const DEFAULT_TIMEOUT = 2000;

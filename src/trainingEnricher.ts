@@ -11,6 +11,23 @@ export function codeBlocks(section: SectionModel): {code: string; lang: string; 
   return section.blocks.filter((b) => b.kind === "html" && b.source !== undefined).map((b) => ({code: b.source!, lang: b.lang ?? "", line: b.line}));
 }
 
+/** The section's prose with its code blocks blanked (lines kept), where claimed results are looked for. */
+export function proseOf(section: SectionModel): string {
+  const lines = section.source.split("\n");
+  for (const b of section.blocks) {
+    if (b.source === undefined) continue;
+    const first = b.line - section.start; // the opening fence
+    const count = b.source.split("\n").length; // body lines, plus one for the closing fence (the body ends with "\n")
+    for (let i = first; i <= first + count && i < lines.length; i++) if (i >= 0) lines[i] = "";
+  }
+  return lines.join("\n");
+}
+
+/** Translates a code-practice section's Python exactly as the generator does for the page. */
+export function translateCodeSection(chapter: ChapterModel, section: SectionModel): ReturnType<typeof translateChapterCode> {
+  return translateChapterCode(codeBlocks(section), {file: chapter.file, extraText: proseOf(section), extraLine: section.start, chapterText: chapter.text});
+}
+
 /** After which block the training panel goes: the one that calls .fit(…), else the last code block. */
 function anchor(section: SectionModel): number {
   const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(/.test(b.source));
@@ -46,9 +63,8 @@ export function trainingEnricher(): Enricher {
       const cells = new Map<string, {at: number; cell: Cell}>();
       for (const section of chapter.sections) {
         if (section.kind !== "code") continue;
-        const blocks = codeBlocks(section);
-        if (!blocks.some((b) => /^py(thon)?$/.test(b.lang))) continue;
-        const {program, diagnostics: found} = translateChapterCode(blocks, {file: chapter.file, extraText: section.source, extraLine: section.start, chapterText: chapter.text});
+        if (!codeBlocks(section).some((b) => /^py(thon)?$/.test(b.lang))) continue;
+        const {program, diagnostics: found} = translateCodeSection(chapter, section);
         for (const d of found) diagnostics.push({file: chapter.file, line: d.line, severity: d.severity, code: "code-practice", message: d.message});
         if (!program) continue;
         const usesMnist = (program as {dataset?: {id?: string}}).dataset?.id === "mnist";

@@ -5,25 +5,19 @@
 import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
-import {build, type Plugin} from "esbuild";
+import {build} from "esbuild";
 import {chromium, type BrowserContext} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {serveStatic} from "./browser/server.js";
-import {translateChapterCode} from "../components/models/keras/translate.js";
-import type {CodeBlock} from "../components/models/keras/program.js";
+import {emptyBuiltins} from "../scripts/vendor.js";
+import {loadAll} from "../src/generate.js";
+import {translateCodeSection} from "../src/trainingEnricher.js";
 import {mnistSplit} from "../data/mnist.js";
 import {wasmBinary} from "../data/wasm.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const WASM = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
 
-const emptyBuiltins: Plugin = {
-  name: "empty-node-builtins",
-  setup(b) {
-    b.onResolve({filter: /^(node:)?(fs|path|os|perf_hooks|worker_threads|crypto|url|util|child_process)$/}, (a) => ({path: a.path, namespace: "empty"}));
-    b.onLoad({filter: /.*/, namespace: "empty"}, () => ({contents: "export default {};", loader: "js"}));
-  }
-};
 
 const ENTRY = `
 import {TrainingPanel} from "./components/widgets/TrainingPanel.ts";
@@ -34,24 +28,11 @@ const wasmPaths = Object.fromEntries(${JSON.stringify(WASM)}.map((f) => [f, new 
 document.body.append(TrainingPanel(programs[q.get("chapter")], {mnistTrain: file("mnist-train.bin"), mnistTest: file("mnist-test.bin"), wasmPaths}));
 `;
 
-/** The code blocks of a chapter's code-practice section (as the generator passes them). */
+/** The program the generator emits for a chapter's code-practice page. */
+const {chapters} = loadAll(ROOT);
 function programOf(prefix: string) {
-  const name = readdirSync(join(ROOT, "chapters")).find((f) => f.startsWith(prefix))!;
-  const text = readFileSync(join(ROOT, "chapters", name), "utf-8");
-  const lines = text.split("\n");
-  const start = lines.findIndex((l) => /^##\s.*项目实[践战]/.test(l));
-  const end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
-  const blocks: CodeBlock[] = [];
-  let cur: {lang: string; line: number; code: string[]} | null = null;
-  for (let i = start; i < end; i++) {
-    const m = /^```(\w*)/.exec(lines[i]);
-    if (m && !cur) cur = {lang: m[1], line: i + 1, code: []};
-    else if (/^```/.test(lines[i]) && cur) {
-      blocks.push({lang: cur.lang, line: cur.line, code: cur.code.join("\n")});
-      cur = null;
-    } else if (cur) cur.code.push(lines[i]);
-  }
-  return translateChapterCode(blocks, {file: name, chapterText: text}).program;
+  const chapter = chapters.find((c) => c.part.file.startsWith(prefix))!;
+  return translateCodeSection(chapter, chapter.sections.find((s) => s.kind === "code")!).program;
 }
 
 let dir = "", profile = "";

@@ -1,4 +1,3 @@
-import {readFileSync, readdirSync} from "node:fs";
 import {describe, expect, test} from "vitest";
 import type {CodeBlock, KerasProgram, NumpyGdProgram} from "../components/models/keras/program.js";
 import {translateChapterCode, translatePython} from "../components/models/keras/translate.js";
@@ -7,50 +6,17 @@ import {findLabelledTables} from "../components/models/keras/table.js";
 import {evalND, isArray, type NDArray} from "../components/models/keras/ndarray.js";
 import {parseExpr} from "../components/models/keras/expr.js";
 import {mulberry32} from "../components/math/random.js";
+import {loadAll} from "../src/generate.js";
+import {translateCodeSection} from "../src/trainingEnricher.js";
 
-// The code blocks and prose of a chapter's code-practice section, as the generator passes them.
-
-interface ChapterSection {
-  file: string;
-  chapterText: string;
-  blocks: CodeBlock[];
-  prose: string;
-  proseLine: number;
-}
-
-function chapterFile(prefix: string): string {
-  const f = readdirSync("chapters").find((n) => n.startsWith(prefix) && n.endsWith(".md"));
-  if (!f) throw new Error(`no chapter ${prefix}`);
-  return `chapters/${f}`;
-}
-
-function codeSection(prefix: string): ChapterSection {
-  const file = chapterFile(prefix);
-  const text = readFileSync(file, "utf-8");
-  const lines = text.split("\n");
-  const start = lines.findIndex((l) => /^##\s.*项目实[践战]/.test(l));
-  const end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
-  const blocks: CodeBlock[] = [];
-  const prose: string[] = [];
-  let cur: {lang: string; line: number; code: string[]} | null = null;
-  for (let i = start; i < end; i++) {
-    const m = /^```(\w*)/.exec(lines[i]);
-    if (m && !cur) cur = {lang: m[1], line: i + 1, code: []};
-    else if (/^```/.test(lines[i]) && cur) {
-      blocks.push({lang: cur.lang, line: cur.line, code: cur.code.join("\n")});
-      cur = null;
-      prose.push("");
-    } else if (cur) {
-      cur.code.push(lines[i]);
-      prose.push("");
-    } else prose.push(lines[i]);
-  }
-  return {file, chapterText: text, blocks, prose: prose.join("\n"), proseLine: start + 1};
-}
+// The chapter's code-practice section, translated exactly as the generator does for the page.
+const {chapters} = loadAll(process.cwd());
 
 function translateSection(prefix: string) {
-  const s = codeSection(prefix);
-  return translateChapterCode(s.blocks, {file: s.file, extraText: s.prose, extraLine: s.proseLine, chapterText: s.chapterText});
+  const chapter = chapters.find((c) => c.part.file.startsWith(prefix));
+  const section = chapter?.sections.find((s) => s.kind === "code");
+  if (!chapter || !section) throw new Error(`no code-practice section in chapter ${prefix}`);
+  return translateCodeSection(chapter, section);
 }
 
 function keras(prefix: string): {p: KerasProgram; diagnostics: ReturnType<typeof translateSection>["diagnostics"]} {
@@ -262,3 +228,31 @@ describe("pieces", () => {
 
 
 
+
+describe("scanCode / stripComment (Python lines)", () => {
+  test("comments are cut outside strings only, brackets counted outside strings", async () => {
+    const {scanCode, stripComment} = await import("../components/models/keras/lines.js");
+    expect(stripComment(`print("# not a comment", 'x#y')  # a comment`)).toBe(`print("# not a comment", 'x#y')  `);
+    expect(stripComment(`s = "a\\"#b"`)).toBe(`s = "a\\"#b"`);
+    let depthAtEquals = -1;
+    scanCode(`f(a=1, b="(")[0] = 2`, (c, _i, depth) => {
+      if (c === "=" && depthAtEquals < 0 && depth === 0) depthAtEquals = depth;
+    });
+    expect(depthAtEquals).toBe(0);
+    expect(scanCode(`f(a=1) = 2`, (c, _i, depth) => c === "=" && depth === 0)).toBe(7);
+  });
+});
+
+describe("proseOf (the prose the generator gives the translator)", () => {
+  test("002: code blocks are blanked, the claimed 97.59% stays", async () => {
+    const {proseOf} = await import("../src/trainingEnricher.js");
+    const c = chapters.find((x) => x.part.file.startsWith("002"))!;
+    const s = c.sections.find((x) => x.kind === "code")!;
+    const prose = proseOf(s);
+    expect(prose.split("\n").length).toBe(s.source.split("\n").length);
+    expect(prose).toContain("97.59%");
+    expect(prose).not.toContain("Conv2D(32");
+    expect(prose).not.toContain("```");
+    expect(prose).toContain("### 代码解读与分析");
+  });
+});

@@ -17,18 +17,24 @@ export interface ClientExercise {
   id: string;
   title: string;
   points: number;
+  /** The chapter section it is attached to (intro … references). */
   section: string;
   chapter: string;
+  /** Rendered prompt (HTML, sanitised, KaTeX rendered). */
   promptHtml: string;
   starter: string;
+  /** Visible test code (JavaScript) and the names it defines; hidden tests never reach the page. */
   tests: string;
   testNames: string[];
   hiddenTestCount: number;
   exports: string[];
   seed: number;
   timeoutMs: number;
+  /** Hints as rendered HTML, one per hint. */
   hints: string[];
+  /** Present only when built with solutions on. */
   solution?: string;
+  /** The assignment this build belongs to (storage keys and submissions carry it). */
   assignment?: string;
   bookVersion: string;
 }

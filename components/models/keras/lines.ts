@@ -14,33 +14,44 @@ export interface LogicalLine {
   phys: {line: number; text: string}[];
 }
 
-/** Removes a trailing `# comment`, respecting quotes. */
-export function stripComment(s: string): string {
+/**
+ * Visits the characters of a Python line that lie outside string literals, with the bracket depth before each;
+ * returns the index where `visit` returns true, else -1.
+ */
+export function scanCode(s: string, visit: (c: string, i: number, depth: number) => boolean | void): number {
   let quote: string | null = null;
+  let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (quote) {
       if (c === "\\") i++;
       else if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === "#") return s.slice(0, i);
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      continue;
+    }
+    if (visit(c, i, depth)) return i;
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
   }
-  return s;
+  return -1;
+}
+
+/** Removes a trailing `# comment`, respecting quotes. */
+export function stripComment(s: string): string {
+  const i = scanCode(s, (c) => c === "#");
+  return i < 0 ? s : s.slice(0, i);
 }
 
 /** Net bracket depth change of a comment-free line, respecting quotes. */
 function depthChange(s: string): number {
   let d = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quote) {
-      if (c === "\\") i++;
-      else if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === "(" || c === "[" || c === "{") d++;
+  scanCode(s, (c) => {
+    if (c === "(" || c === "[" || c === "{") d++;
     else if (c === ")" || c === "]" || c === "}") d--;
-  }
+  });
   return d;
 }
 

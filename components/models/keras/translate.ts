@@ -8,7 +8,7 @@
 import {parseClaims, type TextPiece} from "./claims.js";
 import {dotted, parseExpr, show, SyntaxErrorAt, type Expr} from "./expr.js";
 import {analyzeGdClass, type GdClass, type PyStmt} from "./gd.js";
-import {logicalLines} from "./lines.js";
+import {logicalLines, scanCode} from "./lines.js";
 import {evalND, type NDEnv} from "./ndarray.js";
 import type {
   Activation, CodeBlock, CompileSpec, DatasetRef, FitSpec, KerasProgram, LayerSpec, LossName, Note,
@@ -772,21 +772,7 @@ const sp = (s: string) => s.replace(/\s+/g, "");
 
 /** Index of a top-level `=` that is an assignment (not ==, <=, keyword argument inside brackets). */
 function topLevelAssign(s: string): number {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quote) {
-      if (c === "\\") i++;
-      else if (c === quote) quote = null;
-      continue;
-    }
-    if (c === "'" || c === '"') quote = c;
-    else if ("([{".includes(c)) depth++;
-    else if (")]}".includes(c)) depth--;
-    else if (c === "=" && depth === 0 && s[i + 1] !== "=" && !"=!<>+-*/@%".includes(s[i - 1] ?? "")) return i;
-  }
-  return -1;
+  return scanCode(s, (c, i, depth) => c === "=" && depth === 0 && s[i + 1] !== "=" && !"=!<>+-*/@%".includes(s[i - 1] ?? ""));
 }
 
 /** Splits a parameter list at top-level commas. */
