@@ -17,7 +17,7 @@ const port = process.env.PORT ?? "3000";
 async function regenerate(reason: string): Promise<void> {
   const t0 = performance.now();
   try {
-    const r = await generateBook({root, enrichers: await defaultEnrichers(root)});
+    const r = await generateBook({root, enrichers: await defaultEnrichers(root), showDiagnostics: true});
     for (const d of r.diagnostics) console.log(formatDiagnostic(d));
     const errors = r.diagnostics.filter((d) => d.severity === "error").length;
     console.log(`[gradbook] ${reason}: ${r.pages.length} pages in ${Math.round(performance.now() - t0)} ms, ${errors} errors, ${r.diagnostics.length - errors} warnings`);

@@ -30,6 +30,8 @@ export interface GenerateOptions {
   enrichers?: Enricher[];
   /** Only these chapter file names (a homework assignment). */
   onlyFiles?: string[];
+  /** Author mode: each page shows its section's problems (file:line) at the top. */
+  showDiagnostics?: boolean;
 }
 
 export interface GenerateResult {
@@ -144,8 +146,13 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     write(join(dir, "index.md"), renderPartIndex(chapter));
     pages.push(`/${chapter.part.slug}/`);
     const part: TocPart = {name: `${chapter.index + 1}. ${chapter.title}`, path: `/${chapter.part.slug}/`, pages: []};
+    const mine = opts.showDiagnostics
+      ? [...diagnostics, ...(opts.enrichers ?? []).flatMap((e) => e.diagnostics ?? [])].filter((d) => d.file === chapter.file)
+      : [];
     for (const section of chapter.sections) {
-      write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan));
+      const from = section.headingLine || section.start;
+      const here = chapter.sections[0] === section ? mine.filter((d) => d.line <= section.end) : mine.filter((d) => d.line >= from && d.line <= section.end);
+      write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, here));
       pages.push(`/${chapter.part.slug}/${section.slug}`);
       part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
     }

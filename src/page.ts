@@ -1,4 +1,5 @@
 import type {ChapterModel, SectionModel} from "./chapter.js";
+import type {Diagnostic} from "./diagnostics.js";
 import {embedHtml, escapeHtml} from "./html.js";
 
 /** What the page must run after a block: a cell (JavaScript source) per widget. */
@@ -25,13 +26,24 @@ function frontMatter(fields: Record<string, string | boolean>): string {
 }
 
 
-/** The Framework markdown of one section page. */
-export function renderPage(chapter: ChapterModel, section: SectionModel, plan: CellPlan): string {
+/** Author mode (npm run dev): the section's problems, file:line, at the top of its page. */
+export function diagnosticsBanner(diagnostics: Diagnostic[]): string {
+  if (!diagnostics.length) return "";
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const items = diagnostics.map((d) => `<li class="gb-diag gb-diag--${d.severity}"><code>${escapeHtml(d.file)}:${d.line}</code> ${escapeHtml(d.message)}</li>`).join("");
+  const summary = `${errors ? `${errors} 个错误，` : ""}${diagnostics.length - errors} 个警告（作者模式，发布的网站不显示）`;
+  return `<details class="gb-diagnostics"${errors ? " open" : ""}><summary>${summary}</summary><ul>${items}</ul></details>`;
+}
+
+/** The Framework markdown of one section page; `diagnostics` (author mode) are shown at its top. */
+export function renderPage(chapter: ChapterModel, section: SectionModel, plan: CellPlan, diagnostics: Diagnostic[] = []): string {
   const imports = new Set<string>();
   const body: string[] = [];
   const crumb = `<p class="gb-crumb" data-part="${escapeHtml(chapter.part.slug)}">第 ${chapter.index + 1} 部分 · <a href="./">${escapeHtml(chapter.title)}</a> · <span class="gb-src">${escapeHtml(chapter.file)}:${section.headingLine || section.start}</span></p>`;
   body.push(crumb);
   body.push(`<h1 class="gb-title">${escapeHtml(section.title)}</h1>`);
+  const banner = diagnosticsBanner(diagnostics);
+  if (banner) body.push(embedHtml(banner));
   section.blocks.forEach((block, i) => {
     if (block.kind === "html") {
       const html = embedHtml(block.html);

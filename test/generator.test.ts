@@ -208,3 +208,26 @@ describe("helpers", () => {
     expect(diagnostics.items.map((d) => d.code).sort()).toEqual(["bad-slug", "missing-chapter", "unlisted-chapter"]);
   });
 });
+
+describe("author mode (npm run dev)", () => {
+  test("each page shows its own section's problems with file:line; the published build shows none", async () => {
+    const {mkdtempSync, copyFileSync, readFileSync: read} = await import("node:fs");
+    const {tmpdir} = await import("node:os");
+    const {join} = await import("node:path");
+    const {generateBook} = await import("../src/generate.js");
+    const chaptersDir = mkdtempSync(join(tmpdir(), "gb-dev-ch-"));
+    copyFileSync("test/input/bad-input.md", join(chaptersDir, "bad-input.md"));
+    const dev = mkdtempSync(join(tmpdir(), "gb-dev-out-"));
+    const r = await generateBook({root: process.cwd(), chaptersDir, outDir: dev, showDiagnostics: true});
+    const file = r.chapters[0].file;
+    const concepts = read(join(dev, "bad-input", "concepts.md"), "utf-8");
+    expect(concepts).toContain(`${file}:15</code>`);
+    expect(concepts).toContain(`${file}:19</code>`);
+    expect(concepts).not.toContain(`${file}:25</code>`); // that error belongs to the algorithm page
+    expect(read(join(dev, "bad-input", "algorithm.md"), "utf-8")).toContain(`${file}:25</code>`);
+    expect(concepts).toMatch(/<details class="gb-diagnostics" open><summary>2 个错误/);
+    const published = mkdtempSync(join(tmpdir(), "gb-pub-out-"));
+    await generateBook({root: process.cwd(), chaptersDir, outDir: published});
+    expect(read(join(published, "bad-input", "concepts.md"), "utf-8")).not.toContain("gb-diagnostics");
+  });
+});
