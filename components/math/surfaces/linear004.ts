@@ -49,7 +49,7 @@ export function linearTheta004(seed = 4, n = 100): Surface {
   const id = "linear-theta-004";
   return {
     id,
-    title: "004 §5: J(θ) = ½Σ(θx − y)², the model without a bias",
+    title: "004 §5：J(θ) = ½Σ(θx − y)²，没有偏置的模型",
     labels: ["θ"],
     f(w) {
       checkWeights(id, w, 1);
@@ -63,8 +63,9 @@ export function linearTheta004(seed = 4, n = 100): Surface {
     minimum: [star],
     start: [0],
     alpha: 0.01,
-    note: `The data were made with y = 2x + 0.5, but predictions = X @ theta has no bias: θ converges to Σxy/Σx² = ${star.toFixed(3)}, not 2.`,
-    marks: [{kind: "vline", at: [2], label: "true slope 2"}]
+    loss: "mse",
+    note: `数据由 y = 2x + 0.5 生成，但 predictions = X @ theta 没有偏置：θ 收敛到 Σxy/Σx² = ${star.toFixed(3)}，而不是 2。`,
+    marks: [{kind: "vline", at: [2], label: "真实斜率 2"}]
   };
 }
 
@@ -77,7 +78,7 @@ export function linearThetaBias004(seed = 4, n = 100): Surface {
   const id = "linear-theta-b-004";
   return {
     id,
-    title: "004 §5 data over (θ, b): J = ½Σ(θx + b − y)²",
+    title: "004 §5 的数据，参数 (θ, b)：J = ½Σ(θx + b − y)²",
     labels: ["θ", "b"],
     f(w) {
       checkWeights(id, w, 2);
@@ -92,11 +93,12 @@ export function linearThetaBias004(seed = 4, n = 100): Surface {
     minimum: star,
     start: [0, 0],
     alpha: 0.01,
-    note: `With a bias the minimum is (θ, b) = (${star[0].toFixed(3)}, ${star[1].toFixed(3)}), close to the true (2, 0.5). The chapter's model lives on the line b = 0, where the best it can do is θ = ${noBias.toFixed(3)}.`,
+    loss: "mse",
+    note: `有偏置时最小值在 (θ, b) = (${star[0].toFixed(3)}, ${star[1].toFixed(3)})，接近真实的 (2, 0.5)。本章的模型只能待在直线 b = 0 上，在那里最好只能做到 θ = ${noBias.toFixed(3)}。`,
     marks: [
-      {kind: "hline", at: [0], label: "004's model: b = 0"},
-      {kind: "point", at: [noBias, 0], label: `θ = ${noBias.toFixed(2)} (no bias)`},
-      {kind: "point", at: [2, 0.5], label: "true (2, 0.5)"}
+      {kind: "hline", at: [0], label: "004 的模型：b = 0"},
+      {kind: "point", at: [noBias, 0], label: `θ = ${noBias.toFixed(2)}（无偏置）`},
+      {kind: "point", at: [2, 0.5], label: "真实值 (2, 0.5)"}
     ]
   };
 }

@@ -70,7 +70,7 @@ export function logistic001(pair: [number, number] = [0, 1]): Surface {
   const logit = (p: number[], r: number[]) => p[0] * r[0] + p[1] * r[1] + p[2] * r[2] + p[3];
   return {
     id,
-    title: `001 §4.3: mean BCE of σ(W·x + b) over (${names[i]}, ${names[j]}), standardised features`,
+    title: `001 §4.3：σ(W·x + b) 的平均二元交叉熵 (BCE)，参数 (${names[i]}, ${names[j]})，特征已标准化`,
     labels: [names[i], names[j]],
     f(w) {
       checkWeights(id, w, 2);
@@ -94,6 +94,7 @@ export function logistic001(pair: [number, number] = [0, 1]): Surface {
     domain: {x: [-6, 6], y: [-6, 6]},
     start: [-4, -4],
     alpha: 0.5,
-    note: "Only two parameters are free (the others stay at 0). Four rows are easy to separate: for pairs with w₁ the loss has no minimum, it falls towards 0 as the weights grow and the optimisers walk off the plot. Note also that 001 §4.2 prints ∂L/∂W with (y − y′) where descent needs (y′ − y)."
+    loss: "binaryCrossEntropy",
+    note: "只有两个参数可变（其余保持为 0）。四行数据很容易分开：含 w₁ 的参数对没有有限的最小值，权重越大损失越接近 0，优化器会一路走出图外。注意 001 §4.2 印出的 ∂L/∂W 用的是 (y − y′)，梯度下降需要的是 (y′ − y)。"
   };
 }

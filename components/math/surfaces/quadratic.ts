@@ -6,7 +6,7 @@ export function quadratic(a = 1, b = 20): Surface {
   const id = "quadratic";
   return {
     id,
-    title: `Ill-conditioned quadratic ½(${a}·w₀² + ${b}·w₁²), κ = ${+(Math.max(a, b) / Math.min(a, b)).toFixed(2)}`,
+    title: `病态二次函数 (ill-conditioned) ½(${a}·w₀² + ${b}·w₁²)，条件数 κ = ${+(Math.max(a, b) / Math.min(a, b)).toFixed(2)}`,
     labels: ["w₀", "w₁"],
     f(w) {
       checkWeights(id, w, 2);
@@ -20,6 +20,8 @@ export function quadratic(a = 1, b = 20): Surface {
     minimum: [0, 0],
     start: [-3.5, 1.5],
     alpha: 1 / Math.max(a, b),
-    note: `Gradient descent converges only for α < 2/${Math.max(a, b)} = ${+(2 / Math.max(a, b)).toFixed(4)}; near that limit it zig-zags across the narrow valley while crawling along the flat one. Momentum fixes the crawl.`
+    // ½(a·w₀² + b·w₁²) is exactly MSE = (1/n)Σ(yᵢ − ŷᵢ)² with n = 2, ŷ = (√a·w₀, √b·w₁), y = (0, 0)
+    loss: "mse",
+    note: `梯度下降只在 α < 2/${Math.max(a, b)} = ${+(2 / Math.max(a, b)).toFixed(4)} 时收敛；接近这个上限时，它在窄谷两壁之间来回震荡 (zig-zag)，沿平缓的方向却挪得很慢。动量 (momentum) 能解决这种爬行。这个函数也正是 n = 2 个样本的均方误差 MSE = ½Σ(yᵢ − ŷᵢ)²，其中 ŷ = (√${a}·w₀, √${b}·w₁)，y = (0, 0)。`
   };
 }

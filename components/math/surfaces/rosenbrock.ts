@@ -5,7 +5,7 @@ export function rosenbrock(a = 1, b = 100): Surface {
   const id = "rosenbrock";
   return {
     id,
-    title: `Rosenbrock (${a} − x)² + ${b}(y − x²)²`,
+    title: `Rosenbrock 香蕉函数 (${a} − x)² + ${b}(y − x²)²`,
     labels: ["x", "y"],
     f(w) {
       checkWeights(id, w, 2);
@@ -21,6 +21,6 @@ export function rosenbrock(a = 1, b = 100): Surface {
     minimum: [a, a * a],
     start: [-1.5, 2.5],
     alpha: 0.001,
-    note: "The valley floor is easy to reach and slow to follow: plain gradient descent needs thousands of steps to walk the banana to (1, 1)."
+    note: "谷底很容易到达，却很难沿着走：普通梯度下降 (GD) 要几千步才能沿香蕉形的谷底走到 (1, 1)。"
   };
 }

@@ -5,7 +5,7 @@ export function saddle(): Surface {
   const id = "saddle";
   return {
     id,
-    title: "Saddle ½x² + ¼y⁴ − ½y²",
+    title: "鞍点 (saddle) ½x² + ¼y⁴ − ½y²",
     labels: ["x", "y"],
     f(w) {
       checkWeights(id, w, 2);
@@ -21,7 +21,7 @@ export function saddle(): Surface {
     minimum: [0, 1],
     start: [-1.8, 0.01],
     alpha: 0.1,
-    note: "Start on the ridge y = 0 exactly and every optimiser stops at the saddle (the gradient has no y part); a tiny offset lets it escape to one of the two minima.",
-    marks: [{kind: "point", at: [0, 0], label: "saddle"}, {kind: "point", at: [0, -1], label: "minimum"}]
+    note: "起点恰好在脊线 y = 0 上时，每个优化器都会停在鞍点（梯度没有 y 分量）；稍稍偏离一点，它就会滑向两个极小值之一。",
+    marks: [{kind: "point", at: [0, 0], label: "鞍点"}, {kind: "point", at: [0, -1], label: "极小值"}]
   };
 }

@@ -7,6 +7,14 @@ export interface Domain {
   y?: [number, number];
 }
 
+/**
+ * The loss family a surface is an instance of, named as the formula engine names its references
+ * (components/formula/types.ts ReferenceName), so a gradient a chapter prints for that loss can be drawn on it.
+ */
+export type LossKind = "mse" | "binaryCrossEntropy";
+
+export const LOSS_KINDS: LossKind[] = ["mse", "binaryCrossEntropy"];
+
 export interface Surface {
   id: string;
   title: string;
@@ -21,6 +29,8 @@ export interface Surface {
   start: number[];
   /** A learning rate at which gradient descent behaves on this surface. */
   alpha: number;
+  /** The loss family f belongs to, when it is one (least squares, binary cross-entropy). */
+  loss?: LossKind;
   /** One paragraph for the reader (what to look for). */
   note?: string;
   /** Extra marks on the plot: points and horizontal/vertical lines with a label. */
