@@ -100,21 +100,29 @@ describe("runOptimizer(f, grad, w0, step, hyper, steps)", () => {
   it("stops with a reason when the loss overflows to Infinity (f = w², α = 3: w = (−5)ᵏ, 25ᵏ > 1.8e308 from k = 221)", () => {
     const r = runOptimizer((w) => w[0] * w[0], (w) => [2 * w[0]], [1], gdStep, {...DEFAULT_HYPER, alpha: 3}, 500);
     expect(r.stopped?.step).toBe(221);
-    expect(r.stopped?.reason).toMatch(/loss became Infinity at step 221/);
+    expect(r.stopped?.reason).toBe("第 221 步损失变为 Infinity");
     expect(r.path).toHaveLength(221);
   });
   it("stops on a NaN gradient", () => {
     const r = runOptimizer((w) => w[0] * w[0], (w) => (w[0] < 0.5 ? [NaN] : [2 * w[0]]), [1], gdStep, {...DEFAULT_HYPER, alpha: 0.1}, 10);
     // w: 1 → 0.8 → 0.64 → 0.512 → 0.4096; the gradient at 0.4096 is NaN (step 5)
-    expect(r.stopped).toEqual({step: 5, reason: "gradient became NaN at step 5"});
+    expect(r.stopped).toEqual({step: 5, reason: "第 5 步梯度变为 NaN"});
     expect(r.path).toHaveLength(5);
   });
   it("stops when the loss passes maxLoss (divergence long before Inf)", () => {
     const r = runOptimizer(q.f, q.grad, [-3.5, 1.5], gdStep, {...DEFAULT_HYPER, alpha: 0.2}, 500, {maxLoss: 1e6});
     // w₁ is multiplied by (1 − 20·0.2) = −3 each step: 10·(1.5·3ᵏ)² = 22.5·9ᵏ > 1e6 first at k = 5 (w₀'s part is tiny)
     expect(r.stopped?.step).toBe(5);
-    expect(r.stopped?.reason).toMatch(/exceeded/);
+    // ½·20·(1.5·3⁵)² = 22.5·9⁵ = 1328602.5 plus w₀'s ½·(3.5·0.8⁵)² = 0.66
+    expect(r.stopped?.reason).toBe("第 5 步损失 1.33e+6 超过 1.00e+6（发散：学习率太大？）");
     expect(r.path).toHaveLength(6);
+  });
+  it("divergeHint replaces the suggestion in the divergence message", () => {
+    const r = runOptimizer(q.f, q.grad, [-3.5, 1.5], gdStep, {...DEFAULT_HYPER, alpha: 0.2}, 500, {maxLoss: 1e6, divergeHint: "梯度符号反了"});
+    expect(r.stopped?.reason).toBe("第 5 步损失 1.33e+6 超过 1.00e+6（发散：梯度符号反了）");
+    const far = runOptimizer((w) => w[0] * w[0], (w) => [-2 * w[0]], [1], gdStep, {...DEFAULT_HYPER, alpha: 0.5}, 50, {maxAbs: 10, divergeHint: "梯度符号反了"});
+    // w doubles each step (w + 0.5·2w): 16 > 10 at step 4
+    expect(far.stopped).toEqual({step: 4, reason: "第 4 步权重超出 |w| ≤ 10（发散：梯度符号反了）"});
   });
   it("a non-finite start point stops at step 0 with nothing drawn", () => {
     const r = runOptimizer(q.f, q.grad, [NaN, 0], gdStep, H, 10);

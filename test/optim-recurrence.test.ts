@@ -34,7 +34,7 @@ describe("runRecurrence(f, grad, w0, rec, hyper, steps)", () => {
   });
   it("a hyper-parameter the playground lacks stops at step 0 with its name", () => {
     const res = runRecurrence(r.f, r.grad, [0, 0], {...adamRecurrence, hyper: ["alpha", "lambda"]}, hp as unknown as Record<string, number>, 10);
-    expect(res.stopped?.reason).toMatch(/needs lambda/);
+    expect(res.stopped?.reason).toBe("原文的更新规则需要 lambda，演示区没有对应的滑块");
     expect(res.path).toHaveLength(0);
   });
   it("a throwing step becomes a reason, not an exception", () => {
@@ -42,7 +42,7 @@ describe("runRecurrence(f, grad, w0, rec, hyper, steps)", () => {
       throw new Error("division by zero");
     }};
     const res = runRecurrence(r.f, r.grad, [0, 0], bad, hp as unknown as Record<string, number>, 10);
-    expect(res.stopped).toEqual({step: 1, reason: "the printed rule failed at step 1: division by zero"});
+    expect(res.stopped).toEqual({step: 1, reason: "原文的更新规则在第 1 步出错：division by zero"});
     expect(res.path).toEqual([[0, 0]]);
   });
   it("divergence stops with the limit reason", () => {
@@ -50,7 +50,7 @@ describe("runRecurrence(f, grad, w0, rec, hyper, steps)", () => {
     const res = runRecurrence((w) => w[0] * w[0], (w) => [2 * w[0]], [1], gd, {alpha: 3}, 100, {maxLoss: 1e4});
     // w = (−5)ᵏ, loss 25ᵏ > 1e4 first at k = 3
     expect(res.stopped?.step).toBe(3);
-    expect(res.stopped?.reason).toMatch(/exceeded/);
+    expect(res.stopped?.reason).toBe("第 3 步损失 1.56e+4 超过 1.00e+4（发散：学习率太大？）");
   });
 });
 

@@ -14,6 +14,8 @@ export interface RunOptions {
   maxLoss?: number;
   /** Stop when any |wᵢ| exceeds this. Default Infinity. */
   maxAbs?: number;
+  /** What the divergence message suggests (default "学习率太大？"). A path with a wrong-sign gradient says why instead. */
+  divergeHint?: string;
 }
 
 /**
@@ -31,32 +33,32 @@ export function runOptimizer(
 ): RunResult {
   if (!Array.isArray(w0) || w0.length === 0) throw new Error(`runOptimizer: w0 must be a non-empty array of numbers, got ${JSON.stringify(w0)}`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`runOptimizer: steps must be a non-negative integer, got ${steps}`);
-  const {maxLoss = Infinity, maxAbs = Infinity} = options;
+  const {maxLoss = Infinity, maxAbs = Infinity, divergeHint = "学习率太大？"} = options;
   const path: number[][] = [];
   const losses: number[] = [];
   const check = (w: number[], k: number): string | null => {
-    if (!w.every(Number.isFinite)) return `weights became ${w.map(fmt).join(", ")} at step ${k}`;
-    if (w.some((x) => Math.abs(x) > maxAbs)) return `weights left |w| ≤ ${maxAbs} at step ${k} (diverging)`;
+    if (!w.every(Number.isFinite)) return `第 ${k} 步权重变为 ${w.map(fmt).join(", ")}`;
+    if (w.some((x) => Math.abs(x) > maxAbs)) return `第 ${k} 步权重超出 |w| ≤ ${maxAbs}（发散：${divergeHint}）`;
     return null;
   };
   let reason = check(w0, 0);
   if (reason) return {path, losses, stopped: {step: 0, reason}};
   let state: OptState = initState(w0);
   let loss = f(state.w);
-  if (!Number.isFinite(loss)) return {path, losses, stopped: {step: 0, reason: `loss is ${fmt(loss)} at the start point`}};
+  if (!Number.isFinite(loss)) return {path, losses, stopped: {step: 0, reason: `起点处的损失为 ${fmt(loss)}`}};
   path.push(state.w);
   losses.push(loss);
   for (let k = 1; k <= steps; k++) {
     const g = grad(state.w);
-    if (!g.every(Number.isFinite)) return {path, losses, stopped: {step: k, reason: `gradient became ${g.map(fmt).join(", ")} at step ${k}`}};
+    if (!g.every(Number.isFinite)) return {path, losses, stopped: {step: k, reason: `第 ${k} 步梯度变为 ${g.map(fmt).join(", ")}`}};
     state = step(state, g, hyper);
     reason = check(state.w, k);
     if (reason) return {path, losses, stopped: {step: k, reason}};
     loss = f(state.w);
-    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: k, reason: `loss became ${fmt(loss)} at step ${k}`}};
+    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: k, reason: `第 ${k} 步损失变为 ${fmt(loss)}`}};
     path.push(state.w);
     losses.push(loss);
-    if (loss > maxLoss) return {path, losses, stopped: {step: k, reason: `loss ${loss.toExponential(2)} exceeded ${maxLoss.toExponential(2)} at step ${k} (diverging: learning rate too high?)`}};
+    if (loss > maxLoss) return {path, losses, stopped: {step: k, reason: `第 ${k} 步损失 ${loss.toExponential(2)} 超过 ${maxLoss.toExponential(2)}（发散：${divergeHint}）`}};
   }
   return {path, losses, stopped: null};
 }

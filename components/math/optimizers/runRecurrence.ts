@@ -25,16 +25,16 @@ export function runRecurrence<S>(
   const path: number[][] = [];
   const losses: number[] = [];
   const missing = rec.hyper.filter((h) => !(h in hyper));
-  if (missing.length) return {path, losses, stopped: {step: 0, reason: `the printed rule needs ${missing.join(", ")}, which the playground has no slider for`}};
+  if (missing.length) return {path, losses, stopped: {step: 0, reason: `原文的更新规则需要 ${missing.join(", ")}，演示区没有对应的滑块`}};
   let state: S;
   try {
     state = rec.init(w0.slice());
     const w = rec.weights(state);
-    if (w.length !== w0.length) return {path, losses, stopped: {step: 0, reason: `the printed rule has ${w.length} weight(s), the surface ${w0.length}`}};
+    if (w.length !== w0.length) return {path, losses, stopped: {step: 0, reason: `原文的更新规则有 ${w.length} 个权重，而曲面有 ${w0.length} 个`}};
     path.push(w.slice());
     losses.push(f(w));
   } catch (e) {
-    return {path, losses, stopped: {step: 0, reason: `the printed rule failed to start: ${(e as Error).message}`}};
+    return {path, losses, stopped: {step: 0, reason: `原文的更新规则无法启动：${(e as Error).message}`}};
   }
   for (let t = 1; t <= steps; t++) {
     let w: number[];
@@ -43,15 +43,15 @@ export function runRecurrence<S>(
       state = rec.step(state, g, t, hyper);
       w = rec.weights(state);
     } catch (e) {
-      return {path, losses, stopped: {step: t, reason: `the printed rule failed at step ${t}: ${(e as Error).message}`}};
+      return {path, losses, stopped: {step: t, reason: `原文的更新规则在第 ${t} 步出错：${(e as Error).message}`}};
     }
-    if (!w.every(Number.isFinite)) return {path, losses, stopped: {step: t, reason: `weights became ${w.join(", ")} at step ${t}`}};
-    if (w.some((v) => Math.abs(v) > maxAbs)) return {path, losses, stopped: {step: t, reason: `weights left |w| ≤ ${maxAbs} at step ${t} (diverging)`}};
+    if (!w.every(Number.isFinite)) return {path, losses, stopped: {step: t, reason: `第 ${t} 步权重变为 ${w.join(", ")}`}};
+    if (w.some((v) => Math.abs(v) > maxAbs)) return {path, losses, stopped: {step: t, reason: `第 ${t} 步权重超出 |w| ≤ ${maxAbs}（发散）`}};
     const loss = f(w);
-    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: t, reason: `loss became ${loss} at step ${t}`}};
+    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: t, reason: `第 ${t} 步损失变为 ${loss}`}};
     path.push(w.slice());
     losses.push(loss);
-    if (loss > maxLoss) return {path, losses, stopped: {step: t, reason: `loss ${loss.toExponential(2)} exceeded ${maxLoss.toExponential(2)} at step ${t} (diverging: learning rate too high?)`}};
+    if (loss > maxLoss) return {path, losses, stopped: {step: t, reason: `第 ${t} 步损失 ${loss.toExponential(2)} 超过 ${maxLoss.toExponential(2)}（发散：学习率太大？）`}};
   }
   return {path, losses, stopped: null};
 }
