@@ -86,7 +86,7 @@ describe("LossSurface(surface, options)", () => {
   it("lossSurfaceRosenbrockLog", async () => {
     const {page} = await hz.open();
     const r = await renderSurface(page, "rosenbrock", {steps: 30, alpha: 0.002, names: ["gd", "adam"], n: 30, width: 400});
-    expect(r.svg).toContain("log-spaced levels");
+    expect(r.svg).toContain("等高线按对数间隔");
     expect(r.svg).toContain('class="gb-ls-minimum"');
     snapshot("lossSurfaceRosenbrockLog", r.svg);
     await page.close();
@@ -96,8 +96,8 @@ describe("LossSurface(surface, options)", () => {
     const r = await renderSurface(page, "quadratic", {steps: 200, alpha: 0.2, names: ["gd", "adam"], n: 20, width: 400});
     // gd: w₁ ×(−3) per step, ½·20·(1.5·3ᵏ)² = 22.5·9ᵏ > 1e6 at k = 5 (1.33e6) → 6 iterates drawn
     expect(r.dots[0]).toBe(6);
-    expect(r.stopped).toEqual(["✕ GD stopped"]);
-    expect(r.svg).toMatch(/<title>GD: stopped — loss 1\.33e\+6 exceeded 1\.00e\+6 at step 5/);
+    expect(r.stopped).toEqual(["✕ 梯度下降 GD 已停止"]);
+    expect(r.svg).toContain("<title>梯度下降 GD：已停止，第 5 步损失 1.33e+6 超过 1.00e+6（发散：学习率太大？）</title>");
     snapshot("lossSurfaceDivergent", r.svg);
     await page.close();
   });
@@ -106,7 +106,7 @@ describe("LossSurface(surface, options)", () => {
     const r = await renderSurface(page, "linear-theta-004", {steps: 10, alpha: 0.01, names: ["gd"], n: 30, width: 400});
     expect(r.contours).toBe(0);
     expect(r.dots).toEqual([11]);
-    expect(r.svg).toContain("true slope 2");
+    expect(r.svg).toContain("真实斜率 2");
     snapshot("lossSurface1d", r.svg);
     await page.close();
   });
@@ -143,7 +143,7 @@ describe("Playground(spec, options) in Chromium", () => {
     });
     const before = await page.evaluate(() => (window as any).pg.value.gamma);
     expect(before).toBe(0.9);
-    await page.getByLabel("γ momentum").focus();
+    await page.getByLabel("动量 γ (momentum)").focus();
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
     const after = await page.evaluate(() => ({v: (window as any).pg.value, events: (window as any).events, out: document.querySelector("output[for$='-gamma']")!.textContent}));
@@ -166,8 +166,8 @@ describe("Playground(spec, options) in Chromium", () => {
       a.dispatchEvent(new Event("input", {bubbles: true}));
       return {text: el.querySelector(".gb-pg-stop")?.textContent, svg: el.querySelector(".gb-ls-path text")?.textContent};
     });
-    expect(msg.text).toMatch(/^✕ GD stopped: loss .* exceeded .* at step \d+ \(diverging: learning rate too high\?\)\.$/);
-    expect(msg.svg).toBe("✕ GD stopped");
+    expect(msg.text).toMatch(/^✕ 梯度下降 GD 已停止：第 \d+ 步损失 .* 超过 .*（发散：学习率太大？）。$/);
+    expect(msg.svg).toBe("✕ 梯度下降 GD 已停止");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -230,7 +230,7 @@ describe("Playground(spec, options) in Chromium", () => {
     });
     expect(r.steps).toBe(50);
     expect(r.alpha).toBe(0.05);
-    expect(r.errors).toEqual(["URL setting alpha=zzz ignored: not a number", "URL setting optimizers=gd,sgd ignored: unknown sgd (expected gd, momentum, rmsprop, adam)"]);
+    expect(r.errors).toEqual(["已忽略 URL 设置 alpha=zzz：不是数字", "已忽略 URL 设置 optimizers=gd,sgd：未知的 sgd（应为 gd, momentum, rmsprop, adam）"]);
     await page.close();
   });
 
@@ -244,26 +244,26 @@ describe("Playground(spec, options) in Chromium", () => {
       document.getElementById("root")!.append(el);
     });
     const counter = () => page.evaluate(() => document.querySelector(".gb-pg-counter")!.textContent);
-    expect(await counter()).toBe("step 300 / 300");
-    await page.getByRole("button", {name: "reset to step 0"}).click();
-    expect(await counter()).toBe("step 0 / 300");
-    await page.getByRole("button", {name: "+10 steps"}).click();
-    await page.getByRole("button", {name: "+1 step"}).click();
-    expect(await counter()).toBe("step 11 / 300");
+    expect(await counter()).toBe("第 300 / 300 步");
+    await page.getByRole("button", {name: "回到第 0 步"}).click();
+    expect(await counter()).toBe("第 0 / 300 步");
+    await page.getByRole("button", {name: "前进 10 步"}).click();
+    await page.getByRole("button", {name: "前进 1 步"}).click();
+    expect(await counter()).toBe("第 11 / 300 步");
     expect(await page.evaluate(() => document.querySelector(".gb-ls-path path:nth-of-type(3)")!.getAttribute("d")!.split("h0").length - 1)).toBe(12);
-    await page.getByRole("button", {name: "reset to step 0"}).click();
-    await page.getByRole("button", {name: "▶ play"}).click();
-    await page.waitForFunction(() => document.querySelector(".gb-pg-counter")!.textContent === "step 300 / 300", undefined, {timeout: 15000});
-    expect(await page.getByRole("button", {name: "▶ play"}).count()).toBe(1);
+    await page.getByRole("button", {name: "回到第 0 步"}).click();
+    await page.getByRole("button", {name: "▶ 播放"}).click();
+    await page.waitForFunction(() => document.querySelector(".gb-pg-counter")!.textContent === "第 300 / 300 步", undefined, {timeout: 15000});
+    expect(await page.getByRole("button", {name: "▶ 播放"}).count()).toBe(1);
     // abort mid-animation: the counter stops moving
-    await page.getByRole("button", {name: "reset to step 0"}).click();
-    await page.getByRole("button", {name: "▶ play"}).click();
+    await page.getByRole("button", {name: "回到第 0 步"}).click();
+    await page.getByRole("button", {name: "▶ 播放"}).click();
     await page.waitForTimeout(100);
     await page.evaluate(() => (window as any).ctl.abort());
     const stoppedAt = await counter();
     await page.waitForTimeout(300);
     expect(await counter()).toBe(stoppedAt);
-    expect(stoppedAt).not.toBe("step 300 / 300");
+    expect(stoppedAt).not.toBe("第 300 / 300 步");
     await page.close();
   });
 
@@ -299,12 +299,131 @@ describe("Playground(spec, options) in Chromium", () => {
     });
     expect(r.ids).toEqual(["pg1-path-gd", "pg1-path-printed0"]);
     expect(r.sameAsGd).toBe(true);
-    expect(r.okErrors).toEqual(["garbled: not drawn — could not compile the printed rule: cannot read \\theta = ?"]);
+    expect(r.okErrors).toEqual(["garbled：未绘制，无法编译原文的更新规则：cannot read \\theta = ?"]);
     expect(r.missingErrors).toEqual([
-      "GD as printed in 004 §4: not drawn — the formula engine is not available (no module)",
-      "garbled: not drawn — the formula engine is not available (no module)"
+      "GD as printed in 004 §4：未绘制，公式引擎不可用（no module）",
+      "garbled：未绘制，公式引擎不可用（no module）"
     ]);
     expect(r.missingPaths).toBe(1);
+    await page.close();
+  });
+
+  it("printed gradient (001 §4.2, sign −1): a dotted GD path that climbs next to correct GD, explained; axe stays clean", async () => {
+    const {page, errors, external} = await hz.open();
+    const r = await page.evaluate(async () => {
+      const gb = (window as any).gb;
+      const spec = {
+        surfaces: ["logistic-001-w1b", "quadratic"],
+        optimizers: ["gd"],
+        printedGradients: [{label: "GD，用原文 §4.2 的梯度", loss: "binaryCrossEntropy", sign: -1, latex: "\\frac{\\partial L}{\\partial W} = \\frac{1}{m} \\sum_{i=1}^{m} (y_i - y_i') \\cdot x_i"}]
+      };
+      const el = gb.Playground(spec, {urlParam: false});
+      (window as any).pg = el;
+      document.getElementById("root")!.append(el);
+      const s = gb.getSurface("logistic-001-w1b");
+      const g0 = s.grad(s.start);
+      const alpha = el.value.alpha;
+      const svg = el.querySelector("svg.gb-loss-surface");
+      // the stated path's second point is w₀ + α∇L(w₀), in pixels
+      const expect1 = svg.toPixels([s.start[0] + alpha * g0[0], s.start[1] + alpha * g0[1]]).map((v: number) => Math.round((v - 52) * 100) / 100);
+      const d = el.querySelector("#pg1-path-stated0 path:nth-of-type(2)").getAttribute("d");
+      const second = d.split("L")[1].split(",").map(Number);
+      const expect1y = Math.round((svg.toPixels([0, s.start[1] + alpha * g0[1]])[1] - 16) * 100) / 100;
+      const box = el.querySelector(".gb-pg-stated");
+      const out = {
+        ids: [...el.querySelectorAll(".gb-ls-path")].map((g: Element) => g.id),
+        dash: el.querySelector("#pg1-path-stated0 path:nth-of-type(2)").getAttribute("stroke-dasharray"),
+        second,
+        expected: [expect1[0], expect1y],
+        explain: box.hidden ? null : box.textContent,
+        live: el.querySelector(".gb-pg-stated-live").textContent,
+        toggle: (el.querySelector(".gb-pg-stated-toggle") as HTMLElement).hidden,
+        katex: box.querySelectorAll(".katex").length
+      };
+      return out;
+    });
+    expect(r.ids).toEqual(["pg1-path-gd", "pg1-path-stated0"]);
+    expect(r.dash).toBe("1.5 3");
+    expect(r.second[0]).toBeCloseTo(r.expected[0], 1);
+    expect(r.second[1]).toBeCloseTo(r.expected[1], 1);
+    expect(r.explain).toContain("GD，用原文 §4.2 的梯度：原文写的是");
+    expect(r.explain).toContain("把整个表达式的符号取反");
+    expect(r.explain).toContain("沿梯度方向上坡");
+    expect(r.katex).toBe(2);
+    expect(r.toggle).toBe(false);
+    // 300 steps at α = 0.5 from (−4, −4): correct GD goes down, the printed gradient goes up
+    const m = r.live.match(/^正确的梯度下降：损失从 ([\d.]+) 降到 ([\d.e-]+)（第 300 步）；GD，用原文 §4\.2 的梯度：损失从 ([\d.]+) 升到 ([\d.]+)（第 300 步）。$/);
+    expect(m, r.live).not.toBeNull();
+    const [down0, down1, up0, up1] = m!.slice(1).map(Number);
+    expect(down0).toBe(up0);
+    expect(down1).toBeLessThan(down0);
+    expect(up1).toBeGreaterThan(up0);
+
+    await page.addScriptTag({url: "/axe.js"});
+    const violations = await page.evaluate(async () => {
+      const res = await (window as any).axe.run(document.getElementById("root"));
+      return res.violations.filter((v: any) => v.impact === "serious" || v.impact === "critical").map((v: any) => v.id);
+    });
+    expect(violations).toEqual([]);
+
+    // unticking hides the path; the quadratic is not a BCE surface: no path, no toggle, no explanation
+    const after = await page.evaluate(() => {
+      const el = (window as any).pg as HTMLElement & {value: any};
+      const c = el.querySelector("input[id$='-stated']") as HTMLInputElement;
+      c.checked = false;
+      c.dispatchEvent(new Event("input", {bubbles: true}));
+      const unticked = {ids: [...el.querySelectorAll(".gb-ls-path")].map((g) => g.id), value: el.value.printedGradients, live: el.querySelector(".gb-pg-stated-live")!.textContent};
+      c.checked = true;
+      c.dispatchEvent(new Event("input", {bubbles: true}));
+      const sel = el.querySelector("select") as HTMLSelectElement;
+      sel.value = "quadratic";
+      sel.dispatchEvent(new Event("input", {bubbles: true}));
+      return {
+        unticked,
+        ids: [...el.querySelectorAll(".gb-ls-path")].map((g) => g.id),
+        toggle: (el.querySelector(".gb-pg-stated-toggle") as HTMLElement).hidden,
+        explain: (el.querySelector(".gb-pg-stated") as HTMLElement).hidden
+      };
+    });
+    expect(after.unticked.ids).toEqual(["pg1-path-gd"]);
+    expect(after.unticked.value).toBe(false);
+    expect(after.unticked.live).toMatch(/^正确的梯度下降：损失从 .* 降到 .*（第 300 步）。$/);
+    expect(after.ids).toEqual(["pg1-path-gd"]);
+    expect(after.toggle).toBe(true);
+    expect(after.explain).toBe(true);
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it("printed gradient (000 §4.2 ∇MSE, sign −1) on the quadratic diverges and says it is the sign, not α; bad entries are reported in place", async () => {
+    const {page, errors} = await hz.open();
+    const r = await page.evaluate(() => {
+      const gb = (window as any).gb;
+      const el = gb.Playground(
+        {
+          surfaces: ["quadratic"],
+          optimizers: ["gd"],
+          printedGradients: [
+            {label: "GD，用原文 §4.2 的 ∇MSE", loss: "mse", sign: -1},
+            {label: "bad", loss: "mse", sign: 2},
+            {label: "bad2", loss: "hinge", sign: -1}
+          ]
+        },
+        {urlParam: false}
+      );
+      document.getElementById("root")!.append(el);
+      return {
+        stops: [...el.querySelectorAll(".gb-pg-stop")].map((p: Element) => p.textContent),
+        errors: [...el.querySelectorAll(".gb-pg-messages .gb-pg-error")].map((p: Element) => p.textContent),
+        ids: [...el.querySelectorAll(".gb-ls-path")].map((g: Element) => g.id)
+      };
+    });
+    expect(r.ids).toEqual(["pg1-path-gd", "pg1-path-stated0"]);
+    expect(r.stops).toHaveLength(1);
+    expect(r.stops[0]).toMatch(/^✕ GD，用原文 §4\.2 的 ∇MSE 已停止：第 \d+ 步损失 .* 超过 .*（发散：梯度符号反了，每一步都在上坡，调小学习率也没用）。$/);
+    expect(r.errors).toEqual(["spec.printedGradients[1].sign 应为 1 或 -1，得到 2", 'spec.printedGradients[2].loss 应为 mse 或 binaryCrossEntropy，得到 "hinge"']);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -316,7 +435,7 @@ describe("Playground(spec, options) in Chromium", () => {
       document.getElementById("root")!.append(el);
       return el.textContent;
     });
-    expect(text).toMatch(/^Loss-surface playground: unknown surface id\(s\) "moon"; known: quadratic, rosenbrock/);
+    expect(text).toMatch(/^损失曲面演示区：未知的曲面 id "moon"；已知：quadratic, rosenbrock/);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -28,17 +28,17 @@ describe("encodeState / decodeState", () => {
     const {state, errors} = decodeState("alpha:abc;steps:2.5;start:1;optimizers:gd,sgd;surface:moon;beta:1;junk;steps:10", SCHEMA);
     expect(state).toEqual({steps: 10});
     expect(errors).toEqual([
-      "URL setting alpha=abc ignored: not a number",
-      "URL setting steps=2.5 ignored: not an integer",
-      "URL setting start=1 ignored: expected 2 numbers",
-      "URL setting optimizers=gd,sgd ignored: unknown sgd (expected gd, momentum, adam)",
-      "URL setting surface=moon ignored: expected one of quadratic, rosenbrock",
-      'URL setting "beta" ignored: unknown (known: surface, alpha, steps, start, optimizers)',
-      'URL setting "junk" ignored: expected key:value'
+      "已忽略 URL 设置 alpha=abc：不是数字",
+      "已忽略 URL 设置 steps=2.5：不是整数",
+      "已忽略 URL 设置 start=1：应为 2 个数",
+      "已忽略 URL 设置 optimizers=gd,sgd：未知的 sgd（应为 gd, momentum, adam）",
+      "已忽略 URL 设置 surface=moon：应为 quadratic, rosenbrock 之一",
+      '已忽略 URL 设置 "beta"：未知（已知：surface, alpha, steps, start, optimizers）',
+      '已忽略 URL 设置 "junk"：应为 key:value'
     ]);
   });
   it("rejects out-of-range numbers", () => {
-    expect(decodeState("alpha:50", SCHEMA).errors).toEqual(["URL setting alpha=50 ignored: outside [0.00001, 3]"]);
+    expect(decodeState("alpha:50", SCHEMA).errors).toEqual(["已忽略 URL 设置 alpha=50：超出 [0.00001, 3]"]);
   });
   it("refuses separators inside values when encoding", () => {
     expect(() => encodeState({surface: "a;b"})).toThrow(/contains one of/);

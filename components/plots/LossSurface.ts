@@ -76,7 +76,7 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("class", "gb-loss-surface")
     .attr("role", "img")
-    .attr("aria-label", `${surface.title}: contour plot with optimiser paths`)
+    .attr("aria-label", `${surface.title}：${twoD ? "等高线图" : "损失曲线"}与优化器路径`)
     .style("max-width", "100%")
     .style("height", "auto")
     .style("touch-action", "none");
@@ -134,7 +134,7 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
       .attr("font-size", 10)
       .attr("fill", "currentColor")
       .text(([v]) => fmt(v));
-    lg.append("text").attr("x", iw).attr("y", -4).attr("text-anchor", "end").attr("font-size", 10).attr("fill", "currentColor").text(`loss f(w)${log ? ", log-spaced levels" : ""}`);
+    lg.append("text").attr("x", iw).attr("y", -4).attr("text-anchor", "end").attr("font-size", 10).attr("fill", "currentColor").text(`损失 f(w)${log ? "，等高线按对数间隔" : ""}`);
     place = (w) => [x(w[0]), y!(w[1])];
   } else {
     const xs = d3.range(201).map((k) => surface.domain.x[0] + ((surface.domain.x[1] - surface.domain.x[0]) * k) / 200);
@@ -171,7 +171,7 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
   }
   if (surface.minimum) {
     const [px, py] = place(surface.minimum);
-    marks.append("path").attr("class", "gb-ls-minimum").attr("d", d3.symbol(d3.symbolStar, 90)() ?? "").attr("transform", `translate(${r2(px)},${r2(py)})`).attr("fill", "white").attr("stroke", "black").append("title").text(`minimum (${surface.minimum.map((v) => +v.toFixed(3)).join(", ")})`);
+    marks.append("path").attr("class", "gb-ls-minimum").attr("d", d3.symbol(d3.symbolStar, 90)() ?? "").attr("transform", `translate(${r2(px)},${r2(py)})`).attr("fill", "white").attr("stroke", "black").append("title").text(`最小值 (${surface.minimum.map((v) => +v.toFixed(3)).join(", ")})`);
   }
 
   const pathLayer = plot.append("g").attr("class", "gb-ls-paths").attr("clip-path", `url(#${id}-clip)`).node()!;
@@ -203,12 +203,12 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
       const [ex, ey] = place(last);
       const dash = p.dash ? ` stroke-dasharray="${esc(p.dash)}"` : "";
       html +=
-        `<g id="${esc(id)}-path-${esc(p.id)}" class="gb-ls-path"><title>${esc(p.label)}${p.stopped ? ": stopped — " + esc(p.stopped) : ""}</title>` +
+        `<g id="${esc(id)}-path-${esc(p.id)}" class="gb-ls-path"><title>${esc(p.label)}${p.stopped ? "：已停止，" + esc(p.stopped) : ""}</title>` +
         `<path d="${d}" fill="none" stroke="white" stroke-opacity="0.7" stroke-width="4" stroke-linejoin="round"/>` +
         `<path d="${d}" fill="none" stroke="${esc(p.color)}" stroke-width="2" stroke-linejoin="round"${dash}/>` +
         (markers ? `<path d="${dots}" fill="none" stroke="${esc(p.color)}" stroke-width="4.5" stroke-linecap="round"/>` : "") +
         (p.stopped
-          ? `<text x="${r2(Math.max(4, Math.min(iw - 110, ex + 6)))}" y="${r2(Math.max(14, Math.min(ih - 6, ey + 4)))}" font-size="13" font-weight="bold" fill="${esc(p.color)}" stroke="white" stroke-width="3" paint-order="stroke">✕ ${esc(p.label)} stopped</text>`
+          ? `<text x="${r2(Math.max(4, Math.min(iw - 150, ex + 6)))}" y="${r2(Math.max(14, Math.min(ih - 6, ey + 4)))}" font-size="13" font-weight="bold" fill="${esc(p.color)}" stroke="white" stroke-width="3" paint-order="stroke">✕ ${esc(p.label)} 已停止</text>`
           : `<circle cx="${r2(ex)}" cy="${r2(ey)}" r="4" fill="${esc(p.color)}" stroke="white" stroke-width="1.5"/>`) +
         `</g>`;
     }

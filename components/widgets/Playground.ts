@@ -7,11 +7,13 @@
 import katex from "katex";
 import {OPTIMIZERS, type OptimizerName} from "../math/optimizers/index.js";
 import {runOptimizer, type RunResult} from "../math/optimizers/run.js";
+import {gdStep} from "../math/optimizers/gd.js";
 import {runRecurrence, type Recurrence} from "../math/optimizers/runRecurrence.js";
+import {statedGradient, statedGradientApplies, type StatedGradient} from "../math/optimizers/statedGradient.js";
 import type {Hyper} from "../math/optimizers/types.js";
 import {contourGrid, type ContourGrid} from "../math/surfaces/contourGrid.js";
 import {getSurface, SURFACE_IDS} from "../math/surfaces/registry.js";
-import type {Surface} from "../math/surfaces/types.js";
+import {LOSS_KINDS, type Surface} from "../math/surfaces/types.js";
 import {LossCurves} from "../plots/LossCurves.js";
 import {LossSurface, type LossSurfaceElement, type Trajectory} from "../plots/LossSurface.js";
 import {PLAYGROUND_CSS} from "./PlaygroundStyle.js";
@@ -22,12 +24,28 @@ export interface PrintedRule {
   latex: string;
 }
 
+/**
+ * A gradient the chapter prints, as the formula engine judged it: stated = sign × the true gradient of `loss`
+ * (the engine's fix "flip the sign of the whole expression" → sign −1). Drawn as gradient descent with that
+ * gradient on every surface whose loss kind is `loss` (or on `surfaces`), next to correct GD, with an explanation.
+ */
+export interface PrintedGradient extends StatedGradient {
+  /** legend label, e.g. "GD，用原文 §4.2 的梯度" */
+  label: string;
+  /** the printed formula (LaTeX), shown in the explanation */
+  latex?: string;
+  /** one or two sentences for the reader (default: a generic explanation of the sign) */
+  note?: string;
+}
+
 export interface PlaygroundSpec {
   /** surface ids (see components/math/surfaces/registry.ts) */
   surfaces: string[];
   initial?: string;
   /** update rules as printed in the chapter, drawn as extra paths via compileRecurrence */
   printed?: PrintedRule[];
+  /** gradients the chapter prints with a wrong sign (or scale), drawn as GD with the printed gradient */
+  printedGradients?: PrintedGradient[];
   /** optimisers shown at first (default gd, momentum, adam) */
   optimizers?: OptimizerName[];
 }
@@ -49,6 +67,8 @@ export interface PlaygroundValue extends Hyper {
   seed: number;
   start: number[];
   optimizers: OptimizerName[];
+  /** whether the paths with the chapter's printed gradients are drawn (where they apply) */
+  printedGradients: boolean;
 }
 
 export interface PlaygroundElement extends HTMLElement {
@@ -57,6 +77,7 @@ export interface PlaygroundElement extends HTMLElement {
 
 const COLORS: Record<OptimizerName, string> = {gd: "#e41a1c", momentum: "#ff7f00", rmsprop: "#f781bf", adam: "#111111"};
 const PRINTED_COLORS = ["#a65628", "#4daf4a", "#984ea3", "#377eb8"];
+const STATED_COLORS = ["#6a3d9a", "#1f78b4", "#b15928"];
 
 interface SliderDef {
   key: keyof Hyper | "steps";
@@ -69,12 +90,12 @@ interface SliderDef {
 }
 
 const SLIDERS: SliderDef[] = [
-  {key: "alpha", label: "α learning rate", min: -5, max: 0.5, step: 0.01, log: true},
-  {key: "gamma", label: "γ momentum", min: 0, max: 0.99, step: 0.01},
-  {key: "beta_1", label: "β₁ (Adam)", min: 0, max: 0.999, step: 0.001},
-  {key: "beta_2", label: "β₂ (Adam, RMSprop)", min: 0.5, max: 0.9999, step: 0.0001},
-  {key: "epsilon", label: "ε", min: -12, max: -1, step: 0.1, log: true},
-  {key: "steps", label: "steps", min: 1, max: 2000, step: 1}
+  {key: "alpha", label: "学习率 α (learning rate)", min: -5, max: 0.5, step: 0.01, log: true},
+  {key: "gamma", label: "动量 γ (momentum)", min: 0, max: 0.99, step: 0.01},
+  {key: "beta_1", label: "一阶衰减 β₁ (Adam)", min: 0, max: 0.999, step: 0.001},
+  {key: "beta_2", label: "二阶衰减 β₂ (Adam, RMSprop)", min: 0.5, max: 0.9999, step: 0.0001},
+  {key: "epsilon", label: "防零项 ε (epsilon)", min: -12, max: -1, step: 0.1, log: true},
+  {key: "steps", label: "步数 (steps)", min: 1, max: 2000, step: 1}
 ];
 
 let instances = 0;
@@ -158,18 +179,20 @@ export function Playground(spec: PlaygroundSpec, options: PlaygroundOptions = {}
   try {
     build(root, uid, spec, options);
   } catch (e) {
-    root.replaceChildren(h("p", {class: "gb-pg-error", role: "alert"}, `Loss-surface playground: ${(e as Error).message}`));
+    root.replaceChildren(h("p", {class: "gb-pg-error", role: "alert"}, `损失曲面演示区：${(e as Error).message}`));
     Object.defineProperty(root, "value", {value: null, configurable: true, writable: true});
   }
   return root;
 }
 
 function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, options: PlaygroundOptions) {
-  if (!spec || !Array.isArray(spec.surfaces) || spec.surfaces.length === 0) throw new Error(`spec.surfaces must be a non-empty list of surface ids (known: ${SURFACE_IDS.join(", ")})`);
+  if (!spec || !Array.isArray(spec.surfaces) || spec.surfaces.length === 0) throw new Error(`spec.surfaces 必须是非空的曲面 id 列表（已知：${SURFACE_IDS.join(", ")}）`);
   const unknown = spec.surfaces.filter((s) => !SURFACE_IDS.includes(s));
-  if (unknown.length) throw new Error(`unknown surface id(s) ${unknown.map((s) => `"${s}"`).join(", ")}; known: ${SURFACE_IDS.join(", ")}`);
-  if (spec.initial !== undefined && !spec.surfaces.includes(spec.initial)) throw new Error(`spec.initial "${spec.initial}" is not in spec.surfaces`);
+  if (unknown.length) throw new Error(`未知的曲面 id ${unknown.map((s) => `"${s}"`).join(", ")}；已知：${SURFACE_IDS.join(", ")}`);
+  if (spec.initial !== undefined && !spec.surfaces.includes(spec.initial)) throw new Error(`spec.initial "${spec.initial}" 不在 spec.surfaces 里`);
   const printed = spec.printed ?? [];
+  const specErrors: string[] = [];
+  const stated = checkPrintedGradients(spec.printedGradients, specErrors);
   const signal = options.signal;
   const width = options.width ?? 640;
   const gridN = options.grid ?? 100;
@@ -189,7 +212,8 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     steps: 300,
     seed: 4,
     start: surface.start.slice(),
-    optimizers: (spec.optimizers ?? ["gd", "momentum", "adam"]).filter((o) => optNames.includes(o))
+    optimizers: (spec.optimizers ?? ["gd", "momentum", "adam"]).filter((o) => optNames.includes(o)),
+    printedGradients: true
   };
   const urlErrors: string[] = [];
   const schema: Record<string, FieldSpec> = {
@@ -202,7 +226,8 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     steps: {type: "number", min: 1, max: 2000, integer: true},
     seed: {type: "number", min: 0, max: 2 ** 32 - 1, integer: true},
     start: {type: "numbers"},
-    optimizers: {type: "strings", values: optNames}
+    optimizers: {type: "strings", values: optNames},
+    ...(stated.length ? {printedGrad: {type: "number", min: 0, max: 1, integer: true} as FieldSpec} : {})
   };
   if (param) {
     const raw = readUrlState(param);
@@ -222,32 +247,35 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
       for (const k of ["alpha", "beta_1", "beta_2", "epsilon", "gamma", "steps"] as const) if (typeof state[k] === "number") v[k] = state[k] as number;
       if (Array.isArray(state.start)) {
         if (state.start.length === surface.labels.length) v.start = state.start as number[];
-        else urlErrors.push(`URL setting start ignored: ${surface.id} has ${surface.labels.length} weight(s)`);
+        else urlErrors.push(`已忽略 URL 设置 start：${surface.id} 有 ${surface.labels.length} 个权重`);
       }
       if (Array.isArray(state.optimizers)) v.optimizers = state.optimizers as OptimizerName[];
+      if (typeof state.printedGrad === "number") v.printedGradients = state.printedGrad === 1;
     }
   }
   const writer = param ? urlWriter(param) : null;
   let shown = v.steps; // steps drawn (animation)
   let runs: {name: string; label: string; color: string; dash?: string; result: RunResult}[] = [];
+  /** correct GD from the same start, the reference the printed-gradient paths are explained against */
+  let statedRef: RunResult | null = null;
   const compiled: (Recurrence | string | null)[] = printed.map(() => null); // null: loading, string: error
   let grid: ContourGrid | null = null;
   let plot: LossSurfaceElement;
 
   // ---- DOM
   const top = h("div", {class: "gb-pg-top"});
-  const surfLabel = h("label", {for: `${uid}-surface`}, "Surface ");
+  const surfLabel = h("label", {for: `${uid}-surface`}, "损失曲面 ");
   const select = h("select", {id: `${uid}-surface`});
   for (const id of spec.surfaces) select.append(h("option", {value: id}, getSurface(id, v.seed).title));
   select.value = v.surface;
-  const seedLabel = h("label", {for: `${uid}-seed`}, "Data seed ");
+  const seedLabel = h("label", {for: `${uid}-seed`}, "数据种子 (seed) ");
   const seedInput = h("input", {id: `${uid}-seed`, type: "number", min: "0", step: "1", value: String(v.seed)});
   top.append(surfLabel, select, seedLabel, seedInput);
   const note = h("p", {class: "gb-pg-note"});
   const main = h("div", {class: "gb-pg-main"});
   const plotBox = h("div", {class: "gb-pg-plot"});
   const controls = h("fieldset", {class: "gb-pg-controls"});
-  controls.append(h("legend", {}, "Settings"));
+  controls.append(h("legend", {}, "设置"));
   const inputs: Record<string, {input: HTMLInputElement; out: HTMLOutputElement; def: SliderDef}> = {};
   for (const def of SLIDERS) {
     const row = h("div", {class: "gb-pg-row"});
@@ -264,12 +292,12 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
   const startLabels = [h("label", {for: `${uid}-start0`}), h("label", {for: `${uid}-start1`})];
   const startBox = h("div", {});
   startBox.append(startLabels[0], startX, " ", startLabels[1], startY);
-  startRow.append(h("span", {}, "start (or click the plot)"), startBox);
+  startRow.append(h("span", {}, "起点（也可点击或拖动图）"), startBox);
   controls.append(startRow);
   main.append(plotBox, controls);
 
   const optBox = h("fieldset", {class: "gb-pg-opts"});
-  optBox.append(h("legend", {class: "gb-pg-opts-legend"}, "Optimisers"));
+  optBox.append(h("legend", {class: "gb-pg-opts-legend"}, "优化器 (optimizers)"));
   const checks: Record<string, HTMLInputElement> = {};
   for (const name of optNames) {
     const id = `${uid}-opt-${name}`;
@@ -288,14 +316,30 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     const s = h("span", {});
     const sw = h("span", {class: "gb-pg-swatch", "aria-hidden": "true"});
     sw.style.background = PRINTED_COLORS[i % PRINTED_COLORS.length];
-    s.append(sw, `${p.label} (dashed)`);
+    s.append(sw, `${p.label}（虚线）`);
     optBox.append(s);
   });
+  // one checkbox for the chapter's printed gradients (shown only on surfaces they apply to)
+  const statedWrap = h("span", {class: "gb-pg-stated-toggle"});
+  const statedCheck = h("input", {id: `${uid}-stated`, type: "checkbox"});
+  statedCheck.checked = v.printedGradients;
+  if (stated.length) {
+    const l = h("label", {for: `${uid}-stated`});
+    stated.forEach((p, i) => {
+      const sw = h("span", {class: "gb-pg-swatch", "aria-hidden": "true"});
+      sw.style.background = STATED_COLORS[i % STATED_COLORS.length];
+      l.append(sw);
+      l.append(`${i ? "、" : ""}${p.label}`);
+    });
+    l.append("（点线）");
+    statedWrap.append(statedCheck, " ", l);
+    optBox.append(statedWrap);
+  }
 
   const anim = h("div", {class: "gb-pg-anim"});
-  const playBtn = h("button", {type: "button"}, "▶ play");
+  const playBtn = h("button", {type: "button"}, "▶ 播放");
   const stepBtns = [1, 10, 100].map((k) => {
-    const b = h("button", {type: "button", "aria-label": `+${k} step${k > 1 ? "s" : ""}`}, `+${k}`);
+    const b = h("button", {type: "button", "aria-label": `前进 ${k} 步`}, `+${k}`);
     b.addEventListener("click", () => {
       stop();
       if (shown >= v.steps) shown = 0;
@@ -305,13 +349,14 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     });
     return b;
   });
-  const resetBtn = h("button", {type: "button"}, "reset to step 0");
+  const resetBtn = h("button", {type: "button"}, "回到第 0 步");
   const counter = h("output", {class: "gb-pg-counter", "aria-live": "off"});
   anim.append(playBtn, ...stepBtns, resetBtn, counter);
   const messages = h("div", {class: "gb-pg-messages", role: "status", "aria-live": "polite"});
+  const explain = h("div", {class: "gb-pg-stated", role: "note"});
   const curvesBox = h("div", {class: "gb-pg-curves"});
   const formulas = h("div", {class: "gb-pg-formulas"});
-  root.append(top, note, main, optBox, anim, messages, curvesBox, formulas);
+  root.append(top, note, main, optBox, anim, messages, explain, curvesBox, formulas);
 
   // ---- behaviour
   const hyper = (): Hyper => ({alpha: v.alpha, beta_1: v.beta_1, beta_2: v.beta_2, epsilon: v.epsilon, gamma: v.gamma});
@@ -350,6 +395,60 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     });
     plotBox.replaceChildren(plot);
     note.textContent = surface.note ?? "";
+    const here = stated.filter((p) => statedGradientApplies(p, surface));
+    statedWrap.hidden = here.length === 0;
+    drawExplanation(here);
+  }
+
+  /** The printed gradients that apply to the current surface, with their index (for colours). */
+  function statedHere(): {p: PrintedGradient; i: number}[] {
+    return stated.map((p, i) => ({p, i})).filter(({p}) => statedGradientApplies(p, surface));
+  }
+
+  /** What the dotted path is and why it climbs: the printed formula, the first step, live losses (drawLive). */
+  let liveLine: HTMLElement | null = null;
+  function drawExplanation(here: PrintedGradient[]) {
+    liveLine = null;
+    if (!here.length) {
+      explain.replaceChildren();
+      explain.hidden = true;
+      return;
+    }
+    explain.hidden = false;
+    const parts: HTMLElement[] = [];
+    for (const p of here) {
+      const head = h("p", {});
+      head.append(h("strong", {}, `${p.label}：`));
+      if (p.latex) {
+        const span = h("span", {});
+        span.innerHTML = katex.renderToString(p.latex, {throwOnError: false, strict: false});
+        head.append("原文写的是 ", span, "。");
+      }
+      head.append(p.note ?? defaultStatedNote(p.sign));
+      parts.push(head);
+    }
+    const step = h("p", {});
+    const tex = h("span", {});
+    tex.innerHTML = katex.renderToString(here.some((p) => p.sign === -1) ? "w_1 = w_0 - \\alpha\\,\\bigl(-\\nabla L(w_0)\\bigr) = w_0 + \\alpha\\,\\nabla L(w_0)" : "w_1 = w_0 - \\alpha\\,\\nabla L(w_0)", {throwOnError: false});
+    step.append("第一步：", tex, here.some((p) => p.sign === -1) ? "——沿梯度方向上坡，不是下坡。" : "——与正确的梯度下降相同。");
+    liveLine = h("p", {class: "gb-pg-stated-live"});
+    explain.replaceChildren(...parts, step, liveLine);
+  }
+
+  /** Loss at step 0 and at the shown step, for correct GD and for each printed-gradient path. */
+  function drawLive() {
+    if (!liveLine) return;
+    const ref = statedRef;
+    const bits: string[] = [];
+    const span = (r: RunResult, label: string) => {
+      const n = Math.min(shown, r.losses.length - 1);
+      if (n < 0) return;
+      const a = r.losses[0], b = r.losses[n];
+      bits.push(`${label}：损失从 ${fmt(a)} ${b < a ? "降到" : b > a ? "升到" : "停在"} ${fmt(b)}（第 ${n} 步${r.stopped && r.stopped.step <= shown ? "，已停止" : ""}）`);
+    };
+    if (ref) span(ref, "正确的梯度下降");
+    for (const r of runs) if (r.name.startsWith("stated")) span(r.result, r.label);
+    liveLine.textContent = bits.length ? `${bits.join("；")}。` : v.printedGradients ? "" : "按原文梯度的路径已隐藏。";
   }
 
   function limits() {
@@ -366,6 +465,15 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     runs = [];
     for (const name of v.optimizers) {
       runs.push({name, label: OPTIMIZERS[name].label, color: COLORS[name], result: runOptimizer(surface.f, surface.grad, v.start, OPTIMIZERS[name].step, hp, v.steps, lim)});
+    }
+    statedRef = null;
+    const here = statedHere();
+    if (here.length) statedRef = runOptimizer(surface.f, surface.grad, v.start, gdStep, hp, v.steps, lim);
+    if (v.printedGradients) {
+      for (const {p, i} of here) {
+        const divergeHint = p.sign === -1 ? "梯度符号反了，每一步都在上坡，调小学习率也没用" : "学习率太大？";
+        runs.push({name: `stated${i}`, label: p.label, color: STATED_COLORS[i % STATED_COLORS.length], dash: "1.5 3", result: runOptimizer(surface.f, statedGradient(surface.grad, p.sign), v.start, gdStep, hp, v.steps, {...lim, divergeHint})});
+      }
     }
     printed.forEach((p, i) => {
       const rec = compiled[i];
@@ -386,22 +494,23 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     }));
     plot.setPaths(paths);
     plot.setStart(v.start);
-    counter.textContent = `step ${Math.min(shown, v.steps)} / ${v.steps}`;
+    counter.textContent = `第 ${Math.min(shown, v.steps)} / ${v.steps} 步`;
     drawMessages();
+    drawLive();
   }
 
   function drawMessages() {
     const ps: HTMLElement[] = [];
-    for (const e of urlErrors) ps.push(h("p", {class: "gb-pg-error"}, e));
+    for (const e of [...specErrors, ...urlErrors]) ps.push(h("p", {class: "gb-pg-error"}, e));
     for (const r of runs) {
       const n = Math.min(shown, r.result.path.length - 1);
-      if (r.result.stopped && r.result.stopped.step <= shown) ps.push(h("p", {class: "gb-pg-stop"}, `✕ ${r.label} stopped: ${r.result.stopped.reason}.`));
-      else if (n >= 0) ps.push(h("p", {}, `${r.label}: step ${n}, loss ${fmt(r.result.losses[n])} at (${r.result.path[n].map((x) => fmt(x)).join(", ")})`));
+      if (r.result.stopped && r.result.stopped.step <= shown) ps.push(h("p", {class: "gb-pg-stop"}, `✕ ${r.label} 已停止：${r.result.stopped.reason}。`));
+      else if (n >= 0) ps.push(h("p", {}, `${r.label}：第 ${n} 步，损失 ${fmt(r.result.losses[n])}，位置 (${r.result.path[n].map((x) => fmt(x)).join(", ")})`));
     }
     printed.forEach((p, i) => {
       const c = compiled[i];
-      if (c === null) ps.push(h("p", {class: "gb-pg-note"}, `${p.label}: loading the formula engine…`));
-      else if (typeof c === "string") ps.push(h("p", {class: "gb-pg-error"}, `${p.label}: not drawn — ${c}`));
+      if (c === null) ps.push(h("p", {class: "gb-pg-note"}, `${p.label}：正在加载公式引擎…`));
+      else if (typeof c === "string") ps.push(h("p", {class: "gb-pg-error"}, `${p.label}：未绘制，${c}`));
     });
     messages.replaceChildren(...ps);
   }
@@ -421,7 +530,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
           )
         );
       } catch (e) {
-        curvesBox.replaceChildren(h("p", {class: "gb-pg-error"}, `loss curves: ${(e as Error).message}`));
+        curvesBox.replaceChildren(h("p", {class: "gb-pg-error"}, `损失曲线：${(e as Error).message}`));
       }
     };
     if (typeof requestAnimationFrame === "function") requestAnimationFrame(run);
@@ -435,7 +544,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     formulaKey = v.optimizers.join(",");
     const ps = v.optimizers.map((name) => {
       const p = h("p", {});
-      const label = h("strong", {}, `${OPTIMIZERS[name].label}: `);
+      const label = h("strong", {}, `${OPTIMIZERS[name].label}：`);
       const span = h("span", {});
       span.innerHTML = katex.renderToString(updateRuleTex(name, hp, true), {throwOnError: false, trust: (ctx) => ctx.command === "\\htmlClass", strict: false});
       p.append(label, span);
@@ -445,7 +554,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
       const p = h("p", {});
       const span = h("span", {});
       span.innerHTML = katex.renderToString(pr.latex, {throwOnError: false, displayMode: false});
-      p.append(h("strong", {}, `${pr.label} (as printed): `), span);
+      p.append(h("strong", {}, `${pr.label}（原文）：`), span);
       ps.push(p);
     });
     formulas.replaceChildren(...ps);
@@ -462,7 +571,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
   }
 
   function saveUrl() {
-    writer?.write({surface: v.surface, alpha: v.alpha, beta_1: v.beta_1, beta_2: v.beta_2, epsilon: v.epsilon, gamma: v.gamma, steps: v.steps, seed: v.seed, start: v.start, optimizers: v.optimizers});
+    writer?.write({surface: v.surface, alpha: v.alpha, beta_1: v.beta_1, beta_2: v.beta_2, epsilon: v.epsilon, gamma: v.gamma, steps: v.steps, seed: v.seed, start: v.start, optimizers: v.optimizers, ...(stated.length ? {printedGrad: v.printedGradients ? 1 : 0} : {})});
   }
 
   /** Settings changed: recompute and redraw paths now; curves on the next frame; formulas; URL (debounced). */
@@ -483,7 +592,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     animAbort?.abort();
     animAbort = null;
     animating = false;
-    playBtn.textContent = "▶ play";
+    playBtn.textContent = "▶ 播放";
   }
   async function play() {
     stop();
@@ -492,7 +601,7 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
     const local = animAbort;
     const onOuter = () => local.abort();
     signal?.addEventListener("abort", onOuter, {once: true});
-    playBtn.textContent = "⏸ pause";
+    playBtn.textContent = "⏸ 暂停";
     const from = shown >= v.steps ? 0 : shown;
     const perFrame = Math.max(1, Math.ceil(v.steps / 240));
     for await (const k of animateSteps(from, v.steps, perFrame, local.signal)) {
@@ -529,6 +638,10 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
       changed();
     });
   }
+  statedCheck.addEventListener("input", () => {
+    v.printedGradients = statedCheck.checked;
+    changed();
+  });
   const onStart = () => {
     const w = [Number(startX.value), Number(startY.value)].slice(0, surface.labels.length);
     if (!w.every(Number.isFinite)) return;
@@ -561,17 +674,17 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
   if (printed.length) {
     (options.loadRecurrence ?? defaultLoader)()
       .then((mod) => {
-        if (typeof mod?.compileRecurrence !== "function") throw new Error("the formula engine has no compileRecurrence");
+        if (typeof mod?.compileRecurrence !== "function") throw new Error("公式引擎没有 compileRecurrence");
         printed.forEach((p, i) => {
           try {
             compiled[i] = mod.compileRecurrence(p.latex);
           } catch (e) {
-            compiled[i] = `could not compile the printed rule: ${(e as Error).message}`;
+            compiled[i] = `无法编译原文的更新规则：${(e as Error).message}`;
           }
         });
       })
       .catch((e: unknown) => {
-        printed.forEach((_, i) => (compiled[i] = `the formula engine is not available (${(e as Error)?.message ?? e})`));
+        printed.forEach((_, i) => (compiled[i] = `公式引擎不可用（${(e as Error)?.message ?? e}）`));
       })
       .finally(() => {
         if (!signal?.aborted) changed();
@@ -592,4 +705,31 @@ function build(root: PlaygroundElement, uid: string, spec: PlaygroundSpec, optio
   syncControls();
   changed();
   writer?.cancel(); // the first draw does not rewrite the URL
+}
+
+/** The generic explanation of a printed gradient that is sign × the true one. */
+export function defaultStatedNote(sign: -1 | 1): string {
+  return sign === -1
+    ? "它与真正的梯度差一个负号（公式引擎的修正：把整个表达式的符号取反）。用它做梯度下降，每一步都沿梯度方向走，损失越来越大；点线是这条路径，实线的梯度下降用的是正确的梯度。"
+    : "它与真正的梯度一致，点线与梯度下降重合。";
+}
+
+/** Keeps the well-formed printed gradients; each bad entry becomes one clear message (what and where). */
+export function checkPrintedGradients(list: unknown, errors: string[]): PrintedGradient[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    errors.push(`spec.printedGradients 应为数组，得到 ${JSON.stringify(list)}`);
+    return [];
+  }
+  const ok: PrintedGradient[] = [];
+  list.forEach((p: Partial<PrintedGradient> | null, i) => {
+    const where = `spec.printedGradients[${i}]`;
+    if (!p || typeof p !== "object") errors.push(`${where} 应为对象，得到 ${JSON.stringify(p)}`);
+    else if (typeof p.label !== "string" || !p.label) errors.push(`${where}.label 应为非空字符串`);
+    else if (p.sign !== 1 && p.sign !== -1) errors.push(`${where}.sign 应为 1 或 -1，得到 ${JSON.stringify(p.sign)}`);
+    else if (!LOSS_KINDS.includes(p.loss as never)) errors.push(`${where}.loss 应为 ${LOSS_KINDS.join(" 或 ")}，得到 ${JSON.stringify(p.loss)}`);
+    else if (p.surfaces !== undefined && !(Array.isArray(p.surfaces) && p.surfaces.every((s) => SURFACE_IDS.includes(s)))) errors.push(`${where}.surfaces 含未知的曲面 id：${JSON.stringify(p.surfaces)}（已知：${SURFACE_IDS.join(", ")}）`);
+    else ok.push(p as PrintedGradient);
+  });
+  return ok;
 }

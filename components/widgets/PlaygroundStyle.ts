@@ -18,6 +18,9 @@ export const PLAYGROUND_CSS = `
 .gb-pg-messages p { margin: 0.15rem 0; }
 .gb-pg-stop { color: #b02a37; font-weight: 600; }
 .gb-pg-error { color: #b02a37; }
+.gb-pg-stated { border-left: 3px solid #6a3d9a; background: #6a3d9a0f; padding: 0.25rem 0.75rem; margin: 0.5rem 0; font-size: 0.92em; }
+.gb-pg-stated p { margin: 0.25rem 0; }
+.gb-pg-stated-live { font-weight: 600; }
 .gb-pg-formulas { font-size: 0.95em; overflow-x: auto; contain: content; }
 .gb-pg-formulas p { margin: 0.3rem 0; }
 `;

@@ -49,33 +49,33 @@ export function decodeState(text: string, schema: Record<string, FieldSpec>): De
     if (!part) continue;
     const i = part.indexOf(":");
     if (i < 0) {
-      errors.push(`URL setting "${part}" ignored: expected key:value`);
+      errors.push(`已忽略 URL 设置 "${part}"：应为 key:value`);
       continue;
     }
     const key = part.slice(0, i), raw = part.slice(i + 1);
     const spec = schema[key];
     if (!spec) {
-      errors.push(`URL setting "${key}" ignored: unknown (known: ${Object.keys(schema).join(", ")})`);
+      errors.push(`已忽略 URL 设置 "${key}"：未知（已知：${Object.keys(schema).join(", ")}）`);
       continue;
     }
     if (spec.type === "number") {
       const v = Number(raw);
-      if (raw === "" || !Number.isFinite(v)) errors.push(`URL setting ${key}=${raw} ignored: not a number`);
-      else if (spec.integer && !Number.isInteger(v)) errors.push(`URL setting ${key}=${raw} ignored: not an integer`);
-      else if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) errors.push(`URL setting ${key}=${raw} ignored: outside [${spec.min}, ${spec.max}]`);
+      if (raw === "" || !Number.isFinite(v)) errors.push(`已忽略 URL 设置 ${key}=${raw}：不是数字`);
+      else if (spec.integer && !Number.isInteger(v)) errors.push(`已忽略 URL 设置 ${key}=${raw}：不是整数`);
+      else if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) errors.push(`已忽略 URL 设置 ${key}=${raw}：超出 [${spec.min}, ${spec.max}]`);
       else state[key] = v;
     } else if (spec.type === "numbers") {
       const vs = raw.split(",").map(Number);
-      if (raw === "" || !vs.every(Number.isFinite)) errors.push(`URL setting ${key}=${raw} ignored: not a list of numbers`);
-      else if (spec.length !== undefined && vs.length !== spec.length) errors.push(`URL setting ${key}=${raw} ignored: expected ${spec.length} numbers`);
+      if (raw === "" || !vs.every(Number.isFinite)) errors.push(`已忽略 URL 设置 ${key}=${raw}：不是数字列表`);
+      else if (spec.length !== undefined && vs.length !== spec.length) errors.push(`已忽略 URL 设置 ${key}=${raw}：应为 ${spec.length} 个数`);
       else state[key] = vs;
     } else if (spec.type === "string") {
-      if (spec.values && !spec.values.includes(raw)) errors.push(`URL setting ${key}=${raw} ignored: expected one of ${spec.values.join(", ")}`);
+      if (spec.values && !spec.values.includes(raw)) errors.push(`已忽略 URL 设置 ${key}=${raw}：应为 ${spec.values.join(", ")} 之一`);
       else state[key] = raw;
     } else {
       const vs = raw === "" ? [] : raw.split(",");
       const bad = spec.values ? vs.filter((v) => !spec.values!.includes(v)) : [];
-      if (bad.length) errors.push(`URL setting ${key}=${raw} ignored: unknown ${bad.join(", ")} (expected ${spec.values!.join(", ")})`);
+      if (bad.length) errors.push(`已忽略 URL 设置 ${key}=${raw}：未知的 ${bad.join(", ")}（应为 ${spec.values!.join(", ")}）`);
       else state[key] = vs;
     }
   }

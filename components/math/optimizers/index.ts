@@ -12,8 +12,8 @@ export {DEFAULT_HYPER, initState, type Hyper, type OptState, type StepFn} from "
 export type OptimizerName = "gd" | "momentum" | "rmsprop" | "adam";
 
 export const OPTIMIZERS: Record<OptimizerName, {label: string; step: StepFn; hyper: string[]}> = {
-  gd: {label: "GD", step: gdStep, hyper: ["alpha"]},
-  momentum: {label: "Momentum", step: momentumStep, hyper: ["alpha", "gamma"]},
+  gd: {label: "梯度下降 GD", step: gdStep, hyper: ["alpha"]},
+  momentum: {label: "动量 Momentum", step: momentumStep, hyper: ["alpha", "gamma"]},
   rmsprop: {label: "RMSprop", step: rmspropStep, hyper: ["alpha", "beta_2", "epsilon"]},
   adam: {label: "Adam", step: adamStep, hyper: ["alpha", "beta_1", "beta_2", "epsilon"]}
 };
