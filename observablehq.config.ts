@@ -8,9 +8,10 @@ export default {
   root: "book",
   output: "dist",
   title: toc.title,
+  // Part headings carry no link: a link inside the collapsible <summary> is a nested interactive control (axe);
+  // each part's index page is reached from the home page and every page's breadcrumb.
   pages: toc.parts.map((p: {name: string; path: string; pages: {name: string; path: string}[]}) => ({
     name: p.name,
-    path: p.path,
     collapsible: true,
     open: false,
     pages: p.pages
@@ -22,7 +23,8 @@ export default {
   globalStylesheets: [],
   style: "gradbook.css",
   footer: "gradbook — 由 chapters/ 生成；离线可用。",
-  head: `<meta name="color-scheme" content="light dark">`,
+  // Framework 1.13 has no language option: set it before anything renders (screen readers, hyphenation, axe).
+  head: `<meta name="color-scheme" content="light dark"><script>document.documentElement.lang = "zh-CN";</script><script type="module">document.getElementById("observablehq-sidebar-toggle")?.setAttribute("aria-label", "显示或隐藏侧边栏");</script>`,
   linkify: false,
   typographer: false
 };

@@ -142,7 +142,8 @@ function renderCode(t: Token): string {
   else body = escapeHtml(code);
   // Framework's client wraps every <pre> with its copy button and shows data-language as a label.
   const dataLang = lang ? ` data-language="${escapeHtml(lang)}"` : "";
-  return `<div class="gb-code"><pre${dataLang}><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre></div>\n`;
+  // tabindex: a long line scrolls the block sideways, so keyboard users must be able to focus it
+  return `<div class="gb-code"><pre${dataLang}><code tabindex="0" class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre></div>\n`;
 }
 
 function renderImage(t: Token, env: Env): string {

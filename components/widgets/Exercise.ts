@@ -144,6 +144,8 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     extensions: [
       basicSetup,
       javascript(),
+      // the editable region itself needs an accessible name (axe: aria-input-field-name), and the scroller is focusable
+      EditorView.contentAttributes.of({"aria-label": `练习 ${spec.title} 的代码`, tabindex: "0"}),
       EditorView.updateListener.of((u) => {
         if (!u.docChanged) return;
         clearTimeout(saveTimer);

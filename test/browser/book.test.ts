@@ -166,3 +166,21 @@ describe("formulas execute and wrong derivatives are flagged in the built book",
     await page.close();
   });
 });
+
+describe("accessibility (axe-core in the built book)", () => {
+  // Framework 1.13 renders its sidebar sections as <details> directly inside an <ol> ("list"): upstream, not ours.
+  const UPSTREAM = new Set(["list"]);
+  const pages = ["/", "/startup-chaos/", "/report", "/market-potential/algorithm",
+    ...["startup-chaos", "positioning", "product-innovation", "independent-release", "market-potential"].flatMap((p) => [`/${p}/math`, `/${p}/code`])];
+  test.each(pages)("%s has no serious or critical violation", async (path) => {
+    const {page} = await book.open(path);
+    await page.waitForTimeout(300);
+    await page.addScriptTag({path: "node_modules/axe-core/axe.min.js"});
+    const violations = await page.evaluate(async () => {
+      const r = await (window as unknown as {axe: {run(d: Document, o: object): Promise<{violations: {id: string; impact: string; nodes: {target: string[]}[]}[]}>}}).axe.run(document, {resultTypes: ["violations"]});
+      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+    });
+    expect(violations.filter((v) => !UPSTREAM.has(v.split(":")[0]))).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
