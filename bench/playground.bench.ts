@@ -68,7 +68,27 @@ try {
       gb.LossCurves(runs.map(({n, r}: any) => ({id: n, label: n, color: "red", losses: r.losses})), {width: 640, step: i});
       curves.push(performance.now() - t1);
     }
-    return {tBuild, contours, dots, handler: stats(handler), withLayout: stats(withLayout), setPaths: stats(setPaths), compute: stats(compute), curves: stats(curves), tf: typeof (window as any).tf};
+    // 001 surface with the printed (sign-flipped) gradient: GD, momentum, Adam, printed GD and its reference GD
+    const el2 = gb.Playground(
+      {surfaces: ["logistic-001-w1b"], optimizers: ["gd", "momentum", "adam"], printedGradients: [{label: "GD，用原文 §4.2 的梯度", loss: "binaryCrossEntropy", sign: -1}]},
+      {urlParam: false, grid: 100}
+    );
+    document.getElementById("root")!.append(el2);
+    const steps2 = el2.querySelector("input[name=steps]") as HTMLInputElement;
+    steps2.value = "500";
+    steps2.dispatchEvent(new Event("input", {bubbles: true}));
+    const alpha2 = el2.querySelector("input[name=alpha]") as HTMLInputElement;
+    const printedHandler: number[] = [];
+    for (let i = 0; i < 220; i++) {
+      alpha2.value = String(-1.5 + (1.5 * (i % 50)) / 49);
+      const t0 = performance.now();
+      alpha2.dispatchEvent(new Event("input", {bubbles: true}));
+      el2.querySelector("svg")!.getBoundingClientRect();
+      if (i >= 20) printedHandler.push(performance.now() - t0);
+      await frame();
+    }
+    const printedPaths = el2.querySelectorAll(".gb-ls-path").length;
+    return {printed: stats(printedHandler), printedPaths, tBuild, contours, dots, handler: stats(handler), withLayout: stats(withLayout), setPaths: stats(setPaths), compute: stats(compute), curves: stats(curves), tf: typeof (window as any).tf};
   });
   report({metric: "playground build (100×100 grid + 3×300-step paths + curves)", value: r.tBuild, unit: "ms"});
   report({metric: "contour levels drawn", value: r.contours, unit: "paths"});
@@ -81,6 +101,9 @@ try {
   report({metric: "3 × runOptimizer(500 steps), p95", value: r.compute.p95, unit: "ms"});
   report({metric: "LossCurves (Plot, deferred to next frame), median", value: r.curves.median, unit: "ms"});
   report({metric: "LossCurves (Plot, deferred to next frame), p95", value: r.curves.p95, unit: "ms"});
+  report({metric: "001 + printed gradient: slider move → redraw + layout, median (4×500-step paths + reference GD)", value: r.printed.median, unit: "ms"});
+  report({metric: "001 + printed gradient: slider move → redraw + layout, p95", value: r.printed.p95, unit: "ms", target: "≤ 16"});
+  report({metric: "001 + printed gradient: paths drawn", value: r.printedPaths, unit: "paths"});
   report({metric: "tf.memory().numTensors", value: r.tf === "undefined" ? "n/a: no tf in the page (pure math)" : "tf present?", unit: ""});
   report({metric: "page errors / non-loopback requests", value: `${errors.length} / ${external.length}`});
   await page.close();
