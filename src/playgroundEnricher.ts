@@ -1,4 +1,6 @@
+import type {FormulaReport} from "../components/formula/analyze.js";
 import type {ChapterModel, SectionModel} from "./chapter.js";
+import {formulaReports} from "./formulaEnricher.js";
 import type {Enricher} from "./generate.js";
 import {jsonForScript} from "./page.js";
 
@@ -26,6 +28,41 @@ export function printedUpdateRules(chapter: ChapterModel): {label: string; latex
   );
 }
 
+export interface PrintedGradient {
+  label: string;
+  loss: "mse" | "binaryCrossEntropy";
+  sign: -1;
+  latex: string;
+}
+
+const WHOLE_FLIP = "flip the sign of the whole expression";
+
+/**
+ * Gradients the chapter prints with the wrong sign, as the formula engine found them, for the playground to draw as
+ * "GD with the gradient as printed" (it climbs). One entry per loss, and only when every stated component of that
+ * loss's gradient is off by exactly the sign (a one-term or symbolic fix cannot be drawn as a sign).
+ */
+export function printedGradients(chapter: ChapterModel, reports: FormulaReport[]): PrintedGradient[] {
+  const latexById = new Map(chapter.sections.flatMap((s) => s.math.map((m) => [m.id, m.latex] as const)));
+  const byLoss = new Map<number, FormulaReport[]>();
+  for (const r of reports) {
+    if (r.status !== "flagged" || !r.check) continue;
+    const group = byLoss.get(r.check.loss.line) ?? [];
+    group.push(r);
+    byLoss.set(r.check.loss.line, group);
+  }
+  const out: PrintedGradient[] = [];
+  for (const group of byLoss.values()) {
+    if (!group.every((r) => r.check?.fix === WHOLE_FLIP)) continue;
+    const lossLatex = group[0].check!.loss.latex;
+    const loss = /\\log/.test(lossLatex) ? "binaryCrossEntropy" : /\^\s*\{?2\}?/.test(lossLatex) ? "mse" : undefined;
+    if (!loss) continue;
+    const lines = group.map((r) => r.line).sort((a, b) => a - b);
+    out.push({label: `梯度下降，用原文的梯度（第 ${lines.join("、")} 行）`, loss, sign: -1, latex: latexById.get(group[0].id) ?? ""});
+  }
+  return out;
+}
+
 /** Where a section's playground goes: after the block that prints an update rule, else after the last block. */
 function anchorBlock(section: SectionModel): number {
   const i = section.blocks.findIndex((b) => b.math.some((m) => UPDATE_RULE.test(m.latex)));
@@ -40,6 +77,7 @@ export const playgroundEnricher: Enricher = {
   name: "playground",
   async plan(chapter) {
     const printed = printedUpdateRules(chapter).map(({label, latex}) => ({label, latex}));
+    const wrong = printedGradients(chapter, await formulaReports(chapter));
     const surfaces = chapter.part.surfaces?.length ? chapter.part.surfaces : DEFAULT_SURFACES;
     const anchors = new Map<string, number>();
     for (const s of chapter.sections) {
@@ -47,7 +85,7 @@ export const playgroundEnricher: Enricher = {
     }
     return (section, i) => {
       if (anchors.get(section.slug) !== i) return [];
-      const spec = {surfaces, initial: surfaces[0], printed};
+      const spec = {surfaces, initial: surfaces[0], printed, ...(wrong.length ? {printedGradients: wrong} : {})};
       return [
         {
           imports: [`import {Playground} from "../components/widgets/Playground.js";`],

@@ -231,3 +231,16 @@ describe("author mode (npm run dev)", () => {
     expect(read(join(published, "bad-input", "concepts.md"), "utf-8")).not.toContain("gb-diagnostics");
   });
 });
+
+describe("playground: gradients printed with the wrong sign", () => {
+  test("001's ∂L/∂W and ∂L/∂b (one BCE loss) and 000's ∇MSE become one 'as printed' path each; 000's CE gradient (one-term fix) does not", async () => {
+    const {printedGradients} = await import("../src/playgroundEnricher.js");
+    const {formulaReports} = await import("../src/formulaEnricher.js");
+    const g000 = printedGradients(byFile("000"), await formulaReports(byFile("000")));
+    const g001 = printedGradients(byFile("001"), await formulaReports(byFile("001")));
+    expect(g000.map((g) => [g.loss, g.label])).toEqual([["mse", "梯度下降，用原文的梯度（第 105 行）"]]);
+    expect(g001.map((g) => [g.loss, g.label])).toEqual([["binaryCrossEntropy", "梯度下降，用原文的梯度（第 133、135 行）"]]);
+    expect(g001[0].latex).toContain("\\frac{\\partial L}{\\partial W}");
+    for (const p of ["002", "003", "004"]) expect(printedGradients(byFile(p), await formulaReports(byFile(p)))).toEqual([]);
+  });
+});
