@@ -30,6 +30,8 @@ await regenerate("start");
 await fillOfflineCache();
 await vendor(join(root, "book"));
 
+// Regenerations run one after another: a save during a generation waits for it instead of racing it.
+let queue: Promise<void> = Promise.resolve();
 let timer: NodeJS.Timeout | undefined;
 let pending = new Set<string>();
 watch(join(root, "chapters"), {recursive: true}, (_event, file) => {
@@ -39,7 +41,7 @@ watch(join(root, "chapters"), {recursive: true}, (_event, file) => {
   timer = setTimeout(() => {
     const files = [...pending].join(", ");
     pending = new Set();
-    void regenerate(`changed ${files}`);
+    queue = queue.then(() => regenerate(`changed ${files}`));
   }, 150);
 });
 

@@ -80,9 +80,8 @@ function isLink(path: string): boolean {
   }
 }
 
-let written = new Set<string>();
-
-function write(path: string, text: string): void {
+/** Writes a file unless it already holds `text`, recording it in `written` (what this generation produced). */
+function write(written: Set<string>, path: string, text: string): void {
   written.add(path);
   mkdirSync(dirname(path), {recursive: true});
   if (existsSync(path) && readFileSync(path, "utf-8") === text) return; // unchanged: no needless live reload
@@ -136,14 +135,14 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const outDir = resolve(opts.outDir ?? join(root, "book"));
   const {book, chapters, diagnostics} = loadAll(root, opts.chaptersDir ?? join(root, "chapters"), opts.onlyFiles);
   mkdirSync(outDir, {recursive: true});
-  written = new Set();
+  const written = new Set<string>();
   const pages: string[] = [];
   const toc: TocPart[] = [];
   for (const chapter of chapters) {
     const planners = await Promise.all((opts.enrichers ?? []).map((e) => e.plan(chapter)));
     const plan: CellPlan = (section, i) => planners.flatMap((p) => p(section, i));
     const dir = join(outDir, chapter.part.slug);
-    write(join(dir, "index.md"), renderPartIndex(chapter));
+    write(written, join(dir, "index.md"), renderPartIndex(chapter));
     pages.push(`/${chapter.part.slug}/`);
     const part: TocPart = {name: `${chapter.index + 1}. ${chapter.title}`, path: `/${chapter.part.slug}/`, pages: []};
     const mine = opts.showDiagnostics
@@ -152,7 +151,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     for (const section of chapter.sections) {
       const from = section.headingLine || section.start;
       const here = chapter.sections[0] === section ? mine.filter((d) => d.line <= section.end) : mine.filter((d) => d.line >= from && d.line <= section.end);
-      write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, here));
+      write(written, join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, here));
       pages.push(`/${chapter.part.slug}/${section.slug}`);
       part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
     }
@@ -167,14 +166,15 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
   const extra = (await Promise.all(reportSections.map((f) => f(chapters)))).join("");
-  write(join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
+  write(written, join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
   pages.push("/report");
-  write(join(outDir, "index.md"), homePage(book, chapters));
+  write(written, join(outDir, "index.md"), homePage(book, chapters));
   pages.unshift("/");
-  write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));
-  write(join(outDir, "_gradbook", "katex.css"), katexCss());
-  write(join(outDir, "_gradbook", "highlight.css"), highlightCss());
+  write(written, join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));
+  write(written, join(outDir, "_gradbook", "katex.css"), katexCss());
+  write(written, join(outDir, "_gradbook", "highlight.css"), highlightCss());
   write(
+    written,
     join(outDir, "gradbook.css"),
     [
       `@import url("observablehq:default.css");`,
