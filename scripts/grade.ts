@@ -9,7 +9,7 @@ import {join} from "node:path";
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {loadExercises} from "../src/exercises.js";
 import {type Assignment, checkAssignment, loadAssignment, selectExercises} from "../src/exercises/assignment.js";
-import {gradebookCsv, gradeSubmissions, resultsJson} from "../src/exercises/grade.js";
+import {gradebookCsv, gradeSubmissions, resultsJson, studentResults} from "../src/exercises/grade.js";
 
 const USAGE = "usage: npm run grade -- [--out DIR] [--assignment assignments/x.json] [--timeout MS] [--memory MB] [--jobs N] <submission.json…>";
 
@@ -70,6 +70,11 @@ async function main() {
   writeFileSync(join(args.out, "gradebook.csv"), gradebookCsv(report));
   const meta = {assignment: assignment?.name, generated: new Date().toISOString()};
   writeFileSync(join(args.out, "results.json"), JSON.stringify(resultsJson(report, meta), null, 2) + "\n");
+  // One Gradescope results.json per student (ids are validated as safe file names when submissions are read).
+  mkdirSync(join(args.out, "results"), {recursive: true});
+  for (const s of report.students) {
+    writeFileSync(join(args.out, "results", `${s.student}.json`), JSON.stringify(studentResults(s), null, 2) + "\n");
+  }
   for (const k of report.skipped) console.error(`skipped ${k.file}: ${k.reason}`);
   const ms = Math.round(performance.now() - t0);
   console.log(`graded ${report.students.length} students × ${exercises.length} exercises in ${ms} ms → ${join(args.out, "gradebook.csv")}, ${join(args.out, "results.json")}` +

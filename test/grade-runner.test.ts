@@ -157,5 +157,11 @@ describe("npm run grade (the CLI)", () => {
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf-8"));
     expect(results.assignment).toBe("demo");
     expect(results.skipped).toEqual([{file: "malformed.json", reason: expect.stringMatching(/^not valid JSON/)}]);
+    // Gradescope's per-submission results.json, one per student: the same 17 points as the gradebook row
+    const alice = JSON.parse(readFileSync(join(out, "results", "alice.json"), "utf-8"));
+    expect(alice.score).toBe(17);
+    expect(alice.max_score).toBe(17);
+    expect(alice.tests.length).toBe(results.students[0].tests.length);
+    expect(alice.tests.every((t: {status: string}) => t.status === "passed")).toBe(true);
   });
 });

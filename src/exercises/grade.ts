@@ -250,18 +250,25 @@ export function gradebookCsv(report: GradeReport): string {
   return rows.join("\n") + "\n";
 }
 
-/** Gradescope-style results: one entry per student, each with score and tests[]. */
+/** One student's results in Gradescope's autograder format (results.json of one submission): score and tests[]. */
+export function studentResults(s: StudentGrade) {
+  return {
+    score: s.score,
+    max_score: s.max_score,
+    tests: s.exercises.flatMap((e) =>
+      e.tests.map((t) => ({...t, name: `${e.id}: ${t.name}`, output: t.output || (e.message ? e.message : "")}))
+    )
+  };
+}
+
+/** Gradescope-style results for the class: one entry per student (as studentResults, plus per-exercise status). */
 export function resultsJson(report: GradeReport, meta: {assignment?: string; generated?: string} = {}): unknown {
   return {
     ...meta,
     students: report.students.map((s) => ({
       student: s.student,
       file: basename(s.file),
-      score: s.score,
-      max_score: s.max_score,
-      tests: s.exercises.flatMap((e) =>
-        e.tests.map((t) => ({...t, name: `${e.id}: ${t.name}`, output: t.output || (e.message ? e.message : "")}))
-      ),
+      ...studentResults(s),
       exercises: s.exercises.map((e) => ({id: e.id, score: e.score, max_score: e.max_score, status: e.status, message: e.message, ms: e.ms}))
     })),
     skipped: report.skipped.map((k) => ({file: basename(k.file), reason: k.reason}))
