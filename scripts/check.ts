@@ -2,7 +2,7 @@
  * npm run check — lints every chapter without building: prints file:line diagnostics and a per-chapter table,
  * exits 1 when any error is found (warnings alone exit 0).
  */
-import {formatDiagnostic} from "../src/diagnostics.js";
+import {byPlace, formatDiagnostic} from "../src/diagnostics.js";
 import {defaultEnrichers} from "../src/enrichers.js";
 import {loadAll, planDiagnostics} from "../src/generate.js";
 import {chapterReport} from "../src/report.js";
@@ -15,7 +15,7 @@ if (!dir) {
   // What the build's enrichers find (code the translator cannot follow, wrong derivatives, exercise problems).
   diagnostics.push(...(await planDiagnostics(chapters, await defaultEnrichers(root))));
 }
-diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+diagnostics.sort(byPlace);
 for (const d of diagnostics) console.log(formatDiagnostic(d));
 const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
 console.log("");

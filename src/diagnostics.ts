@@ -13,6 +13,11 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}: ${d.severity}: ${d.message} [${d.code}]`;
 }
 
+/** Orders diagnostics by file, then line (the order `npm run check`, the build log and /report print them in). */
+export function byPlace(a: Diagnostic, b: Diagnostic): number {
+  return a.file.localeCompare(b.file) || a.line - b.line;
+}
+
 /** Collects diagnostics while a file is processed; never throws. */
 export class Diagnostics {
   readonly items: Diagnostic[] = [];

@@ -38,7 +38,7 @@ export function formulaDiagnostics(chapter: ChapterModel, reports: FormulaReport
       line: r.line,
       severity: "warning" as const,
       code: "wrong-derivative",
-      message: `the stated formula disagrees with autodiff${r.check && "message" in r.check ? `: ${(r.check as {message?: string}).message}` : ""}${r.reason ? ` (${r.reason})` : ""}`
+      message: `the stated formula disagrees with autodiff${r.check ? `: ${r.check.message}` : ""}${r.reason ? ` (${r.reason})` : ""}`
     }));
 }
 

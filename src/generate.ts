@@ -3,10 +3,10 @@ import {dirname, join, relative, resolve} from "node:path";
 import {highlightCss, katexCss} from "./assets.js";
 import {type BookConfig, loadBook} from "./book.js";
 import {type ChapterModel, loadChapter} from "./chapter.js";
-import type {Diagnostic} from "./diagnostics.js";
+import {byPlace, type Diagnostic} from "./diagnostics.js";
 import {type ChapterRow, chapterReport, reportSections} from "./report.js";
 import {escapeHtml, embedHtml} from "./html.js";
-import {type Cell, type CellPlan, renderPage, renderPartIndex} from "./page.js";
+import {type Cell, type CellPlan, diagnosticItem, renderPage, renderPartIndex} from "./page.js";
 
 export interface TocPart {
   name: string;
@@ -99,7 +99,7 @@ export function reportPage(rows: ChapterRow[], diagnostics: Diagnostic[], extra 
   const head = `<tr>${cols.map((c) => `<th>${escapeHtml(COLUMN_LABELS[c] ?? c)}</th>`).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(String(r[c]))}</td>`).join("")}</tr>`).join("");
   const items = diagnostics
-    .map((d) => `<li class="gb-diag gb-diag--${d.severity}"><code>${escapeHtml(d.file)}:${d.line}</code> ${d.severity === "error" ? "错误" : "警告"}：${escapeHtml(d.message)} <small>[${escapeHtml(d.code)}]</small></li>`)
+    .map(diagnosticItem)
     .join("");
   const html = `<h1 class="gb-title">构建报告</h1><p>每章的公式执行与推导检查结果，以及生成器发现的全部问题（与 <code>npm run check</code> 相同）。</p><table class="gb-report">${head}${body}</table><h2 id="diagnostics">问题列表（${diagnostics.length}）</h2><ul class="gb-diags">${items}</ul>${extra}`;
   return `---
@@ -163,7 +163,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     toc.push(part);
   }
   for (const e of opts.enrichers ?? []) diagnostics.push(...(e.diagnostics ?? []));
-  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  diagnostics.sort(byPlace);
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
   const extra = (await Promise.all(reportSections.map((f) => f(chapters)))).join("");
   write(written, join(outDir, "report.md"), reportPage(rows, diagnostics, extra));

@@ -26,11 +26,16 @@ function frontMatter(fields: Record<string, string | boolean>): string {
 }
 
 
+/** One diagnostic as a list item: file:line, severity, message and code (the report page and author mode). */
+export function diagnosticItem(d: Diagnostic): string {
+  return `<li class="gb-diag gb-diag--${d.severity}"><code>${escapeHtml(d.file)}:${d.line}</code> ${d.severity === "error" ? "错误" : "警告"}：${escapeHtml(d.message)} <small>[${escapeHtml(d.code)}]</small></li>`;
+}
+
 /** Author mode (npm run dev): the section's problems, file:line, at the top of its page. */
 export function diagnosticsBanner(diagnostics: Diagnostic[]): string {
   if (!diagnostics.length) return "";
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const items = diagnostics.map((d) => `<li class="gb-diag gb-diag--${d.severity}"><code>${escapeHtml(d.file)}:${d.line}</code> ${escapeHtml(d.message)}</li>`).join("");
+  const items = diagnostics.map(diagnosticItem).join("");
   const summary = `${errors ? `${errors} 个错误，` : ""}${diagnostics.length - errors} 个警告（作者模式，发布的网站不显示）`;
   return `<details class="gb-diagnostics"${errors ? " open" : ""}><summary>${summary}</summary><ul>${items}</ul></details>`;
 }
