@@ -43,7 +43,7 @@ function installedVersion(name: string): string | undefined {
 }
 
 /** Small libraries Framework's own client code imports through npm:, bundled into real files. */
-const BUNDLED = ["htl", "isoformat", "d3-dsv", "minisearch"];
+const BUNDLED = ["htl", "isoformat", "d3-dsv"];
 
 async function bundleInto(name: string, version: string): Promise<void> {
   const dir = join(npmDir, `${name}@${version}`);
