@@ -29,17 +29,25 @@ export function formulaReports(chapter: ChapterModel): Promise<FormulaReport[]> 
   return p;
 }
 
-/** Flagged derivations become warnings at their line, so `npm run check` and the build log show them. */
+/**
+ * Flagged derivations become warnings at their line, so `npm run check` and the build log show them; so do
+ * formulas the engine refused for one of its limits (too long, nested too deep, too much work: limits.ts).
+ */
 export function formulaDiagnostics(chapter: ChapterModel, reports: FormulaReport[]): Diagnostic[] {
-  return reports
-    .filter((r) => r.status === "flagged")
-    .map((r) => ({
-      file: chapter.file,
-      line: r.line,
-      severity: "warning" as const,
-      code: "wrong-derivative",
-      message: `the stated formula disagrees with autodiff${r.check ? `: ${r.check.message}` : ""}${r.reason ? ` (${r.reason})` : ""}`
-    }));
+  const out: Diagnostic[] = [];
+  for (const r of reports) {
+    if (r.status === "flagged")
+      out.push({
+        file: chapter.file,
+        line: r.line,
+        severity: "warning",
+        code: "wrong-derivative",
+        message: `the stated formula disagrees with autodiff${r.check ? `: ${r.check.message}` : ""}${r.reason ? ` (${r.reason})` : ""}`
+      });
+    else if (r.limit)
+      out.push({file: chapter.file, line: r.line, severity: "warning", code: "formula-limit", message: `the formula engine stopped on this formula: ${r.reason ?? r.limit}`});
+  }
+  return out;
 }
 
 export function formulaEnricher(): Enricher {

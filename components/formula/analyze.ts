@@ -8,6 +8,7 @@
  */
 import {FormulaError, symKey, type Formula, type Line, type Node} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
+import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {parseFormula} from "./parse.js";
 import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
 import {toLatex} from "./print.js";
@@ -22,8 +23,16 @@ export type {CellPlan, DerivationCheck, FormulaReport, MathBlock, SectionKind, S
 
 type Parsed = {formula: Formula} | {error: FormulaError | Error};
 
-export async function analyzeChapter(blocks: MathBlock[], opts: {seed?: number} = {}): Promise<FormulaReport[]> {
+export interface AnalyzeOptions {
+  seed?: number;
+  /** Work units per formula and per chapter (limits.ts WORK_PER_FORMULA, WORK_PER_CHAPTER). */
+  workPerFormula?: number;
+  workPerChapter?: number;
+}
+
+export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions = {}): Promise<FormulaReport[]> {
   const seed = opts.seed ?? 1;
+  const chapterBudget = new WorkBudget(opts.workPerChapter ?? WORK_PER_CHAPTER, "chapter");
   const parsed: Parsed[] = blocks.map((b) => {
     try {
       return {formula: parseFormula(b.latex)};
@@ -38,14 +47,28 @@ export async function analyzeChapter(blocks: MathBlock[], opts: {seed?: number} 
     const p = parsed[i];
     const base = {id: block.id, line: block.line};
     if ("error" in p) {
-      reports.push({...base, status: "not-executable", reason: `cannot parse: ${p.error.message}`});
+      const limit = p.error instanceof FormulaLimitError ? {limit: p.error.limit} : {};
+      reports.push({...base, status: "not-executable", reason: `cannot parse: ${p.error.message}`, ...limit});
       continue;
     }
-    try {
-      reports.push({...base, ...(await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0))});
-    } catch (e) {
-      reports.push({...base, status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`});
+    if (chapterBudget.exceeded) {
+      reports.push({...base, status: "not-executable", reason: `not analysed: ${chapterBudget.exceeded.reason}`, limit: "budget"});
+      continue;
     }
+    const budget = chapterBudget.child(opts.workPerFormula ?? WORK_PER_FORMULA);
+    let outcome: Outcome;
+    try {
+      budget.charge(block.latex.length);
+      outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget);
+    } catch (e) {
+      if (e instanceof FormulaLimitError) budget.limitHit ??= e;
+      outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
+    }
+    // A formula that hit a limit anywhere (nesting, size, work) is not executable for that reason, whatever part
+    // of its analysis got through: the page does not re-run it.
+    const hit = budget.limitHit;
+    if (hit) outcome = {status: "not-executable", reason: hit.reason, limit: hit.limit};
+    reports.push({...base, ...outcome});
   }
   return reports;
 }
@@ -88,13 +111,13 @@ function describeNames(f: Formula, latex: string): string | undefined {
   return undefined;
 }
 
-async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number): Promise<Outcome> {
+async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number, budget: WorkBudget): Promise<Outcome> {
   const names = describeNames(f, block.latex.trim());
   if (names) return {status: "not-executable", reason: names};
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   // Update rules.
-  if (f.lines.some(isRecurrenceLine)) return recurrence(block, f, seed);
+  if (f.lines.some(isRecurrenceLine)) return recurrence(block, f, seed, budget);
   const first = f.lines[0];
   // Stated derivatives.
   if (first.first.type === "grad") {
@@ -105,17 +128,17 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       return {status: "not-executable", reason: `states a condition (the gradient vanishes${/\*/.test(at) ? ` at the unknown minimiser ${at}` : ""}); no formula to evaluate`};
     }
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
-    const r = await checkDerivation({block, blockIndex, line: first, defs, seed});
+    const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) return {status: "not-executable", reason: r.reason};
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
   }
-  return definitions(block, f, seed);
+  return definitions(block, f, seed, budget);
 }
 
-function recurrence(block: MathBlock, f: Formula, seed: number): Outcome {
+function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudget): Outcome {
   let rec;
   try {
-    rec = compileRecurrence(block.latex);
+    rec = compileRecurrence(block.latex, {budget});
   } catch (e) {
     return {status: "not-executable", reason: `an update rule the engine cannot run: ${(e as FormulaError).reason ?? (e as Error).message}`};
   }
@@ -136,7 +159,7 @@ function recurrence(block: MathBlock, f: Formula, seed: number): Outcome {
     notes
   };
   const claim = f.lines.find((l) => l.rest.length > 1 && l.rest[1].rel === "\\to");
-  const run = runPlan(plan, symbols, 500);
+  const run = runPlan(plan, symbols, 500, {budget});
   if (run.iterateError) return {status: "not-executable", reason: `the update rule fails on the demo objective: ${run.iterateError}`, plan};
   if (claim) {
     const last = run.iterates![run.iterates!.length - 1].w;
@@ -146,7 +169,7 @@ function recurrence(block: MathBlock, f: Formula, seed: number): Outcome {
   return {status: "executable", plan};
 }
 
-function definitions(block: MathBlock, f: Formula, seed: number): Outcome {
+function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBudget): Outcome {
   const notes: string[] = [];
   const eqs: {lhs: string; lhsKey: string; rhs: Node}[] = [];
   for (const line of f.lines) {
@@ -173,12 +196,12 @@ function definitions(block: MathBlock, f: Formula, seed: number): Outcome {
   });
   const symbols = b.symbols.filter((s) => s.key !== b.freeIndex);
   const plan: CellPlan = {kind: "expression", latex: block.latex, equations, symbols, counts: b.counts, seed, notes};
-  const run = runPlan(plan);
+  const run = runPlan(plan, plan.symbols, undefined, {budget});
   const err = run.equations.find((r) => r.error);
   if (err) return {status: "not-executable", reason: err.error!.replace(/ at offset \d+.*$/, ""), plan};
   // Reference implementations that compute the same quantity.
   for (const ref of referenceCandidates(eqs.map((e) => e.rhs), symbols, f)) {
-    const r = runPlan({...plan, reference: ref});
+    const r = runPlan({...plan, reference: ref}, plan.symbols, undefined, {budget});
     if (r.reference?.agrees && ref.name !== "sigmoid" && ref.name !== "softmax") {
       plan.reference = ref;
       return {status: "verified", plan, reason: [`agrees with ${ref.latex} on seeded inputs`, ...notes].join("; ")};

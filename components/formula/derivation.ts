@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {symKey, type Line, type Node, type NodeOf} from "./ast.js";
 import {evaluate, evaluateWith, type Def} from "./evaluate.js";
+import {MAX_TREE_DEPTH, MAX_TREE_SIZE, WorkBudget, checkTree, measureTree} from "./limits.js";
 import {parseExpression} from "./parse.js";
 import {inferBindings} from "./plan.js";
 import {toLatex} from "./print.js";
@@ -45,8 +46,11 @@ function nearest(defs: Definition[], blockIndex: number, section: string): Defin
 
 const mentions = (n: Node, key: string) => symbolUses(n).some((u) => u.key === key || u.node.name === key);
 
-export async function checkDerivation(args: {block: MathBlock; blockIndex: number; line: Line; defs: Definition[]; seed: number}): Promise<DerivationResult> {
+export async function checkDerivation(args: {block: MathBlock; blockIndex: number; line: Line; defs: Definition[]; seed: number; budget?: WorkBudget}): Promise<DerivationResult> {
   const {block, blockIndex, line, defs, seed} = args;
+  const budget = args.budget ?? new WorkBudget();
+  // Finding the loss and the link looks at every definition of the chapter (a few times).
+  budget.charge(4 * defs.length, line.start, block.latex);
   const grad = line.first as NodeOf<"grad">;
   const lhsLatex = block.latex.slice(line.first.start, line.first.end).trim();
   if (grad.wrt.type !== "sym") return {reason: "the derivative is not with respect to a symbol"};
@@ -109,7 +113,7 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
       const lifted: Record<string, tf.Tensor> = {};
       for (const [k, v] of Object.entries(vars)) if (k !== variable) lifted[k] = tfOps.lift(v);
       const f = (x: tf.Tensor) => {
-        const y = evaluateWith(lossRead.node, {ops: tfOps, vars: {...lifted, [variable]: x}, idx: counts, defs: jsDefs, latex: toLatex(lossRead.node)});
+        const y = evaluateWith(lossRead.node, {ops: tfOps, vars: {...lifted, [variable]: x}, idx: counts, defs: jsDefs, latex: toLatex(lossRead.node), budget});
         if (y.rank !== 0) throw new Error(`the loss ${lossDef.lhsLatex} is not a scalar`);
         return y as tf.Scalar;
       };
@@ -118,13 +122,15 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
     autodiff = g.arraySync() as Value;
     g.dispose();
   } catch (e) {
+    budget.note(e);
     return {reason: `cannot differentiate ${lossDef.lhsLatex}: ${(e as Error).message}`};
   }
-  const evalStated = (n: Node): Value => evaluate(n, vars, {idx: counts, defs: jsDefs, numericGradients: true, ...(unsum ? {unsum} : {}), latex: toLatex(n)});
+  const evalStated = (n: Node): Value => evaluate(n, vars, {idx: counts, defs: jsDefs, numericGradients: true, budget, ...(unsum ? {unsum} : {}), latex: toLatex(n)});
   let stated: Value;
   try {
     stated = evalStated(statedRead.node);
   } catch (e) {
+    budget.note(e);
     return {reason: `cannot evaluate the stated derivative: ${(e as Error).message}`};
   }
   const agrees = (v: Value) => close(v, autodiff, 1e-4, 1e-6);
@@ -176,9 +182,19 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
   if (!corrected) {
     // No sign fix: differentiate the loss symbolically (through the link) and keep it if it matches autodiff.
     try {
+      if (link) {
+        // Substitution copies the link's body into every use of the prediction: bound what that builds.
+        const uses = symbolUses(lossRead.node).filter((u) => u.node.name === pred && u.node.sub).length;
+        const grown = uses * measureTree(link.rhs, MAX_TREE_DEPTH, MAX_TREE_SIZE).size;
+        budget.charge(grown, line.start, block.latex);
+        if (grown > MAX_TREE_SIZE) throw new Error("the substituted loss would be too large");
+      }
       const expr = link ? substituteIndexed(lossRead.node, pred, link.index, link.rhs) : lossRead.node;
       const matches = link ? (s: NodeOf<"sym">) => symKey(s.name, s.subText) === wrtKey : (s: NodeOf<"sym">) => s.name === pred && !!s.sub;
       let d = differentiate(expr, matches);
+      // The derivative shares subtrees (σ' = σ(1 - σ)); printed or evaluated it is a tree: bound its size first.
+      checkTree(d, undefined, MAX_TREE_SIZE, 2 * MAX_TREE_DEPTH);
+      budget.charge(measureTree(d, 2 * MAX_TREE_DEPTH, MAX_TREE_SIZE).size, line.start, block.latex);
       if (link) d = foldIndexed(d, pred, link.index, link.rhs, findAll(lossRead.node, "sum").map((x) => x.index));
       if (agrees(evalStated(d))) {
         corrected = `${lhsLatex} = ${toLatex(d)}`;

@@ -7,7 +7,11 @@
  * implicitly; `\sigma(·)` is the logistic sigmoid, `\text{softmax}` works on the last axis.
  */
 import {FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
+import {FormulaLimitError, MAX_ELEMENTS, MAX_EXPANSION, MAX_SUM_TERMS, WorkBudget, elementsOf} from "./limits.js";
 import {applyBuiltin, describeShape, map, multiply, shapeOf, transpose, zip, type Value} from "./values.js";
+
+/** Deepest evaluation recursion (nodes inside nodes, definitions inside definitions) before it is a limit error. */
+export const MAX_EVAL_DEPTH = 1500;
 
 export interface Ops<T> {
   lift(v: Value): T;
@@ -24,6 +28,10 @@ export interface Ops<T> {
   length(a: T): number;
   stack(items: T[]): T;
   toNumber(a: T): number | undefined;
+  /** Shape of a value ([] for a scalar), to price an operation before it runs. */
+  shape(a: T): readonly number[];
+  /** Work units each arithmetic operation costs on top of the entries it touches (tf ops are slower than JS). */
+  opCost?: number;
 }
 
 /** A definition the evaluator expands on use: `J(w) = …` (params) or `\hat{y}_i = w \cdot x_i` (index). */
@@ -47,6 +55,10 @@ export interface Scope<T> {
   /** Sums over this index return the vector of their terms instead of the total (per-sample view). */
   unsum?: string;
   latex?: string;
+  /** The work counter every evaluated node, sum term and touched entry is charged to (see limits.ts). */
+  budget?: WorkBudget;
+  /** How many definitions are being expanded around this evaluation. */
+  expansion?: number;
 }
 
 export const jsOps: Ops<Value> = {
@@ -73,16 +85,56 @@ export const jsOps: Ops<Value> = {
     if (items.every((x) => shapeOf(x).length === 1)) return items as number[][];
     throw new Error("can only stack scalars into a vector or vectors into a matrix");
   },
-  toNumber: (a) => (typeof a === "number" ? a : undefined)
+  toNumber: (a) => (typeof a === "number" ? a : undefined),
+  shape: (a) => shapeOf(a)
 };
 
 export function evaluateWith<T>(node: Node, scope: Scope<T>): T {
+  const s: Scope<T> = scope.budget ? scope : {...scope, budget: new WorkBudget()};
   try {
-    return ev(node, scope);
+    return ev(node, s);
   } catch (e) {
     if (e instanceof FormulaError) throw e;
-    throw new FormulaError((e as Error).message, node.start, "", scope.latex);
+    if (e instanceof RangeError) limit(s, node, "depth", `formula nested too deeply to evaluate (${e.message})`);
+    throw new FormulaError((e as Error).message, node.start, "", s.latex);
   }
+}
+
+/** What the pricing helpers need of a scope. */
+type Priced = {latex?: string; budget?: WorkBudget; ops: {opCost?: number}};
+
+/** Throws a FormulaLimitError for node and records it on the scope's budget. */
+function limit(scope: Priced, node: Node, kind: "depth" | "budget" | "size", reason: string): never {
+  const at = scope.latex === undefined ? 0 : Math.max(0, Math.min(node.start, scope.latex.length));
+  const e = new FormulaLimitError(kind, reason, at, "", scope.latex);
+  if (scope.budget) return scope.budget.trip(e);
+  throw e;
+}
+
+/** Charges units of work to the scope's budget. */
+function work(scope: Priced, node: Node, units: number): void {
+  scope.budget?.charge(units, node.start, scope.latex);
+}
+
+/** Prices an operation on operands of these shapes: its work and its result's entries (checked against MAX_ELEMENTS). */
+function price(scope: Priced, node: Node, units: number, outEntries: number): void {
+  if (outEntries > MAX_ELEMENTS) limit(scope, node, "size", `a value of ${outEntries.toLocaleString("en-US")} entries is larger than the engine's limit of ${MAX_ELEMENTS.toLocaleString("en-US")}`);
+  work(scope, node, units + (scope.ops.opCost ?? 0));
+}
+
+function elementwise<T>(scope: Scope<T>, node: Node, ...vals: T[]): void {
+  const n = Math.max(...vals.map((v) => elementsOf(scope.ops.shape(v))));
+  price(scope, node, n, n);
+}
+
+/** Work and result size of a product, as `multiply` / tfOps.mul compute it. */
+function product<T>(scope: Scope<T>, node: Node, a: T, b: T): void {
+  const sa = scope.ops.shape(a), sb = scope.ops.shape(b);
+  if (sa.length === 0 || sb.length === 0) return elementwise(scope, node, a, b);
+  if (sa.length === 1 && sb.length === 1) return price(scope, node, sa[0], 1);
+  if (sa.length === 2 && sb.length === 1) return price(scope, node, sa[0] * sa[1], sa[0]);
+  if (sa.length === 1 && sb.length === 2) return price(scope, node, sb[0] * sb[1], sb[1]);
+  return price(scope, node, sa[0] * sa[1] * (sb[1] ?? 1), sa[0] * (sb[1] ?? 1));
 }
 
 function fail(reason: string, node: Node, scope: {latex?: string}): never {
@@ -113,6 +165,8 @@ export function numeric<T>(node: Node, scope: Scope<T>): number {
       return numeric(node.left, scope) * numeric(node.right, scope);
     case "div":
       return numeric(node.num, scope) / numeric(node.den, scope);
+    case "pow":
+      return numeric(node.base, scope) ** numeric(node.exp, scope);
     default:
       return fail("an index or bound must be a number", node, scope);
   }
@@ -120,36 +174,69 @@ export function numeric<T>(node: Node, scope: Scope<T>): number {
 
 function ev<T>(node: Node, scope: Scope<T>): T {
   const {ops} = scope;
+  const budget = scope.budget!;
+  work(scope, node, 1);
+  if (++budget.depth > MAX_EVAL_DEPTH) {
+    budget.depth--;
+    limit(scope, node, "depth", `formula nested deeper than ${MAX_EVAL_DEPTH} levels while evaluating (does a definition use itself?)`);
+  }
   try {
     switch (node.type) {
       case "num":
         return ops.lift(node.value);
       case "sym":
         return symbol(node, scope);
-      case "neg":
-        return ops.neg(ev(node.arg, scope));
+      case "neg": {
+        const a = ev(node.arg, scope);
+        elementwise(scope, node, a);
+        return ops.neg(a);
+      }
       case "add": {
         let acc: T | undefined;
         for (const t of node.terms) {
           const v = ev(t.node, scope);
-          acc = acc === undefined ? (t.sign === 1 ? v : ops.neg(v)) : t.sign === 1 ? ops.add(acc, v) : ops.sub(acc, v);
+          if (acc === undefined) {
+            if (t.sign === 1) acc = v;
+            else {
+              elementwise(scope, t.node, v);
+              acc = ops.neg(v);
+            }
+            continue;
+          }
+          elementwise(scope, t.node, acc, v);
+          acc = t.sign === 1 ? ops.add(acc, v) : ops.sub(acc, v);
         }
         return acc as T;
       }
-      case "mul":
-        return ops.mul(ev(node.left, scope), ev(node.right, scope));
-      case "div":
-        return ops.div(ev(node.num, scope), ev(node.den, scope));
-      case "pow":
-        return ops.pow(ev(node.base, scope), ev(node.exp, scope));
-      case "transpose":
-        return ops.transpose(ev(node.arg, scope));
-      case "sqrt":
-        return ops.call("sqrt", [ev(node.arg, scope)]);
+      case "mul": {
+        const a = ev(node.left, scope), b = ev(node.right, scope);
+        product(scope, node, a, b);
+        return ops.mul(a, b);
+      }
+      case "div": {
+        const a = ev(node.num, scope), b = ev(node.den, scope);
+        elementwise(scope, node, a, b);
+        return ops.div(a, b);
+      }
+      case "pow": {
+        const a = ev(node.base, scope), b = ev(node.exp, scope);
+        elementwise(scope, node, a, b);
+        return ops.pow(a, b);
+      }
+      case "transpose": {
+        const a = ev(node.arg, scope);
+        elementwise(scope, node, a);
+        return ops.transpose(a);
+      }
+      case "sqrt": {
+        const a = ev(node.arg, scope);
+        elementwise(scope, node, a);
+        return ops.call("sqrt", [a]);
+      }
       case "paren":
         return ev(node.arg, scope);
       case "vector":
-        return ops.stack(node.items.map((i) => ev(i, scope)));
+        return stack(node.items.map((i) => ev(i, scope)), node, scope);
       case "call":
         return call(node, scope);
       case "sum":
@@ -170,8 +257,26 @@ function ev<T>(node: Node, scope: Scope<T>): T {
     }
   } catch (e) {
     if (e instanceof FormulaError) throw e;
+    if (e instanceof RangeError) return limit(scope, node, "depth", `formula nested too deeply to evaluate (${e.message})`);
     return fail((e as Error).message, node, scope);
+  } finally {
+    budget.depth--;
   }
+}
+
+/** ops.stack, priced by the entries it gathers. */
+function stack<T>(items: T[], node: Node, scope: Scope<T>): T {
+  let n = 0;
+  for (const x of items) n += elementsOf(scope.ops.shape(x));
+  price(scope, node, n, n);
+  return scope.ops.stack(items);
+}
+
+/** Evaluates a definition's body in place of a use, at most MAX_EXPANSION definitions deep. */
+function expand<T>(body: Node, at: Node, scope: Scope<T>): T {
+  const expansion = (scope.expansion ?? 0) + 1;
+  if (expansion > MAX_EXPANSION) limit(scope, at, "depth", `definitions expand deeper than ${MAX_EXPANSION} levels (does a definition use itself?)`);
+  return evaluateWith(body, {...scope, expansion});
 }
 
 function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
@@ -191,24 +296,32 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
         return fail(`unknown symbol ${key}`, node, scope);
       }
       if (base !== undefined) return scope.ops.index(base, k);
-      return evaluateWith(def!.body, {...scope, idx: {...scope.idx, [def!.index!]: k}});
+      return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}});
     }
   } else {
     const def = scope.defs?.[node.name];
-    if (def && !def.params?.length && !def.index) return evaluateWith(def.body, scope);
+    if (def && !def.params?.length && !def.index) return expand(def.body, node, scope);
   }
   return fail(`unknown symbol ${key}`, node, scope);
 }
 
 function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
   const args = node.args.map((a) => ev(a, scope));
-  if (node.builtin) return scope.ops.call(node.fn, args);
+  if (node.builtin) {
+    const shapes = args.map((a) => scope.ops.shape(a));
+    const entries = shapes.map(elementsOf);
+    if (node.fn === "Attention" && shapes.length === 3 && shapes.every((s) => s.length === 2)) {
+      const [q, k, v] = shapes;
+      price(scope, node, q[0] * k[0] * (q[1] + v[1]), q[0] * v[1]);
+    } else price(scope, node, entries.reduce((a, b) => a + b, 0), Math.max(1, ...entries));
+    return scope.ops.call(node.fn, args);
+  }
   const def = scope.defs?.[node.fn];
   if (def?.params) {
     if (def.params.length !== args.length) return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
     const vars = {...scope.vars};
     def.params.forEach((p, i) => (vars[p] = args[i]));
-    return evaluateWith(def.body, {...scope, vars});
+    return expand(def.body, node, {...scope, vars});
   }
   return fail(`unknown function ${node.fn}`, node, scope);
 }
@@ -222,13 +335,21 @@ function sum<T>(node: NodeOf<"sum">, scope: Scope<T>): T {
     if (len === undefined) return fail(`\\sum_{${node.index}} has no upper bound and no indexed symbol to take it from`, node, scope);
     to = len;
   }
-  if (!Number.isInteger(from) || !Number.isInteger(to)) return fail(`sum bounds must be integers, got ${from}..${to}`, node, scope);
-  if (to - from > 100000) return fail(`sum over ${to - from + 1} terms is too long`, node, scope);
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return fail(`sum bounds must be integers, got ${from}..${to}`, node, scope);
+  const count = Math.max(0, to - from + 1);
+  const op = node.op === "prod" ? "\\prod" : "\\sum";
+  if (count > MAX_SUM_TERMS) return limit(scope, node, "budget", `work budget exceeded (${op} over ${count.toLocaleString("en-US")} terms; at most ${MAX_SUM_TERMS.toLocaleString("en-US")})`);
+  // Fail before the first term when the terms alone would spend more than is left.
+  if (scope.budget && count > scope.budget.left) work(scope, node, count);
   const terms: T[] = [];
   for (let i = from; i <= to; i++) terms.push(ev(node.body, {...scope, idx: {...scope.idx, [node.index]: i}}));
-  if (scope.unsum === node.index) return scope.ops.stack(terms);
+  if (scope.unsum === node.index) return stack(terms, node, scope);
   if (!terms.length) return scope.ops.lift(node.op === "prod" ? 1 : 0);
-  return terms.reduce((a, b) => (node.op === "prod" ? scope.ops.mul(a, b) : scope.ops.add(a, b)));
+  return terms.reduce((a, b) => {
+    if (node.op === "prod") product(scope, node, a, b);
+    else elementwise(scope, node, a, b);
+    return node.op === "prod" ? scope.ops.mul(a, b) : scope.ops.add(a, b);
+  });
 }
 
 /** Length of the first bound array indexed by `index` in body (for `\sum_{i}` without bounds). */
@@ -252,6 +373,8 @@ export interface EvaluateOptions {
   numericGradients?: boolean;
   unsum?: string;
   latex?: string;
+  /** Work counter to charge (default: a fresh one of WORK_PER_EVALUATION units for this call). */
+  budget?: WorkBudget;
 }
 
 /** Evaluates with plain numbers. Throws FormulaError (what and where) for unknown symbols and shape errors. */
@@ -263,7 +386,8 @@ export function evaluate(node: Node, bindings: Record<string, Value>, options: E
     defs: options.defs ?? {},
     ...(options.numericGradients ? {gradient: numericGradient} : {}),
     ...(options.unsum ? {unsum: options.unsum} : {}),
-    ...(options.latex !== undefined ? {latex: options.latex} : {})
+    ...(options.latex !== undefined ? {latex: options.latex} : {}),
+    budget: options.budget ?? new WorkBudget()
   };
   return evaluateWith(node, scope);
 }

@@ -1,5 +1,6 @@
 /** Tokenizer for the LaTeX subset the formula engine understands. */
 import {FormulaError} from "./ast.js";
+import {FormulaLimitError, MAX_FORMULA_CHARS} from "./limits.js";
 
 export type TokenKind = "cmd" | "word" | "num" | "op" | "newline" | "eof";
 
@@ -19,6 +20,8 @@ const OPS = new Set(["{", "}", "(", ")", "[", "]", "^", "_", "'", "+", "-", "*",
 const SPACING = new Set([",", ";", "!", ":", " ", "displaystyle", "textstyle", "limits", "nolimits", "qquad_ignored"]);
 
 export function tokenize(latex: string): Token[] {
+  if (latex.length > MAX_FORMULA_CHARS)
+    throw new FormulaLimitError("length", `formula longer than ${MAX_FORMULA_CHARS.toLocaleString("en-US")} characters (${latex.length.toLocaleString("en-US")})`, MAX_FORMULA_CHARS, "", latex);
   const out: Token[] = [];
   let i = 0;
   let space = false;

@@ -6,6 +6,7 @@
  */
 import {FormulaError, type Formula, type Line, type Node, type NodeOf, type Relation} from "./ast.js";
 import {tokenize, type Token} from "./lex.js";
+import {FormulaLimitError, MAX_NESTING, checkTree} from "./limits.js";
 
 export const GREEK = new Set([
   "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
@@ -27,7 +28,15 @@ const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split",
 
 /** Parses LaTeX into lines of relation chains. Throws FormulaError (offset, token) on anything it does not know. */
 export function parseFormula(latex: string): Formula {
-  return new Parser(latex).formula();
+  const f = new Parser(latex).formula();
+  // Long operator chains (`a b c d …`, `a/b/c/…`) deepen the tree without nesting: bound what later stages walk.
+  const check = (l: Line): void => {
+    checkTree(l.first, latex);
+    for (const r of l.rest) checkTree(r.node, latex);
+    if (l.annotation) check(l.annotation);
+  };
+  f.lines.forEach(check);
+  return f;
 }
 
 /** Parses a single expression (no relations); throws when there is more. */
@@ -39,6 +48,8 @@ export function parseExpression(latex: string): Node {
 
 class Parser {
   private pos = 0;
+  /** Current nesting depth (primaries, braced scripts, prefix minus, annotations), bounded by MAX_NESTING. */
+  private depth = 0;
   private readonly toks: Token[];
   constructor(private readonly latex: string) {
     this.toks = tokenize(latex);
@@ -54,6 +65,16 @@ class Parser {
   }
   private fail(reason: string, t: Token = this.peek()): never {
     throw new FormulaError(reason, t.start, t.kind === "cmd" ? `\\${t.text}` : t.text, this.latex);
+  }
+  /** Runs one nesting level deeper; a formula nested past MAX_NESTING is a FormulaLimitError (not a stack overflow). */
+  private nest<T>(parse: () => T): T {
+    if (++this.depth > MAX_NESTING) {
+      const t = this.peek();
+      throw new FormulaLimitError("depth", `formula nested deeper than ${MAX_NESTING} levels`, Math.min(t.start, this.latex.length), t.kind === "cmd" ? `\\${t.text}` : t.text, this.latex);
+    }
+    const out = parse();
+    this.depth--;
+    return out;
   }
   private isOp(t: Token, text: string): boolean {
     return t.kind === "op" && t.text === text;
@@ -104,6 +125,10 @@ class Parser {
   }
 
   private line(): Line {
+    return this.nest(() => this.lineAt());
+  }
+
+  private lineAt(): Line {
     const start = this.peek().start;
     const first = this.list();
     const rest: Line["rest"] = [];
@@ -187,7 +212,7 @@ class Parser {
     const t = this.peek();
     if (this.isOp(t, "-")) {
       this.next();
-      const arg = this.factor();
+      const arg = this.nest(() => this.factor());
       return {type: "neg", arg, start: t.start, end: this.prevEnd()};
     }
     return this.postfix(this.primary());
@@ -300,7 +325,7 @@ class Parser {
       const text = this.latex.slice(t.end, this.toks[close].start).trim();
       this.next();
       if (this.pos === close) this.fail("an empty script {}");
-      const node = this.list();
+      const node = this.nest(() => this.list());
       if (!this.isOp(this.peek(), "}")) this.fail(`unexpected ${describe(this.peek())} in a script`);
       this.next();
       return {node, text};
@@ -353,6 +378,10 @@ class Parser {
   }
 
   private primary(): Node {
+    return this.nest(() => this.primaryAt());
+  }
+
+  private primaryAt(): Node {
     const t = this.peek();
     const start = t.start;
     if (t.kind === "num") {

@@ -1,6 +1,7 @@
 /** Default bindings for a formula's free symbols (seeded), and which reference implementation it matches. */
 import type {Node} from "./ast.js";
 import {children, symKey} from "./ast.js";
+import {MAX_SEEDED_SIZE} from "./limits.js";
 import {findAll, indexedBy, symbolUses} from "./symbols.js";
 import {mulberry32, randn} from "../math/random.js";
 import type {Role, SymbolBinding} from "./types.js";
@@ -42,7 +43,9 @@ function factorSym(n: Node): Node | undefined {
 }
 
 export function inferBindings(nodes: Node[], options: BindingOptions): Bindings {
-  const n = options.n ?? 4, d = options.d ?? 2;
+  // Seeded sizes stay small whatever the caller asks for (every entry is drawn and later evaluated).
+  const size = (x: number | undefined, dflt: number) => (x === undefined || !Number.isFinite(x) ? dflt : Math.max(1, Math.min(MAX_SEEDED_SIZE, Math.floor(x))));
+  const n = size(options.n, 4), d = size(options.d, 2);
   const rng = mulberry32(options.seed);
   const exclude = options.exclude ?? new Set<string>();
   const sums = nodes.flatMap((x) => findAll(x, "sum"));

@@ -8,6 +8,7 @@
  */
 import {FormulaError, symKey, type Formula, type Node, type NodeOf} from "./ast.js";
 import {evaluateWith, jsOps, type Scope} from "./evaluate.js";
+import {WORK_PER_STEP, WorkBudget} from "./limits.js";
 import {parseFormula} from "./parse.js";
 import {canonicalHyper, findAll, symbolUses} from "./symbols.js";
 import {describeShape, type Value} from "./values.js";
@@ -33,7 +34,15 @@ interface Equation {
   rhs: Node;
 }
 
-export function compileRecurrence(latex: string): Recurrence {
+export interface RecurrenceOptions {
+  /**
+   * Work counter every step charges (see limits.ts). Without one, each step gets a fresh WORK_PER_STEP budget,
+   * so a single step can never hang (a page iterating a printed rule stays responsive).
+   */
+  budget?: WorkBudget;
+}
+
+export function compileRecurrence(latex: string, options: RecurrenceOptions = {}): Recurrence {
   const formula: Formula = parseFormula(latex);
   const fail = (reason: string, at = 0): never => {
     throw new FormulaError(reason, at, "", latex);
@@ -111,7 +120,9 @@ export function compileRecurrence(latex: string): Recurrence {
       void scope;
       return undefined;
     };
-    const scope: Scope<Value> = {ops: jsOps, vars: {}, idx: {}, resolve, gradient: () => grad.slice(), latex};
+    const budget = options.budget ?? new WorkBudget(WORK_PER_STEP, "step");
+    budget.charge(d * equations.length);
+    const scope: Scope<Value> = {ops: jsOps, vars: {}, idx: {}, resolve, gradient: () => grad.slice(), latex, budget};
     for (const e of equations) {
       const v = evaluateWith(e.rhs, scope);
       fresh[e.name] = toVector(v, d, e.name);

@@ -54,8 +54,11 @@ export interface Variant {
   fix: string;
 }
 
+/** Most sign variants tried (each is a copy of the formula evaluated once; a formula of 5,000 terms must not make 5,000). */
+export const MAX_SIGN_VARIANTS = 100;
+
 /** The whole expression negated, then each additive term (at any depth, not inside gradients) with its sign flipped. */
-export function signVariants(root: Node): Variant[] {
+export function signVariants(root: Node, max = MAX_SIGN_VARIANTS): Variant[] {
   const out: Variant[] = [{node: negate(root), fix: "flip the sign of the whole expression"}];
   const adds: NodeOf<"add">[] = [];
   const visit = (n: Node): void => {
@@ -66,6 +69,7 @@ export function signVariants(root: Node): Variant[] {
   visit(root);
   for (const a of adds) {
     a.terms.forEach((t, k) => {
+      if (out.length >= max) return;
       const flipped: NodeOf<"add"> = {...a, terms: a.terms.map((u, j) => (j === k ? {sign: (u.sign === 1 ? -1 : 1) as 1 | -1, node: u.node} : u))};
       out.push({node: replaceNode(root, a, flipped), fix: `flip the sign of the term ${toLatex(t.node)}`});
     });

@@ -5,6 +5,7 @@
  */
 import type {Node} from "./ast.js";
 import {evaluate, type Def} from "./evaluate.js";
+import {FormulaLimitError, MAX_RECURRENCE_STEPS, MAX_SUM_TERMS, WORK_PER_EVALUATION, WorkBudget} from "./limits.js";
 import {parseExpression} from "./parse.js";
 import {compileRecurrence} from "./recurrence.js";
 import type {CellPlan, SymbolBinding} from "./types.js";
@@ -30,13 +31,14 @@ export function bindingsOf(symbols: SymbolBinding[]): Record<string, Value> {
   return Object.fromEntries(symbols.map((s) => [s.key, s.value]));
 }
 
-export function evaluateEquation(rhs: Node, vars: Record<string, Value>, counts: Record<string, number>, mapIndex?: string, defs?: Record<string, Def>, latex?: string): Value {
+export function evaluateEquation(rhs: Node, vars: Record<string, Value>, counts: Record<string, number>, mapIndex?: string, defs?: Record<string, Def>, latex?: string, budget: WorkBudget = new WorkBudget()): Value {
   const idx = {...counts};
-  if (!mapIndex) return evaluate(rhs, vars, {idx, ...(defs ? {defs} : {}), ...(latex ? {latex} : {})});
+  if (!mapIndex) return evaluate(rhs, vars, {idx, budget, ...(defs ? {defs} : {}), ...(latex ? {latex} : {})});
   const n = counts[mapIndex];
   if (!n) throw new Error(`no range for the free index ${mapIndex}`);
+  if (!Number.isSafeInteger(n) || n > MAX_SUM_TERMS) budget.trip(new FormulaLimitError("budget", `work budget exceeded (the free index ${mapIndex} runs over ${n} values; at most ${MAX_SUM_TERMS})`, 0));
   const out: Value[] = [];
-  for (let i = 1; i <= n; i++) out.push(evaluate(rhs, vars, {idx: {...idx, [mapIndex]: i}, ...(defs ? {defs} : {}), ...(latex ? {latex} : {})}));
+  for (let i = 1; i <= n; i++) out.push(evaluate(rhs, vars, {idx: {...idx, [mapIndex]: i}, budget, ...(defs ? {defs} : {}), ...(latex ? {latex} : {})}));
   if (out.every((v) => typeof v === "number")) return out as number[];
   return out as number[][];
 }
@@ -70,12 +72,20 @@ export function referenceValue(name: string, args: Value[]): Value {
   }
 }
 
-export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols, steps?: number): PlanResult {
+export interface PlanRunOptions {
+  /** Work counter for everything this run evaluates (default: a fresh WORK_PER_EVALUATION one). */
+  budget?: WorkBudget;
+}
+
+export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols, steps?: number, options: PlanRunOptions = {}): PlanResult {
+  const budget = options.budget ?? new WorkBudget(WORK_PER_EVALUATION, "cell");
   const vars = bindingsOf(symbols);
   const result: PlanResult = {equations: []};
   if (plan.kind === "recurrence" && plan.recurrence) {
     try {
-      const rec = compileRecurrence(plan.latex);
+      const rec = compileRecurrence(plan.latex, {budget});
+      const want = steps ?? plan.recurrence.steps;
+      if (!(want <= MAX_RECURRENCE_STEPS)) budget.trip(new FormulaLimitError("budget", `work budget exceeded (${want} steps of the update rule; at most ${MAX_RECURRENCE_STEPS})`, 0));
       const {a, c} = plan.recurrence.objective;
       const hyper = {...plan.recurrence.hyper};
       for (const s of symbols) if (s.role === "hyper" && typeof s.value === "number") hyper[s.key] = s.value;
@@ -83,7 +93,7 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
       const g = (w: number[]) => w.map((x, j) => a[j] * (x - c[j]));
       let state = rec.init(plan.recurrence.w0);
       const its = [{t: 0, w: rec.weights(state), loss: f(rec.weights(state))}];
-      for (let t = 1; t <= (steps ?? plan.recurrence.steps); t++) {
+      for (let t = 1; t <= want; t++) {
         state = rec.step(state, g(rec.weights(state)), t, hyper);
         const w = rec.weights(state);
         its.push({t, w, loss: f(w)});
@@ -91,6 +101,7 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
       }
       result.iterates = its;
     } catch (e) {
+      budget.note(e);
       result.iterateError = message(e);
     }
     return result;
@@ -101,6 +112,7 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
     try {
       defs[d.prediction] = {index: d.link.index, body: parseExpression(d.link.rhs)};
     } catch (e) {
+      budget.note(e);
       result.derivation = {error: `cannot read the link ${d.link.rhs}: ${message(e)}`};
       return result;
     }
@@ -108,9 +120,10 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
   for (const eq of plan.equations) {
     try {
       const rhs = parseExpression(eq.rhs);
-      const value = plan.kind === "derivation" ? evaluate(rhs, vars, {idx: {...plan.counts}, defs, numericGradients: true, ...(d?.unsum ? {unsum: d.unsum} : {}), latex: eq.rhs}) : evaluateEquation(rhs, vars, plan.counts, eq.mapIndex, undefined, eq.rhs);
+      const value = plan.kind === "derivation" ? evaluate(rhs, vars, {idx: {...plan.counts}, defs, numericGradients: true, budget, ...(d?.unsum ? {unsum: d.unsum} : {}), latex: eq.rhs}) : evaluateEquation(rhs, vars, plan.counts, eq.mapIndex, undefined, eq.rhs, budget);
       result.equations.push({value});
     } catch (e) {
+      budget.note(e);
       result.equations.push({error: message(e)});
     }
   }
@@ -123,6 +136,7 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
       const own = result.equations[plan.reference.equation]?.value;
       result.reference = {value, ...(own !== undefined ? {agrees: close(own, value, 1e-9, 1e-12)} : {})};
     } catch (e) {
+      budget.note(e);
       result.reference = {error: message(e)};
     }
   }
@@ -131,9 +145,10 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
     try {
       const loss = parseExpression(d.loss);
       const wrtNode: Node = {type: "sym", name: d.wrt, start: 0, end: 0};
-      const numeric = evaluate({type: "grad", wrt: wrtNode, of: loss, style: "nabla", start: 0, end: 0}, vars, {idx: {...plan.counts}, defs, numericGradients: true, latex: d.loss});
+      const numeric = evaluate({type: "grad", wrt: wrtNode, of: loss, style: "nabla", start: 0, end: 0}, vars, {idx: {...plan.counts}, defs, numericGradients: true, budget, latex: d.loss});
       result.derivation = {numeric, ...(stated !== undefined ? {stated, agrees: close(stated, numeric, 1e-5, 1e-7)} : {error: result.equations[0]?.error ?? "no stated value"})};
     } catch (e) {
+      budget.note(e);
       result.derivation = {error: message(e), ...(stated !== undefined ? {stated} : {})};
     }
   }

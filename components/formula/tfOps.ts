@@ -1,12 +1,16 @@
 /** The evaluator's arithmetic on tf tensors (float32), so tf.grad can differentiate a formula as printed. */
 import * as tf from "@tensorflow/tfjs";
 import type {Ops} from "./evaluate.js";
-import type {Value} from "./values.js";
+import {checkElements} from "./limits.js";
+import {shapeOf, type Value} from "./values.js";
 
 const rank = (t: tf.Tensor) => t.rank;
 
 export const tfOps: Ops<tf.Tensor> = {
-  lift: (v: Value) => tf.tensor(v as number | number[] | number[][]),
+  lift: (v: Value) => {
+    checkElements(shapeOf(v));
+    return tf.tensor(v as number | number[] | number[][]);
+  },
   add: (a, b) => tf.add(a, b),
   sub: (a, b) => tf.sub(a, b),
   mul: (a, b) => {
@@ -66,6 +70,12 @@ export const tfOps: Ops<tf.Tensor> = {
     return tf.squeeze(tf.slice(a, [k - 1], [1]), [0]);
   },
   length: (a) => (rank(a) === 0 ? 1 : a.shape[0]),
-  stack: (items) => tf.stack(items),
-  toNumber: (a) => (rank(a) === 0 ? (a.arraySync() as number) : undefined)
+  stack: (items) => {
+    checkElements([items.reduce((n, t) => n + t.size, 0)]);
+    return tf.stack(items);
+  },
+  toNumber: (a) => (rank(a) === 0 ? (a.arraySync() as number) : undefined),
+  shape: (a) => a.shape,
+  // A tf op (with the gradient tape) costs microseconds where a JS scalar op costs nanoseconds.
+  opCost: 100
 };

@@ -102,6 +102,8 @@ export interface FormulaReport {
   line: number;
   status: "verified" | "flagged" | "executable" | "not-executable";
   reason?: string;
+  /** Set when the formula hit one of the engine's limits (limits.ts): too long, nested too deep, too large, too much work. */
+  limit?: "length" | "depth" | "budget" | "size";
   plan?: CellPlan;
   check?: DerivationCheck;
 }
