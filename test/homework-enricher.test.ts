@@ -20,7 +20,7 @@ describe("exercisesEnricher", () => {
     expect(cells.map((x) => x.section)).toEqual(["math", "math", "math"]);
     expect(cells.every((x) => x.index === x.last)).toBe(true);
     expect(cells[0].c.imports).toEqual([`import {Exercise} from "../components/widgets/Exercise.js";`]);
-    expect(cells[0].c.code).toMatch(/^display\(Exercise\(\{"id":"mse",.*\}, \{solutions: false\}\)\);$/s);
+    expect(cells[0].c.code).toMatch(/^display\(Exercise\(\{"id":"mse",.*\}, \{solutions: false, sandboxUrl: FileAttachment\("\.\.\/data\/sandbox-worker\.js"\)\.href\}\)\);$/s);
     expect(cells.map((x) => x.c.code).join("")).not.toMatch(/refMse|refAdam|"solution"/);
     expect(cells[0].c.code).not.toContain("</");
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -31,10 +31,25 @@ describe("exercisesEnricher", () => {
     const plan = await exercisesEnricher(process.cwd(), {assignment: a}).plan(ch000);
     const cells = cellsOf(plan, ch000);
     expect(cells).toHaveLength(1);
-    const json = JSON.parse(cells[0].c.code.match(/^display\(Exercise\((.*), \{solutions: true\}\)\);$/s)![1]);
+    const json = JSON.parse(cells[0].c.code.match(/^display\(Exercise\((.*), \{solutions: true, sandboxUrl: .*\}\)\);$/s)![1]);
     expect(json).toMatchObject({id: "adam-step", seed: 77, assignment: "hw1"});
     expect(json.solution).toContain("function adamStep");
     expect(cellsOf(await exercisesEnricher(process.cwd(), {assignment: a}).plan(ch001), ch001)).toEqual([]);
+  });
+
+  test("an inline exercise that reuses an id is reported at its line and left out", async () => {
+    const diagnostics: Diagnostic[] = [];
+    const mse = "id: mse\ntitle: T\npoints: 1\nsection: math\nexports: mse\n--- prompt ---\np\n--- starter ---\nfunction mse() { return 0; }\n" +
+      "--- tests ---\ntest(\"t\", () => assertClose(mse(), 1));\n--- solution ---\nfunction mse() { return 1; }\n";
+    const math = ch000.sections.find((s) => s.kind === "math")!;
+    const copy = {...ch000, sections: ch000.sections.map((s) => s === math
+      ? {...s, blocks: [...s.blocks, {...s.blocks[0], kind: "exercise" as const, source: mse, line: 777}]} : s)};
+    const plan = await exercisesEnricher(process.cwd(), {assignment: undefined, diagnostics}).plan(copy);
+    const dup = diagnostics.filter((d) => d.code === "exercise-duplicate-id");
+    expect(dup).toHaveLength(1);
+    expect(dup[0]).toMatchObject({file: ch000.file, line: 777, severity: "error"});
+    expect(dup[0].message).toMatch(/exercise id "mse" is already used at chapters\/exercises\/000_69b8ff2c9c828ca6\.md:\d+/);
+    expect(cellsOf(plan, copy).filter((x) => x.c.code.includes('"id":"mse"'))).toHaveLength(1);
   });
 
   test("checkExercises reports no error for the book's exercises", () => {

@@ -20,6 +20,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, "src", "part"), {recursive: true});
   symlinkSync(resolve("node_modules"), join(dir, "node_modules"), "dir");
   symlinkSync(resolve("components"), join(dir, "src", "components"), "dir");
+  symlinkSync(resolve("data"), join(dir, "src", "data"), "dir");
   writeFileSync(join(dir, "package.json"), '{"type": "module", "private": true}\n');
   writeFileSync(join(dir, "observablehq.config.js"), 'export default {root: "src", output: "dist", globalStylesheets: [], footer: "", title: "t"};\n');
   const {exercises} = loadExercises("chapters/exercises");

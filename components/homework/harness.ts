@@ -1,11 +1,11 @@
 /**
- * The test harness that runs a student's code against an exercise's tests. It is plain JavaScript kept as a
- * string, so the very same text runs in a browser Web Worker (from a Blob URL) and in Node inside a `vm`
- * context of a `worker_threads` worker (the grader). No DOM, no tf, no imports.
+ * The test harness that runs an exercise's tests against a student's code. It is plain JavaScript kept as a
+ * string and runs inside QuickJS (./sandbox.ts), in the test runtime, apart from the student's runtime: the same
+ * text in the page's Web Worker and in the Node grader. No DOM, no tf, no imports.
  *
- * Evaluating HARNESS_SOURCE defines one global function, `__gradbookRun(jobJson) → resultJson`.
- * Before any student code runs it captures the built-ins it needs and freezes the shared prototypes, so student
- * code cannot fake a pass by patching `Object.prototype`, `Array.prototype.every`, `Math.abs` or `JSON`.
+ * Evaluating HARNESS_SOURCE defines one global function, `__gradbookRun(jobJson) → resultJson`. It reads what the
+ * student's code defines from the global `__student` ({loaded, error, missing, exports}) the host puts there. The
+ * student's code never runs in this runtime, so it cannot patch the built-ins, the harness or the reference.
  *
  * Test code sees: test(name, fn, weight = 1), assert(cond, msg), assertEqual(actual, expected, msg),
  * assertClose(actual, expected, tol = 1e-6, msg), assertAllClose(actual, expected, tol = 1e-6, msg),
@@ -47,6 +47,8 @@ export interface RunResult {
   tests: TestResult[];
   /** What the student code printed with console.log (truncated). */
   output: string;
+  /** Where the code failed to load (line and column in the submitted code), when the engine says. */
+  errorAt?: {line: number; column?: number};
 }
 
 export const HARNESS_SOURCE = String.raw`
@@ -186,21 +188,15 @@ var __gradbookRun = (function () {
     var result = {loaded: false, missing: [], tests: [], output: ""};
     freezeIntrinsics();
 
-    // Student code runs in its own function: its top-level names become locals we return by name.
+    // The student's code ran in another runtime; the host left what it defines here (functions are proxies that
+    // copy their arguments and results across), then this harness takes it and removes the global.
+    var st = G.__student;
+    try { delete G.__student; } catch (e) { /* not configurable: harmless */ }
     var names = job.exports;
-    var ret = "\n;return {" + names.map(function (n) { return stringify(n) + ": typeof " + n + " === \"undefined\" ? undefined : " + n; }).join(", ") + "};";
-    var shadow = ["console", "fetch", "XMLHttpRequest", "WebSocket", "EventSource", "importScripts", "Worker", "require", "process", "module", "postMessage"];
-    var ns;
-    try {
-      var studentFn = new FunctionCtor(shadow.join(","), job.code + ret);
-      ns = studentFn(fakeConsole);
-      result.loaded = true;
-    } catch (e) {
-      result.error = safeMessage(e);
-    }
-    if (result.loaded) {
-      for (var k = 0; k < names.length; k++) if (typeof ns[names[k]] === "undefined") result.missing.push(names[k]);
-    }
+    var ns = st && st.exports;
+    result.loaded = !!(st && st.loaded === true);
+    if (!result.loaded) result.error = st && typeof st.error === "string" ? st.error : "the code did not load";
+    if (result.loaded && st.missing) for (var k = 0; k < st.missing.length; k++) result.missing.push(StringCtor(st.missing[k]));
 
     var api = {
       assert: assert, assertEqual: assertEqual, assertClose: assertClose, assertAllClose: assertAllClose,

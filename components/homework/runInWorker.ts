@@ -1,56 +1,29 @@
 /**
- * Runs the harness on a job in a Web Worker made from a Blob URL (no extra file in the static build). The worker
- * is fresh for each run and terminated afterwards, so an infinite loop or a memory bomb is stopped by the time
- * limit. Network and nesting APIs are removed from the worker's global before any student code runs.
+ * Runs a homework job in a fresh Web Worker that holds QuickJS (components/homework/browserWorker.ts, served as
+ * one same-origin script): the reader's code never runs on the page's own JavaScript engine, has no network, DOM
+ * or storage, and is stopped by QuickJS's deadline and memory limit; the worker is terminated afterwards, and
+ * by a hard timer should the engine itself not answer.
  */
-import {HARNESS_SOURCE, type Job, type RunResult, parseRunResult} from "./harness.js";
-
-/** Globals a student's code must not reach from the worker. */
-export const BLOCKED_GLOBALS = [
-  "fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "WebTransport", "EventSource", "importScripts", "Worker",
-  "SharedWorker", "BroadcastChannel", "indexedDB", "caches", "postMessage", "navigator", "RTCPeerConnection"
-];
-
-export const WORKER_SOURCE = `"use strict";
-(function () {
-  var post = self.postMessage.bind(self);
-  ${HARNESS_SOURCE}
-  var blocked = ${JSON.stringify(BLOCKED_GLOBALS)};
-  for (var i = 0; i < blocked.length; i++) {
-    try { Object.defineProperty(self, blocked[i], {value: undefined, writable: false, configurable: false}); }
-    catch (e) { try { self[blocked[i]] = undefined; } catch (e2) { /* not writable: stays as is */ } }
-  }
-  self.onmessage = function (e) {
-    self.onmessage = null;
-    var d = e.data, out;
-    try { out = {nonce: d.nonce, ok: true, text: __gradbookRun(d.job)}; }
-    catch (err) { out = {nonce: d.nonce, ok: false, message: String(err && err.message || err)}; }
-    post(out);
-  };
-})();
-`;
+import type {Job, RunResult} from "./harness.js";
+import type {SandboxOutcome} from "./sandbox.js";
 
 export interface BrowserOutcome {
-  status: "ok" | "timeout" | "crashed";
+  status: SandboxOutcome["status"];
   result?: RunResult;
   error?: string;
   ms: number;
 }
 
-let blobUrl: string | undefined;
-
-function workerUrl(): string {
-  blobUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], {type: "text/javascript"}));
-  return blobUrl;
-}
+/** Time allowed on top of the job's limit for the worker to start and compile QuickJS. */
+const STARTUP_MS = 4000;
 
 /** Runs a job in a fresh worker; resolves (never rejects) with the result or why there is none. */
-export function runInWorker(job: Job, {timeoutMs = 2000, signal}: {timeoutMs?: number; signal?: AbortSignal} = {}): Promise<BrowserOutcome> {
+export function runInWorker(job: Job, {workerUrl, timeoutMs = 2000, memoryMb = 64, signal}: {workerUrl: string; timeoutMs?: number; memoryMb?: number; signal?: AbortSignal}): Promise<BrowserOutcome> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl());
+      worker = new Worker(workerUrl);
     } catch (e) {
       resolve({status: "crashed", error: `cannot start a Web Worker: ${(e as Error).message}`, ms: 0});
       return;
@@ -67,21 +40,17 @@ export function runInWorker(job: Job, {timeoutMs = 2000, signal}: {timeoutMs?: n
     };
     const onAbort = () => done({status: "crashed", error: "the run was cancelled"});
     signal?.addEventListener("abort", onAbort);
-    const timer = setTimeout(() => done({status: "timeout", error: `stopped after ${timeoutMs} ms: is there an infinite loop?`}), timeoutMs);
+    const timer = setTimeout(() => done({status: "timeout", error: `stopped after ${timeoutMs} ms`}), timeoutMs + STARTUP_MS);
     worker.onmessage = (e: MessageEvent) => {
-      const d = e.data as {nonce?: string; ok?: boolean; text?: string; message?: string};
-      if (!d || d.nonce !== nonce) return; // not from the harness
-      if (!d.ok) return done({status: "crashed", error: `the test harness failed: ${d.message}`});
-      try {
-        done({status: "ok", result: parseRunResult(d.text)});
-      } catch (err) {
-        done({status: "crashed", error: (err as Error).message});
-      }
+      const d = e.data as {nonce?: string; outcome?: SandboxOutcome};
+      if (!d || d.nonce !== nonce || !d.outcome) return;
+      const {status, result, error} = d.outcome;
+      done({status, result, error});
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       done({status: "crashed", error: `the worker stopped: ${e.message || "out of memory?"}`});
     };
-    worker.postMessage({nonce, job: JSON.stringify(job)});
+    worker.postMessage({nonce, job, limits: {timeoutMs, memoryMb}});
   });
 }

@@ -41,6 +41,8 @@ export interface ClientExercise {
 
 export interface ExerciseOptions {
   solutions?: boolean;
+  /** URL of the homework worker script (FileAttachment("../data/sandbox-worker.js").href in a page). */
+  sandboxUrl?: string;
   storageKey?: string;
   /** Storage to use (tests); window.localStorage by default. */
   storage?: Storage;
@@ -195,7 +197,9 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     status.textContent = "运行中…";
     status.className = "gb-ex-status gb-ex-running";
     const job: Job = {code, exports: spec.exports, seed: spec.seed, suites: [{hidden: false, code: spec.tests}]};
-    const outcome = await runInWorker(job, {timeoutMs: spec.timeoutMs, signal: controller.signal});
+    const outcome = options.sandboxUrl
+      ? await runInWorker(job, {workerUrl: options.sandboxUrl, timeoutMs: spec.timeoutMs, signal: controller.signal})
+      : {status: "crashed" as const, error: "这一页没有测试的运行环境（sandboxUrl 缺失）", ms: 0};
     runButton.disabled = false;
     output.hidden = true;
     if (outcome.status !== "ok" || !outcome.result) {

@@ -18,7 +18,8 @@ export const EXERCISE_IMPORT = `import {Exercise} from "../components/widgets/Ex
 export function exerciseCell(spec: ExerciseSpec, opts: {solutions: boolean; seed?: number; assignment?: string; bookVersion?: string}): Cell {
   const client = toClientExercise(spec, opts);
   // JSON is a JS literal; jsonForScript escapes </script> and U+2028/9, backticks cannot end the ```js fence this way.
-  return {imports: [EXERCISE_IMPORT], code: `display(Exercise(${jsonForScript(client)}, {solutions: ${opts.solutions}}));`};
+  // The tests run in QuickJS inside a Web Worker served as one same-origin file (data/sandbox-worker.js.ts).
+  return {imports: [EXERCISE_IMPORT], code: `display(Exercise(${jsonForScript(client)}, {solutions: ${opts.solutions}, sandboxUrl: FileAttachment("../data/sandbox-worker.js").href}));`};
 }
 
 export interface ExercisesEnricherOptions {
@@ -54,7 +55,12 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
           const diag = new Diagnostics(chapter.file);
           const {exercise} = parseExercise(block.source, {file: chapter.file, line: block.line + 1, chapter: stem, diag});
           sink.push(...diag.items);
-          if (exercise && !all.some((e) => e.id === exercise.id) && !mine.some((e) => e.id === exercise.id)) mine.push(exercise);
+          if (!exercise) continue;
+          const prev = all.find((e) => e.id === exercise.id) ?? mine.find((e) => e.id === exercise.id);
+          if (prev) {
+            sink.push({file: chapter.file, line: block.line, severity: "error", code: "exercise-duplicate-id",
+              message: `exercise id "${exercise.id}" is already used at ${prev.file}:${prev.line}; this one is left out (练习 id 重复，已忽略)`});
+          } else mine.push(exercise);
         }
       }
       const chosen = mine.filter((e) => !assignment || !assignment.exercises || assignment.exercises.includes(e.id));

@@ -1,7 +1,7 @@
 /**
  * npm run grade -- [--out DIR] [--assignment assignments/x.json] [--timeout MS] [--memory MB] [--jobs N] <submission.json…>
  *
- * Re-runs every exercise's tests (hidden ones included) on each submission in isolated worker threads and writes
+ * Re-runs every exercise's tests (hidden ones included) on each submission in QuickJS sandboxes (worker threads) and writes
  * DIR/gradebook.csv and DIR/results.json (default DIR: grades/). Bad submissions are reported and skipped.
  */
 import {mkdirSync, writeFileSync} from "node:fs";
@@ -9,7 +9,7 @@ import {join} from "node:path";
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {loadExercises} from "../src/exercises.js";
 import {type Assignment, checkAssignment, loadAssignment, selectExercises} from "../src/exercises/assignment.js";
-import {gradebookCsv, gradeSubmissions, resultsJson, studentResults} from "../src/exercises/grade.js";
+import {gradebookCsv, gradeSubmissions, resultsJson, studentResults} from "./grade.js";
 
 const USAGE = "usage: npm run grade -- [--out DIR] [--assignment assignments/x.json] [--timeout MS] [--memory MB] [--jobs N] <submission.json…>";
 

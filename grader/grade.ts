@@ -1,15 +1,16 @@
 /**
- * Grading: reads students' submission files, re-runs every test (hidden ones included) in isolated workers and
+ * Grading: reads students' submission files, re-runs every test (hidden ones included) in QuickJS sandboxes and
  * builds gradebook.csv and a Gradescope-style results.json. A bad submission is reported and skipped; a hostile one
  * scores 0 for the exercise it breaks; nothing a submission does stops the others from being graded.
  */
 import {transformSync} from "esbuild";
 import {readFileSync, statSync} from "node:fs";
 import {basename} from "node:path";
-import type {TestResult} from "../../components/homework/harness.js";
-import {roundPoints, scoreTests, testMaxScore} from "../../components/homework/score.js";
-import {type ExerciseSpec, jobFor} from "../exercises.js";
-import {type IsolatedOutcome, type IsolationLimits, runJobIsolated} from "./sandbox.js";
+import type {TestResult} from "../components/homework/harness.js";
+import type {SandboxLimits, SandboxStatus} from "../components/homework/sandbox.js";
+import {roundPoints, scoreTests, testMaxScore} from "../components/homework/score.js";
+import {type ExerciseSpec, jobFor} from "../src/exercises.js";
+import {SandboxWorker, withWorkers} from "./sandbox.js";
 
 export const MAX_SUBMISSION_BYTES = 1_000_000;
 const MAX_CODE_CHARS = 100_000;
@@ -88,7 +89,7 @@ export interface ExerciseGrade {
   id: string;
   score: number;
   max_score: number;
-  status: "graded" | "not submitted" | "syntax error" | IsolatedOutcome["status"];
+  status: "graded" | "not submitted" | "syntax error" | SandboxStatus;
   message: string;
   tests: TestGrade[];
   ms: number;
@@ -110,7 +111,7 @@ export interface GradeReport {
   skipped: {file: string; reason: string}[];
 }
 
-export interface GradeOptions extends IsolationLimits {
+export interface GradeOptions extends Partial<Pick<SandboxLimits, "timeoutMs" | "memoryMb">> {
   /** Seed for the tests (an assignment's seed); each exercise's own seed otherwise. */
   seed?: number;
   /** Parallel workers (default 2). */
@@ -142,11 +143,14 @@ function zeroGrade(spec: ExerciseSpec, status: ExerciseGrade["status"], message:
 }
 
 /** Grades one exercise of one submission. Never throws. */
-export async function gradeExercise(spec: ExerciseSpec, submitted: SubmittedExercise | undefined, opts: GradeOptions = {}): Promise<ExerciseGrade> {
+export async function gradeExercise(spec: ExerciseSpec, submitted: SubmittedExercise | undefined, opts: GradeOptions = {},
+  sandbox?: SandboxWorker): Promise<ExerciseGrade> {
   if (!submitted) return zeroGrade(spec, "not submitted", "no code submitted for this exercise");
   const stripped = stripStudentTypes(submitted.code);
   if (stripped.code === undefined) return zeroGrade(spec, "syntax error", `the code does not parse: ${stripped.error}`);
-  const outcome = await runJobIsolated(jobFor(spec, stripped.code, {seed: opts.seed}), {timeoutMs: opts.timeoutMs ?? spec.timeoutMs, memoryMb: opts.memoryMb});
+  const own = sandbox ? undefined : new SandboxWorker();
+  const limits = {timeoutMs: opts.timeoutMs ?? spec.timeoutMs, ...(opts.memoryMb ? {memoryMb: opts.memoryMb} : {})};
+  const outcome = await (sandbox ?? own!).run(jobFor(spec, stripped.code, {seed: opts.seed}), limits).finally(() => own?.close());
   if (outcome.status !== "ok" || !outcome.result) return zeroGrade(spec, outcome.status, outcome.error ?? "no result", outcome.ms);
   const r = outcome.result;
   // Score against the tests the solution defines; a test the run did not report counts as failed.
@@ -175,20 +179,6 @@ export async function gradeExercise(spec: ExerciseSpec, submitted: SubmittedExer
   };
 }
 
-/** Runs async tasks with at most `n` in flight. */
-async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({length: Math.max(1, Math.min(n, tasks.length))}, lane));
-  return out;
-}
-
 /** Grades every submission file against the given exercises. */
 export async function gradeSubmissions(files: string[], exercises: ExerciseSpec[], opts: GradeOptions = {}): Promise<GradeReport> {
   const skipped: GradeReport["skipped"] = [];
@@ -214,10 +204,10 @@ export async function gradeSubmissions(files: string[], exercises: ExerciseSpec[
     if (extra.length) skipped.push({file: s.file, reason: `ignored exercises not in this assignment: ${extra.join(", ")}`});
   }
   const tasks = subs.flatMap((s) =>
-    exercises.map((spec) => async () => {
+    exercises.map((spec) => async (sandbox: SandboxWorker) => {
       let g: ExerciseGrade;
       try {
-        g = await gradeExercise(spec, s.exercises.find((e) => e.id === spec.id), opts);
+        g = await gradeExercise(spec, s.exercises.find((e) => e.id === spec.id), opts, sandbox);
       } catch (e) {
         g = zeroGrade(spec, "crashed", `the grader failed on this exercise: ${(e as Error).message}`);
       }
@@ -225,7 +215,7 @@ export async function gradeSubmissions(files: string[], exercises: ExerciseSpec[
       return g;
     })
   );
-  const grades = await pool(tasks, opts.jobs ?? 2);
+  const grades = await withWorkers(opts.jobs ?? 2, tasks);
   const students = subs.map((s, i) => {
     const ex = grades.slice(i * exercises.length, (i + 1) * exercises.length);
     return {
