@@ -25,10 +25,10 @@ export const mermaidEnricher: Enricher = {
 };
 
 /** The widgets every build adds to pages. Each enricher owns one feature. */
-export async function defaultEnrichers(root: string): Promise<Enricher[]> {
+export async function defaultEnrichers(root: string, opts: {exercisesDir?: string; exercisesDisplayDir?: string} = {}): Promise<Enricher[]> {
   if (!reportColumns.includes(formulaColumns)) reportColumns.push(formulaColumns);
   if (!reportSections.includes(notExecutableSection)) reportSections.push(notExecutableSection);
   const exerciseDiagnostics: Diagnostic[] = [];
-  const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics}), diagnostics: exerciseDiagnostics};
+  const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics, ...opts}), diagnostics: exerciseDiagnostics};
   return [mermaidEnricher, formulaEnricher(), playgroundEnricher, trainingEnricher(), exercises];
 }

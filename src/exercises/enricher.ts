@@ -30,6 +30,9 @@ export interface ExercisesEnricherOptions {
   bookVersion?: string;
   /** Problems found while planning (parse errors, unknown sections) are pushed here. */
   diagnostics?: Diagnostic[];
+  /** Folder of the exercise files (default root/chapters/exercises) and how diagnostics name it. */
+  exercisesDir?: string;
+  exercisesDisplayDir?: string;
 }
 
 export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions = {}): Enricher {
@@ -42,7 +45,7 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
     name: "exercises",
     async plan(chapter: ChapterModel) {
       if (!all) {
-        const r = loadExercises(join(root, "chapters", "exercises"), "chapters/exercises");
+        const r = loadExercises(opts.exercisesDir ?? join(root, "chapters", "exercises"), opts.exercisesDisplayDir ?? "chapters/exercises");
         all = r.exercises;
         sink.push(...r.diagnostics);
       }

@@ -1,0 +1,95 @@
+/**
+ * `npm run check -- --json`: the machine-readable report (a public contract; schema in README). Fields are only
+ * ever added, never renamed.
+ */
+import type {FormulaReport} from "../components/formula/analyze.js";
+import {runPlan} from "../components/formula/runPlan.js";
+import type {Value} from "../components/formula/values.js";
+import type {ChapterModel} from "./chapter.js";
+import type {Diagnostic} from "./diagnostics.js";
+import {formulaReports} from "./formulaEnricher.js";
+
+export interface FormulaJson {
+  /** The formula's first LaTeX line (for a `$$` block on its own line, the line after the opening `$$`). */
+  line: number;
+  latex: string;
+  display: boolean;
+  status: FormulaReport["status"];
+  /** Every value the cell shows at its defaults is a finite number (false when it shows none). */
+  finite: boolean;
+  message: string;
+}
+
+export interface ChapterJson {
+  file: string;
+  title: string;
+  pages: number;
+  formulas: FormulaJson[];
+  summary: {found: number; executed: number; verified: number; flagged: number; notExecutable: number};
+}
+
+export interface CheckJson {
+  version: 1;
+  chapters: ChapterJson[];
+  diagnostics: {file: string; line: number; column?: number; severity: Diagnostic["severity"]; code: string; message: string}[];
+  errors: number;
+  warnings: number;
+}
+
+function allFinite(v: Value | undefined): boolean {
+  if (v === undefined) return false;
+  if (typeof v === "number") return Number.isFinite(v);
+  return v.every((x) => allFinite(x as Value));
+}
+
+/** Runs the cell at its defaults (as the page does) and says whether everything it shows is finite. */
+export function cellFinite(r: FormulaReport): boolean {
+  if (!r.plan || r.status === "not-executable") return false;
+  try {
+    const res = runPlan(r.plan);
+    if (res.iterates) return !res.iterateError && res.iterates.every((it) => it.w.every(Number.isFinite) && Number.isFinite(it.loss));
+    const shown: (Value | undefined)[] = res.equations.map((e) => (e.error ? undefined : e.value));
+    if (res.reference && !res.reference.error) shown.push(res.reference.value);
+    if (res.derivation?.error) return false;
+    if (res.derivation?.stated !== undefined) shown.push(res.derivation.stated);
+    return shown.length > 0 && shown.every(allFinite);
+  } catch {
+    return false;
+  }
+}
+
+function messageOf(r: FormulaReport): string {
+  if (r.check?.message) return r.check.message;
+  if (r.reason) return r.reason;
+  return r.plan?.notes.join("; ") ?? "";
+}
+
+export async function chapterJson(c: ChapterModel): Promise<ChapterJson> {
+  const reports = await formulaReports(c);
+  const byId = new Map(c.sections.flatMap((s) => s.math).map((m) => [m.id, m]));
+  const formulas = reports.map((r): FormulaJson => {
+    const m = byId.get(r.id);
+    return {line: r.line, latex: m?.latex ?? r.plan?.latex ?? "", display: m?.display ?? true, status: r.status, finite: cellFinite(r), message: messageOf(r)};
+  });
+  const count = (s: FormulaReport["status"]) => reports.filter((r) => r.status === s).length;
+  return {
+    file: c.file,
+    title: c.title,
+    pages: c.sections.length,
+    formulas,
+    summary: {found: reports.length, executed: reports.length - count("not-executable"), verified: count("verified"), flagged: count("flagged"),
+      notExecutable: count("not-executable")}
+  };
+}
+
+export async function checkJson(chapters: ChapterModel[], diagnostics: Diagnostic[]): Promise<CheckJson> {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  return {
+    version: 1,
+    chapters: await Promise.all(chapters.map(chapterJson)),
+    diagnostics: diagnostics.map((d) => ({file: d.file, line: d.line, ...(d.column !== undefined ? {column: d.column} : {}), severity: d.severity, code: d.code,
+      message: d.message})),
+    errors,
+    warnings: diagnostics.length - errors
+  };
+}
