@@ -42,8 +42,10 @@ export interface ExerciseSpec {
   hints: string[];
   /** Test names found by running the solution: visible and hidden. */
   testNames: {visible: string[]; hidden: string[]};
-  /** Every test with its weight, in run order (the grader scores against this list). */
+  /** Every test with its weight, in run order (the grader scores against this list); unscored tests weigh 0. */
   testList: {name: string; hidden: boolean; weight: number}[];
+  /** Tests that trivial code also passes (the starter, a constant, the identity, always throwing): no points. */
+  unscored: string[];
 }
 
 /** What the page widget receives: JSON-serialisable, without hidden tests or reference code. */
@@ -143,7 +145,7 @@ export function parseExercise(text: string, opts: {file: string; line: number; c
   const spec: ExerciseSpec = {
     id, title, points, section: section as ExerciseSection, exports: exp.names, seed, timeoutMs,
     chapter: opts.chapter ?? "", file: opts.file, line: fenceLine, prompt: prompt!.text, starter, tests, hidden, reference, solution,
-    hints: hintsPart ? splitHints(hintsPart.text) : [], testNames: {visible: [], hidden: []}, testList: []
+    hints: hintsPart ? splitHints(hintsPart.text) : [], testNames: {visible: [], hidden: []}, testList: [], unscored: []
   };
   checkAgainstTests(spec, {tests: testsPart!.line, hidden: hiddenPart?.line ?? fenceLine, solution: solutionPart!.line, starter: starterPart!.line}, diag);
   const ok = !diag.items.slice(before).some((d) => d.severity === "error");
@@ -154,7 +156,8 @@ export function parseExercise(text: string, opts: {file: string; line: number; c
 export function jobFor(spec: ExerciseSpec, code: string, opts: {seed?: number; visibleOnly?: boolean} = {}): Job {
   const suites = [{hidden: false, code: spec.tests}];
   if (!opts.visibleOnly && spec.hidden.trim()) suites.push({hidden: true, code: spec.hidden});
-  return {code, exports: spec.exports, seed: opts.seed ?? spec.seed, suites, reference: spec.reference || undefined};
+  return {code, exports: spec.exports, seed: opts.seed ?? spec.seed, suites, reference: spec.reference || undefined,
+    ...(spec.unscored.length ? {unscored: spec.unscored} : {})};
 }
 
 /** The solution must pass every test; each suite must define at least one test; the starter should not pass all. */
@@ -186,11 +189,53 @@ function checkAgainstTests(spec: ExerciseSpec, lines: {tests: number; hidden: nu
       diag.error(line, "exercise-solution", `the solution fails its own ${t.hidden ? "hidden" : "visible"} test "${t.name}": ${t.message}`);
     }
   }
-  const starter = runJobSync(jobFor(spec, spec.starter), {timeoutMs: spec.timeoutMs});
-  if (starter.status !== "ok" || !starter.result) {
-    diag.warn(lines.starter, "exercise-starter", `the starter code could not be run (${starter.status}): ${starter.error ?? "no result"}`);
-  } else if (starter.result.loaded && starter.result.tests.length && starter.result.tests.every((t) => t.passed)) {
-    diag.warn(lines.starter, "exercise-starter", `the starter code already passes every test of "${spec.id}"`);
+  markTrivialTests(spec, lines, diag);
+}
+
+/**
+ * Code that does no work: the starter, constants, the identity, zeros shaped like the first argument, always
+ * throwing. Each candidate defines every exported name with the same body.
+ */
+export function trivialCandidates(spec: Pick<ExerciseSpec, "exports" | "starter">): {label: string; code: string}[] {
+  const bodies: [string, string][] = [
+    ["return 0", "() { return 0; }"], ["return 1", "() { return 1; }"], ["return 0.5", "() { return 0.5; }"], ["return -1", "() { return -1; }"],
+    ["return []", "() { return []; }"], ["return {}", "() { return {}; }"], ["return nothing", "() {}"], ["return the first argument", "(a) { return a; }"],
+    ["zeros shaped like the first argument", "(a) { return Array.isArray(a) ? a.map(function z(x) { return Array.isArray(x) ? x.map(z) : 0; }) : 0; }"],
+    ["always throw", "() { throw new Error(\"not implemented\"); }"]
+  ];
+  return [{label: "the starter code", code: spec.starter},
+    ...bodies.map(([label, body]) => ({label: `\`${label}\``, code: spec.exports.map((n) => `function ${n}${body}`).join("\n")}))];
+}
+
+/** Results of the trivial candidates, by exercise text (a pure function of it; `npm run dev` re-parses often). */
+const trivialCache = new Map<string, Map<string, string>>();
+
+/**
+ * A test that trivial code passes proves nothing: it is reported to the author (a visible one as a warning) and
+ * worth no points, so the starter and any constant score 0. Every test trivial → an error (nothing can be earned).
+ */
+function markTrivialTests(spec: ExerciseSpec, lines: {tests: number; hidden: number; starter: number}, diag: Diagnostics): void {
+  const key = JSON.stringify([spec.exports, spec.starter, spec.tests, spec.hidden, spec.reference, spec.seed, spec.timeoutMs]);
+  let passedBy = trivialCache.get(key);
+  if (!passedBy) {
+    passedBy = new Map<string, string>();
+    for (const c of trivialCandidates(spec)) {
+      const o = runJobSync(jobFor({...spec, unscored: []}, c.code), {timeoutMs: spec.timeoutMs});
+      for (const t of o.result?.tests ?? []) if (t.passed && !passedBy.has(t.name)) passedBy.set(t.name, c.label);
+    }
+    if (trivialCache.size > 500) trivialCache.clear();
+    trivialCache.set(key, passedBy);
+  }
+  spec.unscored = spec.testList.filter((t) => passedBy!.has(t.name)).map((t) => t.name);
+  spec.testList = spec.testList.map((t) => (passedBy!.has(t.name) ? {...t, weight: 0} : t));
+  for (const t of spec.testList) {
+    if (!passedBy.has(t.name) || t.hidden) continue;
+    diag.warn(lines.tests, "exercise-trivial-test", `visible test "${t.name}" is passed by ${passedBy.get(t.name)}: it earns no points ` +
+      `(平凡的代码也能通过这个测试，不计分)`);
+  }
+  if (spec.testList.length && spec.testList.every((t) => t.weight === 0)) {
+    diag.error(lines.tests, "exercise-trivial-tests", `every test of "${spec.id}" is passed by trivial code (e.g. ${[...passedBy.values()][0]}): ` +
+      `no test can earn points (每个测试都能被平凡的代码通过)`);
   }
 }
 
@@ -271,6 +316,7 @@ export function toClientExercise(spec: ExerciseSpec, opts: {solutions: boolean; 
     tests: spec.tests,
     testNames: spec.testNames.visible,
     hiddenTestCount: spec.testNames.hidden.length,
+    unscored: spec.unscored.filter((n) => spec.testNames.visible.includes(n)),
     exports: spec.exports,
     seed: opts.seed ?? spec.seed,
     timeoutMs: spec.timeoutMs,

@@ -52,8 +52,9 @@ describe("gradeSubmissions: the run finishes and every valid student is graded",
   test("wrong code scores partially: the seed's MSE-gradient sign gets 0, naive sigmoid loses the σ(-745) test", () => {
     expect(ex("bob", "mse").score).toBe(2);
     expect(ex("bob", "mse-grad").score).toBe(0);
-    // sigmoid: 7 weight units (4 visible + 2 + 1 hidden); naive 1/(1+e^{-z}) fails only "σ(-745) 仍是有限正数" (weight 1).
-    expect(ex("bob", "sigmoid").score).toBe(Math.round((2 * 6 / 7) * 1000) / 1000);
+    // sigmoid: 7 weight units (4 visible + 2 + 1 hidden), of which σ(0) = 0.5 and the symmetry test (1 each) are
+    // passed by `return 0.5` and weigh 0; naive 1/(1+e^{-z}) fails only "σ(-745) 仍是有限正数" (weight 1): 2·4/5.
+    expect(ex("bob", "sigmoid").score).toBe(Math.round((2 * 4 / 5) * 1000) / 1000);
     expect(ex("bob", "sigmoid").tests.filter((t) => t.status === "failed").map((t) => t.name)).toEqual(["σ(-745) 仍是有限正数"]);
     expect(ex("bob", "adam-step")).toMatchObject({score: 0, status: "not submitted"});
     // attention without max-subtraction: NaN for large scores, and no shape checks.
@@ -80,8 +81,9 @@ describe("gradeSubmissions: the run finishes and every valid student is graded",
     expect(ex("erin", "mse-grad").message).toMatch(/ReferenceError: 'require' is not defined/);
     expect(ex("erin", "adam-step").message).toMatch(/ReferenceError: 'process' is not defined/);
     // import("node:fs") is refused (QuickJS has no module loader here); the naive sigmoid beside it is graded.
-    expect(ex("erin", "sigmoid")).toMatchObject({status: "graded", score: 1.714});
-    expect(row("erin").score).toBe(9.714);
+    // Scored weights: 5 of 7 (σ(0) = 0.5 and the symmetry test are passed by `return 0.5`); it loses σ(-745): 2·4/5.
+    expect(ex("erin", "sigmoid")).toMatchObject({status: "graded", score: 1.6});
+    expect(row("erin").score).toBe(9.6);
     expect(existsSync(PWNED)).toBe(false);
   });
 
@@ -99,9 +101,9 @@ describe("gradeSubmissions: the run finishes and every valid student is graded",
     expect(ex("grace", "attention").status).toBe("graded");
     expect(ex("grace", "attention").tests.find((t) => t.name === "手算：q = [1, 0], k₁ = [√2·ln 3, 0], k₂ = [0, 0] → 权重 [0.75, 0.25]")!.output)
       .toBe("Error: threw an object");
-    // Her attention always throws: it earns the two "must throw" tests, as a plain `throw new Error()` would.
-    expect(ex("grace", "attention").score).toBe(0.889);
-    expect(row("grace").score).toBe(7.889);
+    // Her attention always throws: the two "must throw" tests are passed by any always-throwing code, so earn nothing.
+    expect(ex("grace", "attention").score).toBe(0);
+    expect(row("grace").score).toBe(7);
   });
 
   test("a __proto__ key in the submission does not pollute anything; heidi's sigmoid is graded", () => {
@@ -112,7 +114,10 @@ describe("gradeSubmissions: the run finishes and every valid student is graded",
 
 describe("outputs", () => {
   test("gradebook.csv matches the golden file", () => {
-    expect(gradebookCsv(report)).toBe(readFileSync(join(FIX, "gradebook.expected.csv"), "utf-8"));
+    const csv = gradebookCsv(report);
+    const golden = join(FIX, "gradebook.expected.csv");
+    if (csv !== readFileSync(golden, "utf-8")) writeFileSync(golden.replace(/\.csv$/, "-changed.csv"), csv);
+    expect(csv).toBe(readFileSync(golden, "utf-8"));
   });
 
   test("results.json: per student score and tests[] with name, score, max_score, status, output", () => {

@@ -69,8 +69,9 @@ describe("Exercise widget in Chromium", () => {
 
   test("starter code (returns 0): the two tests it cannot pass fail with messages", async () => {
     const s = await run();
-    // It passes "identical → 0" and the symmetry test only: 2 of 4 equal weights → 1 of 2 points.
-    expect(s).toMatch(/通过 2 \/ 4 个测试，可见测试得分 1 \/ 2/);
+    // It passes "identical → 0" and the symmetry test only, which any constant passes: they are worth nothing.
+    expect(s).toMatch(/通过 2 \/ 4 个测试，可见测试得分 0 \/ 2/);
+    expect(await page.locator("#exercise-mse .gb-ex-unscored").count()).toBe(3);
     expect(s).toMatch(/另有 2 个隐藏测试/);
     const fails = await page.locator("#exercise-mse .gb-ex-fail").allInnerTexts();
     expect(fails.join("\n")).toMatch(/expected 2\.5 \(±0\.000001\), got 0/);
@@ -122,8 +123,8 @@ describe("Exercise widget in Chromium", () => {
     // Before: every for…of in the tests ran zero assertions. Now the tests live in another runtime.
     await setCode("Object.getPrototypeOf([][Symbol.iterator]()).next = function () { return {done: true}; };\nArray.prototype.every = () => true; Math.abs = () => 0;\nfunction mse(y, yHat) { for (let i = 0; i < y.length; i++) y[i] = yHat[i]; return 0; }");
     const s = await run();
-    // Same as plain `return 0`: "identical → 0" and the symmetry test.
-    expect(s).toMatch(/通过 2 \/ 4 个测试，可见测试得分 1 \/ 2/);
+    // Same as plain `return 0`: "identical → 0" and the symmetry test, worth nothing.
+    expect(s).toMatch(/通过 2 \/ 4 个测试，可见测试得分 0 \/ 2/);
   });
 
   test("a memory bomb is stopped by the engine's memory limit and the page stays usable", async () => {
@@ -153,7 +154,7 @@ describe("Exercise widget in Chromium", () => {
     await page.reload({waitUntil: "load"});
     await page.waitForSelector("#exercise-mse .cm-content");
     expect(await page.locator("#exercise-mse .cm-content").innerText()).toContain("return 42; // kept");
-    expect(await status()).toMatch(/上次运行：可见测试得分 0\.5 \/ 2/);
+    expect(await status()).toMatch(/上次运行：可见测试得分 0 \/ 2/);
     await page.fill("#exercise-mse .gb-ex-student", "s2024001");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#exercise-mse .gb-ex-download")]);
     const path = await download.path();
@@ -161,7 +162,7 @@ describe("Exercise widget in Chromium", () => {
     expect(download.suggestedFilename()).toBe("submission-s2024001-demo.json");
     expect(sub).toMatchObject({format: "gradbook-submission@1", student: "s2024001", assignment: "demo", bookVersion: "0.1.0"});
     expect(sub.exercises).toHaveLength(1);
-    expect(sub.exercises[0]).toMatchObject({id: "mse", code, score: 0.5});
+    expect(sub.exercises[0]).toMatchObject({id: "mse", code, score: 0});
     expect(sub.exercises[0].results.map((r: {passed: boolean}) => r.passed)).toEqual([false, false, true, false]);
     expect(Date.parse(sub.timestamp)).toBeGreaterThan(Date.parse("2025-01-01"));
     // The student id is remembered.

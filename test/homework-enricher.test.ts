@@ -40,7 +40,7 @@ describe("exercisesEnricher", () => {
   test("an inline exercise that reuses an id is reported at its line and left out", async () => {
     const diagnostics: Diagnostic[] = [];
     const mse = "id: mse\ntitle: T\npoints: 1\nsection: math\nexports: mse\n--- prompt ---\np\n--- starter ---\nfunction mse() { return 0; }\n" +
-      "--- tests ---\ntest(\"t\", () => assertClose(mse(), 1));\n--- solution ---\nfunction mse() { return 1; }\n";
+      "--- tests ---\ntest(\"t\", () => assertClose(mse([1, 2], [0, 4]), 2.5));\n--- solution ---\nfunction mse(y, p) { return y.reduce((s, v, i) => s + (v - p[i]) ** 2, 0) / y.length; }\n";
     const math = ch000.sections.find((s) => s.kind === "math")!;
     const copy = {...ch000, sections: ch000.sections.map((s) => s === math
       ? {...s, blocks: [...s.blocks, {...s.blocks[0], kind: "exercise" as const, source: mse, line: 777}]} : s)};

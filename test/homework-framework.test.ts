@@ -42,7 +42,7 @@ test("exercise cells work in a Framework build: run, pass/fail, infinite loop st
   const {page, report} = await book.open("/part/math", {waitFor: "#exercise-attention .cm-content"});
   await page.click("#exercise-mse .gb-ex-run");
   await page.waitForFunction(() => /通过/.test(document.querySelector("#exercise-mse .gb-ex-status")?.textContent ?? ""), undefined, {timeout: 20_000});
-  expect(await page.locator("#exercise-mse .gb-ex-status").innerText()).toMatch(/^通过 2 \/ 4 个测试，可见测试得分 1 \/ 2/);
+  expect(await page.locator("#exercise-mse .gb-ex-status").innerText()).toMatch(/^通过 2 \/ 4 个测试，可见测试得分 0 \/ 2/);
   await page.click("#exercise-attention .cm-content");
   await page.keyboard.press("Control+A");
   await page.keyboard.insertText("function attention() { for (;;) {} }");

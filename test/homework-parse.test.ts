@@ -6,6 +6,7 @@ import {jobFor, loadExercises, parseExercises, toClientExercise} from "../src/ex
 import {loadAssignment, validateAssignment, checkAssignment, selectExercises} from "../src/exercises/assignment.js";
 import {splitHints} from "../src/exercises/format.js";
 import {runJobSync} from "../grader/sandbox.js";
+import {scoreTests} from "../components/homework/score.js";
 import type {Job, RunResult} from "../components/homework/harness.js";
 
 /** Runs a job in the QuickJS sandbox and returns its result (the job must finish). */
@@ -148,11 +149,26 @@ describe("parseExercises(markdown, file)", () => {
     expect(errs[0].line).toBe(md.split("\n").lastIndexOf("```exercise") + 1);
   });
 
-  test("a starter that already passes is a warning, not an error", () => {
+  test("a starter that already passes every test is an error: no test could earn a point", () => {
     const md = PREFIX + block({parts: {starter: "function double(x) { return 2 * x; }"}});
     const {exercises, diagnostics} = parseExercises(md, "t.md");
+    expect(exercises).toHaveLength(0);
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual(["exercise-trivial-tests"]);
+    expect(diagnostics.filter((d) => d.code === "exercise-trivial-test").every((d) => /passed by the starter code/.test(d.message))).toBe(true);
+  });
+
+  test("tests that trivial code passes are reported and weigh 0: a constant scores 0", () => {
+    const tests = 'test("double(0) = 0", () => assertEqual(double(0), 0));\ntest("double(3) = 6", () => assertEqual(double(3), 6));\ntest("double(-2) = -4", () => assertEqual(double(-2), -4));';
+    const md = PREFIX + block({parts: {tests, starter: "function double(x) { return 0; }"}});
+    const {exercises, diagnostics} = parseExercises(md, "t.md");
     expect(exercises).toHaveLength(1);
-    expect(diagnostics.map((d) => [d.severity, d.code])).toEqual([["warning", "exercise-starter"]]);
+    expect(exercises[0].unscored).toEqual(["double(0) = 0"]);
+    expect(exercises[0].testList.map((t) => t.weight)).toEqual([0, 1, 1, ...exercises[0].testList.slice(3).map((t) => t.weight)]);
+    expect(diagnostics.filter((d) => d.code === "exercise-trivial-test").map((d) => d.message)).toEqual([
+      'visible test "double(0) = 0" is passed by the starter code: it earns no points (平凡的代码也能通过这个测试，不计分)']);
+    const starter = runJob(jobFor(exercises[0], "function double(x) { return 0; }"));
+    expect(starter.tests.find((t) => t.name === "double(0) = 0")).toMatchObject({passed: true, weight: 0, unscored: true});
+    expect(scoreTests(starter.tests, 1)).toBe(0);
   });
 
   test("a solution with an infinite loop is stopped and reported", () => {

@@ -28,6 +28,8 @@ export interface Job {
   suites: JobSuite[];
   /** Reference implementations, prepended to hidden suites only. */
   reference?: string;
+  /** Tests that trivial code (the starter, a constant, the identity…) also passes: reported, worth no points. */
+  unscored?: string[];
 }
 
 export interface TestResult {
@@ -36,6 +38,8 @@ export interface TestResult {
   hidden: boolean;
   passed: boolean;
   message: string;
+  /** Trivial code passes it too, so it is worth no points (its weight is 0). */
+  unscored?: boolean;
 }
 
 export interface RunResult {
@@ -194,6 +198,7 @@ var __gradbookRun = (function () {
     try { delete G.__student; } catch (e) { /* not configurable: harmless */ }
     var names = job.exports;
     var ns = st && st.exports;
+    var unscored = isArray(job.unscored) ? job.unscored : [];
     result.loaded = !!(st && st.loaded === true);
     if (!result.loaded) result.error = st && typeof st.error === "string" ? st.error : "the code did not load";
     if (result.loaded && st.missing) for (var k = 0; k < st.missing.length; k++) result.missing.push(StringCtor(st.missing[k]));
@@ -225,6 +230,7 @@ var __gradbookRun = (function () {
       for (var t = 0; t < registered.length; t++) {
         var r = registered[t];
         var entry = {name: r.name, weight: r.weight, hidden: suite.hidden, passed: false, message: ""};
+        if (unscored.indexOf(r.name) >= 0) { entry.weight = 0; entry.unscored = true; }
         if (!result.loaded) entry.message = "your code did not run: " + result.error;
         else {
           try {
@@ -261,7 +267,8 @@ export function parseRunResult(text: unknown): RunResult {
       weight: typeof t.weight === "number" && Number.isFinite(t.weight) && t.weight >= 0 ? t.weight : 0,
       hidden: t.hidden === true,
       passed: t.passed === true,
-      message: String(t.message ?? "")
+      message: String(t.message ?? ""),
+      ...(t.unscored === true ? {unscored: true} : {})
     }))
   };
 }

@@ -27,6 +27,8 @@ export interface ClientExercise {
   tests: string;
   testNames: string[];
   hiddenTestCount: number;
+  /** Visible tests that trivial code passes too: shown, worth no points. */
+  unscored?: string[];
   exports: string[];
   seed: number;
   timeoutMs: number;
@@ -178,7 +180,8 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
         const li = el("li", {class: t.passed ? "gb-ex-pass" : "gb-ex-fail"});
         li.append(el("span", {class: "gb-ex-mark", "aria-hidden": "true"}, t.passed ? "✓" : "✗"), el("span", {class: "gb-ex-name"}, t.name));
         if (!t.passed) li.append(el("span", {class: "gb-ex-msg"}, t.message));
-        li.setAttribute("aria-label", `${t.passed ? "通过" : "未通过"}：${t.name}${t.passed ? "" : "，" + t.message}`);
+        if (t.unscored) li.append(el("span", {class: "gb-ex-unscored", title: "平凡的代码（如 return 0）也能通过这个测试，所以它不计分"}, "不计分"));
+        li.setAttribute("aria-label", `${t.passed ? "通过" : "未通过"}：${t.name}${t.passed ? "" : "，" + t.message}${t.unscored ? "（不计分）" : ""}`);
         return li;
       })
     );
@@ -196,7 +199,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     runButton.disabled = true;
     status.textContent = "运行中…";
     status.className = "gb-ex-status gb-ex-running";
-    const job: Job = {code, exports: spec.exports, seed: spec.seed, suites: [{hidden: false, code: spec.tests}]};
+    const job: Job = {code, exports: spec.exports, seed: spec.seed, suites: [{hidden: false, code: spec.tests}], unscored: spec.unscored ?? []};
     const outcome = options.sandboxUrl
       ? await runInWorker(job, {workerUrl: options.sandboxUrl, timeoutMs: spec.timeoutMs, signal: controller.signal})
       : {status: "crashed" as const, error: "这一页没有测试的运行环境（sandboxUrl 缺失）", ms: 0};

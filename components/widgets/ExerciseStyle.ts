@@ -18,6 +18,7 @@ export const EXERCISE_CSS = `
 .gb-ex-pass .gb-ex-mark { color: #1e7e34; }
 .gb-ex-fail .gb-ex-mark { color: #b02a37; }
 .gb-ex-msg { color: var(--theme-foreground-muted, #555); font-family: var(--monospace, monospace); font-size: 0.85em; }
+.gb-ex-unscored { font-size: 0.8em; border: 1px solid currentColor; border-radius: 3px; padding: 0 0.3em; color: var(--theme-foreground-muted, #555); }
 .gb-ex-output { max-height: 12rem; overflow: auto; font-size: 0.85em; }
 .gb-ex-student { width: 10rem; }
 .gb-ex-submit-note { font-size: 0.9em; color: var(--theme-foreground-muted, #555); }
