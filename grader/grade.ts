@@ -9,6 +9,7 @@ import {basename} from "node:path";
 import type {TestResult} from "../components/homework/harness.js";
 import type {SandboxLimits, SandboxStatus} from "../components/homework/sandbox.js";
 import {roundPoints, scoreTests, testMaxScore} from "../components/homework/score.js";
+import {variantSeed} from "../components/homework/variant.js";
 import {type ExerciseSpec, jobFor} from "../src/exercises.js";
 import {SandboxWorker, withWorkers} from "./sandbox.js";
 
@@ -143,14 +144,14 @@ function zeroGrade(spec: ExerciseSpec, status: ExerciseGrade["status"], message:
 }
 
 /** Grades one exercise of one submission. Never throws. */
-export async function gradeExercise(spec: ExerciseSpec, submitted: SubmittedExercise | undefined, opts: GradeOptions = {},
+export async function gradeExercise(spec: ExerciseSpec, submitted: SubmittedExercise | undefined, opts: GradeOptions & {student?: string} = {},
   sandbox?: SandboxWorker): Promise<ExerciseGrade> {
   if (!submitted) return zeroGrade(spec, "not submitted", "no code submitted for this exercise");
   const stripped = stripStudentTypes(submitted.code);
   if (stripped.code === undefined) return zeroGrade(spec, "syntax error", `the code does not parse: ${stripped.error}`);
   const own = sandbox ? undefined : new SandboxWorker();
   const limits = {timeoutMs: opts.timeoutMs ?? spec.timeoutMs, ...(opts.memoryMb ? {memoryMb: opts.memoryMb} : {})};
-  const outcome = await (sandbox ?? own!).run(jobFor(spec, stripped.code, {seed: opts.seed}), limits).finally(() => own?.close());
+  const outcome = await (sandbox ?? own!).run(jobFor(spec, stripped.code, {seed: variantSeed(opts.seed ?? spec.seed, spec.id, opts.student)}), limits).finally(() => own?.close());
   if (outcome.status !== "ok" || !outcome.result) return zeroGrade(spec, outcome.status, outcome.error ?? "no result", outcome.ms);
   const r = outcome.result;
   // Score against the tests the solution defines; a test the run did not report counts as failed.
@@ -207,7 +208,7 @@ export async function gradeSubmissions(files: string[], exercises: ExerciseSpec[
     exercises.map((spec) => async (sandbox: SandboxWorker) => {
       let g: ExerciseGrade;
       try {
-        g = await gradeExercise(spec, s.exercises.find((e) => e.id === spec.id), opts, sandbox);
+        g = await gradeExercise(spec, s.exercises.find((e) => e.id === spec.id), {...opts, student: s.student}, sandbox);
       } catch (e) {
         g = zeroGrade(spec, "crashed", `the grader failed on this exercise: ${(e as Error).message}`);
       }

@@ -8,6 +8,7 @@ import {javascript} from "@codemirror/lang-javascript";
 import {EditorView, basicSetup} from "codemirror";
 import type {Job, TestResult} from "../homework/harness.js";
 import {runInWorker} from "../homework/runInWorker.js";
+import {variantSeed} from "../homework/variant.js";
 import {scoreTests} from "../homework/score.js";
 import {STUDENT_KEY, buildSubmission, checkStudentId, loadWork, saveWork, storageKeyFor} from "../homework/submission.js";
 import {EXERCISE_CSS} from "./ExerciseStyle.js";
@@ -199,7 +200,10 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     runButton.disabled = true;
     status.textContent = "运行中…";
     status.className = "gb-ex-status gb-ex-running";
-    const job: Job = {code, exports: spec.exports, seed: spec.seed, suites: [{hidden: false, code: spec.tests}], unscored: spec.unscored ?? []};
+    // The random test inputs are the student's own variant once a 学号 is entered (the grader derives the same).
+    const student = checkStudentId(studentInput.value.trim()) ? undefined : studentInput.value.trim();
+    const job: Job = {code, exports: spec.exports, seed: variantSeed(spec.seed, spec.id, student), suites: [{hidden: false, code: spec.tests}],
+      unscored: spec.unscored ?? []};
     const outcome = options.sandboxUrl
       ? await runInWorker(job, {workerUrl: options.sandboxUrl, timeoutMs: spec.timeoutMs, signal: controller.signal})
       : {status: "crashed" as const, error: "这一页没有测试的运行环境（sandboxUrl 缺失）", ms: 0};
