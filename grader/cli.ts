@@ -2,13 +2,15 @@
  * npm run grade -- [--out DIR] [--assignment assignments/x.json] [--timeout MS] [--memory MB] [--jobs N] <submission.json…>
  *
  * Re-runs every exercise's tests (hidden ones included) on each submission in QuickJS sandboxes (worker threads) and writes
- * DIR/gradebook.csv and DIR/results.json (default DIR: grades/). Bad submissions are reported and skipped.
+ * DIR/gradebook.csv, DIR/results.json, DIR/results/<student>.json (Gradescope), DIR/report.html (the class at a glance),
+ * DIR/canvas.csv and DIR/moodle.csv (default DIR: grades/). Bad submissions are reported and skipped.
  */
 import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {loadExercises} from "../src/exercises.js";
 import {type Assignment, checkAssignment, loadAssignment, selectExercises} from "../src/exercises/assignment.js";
+import {canvasCsv, classReportHtml, moodleCsv} from "./classReport.js";
 import {gradebookCsv, gradeSubmissions, resultsJson, studentResults} from "./grade.js";
 
 const USAGE = "usage: npm run grade -- [--out DIR] [--assignment assignments/x.json] [--timeout MS] [--memory MB] [--jobs N] <submission.json…>";
@@ -70,6 +72,10 @@ async function main() {
   writeFileSync(join(args.out, "gradebook.csv"), gradebookCsv(report));
   const meta = {assignment: assignment?.name, generated: new Date().toISOString()};
   writeFileSync(join(args.out, "results.json"), JSON.stringify(resultsJson(report, meta), null, 2) + "\n");
+  // The teacher's view (one offline page) and the CSVs Canvas and Moodle import.
+  writeFileSync(join(args.out, "report.html"), classReportHtml(report, meta));
+  writeFileSync(join(args.out, "canvas.csv"), canvasCsv(report, assignment?.name));
+  writeFileSync(join(args.out, "moodle.csv"), moodleCsv(report));
   // One Gradescope results.json per student (ids are validated as safe file names when submissions are read).
   mkdirSync(join(args.out, "results"), {recursive: true});
   for (const s of report.students) {
