@@ -10,7 +10,9 @@ const steps = [
   [bin("tsx"), ["scripts/generate.ts"]],
   [bin("tsx"), ["scripts/offline-cache.ts"]],
   [bin("tsx"), ["scripts/vendor.ts"]],
-  [bin("observable"), ["build"]]
+  [bin("observable"), ["build"]],
+  // The Content-Security-Policy <meta> of every page (npm run build's postbuild does the same).
+  [bin("tsx"), ["scripts/csp.ts", "dist"]]
 ];
 const t0 = Date.now();
 for (const [cmd, args] of steps) {

@@ -21,9 +21,32 @@ export interface BookConfig {
 
 const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
+/**
+ * Names a part's folder may not take in book/: the links to the real components/ and data/ folders (a part there
+ * would write its pages into the project's own code), the generated report and home page, the generator's own files
+ * and Framework's output folders (_file, _npm, _node, _jsr, _import, _observablehq).
+ */
+export const RESERVED_SLUGS = new Set([
+  "components", "data", "report", "index", "gradbook", "_gradbook", ".gradbook", "_assets", "_file", "_npm", "_node", "_jsr",
+  "_import", "_observablehq", ".observablehq", "404"
+]);
+
+export function isReservedSlug(slug: string): boolean {
+  return RESERVED_SLUGS.has(slug) || /^[_.]/.test(slug);
+}
+
+/** A part's URL segment from its file name: lowercase letters, digits and dashes, never a reserved name. */
 export function slugFromFile(file: string): string {
-  const s = basename(file, ".md").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  return s || "part";
+  return safeSlug(rawSlug(file));
+}
+
+function rawSlug(file: string): string {
+  return basename(file, ".md").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "part";
+}
+
+/** A reserved slug gets "-part" appended (components → components-part). */
+function safeSlug(slug: string): string {
+  return isReservedSlug(slug) ? `${slug}-part` : slug;
 }
 
 /**
@@ -47,6 +70,8 @@ export function loadBook(dir: string): {book: BookConfig; diagnostics: Diagnosti
   const files = readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
   const parts: PartConfig[] = [];
   const slugs = new Set<string>();
+  const reserved = (where: string, wanted: string, slug: string) =>
+    diag.warn(1, "reserved-slug", `${where}: "${wanted}" is a name the book itself uses (book/${wanted} would be the generator's or Framework's own folder); the part is published as /${slug}/ instead / 保留名称，已改为 /${slug}/`);
   for (const [i, p] of (Array.isArray(raw.parts) ? raw.parts : []).entries()) {
     if (!p || typeof p.file !== "string") {
       diag.error(1, "bad-part", `parts[${i}] has no "file"`);
@@ -61,6 +86,12 @@ export function loadBook(dir: string): {book: BookConfig; diagnostics: Diagnosti
       diag.error(1, "bad-slug", `parts[${i}].slug "${slug}" must be lowercase letters, digits and dashes`);
       slug = slugFromFile(p.file);
     }
+    if (isReservedSlug(slug)) {
+      reserved(`parts[${i}].slug`, slug, safeSlug(slug));
+      slug = safeSlug(slug);
+    } else if (isReservedSlug(rawSlug(p.file)) && slug === slugFromFile(p.file)) {
+      reserved(p.file, rawSlug(p.file), slug);
+    }
     if (slugs.has(slug)) {
       diag.error(1, "duplicate-slug", `parts[${i}].slug "${slug}" is used twice`);
       slug = `${slug}-${i + 1}`;
@@ -73,6 +104,7 @@ export function loadBook(dir: string): {book: BookConfig; diagnostics: Diagnosti
   for (const f of files) {
     if (parts.some((p) => p.file === f)) continue;
     let slug = slugFromFile(f);
+    if (isReservedSlug(rawSlug(f))) reserved(f, rawSlug(f), slug);
     while (slugs.has(slug)) slug += "-x";
     slugs.add(slug);
     if (existsSync(path)) diag.warn(1, "unlisted-chapter", `${f} is not listed in book.json; added at the end as /${slug}/`);

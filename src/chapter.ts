@@ -1,5 +1,5 @@
-import {readFileSync} from "node:fs";
-import {join} from "node:path";
+import {readFileSync, realpathSync} from "node:fs";
+import {isAbsolute, join, relative} from "node:path";
 import type {PartConfig} from "./book.js";
 import {Diagnostics} from "./diagnostics.js";
 import {type RenderedBlock, renderSection} from "./markdown.js";
@@ -36,7 +36,13 @@ export function loadChapter(dir: string, part: PartConfig, index: number, displa
   const diag = new Diagnostics(displayFile);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // A chapter that is a symbolic link out of the chapters folder (git can commit one) would publish that file.
+    const real = realpathSync(path);
+    const rel = relative(realpathSync(dir), real);
+    if (!rel || rel.startsWith("..") || isAbsolute(rel)) {
+      diag.error(1, "chapter-outside-chapters", `the file is a link to ${real}, outside the chapters folder; it is not read / 章节文件链接到 chapters 文件夹之外，未读取`);
+      bytes = new Uint8Array();
+    } else bytes = readFileSync(real);
   } catch (e) {
     diag.error(1, "unreadable", `cannot read the file: ${(e as Error).message}`);
     bytes = new Uint8Array();

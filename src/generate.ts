@@ -1,5 +1,5 @@
 import {existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync} from "node:fs";
-import {dirname, join, relative, resolve} from "node:path";
+import {dirname, isAbsolute, join, relative, resolve, sep} from "node:path";
 import {highlightCss, katexCss} from "./assets.js";
 import {type BookConfig, loadBook} from "./book.js";
 import {type ChapterModel, loadChapter} from "./chapter.js";
@@ -80,12 +80,47 @@ function isLink(path: string): boolean {
   }
 }
 
-/** Writes a file unless it already holds `text`, recording it in `written` (what this generation produced). */
-function write(written: Set<string>, path: string, text: string): void {
-  written.add(path);
-  mkdirSync(dirname(path), {recursive: true});
-  if (existsSync(path) && readFileSync(path, "utf-8") === text) return; // unchanged: no needless live reload
-  writeFileSync(path, text);
+/**
+ * Why `path` may not be written, or undefined: it must lie inside `outDir`, and no folder or file on the way from
+ * `outDir` to it may be a symbolic link (book/components and book/data link to the project's real folders; a page
+ * written through them would overwrite the project's own code or data).
+ */
+export function outputPathProblem(outDir: string, path: string): string | undefined {
+  const rel = relative(outDir, path);
+  if (!rel || rel.startsWith("..") || isAbsolute(rel)) return `${path} is outside the output folder ${outDir}`;
+  let p = outDir;
+  for (const segment of rel.split(sep)) {
+    p = join(p, segment);
+    if (isLink(p)) return `${relative(outDir, p)} in the output folder is a symbolic link`;
+    if (!existsSync(p)) break;
+  }
+  return undefined;
+}
+
+/** Writes the output files of one generation: only inside outDir, never through a link; records what it wrote. */
+class OutputWriter {
+  readonly written = new Set<string>();
+  constructor(readonly outDir: string, readonly diagnostics: Diagnostic[]) {}
+  private allowed(path: string, file: string): boolean {
+    const problem = outputPathProblem(this.outDir, path);
+    if (!problem) return true;
+    this.diagnostics.push({file, line: 1, severity: "error", code: "unsafe-output-path", message: `not written: ${problem} / 输出路径不安全，未写入`});
+    return false;
+  }
+  /** Writes a file unless it already holds `text` (unchanged files are not touched: no needless live reload). */
+  write(path: string, text: string, file = "book"): void {
+    if (!this.allowed(path, file)) return;
+    this.written.add(path);
+    mkdirSync(dirname(path), {recursive: true});
+    if (existsSync(path) && readFileSync(path, "utf-8") === text) return;
+    writeFileSync(path, text);
+  }
+  copy(from: string, path: string, file: string): void {
+    if (!this.allowed(path, file)) return;
+    this.written.add(path);
+    mkdirSync(dirname(path), {recursive: true});
+    copyFileSync(from, path);
+  }
 }
 
 const COLUMN_LABELS: Record<string, string> = {
@@ -135,14 +170,14 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const outDir = resolve(opts.outDir ?? join(root, "book"));
   const {book, chapters, diagnostics} = loadAll(root, opts.chaptersDir ?? join(root, "chapters"), opts.onlyFiles);
   mkdirSync(outDir, {recursive: true});
-  const written = new Set<string>();
+  const out = new OutputWriter(outDir, diagnostics);
   const pages: string[] = [];
   const toc: TocPart[] = [];
   for (const chapter of chapters) {
     const planners = await Promise.all((opts.enrichers ?? []).map((e) => e.plan(chapter)));
     const plan: CellPlan = (section, i) => planners.flatMap((p) => p(section, i));
     const dir = join(outDir, chapter.part.slug);
-    write(written, join(dir, "index.md"), renderPartIndex(chapter));
+    out.write(join(dir, "index.md"), renderPartIndex(chapter), chapter.file);
     pages.push(`/${chapter.part.slug}/`);
     const part: TocPart = {name: `${chapter.index + 1}. ${chapter.title}`, path: `/${chapter.part.slug}/`, pages: []};
     const mine = opts.showDiagnostics
@@ -151,30 +186,25 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
     for (const section of chapter.sections) {
       const from = section.headingLine || section.start;
       const here = chapter.sections[0] === section ? mine.filter((d) => d.line <= section.end) : mine.filter((d) => d.line >= from && d.line <= section.end);
-      write(written, join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, here));
+      out.write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, here), chapter.file);
       pages.push(`/${chapter.part.slug}/${section.slug}`);
       part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
     }
-    for (const [src, url] of chapter.images) {
-      mkdirSync(join(dir, "_assets"), {recursive: true});
-      copyFileSync(src, join(dir, url));
-      written.add(join(dir, url));
-    }
+    for (const [src, url] of chapter.images) out.copy(src, join(dir, url), chapter.file);
     toc.push(part);
   }
   for (const e of opts.enrichers ?? []) diagnostics.push(...(e.diagnostics ?? []));
   diagnostics.sort(byPlace);
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
   const extra = (await Promise.all(reportSections.map((f) => f(chapters)))).join("");
-  write(written, join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
+  out.write(join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
   pages.push("/report");
-  write(written, join(outDir, "index.md"), homePage(book, chapters));
+  out.write(join(outDir, "index.md"), homePage(book, chapters));
   pages.unshift("/");
-  write(written, join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));
-  write(written, join(outDir, "_gradbook", "katex.css"), katexCss());
-  write(written, join(outDir, "_gradbook", "highlight.css"), highlightCss());
-  write(
-    written,
+  out.write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));
+  out.write(join(outDir, "_gradbook", "katex.css"), katexCss());
+  out.write(join(outDir, "_gradbook", "highlight.css"), highlightCss());
+  out.write(
     join(outDir, "gradbook.css"),
     [
       `@import url("observablehq:default.css");`,
@@ -186,7 +216,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
       ""
     ].join("\n")
   );
-  removeStale(outDir, written);
+  removeStale(outDir, out.written);
   link(join(root, "components"), join(outDir, "components"));
   link(join(root, "data"), join(outDir, "data"));
   return {book, chapters, diagnostics, pages, toc};

@@ -1,5 +1,6 @@
 import MarkdownIt from "markdown-it";
 import type {Diagnostics} from "./diagnostics.js";
+import {limitNesting} from "./markdown.js";
 
 export type SectionKind =
   | "intro" | "background" | "concepts" | "algorithm" | "math" | "code" | "applications" | "outlook"
@@ -48,16 +49,38 @@ interface Heading {
 }
 
 const parser = new MarkdownIt({html: true});
+limitNesting(parser); // as the renderer does: a too-deep list must not hide the headings after it
 
 /** Headings outside code fences, with their 1-based lines. */
 export function findHeadings(text: string): Heading[] {
-  const tokens = parser.parse(text, {});
+  return headingsOf(parser.parse(text, {}));
+}
+
+function headingsOf(tokens: ReturnType<typeof parser.parse>): Heading[] {
   const out: Heading[] = [];
   tokens.forEach((t, i) => {
     if (t.type === "heading_open" && t.level === 0 && t.map) {
       out.push({level: Number(t.tag.slice(1)), text: tokens[i + 1].content.trim(), line: t.map[0] + 1});
     }
   });
+  return out;
+}
+
+/**
+ * Code fences that are never closed: markdown-it runs them to the end of the document (or of the quote / list they
+ * are in), so every heading after them silently becomes code. Returns the 1-based line of each opening fence.
+ */
+export function unclosedFences(text: string, tokens = parser.parse(text, {})): {line: number; toEnd: boolean}[] {
+  const lines = text.split("\n");
+  const out: {line: number; toEnd: boolean}[] = [];
+  for (const t of tokens) {
+    if (t.type !== "fence" || !t.map) continue;
+    const [start, end] = t.map;
+    const last = (lines[end - 1] ?? "").replace(/^[\s>]*/, "").trimEnd();
+    const ch = t.markup[0];
+    const closed = end - 1 > start && last.length >= t.markup.length && [...last].every((c) => c === ch);
+    if (!closed) out.push({line: start + 1, toEnd: t.level === 0});
+  }
   return out;
 }
 
@@ -82,8 +105,18 @@ export function classifyHeading(title: string): SectionKind | "author" | undefin
 export function outline(text: string, diag: Diagnostics): Outline {
   const lines = text.split("\n");
   const total = lines.length;
-  const headings = findHeadings(text);
+  const tokens = parser.parse(text, {});
+  const headings = headingsOf(tokens);
   const result: Outline = {sections: []};
+  for (const f of unclosedFences(text, tokens)) {
+    diag.error(
+      f.line,
+      "unclosed-fence",
+      f.toEnd
+        ? "code fence opened here is never closed; the rest of the file became code (add the closing fence) / 代码块从这里开始没有结束，后面的全部内容都成了代码"
+        : "code fence opened here is never closed; the rest of its quote or list became code (add the closing fence) / 代码块没有结束"
+    );
+  }
   const firstH2 = headings.find((h) => h.level === 2);
   const h1 = headings.find((h) => h.level === 1 && (!firstH2 || h.line < firstH2.line));
   if (h1) result.title = {text: stripNumber(h1.text).title, line: h1.line};
