@@ -8,6 +8,7 @@
  */
 import {FormulaError, symKey, type Formula, type Line, type Node} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
+import {chapterDefinitions, checkEquality, type ChapterDef} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {parseFormula} from "./parse.js";
 import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
@@ -41,6 +42,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     }
   });
   const defs = collectDefinitions(blocks, parsed);
+  const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
   const reports: FormulaReport[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
@@ -59,7 +61,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     let outcome: Outcome;
     try {
       budget.charge(block.latex.length);
-      outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget);
+      outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs);
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
       outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
@@ -111,7 +113,7 @@ function describeNames(f: Formula, latex: string): string | undefined {
   return undefined;
 }
 
-async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number, budget: WorkBudget): Promise<Outcome> {
+async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number, budget: WorkBudget, chapterDefs: ChapterDef[] = []): Promise<Outcome> {
   const names = describeNames(f, block.latex.trim());
   if (names) return {status: "not-executable", reason: names};
   const equations = f.lines.filter((l) => l.rest.length);
@@ -129,10 +131,59 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     }
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
-    if ("reason" in r) return {status: "not-executable", reason: r.reason};
+    if ("reason" in r) {
+      // Any symbol the chapter defines: the stated value against the gradient of its definition.
+      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget});
+      if (eq) return equalityOutcome(eq, block, f, seed);
+      return {status: "not-executable", reason: r.reason};
+    }
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
   }
-  return definitions(block, f, seed, budget);
+  const out = definitions(block, f, seed, budget);
+  if (out.status === "verified" && !out.reason?.startsWith("agrees with")) return out;
+  if (out.status === "verified") return out;
+  // Stated equalities: chains of a worked example, identities, restated definitions.
+  let bad: ReturnType<typeof checkEquality>, ok: ReturnType<typeof checkEquality>;
+  f.lines.forEach((line, lineIndex) => {
+    if (bad || !line.rest.length) return;
+    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs), budget});
+    if (eq?.verdict === "bad") bad = eq;
+    else if (eq) ok ??= eq;
+  });
+  const eq = bad ?? ok;
+  if (!eq) return out;
+  const reason = [eq.message, ...(out.reason ? [out.reason] : [])].join("; ");
+  return {...out, status: eq.verdict === "ok" ? "verified" : "flagged", reason};
+}
+
+/** Whether a line's left side is itself a claim to check (not the name it defines). */
+function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
+  const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
+  let lhs = line.first.type === "pow" ? line.first.base : line.first;
+  // \Delta\theta_2, \delta w: a name, not a product.
+  if (lhs.type === "mul" && lhs.op === "implicit" && lhs.left.type === "sym" && /^\\(Delta|delta)$/.test(lhs.left.name) && lhs.right.type === "sym") return false;
+  const earlier = (d: ChapterDef) => d !== own && (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex));
+  if (lhs.type === "sym") {
+    // An instance of a general formula the chapter states (\eta_2 with \eta_t = …), or a restated symbol.
+    if (lhs.sub?.type === "num" && defs.some((d) => earlier(d) && d.index && d.key === lhs.name)) return true;
+    if (!own) return defs.some((d) => earlier(d) && !d.index && d.key === symKey(lhs.name, lhs.subText));
+  }
+  if (!own) return true;
+  // A symbol the chapter already defines elsewhere, restated: both sides are claims.
+  return defs.some((d) => earlier(d) && d.key === own.key && !!d.index === !!own.index);
+}
+
+function equalityOutcome(eq: NonNullable<ReturnType<typeof checkEquality>>, block: MathBlock, f: Formula, seed: number): Outcome {
+  const plan: CellPlan = {
+    kind: "expression",
+    latex: block.latex,
+    equations: f.lines.filter((l) => l.rest.length).map((l) => ({lhs: block.latex.slice(l.first.start, l.first.end).trim(), rhs: toLatex(l.rest[l.rest.length - 1].node)})),
+    symbols: Object.entries(eq.inputs).map(([key, value]) => ({key, value, role: Array.isArray(value) ? "vector" : "scalar"})),
+    counts: {},
+    seed,
+    notes: [eq.message]
+  };
+  return {status: eq.verdict === "ok" ? "verified" : "flagged", plan, reason: `${eq.message} (compared with the numerical gradient of the chapter's definition)`};
 }
 
 function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudget): Outcome {

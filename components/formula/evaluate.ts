@@ -301,6 +301,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
   } else {
     const def = scope.defs?.[node.name];
     if (def && !def.params?.length && !def.index) return expand(def.body, node, scope);
+    // e and \pi mean what they mean unless bound or defined.
+    if (key === "e") return scope.ops.lift(Math.E);
+    if (key === "\\pi") return scope.ops.lift(Math.PI);
   }
   return fail(`unknown symbol ${key}`, node, scope);
 }

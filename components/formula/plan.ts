@@ -62,7 +62,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     }
   };
   for (const u of uses) {
-    if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key)) continue;
+    // Euler's number: `e^{-z}` means exp(-z) unless the chapter defines e (then it is excluded and bound there).
+    if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e") continue;
     const byIndex = indexedBy(u);
     const sub = u.node.sub;
     const free = !byIndex && sub?.type === "sym" && !sub.sub && (FREE_INDEX.test(sub.name) || options.freeIndices?.includes(sub.name)) ? sub.name : undefined;

@@ -1,0 +1,390 @@
+/**
+ * Stated equalities checked on both sides: `a = b = c` chains of a worked example, identities such as
+ * `\sigma'(z) = \sigma(z)(1 - \sigma(z))`, restatements of a symbol the chapter defines elsewhere, and stated
+ * derivatives of any symbol the chapter defines (compared with the central-difference gradient of that definition,
+ * whatever the letters and whether or not a prediction symbol appears).
+ * Every part is evaluated in one seeded environment: symbols the chapter defines (`\hat{y}_i = …`, `L(w, b) = …`,
+ * earlier lines of the same system) are expanded from their definitions, the remaining leaves get seeded values,
+ * builtins (`e`, `\exp`, `\ln`, `\log`, `\sigma`, `\tanh`) mean what they mean. A part that cannot be evaluated is
+ * left out; the verdict needs at least two evaluated parts. Pure JS (no tf), never throws.
+ */
+import {symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
+import {evaluateWith, jsOps, numericGradient, type Def, type Scope} from "./evaluate.js";
+import {WorkBudget} from "./limits.js";
+import {inferBindings} from "./plan.js";
+import {symbolUses} from "./symbols.js";
+import {shapeOf, type Value} from "./values.js";
+
+/** One definition `lhs = rhs` of the chapter, as the evaluator expands it. */
+export interface ChapterDef {
+  blockIndex: number;
+  lineIndex: number;
+  /** Keyed definitions (`\sigma_B`, `L`, `J` with params) or indexed ones (base `\hat{y}` with index `i`). */
+  key: string;
+  index?: string;
+  params?: string[];
+  body: Node;
+  /** A value the text gives (`$\eta = 0.05$`, `$\theta = [1, 1]$`): used as the symbol's default, never expanded. */
+  fact?: Value;
+}
+
+const BUILTIN = new Set(["sigma", "tanh", "exp", "log", "ln", "relu", "softmax", "sin", "cos", "tan", "sqrt", "abs"]);
+const span = {start: 0, end: 0};
+
+/** `f'(a)`, `\frac{d}{dz} X`, `\frac{dJ}{dw}` and tuples as vectors, rewritten into nodes the evaluator knows. */
+export function normalize(n: Node): Node {
+  const rec = (x: Node): Node => normalize(x);
+  switch (n.type) {
+    case "tuple":
+      return {...n, type: "vector", items: n.items.map(rec)} as Node;
+    case "mul": {
+      // f'(a): the derivative of f at a.
+      if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && !n.left.sub && n.right.type === "paren" && n.right.delim === "()") {
+        const base = n.left.name.replace(/'$/, "");
+        const fn = base.replace(/^\\/, "");
+        const u: Node = {...span, type: "sym", name: "\\_u"};
+        const of: Node = {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
+        return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
+      }
+      // \frac{d}{dz} X
+      const d = n.left.type === "div" ? n.left : undefined;
+      if (d && d.num.type === "sym" && d.num.name === "d" && d.den.type === "mul" && d.den.left.type === "sym" && d.den.left.name === "d" && d.den.right.type === "sym")
+        return {...n, type: "grad", wrt: d.den.right, of: rec(n.right), style: "partial"} as Node;
+      return {...n, left: rec(n.left), right: rec(n.right)};
+    }
+    case "div":
+      // \frac{dJ}{dw}
+      if (n.num.type === "mul" && n.num.left.type === "sym" && n.num.left.name === "d" && n.den.type === "mul" && n.den.left.type === "sym" && n.den.left.name === "d" && n.den.right.type === "sym")
+        return {...n, type: "grad", wrt: n.den.right, of: rec(n.num.right), style: "partial"} as Node;
+      return {...n, num: rec(n.num), den: rec(n.den)};
+    case "neg":
+    case "transpose":
+    case "sqrt":
+    case "paren":
+      return {...n, arg: rec(n.arg)} as Node;
+    case "add":
+      return {...n, terms: n.terms.map((t) => ({sign: t.sign, node: rec(t.node)}))};
+    case "pow":
+      return {...n, base: rec(n.base), exp: rec(n.exp)};
+    case "call":
+      return {...n, args: n.args.map(rec)};
+    case "sum":
+      return {...n, body: rec(n.body)};
+    case "grad":
+      return {...n, of: rec(n.of)};
+    case "vector":
+    case "list":
+      return {...n, items: n.items.map(rec)} as Node;
+    default:
+      return n;
+  }
+}
+
+/** A recurrence (`v_t = \gamma v_{t-1} + …`, `G_t = G_{t-1} + …`), not a definition: the rhs uses the lhs symbol itself
+ * or at another value of its index (`\eta_t = \eta_0 / (1 + kt)` is a definition: \eta_0 is a given value). */
+function selfReferential(lhs: NodeOf<"sym">, rhs: Node): boolean {
+  const key = symKey(lhs.name, lhs.subText);
+  const letters = (lhs.subText ?? "").match(/[a-zA-Z]/g) ?? [];
+  return symbolUses(rhs).some((u) => u.node.name === lhs.name && (u.key === key || (!!u.node.subText && letters.some((c) => u.node.subText!.includes(c)))));
+}
+
+/** What a line defines, if its left side is a definable form. */
+function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | undefined {
+  if (!line.rest.length || line.rest[0].rel !== "=") return undefined;
+  let lhs = line.first;
+  let body = normalize(line.rest[0].node);
+  // \sigma^2 = … defines \sigma as the square root.
+  if (lhs.type === "pow" && lhs.base.type === "sym" && lhs.exp.type === "num" && lhs.exp.value === 2) {
+    body = {...span, type: "sqrt", arg: body};
+    lhs = lhs.base;
+  }
+  const at = {blockIndex, lineIndex};
+  if (lhs.type === "sym") {
+    if (selfReferential(lhs, body)) return undefined;
+    if (lhs.sub?.type === "sym" && !lhs.sub.sub && lhs.sub.name.length === 1) return {...at, key: lhs.name, index: lhs.sub.name, body};
+    return {...at, key: symKey(lhs.name, lhs.subText), body};
+  }
+  // J(w, b) = … and J_2(\beta) = … (a symbol applied to symbols)
+  let fn: string | undefined, args: Node[] = [], index: string | undefined;
+  if (lhs.type === "call" && !lhs.builtin) (fn = lhs.fn), (args = lhs.args);
+  else if (lhs.type === "mul" && lhs.op === "implicit" && lhs.left.type === "sym" && !/'$/.test(lhs.left.name) && lhs.right.type === "paren" && lhs.right.delim === "()") {
+    const inner = lhs.right.arg;
+    args = inner.type === "list" || inner.type === "tuple" ? inner.items : [inner];
+    const s = lhs.left;
+    if (s.sub?.type === "sym" && !s.sub.sub && s.sub.name.length === 1) (fn = s.name), (index = s.sub.name);
+    else fn = symKey(s.name, s.subText);
+  }
+  if (!fn || !args.length || !args.every((a) => a.type === "sym")) return undefined;
+  const params = args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));
+  return {...at, key: fn, params, body, ...(index ? {index} : {})};
+}
+
+/** A printed number, a negated one, or a vector of them. */
+function literal(n: Node): Value | undefined {
+  if (n.type === "num") return n.value;
+  if (n.type === "neg") {
+    const v = literal(n.arg);
+    return typeof v === "number" ? -v : undefined;
+  }
+  if (n.type === "paren") return literal(n.arg);
+  if (n.type === "vector" || n.type === "tuple") {
+    const items = n.items.map(literal);
+    return items.every((x) => typeof x === "number") ? (items as number[]) : undefined;
+  }
+  return undefined;
+}
+
+export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[] {
+  const out: ChapterDef[] = [];
+  parsed.forEach((f, b) => f?.lines.forEach((l, i) => {
+    // `w = 0, b = 0` / `\gamma = 0.9, \eta = 0.05`: the text's values, one per symbol.
+    const facts: {lhs: Node; value: Value}[] = [];
+    let lhs: Node = l.first;
+    for (const r of l.rest) {
+      if (r.rel !== "=") break;
+      const items = r.node.type === "list" ? r.node.items : [r.node];
+      const v = literal(items[0]);
+      if (v === undefined || lhs.type !== "sym") break;
+      facts.push({lhs, value: v});
+      if (items.length === 2 && items[1].type === "sym") lhs = items[1];
+      else break;
+    }
+    if (facts.length > 1 || (facts.length === 1 && l.rest.length === 1)) {
+      for (const x of facts) if (x.lhs.type === "sym") out.push({blockIndex: b, lineIndex: i, key: symKey(x.lhs.name, x.lhs.subText), body: x.lhs, fact: x.value});
+      return;
+    }
+    const d = defOf(l, b, i);
+    if (d) out.push(d);
+  }));
+  return out;
+}
+
+/** The definitions visible from line (block, line): the nearest one per key, earlier ones first, never the line itself. */
+function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): ChapterDef[] {
+  const dist = (d: ChapterDef) => (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
+  const best = new Map<string, ChapterDef>();
+  for (const d of defs) {
+    if (d.blockIndex === blockIndex && d.lineIndex === lineIndex) continue;
+    const k = `${d.key}|${d.index ? "i" : ""}`;
+    const cur = best.get(k);
+    if (!cur || dist(d) < dist(cur)) best.set(k, d);
+  }
+  return [...best.values()];
+}
+
+export interface EqualityResult {
+  verdict: "ok" | "bad";
+  /** Evaluated parts, in order (undefined where a part could not be evaluated). */
+  values: (Value | undefined)[];
+  message: string;
+  inputs: Record<string, Value>;
+}
+
+/** Decimal places of a printed number literal part (0.670 → 3), for `≈`/rounded comparisons. */
+function decimalsOf(n: Node, latex: string): number | undefined {
+  if (n.type === "neg") return decimalsOf(n.arg, latex);
+  if (n.type === "paren") return decimalsOf(n.arg, latex);
+  if (n.type === "num") {
+    const m = /\.(\d+)/.exec(latex.slice(n.start, n.end));
+    return m ? m[1].length : 0;
+  }
+  if (n.type === "vector" || n.type === "tuple") {
+    const ds = n.items.map((x) => decimalsOf(x, latex));
+    return ds.every((d) => d !== undefined) ? Math.max(...(ds as number[])) : undefined;
+  }
+  if (n.type === "transpose") return decimalsOf(n.arg, latex);
+  return undefined;
+}
+
+const flat = (v: Value): number[] => (typeof v === "number" ? [v] : (v as (number | number[])[]).flat());
+
+function agree(a: Value, b: Value, tol: number): boolean {
+  const fa = flat(a), fb = flat(b);
+  const sa = shapeOf(a), sb = shapeOf(b);
+  // a column vector written as a transposed row, a 1-entry vector and a scalar
+  if (fa.length !== fb.length) return false;
+  if (sa.length === 2 && sb.length === 2 && (sa[0] !== sb[0] || sa[1] !== sb[1])) return false;
+  return fa.every((x, i) => Number.isFinite(x) && Number.isFinite(fb[i]) && Math.abs(x - fb[i]) <= tol + 1e-4 * Math.max(1, Math.abs(x), Math.abs(fb[i])));
+}
+
+/**
+ * Checks the parts of a stated equality. `checkFirst`: whether the left side is a claim (an expression, a derivative,
+ * a restated symbol) rather than the name being defined. Returns undefined when fewer than two parts evaluate.
+ */
+export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>}): EqualityResult | undefined {
+  const {line, latex, seed} = args;
+  const budget = args.budget ?? new WorkBudget();
+  const parts = [line.first, ...line.rest.map((r) => r.node)].map(normalize);
+  const rels = line.rest.map((r) => r.rel);
+  if (rels.some((r) => r !== "=" && r !== "\\approx")) return undefined;
+  const all = visible(args.defs, args.blockIndex, args.lineIndex);
+  const facts: Record<string, Value> = {};
+  for (const d of all) if (d.fact !== undefined) facts[d.key] = d.fact;
+  const defs = all.filter((d) => d.fact === undefined);
+  const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
+  for (const d of defs) (d.index ? indexed : keyed).set(d.key, d);
+  // Definitions reachable from the parts.
+  const reach: Node[] = [];
+  const seen = new Set<ChapterDef>();
+  const visit = (n: Node) => {
+    for (const u of symbolUses(n)) {
+      for (const d of [keyed.get(u.key), indexed.get(u.node.name), keyed.get(u.node.name)]) if (d && !seen.has(d)) (seen.add(d), reach.push(d.body), visit(d.body));
+    }
+    const calls: Node[] = [];
+    const walkCalls = (x: Node) => {
+      if (x.type === "call" && !x.builtin) calls.push(x);
+      for (const c of childrenOf(x)) walkCalls(c);
+    };
+    walkCalls(n);
+    for (const c of calls) {
+      const d = keyed.get((c as NodeOf<"call">).fn);
+      if (d && !seen.has(d)) (seen.add(d), reach.push(d.body), visit(d.body));
+    }
+  };
+  // The left side at a point (`f(1, 1)`, `L(0, 0)`) binds nothing of its own: what it needs must come from the
+  // definitions or the other parts, never from seeded values.
+  const first = line.first;
+  const atPoint = args.checkFirst && ((first.type === "call" && !first.builtin && first.args.some((a) => a.type !== "sym")) || (first.type === "mul" && first.left.type === "sym" && first.right.type === "paren" && first.right.arg.type !== "sym"));
+  parts.slice(atPoint ? 1 : 0).forEach(visit);
+  const seedFrom = [...parts.slice(atPoint ? 1 : 0), ...reach];
+  if (atPoint) visit(parts[0]);
+  const definedKeys = new Set([...keyed.keys(), ...indexed.keys()]);
+  // A derivative is only checked against a definition: the differentiated quantity must be one the chapter defines
+  // (or a builtin applied to the variable), and the variable must appear in it once expanded.
+  const grads: NodeOf<"grad">[] = [];
+  const findGrads = (x: Node) => {
+    if (x.type === "grad") grads.push(x);
+    for (const c of childrenOf(x)) findGrads(c);
+  };
+  parts.forEach(findGrads);
+  for (const g of grads) {
+    if ((g as unknown as {at?: Node}).at) continue;
+    if (g.wrt.type !== "sym") return undefined;
+    const wrt = symKey(g.wrt.name, g.wrt.subText);
+    const names = new Set<string>();
+    const collect = (x: Node, depth: number) => {
+      for (const u of symbolUses(x)) {
+        names.add(u.key);
+        const d = keyed.get(u.key) ?? indexed.get(u.node.name);
+        if (d && depth < 12) collect(d.body, depth + 1);
+      }
+      const walkCalls = (y: Node) => {
+        if (y.type === "call" && !y.builtin) {
+          const d = keyed.get(y.fn);
+          if (d && depth < 12) collect(d.body, depth + 1);
+        }
+        for (const c of childrenOf(y)) walkCalls(c);
+      };
+      walkCalls(x);
+    };
+    collect(g.of, 0);
+    const ofUses = symbolUses(g.of);
+    const definesOf = ofUses.some((u) => definedKeys.has(u.key) || definedKeys.has(u.node.name)) || (g.of.type === "call" && (g.of.builtin || keyed.has(g.of.fn)));
+    if (!definesOf || !names.has(wrt)) return undefined;
+  }
+  const bindings = inferBindings(seedFrom, {seed, exclude: definedKeys, freeIndices: [...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1)});
+  const vars: Record<string, Value> = {};
+  for (const s of bindings.symbols) if (s.key !== bindings.freeIndex) vars[s.key] = s.value;
+  for (const [k, v] of Object.entries({...facts, ...(args.facts ?? {})})) if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) vars[k] = v;
+  const idx: Record<string, number> = {};
+  for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
+  const evalDefs: Record<string, Def> = {};
+  for (const d of indexed.values()) evalDefs[d.key] = {index: d.index, body: d.body, ...(d.params ? {params: d.params} : {})};
+  for (const d of keyed.values()) if (d.params) evalDefs[d.key] = {params: d.params, body: d.body};
+  let depth = 0;
+  const resolve = (n: NodeOf<"sym">, scope: Scope<Value>): Value | undefined => {
+    const key = symKey(n.name, n.subText);
+    if (key in scope.vars) return undefined;
+    const d = keyed.get(key);
+    if (!d) return undefined;
+    if (depth > 12) throw new Error(`definitions expand too deep at ${key}`);
+    depth++;
+    try {
+      return evaluateWith(d.body, scope);
+    } finally {
+      depth--;
+    }
+  };
+  const gradient = (g: NodeOf<"grad">, scope: Scope<Value>): Value => {
+    const at = (g as unknown as {at?: Node}).at;
+    if (at) {
+      const a = evaluateWith(at, scope);
+      if (typeof a !== "number") throw new Error("a derivative at a point needs a scalar point");
+      return numericGradient(g, {...scope, vars: {...scope.vars, "\\_u": a}});
+    }
+    if (g.wrt.type === "sym" && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars)) throw new Error(`${symKey(g.wrt.name, g.wrt.subText)} has no value to differentiate at`);
+    return numericGradient(g, scope);
+  };
+  const evalPart = (n: Node, free: number | undefined, closed = false): Value | undefined => {
+    try {
+      const scope: Scope<Value> = closed
+        ? {ops: jsOps, vars: {...facts}, idx: {}, defs: evalDefs, resolve, gradient, budget, latex}
+        : {ops: jsOps, vars, idx: free === undefined ? idx : {...idx, [bindings.freeIndex!]: free}, defs: evalDefs, resolve, gradient, budget, latex};
+      return evaluateWith(n, scope);
+    } catch {
+      return undefined;
+    }
+  };
+  const freeN = bindings.freeIndex ? bindings.counts[bindings.freeIndex] : undefined;
+  const values = parts.map((p, i) => {
+    if (i === 0 && !args.checkFirst) return undefined;
+    if (freeN === undefined) return evalPart(p, undefined);
+    const out: Value[] = [];
+    for (let k = 1; k <= freeN; k++) {
+      const v = evalPart(p, k);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return (out.every((x) => typeof x === "number") ? out : out.every((x) => shapeOf(x).length === 1) ? out : undefined) as Value | undefined;
+  });
+  // A worked example: when some part needs no seeded value, only such closed parts are compared (a part that
+  // needs seeded inputs says nothing about the example's numbers).
+  const closedValues = parts.map((p, i) => (i === 0 && !args.checkFirst ? undefined : evalPart(p, undefined, true)));
+  const closed = closedValues.some((v) => v !== undefined);
+  const got = (closed ? closedValues : values).map((v, i) => ({v, i})).filter((x) => x.v !== undefined) as {v: Value; i: number}[];
+  if (got.length < 2) return undefined;
+  const tolOf = (i: number) => {
+    const d = decimalsOf(line.rest[i - 1]?.node ?? line.first, latex);
+    return d === undefined ? 0 : 0.5 * 10 ** -d * 1.02 + 1e-12;
+  };
+  const isLiteral = (i: number) => decimalsOf(i === 0 ? line.first : line.rest[i - 1].node, latex) !== undefined;
+  for (let j = 1; j < got.length; j++) {
+    const a = got[j - 1], b = got[j];
+    const tol = Math.max(isLiteral(a.i) ? tolOf(a.i) : 0, isLiteral(b.i) ? tolOf(b.i) : 0);
+    if (!agree(a.v, b.v, tol)) {
+      const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
+      return {verdict: "bad", values, inputs: vars, message: `part ${a.i + 1} evaluates to ${show(a.v)} but part ${b.i + 1} to ${show(b.v)} on the same inputs`};
+    }
+  }
+  return {verdict: "ok", values, inputs: vars, message: `all ${got.length} evaluated parts agree on seeded inputs`};
+}
+
+function childrenOf(n: Node): Node[] {
+  switch (n.type) {
+    case "neg":
+    case "transpose":
+    case "sqrt":
+    case "paren":
+      return [n.arg];
+    case "add":
+      return n.terms.map((t) => t.node);
+    case "mul":
+      return [n.left, n.right];
+    case "div":
+      return [n.num, n.den];
+    case "pow":
+      return [n.base, n.exp];
+    case "call":
+      return n.args;
+    case "sum":
+      return [n.body];
+    case "grad":
+      return [n.of];
+    case "vector":
+    case "tuple":
+    case "list":
+      return n.items;
+    default:
+      return [];
+  }
+}
