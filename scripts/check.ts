@@ -8,7 +8,7 @@ import {existsSync} from "node:fs";
 import {join, relative, resolve} from "node:path";
 import {checkJson} from "../src/checkJson.js";
 import {byPlace, formatDiagnostic} from "../src/diagnostics.js";
-import {defaultEnrichers} from "../src/enrichers.js";
+import {defaultEnrichers, exercisesOf} from "../src/enrichers.js";
 import {loadAll, planDiagnostics} from "../src/generate.js";
 import {chapterReport} from "../src/report.js";
 
@@ -35,11 +35,12 @@ const {chapters, diagnostics} = loadAll(root, dir);
 // What the build's enrichers find (code the translator cannot follow, wrong derivatives, exercise problems); for
 // another folder its own exercises/ subfolder holds the exercise files.
 const exercises = dir ? {exercisesDir: join(dir, "exercises"), exercisesDisplayDir: join(relative(root, dir) || ".", "exercises")} : {};
-diagnostics.push(...(await planDiagnostics(chapters, await defaultEnrichers(root, exercises))));
+const enrichers = await defaultEnrichers(root, exercises);
+diagnostics.push(...(await planDiagnostics(chapters, enrichers)));
 diagnostics.sort(byPlace);
 const errors = diagnostics.filter((d) => d.severity === "error").length;
 if (json) {
-  process.stdout.write(JSON.stringify(await checkJson(chapters, diagnostics), null, 2) + "\n");
+  process.stdout.write(JSON.stringify(await checkJson(chapters, diagnostics, exercisesOf(enrichers)), null, 2) + "\n");
 } else {
   for (const d of diagnostics) console.log(formatDiagnostic(d));
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));

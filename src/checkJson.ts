@@ -7,6 +7,7 @@ import {runPlan} from "../components/formula/runPlan.js";
 import type {Value} from "../components/formula/values.js";
 import type {ChapterModel} from "./chapter.js";
 import type {Diagnostic} from "./diagnostics.js";
+import type {ExerciseSpec} from "./exercises.js";
 import {formulaReports} from "./formulaEnricher.js";
 
 export interface FormulaJson {
@@ -26,6 +27,8 @@ export interface ChapterJson {
   pages: number;
   formulas: FormulaJson[];
   summary: {found: number; executed: number; verified: number; flagged: number; notExecutable: number};
+  /** Homework on this chapter: hand-written (auto: false, line: its ```exercise fence) or generated from a formula. */
+  exercises: {id: string; line: number; file: string; auto: boolean; kind: string; points: number; tests: number; unscored: number}[];
 }
 
 export interface CheckJson {
@@ -64,7 +67,7 @@ function messageOf(r: FormulaReport): string {
   return r.plan?.notes.join("; ") ?? "";
 }
 
-export async function chapterJson(c: ChapterModel): Promise<ChapterJson> {
+export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = []): Promise<ChapterJson> {
   const reports = await formulaReports(c);
   const byId = new Map(c.sections.flatMap((s) => s.math).map((m) => [m.id, m]));
   const formulas = reports.map((r): FormulaJson => {
@@ -78,15 +81,17 @@ export async function chapterJson(c: ChapterModel): Promise<ChapterJson> {
     pages: c.sections.length,
     formulas,
     summary: {found: reports.length, executed: reports.length - count("not-executable"), verified: count("verified"), flagged: count("flagged"),
-      notExecutable: count("not-executable")}
+      notExecutable: count("not-executable")},
+    exercises: exercises.map((e) => ({id: e.id, line: e.line, file: e.file, auto: false, kind: "implement", points: e.points, tests: e.testList.length,
+      unscored: e.unscored.length}))
   };
 }
 
-export async function checkJson(chapters: ChapterModel[], diagnostics: Diagnostic[]): Promise<CheckJson> {
+export async function checkJson(chapters: ChapterModel[], diagnostics: Diagnostic[], exercises = new Map<string, ExerciseSpec[]>()): Promise<CheckJson> {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return {
     version: 1,
-    chapters: await Promise.all(chapters.map(chapterJson)),
+    chapters: await Promise.all(chapters.map((c) => chapterJson(c, exercises.get(c.file)))),
     diagnostics: diagnostics.map((d) => ({file: d.file, line: d.line, ...(d.column !== undefined ? {column: d.column} : {}), severity: d.severity, code: d.code,
       message: d.message})),
     errors,

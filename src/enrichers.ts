@@ -1,4 +1,5 @@
 import type {Diagnostic} from "./diagnostics.js";
+import type {ExerciseSpec} from "./exercises.js";
 import {exercisesEnricher} from "./exercises/enricher.js";
 import type {Enricher} from "./generate.js";
 import {formulaColumns, formulaEnricher, notExecutableSection} from "./formulaEnricher.js";
@@ -31,4 +32,10 @@ export async function defaultEnrichers(root: string, opts: {exercisesDir?: strin
   const exerciseDiagnostics: Diagnostic[] = [];
   const exercises = {...exercisesEnricher(root, {diagnostics: exerciseDiagnostics, ...opts}), diagnostics: exerciseDiagnostics};
   return [mermaidEnricher, formulaEnricher(), playgroundEnricher, trainingEnricher(), exercises];
+}
+
+/** The exercises each chapter got in the last planning by these enrichers (chapter file → exercises). */
+export function exercisesOf(enrichers: Enricher[]): Map<string, ExerciseSpec[]> {
+  const e = enrichers.find((x) => x.name === "exercises") as {chosen?: Map<string, ExerciseSpec[]>} | undefined;
+  return e?.chosen ?? new Map();
 }

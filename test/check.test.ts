@@ -49,6 +49,11 @@ describe("npm run check", () => {
     expect(dup ?? report.diagnostics.find((d: {line: number; file: string}) => d.file.endsWith("000_69b8ff2c9c828ca6.md") && d.line === 280)).toMatchObject({severity: "warning"});
     expect(report.errors).toBe(0);
     expect(report.warnings).toBe(report.diagnostics.length);
+    // Homework per chapter: 000 has the hand-written mse, mse-grad and adam-step, each at its ```exercise fence.
+    expect(report.chapters[0].exercises.map((e: {id: string; auto: boolean; file: string}) => [e.id, e.auto, e.file])).toEqual([
+      ["mse", false, "chapters/exercises/000_69b8ff2c9c828ca6.md"], ["mse-grad", false, "chapters/exercises/000_69b8ff2c9c828ca6.md"],
+      ["adam-step", false, "chapters/exercises/000_69b8ff2c9c828ca6.md"]]);
+    expect(report.chapters[0].exercises[0]).toMatchObject({line: 5, kind: "implement", points: 2, tests: 6});
   }, 90_000);
 
   test("--json on another folder analyses its formulas too and exits 1 on its errors", () => {

@@ -35,14 +35,19 @@ export interface ExercisesEnricherOptions {
   exercisesDisplayDir?: string;
 }
 
-export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions = {}): Enricher {
+/** The exercises enricher also tells which exercises each chapter got (for `npm run check -- --json`). */
+export type ExercisesEnricher = Enricher & {chosen: Map<string, ExerciseSpec[]>};
+
+export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions = {}): ExercisesEnricher {
   const path = opts.assignment ?? process.env.GRADBOOK_ASSIGNMENT;
   const assignment = typeof path === "string" && path ? loadAssignment(join(root, path)) : (path as Assignment | undefined);
   const solutions = assignment ? assignment.solutions : opts.solutions ?? false;
   const sink = opts.diagnostics ?? [];
   let all: ExerciseSpec[] | undefined;
+  const chosenByChapter = new Map<string, ExerciseSpec[]>();
   return {
     name: "exercises",
+    chosen: chosenByChapter,
     async plan(chapter: ChapterModel) {
       if (!all) {
         const r = loadExercises(opts.exercisesDir ?? join(root, "chapters", "exercises"), opts.exercisesDisplayDir ?? "chapters/exercises");
@@ -67,6 +72,7 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
         }
       }
       const chosen = mine.filter((e) => !assignment || !assignment.exercises || assignment.exercises.includes(e.id));
+      chosenByChapter.set(chapter.file, chosen);
       const bySection = new Map<string, Cell[]>();
       for (const ex of chosen) {
         let target = chapter.sections.find((s) => s.kind === ex.section);
