@@ -24,7 +24,8 @@ export default {
   style: "gradbook.css",
   footer: "gradbook — 由 chapters/ 生成；离线可用。",
   // Framework 1.13 has no language option: set it before anything renders (screen readers, hyphenation, axe).
-  head: `<meta name="color-scheme" content="light dark"><script>document.documentElement.lang = "zh-CN";</script><script type="module">document.getElementById("observablehq-sidebar-toggle")?.setAttribute("aria-label", "显示或隐藏侧边栏");</script>`,
+  // The favicon is inline (no request, no 404): a ∇ on the book's blue.
+  head: `<meta name="color-scheme" content="light dark"><link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='6' fill='%233b6fb6'/%3E%3Cpath d='M7 8h18L16 25z' fill='none' stroke='white' stroke-width='3' stroke-linejoin='round'/%3E%3C/svg%3E"><script>document.documentElement.lang = "zh-CN";</script><script type="module">document.getElementById("observablehq-sidebar-toggle")?.setAttribute("aria-label", "显示或隐藏侧边栏");</script>`,
   linkify: false,
   typographer: false
 };

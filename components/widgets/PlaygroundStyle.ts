@@ -1,12 +1,13 @@
 /** Styles of the Playground widget, injected once per page (Framework pages do not import component CSS). */
 export const PLAYGROUND_CSS = `
-.gb-playground { border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 6px; padding: 0.75rem 1rem; margin: 1.5rem 0; max-width: 1100px; }
+.gb-playground { border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 6px; padding: 0.75rem 1rem; margin: 1.5rem 0; max-width: min(1100px, 100%); box-sizing: border-box; }
+.gb-playground select { max-width: 100%; }
 .gb-pg-top { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
 .gb-pg-note { color: var(--theme-foreground-muted, #555); font-size: 0.92em; margin: 0.4rem 0; }
 .gb-pg-main { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-.gb-pg-plot { flex: 1 1 420px; min-width: 280px; }
-.gb-pg-controls { flex: 0 1 300px; border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0; }
-.gb-pg-row { display: grid; grid-template-columns: 8.5rem 1fr 5.5rem; align-items: center; gap: 0.4rem; margin: 0.2rem 0; }
+.gb-pg-plot { flex: 1 1 420px; min-width: 0; max-width: 100%; }
+.gb-pg-controls { flex: 1 1 260px; min-width: 0; min-inline-size: 0; max-width: 100%; box-sizing: border-box; border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0; }
+.gb-pg-row { display: grid; grid-template-columns: minmax(5rem, 8.5rem) minmax(0, 1fr) 4.5rem; align-items: center; gap: 0.4rem; margin: 0.2rem 0; }
 .gb-pg-row input[type=range] { width: 100%; }
 .gb-pg-row output { font-family: var(--monospace, monospace); font-size: 0.85em; text-align: right; }
 .gb-pg-start input { width: 5.5rem; }
