@@ -24,7 +24,9 @@ describe("FormulaCell(report)", () => {
     const cell = FormulaCell(byLine(119));
     expect(cell.classList.contains("gb-cell")).toBe(true);
     expect(cell.querySelector(".gb-badge--na")).not.toBeNull();
-    expect(cell.querySelector(".gb-cell__reason")?.textContent).toMatch(/^not executable: states a condition/);
+    // The reader reads Chinese; the engine's reason stays on the element (and in /report) for authors.
+    expect(cell.querySelector(".gb-cell__reason")?.textContent).toBe("这个公式不能在页面上直接运行（原因列在构建报告里）。");
+    expect(cell.dataset.reason).toMatch(/^states a condition/);
     expect(cell.querySelector("input")).toBeNull();
   });
 
@@ -56,7 +58,11 @@ describe("FormulaCell(report)", () => {
   test("flagged derivative: ✗ badge, counterexample and the corrected LaTeX rendered with KaTeX", () => {
     const cell = FormulaCell(byLine(105));
     expect(cell.querySelector(".gb-badge--bad")).not.toBeNull();
-    expect(cell.querySelector(".gb-cell__counterexample")?.textContent).toMatch(/stated.*autodiff/s);
+    expect(cell.querySelector(".gb-cell__counterexample")?.textContent).toMatch(/按原文计算.*自动微分（tf\.grad）/s);
+    // 000:105's whole expression has the wrong sign: said in Chinese, with the numbers the engine found.
+    const verdict = cell.querySelector(".gb-cell__message")?.textContent ?? "";
+    expect(verdict).toMatch(/^整个式子的符号反了：按原文算得 \[.*\]，自动微分给出 \[.*\]。$/);
+    expect(verdict).not.toMatch(/[A-Za-z]{4,}/);
     expect(cell.querySelector(".gb-cell__corrected .katex")).not.toBeNull();
     // The live cell recomputes the stated value and the numerical gradient: they disagree (✗).
     expect(cell.value?.derivation?.agrees).toBe(false);
@@ -77,7 +83,8 @@ describe("FormulaCell(report)", () => {
 
   test("never throws: a broken report and a plan that fails show the error inside the cell", () => {
     const broken = FormulaCell(null as unknown as FormulaReport);
-    expect(broken.querySelector(".gb-cell__error")?.textContent).toMatch(/no formula report/);
+    expect(broken.querySelector(".gb-cell__error")?.textContent).toBe("这个公式单元无法显示。");
+    expect(broken.dataset.error).toMatch(/no formula report/);
     const bad: FormulaReport = {id: "x", line: 3, status: "executable", plan: {kind: "expression", latex: "q", equations: [{lhs: "z", rhs: "q + r"}], symbols: [{key: "q", value: 1, role: "scalar"}], counts: {}, seed: 1, notes: []}};
     const cell = FormulaCell(bad);
     expect(cell.querySelector(".gb-cell__result .gb-cell__error")?.textContent).toMatch(/unknown symbol r/);

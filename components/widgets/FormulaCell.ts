@@ -39,10 +39,10 @@ export function formatValue(v: Value | undefined, digits = 4): string {
 }
 
 const STATUS_TEXT: Record<FormulaReport["status"], string> = {
-  verified: "✓ 已验证 verified",
-  flagged: "✗ 有误 flagged",
-  executable: "▶ 可运行 runs",
-  "not-executable": "不可执行 not executable"
+  verified: "✓ 已验证",
+  flagged: "✗ 有误",
+  executable: "▶ 可运行",
+  "not-executable": "不可执行"
 };
 
 export function FormulaCell(report: FormulaReport, options: FormulaCellOptions = {}): FormulaCellElement {
@@ -68,7 +68,8 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
   try {
     build();
   } catch (e) {
-    root.replaceChildren(el("div", "gb-cell__error", `this formula cell failed: ${(e as Error).message}`));
+    root.replaceChildren(el("div", "gb-cell__error", "这个公式单元无法显示。"));
+    root.dataset.error = (e as Error).message;
   }
   return root;
 
@@ -80,23 +81,29 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     const head = el("div", "gb-cell__head");
     const badge = el("span", `gb-badge gb-badge--${badgeKind}`, STATUS_TEXT[report.status] ?? report.status);
     head.append(badge);
-    if (report.line) head.append(el("span", "gb-cell__line", `line ${report.line}`));
+    if (report.line) head.append(el("span", "gb-cell__line", `原文第 ${report.line} 行`));
     root.append(head);
     const plan = report.plan;
     if (report.status === "not-executable" || !plan) {
-      root.append(el("p", "gb-cell__reason", `not executable: ${report.reason ?? "no reason given"}`));
+      // Readers see the book's language; the engine's reason (English, for authors) is kept on the element and in /report.
+      root.append(el("p", "gb-cell__reason", "这个公式不能在页面上直接运行（原因列在构建报告里）。"));
+      if (report.reason) root.dataset.reason = report.reason;
       return;
     }
     root.classList.add(`gb-cell--${plan.kind}`);
     if (report.check) root.append(checkView());
+    else if (report.status === "flagged") {
+      root.append(el("p", "gb-cell__message", "等式各部分在同样的输入上算出的值不一致（数值见下方）。"));
+      if (report.reason) root.dataset.reason = report.reason;
+    }
     let symbols: SymbolBinding[] = plan.symbols.map((s) => ({...s}));
     const inputs = el("div", "gb-cell__inputs");
     const out = el("div", "gb-cell__out");
     out.setAttribute("aria-live", "polite");
     const controls = el("div", "gb-cell__controls");
-    const randomise = el("button", "gb-cell__randomise", "随机 randomise") as HTMLButtonElement;
+    const randomise = el("button", "gb-cell__randomise", "随机取值") as HTMLButtonElement;
     randomise.type = "button";
-    const reset = el("button", "gb-cell__reset", "重置 reset") as HTMLButtonElement;
+    const reset = el("button", "gb-cell__reset", "重置") as HTMLButtonElement;
     reset.type = "button";
     let draws = 0;
     randomise.addEventListener("click", () => {
@@ -206,7 +213,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
         plan!.equations.forEach((eq, i) => {
           const r = result.equations[i];
           const line = el("div", "gb-cell__result");
-          line.append(texEl("span", "gb-cell__lhs", eq.lhs || "\\text{value}"), el("span", "gb-cell__eq", "="));
+          line.append(texEl("span", "gb-cell__lhs", eq.lhs || "\\text{值}"), el("span", "gb-cell__eq", "="));
           if (r?.error) line.append(el("span", "gb-cell__error", r.error));
           else line.append(el("output", "gb-cell__number", formatValue(r?.value)));
           out.append(line);
@@ -224,7 +231,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
         if (plan!.kind === "derivation" && result.derivation) {
           const d = el("div", "gb-cell__reference");
           const dd = plan!.derivation!;
-          d.append(el("span", "gb-cell__refname", "numerical gradient of "), texEl("span", "", `${dd.lossLhs}\\ \\text{w.r.t.}\\ ${dd.wrt}`), el("span", "gb-cell__eq", "="));
+          d.append(el("span", "gb-cell__refname", "数值梯度："), texEl("span", "", `\\partial ${dd.lossLhs} / \\partial ${dd.wrt}`), el("span", "gb-cell__eq", "="));
           if (result.derivation.error) d.append(el("span", "gb-cell__error", result.derivation.error));
           else {
             d.append(el("output", "gb-cell__number", formatValue(result.derivation.numeric)));
@@ -241,20 +248,36 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
   function checkView(): HTMLElement {
     const c = report.check!;
     const box = el("div", `gb-cell__check gb-cell__check--${c.verdict === "ok" ? "ok" : "bad"}`);
-    box.append(el("p", "gb-cell__message", c.message));
+    box.append(verdictView(c));
+    box.dataset.message = c.message; // the engine's words (English, for authors); the reader reads the line above
     if (c.verdict === "bad") {
       const dl = el("dl", "gb-cell__counterexample");
       const item = (term: string, value: string, isTex = false) => {
         dl.append(isTex ? texEl("dt", "", term) : el("dt", undefined, term), el("dd", undefined, value));
       };
       for (const [k, v] of Object.entries(c.inputs)) item(k, formatValue(v), true);
-      item("stated", formatValue(c.stated));
-      item("autodiff (tf.grad)", formatValue(c.autodiff));
-      box.append(el("p", "gb-cell__subhead", "counterexample"), dl);
-      if (c.corrected) box.append(el("p", "gb-cell__subhead", `corrected (${c.fix ?? "fix"})`), texEl("div", "gb-cell__corrected", c.corrected, true));
+      item("按原文计算", formatValue(c.stated));
+      item("自动微分（tf.grad）", formatValue(c.autodiff));
+      box.append(el("p", "gb-cell__subhead", "反例"), dl);
+      if (c.corrected) box.append(el("p", "gb-cell__subhead", "更正后的公式"), texEl("div", "gb-cell__corrected", c.corrected, true));
     }
-    if (c.link) box.append(texEl("p", "gb-cell__link", `\\text{model: } ${c.link}`));
+    if (c.link) box.append(texEl("p", "gb-cell__link", `\\text{模型：} ${c.link}`));
     return box;
+  }
+
+  /** The verdict in the reader's words, with the formula pieces rendered by KaTeX. */
+  function verdictView(c: NonNullable<FormulaReport["check"]>): HTMLElement {
+    const p = el("p", "gb-cell__message");
+    if (c.verdict === "ok") {
+      p.append("与自动微分（tf.grad）对 ", texEl("span", "", c.loss.latex.split("=")[0].trim() || "L"), " 求导的结果一致。");
+      return p;
+    }
+    const term = c.fix?.match(/^flip the sign of the term (.+)$/)?.[1];
+    if (c.fix?.startsWith("flip the sign of the whole expression")) p.append("整个式子的符号反了：");
+    else if (term) p.append("其中 ", texEl("span", "", term), " 这一项的符号反了：");
+    else p.append("没有哪一处符号改动能让它与自动微分一致，下面给出按链式法则求得的导数：");
+    p.append(`按原文算得 ${formatValue(c.stated)}，自动微分给出 ${formatValue(c.autodiff)}。`);
+    return p;
   }
 }
 

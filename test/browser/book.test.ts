@@ -125,7 +125,7 @@ describe("formulas execute and wrong derivatives are flagged in the built book",
     const {page, report} = await book.open(path);
     await page.waitForSelector(".gb-cell");
     const bad = await page.$$eval(".gb-cell", (cells) =>
-      cells.filter((c) => c.querySelector(".gb-badge--bad")).map((c) => Number(c.textContent?.match(/line (\d+)/)?.[1]))
+      cells.filter((c) => c.querySelector(".gb-badge--bad")).map((c) => Number(c.textContent?.match(/原文第 (\d+) 行/)?.[1]))
     );
     expect(bad.sort()).toEqual([...lines]);
     expect(report.consoleErrors).toEqual([]);
@@ -134,7 +134,7 @@ describe("formulas execute and wrong derivatives are flagged in the built book",
 
   test("000's MSE cell recomputes from edited inputs: y = [1,2,3,4], ŷ = [1,2,3,0] gives 16/4 = 4, and the reference agrees", async () => {
     const {page, report} = await book.open("/startup-chaos/math");
-    const cell = page.locator(".gb-cell", {hasText: "line 69"}).first();
+    const cell = page.locator(".gb-cell", {hasText: "原文第 69 行"}).first();
     await cell.waitFor();
     const set = async (selector: string, values: number[]) => {
       const inputs = cell.locator(`.gb-cell__symbol${selector} input`);
