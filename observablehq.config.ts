@@ -17,7 +17,9 @@ export default {
     pages: p.pages
   })),
   pager: true,
-  search: true,
+  // Framework's search splits words only at spaces and punctuation (most Chinese words are never found): the book
+  // has its own (scripts/search.ts, components/search/), linked from every page after the build.
+  search: false,
   toc: {show: true, label: "本页目录"},
   // Offline: no Google Fonts (globalStylesheets), no footer link, no CDN; the stylesheet inlines KaTeX's fonts.
   globalStylesheets: [],
@@ -25,7 +27,7 @@ export default {
   footer: "gradbook — 由 chapters/ 生成；离线可用。",
   // Framework 1.13 has no language option: set it before anything renders (screen readers, hyphenation, axe).
   // The favicon is inline (no request, no 404): a ∇ on the book's blue.
-  head: `<meta name="color-scheme" content="light dark"><link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='6' fill='%233b6fb6'/%3E%3Cpath d='M7 8h18L16 25z' fill='none' stroke='white' stroke-width='3' stroke-linejoin='round'/%3E%3C/svg%3E"><script>document.documentElement.lang = "zh-CN";</script><script type="module">document.getElementById("observablehq-sidebar-toggle")?.setAttribute("aria-label", "显示或隐藏侧边栏");</script>`,
+  head: `<meta name="color-scheme" content="light dark"><link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='6' fill='%233b6fb6'/%3E%3Cpath d='M7 8h18L16 25z' fill='none' stroke='white' stroke-width='3' stroke-linejoin='round'/%3E%3C/svg%3E"><script>document.documentElement.lang = "zh-CN";</script><script type="module">{const t = document.getElementById("observablehq-sidebar-toggle"); t?.setAttribute("aria-label", "显示或隐藏侧边栏"); t?.setAttribute("title", "显示或隐藏侧边栏");}</script>`,
   linkify: false,
   typographer: false
 };

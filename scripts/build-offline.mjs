@@ -11,7 +11,8 @@ const steps = [
   [bin("tsx"), ["scripts/offline-cache.ts"]],
   [bin("tsx"), ["scripts/vendor.ts"]],
   [bin("observable"), ["build"]],
-  // The Content-Security-Policy <meta> of every page (npm run build's postbuild does the same).
+  // The book's own search (npm run build's postbuild does the same), then the Content-Security-Policy <meta> of every page.
+  [bin("tsx"), ["scripts/search.ts", "dist"]],
   [bin("tsx"), ["scripts/csp.ts", "dist"]]
 ];
 const t0 = Date.now();

@@ -40,18 +40,6 @@ describe("the book as a reader uses it", () => {
     await page.close();
   });
 
-  test("search finds a section by a Chinese term, offline", async () => {
-    const {page, report} = await book.open("/");
-    await page.fill("#observablehq-search input", "反向传播");
-    await page.waitForSelector("#observablehq-search-results li", {timeout: 10_000});
-    const hits = await page.$$eval("#observablehq-search-results li a", (as) => as.map((a) => a.getAttribute("href")));
-    expect(hits.length).toBeGreaterThan(0);
-    expect(hits.some((h) => /algorithm/.test(h ?? ""))).toBe(true);
-    expect(report.externalRequests).toEqual([]);
-    expect(report.failedRequests).toEqual([]);
-    await page.close();
-  });
-
   test("code blocks are highlighted and the copy button copies the code", async () => {
     const ctx = await book.browser.newContext();
     await ctx.grantPermissions(["clipboard-read", "clipboard-write"], {origin: book.url});
