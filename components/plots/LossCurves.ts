@@ -46,8 +46,8 @@ export function LossCurves(series: LossSeries[], options: LossCurvesOptions = {}
     marginLeft: 56,
     ariaLabel: `损失随步数的变化：${series.map((s) => s.label).join("、") || "没有优化器"}`,
     ariaDescription: series.map((s) => `${s.label}：${s.losses.length ? `第 0 步损失 ${s.losses[0].toPrecision(3)}，第 ${s.losses.length - 1} 步损失 ${s.losses[s.losses.length - 1].toPrecision(3)}` : "没有步"}${s.stopped ? `（已停止：${s.stopped}）` : ""}`).join("；"),
-    x: {label: "步数 (step)", grid: true},
-    y: {label: log ? "损失 (loss)，对数坐标" : "损失 (loss)", type: log ? "log" : "linear", grid: true},
+    x: {label: "步数", grid: true},
+    y: {label: log ? "损失（对数坐标）" : "损失", type: log ? "log" : "linear", grid: true},
     color: {domain: series.map((s) => s.label), range: series.map((s) => s.color), legend: true},
     marks
   });

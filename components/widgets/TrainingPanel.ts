@@ -155,19 +155,19 @@ function kerasPanel(root: HTMLElement, program: KerasProgram, params: Params, op
   let data: PreparedData | null = null;
   options.invalidation?.then(() => ctl?.abort());
 
-  const history: {x: number; value: number; series: string}[] = [];
+  const history: {x: number; value: number; series: string; kind: "loss" | "acc"}[] = [];
   let lastDraw = 0;
   const draw = (force = false) => {
     const now = performance.now();
     if (!force && now - lastDraw < 400) return;
     lastDraw = now;
     const w = Math.max(280, Math.min(640, (root.clientWidth || 640) / 2 - 12));
-    const loss = history.filter((d) => d.series.endsWith("loss"));
-    const acc = history.filter((d) => d.series.endsWith("acc"));
+    const loss = history.filter((d) => d.kind === "loss");
+    const acc = history.filter((d) => d.kind === "acc");
     const plot = (rows: typeof history, label: string) =>
-      Plot.plot({width: w, height: 200, x: {label: "epoch"}, y: {label, grid: true}, color: {legend: true},
+      Plot.plot({width: w, height: 200, x: {label: "轮次"}, y: {label, grid: true}, color: {legend: true},
         marks: [Plot.line(rows, {x: "x", y: "value", stroke: "series"}), Plot.ruleY([0])]});
-    charts.replaceChildren(plot(loss, "loss"), plot(acc, "accuracy"));
+    charts.replaceChildren(plot(loss, "损失"), plot(acc, "准确率"));
   };
 
   const setRunning = (running: boolean) => {
@@ -229,12 +229,12 @@ function kerasPanel(root: HTMLElement, program: KerasProgram, params: Params, op
         }
         const s: TrainStep = n.value;
         const x = s.epoch - 1 + s.batch / s.batches;
-        history.push({x, value: s.loss, series: "train loss"}, {x, value: s.acc, series: "train acc"});
-        if (s.valLoss !== undefined) history.push({x, value: s.valLoss, series: "val loss"}, {x, value: s.valAcc!, series: "val acc"});
+        history.push({x, value: s.loss, series: "训练损失", kind: "loss"}, {x, value: s.acc, series: "训练准确率", kind: "acc"});
+        if (s.valLoss !== undefined) history.push({x, value: s.valLoss, series: "验证损失", kind: "loss"}, {x, value: s.valAcc!, series: "验证准确率", kind: "acc"});
         root.dataset.epochsDone = String(s.batch === s.batches ? s.epoch : s.epoch - 1);
         bar.value = x / s.epochs;
-        status.textContent = `epoch ${s.epoch}/${s.epochs} · batch ${s.batch}/${s.batches} · loss ${fmt(s.loss)} · acc ${fmt(s.acc)}` +
-          `${s.valAcc !== undefined ? ` · val_acc ${fmt(s.valAcc)}` : ""} · ${Math.round(s.samplesPerSec).toLocaleString("en-US")} 样本/秒 · 剩余约 ${Math.ceil(s.etaSec)} 秒`;
+        status.textContent = `第 ${s.epoch}/${s.epochs} 轮 · 第 ${s.batch}/${s.batches} 批 · 损失 ${fmt(s.loss)} · 准确率 ${fmt(s.acc)}` +
+          `${s.valAcc !== undefined ? ` · 验证准确率 ${fmt(s.valAcc)}` : ""} · ${Math.round(s.samplesPerSec).toLocaleString("zh-CN")} 样本/秒 · 剩余约 ${Math.ceil(s.etaSec)} 秒`;
         draw(s.batch === s.batches);
         if (s.batch === s.batches) root.dataset.state = "training";
       }
@@ -311,7 +311,7 @@ function gdPanel(root: HTMLElement, program: NumpyGdProgram, params: Params, opt
           Plot.line([{x: 0, y: 0.5, s: "y = 2x + 0.5（生成数据的直线）"}, {x: 1, y: 2.5, s: "y = 2x + 0.5（生成数据的直线）"}], {x: "x", y: "y", stroke: "s", strokeDasharray: "4 3"})]});
       const curves = r.mse.map((m, i) => ({i: i + 1, value: m, series: "½·mean((Xθ − y)²)"}))
         .concat(r.chapterLoss.map((m, i) => ({i: i + 1, value: m, series: `代码里的 loss = ${program.loss.formula}`})));
-      const loss = Plot.plot({width: w, height: 240, x: {label: "iteration", type: "log"}, y: {label: "loss", grid: true}, color: {legend: true},
+      const loss = Plot.plot({width: w, height: 240, x: {label: "迭代次数", type: "log"}, y: {label: "损失", grid: true}, color: {legend: true},
         marks: [Plot.line(curves, {x: "i", y: "value", stroke: "series"}), Plot.ruleY([0])]});
       charts.replaceChildren(fit, loss);
       root.dataset.theta = String(theta);
