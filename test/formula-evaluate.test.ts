@@ -48,6 +48,24 @@ describe("evaluate(node, bindings)", () => {
     expect(g[1]).toBeCloseTo(10, 6);
     expect(evaluate(parseExpression(String.raw`\frac{1}{n}\sum_{i=1}^{n} y_i`), {y: [2, 4], n: 2}, {unsum: "i"})).toEqual([1, 2]);
   });
+  test("norms, |x|, sign, \\max(x, 0) entrywise; x_{ij} as an entry of X; a defined f written f(x) is a call", () => {
+    expect(evaluate(parseExpression(String.raw`\|w\|^2`), {w: [3, 4]})).toBe(25);
+    expect(evaluate(parseExpression(String.raw`\|w\|`), {w: [3, 4]})).toBe(5);
+    expect(evaluate(parseExpression(String.raw`\|w\|_1`), {w: [3, -4]})).toBe(7);
+    expect(evaluate(parseExpression(String.raw`\mathrm{sign}(z) \max(|z| - 0.5, 0)`), {z: -2})).toBe(-1.5);
+    expect(evaluate(parseExpression(String.raw`\max(x, 0)`), {x: [-1, 2]})).toEqual([0, 2]);
+    expect(evaluate(parseExpression(String.raw`x_{ij}`), {X: [[1, 2], [3, 4]]}, {idx: {i: 2, j: 1}})).toBe(3);
+    expect(evaluate(parseExpression(String.raw`\ell(w) + 1`), {w: 2}, {defs: {"\\ell": {params: ["w"], body: parseExpression("w^2")}}})).toBe(5);
+    expect(evaluate(parseExpression(String.raw`3 \ell(w)`), {w: 2}, {defs: {"\\ell": {params: ["w"], body: parseExpression("w^2")}}})).toBe(12);
+    // S_{0.5}(-2) with S_\lambda(z) = \mathrm{sign}(z) \max(|z| - \lambda, 0)
+    const S = {index: "\\lambda", params: ["z"], body: parseExpression(String.raw`\mathrm{sign}(z) \max(|z| - \lambda, 0)`)};
+    expect(evaluate(parseExpression(String.raw`S_{0.5}(-2)`), {}, {defs: {S}})).toBe(-1.5);
+    // \eta_2 with \eta_t = \eta_0 / (1 + kt): \eta_0 is a given value, not the rule at t = 0
+    expect(evaluate(parseExpression(String.raw`\eta_2`), {"\\eta_0": 0.1, k: 0.5}, {defs: {"\\eta": {index: "t", body: parseExpression(String.raw`\frac{\eta_0}{1 + k t}`)}}})).toBeCloseTo(0.05, 12);
+    // a value applied like a function is a product; a sum bound without a value is the vector's length
+    expect(evaluate(parseExpression("X(v)"), {X: [[1, 0], [0, 2]], v: [1, 1]})).toEqual([1, 2]);
+    expect(evaluate(parseExpression(String.raw`\sum_{k=1}^{K} p_k`), {p: [0.2, 0.3, 0.5]})).toBeCloseTo(1, 12);
+  });
   test("errors say what and where", () => {
     const latex = String.raw`a + E(\phi)`;
     try {

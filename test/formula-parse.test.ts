@@ -66,6 +66,40 @@ describe("parseFormula(latex)", () => {
   });
 });
 
+describe("notation read as the tutorials write it", () => {
+  test("norms and absolute values: \\|x\\|, \\|x\\|_1, ||x||, |x|, \\left|x\\right|, \\lvert x \\rvert", () => {
+    expect(parseExpression(String.raw`\frac{1}{2n} \|X\mathbf{w} - \mathbf{y}\|^2`)).toMatchObject({type: "mul", right: {type: "pow", base: {type: "call", fn: "norm", args: [{type: "add"}]}, exp: {value: 2}}});
+    expect(parseExpression(String.raw`\|w\|_1`)).toMatchObject({type: "call", fn: "norm1"});
+    expect(parseExpression(String.raw`||w||`)).toMatchObject({type: "call", fn: "norm"});
+    expect(parseExpression(String.raw`\lambda \sum_{k=1}^{d} |w_k|`)).toMatchObject({type: "mul", right: {type: "sum", body: {type: "call", fn: "abs", args: [{name: "w", subText: "k"}]}}});
+    expect(parseExpression(String.raw`\frac{w}{|w|^2}`)).toMatchObject({type: "div", den: {type: "pow", base: {type: "call", fn: "abs"}}});
+    expect(parseExpression(String.raw`\left| z \right| + \lvert y \rvert`)).toMatchObject({type: "add", terms: [{node: {fn: "abs"}}, {node: {fn: "abs"}}]});
+    expect(toLatex(parseExpression(String.raw`\|w\|^2 + |z|`))).toBe(String.raw`\left\|w\right\|^{2} + \left|z\right|`);
+  });
+  test("assignments (\\leftarrow, :=, \\gets) are equations whose left side is no claim; `, \\quad` separates equations", () => {
+    const a = parseFormula(String.raw`w \leftarrow w - \eta g`).lines[0];
+    expect(a).toMatchObject({assign: true, rest: [{rel: "="}]});
+    expect(parseFormula(String.raw`\mathbf{w} := \mathbf{w} - \eta \nabla_{\mathbf{w}} \ell`).lines[0]).toMatchObject({assign: true, first: {name: "w"}});
+    expect(parseFormula("a = b").lines[0].assign).toBeUndefined();
+    const two = parseFormula(String.raw`S_{0.5}(2) = 1.5, \quad S_{0.5}(-0.3) = 0`);
+    expect(two.lines).toHaveLength(2);
+    expect(two.lines[1]).toMatchObject({rest: [{node: {value: 0}}]});
+    expect(parseFormula(String.raw`x = 1, y`).lines[0].rest[0].node.type).toBe("list");
+  });
+  test("gradients without a subscript, orders above one, operators, powers of functions, \\mathrm{sign}", () => {
+    expect(parseExpression(String.raw`\nabla f(x, y)`)).toMatchObject({type: "grad", wrt: {type: "tuple", items: [{name: "x"}, {name: "y"}]}, of: {type: "call", fn: "f"}});
+    expect(parseExpression(String.raw`\nabla J_2`)).toMatchObject({type: "grad", wrt: {type: "tuple", items: []}, of: {name: "J", subText: "2"}});
+    expect(parseExpression(String.raw`\nabla f(\theta_t + \mu v_t)`)).toMatchObject({type: "grad", wrt: {type: "add"}, of: {type: "call", fn: "f"}});
+    expect(parseExpression(String.raw`\nabla_{\theta} \frac{1}{B} \sum_{b=1}^{B} \ell_b`)).toMatchObject({type: "grad", of: {type: "mul", left: {type: "div"}, right: {type: "sum"}}});
+    expect(parseExpression(String.raw`\frac{\partial^2 J}{\partial a^2}`)).toMatchObject({type: "grad", wrt: {name: "a"}, of: {type: "grad", wrt: {name: "a"}, of: {name: "J"}}});
+    expect(parseExpression(String.raw`\frac{\partial^2 J}{\partial a \partial c}`)).toMatchObject({type: "grad", wrt: {name: "a"}, of: {type: "grad", wrt: {name: "c"}}});
+    expect(parseExpression(String.raw`\frac{\partial}{\partial w} L`)).toMatchObject({type: "grad", wrt: {name: "w"}, of: {name: "L"}});
+    expect(parseExpression(String.raw`1 - \tanh^2(z)`)).toMatchObject({type: "add", terms: [{}, {sign: -1, node: {type: "pow", base: {type: "call", fn: "tanh"}, exp: {value: 2}}}]});
+    expect(parseExpression(String.raw`\mathrm{sign}(z)`)).toMatchObject({type: "call", fn: "sign", builtin: true});
+    expect(parseExpression(String.raw`\operatorname{sgn}(z)`)).toMatchObject({type: "call", fn: "sign", builtin: true});
+  });
+});
+
 describe("parse errors name the token and offset", () => {
   test("unknown command", () => {
     const e = errorOf(String.raw`x = \foo{y}`);

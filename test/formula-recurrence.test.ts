@@ -103,4 +103,11 @@ describe("compileRecurrence(latex)", () => {
     expect(() => rec.step(rec.init([1]), [1], 1, {})).toThrow(/missing hyper-parameter alpha/);
     expect(() => rec.step(rec.init([1]), [1, 2], 1, {alpha: 1})).toThrow(/gradient has 2 entries/);
   });
+  test("side-by-side updates of several weights (w \\leftarrow …, \\quad b \\leftarrow …) share the weight vector", () => {
+    const rec = compileRecurrence(String.raw`w \leftarrow w - \eta \frac{\partial L}{\partial w}, \quad b \leftarrow b - \eta \frac{\partial L}{\partial b}`);
+    expect(rec.hyper).toEqual(["alpha"]);
+    const s1 = rec.step(rec.init([1, 2]), [0.5, -1], 1, {alpha: 0.1});
+    expect(rec.weights(s1)[0]).toBeCloseTo(0.95, 12);
+    expect(rec.weights(s1)[1]).toBeCloseTo(2.1, 12);
+  });
 });

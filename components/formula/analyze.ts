@@ -17,6 +17,7 @@ import {proseRoles} from "./prose.js";
 import {compileRecurrence} from "./recurrence.js";
 import {runPlan} from "./runPlan.js";
 import {readSumOverRest} from "./scope.js";
+import {mapChildren} from "./rewrite.js";
 import {canonicalHyper, containsType, findAll, indexedBy, symbolUses} from "./symbols.js";
 import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
 
@@ -119,7 +120,24 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   // Update rules.
-  if (f.lines.some(isRecurrenceLine)) return recurrence(block, f, seed, budget);
+  if (f.lines.some(isRecurrenceLine)) {
+    const out = recurrence(block, f, seed, budget);
+    if (out.status !== "not-executable") return out;
+    // v_t = \gamma v_{t-1} + \eta \nabla_\theta J(\theta_{t-1}) with \theta's own update in another display: read together.
+    const joint = withWeightUpdate(f, block.latex, chapterDefs, blockIndex);
+    if (joint) {
+      const again = recurrence(block, parseFormula(joint), seed, budget, joint);
+      if (again.status !== "not-executable") return again;
+    }
+    return out;
+  }
+  // An update written with a per-step gradient symbol (\theta_{t+1} = \theta_t - \frac{\eta}{\sqrt{G_t + \epsilon}} g_t),
+  // read with the chapter's recurrences for the state it uses (G_t = G_{t-1} + g_t^2).
+  const system = gradientSymbolSystem(f, chapterDefs, blockIndex);
+  if (system) {
+    const out = recurrence(block, parseFormula(system.latex), seed, budget, system.latex);
+    if (out.status === "executable") return accumulatorCheck(out, system.latex, budget);
+  }
   const first = f.lines[0];
   // Stated derivatives.
   if (first.first.type === "grad") {
@@ -158,6 +176,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
 
 /** Whether a line's left side is itself a claim to check (not the name it defines). */
 function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
+  if (line.assign) return false;
   const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
   let lhs = line.first.type === "pow" ? line.first.base : line.first;
   // \Delta\theta_2, \delta w: a name, not a product.
@@ -170,7 +189,11 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   }
   if (!own) return true;
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
-  return defs.some((d) => earlier(d) && d.key === own.key && !!d.index === !!own.index);
+  // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
+  const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);
+  // A closed form of a recurrence (s_t = (1 - \rho^t) g^2 beside s_t = \rho s_{t-1} + …) holds only under the text's
+  // conditions (a constant gradient): not checked on seeded inputs.
+  return defs.some((d) => earlier(d) && !d.recurrence && d.key === own.key && !!d.index === !!own.index && sameParams(d));
 }
 
 function equalityOutcome(eq: NonNullable<ReturnType<typeof checkEquality>>, block: MathBlock, f: Formula, seed: number): Outcome {
@@ -186,10 +209,10 @@ function equalityOutcome(eq: NonNullable<ReturnType<typeof checkEquality>>, bloc
   return {status: eq.verdict === "ok" ? "verified" : "flagged", plan, reason: `${eq.message} (compared with the numerical gradient of the chapter's definition)`};
 }
 
-function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudget): Outcome {
+function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudget, latex = block.latex): Outcome {
   let rec;
   try {
-    rec = compileRecurrence(block.latex, {budget});
+    rec = compileRecurrence(latex, {budget});
   } catch (e) {
     return {status: "not-executable", reason: `an update rule the engine cannot run: ${(e as FormulaError).reason ?? (e as Error).message}`};
   }
@@ -201,8 +224,8 @@ function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudg
   const notes: string[] = [];
   const plan: CellPlan = {
     kind: "recurrence",
-    latex: block.latex,
-    equations: f.lines.map((l) => ({lhs: block.latex.slice(l.first.start, l.first.end).trim(), rhs: toLatex(l.rest[0].node)})),
+    latex,
+    equations: f.lines.map((l) => ({lhs: latex.slice(l.first.start, l.first.end).trim(), rhs: toLatex(l.rest[0].node)})),
     symbols,
     counts: {},
     seed,
@@ -218,6 +241,113 @@ function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudg
     notes.push(`claims convergence ${toLatex(claim.rest[1].node)}${claim.annotation ? ` as ${toLatex(claim.annotation.first)} \\to ${toLatex(claim.annotation.rest[0]?.node ?? claim.annotation.first)}` : ""}: on the demo quadratic with α = ${hyper.alpha ?? "?"}, |w_{500} - w^*| = ${dist.toExponential(2)}`);
   }
   return {status: "executable", plan};
+}
+
+/** Time offset of a subscript `t`, `t+1`, `t-1` against the letter t; undefined for anything else. */
+function timeOffset(sub: Node | undefined, t: string): number | undefined {
+  if (!sub) return undefined;
+  if (sub.type === "sym" && sub.name === t && !sub.sub) return 0;
+  if (sub.type === "add" && sub.terms.length === 2 && sub.terms[0].sign === 1 && sub.terms[0].node.type === "sym" && sub.terms[0].node.name === t && sub.terms[1].node.type === "num")
+    return sub.terms[1].sign * sub.terms[1].node.value;
+  return undefined;
+}
+
+/**
+ * A one-line update `w_{t+1} = w_t - … g_t` without a ∇: the one symbol with the step's subscript that nothing
+ * defines (g_t) is the gradient at the current weights, and the chapter's recurrences for the other step-indexed
+ * symbols it uses (G_t = G_{t-1} + g_t^2) run before it. Returns the combined system's LaTeX.
+ */
+function gradientSymbolSystem(f: Formula, defs: ChapterDef[], blockIndex: number): {latex: string} | undefined {
+  if (f.lines.length !== 1) return undefined;
+  const line = f.lines[0];
+  if (line.rest.length !== 1 || line.rest[0].rel !== "=" || line.first.type !== "sym" || !line.first.sub || line.first.sub.type === "num") return undefined;
+  const lhs = line.first, rhs = line.rest[0].node;
+  if (containsType(rhs, "grad")) return undefined;
+  const times = findAll(lhs.sub!, "sym").filter((x) => x.name.length === 1);
+  if (times.length !== 1) return undefined;
+  const t = times[0].name;
+  const own = timeOffset(lhs.sub, t);
+  if (own === undefined || !symbolUses(rhs).some((u) => u.node.name === lhs.name && timeOffset(u.node.sub, t) === own - 1)) return undefined;
+  const recs = new Map<string, ChapterDef>();
+  for (const d of defs) if (d.recurrence && d.index === t && d.blockIndex !== blockIndex && !recs.has(d.key)) recs.set(d.key, d);
+  const stepped = (n: Node) => symbolUses(n).filter((u) => u.node.name !== lhs.name && timeOffset(u.node.sub, t) !== undefined);
+  const used = new Set<string>();
+  const inputs = new Set<string>();
+  const visit = (n: Node, depth: number) => {
+    for (const u of stepped(n)) {
+      const r = recs.get(u.node.name);
+      if (r && !used.has(u.node.name) && depth < 4) (used.add(u.node.name), visit(r.body, depth + 1));
+      else if (!r) inputs.add(u.node.name);
+    }
+  };
+  visit(rhs, 0);
+  if (inputs.size !== 1) return undefined;
+  const g = [...inputs][0];
+  // The weights move along the gradient (first order); a state fed its square (G_t = G_{t-1} + g_t^2) is no weight.
+  if (findAll(rhs, "pow").some((p) => symbolUses(p.base).some((u) => u.node.name === g))) return undefined;
+  const grad = String.raw`\nabla_{${lhs.name}} J(${lhs.name}_{${t}})`;
+  const sub = (n: Node): Node => {
+    if (n.type === "sym" && n.name === g && timeOffset(n.sub, t) !== undefined) return parseFormula(grad).lines[0].first;
+    return mapChildren(n, sub);
+  };
+  const lines = [...used].map((k) => `${symKey(k, t)} = ${toLatex(sub(recs.get(k)!.body))}`);
+  lines.push(`${toLatex(lhs)} = ${toLatex(sub(rhs))}`);
+  return {latex: lines.join(" \\\\ ")};
+}
+
+/** The system of a rule whose gradient is in weights that no line of it updates, with the chapter's update of them. */
+function withWeightUpdate(f: Formula, latex: string, defs: ChapterDef[], blockIndex: number): string | undefined {
+  const grads = f.lines.flatMap((l) => l.rest.flatMap((r) => findAll(r.node, "grad")));
+  const wrt = grads[0]?.wrt;
+  if (!wrt || wrt.type !== "sym" || f.lines.some((l) => l.first.type === "sym" && l.first.name === wrt.name)) return undefined;
+  const times = f.lines.flatMap((l) => (l.first.type === "sym" && l.first.sub ? findAll(l.first.sub, "sym").filter((x) => x.name.length === 1) : []));
+  const t = times[0]?.name;
+  const upd = defs.find((d) => d.recurrence && d.key === wrt.name && d.index === t && d.blockIndex !== blockIndex);
+  if (!t || !upd) return undefined;
+  const own = f.environment ? latex.replace(/\\begin\{[^}]*\}|\\end\{[^}]*\}/g, "") : latex;
+  return `${own.trim()} \\\\ ${symKey(upd.key, t)} = ${toLatex(upd.body)}`;
+}
+
+/**
+ * The reference optimiser for an accumulator of squared gradients (AdaGrad: G_t = G_{t-1} + g_t^2, w_{t+1} = w_t -
+ * \alpha g_t / \sqrt{G_t + \epsilon}): when the system keeps such a state, its first steps are compared with AdaGrad's.
+ */
+function accumulatorCheck(out: Outcome, latex: string, budget: WorkBudget): Outcome {
+  let rec;
+  try {
+    rec = compileRecurrence(latex, {budget});
+  } catch {
+    return out;
+  }
+  const hyper: Record<string, number> = {...(out.plan?.recurrence?.hyper ?? {})};
+  const alpha = hyper.alpha;
+  if (typeof alpha !== "number") return out;
+  const gs = [2, 1, 0.5];
+  let state = rec.init([1]);
+  let acc = 0, w = 1;
+  const ours: number[] = [], reference: number[] = [];
+  let accumulator: string | undefined;
+  try {
+    for (let k = 0; k < gs.length; k++) {
+      state = rec.step(state, [gs[k]], k + 1, hyper);
+      acc += gs[k] ** 2;
+      w -= (alpha * gs[k]) / Math.sqrt(acc + (hyper.epsilon ?? 0));
+      const names = Object.keys(state).filter((n) => n !== rec.weight && Math.abs((state as Record<string, number[]>)[n][0] - acc) < 1e-9 * Math.max(1, acc));
+      if (k === 0) accumulator = names[0];
+      else if (!accumulator || !names.includes(accumulator)) return out;
+      ours.push(rec.weights(state)[0]);
+      reference.push(w);
+    }
+  } catch {
+    return out;
+  }
+  if (!accumulator) return out;
+  const same = ours.every((x, k) => Math.abs(x - reference[k]) <= 1e-6 * Math.max(1, Math.abs(reference[k])));
+  const fmt = (v: number[]) => v.map((x) => +x.toPrecision(6)).join(", ");
+  const message = same
+    ? `with ${accumulator} accumulating squared gradients (AdaGrad), the first ${gs.length} steps agree with AdaGrad's w - α g / √(${accumulator} + ε)`
+    : `with ${accumulator} accumulating squared gradients (AdaGrad), gradients ${gs.join(", ")} from w = 1 give w = ${fmt(ours)}, AdaGrad's w - α g / √(${accumulator} + ε) gives ${fmt(reference)}`;
+  return {...out, status: same ? "verified" : "flagged", reason: message};
 }
 
 function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBudget): Outcome {

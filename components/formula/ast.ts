@@ -44,6 +44,8 @@ export interface Line extends Span {
   first: Node;
   rest: {rel: Relation; node: Node}[];
   annotation?: Line;
+  /** The first relation gives the left side a value (`\leftarrow`, `:=`, `\gets`): the left side is no claim. */
+  assign?: boolean;
 }
 
 export interface Formula {

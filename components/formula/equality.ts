@@ -9,10 +9,11 @@
  * left out; the verdict needs at least two evaluated parts. Pure JS (no tf), never throws.
  */
 import {symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
-import {evaluateWith, jsOps, numericGradient, type Def, type Scope} from "./evaluate.js";
+import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} from "./evaluate.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
 import {symbolUses} from "./symbols.js";
+import {mapChildren} from "./rewrite.js";
 import {shapeOf, type Value} from "./values.js";
 
 /** One definition `lhs = rhs` of the chapter, as the evaluator expands it. */
@@ -23,7 +24,11 @@ export interface ChapterDef {
   key: string;
   index?: string;
   params?: string[];
+  /** The parameters as printed (for `\nabla J` without a subscript: the gradient in J's own parameters). */
+  paramNodes?: Node[];
   body: Node;
+  /** A recurrence (`\theta_t = \theta_{t-1} - v_t`): evaluated only at a printed step (`\theta_2`), from earlier steps. */
+  recurrence?: boolean;
   /** A value the text gives (`$\eta = 0.05$`, `$\theta = [1, 1]$`): used as the symbol's default, never expanded. */
   fact?: Value;
 }
@@ -38,6 +43,9 @@ export function normalize(n: Node): Node {
     case "tuple":
       return {...n, type: "vector", items: n.items.map(rec)} as Node;
     case "mul": {
+      // a f'(b) parses as (a f')(b): re-associate so the derivative applies to its argument.
+      if (n.op === "implicit" && n.right.type === "paren" && n.right.delim === "()" && n.left.type === "mul" && n.left.right.type === "sym" && /'$/.test(n.left.right.name) && !n.left.right.sub)
+        return rec({...n, left: n.left.left, right: {...n, left: n.left.right, right: n.right}, op: n.left.op});
       // f'(a): the derivative of f at a.
       if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && !n.left.sub && n.right.type === "paren" && n.right.delim === "()") {
         const base = n.left.name.replace(/'$/, "");
@@ -100,7 +108,11 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
   }
   const at = {blockIndex, lineIndex};
   if (lhs.type === "sym") {
-    if (selfReferential(lhs, body)) return undefined;
+    if (selfReferential(lhs, body)) {
+      // v_t = \gamma v_{t-1} + …: a recurrence, only ever instantiated at a printed step (v_2) from earlier values.
+      if (lhs.sub?.type === "sym" && !lhs.sub.sub && lhs.sub.name.length === 1) return {...at, key: lhs.name, index: lhs.sub.name, body, recurrence: true};
+      return undefined;
+    }
     if (lhs.sub?.type === "sym" && !lhs.sub.sub && lhs.sub.name.length === 1) return {...at, key: lhs.name, index: lhs.sub.name, body};
     return {...at, key: symKey(lhs.name, lhs.subText), body};
   }
@@ -111,12 +123,13 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
     const inner = lhs.right.arg;
     args = inner.type === "list" || inner.type === "tuple" ? inner.items : [inner];
     const s = lhs.left;
-    if (s.sub?.type === "sym" && !s.sub.sub && s.sub.name.length === 1) (fn = s.name), (index = s.sub.name);
+    // f_i(x) (per sample) and S_\lambda(z) (a parameter written as a subscript): indexed by that symbol.
+    if (s.sub?.type === "sym" && !s.sub.sub && (s.sub.name.length === 1 || /^\\[a-zA-Z]+$/.test(s.sub.name))) (fn = s.name), (index = s.sub.name);
     else fn = symKey(s.name, s.subText);
   }
   if (!fn || !args.length || !args.every((a) => a.type === "sym")) return undefined;
   const params = args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));
-  return {...at, key: fn, params, body, ...(index ? {index} : {})};
+  return {...at, key: fn, params, paramNodes: args, body, ...(index ? {index} : {})};
 }
 
 /** A printed number, a negated one, or a vector of them. */
@@ -127,6 +140,8 @@ function literal(n: Node): Value | undefined {
     return typeof v === "number" ? -v : undefined;
   }
   if (n.type === "paren") return literal(n.arg);
+  // (1, 2)^T: a column of numbers.
+  if (n.type === "transpose" && (n.arg.type === "vector" || n.arg.type === "tuple")) return literal(n.arg);
   if (n.type === "vector" || n.type === "tuple") {
     const items = n.items.map(literal);
     return items.every((x) => typeof x === "number") ? (items as number[]) : undefined;
@@ -165,7 +180,7 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   const best = new Map<string, ChapterDef>();
   for (const d of defs) {
     if (d.blockIndex === blockIndex && d.lineIndex === lineIndex) continue;
-    const k = `${d.key}|${d.index ? "i" : ""}`;
+    const k = `${d.key}|${d.index ? "i" : ""}${d.recurrence ? "r" : ""}`;
     const cur = best.get(k);
     if (!cur || dist(d) < dist(cur)) best.set(k, d);
   }
@@ -214,15 +229,22 @@ function agree(a: Value, b: Value, tol: number): boolean {
 export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>}): EqualityResult | undefined {
   const {line, latex, seed} = args;
   const budget = args.budget ?? new WorkBudget();
-  const parts = [line.first, ...line.rest.map((r) => r.node)].map(normalize);
   const rels = line.rest.map((r) => r.rel);
   if (rels.some((r) => r !== "=" && r !== "\\approx")) return undefined;
   const all = visible(args.defs, args.blockIndex, args.lineIndex);
   const facts: Record<string, Value> = {};
   for (const d of all) if (d.fact !== undefined) facts[d.key] = d.fact;
-  const defs = all.filter((d) => d.fact === undefined);
+  const recurrences = new Map(all.filter((d) => d.recurrence).map((d) => [d.key, d]));
+  const defs = all.filter((d) => d.fact === undefined && !d.recurrence);
   const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
   for (const d of defs) (d.index ? indexed : keyed).set(d.key, d);
+  const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => resolveGradients(normalize(p), keyed));
+  // A derivative with respect to a symbol the chapter defines (∂ℓ/∂ŷ with ŷ = σ(z)) treats it as the variable.
+  for (const p of parts)
+    for (const g of findAllGrads(p)) if (g.wrt.type === "sym" && !(g as unknown as {at?: Node}).at) {
+      const k = symKey(g.wrt.name, g.wrt.subText);
+      if (keyed.get(k) && !keyed.get(k)!.params) keyed.delete(k);
+    }
   // Definitions reachable from the parts.
   const reach: Node[] = [];
   const seen = new Set<ChapterDef>();
@@ -249,6 +271,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const seedFrom = [...parts.slice(atPoint ? 1 : 0), ...reach];
   if (atPoint) visit(parts[0]);
   const definedKeys = new Set([...keyed.keys(), ...indexed.keys()]);
+  const seedExclude = new Set(keyed.keys());
   // A derivative is only checked against a definition: the differentiated quantity must be one the chapter defines
   // (or a builtin applied to the variable), and the variable must appear in it once expanded.
   const grads: NodeOf<"grad">[] = [];
@@ -259,8 +282,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   parts.forEach(findGrads);
   for (const g of grads) {
     if ((g as unknown as {at?: Node}).at) continue;
-    if (g.wrt.type !== "sym") return undefined;
-    const wrt = symKey(g.wrt.name, g.wrt.subText);
+    const wrts = g.wrt.type === "sym" ? [g.wrt] : g.wrt.type === "tuple" && g.wrt.items.length && g.wrt.items.every((x) => x.type === "sym") ? (g.wrt.items as NodeOf<"sym">[]) : undefined;
+    if (!wrts) return undefined;
     const names = new Set<string>();
     const collect = (x: Node, depth: number) => {
       for (const u of symbolUses(x)) {
@@ -280,22 +303,94 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     collect(g.of, 0);
     const ofUses = symbolUses(g.of);
     const definesOf = ofUses.some((u) => definedKeys.has(u.key) || definedKeys.has(u.node.name)) || (g.of.type === "call" && (g.of.builtin || keyed.has(g.of.fn)));
-    if (!definesOf || !names.has(wrt)) return undefined;
+    if (!definesOf || !wrts.some((w) => names.has(symKey(w.name, w.subText)) || (!!w.sub && names.has(w.name)))) return undefined;
   }
-  const bindings = inferBindings(seedFrom, {seed, exclude: definedKeys, freeIndices: [...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1)});
+  // An index on the right that nothing binds, beside the left side's own (∂L/∂z_j = p_j - y_k): a wrong index.
+  // A letter that is also a variable of the formula (k in q \cdot k_j / \sqrt{d_k}) names that variable, not an index.
+  const bases = new Set(parts.flatMap((p) => symbolUses(p).map((u) => u.node.name)));
+  const letters = (p: Node) => new Set([...freeIndexLetters(p)].filter((x) => !bases.has(x)));
+  const lhsIdx = letters(parts[0]);
+  if (lhsIdx.size)
+    for (let i = 1; i < parts.length; i++) {
+      const idx = letters(parts[i]);
+      const stray = [...idx].filter((x) => !lhsIdx.has(x));
+      if (stray.length && [...idx].some((x) => lhsIdx.has(x)))
+        return {verdict: "bad", values: [], inputs: {}, message: `part ${i + 1} uses the index ${stray.join(", ")}, which neither the left side (indexed by ${[...lhsIdx].join(", ")}) nor a sum binds`};
+    }
+  // Seeded inputs: first the structural reading (indexed inputs times a weight vector, upper-case matrices); when
+  // fewer than two parts evaluate under it, every plain symbol a scalar (one feature: `w x_i`, `w^2`).
+  let out: EqualityResult | undefined;
+  // Between the two, the same structure with every dimension equal (square matrices): shapes that fail for n × d
+  // (a product missing its transpose) evaluate and are compared.
+  for (const reading of ["structural", "square", "flat"] as const) {
+    out = attempt(reading);
+    if (out) break;
+  }
+  return out;
+  function attempt(reading: "structural" | "square" | "flat"): EqualityResult | undefined {
+  // The variable of ∂L/∂w_j is a coordinate: w is a vector and j runs over it.
+  const wrtCoords = grads.flatMap((g) => (g.wrt.type === "sym" && g.wrt.sub?.type === "sym" && !g.wrt.sub.sub && g.wrt.sub.name.length === 1 && !(symKey(g.wrt.name, g.wrt.subText) in facts) ? [g.wrt] : []));
+  const bindings = inferBindings([...seedFrom, ...wrtCoords], {seed, exclude: seedExclude, excludeIndexed: new Set(indexed.keys()), freeIndices: [...[...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1), ...wrtCoords.map((w) => (w.sub as NodeOf<"sym">).name)], separating: true, ...(reading === "flat" ? {flat: true} : reading === "square" ? {square: true} : {})});
   const vars: Record<string, Value> = {};
   for (const s of bindings.symbols) if (s.key !== bindings.freeIndex) vars[s.key] = s.value;
-  for (const [k, v] of Object.entries({...facts, ...(args.facts ?? {})})) if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) vars[k] = v;
+  // A coordinate index runs over its vector (∂L/∂w_k, k = 1..dim w).
+  for (const w of wrtCoords) {
+    const v = vars[w.name], k = (w.sub as NodeOf<"sym">).name;
+    if (k === bindings.freeIndex && Array.isArray(v)) bindings.counts[k] = v.length;
+  }
+  // Seeded inputs, not the text's values: a worked example's special point (x = 1, w = 0) would hide a wrong factor.
+  for (const [k, v] of Object.entries(args.facts ?? {})) if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) vars[k] = v;
   const idx: Record<string, number> = {};
   for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
   const evalDefs: Record<string, Def> = {};
   for (const d of indexed.values()) evalDefs[d.key] = {index: d.index, body: d.body, ...(d.params ? {params: d.params} : {})};
   for (const d of keyed.values()) if (d.params) evalDefs[d.key] = {params: d.params, body: d.body};
   let depth = 0;
+  let stepping = 0;
   const resolve = (n: NodeOf<"sym">, scope: Scope<Value>): Value | undefined => {
     const key = symKey(n.name, n.subText);
     if (key in scope.vars) return undefined;
+    // A printed step of a recurrence (\theta_2), and inside it the earlier steps it names (\theta_{t-1} at t = 2).
+    const rec = n.sub && !keyed.get(key) && (n.sub.type === "num" || stepping > 0) ? recurrences.get(n.name) : undefined;
+    if (rec && depth <= 12) {
+      let k: number;
+      try {
+        k = numeric(n.sub!, scope);
+      } catch {
+        return undefined;
+      }
+      if (!Number.isInteger(k) || k < 0) return undefined;
+      const at = symKey(n.name, String(k));
+      if (at in scope.vars) return scope.vars[at];
+      const given = keyed.get(at);
+      depth++;
+      stepping++;
+      try {
+        if (given) return evaluateWith(given.body, scope);
+        if (k === 0) return undefined;
+        return evaluateWith(rec.body, {...scope, idx: {...scope.idx, [rec.index!]: k}});
+      } finally {
+        depth--;
+        stepping--;
+      }
+    }
     const d = keyed.get(key);
+    // \hat{y}_i with \hat{y} = X\mathbf{w}: the i-th entry of the defined vector.
+    const whole = !d && n.sub && !(n.name in scope.vars) ? keyed.get(n.name) : undefined;
+    if (whole && !whole.params && depth <= 12) {
+      let k: number;
+      try {
+        k = numeric(n.sub!, scope);
+      } catch {
+        return undefined;
+      }
+      depth++;
+      try {
+        return jsOps.index(evaluateWith(whole.body, scope), k);
+      } finally {
+        depth--;
+      }
+    }
     if (!d) return undefined;
     if (depth > 12) throw new Error(`definitions expand too deep at ${key}`);
     depth++;
@@ -312,13 +407,27 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       if (typeof a !== "number") throw new Error("a derivative at a point needs a scalar point");
       return numericGradient(g, {...scope, vars: {...scope.vars, "\\_u": a}});
     }
+    if (g.wrt.type === "tuple") {
+      // ∇f(x, y): the vector of the partial derivatives.
+      const items = g.wrt.items.map((w) => {
+        const v = gradient({...g, wrt: w}, scope);
+        if (typeof v !== "number") throw new Error("a gradient in several variables needs each to be a scalar");
+        return v;
+      });
+      return items;
+    }
+    // ∂L/∂w_j: the j-th entry of the gradient in the vector w.
+    if (g.wrt.type === "sym" && g.wrt.sub && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars) && Array.isArray(scope.vars[g.wrt.name])) {
+      const whole = numericGradient({...g, wrt: {...g.wrt, sub: undefined, subText: undefined}}, scope);
+      return jsOps.index(whole, numeric(g.wrt.sub, scope));
+    }
     if (g.wrt.type === "sym" && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars)) throw new Error(`${symKey(g.wrt.name, g.wrt.subText)} has no value to differentiate at`);
     return numericGradient(g, scope);
   };
-  const evalPart = (n: Node, free: number | undefined, closed = false): Value | undefined => {
+  const evalPart = (n: Node, free: number | undefined, closed = false, bare = false): Value | undefined => {
     try {
       const scope: Scope<Value> = closed
-        ? {ops: jsOps, vars: {...facts}, idx: {}, defs: evalDefs, resolve, gradient, budget, latex}
+        ? {ops: jsOps, vars: bare ? {} : {...facts}, idx: {}, defs: evalDefs, resolve, gradient, budget, latex}
         : {ops: jsOps, vars, idx: free === undefined ? idx : {...idx, [bindings.freeIndex!]: free}, defs: evalDefs, resolve, gradient, budget, latex};
       return evaluateWith(n, scope);
     } catch {
@@ -339,12 +448,27 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   });
   // A worked example: when some part needs no seeded value, only such closed parts are compared (a part that
   // needs seeded inputs says nothing about the example's numbers).
-  const closedValues = parts.map((p, i) => (i === 0 && !args.checkFirst ? undefined : evalPart(p, undefined, true)));
-  const closed = closedValues.some((v) => v !== undefined);
+  // A worked example has a part that is a number by itself (`= 0.125`); its other parts are evaluated with the
+  // text's values. Without one, the parts are symbolic and are compared on seeded inputs.
+  const worked = parts.some((p, i) => !(i === 0 && !args.checkFirst) && evalPart(p, undefined, true, true) !== undefined);
+  const closedValues = parts.map((p, i) => (!worked || (i === 0 && !args.checkFirst) ? undefined : evalPart(p, undefined, true)));
+  // A literal beside symbolic parts that the text's values cannot evaluate (\sum_k p_k = 1, the mean of \hat{x}_i is 0)
+  // is a claim for every input: compared on seeded inputs, when those are only counts, constants and vectors of samples
+  // (a seeded scalar or an instance such as \theta_0 would stand for a value the text fixes elsewhere).
+  // The claim must be a property of a quantity the chapter defines per index, over all its entries (\sum_k p_k with p_k
+  // defined): a statistic of raw data (\sum_i x_i = 10) or an instance (\hat{y}_1 = 0.5) depends on the text's values.
+  const ofDefined = (p: Node) => findAllSums(p).some((sm) => symbolUses(sm.body).some((u) => indexed.has(u.node.name) && u.node.subText === sm.index));
+  const general =
+    bindings.symbols.every((s) => (s.role === "count" || s.role === "hyper" || s.role === "time" || Array.isArray(s.value)) && !/_\{?\d/.test(s.key) && s.role !== "matrix" && s.role !== "parameter") &&
+    parts.every((p, i) => decimalsOf(i === 0 ? line.first : line.rest[i - 1].node, latex) !== undefined || (ofDefined(p) && !symbolUses(p).some((u) => u.node.sub?.type === "num")));
+  const closedCount = closedValues.filter((v) => v !== undefined).length;
+  const closed = closedCount >= 2 || (closedCount === 1 && !general);
   const got = (closed ? closedValues : values).map((v, i) => ({v, i})).filter((x) => x.v !== undefined) as {v: Value; i: number}[];
   if (got.length < 2) return undefined;
   const tolOf = (i: number) => {
     const d = decimalsOf(line.rest[i - 1]?.node ?? line.first, latex);
+    // `= 1` is exact (an integer is not a rounded value); `≈ 1`, `= 0.767` allow the rounding of their last digit.
+    if (d === 0 && rels[Math.max(0, i - 1)] === "=") return 0;
     return d === undefined ? 0 : 0.5 * 10 ** -d * 1.02 + 1e-12;
   };
   const isLiteral = (i: number) => decimalsOf(i === 0 ? line.first : line.rest[i - 1].node, latex) !== undefined;
@@ -357,6 +481,65 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     }
   }
   return {verdict: "ok", values, inputs: vars, message: `all ${got.length} evaluated parts agree on seeded inputs`};
+  }
+}
+
+/**
+ * Gradients written without a subscript, read against the definition of the differentiated function:
+ * `\nabla J` (J defined as J(\beta) = …) is ∇_β J(β); `\nabla f(x, y)` the vector of ∂f/∂x, ∂f/∂y; `\nabla f(u + v)`
+ * the gradient of f in its parameter, at the point u + v.
+ */
+export function resolveGradients(n: Node, keyed: Map<string, ChapterDef>): Node {
+  const rec = (x: Node) => resolveGradients(x, keyed);
+  if (n.type === "grad" && n.wrt.type !== "sym") {
+    const fnOf = n.of.type === "call" && !n.of.builtin ? n.of.fn : n.of.type === "sym" ? symKey(n.of.name, n.of.subText) : undefined;
+    const def = fnOf !== undefined ? keyed.get(fnOf) : undefined;
+    const params = def?.paramNodes;
+    if (def && params?.length) {
+      const call = (args: Node[]): Node => ({...span, type: "call", fn: def.key, args, builtin: false, parens: "paren"});
+      const wrtOf = (ps: Node[]): Node => (ps.length === 1 ? ps[0] : {...span, type: "tuple", items: ps});
+      if (n.wrt.type === "tuple" && n.wrt.items.length === 0) return {...n, wrt: wrtOf(params), of: call(params)};
+      if (n.wrt.type === "tuple" && n.wrt.items.every((a) => a.type === "sym") && n.wrt.items.length === params.length) return {...n, of: rec(n.of)};
+      if (params.length === 1 && n.of.type === "call" && n.of.args.length === 1) {
+        const u: Node = {...span, type: "sym", name: "\\_u"};
+        return {...n, wrt: u, of: call([u]), at: rec(n.of.args[0])} as unknown as Node;
+      }
+    }
+    return n;
+  }
+  return mapChildren(n, rec);
+}
+
+/** Index letters (i, j, k, l) in subscripts that no enclosing sum binds, including a derivative's variable (∂/∂z_j). */
+function freeIndexLetters(n: Node): Set<string> {
+  const out = new Set<string>();
+  const fromSub = (sub: Node | undefined, bound: string[]) => {
+    if (!sub) return;
+    for (const u of symbolUses(sub)) if (/^[ijkl]$/.test(u.key) && !bound.includes(u.key)) out.add(u.key);
+  };
+  for (const u of symbolUses(n)) fromSub(u.node.sub, u.indices);
+  for (const g of findAllGrads(n)) if (g.wrt.type === "sym") fromSub(g.wrt.sub, []);
+  return out;
+}
+
+function findAllSums(n: Node): NodeOf<"sum">[] {
+  const out: NodeOf<"sum">[] = [];
+  const visit = (x: Node) => {
+    if (x.type === "sum") out.push(x);
+    for (const c of childrenOf(x)) visit(c);
+  };
+  visit(n);
+  return out;
+}
+
+function findAllGrads(n: Node): NodeOf<"grad">[] {
+  const out: NodeOf<"grad">[] = [];
+  const visit = (x: Node) => {
+    if (x.type === "grad") out.push(x);
+    for (const c of childrenOf(x)) visit(c);
+  };
+  visit(n);
+  return out;
 }
 
 function childrenOf(n: Node): Node[] {

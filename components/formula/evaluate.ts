@@ -59,6 +59,8 @@ export interface Scope<T> {
   budget?: WorkBudget;
   /** How many definitions are being expanded around this evaluation. */
   expansion?: number;
+  /** Indexed definitions being expanded: inside `\eta_t = \eta_0 / (1 + kt)`, `\eta_0` is a given value, not the rule at 0. */
+  expanding?: {name: string; at: number}[];
 }
 
 export const jsOps: Ops<Value> = {
@@ -209,6 +211,33 @@ function ev<T>(node: Node, scope: Scope<T>): T {
         return acc as T;
       }
       case "mul": {
+        // f(x) where f is a defined function written as a plain symbol (`\ell(\mathbf{w})`, `J_2(\beta)`): a call.
+        if (node.op === "implicit" && node.left.type === "sym" && (node.right.type === "paren" || node.right.type === "tuple")) {
+          const args = node.right.type === "tuple" ? node.right.items : node.right.arg.type === "list" ? node.right.arg.items : [node.right.arg];
+          const def = scope.defs?.[symKey(node.left.name, node.left.subText)];
+          if (def?.params?.length && !def.index) return call({type: "call", fn: symKey(node.left.name, node.left.subText), args, builtin: false, parens: "paren", start: node.start, end: node.end}, scope);
+          // S_{0.5}(2) with S_\lambda(z) = …: the subscript's value for \lambda, the argument for z.
+          const idef = node.left.sub ? scope.defs?.[node.left.name] : undefined;
+          if (idef?.params?.length && idef.index && !(symKey(node.left.name, node.left.subText) in scope.vars)) {
+            let k: number | undefined;
+            try {
+              k = numeric(node.left.sub!, scope);
+            } catch {
+              k = undefined;
+            }
+            if (k !== undefined) {
+              if (idef.params.length !== args.length) return fail(`${node.left.name} takes ${idef.params.length} arguments, got ${args.length}`, node, scope);
+              const vars = {...scope.vars, [idef.index]: ops.lift(k)};
+              idef.params.forEach((p, i) => (vars[p] = ev(args[i], scope)));
+              return expand(idef.body, node, {...scope, vars, idx: {...scope.idx, [idef.index]: k}});
+            }
+          }
+        }
+        // a f(x) parses as (a f)(x): re-associate when f is a defined function.
+        if (node.op === "implicit" && node.left.type === "mul" && node.left.right.type === "sym" && (node.right.type === "paren" || node.right.type === "tuple")) {
+          const def = scope.defs?.[symKey(node.left.right.name, node.left.right.subText)];
+          if (def?.params?.length && !def.index) return ev({...node, left: node.left.left, right: {...node, left: node.left.right, right: node.right}, op: node.left.op}, scope);
+        }
         const a = ev(node.left, scope), b = ev(node.right, scope);
         product(scope, node, a, b);
         return ops.mul(a, b);
@@ -219,6 +248,12 @@ function ev<T>(node: Node, scope: Scope<T>): T {
         return ops.div(a, b);
       }
       case "pow": {
+        // \|x\|^2: the sum of squares (differentiable at 0, unlike the norm).
+        if (node.base.type === "call" && node.base.builtin && node.base.fn === "norm" && node.base.args.length === 1 && node.exp.type === "num" && node.exp.value === 2) {
+          const x = ev(node.base.args[0], scope);
+          elementwise(scope, node, x);
+          return ops.call("sqnorm", [x]);
+        }
         const a = ev(node.base, scope), b = ev(node.exp, scope);
         elementwise(scope, node, a, b);
         return ops.pow(a, b);
@@ -285,6 +320,21 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
   const key = symKey(node.name, node.subText);
   if (key in scope.vars) return scope.vars[key];
   if (scope.idx && key in scope.idx) return scope.ops.lift(scope.idx[key]);
+  const two = twoIndices(node.sub);
+  if (two) {
+    // x_{ij}: row i, column j of x, or of the matrix X when x is not a value of its own.
+    const m = scope.vars[node.name] ?? (/^[a-z]$/.test(node.name) ? scope.vars[node.name.toUpperCase()] : undefined);
+    if (m !== undefined && scope.ops.shape(m).length === 2) {
+      let r: number, c: number;
+      try {
+        r = numeric(two[0], scope);
+        c = numeric(two[1], scope);
+      } catch {
+        return fail(`unknown symbol ${key}`, node, scope);
+      }
+      return scope.ops.index(scope.ops.index(m, r), c);
+    }
+  }
   if (node.sub) {
     const base = scope.vars[node.name];
     const def = scope.defs?.[node.name];
@@ -296,7 +346,10 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
         return fail(`unknown symbol ${key}`, node, scope);
       }
       if (base !== undefined) return scope.ops.index(base, k);
-      return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}});
+      // Inside \eta_t at t = 2, \eta_0 is a given value (another index of the rule being expanded); the same index
+      // again (\hat{y}_i = … + \hat{y}_i) is a definition that uses itself and ends at the expansion limit.
+      const other = scope.expanding?.some((x) => x.name === node.name && x.at !== k);
+      if (!other) return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}, expanding: [...(scope.expanding ?? []), {name: node.name, at: k}]});
     }
   } else {
     const def = scope.defs?.[node.name];
@@ -326,14 +379,28 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
     def.params.forEach((p, i) => (vars[p] = args[i]));
     return expand(def.body, node, {...scope, vars});
   }
+  // X(Xw - y) with X a value, not a function: a product.
+  const value = scope.vars[node.fn] ?? (scope.resolve ? scope.resolve({type: "sym", name: node.fn, start: node.start, end: node.start}, scope) : undefined);
+  if (value !== undefined && args.length === 1) {
+    product(scope, node, value, args[0]);
+    return scope.ops.mul(value, args[0]);
+  }
   return fail(`unknown function ${node.fn}`, node, scope);
 }
 
 function sum<T>(node: NodeOf<"sum">, scope: Scope<T>): T {
   const from = node.from ? numeric(node.from, scope) : 1;
-  let to: number;
-  if (node.to) to = numeric(node.to, scope);
-  else {
+  let to: number | undefined;
+  if (node.to) {
+    try {
+      to = numeric(node.to, scope);
+    } catch (e) {
+      // \sum_{k=1}^{K} over a vector given as an argument ([0.8, 0.2]): K is its length.
+      if (node.to.type !== "sym" || node.to.sub) throw e;
+      to = indexedLength(node.body, node.index, scope);
+      if (to === undefined) throw e;
+    }
+  } else {
     const len = indexedLength(node.body, node.index, scope);
     if (len === undefined) return fail(`\\sum_{${node.index}} has no upper bound and no indexed symbol to take it from`, node, scope);
     to = len;
@@ -368,6 +435,7 @@ function indexedLength<T>(body: Node, index: string, scope: Scope<T>): number | 
 }
 
 import {children as childNodes} from "./ast.js";
+import {twoIndices} from "./symbols.js";
 
 export interface EvaluateOptions {
   defs?: Record<string, Def>;

@@ -112,6 +112,13 @@ export function tokenize(latex: string): Token[] {
       space = false;
       continue;
     }
+    if (c === ":" && latex[i + 1] === "=") {
+      // `:=` (assignment / definition) is one relation.
+      out.push({kind: "op", text: ":=", start, end: i + 2, spaceBefore: space});
+      i += 2;
+      space = false;
+      continue;
+    }
     if (OPS.has(c)) {
       out.push({kind: "op", text: c, start, end: i + 1, spaceBefore: space});
       i++;

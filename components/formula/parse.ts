@@ -20,9 +20,12 @@ const STYLE_CMDS = new Set(["mathbf", "boldsymbol", "bm", "mathbb", "mathcal", "
 const ACCENTS = new Set(["hat", "bar", "tilde", "vec", "dot", "widehat", "widetilde", "overline"]);
 const RELATION_CMDS: Record<string, Relation> = {
   to: "\\to", rightarrow: "\\to", longrightarrow: "\\to", approx: "\\approx", leq: "\\le", le: "\\le",
-  geq: "\\ge", ge: "\\ge", neq: "\\neq", ne: "\\neq", equiv: "="
+  geq: "\\ge", ge: "\\ge", neq: "\\neq", ne: "\\neq", equiv: "=",
+  // Assignments read as equations: `w \leftarrow w - \eta g`, `w := …`, `\theta \gets …`.
+  leftarrow: "=", gets: "=", coloneqq: "=", triangleq: "=", doteq: "="
 };
-const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "}", "|", ...Object.keys(RELATION_CMDS)]);
+const ASSIGN_CMDS = new Set(["leftarrow", "gets", "coloneqq"]);
+const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "}", "rvert", "rVert", ...Object.keys(RELATION_CMDS)]);
 const ELLIPSIS = new Set(["ldots", "dots", "cdots", "vdots"]);
 const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split", "equation", "equation*", "gather", "gather*"]);
 
@@ -50,6 +53,11 @@ class Parser {
   private pos = 0;
   /** Current nesting depth (primaries, braced scripts, prefix minus, annotations), bounded by MAX_NESTING. */
   private depth = 0;
+  /** Open `|…|` (absolute value) and `\|…\|` (norm) bars: inside one, its closing bar ends the factor. */
+  private bars = 0;
+  private norms = 0;
+  /** Set by a line that ends in `, \quad`: the next equation of the same display follows. */
+  private split = false;
   private readonly toks: Token[];
   constructor(private readonly latex: string) {
     this.toks = tokenize(latex);
@@ -110,8 +118,9 @@ class Parser {
   private lines(atEnd: () => boolean): Line[] {
     if (atEnd() || this.peek().kind === "eof") this.fail("empty formula");
     const lines = [this.line()];
-    while (this.peek().kind === "newline") {
-      this.next();
+    while (this.peek().kind === "newline" || this.split) {
+      if (this.split) this.split = false;
+      else this.next();
       if (atEnd() || this.peek().kind === "eof") break; // trailing \\
       lines.push(this.line());
     }
@@ -120,6 +129,7 @@ class Parser {
 
   private relationAt(t: Token): Relation | undefined {
     if (t.kind === "op" && (t.text === "=" || t.text === "<" || t.text === ">")) return t.text as Relation;
+    if (t.kind === "op" && t.text === ":=") return "=";
     if (t.kind === "cmd") return RELATION_CMDS[t.text];
     return undefined;
   }
@@ -132,11 +142,20 @@ class Parser {
     const start = this.peek().start;
     const first = this.list();
     const rest: Line["rest"] = [];
+    const t0 = this.peek();
+    const assign = !!this.relationAt(t0) && (this.isOp(t0, ":=") || (t0.kind === "cmd" && ASSIGN_CMDS.has(t0.text)));
     for (let rel = this.relationAt(this.peek()); rel; rel = this.relationAt(this.peek())) {
       this.next();
       rest.push({rel, node: this.list()});
     }
     let annotation: Line | undefined;
+    // `a = 1, \quad b = 2`: two equations side by side.
+    if (this.isOp(this.peek(), ",") && this.isQuad(this.peek(1)) && rest.length && this.depth === 1) {
+      this.next();
+      this.next();
+      if (this.peek().kind !== "eof" && this.peek().kind !== "newline" && !this.isCmd(this.peek(), "end")) this.split = true;
+      return {start, end: this.prevEnd(), first, rest, ...(assign ? {assign} : {})};
+    }
     if (this.isCmd(this.peek(), "quad") || this.isCmd(this.peek(), "qquad")) {
       this.next();
       if (this.isOp(this.peek(), "(")) {
@@ -147,7 +166,11 @@ class Parser {
         annotation = this.line();
       }
     }
-    return {start, end: this.prevEnd(), first, rest, ...(annotation ? {annotation} : {})};
+    return {start, end: this.prevEnd(), first, rest, ...(annotation ? {annotation} : {}), ...(assign ? {assign} : {})};
+  }
+
+  private isQuad(t: Token): boolean {
+    return this.isCmd(t, "quad") || this.isCmd(t, "qquad");
   }
 
   private prevEnd(): number {
@@ -157,7 +180,7 @@ class Parser {
   private list(): Node {
     const start = this.peek().start;
     const items = [this.expr()];
-    while (this.isOp(this.peek(), ",")) {
+    while (this.isOp(this.peek(), ",") && !this.isQuad(this.peek(1))) {
       this.next();
       items.push(this.expr());
     }
@@ -182,8 +205,8 @@ class Parser {
 
   private startsFactor(t: Token): boolean {
     if (t.kind === "num" || t.kind === "word") return true;
-    if (t.kind === "op") return t.text === "(" || t.text === "[" || t.text === "{";
-    if (t.kind === "cmd") return !TERMINATOR_CMDS.has(t.text);
+    if (t.kind === "op") return t.text === "(" || t.text === "[" || t.text === "{" || (t.text === "|" && this.bars === 0);
+    if (t.kind === "cmd") return t.text === "|" ? this.norms === 0 : !TERMINATOR_CMDS.has(t.text);
     return false;
   }
 
@@ -218,6 +241,19 @@ class Parser {
     return this.postfix(this.primary());
   }
 
+  /**
+   * What a derivative operator applies to: the next factor, or, when that factor is a constant coefficient
+   * (`\nabla_\theta \frac{1}{B} \sum_b \ell_b`), the whole product that follows (the gradient of a constant means nothing).
+   */
+  private operand(): Node {
+    const start = this.peek().start;
+    const f = this.factor();
+    const coefficient = f.type === "num" || (f.type === "div" && f.num.type === "num");
+    if (!coefficient || !this.startsFactor(this.peek())) return f;
+    const right = this.term();
+    return {type: "mul", left: f, right, op: "implicit", start, end: this.prevEnd()};
+  }
+
   /** Subscripts, superscripts and primes after a primary. */
   private postfix(p: Node): Node {
     for (;;) {
@@ -228,6 +264,15 @@ class Parser {
           const subText = this.peekScriptRaw();
           this.skipScript();
           p = {...p, subText, end: this.prevEnd()};
+          continue;
+        }
+        if (p.type === "call" && p.fn === "norm" && p.parens === "none") {
+          // \|x\|_2 (Euclidean), \|x\|_1 (sum of absolute values), \|W\|_F (Frobenius).
+          this.next();
+          const raw = this.peekScriptRaw();
+          if (raw !== "1" && raw !== "2" && raw !== "F") this.fail(`the norm \\|·\\|_{${raw}} is not one the engine knows`);
+          this.skipScript();
+          p = {...p, fn: raw === "1" ? "norm1" : "norm", end: this.prevEnd()};
           continue;
         }
         if (p.type !== "sym") this.fail("a subscript on something that is not a symbol");
@@ -411,10 +456,32 @@ class Parser {
         this.expectOp("}", `to close the "{" at offset ${t.start}`);
         return node;
       }
+      if (t.text === "|") {
+        this.next();
+        // ||x|| written with two bars is a norm.
+        if (this.isOp(this.peek(), "|")) {
+          this.next();
+          const arg = this.barred(() => this.isOp(this.peek(), "|") && this.isOp(this.peek(1), "|"), "abs");
+          this.next();
+          this.next();
+          return {type: "call", fn: "norm", args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+        }
+        const arg = this.barred(() => this.isOp(this.peek(), "|"), "abs");
+        this.next();
+        return {type: "call", fn: "abs", args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+      }
       this.fail(`unexpected ${describe(t)}`);
     }
     if (t.kind !== "cmd") this.fail(`unexpected ${describe(t)}`);
     const name = t.text;
+    if (name === "|" || name === "lVert" || name === "lvert") {
+      this.next();
+      const close = name === "lvert" ? "rvert" : name === "lVert" ? "rVert" : "|";
+      const fn = name === "lvert" ? "abs" : "norm";
+      const arg = this.barred(() => this.isCmd(this.peek(), close), fn);
+      this.next();
+      return {type: "call", fn, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+    }
     if (GREEK.has(name)) {
       this.next();
       const sym: Node = {type: "sym", name: `\\${name}`, start, end: t.end};
@@ -445,14 +512,39 @@ class Parser {
       if (numPartial) {
         this.next();
         this.next();
-        const of = this.list();
+        // \partial^2 J: a derivative of order 2 (the denominator names the variables: \partial a^2, \partial a \partial c).
+        let order = 1;
+        if (this.isOp(this.peek(), "^")) {
+          this.next();
+          const o = this.scriptNode().node;
+          if (o.type !== "num" || !Number.isInteger(o.value) || o.value < 1 || o.value > 4) this.fail("the order of a derivative must be 1 to 4");
+          order = o.value;
+        }
+        // \frac{\partial}{\partial w} X: the operator applied to what follows.
+        const operator = this.isOp(this.peek(), "}");
+        const of0 = operator ? undefined : this.list();
         this.expectOp("}", "after the numerator of ∂/∂");
         if (!(this.isOp(this.peek(), "{") && this.isCmd(this.peek(1), "partial"))) this.fail("\\partial in the numerator but not in the denominator");
         this.next();
-        this.next();
-        const wrt = this.list();
+        let wrts: Node[];
+        if (order === 1) {
+          this.next();
+          wrts = [this.list()];
+        } else {
+          wrts = [];
+          while (this.isCmd(this.peek(), "partial")) {
+            this.next();
+            const v = this.postfix(this.primary());
+            if (v.type === "pow" && v.exp.type === "num" && Number.isInteger(v.exp.value) && v.exp.value >= 1) for (let k = 0; k < v.exp.value; k++) wrts.push(v.base);
+            else wrts.push(v);
+          }
+          if (wrts.length !== order) this.fail(`a derivative of order ${order} needs ${order} variables in its denominator`);
+        }
         this.expectOp("}", "after the denominator of ∂/∂");
-        return {type: "grad", wrt, of, style: "partial", start, end: this.prevEnd()};
+        let of = of0 ?? this.operand();
+        // ∂²J/∂a∂c = ∂/∂a (∂J/∂c): the innermost derivative is the last variable.
+        for (let k = wrts.length - 1; k >= 0; k--) of = {type: "grad", wrt: wrts[k], of, style: "partial", start, end: this.prevEnd()};
+        return of;
       }
       const num = this.group("\\frac's numerator");
       const den = this.group("\\frac's denominator");
@@ -507,25 +599,45 @@ class Parser {
         this.next();
         wrt = this.scriptNode().node;
       }
-      const of = this.factor();
+      const of = this.operand();
       if (!wrt) {
-        if (of.type === "call" && of.args.length === 1 && of.args[0].type === "sym") wrt = of.args[0];
+        // \nabla f(x) is the gradient in f's argument(s); \nabla f(x, y) the vector of both partials; \nabla f(x + u)
+        // the gradient at that point; \nabla J (no argument) the gradient in J's own parameters (an empty tuple).
+        if (of.type === "call" && of.args.length === 1) wrt = of.args[0];
+        else if (of.type === "call" && of.args.length > 1) wrt = {type: "tuple", items: of.args, start: of.start, end: of.end};
+        else if (of.type === "sym") wrt = {type: "tuple", items: [], start: t.end, end: t.end};
         else this.fail("\\nabla needs a subscript naming the variable, as in \\nabla_{w} J", t);
       }
       return {type: "grad", wrt, of, style: "nabla", start, end: this.prevEnd()};
     }
     if (FUNCTION_CMDS.has(name)) {
       this.next();
+      // \tanh^2(z) = (\tanh z)^2
+      let power: Node | undefined;
+      if (this.isOp(this.peek(), "^") && name !== "max" && name !== "min") {
+        this.next();
+        power = this.scriptNode().node;
+      }
       const sym: Node = {type: "sym", name, start, end: t.end};
-      const call = this.maybeCall(sym, name, true);
-      if (call.type === "call") return call;
-      const arg = this.factor();
-      return {type: "call", fn: name, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+      let call = this.maybeCall(sym, name, true);
+      if (call.type !== "call") {
+        const arg = this.factor();
+        call = {type: "call", fn: name, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+      }
+      return power ? {type: "pow", base: call, exp: power, start, end: this.prevEnd()} : call;
     }
     if (name === "left") {
       this.next();
       const d = this.next();
       const open = d.kind === "op" ? d.text : d.kind === "cmd" ? `\\${d.text}` : d.text;
+      if (open === "|" || open === "\\|" || open === "\\lvert" || open === "\\lVert") {
+        const fn = open === "|" || open === "\\lvert" ? "abs" : "norm";
+        const arg = this.nest(() => this.expr());
+        if (!this.isCmd(this.peek(), "right")) this.fail(`\\left${open} at offset ${t.start} is not closed by \\right`);
+        this.next();
+        this.next(); // the closing bar
+        return {type: "call", fn, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+      }
       if (open !== "(" && open !== "[" && open !== "\\{" && open !== ".") this.fail(`unsupported \\left${open}`, d);
       const items = this.itemsUntil(() => this.isCmd(this.peek(), "right"), `\\left${open} at offset ${t.start} is not closed by \\right`);
       if (!this.isCmd(this.peek(), "right")) this.fail(`\\left${open} at offset ${t.start} is not closed by \\right`);
@@ -554,6 +666,19 @@ class Parser {
     if (name === "partial") this.fail("\\partial outside \\frac{\\partial …}{\\partial …}");
     if (name === "begin") this.fail("an environment inside an expression is not supported");
     this.fail(`unknown command \\${name}`);
+  }
+
+  /** The expression between an opening bar and its closing one (`|x|`, `\|x\|`); stops before the closing bar. */
+  private barred(atClose: () => boolean, what: "abs" | "norm"): Node {
+    if (atClose()) this.fail(`an empty ${what === "abs" ? "|…|" : "\\|…\\|"}`);
+    const saved = {bars: this.bars, norms: this.norms};
+    if (what === "abs") this.bars++;
+    else this.norms++;
+    const arg = this.nest(() => this.expr());
+    this.bars = saved.bars;
+    this.norms = saved.norms;
+    if (!atClose()) this.fail(what === "abs" ? "|…| is not closed by |" : "\\|…\\| is not closed by \\|");
+    return arg;
   }
 
   /** Comma-separated items up to (not including) the stop token. */
@@ -588,12 +713,13 @@ class Parser {
 }
 
 /** Functions the evaluator knows (lower-case). */
-export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs"]);
+export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn"]);
 
 function canonicalFn(fn: string): string {
   const l = fn.toLowerCase();
   if (l === "attention") return "Attention";
   if (l === "sigmoid") return "sigma";
+  if (l === "sgn") return "sign";
   return l;
 }
 

@@ -2,7 +2,7 @@
 import type {Node} from "./ast.js";
 import {children, symKey} from "./ast.js";
 import {MAX_SEEDED_SIZE} from "./limits.js";
-import {findAll, indexedBy, symbolUses} from "./symbols.js";
+import {findAll, indexedBy, symbolUses, twoIndices} from "./symbols.js";
 import {mulberry32, randn} from "../math/random.js";
 import type {Role, SymbolBinding} from "./types.js";
 import type {Value} from "./values.js";
@@ -13,6 +13,10 @@ export const HYPER_DEFAULTS: Record<string, number> = {
 };
 /** Sample indices that may appear free (`p_i = \sigma(\theta \cdot x_i)`). */
 export const FREE_INDEX = /^[ij]$/;
+/** Constants that are conventionally tiny (numerical safeguards). */
+const SMALL_CONSTANTS = new Set(["\\epsilon", "\\varepsilon"]);
+/** Letters that name a number of samples / a batch size when they divide (`\frac{1}{n}`, `\frac{1}{2m}`, `1/B`). */
+const COUNT_LETTERS = /^[nmNMB]$/;
 
 export interface BindingOptions {
   seed: number;
@@ -20,10 +24,21 @@ export interface BindingOptions {
   d?: number;
   /** Keys not to bind (left sides of the same system, the differentiated variable…). */
   exclude?: Set<string>;
+  /** Base names defined per index (`s_j = …`): their indexed uses are not bound, a plain use (`\mathbf{s}`) is. */
+  excludeIndexed?: Set<string>;
   /** Base names the prose calls predictions (values in (0, 1) when a log is around). */
   predictions?: Set<string>;
   /** Extra letters that index samples when free (a link's `q_k = …` makes k one). */
   freeIndices?: string[];
+  /** No structural reading: indexed symbols are vectors of samples, every plain symbol a scalar. */
+  flat?: boolean;
+  /**
+   * Values that separate plausible alternatives (checking a stated equality): a constant that is conventionally tiny
+   * (ε against division by zero) is seeded comparable to the other values, so that σ²/(σ² + ε) and (σ² + ε)/σ² differ.
+   */
+  separating?: boolean;
+  /** Every dimension the sample count: square matrices, so a missing or extra transpose still evaluates (and differs). */
+  square?: boolean;
 }
 
 export interface Bindings {
@@ -45,13 +60,22 @@ function factorSym(n: Node): Node | undefined {
 export function inferBindings(nodes: Node[], options: BindingOptions): Bindings {
   // Seeded sizes stay small whatever the caller asks for (every entry is drawn and later evaluated).
   const size = (x: number | undefined, dflt: number) => (x === undefined || !Number.isFinite(x) ? dflt : Math.max(1, Math.min(MAX_SEEDED_SIZE, Math.floor(x))));
-  const n = size(options.n, 4), d = size(options.d, 2);
+  const n = size(options.n, 4), d = options.square ? n : size(options.d, 2);
   const rng = mulberry32(options.seed);
   const exclude = options.exclude ?? new Set<string>();
   const sums = nodes.flatMap((x) => findAll(x, "sum"));
   const sumIndices = new Set(sums.map((s) => s.index));
   const counts: Record<string, number> = {};
-  for (const s of sums) if (s.to?.type === "sym" && !s.to.sub) counts[s.to.name] = n;
+  // Counts: the symbols of a sum's bounds (`n`, `B` in `B - 1`), and a count's usual letter dividing an average
+  // (`\frac{1}{n}`, `\frac{1}{2m}`): integers, so bounds built from them are integers.
+  for (const s of sums)
+    for (const b of [s.to, s.from]) if (b) for (const u of symbolUses(b)) if (!u.node.sub && !sumIndices.has(u.key) && !(exclude.has(u.key))) counts[u.key] = u.key === "d" ? d : n;
+  const countFactor = (x: Node): void => {
+    if (x.type === "sym" && !x.sub && COUNT_LETTERS.test(x.name) && !exclude.has(x.name)) counts[x.name] ??= n;
+    else if (x.type === "mul") (countFactor(x.left), countFactor(x.right));
+    else if (x.type === "paren") countFactor(x.arg);
+  };
+  for (const x of nodes) for (const dv of findAll(x, "div")) countFactor(dv.den);
   const uses = nodes.flatMap((x) => symbolUses(x));
   let freeIndex: string | undefined;
   const indexed = new Set<string>(), plain = new Set<string>(), order: string[] = [];
@@ -61,7 +85,10 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       order.push(k);
     }
   };
+  // x_{ij} (two indices) beside an upper-case X used as a whole: the entries of X, not a symbol of their own.
+  const wholes = new Set(uses.filter((u) => !u.node.sub).map((u) => u.key));
   for (const u of uses) {
+    if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
     // Euler's number: `e^{-z}` means exp(-z) unless the chapter defines e (then it is excluded and bound there).
     if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e") continue;
     const byIndex = indexedBy(u);
@@ -69,14 +96,15 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     const free = !byIndex && sub?.type === "sym" && !sub.sub && (FREE_INDEX.test(sub.name) || options.freeIndices?.includes(sub.name)) ? sub.name : undefined;
     if (byIndex || free) {
       if (free) freeIndex = free;
-      if (!exclude.has(u.node.name)) add(indexed, u.node.name);
+      if (!exclude.has(u.node.name) && !options.excludeIndexed?.has(u.node.name)) add(indexed, u.node.name);
     } else add(plain, u.key);
   }
   if (freeIndex) counts[freeIndex] ??= n;
   // Products: an indexed symbol times a plain one makes the first an input (rows) and the second a weight vector.
+  const transposed = new Set<string>();
   const inputs = new Set<string>(), params = new Set<string>(), matrices = new Set<string>(), vec3 = new Set<string>(), probs = new Set<string>();
   const keyOf = (s: Node) => (s.type === "sym" ? (indexed.has(s.name) && s.sub ? s.name : symKey(s.name, s.subText)) : "");
-  for (const x of nodes) {
+  for (const x of options.flat ? [] : nodes) {
     for (const m of findAll(x, "mul")) {
       const l = factorSym(m.left), r = factorSym(m.right);
       if (!l || !r || l.type !== "sym" || r.type !== "sym") continue;
@@ -94,8 +122,10 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       if (c.fn === "Attention") for (const a of c.args) if (a.type === "sym") matrices.add(symKey(a.name, a.subText));
       if (c.fn === "log" || c.fn === "ln") for (const a of c.args) for (const u of symbolUses(a)) probs.add(indexed.has(u.node.name) ? u.node.name : u.key);
     }
-    for (const t of findAll(x, "transpose")) if (t.arg.type === "sym" && plain.has(symKey(t.arg.name, t.arg.subText))) matrices.add(symKey(t.arg.name, t.arg.subText));
+    for (const t of findAll(x, "transpose")) if (t.arg.type === "sym" && plain.has(symKey(t.arg.name, t.arg.subText))) transposed.add(symKey(t.arg.name, t.arg.subText));
   }
+  // A transposed symbol is a matrix unless it is the weight vector of a per-sample product (\theta^T x_i).
+  for (const k of transposed) if (!params.has(k)) matrices.add(k);
   // Once some symbols are matrices (QK^T), the other upper-case factors of products are matrices too (…)V.
   if (matrices.size && !vec3.size)
     for (const x of nodes)
@@ -103,6 +133,22 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
         for (const s of [factorSym(m.left), factorSym(m.right)])
           if (s?.type === "sym" && /^[A-Z]$/.test(s.name) && !s.sub && plain.has(s.name)) matrices.add(s.name);
   for (const p of options.predictions ?? []) if (indexed.has(p)) probs.add(p);
+  // Symbols that appear as 1 - y (binary labels / probabilities).
+  const complemented = new Set<string>();
+  for (const x of nodes)
+    for (const a of findAll(x, "add"))
+      if (a.terms.length === 2 && a.terms[0].node.type === "num" && a.terms[0].node.value === 1 && a.terms[1].sign === -1)
+        for (const u of symbolUses(a.terms[1].node)) complemented.add(u.node.name);
+  // What sits under a square root is non-negative (an accumulator of squares, a variance): seeded so.
+  const rooted = new Set<string>();
+  for (const x of nodes)
+    for (const r of [...findAll(x, "sqrt").map((q) => q.arg), ...findAll(x, "call").filter((c) => c.fn === "sqrt").flatMap((c) => c.args)])
+      for (const u of symbolUses(r)) rooted.add(indexed.has(u.node.name) ? u.node.name : u.key);
+  // The argument of a softmax is a vector of scores.
+  const softmaxed = new Set<string>();
+  for (const x of nodes)
+    for (const c of findAll(x, "call"))
+      if (c.fn === "softmax") for (const a of c.args) for (const u of symbolUses(a)) if (!u.node.sub && (a.type === "sym" || (a.type === "add" && a.terms[0].node === u.node))) softmaxed.add(u.key);
   const hasLog = nodes.some((x) => findAll(x, "call").some((c) => c.fn === "log" || c.fn === "ln"));
   const matRows = [...matrices].some((k) => !vec3.size || !vec3.has(k)) ? 3 : 2;
   const symbols: SymbolBinding[] = [];
@@ -110,9 +156,17 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   for (const key of order) {
     let value: Value, role: Role, fixed = false;
     if (indexed.has(key)) {
-      if (inputs.has(key)) (value = Array.from({length: n}, () => normal(d)), (role = "input"));
+      // w_k (a coordinate) of a w that is also a weight vector (w^T x_j): the weights, of the feature dimension.
+      if (params.has(key) && !inputs.has(key)) (value = normal(d)), (role = "parameter");
+      else if (inputs.has(key)) (value = Array.from({length: n}, () => normal(d)), (role = "input"));
       else if (probs.has(key)) (value = Array.from({length: n}, () => r3(0.1 + 0.8 * rng())), (role = "prediction"));
-      else if (hasLog) {
+      else if (hasLog && !complemented.has(key)) {
+        // Labels of a categorical cross-entropy (-Σ_k y_k log p_k, no 1 - y_k term): one-hot, a distribution.
+        const labels: number[] = Array.from({length: n}, () => 0);
+        labels[Math.floor(rng() * n)] = 1;
+        value = labels;
+        role = "label";
+      } else if (hasLog) {
         const labels: number[] = Array.from({length: n}, (_, i) => (i % 2 === 0 ? 1 : 0));
         for (let i = n - 1; i > 0; i--) {
           const j = Math.floor(rng() * (i + 1));
@@ -121,13 +175,18 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
         value = labels;
         role = "label";
       } else (value = normal(n)), (role = "vector");
-    } else if (key in HYPER_DEFAULTS) (value = HYPER_DEFAULTS[key]), (role = "hyper");
+    } else if (options.separating && SMALL_CONSTANTS.has(key)) (value = 0.5), (role = "hyper");
+    else if (key in HYPER_DEFAULTS && !matrices.has(key) && !vec3.has(key) && !params.has(key)) (value = HYPER_DEFAULTS[key]), (role = "hyper");
     else if (key === "d_k" || key === "d") (value = d), (role = "count"), (fixed = true);
     else if (key === "t") (value = 1), (role = "time");
+    else if (matrices.has(key) && options.square) (value = Array.from({length: n}, () => normal(n))), (role = "matrix");
+    else if (vec3.has(key) && options.square) (value = normal(n)), (role = "vector");
     else if (matrices.has(key)) (value = vec3.size ? Array.from({length: 2}, () => normal(3)) : Array.from({length: matRows}, () => normal(d))), (role = "matrix");
     else if (vec3.has(key)) (value = normal(3)), (role = "vector");
     else if (params.has(key)) (value = normal(d)), (role = "parameter");
     else if (probs.has(key)) (value = r3(0.1 + 0.8 * rng())), (role = "prediction");
+    else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
+    else if (rooted.has(key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else (value = r3(randn(rng))), (role = "scalar");
     symbols.push({key, value, role, ...(fixed ? {fixed} : {})});
   }

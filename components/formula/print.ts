@@ -33,7 +33,7 @@ function wrap(n: Node, min: number): string {
   return prec(n) < min ? `\\left(${s}\\right)` : s;
 }
 
-const BUILTIN_LATEX: Record<string, string> = {log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", tanh: "\\tanh", max: "\\max", min: "\\min", sigma: "\\sigma"};
+const BUILTIN_LATEX: Record<string, string> = {sign: "\\operatorname{sign}", log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", tanh: "\\tanh", max: "\\max", min: "\\min", sigma: "\\sigma"};
 
 export function toLatex(n: Node): string {
   switch (n.type) {
@@ -64,6 +64,11 @@ export function toLatex(n: Node): string {
     case "sqrt":
       return `\\sqrt{${toLatex(n.arg)}}`;
     case "call": {
+      if (n.builtin && n.parens === "none" && n.args.length === 1) {
+        if (n.fn === "abs") return `\\left|${toLatex(n.args[0])}\\right|`;
+        if (n.fn === "norm") return `\\left\\|${toLatex(n.args[0])}\\right\\|`;
+        if (n.fn === "norm1") return `\\left\\|${toLatex(n.args[0])}\\right\\|_1`;
+      }
       const name = n.builtin ? BUILTIN_LATEX[n.fn] ?? `\\text{${n.fn}}` : n.fn;
       const args = n.args.map(toLatex).join(", ");
       return n.parens === "left" ? `${name}\\left(${args}\\right)` : `${name}(${args})`;
@@ -75,6 +80,8 @@ export function toLatex(n: Node): string {
       return `${op}${sub}${sup} ${wrap(n.body, PREC.mul)}`;
     }
     case "grad":
+      if (n.wrt.type === "tuple" && n.wrt.items.length === 0) return `\\nabla ${wrap(n.of, PREC.mul + 1)}`;
+      if (n.style === "nabla" && n.wrt.type !== "sym" && n.of.type === "call") return `\\nabla ${toLatex(n.of)}`;
       return n.style === "partial" ? `\\frac{\\partial ${toLatex(n.of)}}{\\partial ${toLatex(n.wrt)}}` : `\\nabla_{${toLatex(n.wrt)}} ${wrap(n.of, PREC.mul + 1)}`;
     case "paren":
       return n.delim === "left()" ? `\\left(${toLatex(n.arg)}\\right)` : n.delim === "left[]" ? `\\left[${toLatex(n.arg)}\\right]` : n.delim === "[]" ? `[${toLatex(n.arg)}]` : `(${toLatex(n.arg)})`;

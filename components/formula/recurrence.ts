@@ -79,7 +79,14 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
   if (wrt.type !== "sym") return fail("the gradient must be with respect to a symbol", wrt.start);
   const weight = wrt.name;
   if (!stateNames.has(weight)) fail(`the gradient is with respect to ${weight}, which no line updates`, wrt.start);
-  for (const g of grads) if (g.wrt.type !== "sym" || g.wrt.name !== weight) fail("all gradients must be with respect to the same weights", g.start);
+  // Several weights updated side by side (w ← w - η ∂L/∂w, b ← b - η ∂L/∂b): the weight vector is their
+  // concatenation, in order of appearance, each taking an equal share of it and of the gradient.
+  const weightNames: string[] = [];
+  for (const g of grads) {
+    if (g.wrt.type !== "sym") return fail("the gradient must be with respect to a symbol", g.wrt.start);
+    if (!stateNames.has(g.wrt.name)) return fail(`the gradient is with respect to ${g.wrt.name}, which no line updates`, g.wrt.start);
+    if (!weightNames.includes(g.wrt.name)) weightNames.push(g.wrt.name);
+  }
   const lhsTime = new Map(equations.map((e) => [e.name, e.lhsTime]));
   // Hyper-parameters: free symbols that are neither state nor time.
   const hyperKeys = new Map<string, string>();
@@ -91,9 +98,15 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
   }
   const hyper = [...new Set(hyperKeys.values())];
 
+  const share = (name: string, v: number[]): number[] => {
+    const k = weightNames.indexOf(name), part = v.length / weightNames.length;
+    return v.slice(k * part, (k + 1) * part);
+  };
+  /** Which weights a state symbol goes with (its own share for a weight, all for a shared state). */
+  const sizeOf = (state: State, name: string) => state[name]?.length;
   const step = (state: State, grad: number[], t: number, h: Record<string, number>): State => {
-    const d = state[weight]?.length;
-    if (!d) throw new Error(`the state has no weights ${weight}`);
+    const d = weightNames.reduce((n, w) => n + (state[w]?.length ?? 0), 0);
+    if (!d || weightNames.some((w) => !state[w]?.length)) throw new Error(`the state has no weights ${weightNames.join(", ")}`);
     if (grad.length !== d) throw new Error(`the gradient has ${grad.length} entries, the weights ${d}`);
     for (const name of hyper) if (typeof h[name] !== "number" || !Number.isFinite(h[name])) throw new Error(`missing hyper-parameter ${name}`);
     const fresh: State = {};
@@ -122,10 +135,11 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
     };
     const budget = options.budget ?? new WorkBudget(WORK_PER_STEP, "step");
     budget.charge(d * equations.length);
-    const scope: Scope<Value> = {ops: jsOps, vars: {}, idx: {}, resolve, gradient: () => grad.slice(), latex, budget};
+    const gradient = (g: NodeOf<"grad">): Value => (weightNames.length === 1 ? grad.slice() : share((g.wrt as NodeOf<"sym">).name, grad));
+    const scope: Scope<Value> = {ops: jsOps, vars: {}, idx: {}, resolve, gradient, latex, budget};
     for (const e of equations) {
       const v = evaluateWith(e.rhs, scope);
-      fresh[e.name] = toVector(v, d, e.name);
+      fresh[e.name] = toVector(v, sizeOf(state, e.name) ?? d, e.name);
     }
     return {...state, ...fresh};
   };
@@ -136,12 +150,13 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
     updates: equations.map((e) => e.name),
     init(w: number[]): State {
       if (!Array.isArray(w) || !w.length || !w.every(Number.isFinite)) throw new Error("init needs a non-empty vector of finite weights");
+      if (w.length % weightNames.length) throw new Error(`${w.length} weights cannot be shared by ${weightNames.join(", ")}`);
       const s: State = {};
-      for (const name of stateNames) s[name] = name === weight ? w.slice() : w.map(() => 0);
+      for (const name of stateNames) s[name] = weightNames.includes(name) ? share(name, w) : w.map(() => 0);
       return s;
     },
     step,
-    weights: (state) => state[weight].slice()
+    weights: (state) => weightNames.flatMap((n) => state[n].slice())
   };
 }
 

@@ -86,3 +86,11 @@ export function findAll<T extends Node["type"]>(node: Node, type: T): NodeOf<T>[
   visit(node);
   return out;
 }
+
+/** The two indices of `x_{ij}` / `x_{i,j}` / `x_{jk}`, if the subscript is that. */
+export function twoIndices(sub: Node | undefined): [Node, Node] | undefined {
+  if (!sub) return undefined;
+  if (sub.type === "mul" && sub.op === "implicit" && sub.left.type !== "mul") return [sub.left, sub.right];
+  if (sub.type === "list" && sub.items.length === 2) return [sub.items[0], sub.items[1]];
+  return undefined;
+}

@@ -49,6 +49,20 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.relu(x);
       case "abs":
         return tf.abs(x);
+      case "sign":
+        return tf.sign(x);
+      case "sqnorm":
+        return tf.sum(tf.square(x));
+      case "norm":
+        return tf.sqrt(tf.sum(tf.square(x)));
+      case "norm1":
+        return tf.sum(tf.abs(x));
+      case "max":
+      case "min": {
+        if (args.length === 2) return fn === "max" ? tf.maximum(args[0], args[1]) : tf.minimum(args[0], args[1]);
+        const all = tf.concat(args.map((a) => tf.reshape(a, [-1])));
+        return fn === "max" ? tf.max(all) : tf.min(all);
+      }
       case "sin":
         return tf.sin(x);
       case "cos":

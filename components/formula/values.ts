@@ -71,6 +71,8 @@ export function transpose(v: Value): Value {
   return transposeMatrix(v as number[][]);
 }
 
+const flatOf = (v: Value): number[] => (typeof v === "number" ? [v] : (v as (number | number[])[]).flat());
+
 /** Sum of all entries. */
 export function total(v: Value): number {
   if (typeof v === "number") return v;
@@ -100,6 +102,14 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return map(one(), Math.tanh);
     case "abs":
       return map(one(), Math.abs);
+    case "sign":
+      return map(one(), Math.sign);
+    case "norm":
+      return Math.sqrt(flatOf(one()).reduce((s, x) => s + x * x, 0));
+    case "sqnorm":
+      return flatOf(one()).reduce((s, x) => s + x * x, 0);
+    case "norm1":
+      return flatOf(one()).reduce((s, x) => s + Math.abs(x), 0);
     case "relu":
       return map(one(), (x) => Math.max(0, x));
     case "sigma":
@@ -111,6 +121,9 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
     }
     case "max":
     case "min": {
+      // \max(x, 0) with a vector x: entrywise (ReLU-like); otherwise the largest / smallest entry of everything.
+      if (args.length === 2 && (typeof args[0] !== "number" || typeof args[1] !== "number") && (typeof args[0] === "number" || typeof args[1] === "number"))
+        return zip(args[0], args[1], fn === "max" ? Math.max : Math.min, fn);
       const flat = args.flatMap((a) => (typeof a === "number" ? [a] : (a as (number | number[])[]).flat()));
       return fn === "max" ? Math.max(...flat) : Math.min(...flat);
     }
