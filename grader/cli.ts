@@ -9,6 +9,8 @@ import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {formatDiagnostic} from "../src/diagnostics.js";
 import {loadExercises} from "../src/exercises.js";
+import {chapterAutoExercises} from "../src/exercises/enricher.js";
+import {loadAll} from "../src/generate.js";
 import {type Assignment, checkAssignment, loadAssignment, selectExercises} from "../src/exercises/assignment.js";
 import {canvasCsv, classReportHtml, moodleCsv} from "./classReport.js";
 import {gradebookCsv, gradeSubmissions, resultsJson, studentResults} from "./grade.js";
@@ -48,7 +50,14 @@ function parseArgs(argv: string[]) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const root = process.cwd();
-  const {exercises: all, diagnostics} = loadExercises(join(root, "chapters", "exercises"), "chapters/exercises");
+  const {exercises: written, diagnostics} = loadExercises(join(root, "chapters", "exercises"), "chapters/exercises");
+  // The exercises generated from each chapter's formulas, re-derived here (hidden tests per student from their seed).
+  const {chapters} = loadAll(root);
+  const all = [...written];
+  for (const c of chapters) {
+    const stem = c.part.file.replace(/\.md$/, "");
+    all.push(...(await chapterAutoExercises(c, written.filter((e) => e.chapter === stem))));
+  }
   const errors = diagnostics.filter((d) => d.severity === "error");
   for (const d of errors) console.error(formatDiagnostic(d));
   let assignment: Assignment | undefined;

@@ -82,7 +82,8 @@ export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = [
     formulas,
     summary: {found: reports.length, executed: reports.length - count("not-executable"), verified: count("verified"), flagged: count("flagged"),
       notExecutable: count("not-executable")},
-    exercises: exercises.map((e) => ({id: e.id, line: e.line, file: e.file, auto: false, kind: "implement", points: e.points, tests: e.testList.length,
+    exercises: exercises.map((e) => ({id: e.id, line: e.auto?.formulaLine ?? e.line, file: e.file, auto: !!e.auto, kind: e.auto?.kind ?? "implement",
+      points: e.points, tests: e.testList.length,
       unscored: e.unscored.length}))
   };
 }

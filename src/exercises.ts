@@ -37,6 +37,10 @@ export interface ExerciseSpec {
   starter: string;
   tests: string;
   hidden: string;
+  /** Generated exercises: the hidden tests drawn from a seed (the student's variant seed when grading). */
+  hiddenFor?: (seed: number) => string;
+  /** Generated from the chapter's formula at `line` (auto) or hand-written; what it asks. */
+  auto?: {kind: "implement" | "fix"; formulaLine: number};
   reference: string;
   solution: string;
   hints: string[];
@@ -155,7 +159,8 @@ export function parseExercise(text: string, opts: {file: string; line: number; c
 /** Builds the grader's job for some code against an exercise (hidden tests included unless visibleOnly). */
 export function jobFor(spec: ExerciseSpec, code: string, opts: {seed?: number; visibleOnly?: boolean} = {}): Job {
   const suites = [{hidden: false, code: spec.tests}];
-  if (!opts.visibleOnly && spec.hidden.trim()) suites.push({hidden: true, code: spec.hidden});
+  const hidden = spec.hiddenFor ? spec.hiddenFor(opts.seed ?? spec.seed) : spec.hidden;
+  if (!opts.visibleOnly && hidden.trim()) suites.push({hidden: true, code: hidden});
   return {code, exports: spec.exports, seed: opts.seed ?? spec.seed, suites, reference: spec.reference || undefined,
     ...(spec.unscored.length ? {unscored: spec.unscored} : {})};
 }
@@ -214,8 +219,8 @@ const trivialCache = new Map<string, Map<string, string>>();
  * A test that trivial code passes proves nothing: it is reported to the author (a visible one as a warning) and
  * worth no points, so the starter and any constant score 0. Every test trivial → an error (nothing can be earned).
  */
-function markTrivialTests(spec: ExerciseSpec, lines: {tests: number; hidden: number; starter: number}, diag: Diagnostics): void {
-  const key = JSON.stringify([spec.exports, spec.starter, spec.tests, spec.hidden, spec.reference, spec.seed, spec.timeoutMs]);
+export function markTrivialTests(spec: ExerciseSpec, lines: {tests: number; hidden: number; starter: number}, diag: Diagnostics): void {
+  const key = JSON.stringify([spec.exports, spec.starter, spec.tests, spec.hiddenFor ? spec.hiddenFor(spec.seed) : spec.hidden, spec.reference, spec.seed, spec.timeoutMs]);
   let passedBy = trivialCache.get(key);
   if (!passedBy) {
     passedBy = new Map<string, string>();

@@ -50,10 +50,18 @@ describe("npm run check", () => {
     expect(report.errors).toBe(0);
     expect(report.warnings).toBe(report.diagnostics.length);
     // Homework per chapter: 000 has the hand-written mse, mse-grad and adam-step, each at its ```exercise fence.
-    expect(report.chapters[0].exercises.map((e: {id: string; auto: boolean; file: string}) => [e.id, e.auto, e.file])).toEqual([
-      ["mse", false, "chapters/exercises/000_69b8ff2c9c828ca6.md"], ["mse-grad", false, "chapters/exercises/000_69b8ff2c9c828ca6.md"],
-      ["adam-step", false, "chapters/exercises/000_69b8ff2c9c828ca6.md"]]);
-    expect(report.chapters[0].exercises[0]).toMatchObject({line: 5, kind: "implement", points: 2, tests: 6});
+    const ex000 = report.chapters[0].exercises as {id: string; auto: boolean; file: string; line: number; kind: string}[];
+    expect(ex000.filter((e) => !e.auto).map((e) => [e.id, e.file])).toEqual([
+      ["mse", "chapters/exercises/000_69b8ff2c9c828ca6.md"], ["mse-grad", "chapters/exercises/000_69b8ff2c9c828ca6.md"],
+      ["adam-step", "chapters/exercises/000_69b8ff2c9c828ca6.md"]]);
+    expect(ex000[0]).toMatchObject({line: 5, kind: "implement", points: 2, tests: 6});
+    // Generated from the chapter's formulas: line is the formula's; the wrong CE gradient (141) is a "fix" exercise; MSE (69)
+    // and ∇MSE (105) are left to the hand-written mse and mse-grad, whose prompts quote them.
+    const autoLines = ex000.filter((e) => e.auto).map((e) => [e.line, e.kind]);
+    expect(autoLines).toEqual(expect.arrayContaining([[141, "fix"]]));
+    expect(autoLines.map(([l]) => l)).not.toEqual(expect.arrayContaining([69]));
+    expect(autoLines.map(([l]) => l)).not.toEqual(expect.arrayContaining([105]));
+    expect(ex000.filter((e) => e.auto).every((e) => e.file === "chapters/000_69b8ff2c9c828ca6.md")).toBe(true);
   }, 90_000);
 
   test("--json on another folder analyses its formulas too and exits 1 on its errors", () => {

@@ -15,7 +15,7 @@ function cellsOf(plan: Awaited<ReturnType<ReturnType<typeof exercisesEnricher>["
 describe("exercisesEnricher", () => {
   test("puts chapter 000's three exercises after the last block of its math page, without hidden tests", async () => {
     const diagnostics: Diagnostic[] = [];
-    const plan = await exercisesEnricher(process.cwd(), {assignment: undefined, diagnostics}).plan(ch000);
+    const plan = await exercisesEnricher(process.cwd(), {assignment: undefined, diagnostics, autoExercises: false}).plan(ch000);
     const cells = cellsOf(plan, ch000);
     expect(cells.map((x) => x.section)).toEqual(["math", "math", "math"]);
     expect(cells.every((x) => x.index === x.last)).toBe(true);
@@ -24,6 +24,19 @@ describe("exercisesEnricher", () => {
     expect(cells.map((x) => x.c.code).join("")).not.toMatch(/refMse|refAdam|"solution"/);
     expect(cells[0].c.code).not.toContain("</");
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  test("with auto exercises on (the default), 000 also gets exercises from its own formulas; the hand-written mse keeps line 69", async () => {
+    const enricher = exercisesEnricher(process.cwd(), {assignment: undefined});
+    await enricher.plan(ch000);
+    const chosen = enricher.chosen.get(ch000.file)!;
+    expect(chosen.slice(0, 3).map((e) => e.id)).toEqual(["mse", "mse-grad", "adam-step"]);
+    const auto = chosen.filter((e) => e.auto);
+    expect(auto.length).toBeGreaterThan(0);
+    // MSE (69) and ∇MSE (105) are quoted by the hand-written mse and mse-grad prompts: those take precedence.
+    expect(auto.map((e) => e.auto!.formulaLine)).not.toContain(69);
+    expect(auto.map((e) => e.auto!.formulaLine)).not.toContain(105);
+    expect(auto.find((e) => e.auto!.formulaLine === 141)?.auto?.kind).toBe("fix");
   });
 
   test("an assignment selects its exercises and passes its seed and solutions setting", async () => {

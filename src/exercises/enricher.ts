@@ -6,7 +6,10 @@
 import {basename, join} from "node:path";
 import type {ChapterModel} from "../chapter.js";
 import {Diagnostics, type Diagnostic} from "../diagnostics.js";
-import {type ExerciseSpec, loadExercises, parseExercise, toClientExercise} from "../exercises.js";
+import {fnv1a} from "../../components/homework/variant.js";
+import {type ExerciseSpec, loadExercises, markTrivialTests, parseExercise, toClientExercise} from "../exercises.js";
+import {formulaReports} from "../formulaEnricher.js";
+import {autoExercises, autoSpec, HIDDEN_NAMES, VISIBLE_NAMES} from "./auto.js";
 import type {Enricher} from "../generate.js";
 import type {Cell} from "../page.js";
 import {jsonForScript} from "../page.js";
@@ -30,6 +33,8 @@ export interface ExercisesEnricherOptions {
   bookVersion?: string;
   /** Problems found while planning (parse errors, unknown sections) are pushed here. */
   diagnostics?: Diagnostic[];
+  /** Exercises generated from the chapter's own formulas (default on). */
+  autoExercises?: boolean;
   /** Folder of the exercise files (default root/chapters/exercises) and how diagnostics name it. */
   exercisesDir?: string;
   exercisesDisplayDir?: string;
@@ -71,6 +76,7 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
           } else mine.push(exercise);
         }
       }
+      if (opts.autoExercises !== false) mine.push(...(await chapterAutoExercises(chapter, mine, assignment?.seed)));
       const chosen = mine.filter((e) => !assignment || !assignment.exercises || assignment.exercises.includes(e.id));
       chosenByChapter.set(chapter.file, chosen);
       const bySection = new Map<string, Cell[]>();
@@ -89,6 +95,25 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
       return (section, blockIndex) => (blockIndex === section.blocks.length - 1 ? bySection.get(section.slug) ?? [] : []);
     }
   };
+}
+
+/**
+ * The exercises generated from a chapter's formulas (src/exercises/auto.ts), after the hand-written ones `mine`
+ * (which take precedence on the same formula). Tests that trivial code passes weigh 0; an exercise whose tests all
+ * do is left out. The seed is the assignment's, or one derived from the exercise id.
+ */
+export async function chapterAutoExercises(chapter: ChapterModel, mine: ExerciseSpec[], seed?: number): Promise<ExerciseSpec[]> {
+  const covered = new Set(mine.map((e) => e.prompt.replace(/\s+/g, "")));
+  const out: ExerciseSpec[] = [];
+  for (const ex of autoExercises(chapter, await formulaReports(chapter), covered)) {
+    const spec = autoSpec(ex, chapter, seed ?? fnv1a(ex.id));
+    if (!spec.tests.includes(VISIBLE_NAMES[2]) || !spec.hidden.includes(HIDDEN_NAMES[4])) continue; // the engine could not draw enough cases
+    const quiet = new Diagnostics(chapter.file);
+    markTrivialTests(spec, {tests: ex.line, hidden: ex.line, starter: ex.line}, quiet);
+    if (quiet.items.some((d) => d.severity === "error")) continue;
+    out.push(spec);
+  }
+  return out;
 }
 
 /** For `npm run check`: every exercise problem in chapters/exercises/. */
