@@ -1,7 +1,8 @@
 /**
- * Grading cost: a class of 200 synthetic students × every exercise of the book (solution, starter or a wrong
- * variant each, seeded), graded by `gradeSubmissions` with 2 workers (QuickJS sandboxes). Prints the wall time and
- * the time per exercise graded.
+ * Grading cost: a class of 200 synthetic students × every exercise of the book, hand-written and generated from the
+ * chapters' formulas (solution, starter or a wrong variant each, seeded), graded by `gradeSubmissions` with 2 workers
+ * (QuickJS sandboxes), each student's hidden tests drawn from their own variant seed. Prints the wall time and the
+ * time per exercise graded.
  */
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -9,17 +10,24 @@ import {join} from "node:path";
 import {gradeSubmissions} from "../grader/grade.js";
 import {mulberry32} from "../components/math/random.js";
 import {loadExercises} from "../src/exercises.js";
+import {chapterAutoExercises} from "../src/exercises/enricher.js";
+import {loadAll} from "../src/generate.js";
 import {report} from "./run.js";
 
 const STUDENTS = 200;
-const {exercises} = loadExercises("chapters/exercises");
+const {exercises: written} = loadExercises("chapters/exercises");
+// As npm run grade: the hand-written exercises and those generated from every chapter's formulas (hidden tests per student).
+const exercises = [...written];
+for (const c of loadAll(process.cwd()).chapters) exercises.push(...(await chapterAutoExercises(c, written.filter((e) => e.chapter === c.part.file.replace(/\.md$/, "")))));
 const dir = mkdtempSync(join(tmpdir(), "gb-grade-bench-"));
 const rng = mulberry32(7);
 const files: string[] = [];
 for (let s = 0; s < STUDENTS; s++) {
   const pick = (e: (typeof exercises)[number]) => {
     const r = rng();
-    return r < 0.6 ? e.solution : r < 0.8 ? e.starter : e.solution.replace(/\+/, "-");
+    // Generated exercises have no stored solution: their starter, or a constant answer.
+    const right = e.solution || e.starter.replace("return 0;", "return 1;");
+    return r < 0.6 ? right : r < 0.8 ? e.starter : right.replace(/\+/, "-");
   };
   const sub = {student: `s${String(s).padStart(4, "0")}`, exercises: exercises.map((e) => ({id: e.id, code: pick(e)}))};
   const file = join(dir, `${sub.student}.json`);
