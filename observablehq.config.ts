@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from "node:fs";
 
 // The generator (npm run generate) writes the book into book/ and its table of contents here.
 const tocPath = "book/.gradbook/toc.json";
-const toc = existsSync(tocPath) ? JSON.parse(readFileSync(tocPath, "utf-8")) : {title: "gradbook", parts: []};
+const toc = existsSync(tocPath) ? JSON.parse(readFileSync(tocPath, "utf-8")) : {title: "gradbook", parts: [], pages: []};
 
 export default {
   root: "book",
@@ -10,12 +10,16 @@ export default {
   title: toc.title,
   // Part headings carry no link: a link inside the collapsible <summary> is a nested interactive control (axe);
   // each part's index page is reached from the home page and every page's breadcrumb.
-  pages: toc.parts.map((p: {name: string; path: string; pages: {name: string; path: string}[]}) => ({
-    name: p.name,
-    collapsible: true,
-    open: false,
-    pages: p.pages
-  })),
+  pages: [
+    ...toc.parts.map((p: {name: string; path: string; pages: {name: string; path: string}[]}) => ({
+      name: p.name,
+      collapsible: true,
+      open: false,
+      pages: p.pages
+    })),
+    // The book's own pages after the parts (the homework index)
+    ...(toc.pages ?? [])
+  ],
   pager: true,
   // Framework's search splits words only at spaces and punctuation (most Chinese words are never found): the book
   // has its own (scripts/search.ts, components/search/), linked from every page after the build.

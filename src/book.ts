@@ -28,7 +28,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]*$/;
  */
 export const RESERVED_SLUGS = new Set([
   "components", "data", "report", "index", "gradbook", "_gradbook", ".gradbook", "_assets", "_file", "_npm", "_node", "_jsr",
-  "_import", "_observablehq", ".observablehq", "404"
+  "_import", "_observablehq", ".observablehq", "404", "homework"
 ]);
 
 export function isReservedSlug(slug: string): boolean {

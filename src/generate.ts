@@ -21,6 +21,8 @@ export interface Enricher {
   plan(chapter: ChapterModel): Promise<(section: ChapterModel["sections"][number], blockIndex: number) => Cell[]>;
   /** Problems the enricher found while planning (reported with the chapters' own diagnostics). */
   diagnostics?: Diagnostic[];
+  /** Pages of the book's own, written after every chapter was planned (e.g. the homework index): slug, name, page text. */
+  bookPages?(chapters: ChapterModel[]): {slug: string; name: string; text: string}[];
 }
 
 export interface GenerateOptions {
@@ -146,7 +148,7 @@ toc: false
 `;
 }
 
-export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
+export function homePage(book: BookConfig, chapters: ChapterModel[], extra: {name: string; path: string}[] = []): string {
   const parts = chapters
     .map((c) => {
       const sections = c.sections.map((s) => `<a href="./${c.part.slug}/${s.slug}">${escapeHtml(s.title)}</a>`).join(" · ");
@@ -154,7 +156,8 @@ export function homePage(book: BookConfig, chapters: ChapterModel[]): string {
     })
     .join("");
   const intro = `<h1 class="gb-title">${escapeHtml(book.title)}</h1>` + (book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "");
-  const report = `<p class="gb-report-link"><a href="./report">构建报告</a>：每章公式的执行与推导检查结果，以及原文中发现的问题。</p>`;
+  const report = extra.map((p) => `<p class="gb-report-link"><a href=".${escapeHtml(p.path)}">${escapeHtml(p.name)}</a>：全书的练习、你的进度和提交。</p>`).join("") +
+    `<p class="gb-report-link"><a href="./report">构建报告</a>：每章公式的执行与推导检查结果，以及原文中发现的问题。</p>`;
   return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>${report}`)}</div>\n`;
 }
 
@@ -199,9 +202,17 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const extra = (await Promise.all(reportSections.map((f) => f(chapters)))).join("");
   out.write(join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
   pages.push("/report");
-  out.write(join(outDir, "index.md"), homePage(book, chapters));
+  const extraPages: {name: string; path: string}[] = [];
+  for (const e of opts.enrichers ?? []) {
+    for (const p of e.bookPages?.(chapters) ?? []) {
+      out.write(join(outDir, `${p.slug}.md`), p.text);
+      pages.push(`/${p.slug}`);
+      extraPages.push({name: p.name, path: `/${p.slug}`});
+    }
+  }
+  out.write(join(outDir, "index.md"), homePage(book, chapters, extraPages));
   pages.unshift("/");
-  out.write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc}, null, 2));
+  out.write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc, pages: extraPages}, null, 2));
   out.write(join(outDir, "_gradbook", "katex.css"), katexCss());
   out.write(join(outDir, "_gradbook", "highlight.css"), highlightCss());
   out.write(

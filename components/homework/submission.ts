@@ -80,3 +80,36 @@ const STUDENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
 export function checkStudentId(id: string): string | undefined {
   return STUDENT_ID.test(id) ? undefined : "学号只能包含字母、数字和 _ . @ -（1–100 个字符），且以字母或数字开头";
 }
+
+/** One exercise of the book, as the homework index lists it. */
+export interface IndexedExercise {
+  id: string;
+  title: string;
+  points: number;
+  /** The part (chapter) it belongs to, and the page it is on (relative to the index page). */
+  chapter: string;
+  href: string;
+}
+
+export interface Progress {
+  done: IndexedExercise[];
+  missing: IndexedExercise[];
+  /** Visible-test points earned so far, out of the points of the exercises listed. */
+  score: number;
+  points: number;
+}
+
+/** Which exercises have saved work (the student ran or edited them) and which do not. */
+export function progressOf(storage: Storage | undefined, list: readonly IndexedExercise[], assignment?: string): Progress {
+  const done: IndexedExercise[] = [], missing: IndexedExercise[] = [];
+  let score = 0, points = 0;
+  for (const e of list) {
+    points += e.points;
+    const work = loadWork(storage, storageKeyFor(e.id, assignment));
+    if (work) {
+      done.push(e);
+      score += work.score ?? 0;
+    } else missing.push(e);
+  }
+  return {done, missing, score: Math.round(score * 1000) / 1000, points};
+}

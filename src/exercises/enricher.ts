@@ -44,6 +44,7 @@ export interface ExercisesEnricherOptions {
 export type ExercisesEnricher = Enricher & {chosen: Map<string, ExerciseSpec[]>};
 
 export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions = {}): ExercisesEnricher {
+  const options = opts;
   const path = opts.assignment ?? process.env.GRADBOOK_ASSIGNMENT;
   const assignment = typeof path === "string" && path ? loadAssignment(join(root, path)) : (path as Assignment | undefined);
   const solutions = assignment ? assignment.solutions : opts.solutions ?? false;
@@ -53,6 +54,18 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
   return {
     name: "exercises",
     chosen: chosenByChapter,
+    bookPages: (chapters) => {
+      const list = chapters.flatMap((c) => (chosenByChapter.get(c.file) ?? []).map((e) => {
+        const target = c.sections.find((s) => s.kind === e.section) ?? c.sections[c.sections.length - 1];
+        return {id: e.id, title: e.title, points: e.points, chapter: `第 ${c.index + 1} 部分：${c.title}`, href: `./${c.part.slug}/${target?.slug ?? ""}#exercise-${e.id}`};
+      }));
+      if (!list.length) return [];
+      const opts = {assignment: assignment?.name, bookVersion: options.bookVersion ?? "0.1.0"};
+      const text = `---\ntitle: "作业"\ntoc: false\n---\n\n<h1 class="gb-title">作业</h1>\n\n<p>全书的练习按章列在下面：点标题去做题，你的代码和运行结果保存在这个浏览器里。填上学号，一次下载全部作业交给老师；还没做的题会列出来。</p>\n\n` +
+        "```js\n" + `import {HomeworkIndex} from "./components/widgets/HomeworkIndex.js";\n` + "```\n\n" +
+        "```js\n" + `display(HomeworkIndex(${jsonForScript(list)}, ${jsonForScript(opts)}));\n` + "```\n";
+      return [{slug: "homework", name: "作业", text}];
+    },
     async plan(chapter: ChapterModel) {
       if (!all) {
         const r = loadExercises(opts.exercisesDir ?? join(root, "chapters", "exercises"), opts.exercisesDisplayDir ?? "chapters/exercises");

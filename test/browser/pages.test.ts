@@ -2,8 +2,8 @@ import {existsSync, readFileSync} from "node:fs";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {type BookSession, startBook} from "./harness.js";
 
-const toc = JSON.parse(readFileSync("book/.gradbook/toc.json", "utf-8")) as {parts: {path: string; pages: {path: string}[]}[]};
-const paths = ["/", "/report", ...toc.parts.flatMap((p) => [p.path, ...p.pages.map((x) => x.path)])];
+const toc = JSON.parse(readFileSync("book/.gradbook/toc.json", "utf-8")) as {parts: {path: string; pages: {path: string}[]}[]; pages?: {path: string}[]};
+const paths = ["/", "/report", ...(toc.pages ?? []).map((p) => p.path), ...toc.parts.flatMap((p) => [p.path, ...p.pages.map((x) => x.path)])];
 
 let book: BookSession;
 beforeAll(async () => {

@@ -1,0 +1,100 @@
+/**
+ * The book's homework index: every exercise by chapter with its state in this browser (未作答 / 可见测试得分), the
+ * progress per chapter, one student id and one download of the whole submission that says what is in it and what
+ * is still missing. Work itself is saved by each Exercise on its page.
+ */
+import {type IndexedExercise, STUDENT_KEY, buildSubmission, checkStudentId, loadWork, progressOf, storageKeyFor} from "../homework/submission.js";
+
+export interface HomeworkIndexOptions {
+  assignment?: string;
+  bookVersion?: string;
+  /** Storage to use (tests); window.localStorage by default. */
+  storage?: Storage;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function defaultStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function HomeworkIndex(list: IndexedExercise[], options: HomeworkIndexOptions = {}): HTMLElement {
+  const storage = options.storage ?? defaultStorage();
+  const root = el("section", {class: "gb-homework"});
+  if (!Array.isArray(list) || !list.length) {
+    root.append(el("p", {}, "这本书还没有练习。"));
+    return root;
+  }
+  const summary = el("p", {class: "gb-hw-summary", "aria-live": "polite"});
+  const chapters = [...new Set(list.map((e) => e.chapter))];
+  const tables = chapters.map((chapter) => {
+    const items = list.filter((e) => e.chapter === chapter);
+    const p = progressOf(storage, items, options.assignment);
+    const box = el("section", {class: "gb-hw-chapter"});
+    box.append(el("h2", {}, chapter), el("p", {class: "gb-hw-progress"}, `已作答 ${p.done.length} / ${items.length} 道`));
+    const ul = el("ul", {class: "gb-hw-list"});
+    for (const e of items) {
+      const work = loadWork(storage, storageKeyFor(e.id, options.assignment));
+      const li = el("li", {class: work ? "gb-hw-done" : "gb-hw-todo", "data-exercise": e.id});
+      li.append(el("a", {href: e.href}, e.title), el("span", {class: "gb-hw-points"}, ` ${e.points} 分 · `),
+        el("span", {class: "gb-hw-state"}, work ? `可见测试得分 ${work.score ?? 0} / ${e.points}` : "未作答"));
+      ul.append(li);
+    }
+    box.append(ul);
+    return box;
+  });
+  const all = progressOf(storage, list, options.assignment);
+  summary.textContent = `共 ${list.length} 道练习，已作答 ${all.done.length} 道，可见测试共得 ${all.score} / ${all.points} 分（隐藏测试在评分时运行）。`;
+
+  const form = el("div", {class: "gb-hw-submit"});
+  const student = el("input", {type: "text", class: "gb-hw-student", placeholder: "学号", "aria-label": "学号", autocomplete: "off"});
+  try {
+    student.value = storage?.getItem(STUDENT_KEY) ?? "";
+  } catch {
+    /* storage refused */
+  }
+  const button = el("button", {type: "button", class: "gb-hw-download"}, "下载全部作业");
+  const note = el("p", {class: "gb-hw-note", "aria-live": "polite"});
+  button.addEventListener("click", () => {
+    const id = student.value.trim();
+    const bad = checkStudentId(id);
+    if (bad) {
+      note.textContent = bad;
+      student.focus();
+      return;
+    }
+    if (!storage) {
+      note.textContent = "浏览器不允许本地存储，无法收集作业。";
+      return;
+    }
+    try {
+      storage.setItem(STUDENT_KEY, id);
+    } catch {
+      /* the download still works */
+    }
+    const sub = buildSubmission(storage, {student: id, assignment: options.assignment, bookVersion: options.bookVersion ?? "0.1.0"});
+    const known = new Set(list.map((e) => e.id));
+    sub.exercises = sub.exercises.filter((e) => known.has(e.id));
+    const blob = new Blob([JSON.stringify(sub, null, 2)], {type: "application/json"});
+    const a = el("a", {href: URL.createObjectURL(blob), download: `submission-${id}-${options.assignment ?? "book"}.json`});
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    const p = progressOf(storage, list, options.assignment);
+    note.textContent = `已下载 ${p.done.length} 道：${p.done.map((e) => e.title).join("、") || "无"}。` +
+      (p.missing.length ? `尚未作答 ${p.missing.length} 道：${p.missing.map((e) => e.title).join("、")}。` : "全部练习都已包含。");
+  });
+  form.append(el("label", {}, "学号 "), student, button);
+  root.append(summary, ...tables, form, note);
+  return root;
+}
