@@ -134,10 +134,21 @@ describe("Exercise widget in Chromium", () => {
     expect(await page.evaluate(() => 1 + 1)).toBe(2);
   });
 
-  test("a syntax error names its line and column", async () => {
+  test("a syntax error is said once with its line and column, and marked in the editor", async () => {
     await setCode("function mse(y, yHat) {\n  return y +* yHat;\n}");
+    const s = await run();
+    expect(s).toMatch(/^代码无法运行：line 2:\d+: SyntaxError/);
+    const fails = await page.locator("#exercise-mse .gb-ex-fail .gb-ex-msg").allInnerTexts();
+    expect(fails.every((m) => m === "没有运行：代码本身有错误（见上方和编辑器中的标记）")).toBe(true);
+    expect(await page.locator("#exercise-mse .cm-lintRange-error").count()).toBe(1);
+    expect(await page.locator("#exercise-mse .cm-lint-marker-error").count()).toBe(1);
+  });
+
+  test("a runtime error in a test marks the line of the student's code it came from", async () => {
+    await setCode("function mse(y, yHat) {\n  const n = y.length;\n  return y.foo.bar / n;\n}");
     await run();
-    expect((await page.locator("#exercise-mse .gb-ex-fail").allInnerTexts()).join("\n")).toMatch(/line 2:\d+: SyntaxError/);
+    expect((await page.locator("#exercise-mse .gb-ex-fail .gb-ex-msg").allInnerTexts()).join("\n")).toMatch(/\(line 3:\d+ of your code\)/);
+    expect(await page.locator("#exercise-mse .cm-lint-marker-warning").count()).toBe(1);
   });
 
   test("hints open one at a time; the solution is there when built with solutions", async () => {

@@ -5,8 +5,9 @@
  * submission JSON for the grader (`npm run grade`). Hidden tests never reach the page.
  */
 import {javascript} from "@codemirror/lang-javascript";
+import {type Diagnostic as EditorDiagnostic, lintGutter, setDiagnostics} from "@codemirror/lint";
 import {EditorView, basicSetup} from "codemirror";
-import type {Job, TestResult} from "../homework/harness.js";
+import type {Job, RunResult, TestResult} from "../homework/harness.js";
 import {runInWorker} from "../homework/runInWorker.js";
 import {variantSeed} from "../homework/variant.js";
 import {scoreTests} from "../homework/score.js";
@@ -149,6 +150,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     extensions: [
       basicSetup,
       javascript(),
+      lintGutter(),
       // the editable region itself needs an accessible name (axe: aria-input-field-name), and the scroller is focusable
       EditorView.contentAttributes.of({"aria-label": `练习 ${spec.title} 的代码`, tabindex: "0"}),
       EditorView.updateListener.of((u) => {
@@ -220,6 +222,9 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       return;
     }
     const r = outcome.result;
+    // A load error is said once, in the status line, and marked in the editor; each test just says it did not run.
+    if (!r.loaded) r.tests = r.tests.map((t) => ({...t, message: "没有运行：代码本身有错误（见上方和编辑器中的标记）"}));
+    markErrors(r);
     lastResults = r.tests;
     lastScore = scoreTests(r.tests, spec.points);
     showResults(r.tests);
@@ -233,6 +238,26 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     }
     save();
   });
+
+  /** Marks where the code failed in the editor: the load error, and lines named by runtime errors in the tests. */
+  function markErrors(r: RunResult): void {
+    const doc = view.state.doc;
+    const at = (line: number, column?: number) => {
+      const l = doc.line(Math.min(Math.max(1, line), doc.lines));
+      const from = Math.min(l.to, l.from + Math.max(0, (column ?? 1) - 1));
+      return {from, to: Math.max(from, l.to)};
+    };
+    const marks: EditorDiagnostic[] = [];
+    if (!r.loaded && r.errorAt) marks.push({...at(r.errorAt.line, r.errorAt.column), severity: "error", message: r.error ?? "代码无法运行"});
+    const seen = new Set<string>();
+    for (const t of r.tests) {
+      const m = t.message.match(/\(line (\d+)(?::(\d+))? of your code\)/);
+      if (!m || seen.has(m[0])) continue;
+      seen.add(m[0]);
+      marks.push({...at(Number(m[1]), m[2] ? Number(m[2]) : undefined), severity: "warning", message: `测试“${t.name}”在这里出错：${t.message}`});
+    }
+    view.dispatch(setDiagnostics(view.state, marks));
+  }
 
   resetButton.addEventListener("click", () => {
     view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: spec.starter}});
