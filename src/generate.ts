@@ -148,14 +148,29 @@ toc: false
 `;
 }
 
-export function homePage(book: BookConfig, chapters: ChapterModel[], extra: {name: string; path: string}[] = []): string {
+/** What each widget lets a reader do, in the home page's guide (widgets not listed are not called out). */
+const WIDGET_LABELS: Record<string, string> = {FormulaCell: "公式可运行", Playground: "损失曲面", TrainingPanel: "页面内训练", Exercise: "练习"};
+
+export function homePage(book: BookConfig, chapters: ChapterModel[], extra: {name: string; path: string}[] = [],
+  widgetsOn: Map<string, Set<string>> = new Map()): string {
   const parts = chapters
     .map((c) => {
-      const sections = c.sections.map((s) => `<a href="./${c.part.slug}/${s.slug}">${escapeHtml(s.title)}</a>`).join(" · ");
+      const sections = c.sections.map((s) => {
+        const what = [...(widgetsOn.get(`${c.part.slug}/${s.slug}`) ?? [])].map((w) => WIDGET_LABELS[w]).filter(Boolean);
+        return `<a href="./${c.part.slug}/${s.slug}">${escapeHtml(s.title)}</a>${what.length ? `<span class="gb-interactive">（${escapeHtml(what.join("、"))}）</span>` : ""}`;
+      }).join(" · ");
       return `<li class="gb-part"><h2><a href="./${c.part.slug}/">第 ${c.index + 1} 部分：${escapeHtml(c.title)}</a></h2><p class="gb-part-sections">${sections}</p></li>`;
     })
     .join("");
-  const intro = `<h1 class="gb-title">${escapeHtml(book.title)}</h1>` + (book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "");
+  const intro = `<h1 class="gb-title">${escapeHtml(book.title)}</h1>` + (book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "") +
+    `<p class="gb-lede">这本互动教程由 ${chapters.length} 篇文章生成，每篇是一个部分，每节是一页。页面上的公式都会被实际计算：` +
+    `在公式下方改动输入，结果随之更新，文中写出的导数会与自动微分（tf.grad）对照；有优化器的页面可以拖动起点、调节学习率等参数，看各种优化器在损失曲面上的路径；` +
+    `代码实践页面直接在浏览器里训练文中的模型；练习在页面上运行测试。全书离线可用。</p>` +
+    `<dl class="gb-legend"><dt><span class="gb-badge gb-badge--ok">✓ 已验证</span></dt><dd>公式与参考实现或自动微分的结果一致</dd>` +
+    `<dt><span class="gb-badge gb-badge--bad">✗ 有误</span></dt><dd>文中的公式与自动微分不一致，下方给出反例和更正</dd>` +
+    `<dt><span class="gb-badge gb-badge--run">▶ 可运行</span></dt><dd>可以改动输入、运行公式，但没有可对照的参考</dd>` +
+    `<dt><span class="gb-badge gb-badge--na">不可执行</span></dt><dd>只渲染，不计算（原因列在构建报告里）</dd></dl>` +
+    `<p>下面每一节后面的括号说明这一页能做什么。</p>`;
   const report = extra.map((p) => `<p class="gb-report-link"><a href=".${escapeHtml(p.path)}">${escapeHtml(p.name)}</a>：全书的练习、你的进度和提交。</p>`).join("") +
     `<p class="gb-report-link"><a href="./report">构建报告</a>：每章公式的执行与推导检查结果，以及原文中发现的问题。</p>`;
   return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>${report}`)}</div>\n`;
@@ -176,9 +191,18 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const out = new OutputWriter(outDir, diagnostics);
   const pages: string[] = [];
   const toc: TocPart[] = [];
+  const widgetsOn = new Map<string, Set<string>>();
   for (const chapter of chapters) {
     const planners = await Promise.all((opts.enrichers ?? []).map((e) => e.plan(chapter)));
-    const plan: CellPlan = (section, i) => planners.flatMap((p) => p(section, i));
+    const plan: CellPlan = (section, i) => {
+      const cells = planners.flatMap((p) => p(section, i));
+      // What a reader can do on each page, for the home page's guide (the widgets the cells import).
+      const key = `${chapter.part.slug}/${section.slug}`;
+      for (const c of cells) for (const m of c.imports.join("\n").matchAll(/import \{(\w+)\} from "\.\.\/components\/widgets\//g)) {
+        widgetsOn.set(key, (widgetsOn.get(key) ?? new Set()).add(m[1]));
+      }
+      return cells;
+    };
     const dir = join(outDir, chapter.part.slug);
     out.write(join(dir, "index.md"), renderPartIndex(chapter), chapter.file);
     pages.push(`/${chapter.part.slug}/`);
@@ -210,7 +234,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
       extraPages.push({name: p.name, path: `/${p.slug}`});
     }
   }
-  out.write(join(outDir, "index.md"), homePage(book, chapters, extraPages));
+  out.write(join(outDir, "index.md"), homePage(book, chapters, extraPages, widgetsOn));
   pages.unshift("/");
   out.write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc, pages: extraPages}, null, 2));
   out.write(join(outDir, "_gradbook", "katex.css"), katexCss());

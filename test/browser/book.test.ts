@@ -17,6 +17,13 @@ describe("the book as a reader uses it", () => {
     expect(parts[1]).toContain("第 2 部分");
     const links = await page.$$eval(".gb-part-sections a", (as) => as.length);
     expect(links).toBe(55);
+    // The guide: what the book is, what the badges mean, what each page lets a reader do.
+    expect(await page.locator(".gb-home .gb-lede").last().innerText()).toMatch(/^这本互动教程由 5 篇文章生成/);
+    expect(await page.locator(".gb-legend dt").allInnerTexts()).toEqual(["✓ 已验证", "✗ 有误", "▶ 可运行", "不可执行"]);
+    const math = await page.locator(".gb-part").first().locator(".gb-part-sections").innerText();
+    expect(math).toMatch(/数学模型和公式[^·]*（公式可运行[^）]*练习[^）]*）/);
+    expect(math).toMatch(/项目实践[^·]*（[^）]*页面内训练[^）]*）/);
+    expect(await page.locator('.gb-report-link a[href="./homework"]').count()).toBe(1);
     expect(report.consoleErrors).toEqual([]);
     await page.close();
   });
