@@ -87,6 +87,13 @@ describe("Exercise widget in Chromium", () => {
     expect(await page.locator("#exercise-mse .gb-ex-pass").count()).toBe(4);
   });
 
+  test("TypeScript is accepted: types are stripped before the tests run, lines kept for errors", async () => {
+    await setCode("interface Pair { a: number }\nfunction mse(y: number[], yHat: number[]): number {\n  if (y.length !== yHat.length || !y.length) throw new Error('bad');\n  let s: number = 0;\n  for (let i = 0; i < y.length; i++) s += (y[i] - yHat[i]) ** 2;\n  return (s as number) / y.length;\n}");
+    expect(await run()).toMatch(/通过 4 \/ 4 个测试，可见测试得分 2 \/ 2/);
+    await setCode("type T = number;\nfunction mse(y: T[], yHat: T[]): T {\n  return y +* yHat;\n}");
+    expect(await run()).toMatch(/^代码无法运行：line 3:\d+: SyntaxError/);
+  });
+
   test("an infinite loop is stopped by the time limit with a message", async () => {
     await setCode("function mse(y, yHat) { while (true) {} }");
     const t0 = Date.now();

@@ -30,6 +30,8 @@ export interface Job {
   reference?: string;
   /** Tests that trivial code (the starter, a constant, the identity…) also passes: reported, worth no points. */
   unscored?: string[];
+  /** Set when stripping TypeScript already failed: the code is not run and this is its error. */
+  syntaxError?: {message: string; line: number; column?: number};
 }
 
 export interface TestResult {

@@ -387,14 +387,19 @@ export function runJobInQuickJS(QJ: QuickJSWASMModule, job: Job, limits: Partial
     let loaded = true;
     let loadError: string | undefined;
     let loadAt: CodeLocation | undefined;
-    const ev = ctxS.evalCode(job.code, STUDENT_FILE);
-    if (ev.error) {
+    const ev = job.syntaxError ? undefined : ctxS.evalCode(job.code, STUDENT_FILE);
+    if (job.syntaxError) {
+      // The host's TypeScript stripper already found the code unreadable: report its error, run nothing.
       loaded = false;
-      const {text, stack} = errorText(ctxS, ev.error, session);
+      loadError = `SyntaxError: ${job.syntaxError.message}`;
+      loadAt = {line: job.syntaxError.line, ...(job.syntaxError.column ? {column: job.syntaxError.column} : {})};
+    } else if (ev!.error) {
+      loaded = false;
+      const {text, stack} = errorText(ctxS, ev!.error, session);
       loadError = text;
       loadAt = locateInStack(stack);
-      ev.error.dispose();
-    } else ev.value.dispose();
+      ev!.error.dispose();
+    } else ev!.value.dispose();
     if (session.interrupted) return {status: "timeout", error: `stopped after the ${lim.timeoutMs} ms time limit`, ms: ms()};
 
     // 2. What it defines, as the tests will see it.
