@@ -168,6 +168,10 @@ describe("Playground(spec, options) in Chromium", () => {
     });
     expect(msg.text).toMatch(/^✕ 梯度下降 GD 已停止：第 \d+ 步损失 .* 超过 .*（发散：学习率太大？）。$/);
     expect(msg.svg).toBe("✕ 梯度下降 GD 已停止");
+    // Readable in dark mode too: the stop message turns a lighter red.
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".gb-pg-stop")!).color)).toBe("rgb(176, 42, 55)");
+    await page.emulateMedia({colorScheme: "dark"});
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".gb-pg-stop")!).color)).toBe("rgb(255, 155, 155)");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -19,6 +19,8 @@ export const PLAYGROUND_CSS = `
 .gb-pg-messages p { margin: 0.15rem 0; }
 .gb-pg-stop { color: #b02a37; font-weight: 600; }
 .gb-pg-error { color: #b02a37; }
+/* the light theme's red is 2.6:1 on the dark background: a lighter red there (about 7:1) */
+@media (prefers-color-scheme: dark) { .gb-pg-stop, .gb-pg-error { color: #ff9b9b; } }
 .gb-pg-stated { border-left: 3px solid #6a3d9a; background: #6a3d9a0f; padding: 0.25rem 0.75rem; margin: 0.5rem 0; font-size: 0.92em; }
 .gb-pg-stated p { margin: 0.25rem 0; }
 .gb-pg-stated-live { font-weight: 600; }
