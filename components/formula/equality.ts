@@ -8,7 +8,7 @@
  * builtins (`e`, `\exp`, `\ln`, `\log`, `\sigma`, `\tanh`) mean what they mean. A part that cannot be evaluated is
  * left out; the verdict needs at least two evaluated parts. Pure JS (no tf), never throws.
  */
-import {symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
+import {children, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} from "./evaluate.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
@@ -542,32 +542,10 @@ function findAllGrads(n: Node): NodeOf<"grad">[] {
   return out;
 }
 
+/** The children that carry values: not a symbol's subscript, a sum's bounds, a gradient's variable or a set's items. */
 function childrenOf(n: Node): Node[] {
-  switch (n.type) {
-    case "neg":
-    case "transpose":
-    case "sqrt":
-    case "paren":
-      return [n.arg];
-    case "add":
-      return n.terms.map((t) => t.node);
-    case "mul":
-      return [n.left, n.right];
-    case "div":
-      return [n.num, n.den];
-    case "pow":
-      return [n.base, n.exp];
-    case "call":
-      return n.args;
-    case "sum":
-      return [n.body];
-    case "grad":
-      return [n.of];
-    case "vector":
-    case "tuple":
-    case "list":
-      return n.items;
-    default:
-      return [];
-  }
+  if (n.type === "sym" || n.type === "set") return [];
+  if (n.type === "sum") return [n.body];
+  if (n.type === "grad") return [n.of];
+  return children(n);
 }

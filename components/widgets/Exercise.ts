@@ -11,7 +11,8 @@ import type {Job, RunResult, TestResult} from "../homework/harness.js";
 import {runInWorker} from "../homework/runInWorker.js";
 import {variantSeed} from "../homework/variant.js";
 import {scoreTests} from "../homework/score.js";
-import {STUDENT_KEY, buildSubmission, checkStudentId, loadWork, saveWork, storageKeyFor} from "../homework/submission.js";
+import {STUDENT_KEY, checkStudentId, loadWork, saveWork, storageKeyFor} from "../homework/submission.js";
+import {downloadSubmission} from "./downloadSubmission.js";
 import {EXERCISE_CSS} from "./ExerciseStyle.js";
 
 /** The JSON the generator emits for one exercise (see src/exercises.ts, toClientExercise). */
@@ -265,30 +266,14 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
   });
 
   downloadButton.addEventListener("click", () => {
-    const student = studentInput.value.trim();
-    const bad = checkStudentId(student);
-    if (bad) {
-      submitNote.textContent = bad;
+    save();
+    const r = downloadSubmission(storage, {student: studentInput.value.trim(), assignment: spec.assignment, bookVersion: spec.bookVersion});
+    if ("error" in r) {
+      submitNote.textContent = r.error;
       studentInput.focus();
       return;
     }
-    if (!storage) {
-      submitNote.textContent = "浏览器不允许本地存储，无法收集作业。";
-      return;
-    }
-    try {
-      storage.setItem(STUDENT_KEY, student);
-    } catch {
-      /* full or refused: the download still works */
-    }
-    save();
-    const sub = buildSubmission(storage, {student, assignment: spec.assignment, bookVersion: spec.bookVersion});
-    const blob = new Blob([JSON.stringify(sub, null, 2)], {type: "application/json"});
-    const a = el("a", {href: URL.createObjectURL(blob), download: `submission-${student}-${spec.assignment ?? "book"}.json`});
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    const sub = r.submission;
     submitNote.textContent = `已下载：${sub.exercises.length} 道练习（${sub.exercises.map((e) => e.id).join("、")}）`;
   });
 

@@ -3,7 +3,8 @@
  * progress per chapter, one student id and one download of the whole submission that says what is in it and what
  * is still missing. Work itself is saved by each Exercise on its page.
  */
-import {type IndexedExercise, STUDENT_KEY, buildSubmission, checkStudentId, loadWork, progressOf, storageKeyFor} from "../homework/submission.js";
+import {type IndexedExercise, STUDENT_KEY, loadWork, progressOf, storageKeyFor} from "../homework/submission.js";
+import {downloadSubmission} from "./downloadSubmission.js";
 
 export interface HomeworkIndexOptions {
   assignment?: string;
@@ -65,31 +66,13 @@ export function HomeworkIndex(list: IndexedExercise[], options: HomeworkIndexOpt
   const button = el("button", {type: "button", class: "gb-hw-download"}, "下载全部作业");
   const note = el("p", {class: "gb-hw-note", "aria-live": "polite"});
   button.addEventListener("click", () => {
-    const id = student.value.trim();
-    const bad = checkStudentId(id);
-    if (bad) {
-      note.textContent = bad;
+    const r = downloadSubmission(storage, {student: student.value.trim(), assignment: options.assignment, bookVersion: options.bookVersion ?? "0.1.0",
+      only: new Set(list.map((e) => e.id))});
+    if ("error" in r) {
+      note.textContent = r.error;
       student.focus();
       return;
     }
-    if (!storage) {
-      note.textContent = "浏览器不允许本地存储，无法收集作业。";
-      return;
-    }
-    try {
-      storage.setItem(STUDENT_KEY, id);
-    } catch {
-      /* the download still works */
-    }
-    const sub = buildSubmission(storage, {student: id, assignment: options.assignment, bookVersion: options.bookVersion ?? "0.1.0"});
-    const known = new Set(list.map((e) => e.id));
-    sub.exercises = sub.exercises.filter((e) => known.has(e.id));
-    const blob = new Blob([JSON.stringify(sub, null, 2)], {type: "application/json"});
-    const a = el("a", {href: URL.createObjectURL(blob), download: `submission-${id}-${options.assignment ?? "book"}.json`});
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     const p = progressOf(storage, list, options.assignment);
     note.textContent = `已下载 ${p.done.length} 道：${p.done.map((e) => e.title).join("、") || "无"}。` +
       (p.missing.length ? `尚未作答 ${p.missing.length} 道：${p.missing.map((e) => e.title).join("、")}。` : "全部练习都已包含。");
