@@ -204,22 +204,7 @@ class Bridge {
       this.spend(n);
       const out = to.newArray();
       try {
-        for (let i = 0; i < n; i++) {
-          const index = from.newNumber(i);
-          let item: QuickJSHandle;
-          try {
-            item = this.call(from, read, h, index);
-          } finally {
-            index.dispose();
-          }
-          try {
-            const c = this.copy(from, item, to, depth + 1);
-            to.setProp(out, i, c);
-            c.dispose();
-          } finally {
-            item.dispose();
-          }
-        }
+        for (let i = 0; i < n; i++) this.copyEntry(from, read, h, i, to, out, depth);
       } catch (e) {
         out.dispose();
         throw e;
@@ -241,29 +226,31 @@ class Bridge {
       } finally {
         list.dispose();
       }
-      {
-        for (const key of keys) {
-          const keyHandle = from.newString(key);
-          let item: QuickJSHandle;
-          try {
-            item = this.call(from, read, h, keyHandle);
-          } finally {
-            keyHandle.dispose();
-          }
-          try {
-            const c = this.copy(from, item, to, depth + 1);
-            to.setProp(out, key, c);
-            c.dispose();
-          } finally {
-            item.dispose();
-          }
-        }
-      }
+      for (const key of keys) this.copyEntry(from, read, h, key, to, out, depth);
     } catch (e) {
       out.dispose();
       throw e;
     }
     return out;
+  }
+
+  /** Copies h[key] (read through the captured `read`, so accessors surface as errors) into out[key]. */
+  private copyEntry(from: QuickJSContext, read: QuickJSHandle, h: QuickJSHandle, key: number | string, to: QuickJSContext, out: QuickJSHandle,
+    depth: number): void {
+    const keyHandle = typeof key === "number" ? from.newNumber(key) : from.newString(key);
+    let item: QuickJSHandle;
+    try {
+      item = this.call(from, read, h, keyHandle);
+    } finally {
+      keyHandle.dispose();
+    }
+    try {
+      const c = this.copy(from, item, to, depth + 1);
+      to.setProp(out, key, c);
+      c.dispose();
+    } finally {
+      item.dispose();
+    }
   }
 
   private unreadable(to: QuickJSContext, why: string): QuickJSHandle {
