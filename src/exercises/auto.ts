@@ -68,7 +68,8 @@ const norm = (s: string) => s.replace(/\s+/g, "");
 export function autoExercises(chapter: ChapterModel, reports: FormulaReport[], covered: Set<string> = new Set(), max = 8): AutoExercise[] {
   const out: AutoExercise[] = [];
   const seen = new Set<string>();
-  const sectionOf = (line: number) => chapter.sections.find((s) => s.math.some((m) => m.line === line || (m.line <= line && line < m.line + 30 && s.start <= line)));
+  // The section holding the formula: the one whose lines contain it.
+  const sectionOf = (line: number) => chapter.sections.find((s) => s.math.some((m) => m.line === line)) ?? chapter.sections.find((s) => s.start <= line && line <= s.end);
   for (const r of reports) {
     if (out.length >= max) break;
     const plan = r.plan;
