@@ -10,7 +10,8 @@ import {FormulaError, symKey, type Formula, type Line, type Node} from "./ast.js
 import {checkDerivation, type Definition} from "./derivation.js";
 import {chapterDefinitions, checkEquality, type ChapterDef} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
-import {parseFormula} from "./parse.js";
+import {definedFunctions, parseFormula} from "./parse.js";
+import {inlineCalls, type FunctionDef} from "./inline.js";
 import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
 import {toLatex} from "./print.js";
 import {proseRoles} from "./prose.js";
@@ -35,14 +36,20 @@ export interface AnalyzeOptions {
 export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions = {}): Promise<FormulaReport[]> {
   const seed = opts.seed ?? 1;
   const chapterBudget = new WorkBudget(opts.workPerChapter ?? WORK_PER_CHAPTER, "chapter");
-  const parsed: Parsed[] = blocks.map((b) => {
-    try {
-      return {formula: parseFormula(b.latex)};
-    } catch (e) {
-      return {error: e as Error};
-    }
-  });
+  const parseAll = (functions?: ReadonlySet<string>): Parsed[] =>
+    blocks.map((b) => {
+      try {
+        return {formula: parseFormula(b.latex, {functions})};
+      } catch (e) {
+        return {error: e as Error};
+      }
+    });
+  let parsed = parseAll();
+  // A function the chapter defines with a letter the parser reads as a factor (\ell(a, c) = …) is a call everywhere.
+  const functions = new Set(parsed.flatMap((p) => ("formula" in p ? definedFunctions(p.formula) : [])));
+  if (functions.size) parsed = parseAll(functions);
   const defs = collectDefinitions(blocks, parsed);
+  const fns = functionDefinitions(parsed);
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
   const reports: FormulaReport[] = [];
   for (let i = 0; i < blocks.length; i++) {
@@ -62,7 +69,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     let outcome: Outcome;
     try {
       budget.charge(block.latex.length);
-      outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs);
+      outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs, fns);
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
       outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
@@ -74,6 +81,21 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     reports.push({...base, ...outcome});
   }
   return reports;
+}
+
+/** The chapter's functions with bare-symbol parameters (`\ell(a, c) = …`), the first definition of each name. */
+function functionDefinitions(parsed: Parsed[]): Map<string, FunctionDef> {
+  const out = new Map<string, FunctionDef>();
+  for (const p of parsed) {
+    if (!("formula" in p)) continue;
+    for (const line of p.formula.lines) {
+      const lhs = line.first;
+      if (line.rest[0]?.rel !== "=" || lhs.type !== "call" || lhs.builtin || out.has(lhs.fn)) continue;
+      if (!lhs.args.every((a) => a.type === "sym")) continue;
+      out.set(lhs.fn, {params: lhs.args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : "")), body: line.rest[0].node});
+    }
+  }
+  return out;
 }
 
 function collectDefinitions(blocks: MathBlock[], parsed: Parsed[]): Definition[] {
@@ -114,7 +136,8 @@ function describeNames(f: Formula, latex: string): string | undefined {
   return undefined;
 }
 
-async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number, budget: WorkBudget, chapterDefs: ChapterDef[] = []): Promise<Outcome> {
+async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number, budget: WorkBudget, chapterDefs: ChapterDef[] = [],
+  fns: ReadonlyMap<string, FunctionDef> = new Map()): Promise<Outcome> {
   const names = describeNames(f, block.latex.trim());
   if (names) return {status: "not-executable", reason: names};
   const equations = f.lines.filter((l) => l.rest.length);
@@ -157,7 +180,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     }
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
   }
-  const out = definitions(block, f, seed, budget);
+  const out = definitions(block, f, seed, budget, fns);
   if (out.status === "verified" && !out.reason?.startsWith("agrees with")) return out;
   if (out.status === "verified") return out;
   // Stated equalities: chains of a worked example, identities, restated definitions.
@@ -350,7 +373,7 @@ function accumulatorCheck(out: Outcome, latex: string, budget: WorkBudget): Outc
   return {...out, status: same ? "verified" : "flagged", reason: message};
 }
 
-function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBudget): Outcome {
+function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBudget, fns: ReadonlyMap<string, FunctionDef> = new Map()): Outcome {
   const notes: string[] = [];
   const eqs: {lhs: string; lhsKey: string; rhs: Node}[] = [];
   for (const line of f.lines) {
@@ -360,7 +383,17 @@ function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBud
     if (containsType(rhs0, "set")) return {status: "not-executable", reason: "defines a set (the training data); no numeric content"};
     if (containsType(rhs0, "ellipsis") || containsType(rhs0, "infinity")) return {status: "not-executable", reason: "contains … or ∞; no finite value to compute"};
     if (containsType(rhs0, "grad")) return {status: "not-executable", reason: "uses a gradient with no formula to differentiate"};
-    const read = readSumOverRest(rhs0);
+    // (u, v) = (-2, 4): one value per symbol, as a worked example states a point.
+    const items = line.first.type === "tuple" && rhs0.type === "tuple" && line.rest.length === 1 ? line.first.items : undefined;
+    if (items && rhs0.type === "tuple" && items.length === rhs0.items.length && items.every((x) => x.type === "sym")) {
+      items.forEach((x, k) => {
+        if (x.type === "sym") eqs.push({lhs: block.latex.slice(x.start, x.end).trim(), lhsKey: symKey(x.name, x.subText), rhs: rhs0.items[k]});
+      });
+      continue;
+    }
+    // The chapter's own functions called here are evaluated as defined (not the one this line defines).
+    const own = line.first.type === "call" ? line.first.fn : undefined;
+    const read = readSumOverRest(inlineCalls(rhs0, own && fns.has(own) ? new Map([...fns].filter(([k]) => k !== own)) : fns));
     if (read.note) notes.push(`${block.latex.slice(line.first.start, line.first.end).trim()}: ${read.note} (the usual form)`);
     const lhsKey = line.first.type === "sym" ? symKey(line.first.name, line.first.subText) : line.first.type === "call" ? line.first.fn : "";
     eqs.push({lhs: block.latex.slice(line.first.start, line.first.end).trim(), lhsKey, rhs: read.node});
@@ -395,9 +428,9 @@ function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBud
 function referenceCandidates(rhs: Node[], symbols: SymbolBinding[], f: Formula): ReferenceUse[] {
   const out: ReferenceUse[] = [];
   rhs.forEach((node, equation) => {
-    const first = f.lines[equation].first;
+    const first = f.lines[equation]?.first;
     const calls = findAll(node, "call");
-    const attentionCall = first.type === "call" && first.fn === "Attention" ? first : undefined;
+    const attentionCall = first?.type === "call" && first.fn === "Attention" ? first : undefined;
     const matrices = symbols.filter((s) => s.role === "matrix").map((s) => s.key);
     if (attentionCall && attentionCall.args.every((a) => a.type === "sym")) {
       const args = attentionCall.args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));

@@ -69,7 +69,11 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
   // Which symbol is the prediction: the prose first, then a hat / prime / p.
   const lossIndexed = [...new Set(symbolUses(lossRead.node).filter((u) => indexedBy(u)).map((u) => u.node.name))];
   const roles = proseRoles(`${block.prose}\n${lossDef.block.prose}`);
+  // A symbol of the loss the chapter defines per sample in terms of the variable (p_j = σ(a z_{j1} + …)) is the
+  // prediction, whatever its letter; then the prose, then a hat / prime / p.
+  const definedFrom = (b: string) => defs.some((d) => d.index && (d.base === b || d.base === strip(b)) && mentions(d.rhs, wrtKey));
   const pred =
+    (lossIndexed.includes(wrtKey) ? undefined : lossIndexed.filter((b) => !roles.labels.has(b)).find(definedFrom)) ??
     lossIndexed.find((b) => roles.predictions.has(b) && !roles.labels.has(b)) ??
     lossIndexed.find((b) => !roles.labels.has(b) && (/^\\hat\{/.test(b) || /'$/.test(b) || /^[pq]$/.test(b)));
   if (!pred) return {reason: `cannot tell which of ${lossIndexed.join(", ") || "the loss's symbols"} is the prediction`};

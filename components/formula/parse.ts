@@ -29,9 +29,19 @@ const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times
 const ELLIPSIS = new Set(["ldots", "dots", "cdots", "vdots"]);
 const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split", "equation", "equation*", "gather", "gather*"]);
 
+const NO_FUNCTIONS: ReadonlySet<string> = new Set();
+
+export interface ParseOptions {
+  /**
+   * Names the chapter defines as functions (see definedFunctions): `\ell(a, c)`, `\phi(z)`, `\mathcal{L}(w, b)` are
+   * calls wherever they are followed by `(`, not products. Single capitals, f/g/h and multi-letter names always are.
+   */
+  functions?: ReadonlySet<string>;
+}
+
 /** Parses LaTeX into lines of relation chains. Throws FormulaError (offset, token) on anything it does not know. */
-export function parseFormula(latex: string): Formula {
-  const f = new Parser(latex).formula();
+export function parseFormula(latex: string, options: ParseOptions = {}): Formula {
+  const f = new Parser(latex, options.functions).formula();
   // Long operator chains (`a b c d …`, `a/b/c/…`) deepen the tree without nesting: bound what later stages walk.
   const check = (l: Line): void => {
     checkTree(l.first, latex);
@@ -40,6 +50,23 @@ export function parseFormula(latex: string): Formula {
   };
   f.lines.forEach(check);
   return f;
+}
+
+/**
+ * Names a formula defines as functions: the left side of `=` is a bare symbol applied to a parenthesised list of
+ * bare symbols (`\ell(a, c) = …`, `\phi(z) = …`, `\mathcal{L}(w, b) = …`), which the parser first reads as a product.
+ */
+export function definedFunctions(f: Formula): string[] {
+  const out: string[] = [];
+  for (const line of f.lines) {
+    const lhs = line.first;
+    if (line.rest[0]?.rel !== "=" || lhs.type !== "mul" || lhs.op !== "implicit") continue;
+    const {left, right} = lhs;
+    if (left.type !== "sym" || left.sub) continue;
+    const args = right.type === "paren" && right.delim === "()" ? [right.arg] : right.type === "tuple" ? right.items : [];
+    if (args.length && args.every((a) => a.type === "sym")) out.push(left.name);
+  }
+  return out;
 }
 
 /** Parses a single expression (no relations); throws when there is more. */
@@ -59,7 +86,7 @@ class Parser {
   /** Set by a line that ends in `, \quad`: the next equation of the same display follows. */
   private split = false;
   private readonly toks: Token[];
-  constructor(private readonly latex: string) {
+  constructor(private readonly latex: string, private readonly functions: ReadonlySet<string> = NO_FUNCTIONS) {
     this.toks = tokenize(latex);
   }
 
@@ -438,7 +465,7 @@ class Parser {
       else this.next();
       const w = this.toks[this.pos - 1];
       const sym: Node = {type: "sym", name: w.text, start, end: w.end};
-      return this.maybeCall(sym, w.text, isCallableName(w.text));
+      return this.maybeCall(sym, w.text, isCallableName(w.text) || this.functions.has(w.text));
     }
     if (t.kind === "op") {
       if (t.text === "(" || t.text === "[") {
@@ -485,7 +512,7 @@ class Parser {
     if (GREEK.has(name)) {
       this.next();
       const sym: Node = {type: "sym", name: `\\${name}`, start, end: t.end};
-      return this.maybeCall(sym, "sigma", name === "sigma");
+      return this.maybeCall(sym, name === "sigma" ? "sigma" : `\\${name}`, name === "sigma" || this.functions.has(`\\${name}`));
     }
     if (ACCENTS.has(name)) {
       this.next();
@@ -503,7 +530,9 @@ class Parser {
     }
     if (STYLE_CMDS.has(name)) {
       this.next();
-      return this.group(`\\${name}`);
+      const inner = this.group(`\\${name}`);
+      // \mathcal{L}(w, b): a function when the chapter defines one by that name
+      return inner.type === "sym" && !inner.sub && this.functions.has(inner.name) ? this.maybeCall(inner, inner.name, true) : inner;
     }
     if (name === "frac" || name === "dfrac" || name === "tfrac") {
       this.next();

@@ -1,5 +1,5 @@
 /** Default bindings for a formula's free symbols (seeded), and which reference implementation it matches. */
-import type {Node} from "./ast.js";
+import type {Node, NodeOf} from "./ast.js";
 import {children, symKey} from "./ast.js";
 import {MAX_SEEDED_SIZE} from "./limits.js";
 import {findAll, indexedBy, symbolUses, twoIndices} from "./symbols.js";
@@ -103,6 +103,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   // Products: an indexed symbol times a plain one makes the first an input (rows) and the second a weight vector.
   const transposed = new Set<string>();
   const inputs = new Set<string>(), params = new Set<string>(), matrices = new Set<string>(), vec3 = new Set<string>(), probs = new Set<string>();
+  let columns = 0;
   const keyOf = (s: Node) => (s.type === "sym" ? (indexed.has(s.name) && s.sub ? s.name : symKey(s.name, s.subText)) : "");
   for (const x of options.flat ? [] : nodes) {
     for (const m of findAll(x, "mul")) {
@@ -110,7 +111,16 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       if (!l || !r || l.type !== "sym" || r.type !== "sym") continue;
       const lk = keyOf(l), rk = keyOf(r);
       const li = indexed.has(lk) && !!l.sub, ri = indexed.has(rk) && !!r.sub;
-      if (li && !ri && plain.has(rk)) (inputs.add(lk), params.add(rk));
+      // a z_{j1}: an entry of the input matrix times a scalar weight (not a row times a weight vector)
+      const entry = (x: NodeOf<"sym">) => {
+        const two = twoIndices(x.sub);
+        if (!two) return false;
+        if (two[1].type === "num" && Number.isInteger(two[1].value)) columns = Math.max(columns, two[1].value);
+        return true;
+      };
+      if (li && !ri && plain.has(rk) && entry(l)) inputs.add(lk);
+      else if (ri && !li && plain.has(lk) && entry(r)) inputs.add(rk);
+      else if (li && !ri && plain.has(rk)) (inputs.add(lk), params.add(rk));
       else if (ri && !li && plain.has(lk)) (inputs.add(rk), params.add(lk));
       else if (!li && !ri && plain.has(lk) && plain.has(rk)) {
         const lu = /^[A-Z]/.test(l.name), ru = /^[A-Z]/.test(r.name);
@@ -158,7 +168,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     if (indexed.has(key)) {
       // w_k (a coordinate) of a w that is also a weight vector (w^T x_j): the weights, of the feature dimension.
       if (params.has(key) && !inputs.has(key)) (value = normal(d)), (role = "parameter");
-      else if (inputs.has(key)) (value = Array.from({length: n}, () => normal(d)), (role = "input"));
+      else if (inputs.has(key)) (value = Array.from({length: n}, () => normal(Math.max(d, Math.min(columns, MAX_SEEDED_SIZE)))), (role = "input"));
       else if (probs.has(key)) (value = Array.from({length: n}, () => r3(0.1 + 0.8 * rng())), (role = "prediction"));
       else if (hasLog && !complemented.has(key)) {
         // Labels of a categorical cross-entropy (-Σ_k y_k log p_k, no 1 - y_k term): one-hot, a distribution.

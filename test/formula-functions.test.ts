@@ -1,0 +1,72 @@
+/**
+ * Functions a chapter defines with letters the parser would read as factors (\ell(a, c), \phi(z), \mathcal{L}(w, b)),
+ * their calls from other formulas, matrix entries z_{j1} times scalar weights, and a stated point (u, v) = (−2, 4).
+ */
+import {describe, expect, test} from "vitest";
+import {analyzeChapter} from "../components/formula/analyze.js";
+import {extractMathBlocks} from "../components/formula/extract.js";
+import {definedFunctions, parseFormula} from "../components/formula/parse.js";
+import {runPlan} from "../components/formula/runPlan.js";
+
+const doc = (body: string) => `# T\n\n## 4. Math\n\n${body}\n`;
+async function analyze(body: string) {
+  const blocks = extractMathBlocks(doc(body), "t.md");
+  return {blocks, reports: await analyzeChapter(blocks, {seed: 1})};
+}
+
+describe("functions the chapter defines", () => {
+  test("the left side f(args) = … names a function whatever its letter", () => {
+    expect(definedFunctions(parseFormula("\\ell(a, c) = a + c"))).toEqual(["\\ell"]);
+    expect(definedFunctions(parseFormula("\\phi(z) = z^2"))).toEqual(["\\phi"]);
+    expect(definedFunctions(parseFormula("\\mathcal{L}(w, b) = w^2 + b"))).toEqual(["L"]);
+    // a product on the left of = is not a definition of a function: λ(a + b) has a non-symbol argument
+    expect(definedFunctions(parseFormula("\\lambda(a + b) = 2"))).toEqual([]);
+    const call = parseFormula("g_t = \\nabla \\ell(\\phi_{t-1})", {functions: new Set(["\\ell"])}).lines[0].rest[0].node;
+    expect(call.type === "grad" && call.of.type).toBe("call");
+  });
+
+  test("a loss named \\ell with a per-sample link p_j = σ(a z_{j1} + c z_{j2}): the right gradient verified, the sign error flagged", async () => {
+    const {reports} = await analyze(`$$
+\\ell(a, c) = -\\frac{1}{3} \\sum_{j=1}^{3} \\left[ q_j \\ln p_j + (1 - q_j) \\ln (1 - p_j) \\right]
+$$
+
+where $p_j = \\sigma(a z_{j1} + c z_{j2})$.
+
+$$
+\\frac{\\partial \\ell}{\\partial a} = \\frac{1}{3} \\sum_{j=1}^{3} (p_j - q_j) z_{j1}
+$$
+
+$$
+\\frac{\\partial \\ell}{\\partial c} = \\frac{1}{3} \\sum_{j=1}^{3} (q_j - p_j) z_{j2}
+$$`);
+    const byLine = (l: number) => reports.find((r) => r.line === l)!; // extractMathBlocks counts a $$ block from its opening line
+    expect(byLine(11).status).toBe("verified");
+    expect(byLine(15).status).toBe("flagged");
+    expect(byLine(15).check?.fix).toBe("flip the sign of the whole expression");
+    // the two weights are scalars (an entry of z times a), not vectors
+    const a = byLine(11).plan!.symbols.find((s) => s.key === "a");
+    expect(typeof a?.value).toBe("number");
+  });
+
+  test("a function called from another formula is evaluated as defined: ℓ_λ(w) = ℓ(w) + 3w with ℓ(w) = w² + 1", async () => {
+    const {reports} = await analyze(`$$
+\\ell(w) = w^2 + 1
+$$
+
+$$
+\\ell_{\\lambda}(w) = \\ell(w) + 3 w
+$$`);
+    const plan = reports[1].plan!;
+    expect(reports[1].status).not.toBe("not-executable");
+    const symbols = plan.symbols.map((s) => (s.key === "w" ? {...s, value: 2} : s));
+    // ℓ(2) + 3·2 = 5 + 6 = 11, by hand
+    expect(runPlan(plan, symbols).equations[0].value).toBeCloseTo(11, 12);
+  });
+
+  test("a stated point (u, v) = (−2, 4) gives each symbol its value", async () => {
+    const {reports} = await analyze("Start from $(u, v) = (-2, 4)$.");
+    const run = runPlan(reports[0].plan!);
+    expect(reports[0].status).toBe("executable");
+    expect(run.equations.map((e) => e.value)).toEqual([-2, 4]);
+  });
+});
