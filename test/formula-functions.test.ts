@@ -70,3 +70,26 @@ $$`);
     expect(run.equations.map((e) => e.value)).toEqual([-2, 4]);
   });
 });
+
+describe("systems and the text's values", () => {
+  test("RMSProp as printed runs in order with the text's κ, ρ, δ from another section", async () => {
+    const {reports} = await analyze(`$$
+r_t = \\rho r_{t-1} + (1 - \\rho) g_t^2 \\\\
+\\phi_t = \\phi_{t-1} - \\frac{\\kappa}{\\sqrt{r_t} + \\delta} g_t
+$$
+
+## 5. Example
+
+Take $\\kappa = 0.1$, $\\rho = 0.9$, $\\delta = 10^{-8}$.`);
+    const plan = reports[0].plan!;
+    const value = (k: string) => plan.symbols.find((s) => s.key === k)?.value;
+    expect([value("\\kappa"), value("\\rho"), value("\\delta")]).toEqual([0.1, 0.9, 1e-8]);
+    // r_t is the first line's result, not an input of its own
+    expect(value("r_t")).toBeUndefined();
+    const symbols = plan.symbols.map((s) => (s.key === "r_{t-1}" ? {...s, value: 0.5} : s.key === "g_t" ? {...s, value: 2} : s.key === "\\phi_{t-1}" ? {...s, value: 1} : s));
+    const [r, phi] = runPlan(plan, symbols).equations.map((e) => e.value as number);
+    // by hand: r = 0.9·0.5 + 0.1·4 = 0.85; φ = 1 − 0.1·2 / (√0.85 + 1e-8)
+    expect(r).toBeCloseTo(0.85, 12);
+    expect(phi).toBeCloseTo(1 - 0.2 / (Math.sqrt(0.85) + 1e-8), 12);
+  });
+});

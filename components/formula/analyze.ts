@@ -17,6 +17,7 @@ import {toLatex} from "./print.js";
 import {proseRoles} from "./prose.js";
 import {compileRecurrence} from "./recurrence.js";
 import {runPlan} from "./runPlan.js";
+import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
 import {canonicalHyper, containsType, findAll, indexedBy, symbolUses} from "./symbols.js";
@@ -78,9 +79,45 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     // of its analysis got through: the page does not re-run it.
     const hit = budget.limitHit;
     if (hit) outcome = {status: "not-executable", reason: hit.reason, limit: hit.limit};
+    if (outcome.plan && outcome.plan.kind !== "derivation" && !hit) textValues(outcome.plan, i, blocks, chapterDefs);
     reports.push({...base, ...outcome});
   }
   return reports;
+}
+
+const isFinite = (v: unknown): boolean => (typeof v === "number" ? Number.isFinite(v) : Array.isArray(v) && v.every(isFinite));
+
+/**
+ * The text's values as the cell's defaults: a symbol the chapter gives a value (`$\kappa = 0.1$`, `$\theta = [1, 1]$`,
+ * `$(u, v) = (-2, 4)$`), nearest statement first (earlier before later), replaces the seeded value of the same shape.
+ * Kept only when the cell still computes finite values with them.
+ */
+function textValues(plan: CellPlan, blockIndex: number, blocks: MathBlock[], defs: ChapterDef[]): void {
+  const facts = new Map<string, ChapterDef>();
+  const dist = (d: ChapterDef) => (d.blockIndex <= blockIndex ? blockIndex - d.blockIndex : 1000 + d.blockIndex - blockIndex);
+  for (const d of defs) {
+    if (d.fact === undefined || d.blockIndex === blockIndex) continue;
+    const cur = facts.get(d.key);
+    if (!cur || dist(d) < dist(cur)) facts.set(d.key, d);
+  }
+  const used: string[] = [];
+  const symbols = plan.symbols.map((s) => {
+    const f = facts.get(s.key);
+    if (!f || s.fixed || s.role === "count" || JSON.stringify(shapeOf(f.fact!)) !== JSON.stringify(shapeOf(s.value))) return s;
+    used.push(`${s.key} = ${JSON.stringify(f.fact)} (line ${blocks[f.blockIndex].line})`);
+    return {...s, value: f.fact!};
+  });
+  if (!used.length) return;
+  const trial = {...plan, symbols};
+  try {
+    const r = runPlan(trial);
+    const values = [...r.equations.map((e) => e.value), ...(r.iterates ?? []).flatMap((it) => [...it.w, it.loss])];
+    if (r.equations.some((e) => e.error) || r.iterateError || !values.every(isFinite)) return;
+  } catch {
+    return;
+  }
+  plan.symbols = symbols;
+  plan.notes = [...plan.notes, `the text's values: ${used.join(", ")}`];
 }
 
 /** The chapter's functions with bare-symbol parameters (`\ell(a, c) = …`), the first definition of each name. */
@@ -399,14 +436,22 @@ function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBud
     eqs.push({lhs: block.latex.slice(line.first.start, line.first.end).trim(), lhsKey, rhs: read.node});
   }
   const used = new Set(eqs.flatMap((e) => symbolUses(e.rhs).flatMap((u) => [u.key, u.node.name])));
-  const exclude = new Set(eqs.map((e) => e.lhsKey).filter((k) => !used.has(k)));
+  // A system is evaluated in order: a symbol an earlier line defines is that line's result in the later ones.
+  const assigned = new Set<string>();
+  const assigns = eqs.map((e, k) => {
+    const later = eqs.slice(k + 1).some((x) => symbolUses(x.rhs).some((u) => u.key === e.lhsKey));
+    if (!e.lhsKey || !later || assigned.has(e.lhsKey)) return undefined;
+    assigned.add(e.lhsKey);
+    return e.lhsKey;
+  });
+  const exclude = new Set(eqs.map((e) => e.lhsKey).filter((k) => !used.has(k) || assigned.has(k)));
   // Function parameters (J(\theta) = …) are free symbols like any other.
   const roles = proseRoles(block.prose);
   const predictions = new Set(eqs.flatMap((e) => symbolUses(e.rhs).map((u) => u.node.name)).filter((n) => roles.predictions.has(n) || /^\\hat\{|'$/.test(n)));
   const b = inferBindings(eqs.map((e) => e.rhs), {seed, exclude, predictions});
-  const equations: CellEquation[] = eqs.map((e) => {
+  const equations: CellEquation[] = eqs.map((e, k) => {
     const usesFree = b.freeIndex && symbolUses(e.rhs).some((u) => !indexedBy(u) && u.node.sub?.type === "sym" && u.node.sub.name === b.freeIndex);
-    return {lhs: e.lhs, rhs: toLatex(e.rhs), ...(usesFree ? {mapIndex: b.freeIndex} : {})};
+    return {lhs: e.lhs, rhs: toLatex(e.rhs), ...(usesFree ? {mapIndex: b.freeIndex} : {}), ...(assigns[k] ? {assigns: assigns[k]} : {})};
   });
   const symbols = b.symbols.filter((s) => s.key !== b.freeIndex);
   const plan: CellPlan = {kind: "expression", latex: block.latex, equations, symbols, counts: b.counts, seed, notes};

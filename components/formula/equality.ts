@@ -140,6 +140,17 @@ function literal(n: Node): Value | undefined {
     return typeof v === "number" ? -v : undefined;
   }
   if (n.type === "paren") return literal(n.arg);
+  // 10^{-8}, 1 \times 10^{-8}, \frac{1}{2}: a number written with powers, products or a fraction of numbers
+  const scalar = (x: Node): number | undefined => {
+    const v = literal(x);
+    return typeof v === "number" ? v : undefined;
+  };
+  if (n.type === "pow" || n.type === "mul" || n.type === "div") {
+    const [a, b] = n.type === "pow" ? [scalar(n.base), scalar(n.exp)] : n.type === "mul" ? [scalar(n.left), scalar(n.right)] : [scalar(n.num), scalar(n.den)];
+    if (a === undefined || b === undefined) return undefined;
+    const v = n.type === "pow" ? a ** b : n.type === "mul" ? a * b : a / b;
+    return Number.isFinite(v) ? v : undefined;
+  }
   // (1, 2)^T: a column of numbers.
   if (n.type === "transpose" && (n.arg.type === "vector" || n.arg.type === "tuple")) return literal(n.arg);
   if (n.type === "vector" || n.type === "tuple") {

@@ -150,15 +150,17 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       if (a.terms.length === 2 && a.terms[0].node.type === "num" && a.terms[0].node.value === 1 && a.terms[1].sign === -1)
         for (const u of symbolUses(a.terms[1].node)) complemented.add(u.node.name);
   // What sits under a square root is non-negative (an accumulator of squares, a variance): seeded so.
-  const rooted = new Set<string>();
+  // Earlier steps of a rooted accumulator (r_{t-1} beside \sqrt{r_t}) are non-negative as well.
+  const rooted = new Set<string>(), rootedNames = new Set<string>();
   for (const x of nodes)
     for (const r of [...findAll(x, "sqrt").map((q) => q.arg), ...findAll(x, "call").filter((c) => c.fn === "sqrt").flatMap((c) => c.args)])
-      for (const u of symbolUses(r)) rooted.add(indexed.has(u.node.name) ? u.node.name : u.key);
+      for (const u of symbolUses(r)) rooted.add(indexed.has(u.node.name) ? u.node.name : u.key), rootedNames.add(u.node.name);
   // The argument of a softmax is a vector of scores.
   const softmaxed = new Set<string>();
   for (const x of nodes)
     for (const c of findAll(x, "call"))
       if (c.fn === "softmax") for (const a of c.args) for (const u of symbolUses(a)) if (!u.node.sub && (a.type === "sym" || (a.type === "add" && a.terms[0].node === u.node))) softmaxed.add(u.key);
+  const nameOf = new Map(uses.map((u) => [u.key, u.node.name]));
   const hasLog = nodes.some((x) => findAll(x, "call").some((c) => c.fn === "log" || c.fn === "ln"));
   const matRows = [...matrices].some((k) => !vec3.size || !vec3.has(k)) ? 3 : 2;
   const symbols: SymbolBinding[] = [];
@@ -196,7 +198,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (params.has(key)) (value = normal(d)), (role = "parameter");
     else if (probs.has(key)) (value = r3(0.1 + 0.8 * rng())), (role = "prediction");
     else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
-    else if (rooted.has(key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
+    else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else (value = r3(randn(rng))), (role = "scalar");
     symbols.push({key, value, role, ...(fixed ? {fixed} : {})});
   }

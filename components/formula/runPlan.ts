@@ -122,6 +122,7 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
       const rhs = parseExpression(eq.rhs);
       const value = plan.kind === "derivation" ? evaluate(rhs, vars, {idx: {...plan.counts}, defs, numericGradients: true, budget, ...(d?.unsum ? {unsum: d.unsum} : {}), latex: eq.rhs}) : evaluateEquation(rhs, vars, plan.counts, eq.mapIndex, undefined, eq.rhs, budget);
       result.equations.push({value});
+      if (eq.assigns) vars[eq.assigns] = value;
     } catch (e) {
       budget.note(e);
       result.equations.push({error: message(e)});

@@ -45,6 +45,8 @@ export interface CellEquation {
   rhs: string;
   /** Evaluate once per value of this free index (1..n) and show the vector. */
   mapIndex?: string;
+  /** A line of a system: its value is this symbol's in the lines after it (evaluated in order). */
+  assigns?: string;
 }
 
 export interface CellPlan {
