@@ -93,3 +93,34 @@ Take $\\kappa = 0.1$, $\\rho = 0.9$, $\\delta = 10^{-8}$.`);
     expect(phi).toBeCloseTo(1 - 0.2 / (Math.sqrt(0.85) + 1e-8), 12);
   });
 });
+
+describe("matrix environments", () => {
+  test("pmatrix and bmatrix are matrices (one column: a vector); & elsewhere is alignment", async () => {
+    const {evaluate} = await import("../components/formula/evaluate.js");
+    const rhs = (latex: string) => parseFormula(latex).lines[0].rest[0].node;
+    expect(evaluate(rhs("X = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"), {})).toEqual([[1, 2], [3, 4]]);
+    expect(evaluate(rhs("v = \\begin{bmatrix} 1 \\\\ -2 \\end{bmatrix}"), {})).toEqual([1, -2]);
+    expect(parseFormula("\\begin{aligned} a &= 1 \\\\ b &= 2 \\end{aligned}").lines.length).toBe(2);
+    expect(() => parseFormula("X = \\begin{pmatrix} 1 & 2 \\\\ 3 \\end{pmatrix}")).toThrow(/different lengths/);
+  });
+
+  test("a worked example's matrix is the text's value: ∇L(0) = −½ Xᵀy = (−1.5, −2.5)ᵀ verified with X and y from the text", async () => {
+    const {reports} = await analyze(`$$
+L(\\mathbf{w}) = \\frac{1}{2n} \\|X\\mathbf{w} - \\mathbf{y}\\|^2
+$$
+
+Take $X = \\begin{pmatrix} 1 & 1 \\\\ 1 & 2 \\end{pmatrix}$, $\\mathbf{y} = (1, 2)^T$, $n = 2$. Then
+
+$$
+\\nabla_{\\mathbf{w}} L(\\mathbf{0}) = -\\frac{1}{2} X^T \\mathbf{y} = (-1.5, -2.5)^T
+$$
+
+and a wrong one:
+
+$$
+\\nabla_{\\mathbf{w}} L(\\mathbf{0}) = -\\frac{1}{2} X^T \\mathbf{y} = (-1.5, -3.5)^T
+$$`);
+    const last = reports.slice(-2);
+    expect(last.map((r) => r.status)).toEqual(["verified", "flagged"]);
+  });
+});

@@ -155,7 +155,11 @@ function literal(n: Node): Value | undefined {
   if (n.type === "transpose" && (n.arg.type === "vector" || n.arg.type === "tuple")) return literal(n.arg);
   if (n.type === "vector" || n.type === "tuple") {
     const items = n.items.map(literal);
-    return items.every((x) => typeof x === "number") ? (items as number[]) : undefined;
+    if (items.every((x) => typeof x === "number")) return items as number[];
+    // a matrix of numbers (\begin{pmatrix} … \end{pmatrix}): rows of the same length
+    const rows = items.filter((x): x is number[] => Array.isArray(x) && x.every((y) => typeof y === "number"));
+    if (n.type === "vector" && rows.length === items.length && rows.every((r) => r.length === rows[0].length)) return rows;
+    return undefined;
   }
   return undefined;
 }

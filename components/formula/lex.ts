@@ -35,7 +35,9 @@ export function tokenize(latex: string): Token[] {
     }
     const start = i;
     if (c === "&") {
-      // Alignment marks in aligned environments carry no meaning for the value.
+      // Alignment marks carry no meaning for the value in aligned environments (the parser drops them there) and
+      // separate the entries of a row in matrix environments.
+      out.push({kind: "op", text: "&", start: i, end: i + 1, spaceBefore: true});
       i++;
       space = true;
       continue;

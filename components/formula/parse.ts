@@ -31,6 +31,26 @@ const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split",
 
 const NO_FUNCTIONS: ReadonlySet<string> = new Set();
 
+const MATRIX_ENVIRONMENTS = new Set(["pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix"]);
+
+/** `&` separates a matrix row's entries; anywhere else (aligned, cases) it is only alignment and is dropped. */
+function keepMatrixAmpersands(toks: Token[], latex: string): Token[] {
+  const out: Token[] = [];
+  const envs: boolean[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k];
+    if (t.kind === "cmd" && (t.text === "begin" || t.text === "end") && toks[k + 1]?.kind === "op" && toks[k + 1].text === "{") {
+      const close = toks.findIndex((x, j) => j > k && x.kind === "op" && x.text === "}");
+      const name = close > 0 ? latex.slice(toks[k + 1].end, toks[close].start).trim() : "";
+      if (t.text === "begin") envs.push(MATRIX_ENVIRONMENTS.has(name));
+      else envs.pop();
+    }
+    if (t.kind === "op" && t.text === "&" && !envs[envs.length - 1]) continue;
+    out.push(t);
+  }
+  return out;
+}
+
 export interface ParseOptions {
   /**
    * Names the chapter defines as functions (see definedFunctions): `\ell(a, c)`, `\phi(z)`, `\mathcal{L}(w, b)` are
@@ -87,7 +107,7 @@ class Parser {
   private split = false;
   private readonly toks: Token[];
   constructor(private readonly latex: string, private readonly functions: ReadonlySet<string> = NO_FUNCTIONS) {
-    this.toks = tokenize(latex);
+    this.toks = keepMatrixAmpersands(tokenize(latex), latex);
   }
 
   private peek(k = 0): Token {
@@ -693,8 +713,43 @@ class Parser {
       return {type: "ellipsis", start, end: t.end};
     }
     if (name === "partial") this.fail("\\partial outside \\frac{\\partial …}{\\partial …}");
-    if (name === "begin") this.fail("an environment inside an expression is not supported");
+    if (name === "begin") {
+      const env = this.latex.slice(this.peek(1).end, this.toks[this.pos + 3]?.start).trim();
+      if (this.isOp(this.peek(1), "{") && MATRIX_ENVIRONMENTS.has(env)) return this.matrix(env);
+      this.fail("an environment inside an expression is not supported");
+    }
     this.fail(`unknown command \\${name}`);
+  }
+
+  /**
+   * \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} (also bmatrix, Bmatrix, matrix, smallmatrix): rows of entries.
+   * One column is a vector; otherwise a matrix (a single row stays a 1×k matrix).
+   */
+  private matrix(env: string): Node {
+    const start = this.next().start;
+    this.rawGroup();
+    const rows: Node[][] = [];
+    const atEnd = () => this.isCmd(this.peek(), "end") || this.peek().kind === "eof";
+    while (!atEnd()) {
+      const row = [this.expr()];
+      while (this.isOp(this.peek(), "&")) {
+        this.next();
+        row.push(this.expr());
+      }
+      rows.push(row);
+      if (this.peek().kind === "newline") this.next();
+      else if (!atEnd()) this.fail(`unexpected ${describe(this.peek())} in \\begin{${env}}`);
+    }
+    if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${env}}`);
+    this.next();
+    const endName = this.rawGroup();
+    if (endName !== env) this.fail(`\\begin{${env}} closed by \\end{${endName}}`);
+    if (!rows.length) this.fail(`empty \\begin{${env}}`);
+    const width = rows[0].length;
+    if (rows.some((r) => r.length !== width)) this.fail(`the rows of \\begin{${env}} have different lengths`);
+    const end = this.prevEnd();
+    if (width === 1) return {type: "vector", items: rows.map((r) => r[0]), start, end};
+    return {type: "vector", items: rows.map((r) => ({type: "vector", items: r, start: r[0].start, end: r[r.length - 1].end})), start, end};
   }
 
   /** The expression between an opening bar and its closing one (`|x|`, `\|x\|`); stops before the closing bar. */
