@@ -124,3 +124,26 @@ $$`);
     expect(last.map((r) => r.status)).toEqual(["verified", "flagged"]);
   });
 });
+
+describe("no false alarms on a text that reuses its letters", () => {
+  test("new settings, new examples and reused letters are definitions, not claims; the claims among them are still checked", async () => {
+    const {reports} = await analyze(`We start from $x = 10$ with $\\eta = 0.2$. A smaller rate $\\eta = 0.05$ is slow; a larger one $\\eta = 1.1$ diverges.
+
+Take $f(x) = x^2$ and later, for another example, $f(x) = x \\cos(3x)$.
+
+The model is $y = w x + b$; for prices we model $y = \\log p$ instead.
+
+The squared norm is $\\|\\mathbf{w}\\|^2 = \\mathbf{w}^\\top \\mathbf{w}$, not $\\|\\mathbf{w}\\|^2 = 2 \\mathbf{w}^\\top \\mathbf{w}$.
+
+For $g(\\mathbf{x}) = x_1^2 + 2 x_2^2$ the gradient is $\\nabla g(\\mathbf{x}) = [2 x_1, 4 x_2]^\\top$, not $\\nabla g(\\mathbf{x}) = [2 x_1, 2 x_2]^\\top$.
+
+Since $\\frac{1}{1 - 1} = 3$ divides by zero, it says nothing.`);
+    const flagged = reports.filter((r) => r.status === "flagged").map((r) => r.line);
+    const verified = reports.filter((r) => r.status === "verified").map((r) => r.line);
+    // only the two planted errors (lines 11 and 13: the second formula of each line) are flagged
+    expect(flagged).toEqual([11, 13]);
+    expect(verified).toEqual(expect.arrayContaining([11, 13]));
+    const at13 = reports.filter((r) => r.line === 13).map((r) => r.status);
+    expect(at13).toEqual(["executable", "verified", "flagged"]);
+  });
+});

@@ -248,12 +248,25 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
     if (!own) return defs.some((d) => earlier(d) && !d.index && d.key === symKey(lhs.name, lhs.subText));
   }
   if (!own) return true;
+  // A value the text gives again (η = 0.05 after η = 0.2): a new setting, not a claim about the old one.
+  if (own.fact !== undefined) return false;
+  // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition.
+  if (own.params?.length) return false;
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);
   // A closed form of a recurrence (s_t = (1 - \rho^t) g^2 beside s_t = \rho s_{t-1} + …) holds only under the text's
   // conditions (a constant gradient): not checked on seeded inputs.
-  return defs.some((d) => earlier(d) && !d.recurrence && d.key === own.key && !!d.index === !!own.index && sameParams(d));
+  // A letter reused for something else (y = \log \text{price} after y = w^T x + b) shares few of the earlier
+  // definition's symbols: a new definition. A restatement ("the variance can also be written as") shares most.
+  const names = (n: Node) => new Set(symbolUses(n).map((u) => u.node.name));
+  const mine = names(own.body);
+  const related = (d: ChapterDef) => {
+    const theirs = names(d.body);
+    const common = [...mine].filter((x) => theirs.has(x)).length;
+    return common > 0 && common / new Set([...mine, ...theirs]).size >= 0.5;
+  };
+  return defs.some((d) => earlier(d) && !d.recurrence && d.key === own.key && !!d.index === !!own.index && sameParams(d) && related(d));
 }
 
 function equalityOutcome(eq: NonNullable<ReturnType<typeof checkEquality>>, block: MathBlock, f: Formula, seed: number): Outcome {

@@ -57,6 +57,11 @@ function factorSym(n: Node): Node | undefined {
   return undefined;
 }
 
+/** A bold lower-case letter (\mathbf{w}, \boldsymbol{\beta}, \vec{v}) is a vector by convention; bold capitals are matrices. */
+const BOLD_VECTOR = /^\\(?:mathbf|boldsymbol|bm|vec)\{(?:\\[a-z]+|[a-z])\}$/;
+
+const LOWER = /^(?:[a-z]|\\(?:alpha|beta|gamma|delta|theta|phi|psi|omega|xi|zeta|eta|mu|nu))$/;
+
 export function inferBindings(nodes: Node[], options: BindingOptions): Bindings {
   // Seeded sizes stay small whatever the caller asks for (every entry is drawn and later evaluated).
   const size = (x: number | undefined, dflt: number) => (x === undefined || !Number.isFinite(x) ? dflt : Math.max(1, Math.min(MAX_SEEDED_SIZE, Math.floor(x))));
@@ -87,7 +92,12 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   };
   // x_{ij} (two indices) beside an upper-case X used as a whole: the entries of X, not a symbol of their own.
   const wholes = new Set(uses.filter((u) => !u.node.sub).map((u) => u.key));
+  // x_1, x_2 beside x itself used as a whole (f(x) = x_1^2 + 2 x_2^2): the entries of the vector x.
+  const entryOfWhole = (u: (typeof uses)[number]) => u.node.sub?.type === "num" && Number.isInteger(u.node.sub.value) && u.node.sub.value >= 1 && wholes.has(u.node.name) && !exclude.has(u.node.name);
+  const entries = new Map<string, number>();
+  for (const u of uses) if (entryOfWhole(u)) entries.set(u.node.name, Math.max(entries.get(u.node.name) ?? 0, (u.node.sub as NodeOf<"num">).value));
   for (const u of uses) {
+    if (entryOfWhole(u)) continue;
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
     // Euler's number: `e^{-z}` means exp(-z) unless the chapter defines e (then it is excluded and bound there).
     if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e") continue;
@@ -135,7 +145,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     for (const t of findAll(x, "transpose")) if (t.arg.type === "sym" && plain.has(symKey(t.arg.name, t.arg.subText))) transposed.add(symKey(t.arg.name, t.arg.subText));
   }
   // A transposed symbol is a matrix unless it is the weight vector of a per-sample product (\theta^T x_i).
-  for (const k of transposed) if (!params.has(k)) matrices.add(k);
+  // A lower-case letter transposed (w^T w, x^T y) is a vector, as is a bold lower-case one; capitals are matrices.
+  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !LOWER.test(k)) matrices.add(k);
   // Once some symbols are matrices (QK^T), the other upper-case factors of products are matrices too (…)V.
   if (matrices.size && !vec3.size)
     for (const x of nodes)
@@ -199,6 +210,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (probs.has(key)) (value = r3(0.1 + 0.8 * rng())), (role = "prediction");
     else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
     else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
+    else if (entries.has(key)) (value = normal(Math.min(MAX_SEEDED_SIZE, Math.max(d, entries.get(key)!)))), (role = "vector");
+    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(key))) (value = normal(d)), (role = "vector");
     else (value = r3(randn(rng))), (role = "scalar");
     symbols.push({key, value, role, ...(fixed ? {fixed} : {})});
   }
