@@ -147,3 +147,21 @@ Since $\\frac{1}{1 - 1} = 3$ divides by zero, it says nothing.`);
     expect(at13).toEqual(["executable", "verified", "flagged"]);
   });
 });
+
+describe("textbook notation", () => {
+  const statuses = async (body: string) => (await analyze(body)).reports.map((r) => r.status);
+  test("trailing punctuation, words between equations, x^{(i)} as the i-th sample", () => {
+    expect(parseFormula("f(x) = 0.1 x_1^2 + 2 x_2^2.").lines).toHaveLength(1);
+    expect(parseFormula("a = 1, \\\\ b = 2.").lines).toHaveLength(2);
+    expect(parseFormula("\\hat{v}_t = \\frac{v_t}{1 - \\beta_1^t} \\textrm{ and } \\hat{s}_t = \\frac{s_t}{1 - \\beta_2^t}.").lines).toHaveLength(2);
+    expect(parseFormula("L = \\text{MSE}(y)").lines).toHaveLength(1);
+    const body = parseFormula("L = \\sum_{i=1}^n (y^{(i)} - \\hat{y}^{(i)})^2").lines[0].rest[0].node;
+    expect(JSON.stringify(body)).toContain('"subText":"i"');
+  });
+
+  test("an order of growth is not checked; the identity matrix is the identity", async () => {
+    expect(await statuses("$$f(x + \\epsilon) = f(x) + \\epsilon f'(x) + \\mathcal{O}(\\epsilon^2).$$")).toEqual(["not-executable"]);
+    expect(await statuses("$$\\mathbf{z}_t = \\mathbf{z}_{t-1} - \\boldsymbol{\\Lambda} \\mathbf{z}_{t-1} = (\\mathbf{I} - \\boldsymbol{\\Lambda}) \\mathbf{z}_{t-1}.$$")).toEqual(["verified"]);
+    expect(await statuses("$$\\mathbf{z}_t = \\mathbf{z}_{t-1} - \\boldsymbol{\\Lambda} \\mathbf{z}_{t-1} = (\\mathbf{I} + \\boldsymbol{\\Lambda}) \\mathbf{z}_{t-1}.$$")).toEqual(["flagged"]);
+  });
+});

@@ -177,6 +177,12 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   fns: ReadonlyMap<string, FunctionDef> = new Map()): Promise<Outcome> {
   const names = describeNames(f, block.latex.trim());
   if (names) return {status: "not-executable", reason: names};
+  // f(x + ε) = f(x) + ε f'(x) + O(ε²): an order of growth, true only in the limit.
+  const bigO = (n: Node) =>
+    findAll(n, "call").some((c) => !c.builtin && c.fn === "O") ||
+    findAll(n, "mul").some((m) => m.op === "implicit" && m.left.type === "sym" && m.left.name === "O" && !m.left.sub && m.right.type === "paren");
+  if (f.lines.some((l) => bigO(l.first) || l.rest.some((r) => bigO(r.node))))
+    return {status: "not-executable", reason: "states an order of growth (O(…)), true only in the limit; nothing to evaluate"};
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   // Update rules.
@@ -264,7 +270,7 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   const related = (d: ChapterDef) => {
     const theirs = names(d.body);
     const common = [...mine].filter((x) => theirs.has(x)).length;
-    return common > 0 && common / new Set([...mine, ...theirs]).size >= 0.5;
+    return common > 0 && common / new Set([...mine, ...theirs]).size >= 0.6;
   };
   return defs.some((d) => earlier(d) && !d.recurrence && d.key === own.key && !!d.index === !!own.index && sameParams(d) && related(d));
 }

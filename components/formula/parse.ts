@@ -15,6 +15,8 @@ export const GREEK = new Set([
 ]);
 /** Functions written as commands. */
 export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min"]);
+/** Words that join two equations in one display (`\text{ and }`, `\text{where}`, `\text{其中}`). */
+const CONNECTORS = /^(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|i\.e\.|e\.g\.|s\.t\.|且|和|以及|其中|则|即|所以|因此)$/i;
 const TEXT_CMDS = new Set(["text", "mathrm", "operatorname", "textrm", "textit", "mathit", "mathsf", "textbf"]);
 const STYLE_CMDS = new Set(["mathbf", "boldsymbol", "bm", "mathbb", "mathcal", "mathbfit"]);
 const ACCENTS = new Set(["hat", "bar", "tilde", "vec", "dot", "widehat", "widetilde", "overline"]);
@@ -196,6 +198,17 @@ class Parser {
       rest.push({rel, node: this.list()});
     }
     let annotation: Line | undefined;
+    // `a = 1 \text{ and } b = 2`: two equations joined by a word.
+    if (rest.length && this.depth === 1 && (this.connectorAt(this.pos) || (this.isOp(this.peek(), ",") && this.connectorAt(this.pos + 1)))) {
+      if (this.isOp(this.peek(), ",")) this.next();
+      this.next();
+      this.rawGroup();
+      if (this.isOp(this.peek(), ",")) this.next();
+      if (!this.endsLine(this.peek())) this.split = true;
+      return {start, end: this.prevEnd(), first, rest, ...(assign ? {assign} : {})};
+    }
+    // Sentence punctuation closing the formula or its line (`… + b.`, `… = 0,` before `\\`): no meaning.
+    if ((this.isOp(this.peek(), ".") || this.isOp(this.peek(), ",") || this.isOp(this.peek(), ";")) && this.endsLine(this.peek(1))) this.next();
     // `a = 1, \quad b = 2`: two equations side by side.
     if (this.isOp(this.peek(), ",") && this.isQuad(this.peek(1)) && rest.length && this.depth === 1) {
       this.next();
@@ -216,6 +229,11 @@ class Parser {
     return {start, end: this.prevEnd(), first, rest, ...(annotation ? {annotation} : {}), ...(assign ? {assign} : {})};
   }
 
+  /** Whether t ends a line of the formula (the end, `\\`, `\end{…}`). */
+  private endsLine(t: Token): boolean {
+    return t.kind === "eof" || t.kind === "newline" || this.isCmd(t, "end");
+  }
+
   private isQuad(t: Token): boolean {
     return this.isCmd(t, "quad") || this.isCmd(t, "qquad");
   }
@@ -227,7 +245,7 @@ class Parser {
   private list(): Node {
     const start = this.peek().start;
     const items = [this.expr()];
-    while (this.isOp(this.peek(), ",") && !this.isQuad(this.peek(1))) {
+    while (this.isOp(this.peek(), ",") && !this.isQuad(this.peek(1)) && !this.endsLine(this.peek(1))) {
       this.next();
       items.push(this.expr());
     }
@@ -253,8 +271,17 @@ class Parser {
   private startsFactor(t: Token): boolean {
     if (t.kind === "num" || t.kind === "word") return true;
     if (t.kind === "op") return t.text === "(" || t.text === "[" || t.text === "{" || (t.text === "|" && this.bars === 0);
-    if (t.kind === "cmd") return t.text === "|" ? this.norms === 0 : !TERMINATOR_CMDS.has(t.text);
+    if (t.kind === "cmd") return t.text === "|" ? this.norms === 0 : !TERMINATOR_CMDS.has(t.text) && !this.connectorAt(this.pos);
     return false;
+  }
+
+  /** `\text{ and }`, `\textrm{where}`, `\text{且}` at token k: a word between two equations, not a factor. */
+  private connectorAt(k: number): boolean {
+    const t = this.toks[k];
+    if (t?.kind !== "cmd" || !TEXT_CMDS.has(t.text) || !this.isOp(this.toks[k + 1] ?? t, "{")) return false;
+    const close = this.matchingBrace(k + 1);
+    const text = this.latex.slice(this.toks[k + 1].end, this.toks[close].start).replace(/\\[,;: ]|~/g, " ").trim();
+    return CONNECTORS.test(text);
   }
 
   private term(): Node {
@@ -303,8 +330,15 @@ class Parser {
 
   /** Subscripts, superscripts and primes after a primary. */
   private postfix(p: Node): Node {
+    let sampleOf: string | undefined; // x^{(i)} read as x_i, undone when a subscript follows (W^{(l)}_k)
     for (;;) {
       const t = this.peek();
+      if (this.isOp(t, "_") && sampleOf !== undefined && p.type === "sym") {
+        p = {...p, name: `${p.name}^{(${sampleOf})}`, sub: undefined, subText: undefined};
+        delete (p as {sub?: Node}).sub;
+        delete (p as {subText?: string}).subText;
+        sampleOf = undefined;
+      }
       if (this.isOp(t, "_")) {
         if (p.type === "set") {
           this.next();
@@ -335,6 +369,15 @@ class Parser {
         if (p.type === "set") {
           this.skipScript();
           p = {...p, supText: raw, end: this.prevEnd()};
+          continue;
+        }
+        // x^{(i)}: the i-th sample, an index like x_i (d2l's and many books' notation), when x has no subscript
+        const sample = /^\(\s*([a-z])\s*\)$/.exec(raw);
+        if (sample && p.type === "sym" && !p.sub) {
+          this.scriptNode(); // consume
+          const at = this.prevEnd();
+          p = {...p, sub: {type: "sym", name: sample[1], start: at, end: at}, subText: sample[1], end: at};
+          sampleOf = sample[1];
           continue;
         }
         if (/^\(.*\)$/.test(raw) && p.type === "sym") {

@@ -60,12 +60,18 @@ function factorSym(n: Node): Node | undefined {
 /** A bold lower-case letter (\mathbf{w}, \boldsymbol{\beta}, \vec{v}) is a vector by convention; bold capitals are matrices. */
 const BOLD_VECTOR = /^\\(?:mathbf|boldsymbol|bm|vec)\{(?:\\[a-z]+|[a-z])\}$/;
 
+/** A capital: Latin, or Greek (\Lambda, \Sigma) — a matrix when it multiplies. */
+const CAPITAL_GREEK = /^\\(?:Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
+const CAPITAL = /^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$)/;
 const LOWER = /^(?:[a-z]|\\(?:alpha|beta|gamma|delta|theta|phi|psi|omega|xi|zeta|eta|mu|nu))$/;
 
 export function inferBindings(nodes: Node[], options: BindingOptions): Bindings {
   // Seeded sizes stay small whatever the caller asks for (every entry is drawn and later evaluated).
   const size = (x: number | undefined, dflt: number) => (x === undefined || !Number.isFinite(x) ? dflt : Math.max(1, Math.min(MAX_SEEDED_SIZE, Math.floor(x))));
-  const n = size(options.n, 4), d = options.square ? n : size(options.d, 2);
+  // (I - \Lambda) z: I is the identity, so the matrices beside it are square.
+  const identity = nodes.some((x) => symbolUses(x).some((u) => u.key === "I" && !(options.exclude?.has("I"))));
+  const square = !!options.square || identity;
+  const n = size(options.n, 4), d = square ? n : size(options.d, 2);
   const rng = mulberry32(options.seed);
   const exclude = options.exclude ?? new Set<string>();
   const sums = nodes.flatMap((x) => findAll(x, "sum"));
@@ -133,7 +139,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       else if (li && !ri && plain.has(rk)) (inputs.add(lk), params.add(rk));
       else if (ri && !li && plain.has(lk)) (inputs.add(rk), params.add(lk));
       else if (!li && !ri && plain.has(lk) && plain.has(rk)) {
-        const lu = /^[A-Z]/.test(l.name), ru = /^[A-Z]/.test(r.name);
+        const lu = CAPITAL.test(l.name), ru = CAPITAL.test(r.name);
         if (lu && ru) (matrices.add(lk), matrices.add(rk));
         else if (lu && !ru) (matrices.add(lk), vec3.add(rk));
       }
@@ -152,7 +158,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     for (const x of nodes)
       for (const m of findAll(x, "mul"))
         for (const s of [factorSym(m.left), factorSym(m.right)])
-          if (s?.type === "sym" && /^[A-Z]$/.test(s.name) && !s.sub && plain.has(s.name)) matrices.add(s.name);
+          if (s?.type === "sym" && (/^[A-Z]$/.test(s.name) || CAPITAL_GREEK.test(s.name)) && !s.sub && plain.has(s.name)) matrices.add(s.name);
   for (const p of options.predictions ?? []) if (indexed.has(p)) probs.add(p);
   // Symbols that appear as 1 - y (binary labels / probabilities).
   const complemented = new Set<string>();
@@ -202,8 +208,9 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (key in HYPER_DEFAULTS && !matrices.has(key) && !vec3.has(key) && !params.has(key)) (value = HYPER_DEFAULTS[key]), (role = "hyper");
     else if (key === "d_k" || key === "d") (value = d), (role = "count"), (fixed = true);
     else if (key === "t") (value = 1), (role = "time");
-    else if (matrices.has(key) && options.square) (value = Array.from({length: n}, () => normal(n))), (role = "matrix");
-    else if (vec3.has(key) && options.square) (value = normal(n)), (role = "vector");
+    else if (key === "I" && identity) (value = Array.from({length: n}, (_, r) => Array.from({length: n}, (_, c) => (r === c ? 1 : 0)))), (role = "matrix"), (fixed = true);
+    else if (matrices.has(key) && square) (value = Array.from({length: n}, () => normal(n))), (role = "matrix");
+    else if (vec3.has(key) && square) (value = normal(n)), (role = "vector");
     else if (matrices.has(key)) (value = vec3.size ? Array.from({length: 2}, () => normal(3)) : Array.from({length: matRows}, () => normal(d))), (role = "matrix");
     else if (vec3.has(key)) (value = normal(3)), (role = "vector");
     else if (params.has(key)) (value = normal(d)), (role = "parameter");
