@@ -165,3 +165,14 @@ describe("textbook notation", () => {
     expect(await statuses("$$\\mathbf{z}_t = \\mathbf{z}_{t-1} - \\boldsymbol{\\Lambda} \\mathbf{z}_{t-1} = (\\mathbf{I} + \\boldsymbol{\\Lambda}) \\mathbf{z}_{t-1}.$$")).toEqual(["flagged"]);
   });
 });
+
+describe("more textbook notation", () => {
+  test("\\partial_{w} f is the derivative in w; a line starting with = continues the chain", async () => {
+    const g = parseFormula("g = \\partial_{w} L").lines[0].rest[0].node;
+    expect(g.type === "grad" && g.style).toBe("partial");
+    const f = parseFormula("\\begin{aligned} s &= (1 - \\gamma) g^2 + \\gamma r \\\\ &= \\gamma r + (1 - \\gamma) g^2, \\\\ x &= 2 \\end{aligned}");
+    expect(f.lines.map((l) => l.rest.length)).toEqual([2, 1]);
+    const {reports} = await analyze("$$\\begin{aligned} s &= (1 - \\gamma) g^2 + \\gamma r \\\\ &= \\gamma r + (1 - \\gamma) g^2 \\\\ &= \\gamma r + (1 + \\gamma) g^2 \\end{aligned}$$");
+    expect(reports[0].status).toBe("flagged");
+  });
+});

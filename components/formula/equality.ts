@@ -492,6 +492,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (let j = 1; j < got.length; j++) {
     const a = got[j - 1], b = got[j];
     const tol = Math.max(isLiteral(a.i) ? tolOf(a.i) : 0, isLiteral(b.i) ? tolOf(b.i) : 0);
+    // Parts of different sizes on seeded inputs (a scalar beside a vector, 2 entries beside 4) say the shapes were
+    // guessed wrongly (x a number here, a vector in the definition), not that the text is wrong: no verdict.
+    if (flat(a.v).length !== flat(b.v).length) return undefined;
     if (!agree(a.v, b.v, tol)) {
       const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
       return {verdict: "bad", values, inputs: vars, message: `part ${a.i + 1} evaluates to ${show(a.v)} but part ${b.i + 1} to ${show(b.v)} on the same inputs`};

@@ -171,6 +171,13 @@ class Parser {
       if (this.split) this.split = false;
       else this.next();
       if (atEnd() || this.peek().kind === "eof") break; // trailing \\
+      // `s_t &= A \\ &= B`: a line that starts with a relation continues the chain of the line before.
+      const last = lines[lines.length - 1];
+      if (this.relationAt(this.peek()) && last.rest.length && !last.annotation) {
+        const more = this.nest(() => this.continuation());
+        lines[lines.length - 1] = {...last, rest: [...last.rest, ...more], end: this.prevEnd()};
+        continue;
+      }
       lines.push(this.line());
     }
     return lines;
@@ -181,6 +188,17 @@ class Parser {
     if (t.kind === "op" && t.text === ":=") return "=";
     if (t.kind === "cmd") return RELATION_CMDS[t.text];
     return undefined;
+  }
+
+  /** The relations of a continued chain (`= B = C` on a line of its own), with the line's closing punctuation. */
+  private continuation(): Line["rest"] {
+    const rest: Line["rest"] = [];
+    for (let rel = this.relationAt(this.peek()); rel; rel = this.relationAt(this.peek())) {
+      this.next();
+      rest.push({rel, node: this.list()});
+    }
+    if ((this.isOp(this.peek(), ".") || this.isOp(this.peek(), ",") || this.isOp(this.peek(), ";")) && this.endsLine(this.peek(1))) this.next();
+    return rest;
   }
 
   private line(): Line {
@@ -755,7 +773,15 @@ class Parser {
       this.next();
       return {type: "ellipsis", start, end: t.end};
     }
-    if (name === "partial") this.fail("\\partial outside \\frac{\\partial …}{\\partial …}");
+    // \partial_{w} f: the partial derivative (or gradient) in w, as \nabla_{w} f.
+    if (name === "partial" && this.isOp(this.peek(1), "_")) {
+      this.next();
+      this.next();
+      const wrt = this.scriptNode().node;
+      const of = this.operand();
+      return {type: "grad", wrt, of, style: "partial", start, end: this.prevEnd()};
+    }
+    if (name === "partial") this.fail("\\partial outside \\frac{\\partial …}{\\partial …} without a subscript (write \\partial_{w} f)");
     if (name === "begin") {
       const env = this.latex.slice(this.peek(1).end, this.toks[this.pos + 3]?.start).trim();
       if (this.isOp(this.peek(1), "{") && MATRIX_ENVIRONMENTS.has(env)) return this.matrix(env);
