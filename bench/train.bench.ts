@@ -1,10 +1,21 @@
 /**
- * Training throughput per tf.js backend in headless Chromium (samples/s for the chapter MLP and CNN on MNIST),
- * and the time the 000 MLP needs to reach its test accuracy on wasm. Run: npx tsx bench/train.bench.ts
+ * Training throughput (samples/s, batch 32, Adam, MNIST) of the chapter MLP (784-128-10) and CNN (002's) —
+ * in Node on tfjs wasm and cpu (the CNN with composed.ts's gradients and with im2col.ts's pooling gradient / im2col
+ * convolution), in headless Chromium per backend, and in PyTorch CPU where python3 can import torch — side by side,
+ * plus the time the 000 MLP needs to reach its test accuracy on wasm. Run: npx tsx bench/train.bench.ts
  * (or npm run bench). Env: GB_BENCH_SECONDS (time per measurement, default 4), GB_BENCH_FULL=0 skips the
- * 5-epoch accuracy run. Writes bench/results/train.json.
+ * 5-epoch accuracy run, GB_BENCH_BROWSER=0 skips Chromium. Writes bench/results/train.json.
  */
+import {spawnSync} from "node:child_process";
 import {build} from "esbuild";
+import * as tf from "@tensorflow/tfjs";
+import {useBackend} from "../components/models/backend.js";
+import {buildModel} from "../components/models/build.js";
+import {imageDataset} from "../components/models/datasets.js";
+import {buildWasmModel} from "../components/models/im2col.js";
+import type {KerasProgram} from "../components/models/keras/program.js";
+import {decodeImageSet} from "../components/models/mnist-format.js";
+import {train} from "../components/models/train.js";
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
@@ -20,6 +31,92 @@ const ROOT = resolve(import.meta.dirname, "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SECONDS = Number(process.env.GB_BENCH_SECONDS ?? 4);
 const FULL = process.env.GB_BENCH_FULL !== "0";
+const BROWSER = process.env.GB_BENCH_BROWSER !== "0";
+
+type Spec = Pick<KerasProgram, "layers" | "inputShape">;
+const dense = (units: number, activation: "relu" | "softmax") => ({type: "dense" as const, units, activation, useBias: true, line: 1});
+const conv = (filters: number) => ({type: "conv2d" as const, filters, kernelSize: [3, 3] as [number, number], strides: [1, 1] as [number, number], padding: "valid" as const, activation: "relu" as const, useBias: true, line: 1});
+const pool = {type: "maxPooling2d" as const, poolSize: [2, 2] as [number, number], strides: [2, 2] as [number, number], padding: "valid" as const, line: 1};
+export const BENCH_MODELS: Record<"mlp" | "cnn", Spec> = {
+  mlp: {inputShape: [784], layers: [dense(128, "relu"), {type: "dropout", rate: 0.2, line: 1}, dense(10, "softmax")]},
+  cnn: {inputShape: [28, 28, 1], layers: [conv(32), pool, conv(64), pool, conv(64), {type: "flatten", line: 1}, dense(64, "relu"), dense(10, "softmax")]}
+};
+const COMPILE = {optimizer: {name: "adam" as const, learningRate: 0.001, learningRateExplicit: false}, loss: "sparse_categorical_crossentropy" as const};
+
+/** samples/s of train.ts on the current Node backend: the first batch is warm-up. */
+async function nodeThroughput(model: tf.LayersModel, spec: Spec, seconds: number): Promise<number> {
+  const set = decodeImageSet(mnistSplit("train", 8000), "train");
+  const data = imageDataset(set, spec.inputShape);
+  const ctl = new AbortController();
+  let t0 = 0, n0 = 0, last: {t: number; n: number} | null = null, reports = 0;
+  for await (const s of train(model, data, {epochs: 5, batchSize: 32, signal: ctl.signal, compile: COMPILE, reportEvery: 1})) {
+    reports++;
+    const seen = ((s.epoch - 1) * s.batches + s.batch) * 32;
+    if (reports === 1) {
+      t0 = performance.now();
+      n0 = seen;
+    } else last = {t: performance.now(), n: seen};
+    if (reports > 2 && performance.now() - t0 > seconds * 1000) ctl.abort();
+  }
+  model.dispose();
+  return last ? (last.n - n0) / ((last.t - t0) / 1000) : NaN;
+}
+
+export interface NodeBenchRow {
+  backend: string;
+  model: string;
+  samplesPerSec: number;
+}
+
+export async function runNodeBench(seconds = SECONDS): Promise<NodeBenchRow[]> {
+  const rows: NodeBenchRow[] = [];
+  const cases: [string, "mlp" | "cnn", "wasm" | "cpu", (s: Spec) => tf.LayersModel][] = [
+    ["mlp", "mlp", "wasm", (s) => buildModel(s, {seed: 1})],
+    ["mlp", "mlp", "cpu", (s) => buildModel(s, {seed: 1})],
+    ["cnn (composed gradients)", "cnn", "wasm", (s) => buildModel(s, {seed: 1, composedGradients: true})],
+    ["cnn (upsampled pool)", "cnn", "wasm", (s) => buildWasmModel(s, {seed: 1})],
+    ["cnn (upsampled pool, im2col)", "cnn", "wasm", (s) => buildWasmModel(s, {seed: 1, conv: "im2col"})]
+    // the CNN on Node's cpu backend takes minutes per measurement here; Chromium's cpu row below measures it
+  ];
+  for (const [label, name, backend, make] of cases) {
+    await useBackend(backend);
+    const sps = await nodeThroughput(make(BENCH_MODELS[name]), BENCH_MODELS[name], seconds);
+    rows.push({backend, model: label, samplesPerSec: sps});
+    report({metric: `node ${label} train, ${backend}`, value: Math.round(sps), unit: "samples/s"});
+  }
+  return rows;
+}
+
+/** The same two models in PyTorch on the CPU (all cores), batch 32, Adam, random MNIST-shaped data. */
+const PYTORCH = `
+import json, os, sys, time
+import torch, torch.nn as nn
+torch.manual_seed(0)
+torch.set_num_threads(os.cpu_count() or 1)
+secs = float(sys.argv[1])
+mlp = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10))
+cnn = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                    nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(), nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10))
+out = {"version": torch.__version__, "threads": torch.get_num_threads()}
+for name, model, shape in [("mlp", mlp, (32, 784)), ("cnn", cnn, (32, 1, 28, 28))]:
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = torch.rand(*shape), torch.randint(0, 10, (32,))
+    def step():
+        opt.zero_grad(); loss = nn.functional.cross_entropy(model(x), y); loss.backward(); opt.step()
+    for _ in range(5): step()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < secs: step(); n += 32
+    out[name] = n / (time.perf_counter() - t0)
+print(json.dumps(out))
+`;
+
+export function runPytorch(seconds = SECONDS): {mlp: number; cnn: number; version: string; threads: number} | null {
+  const probe = spawnSync("python3", ["-c", "import torch"], {encoding: "utf8"});
+  if (probe.status !== 0) return null;
+  const r = spawnSync("python3", ["-c", PYTORCH, String(seconds)], {encoding: "utf8", maxBuffer: 1 << 20});
+  if (r.status !== 0) throw new Error(`pytorch bench failed: ${r.stderr.slice(-400)}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
 
 
 /** The page: measures one backend × model at a time, driven by the bench through window.gbBench. */
@@ -27,6 +124,7 @@ const ENTRY = `
 import * as tf from "@tensorflow/tfjs";
 import {chooseBackend} from "./components/models/backend.ts";
 import {buildModel} from "./components/models/build.ts";
+import {buildWasmModel} from "./components/models/im2col.ts";
 import {imageDataset} from "./components/models/datasets.ts";
 import {decodeImageSet} from "./components/models/mnist-format.ts";
 import {train, evaluate} from "./components/models/train.ts";
@@ -48,12 +146,12 @@ async function load() {
 window.gbBench = {
   async throughput(backend, modelName, seconds) {
    try {
-    const choice = await chooseBackend(backend, {wasmPaths: "./", needsConvGradients: modelName === "cnn"}).catch((e) => ({name: "none", attempts: [{name: backend, ok: false, reason: e.message}]}));
+    const choice = await chooseBackend(backend, {wasmPaths: "./", needsConvGradients: modelName !== "mlp"}).catch((e) => ({name: "none", attempts: [{name: backend, ok: false, reason: e.message}]}));
     if (choice.name !== backend) return {backend, model: modelName, error: "unavailable: " + choice.attempts.filter((a) => !a.ok).map((a) => a.name + ": " + a.reason).join("; ")};
     const {train: set} = await load();
-    const spec = MODELS[modelName];
+    const spec = MODELS[modelName === "cnn-fast" ? "cnn" : modelName];
     const data = imageDataset(set, spec.inputShape);
-    const model = buildModel(spec, {seed: 1});
+    const model = modelName === "cnn-fast" ? buildWasmModel(spec, {seed: 1}) : buildModel(spec, {seed: 1});
     const ctl = new AbortController();
     let t0 = 0, n0 = 0, last = null, batches = 0;
     const start = performance.now();
@@ -126,8 +224,8 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
       return `${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]} · ${navigator.hardwareConcurrency} cores · webgpu adapter: ${a ? `${a.info?.vendor} ${a.info?.architecture}` : "none"}`;
     });
     const throughput: TrainBenchResult["throughput"] = [];
-    for (const model of ["mlp", "cnn"]) {
-      for (const backend of ["cpu", "wasm", "webgl", "webgpu"]) {
+    for (const model of ["mlp", "cnn", "cnn-fast"]) {
+      for (const backend of model === "cnn-fast" ? ["wasm"] : ["cpu", "wasm", "webgl", "webgpu"]) {
         const r = await page.evaluate(([b, m, s]) => (window as unknown as {gbBench: {throughput(b: string, m: string, s: number): Promise<TrainBenchResult["throughput"][0]>}}).gbBench.throughput(b, m, s), [backend, model, SECONDS] as [string, string, number]);
         throughput.push(r);
         if (r.error) console.log(`${model} ${backend}: ${r.error}`);
@@ -135,7 +233,7 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
       }
     }
     const sps = (m: string, b: string) => throughput.find((t) => t.model === m && t.backend === b)?.samplesPerSec ?? NaN;
-    const wasmOverCpu = {mlp: sps("mlp", "wasm") / sps("mlp", "cpu"), cnn: sps("cnn", "wasm") / sps("cnn", "cpu")};
+    const wasmOverCpu = {mlp: sps("mlp", "wasm") / sps("mlp", "cpu"), cnn: Math.max(sps("cnn", "wasm"), sps("cnn-fast", "wasm")) / sps("cnn", "cpu")};
     report({metric: "mlp wasm / cpu", value: +wasmOverCpu.mlp.toFixed(1), unit: "×", target: "≥ 5"});
     report({metric: "cnn wasm / cpu", value: +wasmOverCpu.cnn.toFixed(1), unit: "×", target: "≥ 5"});
     const out: TrainBenchResult = {device, throughput, wasmOverCpu};
@@ -157,6 +255,25 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
 }
 
 if (process.argv[1]?.endsWith("train.bench.ts")) {
-  const r = await runTrainBench();
-  console.log(`train bench device: ${r.device}`);
+  const node = await runNodeBench();
+  const torch = runPytorch();
+  let browser: TrainBenchResult | null = null;
+  if (BROWSER) {
+    browser = await runTrainBench();
+    console.log(`train bench device: ${browser.device}`);
+  }
+  const nodeSps = (m: string) => node.find((r) => r.model === m && r.backend === "wasm")?.samplesPerSec ?? NaN;
+  const pageSps = (m: string) => browser?.throughput.find((t) => t.model === m && t.backend === "wasm")?.samplesPerSec ?? NaN;
+  // tfjs wasm: the faster of the two CNN layers (the page uses whichever build.ts picks), Chromium if it ran, else Node
+  const wasm = {mlp: browser ? pageSps("mlp") : nodeSps("mlp"), cnn: browser ? Math.max(pageSps("cnn"), pageSps("cnn-fast")) : Math.max(nodeSps("cnn (composed gradients)"), nodeSps("cnn (upsampled pool)"))};
+  if (!torch) {
+    console.log("pytorch cpu: not installed (python3 cannot import torch); the wasm / pytorch cpu ratios are skipped");
+  } else {
+    console.log(`pytorch cpu: torch ${torch.version}, ${torch.threads} threads`);
+    report({metric: "mlp train, pytorch cpu", value: Math.round(torch.mlp), unit: "samples/s"});
+    report({metric: "cnn train, pytorch cpu", value: Math.round(torch.cnn), unit: "samples/s"});
+    report({metric: "mlp wasm / pytorch cpu", value: +(wasm.mlp / torch.mlp).toFixed(2), unit: "×", target: "≥ 0.5"});
+    report({metric: "cnn wasm / pytorch cpu", value: +(wasm.cnn / torch.cnn).toFixed(2), unit: "×", target: "≥ 0.5"});
+  }
+  report({metric: "node cnn wasm: upsampled pool / composed.ts", value: +(nodeSps("cnn (upsampled pool)") / nodeSps("cnn (composed gradients)")).toFixed(2), unit: "×"});
 }

@@ -1,6 +1,7 @@
 /**
- * Picks the tf.js backend: WebGPU → WebGL → WASM → CPU. "auto" skips GPUs that are software emulations
- * (SwiftShader), where WASM is many times faster. Every candidate must pass a smoke test (matMul, conv2d,
+ * Picks the tf.js backend. `chooseBackend("auto")` is the order used before anything is measured: real GPUs, WASM,
+ * software-emulated GPUs (SwiftShader), CPU; the panel replaces it by a measurement of the actual model
+ * (calibrate.ts), since no fixed order is fastest everywhere (tfjs-webgpu trains a small MLP slower than wasm). Every candidate must pass a smoke test (matMul, conv2d,
  * softmax, read back with `await data()`), so a missing kernel falls through to the next one. No DOM.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -132,21 +133,27 @@ export async function chooseBackend(preferred: BackendName | "auto" = "auto", op
   }
   for (const name of order) {
     try {
-      await register(name, opts);
-      if (!(await tf.setBackend(name))) throw new Error("backend failed to initialise");
-      await tf.ready();
-      await smokeTest({needsConvGradients: opts.needsConvGradients});
+      await useBackend(name, opts);
       attempts.push({name, ok: true});
-      if (name === "webgpu" && opts.onDeviceLost) {
-        const device = (tf.backend() as unknown as {device?: {lost?: Promise<{message?: string}>}}).device;
-        device?.lost?.then((info) => opts.onDeviceLost!(info?.message || "WebGPU device lost"));
-      }
       return {name, attempts};
     } catch (e) {
       attempts.push({name, ok: false, reason: (e as Error).message ?? String(e)});
     }
   }
   throw new Error(`no tf.js backend works here: ${attempts.map((a) => `${a.name}: ${a.reason}`).join("; ")}`);
+}
+
+/** Switches tf to exactly `name` (registered, initialised, smoke-tested) or throws why it cannot (no fallback). */
+export async function useBackend(name: BackendName, opts: BackendOptions = {}): Promise<void> {
+  if (!BACKENDS.includes(name)) throw new Error(`unknown backend "${name}" (choose one of ${BACKENDS.join(", ")})`);
+  await register(name, opts);
+  if (!(await tf.setBackend(name))) throw new Error("backend failed to initialise");
+  await tf.ready();
+  await smokeTest({needsConvGradients: opts.needsConvGradients});
+  if (name === "webgpu" && opts.onDeviceLost) {
+    const device = (tf.backend() as unknown as {device?: {lost?: Promise<{message?: string}>}}).device;
+    device?.lost?.then((info) => opts.onDeviceLost!(info?.message || "WebGPU device lost"));
+  }
 }
 
 /** The backend to fall back to after `name` failed at run time (null after cpu). */

@@ -84,3 +84,30 @@ describe("training controls", () => {
     expect(text).toContain(data.backend!);
   }, 120_000);
 });
+
+describe("readers who wait, in the built book", () => {
+  test("002 quick run on auto: the calibration table, the TypeScript tab, the confusion matrix and samples, no CSP errors", async () => {
+    const {page, report} = await book.open("/product-innovation/code?gb-run=quick&gb-train-limit=640&gb-test-limit=500&gb-autostart=1");
+    await page.waitForSelector("[data-state=done], [data-state=error]", {timeout: 240_000});
+    const got = await page.$eval(".gb-training", (e) => ({
+      state: (e as HTMLElement).dataset.state, backend: (e as HTMLElement).dataset.backend, calibrated: (e as HTMLElement).dataset.calibrated,
+      rows: Array.from(e.querySelectorAll(".gb-train-calibration tbody tr"), (r) => (r as HTMLElement).dataset.backend),
+      chosen: e.querySelector(".gb-train-calibration tr.gb-cal-chosen")?.getAttribute("data-backend"),
+      code: (e.querySelector(".gb-train-code") as HTMLElement & {editor?: {state: {doc: {toString(): string}}}})?.editor?.state.doc.toString() ?? "",
+      confusion: Array.from(e.querySelectorAll(".gb-confusion tbody td"), (td) => Number(td.textContent)).reduce((a, b) => a + b, 0),
+      samples: e.querySelectorAll(".gb-sample canvas").length, result: e.querySelector(".gb-train-result")?.textContent ?? ""
+    }));
+    await page.close();
+    expect(got.state).toBe("done");
+    expect(got.rows).toEqual(["wasm", "webgpu", "webgl", "cpu"]);
+    expect(got.chosen).toBe(got.calibrated);
+    expect(got.backend).toBe(got.calibrated);
+    expect(got.code).toMatch(/model\.add\(tf\.layers\.conv2d\(\{inputShape: \[28, 28, 1\], filters: 32/);
+    expect(got.confusion).toBe(500);
+    expect(got.samples).toBeGreaterThanOrEqual(8);
+    expect(got.result).toMatch(/快速运行（1 轮，640 个样本）.*文中声称测试准确率 97\.59%/);
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.pageErrors).toEqual([]);
+    expect(report.externalRequests).toEqual([]);
+  }, 300_000);
+});

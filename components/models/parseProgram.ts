@@ -1,0 +1,345 @@
+/**
+ * parseProgram(ts, base) → KerasProgram | {line, message}: reads back exactly the subset printProgram writes, so a
+ * reader's edit (layers, units, activations, epochs, batch size, learning rate, optimizer) becomes the Program the
+ * page trains. Nothing is executed: the text is parsed. Comments and blank lines are free; every other line must be
+ * a fixed line of the program or one of its editable statements; anything else is an error at its line.
+ * What the code cannot say (the data, the chapter's claims and notes) comes from `base`. Pure: no tf, no DOM.
+ */
+import type {Activation, KerasProgram, LayerSpec, LossName, OptimizerName} from "./keras/program.js";
+import {SKELETON} from "./printProgram.js";
+
+export interface ParseError {
+  line: number;
+  message: string;
+}
+
+const ACTIVATIONS: Activation[] = ["linear", "relu", "relu6", "sigmoid", "softmax", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu", "hardSigmoid"];
+const OPTIMIZERS: OptimizerName[] = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"];
+const LOSSES: LossName[] = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mean_squared_error", "mean_absolute_error"];
+
+class Fail extends Error {}
+
+// ---------------------------------------------------------------------------------------------------------
+// Values: numbers, strings, booleans, arrays, object literals, `seed + n`, calls f.g(args)
+
+type Value =
+  | {k: "num"; v: number}
+  | {k: "str"; v: string}
+  | {k: "bool"; v: boolean}
+  | {k: "arr"; v: Value[]}
+  | {k: "obj"; v: Map<string, Value>}
+  | {k: "seed"; v: number}
+  | {k: "call"; callee: string; args: Value[]; isNew: boolean};
+
+const TOKEN = /\s*(?:(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)|([{}[\]():,+]))/y;
+
+function tokenize(text: string): string[] {
+  const out: string[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
+    const at = TOKEN.lastIndex;
+    const m = TOKEN.exec(text);
+    if (!m) throw new Fail(`unexpected "${text.slice(at).trim().slice(0, 12)}"`);
+    out.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
+  }
+  return out;
+}
+
+function parseValue(tok: string[], pos: {i: number}): Value {
+  const next = () => {
+    const t = tok[pos.i++];
+    if (t === undefined) throw new Fail("the statement ends too early");
+    return t;
+  };
+  const expect = (s: string) => {
+    const t = next();
+    if (t !== s) throw new Fail(`expected "${s}" but found "${t}"`);
+  };
+  const t = next();
+  if (/^-?\d/.test(t)) return {k: "num", v: Number(t)};
+  if (/^["']/.test(t)) return {k: "str", v: t.slice(1, -1).replace(/\\(.)/g, "$1")};
+  if (t === "true" || t === "false") return {k: "bool", v: t === "true"};
+  if (t === "[") {
+    const v: Value[] = [];
+    while (tok[pos.i] !== "]") {
+      v.push(parseValue(tok, pos));
+      if (tok[pos.i] === ",") pos.i++;
+      else if (tok[pos.i] !== "]") throw new Fail(`expected "," or "]" but found "${tok[pos.i] ?? "the end"}"`);
+    }
+    pos.i++;
+    return {k: "arr", v};
+  }
+  if (t === "{") {
+    const v = new Map<string, Value>();
+    while (tok[pos.i] !== "}") {
+      const key = next();
+      if (!/^[A-Za-z_$]\w*$/.test(key)) throw new Fail(`expected a property name but found "${key}"`);
+      if (v.has(key)) throw new Fail(`"${key}" is given twice`);
+      expect(":");
+      v.set(key, parseValue(tok, pos));
+      if (tok[pos.i] === ",") pos.i++;
+      else if (tok[pos.i] !== "}") throw new Fail(`expected "," or "}" but found "${tok[pos.i] ?? "the end"}"`);
+    }
+    pos.i++;
+    return {k: "obj", v};
+  }
+  if (t === "seed") {
+    if (tok[pos.i] !== "+") return {k: "seed", v: 0};
+    pos.i++;
+    const n = next();
+    if (!/^\d+$/.test(n)) throw new Fail(`expected an integer after "seed +" but found "${n}"`);
+    return {k: "seed", v: Number(n)};
+  }
+  const isNew = t === "new";
+  const callee = isNew ? next() : t;
+  if (!/^[A-Za-z_$]/.test(callee)) throw new Fail(`unexpected "${callee}"`);
+  expect("(");
+  const args: Value[] = [];
+  while (tok[pos.i] !== ")") {
+    args.push(parseValue(tok, pos));
+    if (tok[pos.i] === ",") pos.i++;
+    else if (tok[pos.i] !== ")") throw new Fail(`expected "," or ")" but found "${tok[pos.i] ?? "the end"}"`);
+  }
+  pos.i++;
+  return {k: "call", callee, args, isNew};
+}
+
+/** The whole of `text` as one value. */
+function valueOf(text: string): Value {
+  const tok = tokenize(text);
+  const pos = {i: 0};
+  const v = parseValue(tok, pos);
+  if (pos.i < tok.length) throw new Fail(`unexpected "${tok[pos.i]}" after the value`);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Typed readers for object properties
+
+class Props {
+  private used = new Set<string>();
+  constructor(private readonly map: Map<string, Value>, private readonly what: string) {}
+  private get(key: string): Value | undefined {
+    this.used.add(key);
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  num(key: string, {int = false, min = -Infinity, max = Infinity, below = Infinity, def}: {int?: boolean; min?: number; max?: number; below?: number; def?: number} = {}): number {
+    const v = this.get(key);
+    if (v === undefined && def !== undefined) return def;
+    if (v?.k !== "num") throw new Fail(`${this.what}: ${key} must be a number`);
+    if ((int && !Number.isInteger(v.v)) || v.v < min || v.v > max || v.v >= below) {
+      throw new Fail(`${this.what}: ${key} = ${v.v} must be ${int ? "an integer " : ""}${below < Infinity ? `in [${min}, ${below})` : `≥ ${min}`}`);
+    }
+    return v.v;
+  }
+  oneOf<T extends string>(key: string, options: readonly T[], def?: T): T {
+    const v = this.get(key);
+    if (v === undefined && def !== undefined) return def;
+    if (v?.k !== "str" || !options.includes(v.v as T)) throw new Fail(`${this.what}: ${key} must be one of ${options.map((o) => `"${o}"`).join(", ")}`);
+    return v.v as T;
+  }
+  bool(key: string, def?: boolean): boolean {
+    const v = this.get(key);
+    if (v === undefined && def !== undefined) return def;
+    if (v?.k !== "bool") throw new Fail(`${this.what}: ${key} must be true or false`);
+    return v.v;
+  }
+  pair(key: string, def?: [number, number]): [number, number] {
+    const v = this.get(key);
+    if (v === undefined && def) return def;
+    if (v?.k === "num" && Number.isInteger(v.v) && v.v >= 1) return [v.v, v.v];
+    if (v?.k === "arr" && v.v.length === 2 && v.v.every((x) => x.k === "num" && Number.isInteger(x.v) && x.v >= 1)) return [(v.v[0] as {v: number}).v, (v.v[1] as {v: number}).v];
+    throw new Fail(`${this.what}: ${key} must be a positive integer or [a, b]`);
+  }
+  strings(key: string): string[] {
+    const v = this.get(key);
+    if (v?.k !== "arr" || !v.v.every((x) => x.k === "str")) throw new Fail(`${this.what}: ${key} must be a list of strings`);
+    return v.v.map((x) => (x as {v: string}).v);
+  }
+  obj(key: string): Props {
+    const v = this.get(key);
+    if (v?.k !== "obj") throw new Fail(`${this.what}: ${key} must be an object {…}`);
+    return new Props(v.v, `${this.what}.${key}`);
+  }
+  raw(key: string): Value | undefined {
+    return this.get(key);
+  }
+  /** Every property was read: anything else is not part of the subset. */
+  done(): void {
+    for (const k of this.map.keys()) if (!this.used.has(k)) throw new Fail(`${this.what}: "${k}" is not supported here`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Statements
+
+function checkInit(p: Props, i: number, what: string): void {
+  const k = p.raw("kernelInitializer"), b = p.raw("biasInitializer");
+  const seedArg = k?.k === "call" && !k.isNew && k.callee === "tf.initializers.glorotUniform" && k.args.length === 1 && k.args[0].k === "obj" ? k.args[0].v.get("seed") : undefined;
+  const ok = seedArg?.k === "seed" && k?.k === "call" && k.args[0].k === "obj" && k.args[0].v.size === 1;
+  if (!ok) throw new Fail(`${what}: kernelInitializer must be tf.initializers.glorotUniform({seed: seed + ${i}})`);
+  if (seedArg.v !== i) throw new Fail(`${what}: layer ${i + 1} is seeded seed + ${i}, not seed + ${seedArg.v}`);
+  if (b?.k !== "str" || b.v !== "zeros") throw new Fail(`${what}: biasInitializer must be "zeros"`);
+}
+
+function checkInputShape(p: Props, i: number, inputShape: number[], what: string): void {
+  const v = p.raw("inputShape");
+  if (i > 0) {
+    if (v !== undefined) throw new Fail(`${what}: only the first layer takes inputShape`);
+    return;
+  }
+  const got = v?.k === "arr" && v.v.every((x) => x.k === "num") ? v.v.map((x) => (x as {v: number}).v) : null;
+  if (!got || got.join() !== inputShape.join()) throw new Fail(`${what}: the first layer needs inputShape: [${inputShape.join(", ")}] (set by the data)`);
+}
+
+function layerOf(text: string, i: number, line: number, inputShape: number[]): LayerSpec {
+  const m = /^model\.add\((.*)\);$/.exec(text);
+  if (!m) throw new Fail("expected model.add(…);");
+  const v = valueOf(m[1]);
+  if (v.k !== "call") throw new Fail("model.add takes a layer: tf.layers.dense({…}), tf.layers.conv2d({…}), tf.layers.maxPooling2d({…}), tf.layers.flatten(), new SeededDropout({…})");
+  const what = v.callee.replace(/^tf\.layers\./, "");
+  if (v.args.length > 1 || (v.args[0] && v.args[0].k !== "obj")) throw new Fail(`${what}: takes one {…} argument`);
+  const p = new Props(v.args[0]?.k === "obj" ? v.args[0].v : new Map(), what);
+  const known = v.isNew ? v.callee === "SeededDropout" : ["tf.layers.dense", "tf.layers.conv2d", "tf.layers.maxPooling2d", "tf.layers.flatten"].includes(v.callee);
+  if (!known) throw new Fail(`${v.isNew ? "new " : ""}${v.callee} is not a supported layer (dense, conv2d, maxPooling2d, flatten, SeededDropout)`);
+  checkInputShape(p, i, inputShape, what);
+  let spec: LayerSpec;
+  if (v.callee === "tf.layers.dense") {
+    spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line};
+    checkInit(p, i, what);
+  } else if (v.callee === "tf.layers.conv2d") {
+    spec = {type: "conv2d", filters: p.num("filters", {int: true, min: 1}), kernelSize: p.pair("kernelSize"), strides: p.pair("strides", [1, 1]),
+      padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line};
+    checkInit(p, i, what);
+  } else if (v.callee === "tf.layers.maxPooling2d") {
+    const pool = p.pair("poolSize", [2, 2]);
+    spec = {type: "maxPooling2d", poolSize: pool, strides: p.pair("strides", pool), padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), line};
+  } else if (v.callee === "tf.layers.flatten") {
+    spec = {type: "flatten", line};
+  } else {
+    spec = {type: "dropout", rate: p.num("rate", {min: 0, below: 1}), line};
+    const s = p.raw("seed");
+    if (s?.k !== "seed" || s.v !== i) throw new Fail(`SeededDropout: seed must be seed + ${i} (layer ${i + 1})`);
+  }
+  p.done();
+  return spec;
+}
+
+function constOf(text: string, name: string, suffix: string): Props {
+  const prefix = `export const ${name} = `;
+  if (!text.startsWith(prefix) || !text.endsWith(suffix)) throw new Fail(`expected ${prefix}{…}${suffix}`);
+  const v = valueOf(text.slice(prefix.length, text.length - suffix.length));
+  if (v.k !== "obj") throw new Fail(`${name} must be an object {…}`);
+  return new Props(v.v, name);
+}
+
+function compileOf(text: string, line: number, base: KerasProgram): KerasProgram["compile"] {
+  const p = constOf(text, "compile", " as const;");
+  const o = p.obj("optimizer");
+  const optimizer = {name: o.oneOf("name", OPTIMIZERS), learningRate: o.num("learningRate", {min: 0}), learningRateExplicit: o.bool("learningRateExplicit", true)};
+  if (!(optimizer.learningRate > 0)) throw new Fail("compile.optimizer: learningRate must be > 0");
+  o.done();
+  const out = {optimizer, loss: p.oneOf("loss", LOSSES), metrics: p.has("metrics") ? p.strings("metrics") : base.compile.metrics, line};
+  p.done();
+  return out;
+}
+
+function fitOf(text: string, line: number): KerasProgram["fit"] {
+  const p = constOf(text, "fit", ";");
+  const out = {epochs: p.num("epochs", {int: true, min: 1}), batchSize: p.num("batchSize", {int: true, min: 1}), validationSplit: p.num("validationSplit", {min: 0, below: 1, def: 0}), line};
+  p.done();
+  return out;
+}
+
+/** Splits off a trailing `// line N` / `// 第 N 行` comment: the statement and the chapter line it names. */
+function splitComment(raw: string): {code: string; line: number | null} {
+  let quote = "";
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = "";
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "/" && raw[i + 1] === "/") {
+      const n = /(?:line|第)\s*(\d+)/i.exec(raw.slice(i + 2));
+      return {code: raw.slice(0, i).trim(), line: n ? Number(n[1]) : null};
+    }
+  }
+  return {code: raw.trim(), line: null};
+}
+
+/** The program's statements with their 1-based line numbers: comments and blank lines dropped. */
+function statements(ts: string): {text: string; at: number; line: number | null}[] {
+  const out: {text: string; at: number; line: number | null}[] = [];
+  let inBlock = false;
+  ts.split(/\r?\n/).forEach((raw, i) => {
+    let s = raw.trim();
+    if (inBlock) {
+      const end = s.indexOf("*/");
+      if (end < 0) return;
+      inBlock = false;
+      s = s.slice(end + 2).trim();
+    }
+    if (s.startsWith("/*")) {
+      const end = s.indexOf("*/", 2);
+      if (end < 0) {
+        inBlock = true;
+        return;
+      }
+      s = s.slice(end + 2).trim();
+    }
+    if (!s || s.startsWith("//")) return;
+    const {code, line} = splitComment(s);
+    out.push({text: code, at: i + 1, line});
+  });
+  return out;
+}
+
+export function parseProgram(ts: string, base: KerasProgram): KerasProgram | ParseError {
+  const st = statements(ts);
+  let k = 0;
+  const layers: LayerSpec[] = [];
+  let compile: KerasProgram["compile"] | null = null, fit: KerasProgram["fit"] | null = null;
+  const lastLine = ts.split(/\r?\n/).length;
+  try {
+    for (const expected of SKELETON) {
+      if (expected === "LAYERS") {
+        while (k < st.length && st[k].text.startsWith("model.add(")) {
+          const s = st[k++];
+          try {
+            layers.push(layerOf(s.text, layers.length, s.line ?? base.line, base.inputShape));
+          } catch (e) {
+            if (e instanceof Fail) return {line: s.at, message: e.message};
+            throw e;
+          }
+        }
+        if (!layers.length) return {line: st[k]?.at ?? lastLine, message: "the model needs at least one model.add(…) layer"};
+        continue;
+      }
+      const s = st[k];
+      if (!s) return {line: lastLine, message: `the program ends early: expected ${expected === "COMPILE" ? "export const compile = {…} as const;" : expected === "FIT" ? "export const fit = {…};" : expected.trim()}`};
+      try {
+        if (expected === "COMPILE") compile = compileOf(s.text, s.line ?? base.compile.line, base);
+        else if (expected === "FIT") fit = fitOf(s.text, s.line ?? base.fit.line);
+        else if (s.text !== expected.trim()) throw new Fail(`expected \`${expected.trim()}\` (only the layers, compile and fit can change)`);
+      } catch (e) {
+        if (e instanceof Fail) return {line: s.at, message: e.message};
+        throw e;
+      }
+      k++;
+    }
+    if (k < st.length) return {line: st[k].at, message: "nothing may follow the run function"};
+  } catch (e) {
+    if (e instanceof Fail) return {line: 1, message: e.message};
+    throw e;
+  }
+  return {...base, layers, compile: compile!, fit: fit!};
+}
+
+export function isParseError(x: KerasProgram | ParseError): x is ParseError {
+  return (x as ParseError).message !== undefined && (x as KerasProgram).kind === undefined;
+}
