@@ -9,6 +9,9 @@ import type {ChapterModel} from "./chapter.js";
 import type {Diagnostic} from "./diagnostics.js";
 import type {ExerciseSpec} from "./exercises.js";
 import {formulaReports} from "./formulaEnricher.js";
+import {getSurface} from "../components/math/surfaces/registry.js";
+import type {PlaygroundSpec} from "../components/playground/spec.js";
+import {LIBRARY_DEFAULTS, readPlayground, type PlaygroundReading} from "./playground/index.js";
 
 export interface FormulaJson {
   /** The formula's first LaTeX line (for a `$$` block on its own line, the line after the opening `$$`). */
@@ -29,6 +32,46 @@ export interface ChapterJson {
   summary: {found: number; executed: number; verified: number; flagged: number; notExecutable: number};
   /** Homework on this chapter: hand-written (auto: false, line: its ```exercise fence) or generated from a formula. */
   exercises: {id: string; line: number; file: string; auto: boolean; kind: string; points: number; tests: number; unscored: number}[];
+  /** The loss-surface playground read from the text (src/playground/): surfaces, update rules, defaults, claims. */
+  playground: PlaygroundJson;
+}
+
+export interface PlaygroundJson {
+  /**
+   * Each objective or named function (line: its formula's line, as in `formulas`; null for a built-in), its
+   * parameters (vectors by entry: W_1, W_2, …), the start point, and whether it is drawn (else `reason`).
+   */
+  surfaces: {line: number | null; latex: string; params: string[]; start: number[]; drawn: boolean; reason?: string; builtin?: string; ids: string[]; dataSource?: string}[];
+  /** Each printed update rule, the name it is drawn under, whether the playground runs it (else `reason`). */
+  rules: {line: number; name: string; drawn: boolean; reason?: string; reference?: string}[];
+  /** Slider defaults: the text's values where it states them, else the library's. */
+  defaults: PlaygroundSpec["defaults"];
+  /** The line each default came from, when the text states it. */
+  defaultLines: NonNullable<PlaygroundSpec["defaultLines"]>;
+  /** The text's claims about the paths, decided by running them (holds: null when not decided). */
+  claims: {line: number; text: string; holds: boolean | null; check?: Record<string, string | number>; note?: string}[];
+}
+
+/** The playground part of a chapter's report (never throws: a reader failure is an empty playground). */
+export function playgroundJson(c: ChapterModel, reports: FormulaReport[]): PlaygroundJson {
+  let r: PlaygroundReading;
+  try {
+    r = readPlayground(c, reports);
+  } catch (e) {
+    return {surfaces: [], rules: [], defaults: {...LIBRARY_DEFAULTS}, defaultLines: {}, claims: [{line: 1, text: `playground reader failed: ${(e as Error).message}`, holds: null}]};
+  }
+  const builtins = r.spec.surfaces.filter((s) => s.builtin).map((s) => ({line: null, latex: "", params: s.params, start: getSurface(s.builtin!).start, drawn: true, builtin: s.builtin, ids: [s.id]}));
+  return {
+    surfaces: [
+      ...r.surfaces.map((s) => ({line: s.line, latex: s.latex, params: s.params, start: s.start, drawn: s.drawn, ...(s.reason ? {reason: s.reason} : {}), ids: s.surfaces.map((x) => x.id),
+        ...(s.surfaces[0]?.dataSource ? {dataSource: s.surfaces[0].dataSource} : {})})),
+      ...builtins
+    ],
+    rules: r.rules.map(({spec}) => ({line: spec.line, name: spec.name, drawn: spec.drawn, ...(spec.reason ? {reason: spec.reason} : {}), ...(spec.reference ? {reference: spec.reference} : {})})),
+    defaults: r.spec.defaults,
+    defaultLines: r.spec.defaultLines ?? {},
+    claims: r.spec.claims.map((x) => ({line: x.line, text: x.text, holds: x.holds, ...(x.check ? {check: x.check} : {}), ...(x.note ? {note: x.note} : {})}))
+  };
 }
 
 export interface CheckJson {
@@ -84,7 +127,8 @@ export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = [
       notExecutable: count("not-executable")},
     exercises: exercises.map((e) => ({id: e.id, line: e.auto?.formulaLine ?? e.line, file: e.file, auto: !!e.auto, kind: e.auto?.kind ?? "implement",
       points: e.points, tests: e.testList.length,
-      unscored: e.unscored.length}))
+      unscored: e.unscored.length})),
+    playground: playgroundJson(c, reports)
   };
 }
 

@@ -111,3 +111,112 @@ describe("compileRecurrence(latex)", () => {
     expect(rec.weights(s1)[1]).toBeCloseTo(2.1, 12);
   });
 });
+
+describe("compileRecurrence: the forms tutorials print (issue #11)", () => {
+  // f(w) = ½ Σ a_j (w_j − c_j)², the quadratic above
+  const w0 = [-1, 0.5, 2];
+  const run = (latex: string, hyper: Record<string, number>, steps: number) => {
+    const rec = compileRecurrence(latex);
+    let s = rec.init(w0);
+    const out: number[][] = [];
+    for (let t = 1; t <= steps; t++) {
+      s = rec.stepWith(s, grad, t, hyper);
+      out.push(rec.weights(s));
+    }
+    return {rec, out};
+  };
+  const expectPath = (got: number[][], want: number[][]) => got.forEach((w, k) => w.forEach((x, j) => expect(Math.abs(x - want[k][j])).toBeLessThan(1e-12)));
+
+  test("momentum as v_t = γv_{t-1} + η∇L(θ_{t-1}), θ_t = θ_{t-1} − v_t: the heavy ball by hand", () => {
+    const {rec, out} = run(String.raw`v_t = \gamma v_{t-1} + \eta \nabla_\theta L(\theta_{t-1}) \\ \theta_t = \theta_{t-1} - v_t`, {gamma: 0.9, alpha: 0.05}, 30);
+    expect(rec.symbols).toEqual({"\\gamma": "gamma", "\\eta": "alpha"});
+    expect(rec.lookahead).toBe(false);
+    let w = w0.slice(), v = w.map(() => 0);
+    const want: number[][] = [];
+    for (let t = 0; t < 30; t++) {
+      const g = grad(w);
+      v = v.map((x, j) => 0.9 * x + 0.05 * g[j]);
+      w = w.map((x, j) => x - v[j]);
+      want.push(w.slice());
+    }
+    expectPath(out, want);
+  });
+
+  test("RMSProp with E[g^2]_t and g_t defined on its own line: ρ read as rho", () => {
+    const {rec, out} = run(String.raw`g_t = \nabla_\theta L(\theta_{t-1}) \\ E[g^2]_t = \rho E[g^2]_{t-1} + (1 - \rho) g_t^2 \\ \theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{E[g^2]_t + \epsilon}} g_t`, {rho: 0.9, alpha: 0.01, epsilon: 1e-8}, 25);
+    expect(rec.hyper.sort()).toEqual(["alpha", "epsilon", "rho"]);
+    let w = w0.slice(), e = w.map(() => 0);
+    const want: number[][] = [];
+    for (let t = 0; t < 25; t++) {
+      const g = grad(w);
+      e = e.map((x, j) => 0.9 * x + 0.1 * g[j] ** 2);
+      w = w.map((x, j) => x - (0.01 / Math.sqrt(e[j] + 1e-8)) * g[j]);
+      want.push(w.slice());
+    }
+    expectPath(out, want);
+  });
+
+  test("g_t with no ∇ anywhere is the gradient (Adam as most texts print it)", () => {
+    const latex = String.raw`m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t \\ v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\ \hat{m}_t = \frac{m_t}{1 - \beta_1^t} \\ \hat{v}_t = \frac{v_t}{1 - \beta_2^t} \\ \theta_t = \theta_{t-1} - \eta \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}`;
+    const h = {alpha: 0.05, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7};
+    const {rec, out} = run(latex, h, 50);
+    expect(rec.weight).toBe("\\theta");
+    expectPath(out, handAdam(w0, 50, h));
+  });
+
+  test("AdaGrad with ⊙: entrywise, not a dot product", () => {
+    const {out} = run(String.raw`G_t = G_{t-1} + g_t \odot g_t \\ \theta_{t+1} = \theta_t - \frac{\eta}{\sqrt{G_t + \epsilon}} \odot g_t`, {alpha: 0.5, epsilon: 1e-8}, 20);
+    let w = w0.slice(), G = w.map(() => 0);
+    const want: number[][] = [];
+    for (let t = 0; t < 20; t++) {
+      const g = grad(w);
+      G = G.map((x, j) => x + g[j] * g[j]);
+      w = w.map((x, j) => x - (0.5 / Math.sqrt(G[j] + 1e-8)) * g[j]);
+      want.push(w.slice());
+    }
+    expectPath(out, want);
+  });
+
+  test("Nesterov: the gradient at θ_{t-1} − γv_{t-1} (stepWith), which step() cannot give", () => {
+    const latex = String.raw`v_t = \gamma v_{t-1} + \eta \nabla_\theta J(\theta_{t-1} - \gamma v_{t-1}) \\ \theta_t = \theta_{t-1} - v_t`;
+    const {rec, out} = run(latex, {gamma: 0.9, alpha: 0.05}, 30);
+    expect(rec.lookahead).toBe(true);
+    let w = w0.slice(), v = w.map(() => 0);
+    const want: number[][] = [];
+    for (let t = 0; t < 30; t++) {
+      const g = grad(w.map((x, j) => x - 0.9 * v[j]));
+      v = v.map((x, j) => 0.9 * x + 0.05 * g[j]);
+      w = w.map((x, j) => x - v[j]);
+      want.push(w.slice());
+    }
+    expectPath(out, want);
+    // step() with the gradient at the weights is the heavy ball, a different path
+    let s = rec.init(w0);
+    s = rec.step(s, grad(w0), 1, {gamma: 0.9, alpha: 0.05});
+    s = rec.step(s, grad(rec.weights(s)), 2, {gamma: 0.9, alpha: 0.05});
+    expect(Math.abs(rec.weights(s)[0] - want[1][0])).toBeGreaterThan(1e-6);
+  });
+
+  test("AdamW's decay term and \\leftarrow / := forms compile; an undefined m̂_t is a reason", () => {
+    const adamw = compileRecurrence(String.raw`m_t = \beta_1 m_{t-1} + (1 - \beta_1) \nabla_\theta L(\theta_{t-1}) \\ v_t = \beta_2 v_{t-1} + (1 - \beta_2) (\nabla_\theta L(\theta_{t-1}))^2 \\ \hat{m}_t = \frac{m_t}{1 - \beta_1^t} \\ \hat{v}_t = \frac{v_t}{1 - \beta_2^t} \\ \theta_t = \theta_{t-1} - \eta \left( \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon} + \lambda \theta_{t-1} \right)`);
+    expect(adamw.hyper.sort()).toEqual(["alpha", "beta_1", "beta_2", "epsilon", "lambda"]);
+    // one step by hand at w = 2, g = 4 (bias-corrected m̂ = 4, v̂ = 16): 2 − 0.1·(4/(4 + 0) + 0.01·2)
+    const s = adamw.step(adamw.init([2]), [4], 1, {alpha: 0.1, beta_1: 0.9, beta_2: 0.999, epsilon: 0, lambda: 0.01});
+    expect(adamw.weights(s)[0]).toBeCloseTo(2 - 0.1 * (1 + 0.02), 12);
+    expect(compileRecurrence(String.raw`\theta := \theta - \eta \nabla_\theta E(\theta)`).hyper).toEqual(["alpha"]);
+    expect(() => compileRecurrence(String.raw`\theta_t = \theta_{t-1} - \eta \frac{\hat{m}_t}{\sqrt{\hat{v}_t}} g_t`)).toThrow(/\\hat\{m\}_t changes with t but no line of the rule defines it/);
+  });
+
+  test("∇_w ℒ(w) after a factor ((1 − β)∇_w ℒ(w) parses as a product with (w)) is the gradient at w: EMA momentum by hand", () => {
+    const {out} = run(String.raw`\mathbf{v} \leftarrow \beta \mathbf{v} + (1 - \beta) \nabla_{\mathbf{w}} \mathcal{L}(\mathbf{w}) \\ \mathbf{w} \leftarrow \mathbf{w} - \eta \mathbf{v}`, {beta: 0.9, alpha: 0.1}, 20);
+    let w = w0.slice(), v = w.map(() => 0);
+    const want: number[][] = [];
+    for (let t = 0; t < 20; t++) {
+      const g = grad(w);
+      v = v.map((x, j) => 0.9 * x + 0.1 * g[j]);
+      w = w.map((x, j) => x - 0.1 * v[j]);
+      want.push(w.slice());
+    }
+    expectPath(out, want);
+  });
+});

@@ -33,8 +33,8 @@ describe("runRecurrence(f, grad, w0, rec, hyper, steps)", () => {
     }
   });
   it("a hyper-parameter the playground lacks stops at step 0 with its name", () => {
-    const res = runRecurrence(r.f, r.grad, [0, 0], {...adamRecurrence, hyper: ["alpha", "lambda"]}, hp as unknown as Record<string, number>, 10);
-    expect(res.stopped?.reason).toBe("原文的更新规则需要 lambda，演示区没有对应的滑块");
+    const res = runRecurrence(r.f, r.grad, [0, 0], {...adamRecurrence, hyper: ["alpha", "kappa"]}, hp as unknown as Record<string, number>, 10);
+    expect(res.stopped?.reason).toBe("原文的更新规则需要 kappa，演示区没有对应的滑块");
     expect(res.path).toHaveLength(0);
   });
   it("a throwing step becomes a reason, not an exception", () => {

@@ -7,11 +7,12 @@
  * the first step, as in tf.train.adam).
  */
 import {FormulaError, symKey, type Formula, type Node, type NodeOf} from "./ast.js";
-import {evaluateWith, jsOps, type Scope} from "./evaluate.js";
+import {evaluateWith, jsOps, type Ops, type Scope} from "./evaluate.js";
 import {WORK_PER_STEP, WorkBudget} from "./limits.js";
 import {parseFormula} from "./parse.js";
+import {mapChildren} from "./rewrite.js";
 import {canonicalHyper, findAll, symbolUses} from "./symbols.js";
-import {describeShape, type Value} from "./values.js";
+import {describeShape, shapeOf, zip, type Value} from "./values.js";
 
 export type State = Record<string, number[]>;
 
@@ -20,6 +21,15 @@ export interface Recurrence {
   hyper: string[];
   init(w: number[]): State;
   step(state: State, grad: number[], t: number, hyper: Record<string, number>): State;
+  /**
+   * The same step with the gradient as a function: a rule that evaluates its gradient somewhere else than at the
+   * current weights (Nesterov's ∇L(θ_{t-1} − γ v_{t-1})) gets it there; `step` can only use the current one.
+   */
+  stepWith(state: State, gradAt: (w: number[]) => number[], t: number, hyper: Record<string, number>): State;
+  /** True when the rule's gradient is taken at a look-ahead point (then only stepWith is exact). */
+  lookahead: boolean;
+  /** The rule's own hyper-parameter symbols and their canonical names (`\eta` → alpha, `\rho` → rho). */
+  symbols: Record<string, string>;
   weights(state: State): number[];
   /** The weight symbol (`w`, `\theta`, `W`) and the state symbols in update order. */
   weight: string;
@@ -42,7 +52,27 @@ export interface RecurrenceOptions {
   budget?: WorkBudget;
 }
 
-export function compileRecurrence(latex: string, options: RecurrenceOptions = {}): Recurrence {
+/** Symbols that stand for the gradient at the current weights when a rule prints no ∇ or ∂ (`g_t`, `\mathbf{g}_t`). */
+const GRADIENT_SYMBOL = /^(?:g|\\mathbf\{g\}|\\boldsymbol\{g\})$/;
+/** Updated symbols that are the weights when the gradient is a symbol (`θ_t = θ_{t-1} - η g_t`). */
+const WEIGHT_SYMBOL = /^(?:\\theta|w|W|x|\\mathbf\{w\}|\\boldsymbol\{\\theta\}|\\mathbf\{x\}|\\Theta|\\beta)$/;
+
+/**
+ * The LaTeX as the parser reads it: `\odot` is a product (products in an update rule are entrywise),
+ * `E[g^2]_t` (RMSProp's running average) a symbol `E^{(g^2)}_t`.
+ */
+export function normalizeRule(latex: string): string {
+  // θ_j := θ_j − α ∂J/∂θ_j, component by component, is the vector update θ := θ − α∇J
+  const component = /^\s*(\\?[A-Za-z]+)_\{?([ij])\}?\s*(?::=|\\leftarrow|\\gets|=)/.exec(latex);
+  if (component && !/_\{?t/.test(latex)) latex = latex.replace(new RegExp(`${component[1].replace(/\\/g, "\\\\")}_(?:\\{${component[2]}\\}|${component[2]}(?![A-Za-z0-9]))`, "g"), component[1]);
+  return latex
+    .replace(/\\odot/g, "\\cdot")
+    .replace(/\\circ(?![a-z])/g, "\\cdot")
+    .replace(/E\s*\[\s*([^\[\]]+?)\s*\](?=\s*_)/g, (_m, inner: string) => `E^{(${inner.replace(/\s+/g, "")})}`);
+}
+
+export function compileRecurrence(printed: string, options: RecurrenceOptions = {}): Recurrence {
+  const latex = normalizeRule(printed);
   const formula: Formula = parseFormula(latex);
   const fail = (reason: string, at = 0): never => {
     throw new FormulaError(reason, at, "", latex);
@@ -70,32 +100,23 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
     if (lhs.type !== "sym") return fail(`line ${k + 1}: the left side must be the updated symbol, not ${lhs.type}`, lhs.start);
     const lhsTime = timeOf(lhs.sub);
     if (!lhsTime) return fail(`line ${k + 1}: cannot read ${symKey(lhs.name, lhs.subText)} as a step of a recurrence`, lhs.start);
-    return {name: lhs.name, lhsTime, rhs: line.rest[0].node};
+    return {name: lhs.name, lhsTime, rhs: attachGradientArguments(line.rest[0].node)};
   });
   const stateNames = new Set(equations.map((e) => e.name));
-  const grads = equations.flatMap((e) => findAll(e.rhs, "grad"));
-  if (!grads.length) fail("the update rule has no gradient (\\nabla_w J or \\frac{\\partial L}{\\partial w})");
-  const wrt = grads[0].wrt;
-  if (wrt.type !== "sym") return fail("the gradient must be with respect to a symbol", wrt.start);
-  const weight = wrt.name;
-  if (!stateNames.has(weight)) fail(`the gradient is with respect to ${weight}, which no line updates`, wrt.start);
-  // Several weights updated side by side (w ← w - η ∂L/∂w, b ← b - η ∂L/∂b): the weight vector is their
-  // concatenation, in order of appearance, each taking an equal share of it and of the gradient.
-  const weightNames: string[] = [];
-  for (const g of grads) {
-    if (g.wrt.type !== "sym") return fail("the gradient must be with respect to a symbol", g.wrt.start);
-    if (!stateNames.has(g.wrt.name)) return fail(`the gradient is with respect to ${g.wrt.name}, which no line updates`, g.wrt.start);
-    if (!weightNames.includes(g.wrt.name)) weightNames.push(g.wrt.name);
-  }
+  const {grads, gradientSymbols, weightNames} = readGradients(equations, stateNames, fail);
+  const weight = weightNames[0];
   const lhsTime = new Map(equations.map((e) => [e.name, e.lhsTime]));
-  // Hyper-parameters: free symbols that are neither state nor time.
+  // Hyper-parameters: free symbols that are neither state nor time nor the gradient.
   const hyperKeys = new Map<string, string>();
   for (const e of equations) {
     for (const use of symbolUses(e.rhs, {skipGradients: true})) {
-      if (stateNames.has(use.node.name) || use.node.name === timeVar) continue;
+      if (stateNames.has(use.node.name) || use.node.name === timeVar || gradientSymbols.has(use.node.name)) continue;
+      if (timeVar && use.node.sub && findAll(use.node.sub, "sym").some((x) => x.name === timeVar)) fail(`${use.key} changes with ${timeVar} but no line of the rule defines it`, use.node.start);
       hyperKeys.set(use.key, canonicalHyper(use.key));
     }
   }
+  const pointOf = (g: NodeOf<"grad">) => lookaheadPoint(g, weightNames, stateNames);
+  const lookahead = grads.some((g) => pointOf(g) !== undefined);
   const hyper = [...new Set(hyperKeys.values())];
 
   const share = (name: string, v: number[]): number[] => {
@@ -104,9 +125,10 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
   };
   /** Which weights a state symbol goes with (its own share for a weight, all for a shared state). */
   const sizeOf = (state: State, name: string) => state[name]?.length;
-  const step = (state: State, grad: number[], t: number, h: Record<string, number>): State => {
+  const core = (state: State, gradAt: (w: number[] | null) => number[], t: number, h: Record<string, number>): State => {
     const d = weightNames.reduce((n, w) => n + (state[w]?.length ?? 0), 0);
     if (!d || weightNames.some((w) => !state[w]?.length)) throw new Error(`the state has no weights ${weightNames.join(", ")}`);
+    const grad = gradAt(null);
     if (grad.length !== d) throw new Error(`the gradient has ${grad.length} entries, the weights ${d}`);
     for (const name of hyper) if (typeof h[name] !== "number" || !Number.isFinite(h[name])) throw new Error(`missing hyper-parameter ${name}`);
     const fresh: State = {};
@@ -127,6 +149,7 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
         return fail(`${key} is neither the previous nor the new value of ${n.name}`, n.start);
       }
       if (timeVar && n.name === timeVar && !n.sub) return t;
+      if (gradientSymbols.has(n.name)) return grad.slice();
       const key = symKey(n.name, n.subText);
       const hk = hyperKeys.get(key);
       if (hk !== undefined) return h[hk];
@@ -135,8 +158,12 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
     };
     const budget = options.budget ?? new WorkBudget(WORK_PER_STEP, "step");
     budget.charge(d * equations.length);
-    const gradient = (g: NodeOf<"grad">): Value => (weightNames.length === 1 ? grad.slice() : share((g.wrt as NodeOf<"sym">).name, grad));
-    const scope: Scope<Value> = {ops: jsOps, vars: {}, idx: {}, resolve, gradient, latex, budget};
+    const gradient = (g: NodeOf<"grad">, sc: Scope<Value>): Value => {
+      const at = pointOf(g);
+      if (at && weightNames.length === 1) return gradAt(toVector(evaluateWith(at, sc), d, "the look-ahead point"));
+      return weightNames.length === 1 ? grad.slice() : share((g.wrt as NodeOf<"sym">).name, grad);
+    };
+    const scope: Scope<Value> = {ops: ruleOps, vars: {}, idx: {}, resolve, gradient, latex, budget};
     for (const e of equations) {
       const v = evaluateWith(e.rhs, scope);
       fresh[e.name] = toVector(v, sizeOf(state, e.name) ?? d, e.name);
@@ -144,8 +171,16 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
     return {...state, ...fresh};
   };
 
+  const step = (state: State, grad: number[], t: number, h: Record<string, number>): State => core(state, () => grad, t, h);
+  const stepWith = (state: State, gradAt: (w: number[]) => number[], t: number, h: Record<string, number>): State => {
+    let here: number[] | undefined;
+    return core(state, (w) => (w ? gradAt(w) : (here ??= gradAt(weightNames.flatMap((n) => state[n].slice())))), t, h);
+  };
   return {
     hyper,
+    symbols: Object.fromEntries(hyperKeys),
+    lookahead,
+    stepWith,
     weight,
     updates: equations.map((e) => e.name),
     init(w: number[]): State {
@@ -159,6 +194,67 @@ export function compileRecurrence(latex: string, options: RecurrenceOptions = {}
     weights: (state) => weightNames.flatMap((n) => state[n].slice())
   };
 }
+
+/**
+ * The gradients of a rule and the weights they are taken for: ∇/∂ nodes with respect to updated symbols, or, when
+ * the rule prints none, a symbol g_t standing for the gradient and the updated weight symbol (θ, w, …, else the
+ * last line's). Several weights side by side (w ← w − η ∂L/∂w, b ← b − η ∂L/∂b) share the weight vector.
+ */
+function readGradients(equations: Equation[], stateNames: Set<string>, fail: (reason: string, at?: number) => never) {
+  const grads = equations.flatMap((e) => findAll(e.rhs, "grad"));
+  const gradientSymbols = new Set<string>();
+  if (!grads.length) {
+    for (const e of equations) for (const u of symbolUses(e.rhs)) if (GRADIENT_SYMBOL.test(u.node.name) && !stateNames.has(u.node.name)) gradientSymbols.add(u.node.name);
+  }
+  if (!grads.length && !gradientSymbols.size) fail("the update rule has no gradient (\\nabla_w J, \\frac{\\partial L}{\\partial w} or g_t)");
+  const weightNames: string[] = [];
+  for (const g of grads) {
+    if (g.wrt.type !== "sym") return fail("the gradient must be with respect to a symbol", g.wrt.start);
+    if (!stateNames.has(g.wrt.name)) return fail(`the gradient is with respect to ${g.wrt.name}, which no line updates`, g.wrt.start);
+    if (!weightNames.includes(g.wrt.name)) weightNames.push(g.wrt.name);
+  }
+  if (!grads.length) weightNames.push(equations.map((e) => e.name).find((n) => WEIGHT_SYMBOL.test(n)) ?? equations[equations.length - 1].name);
+  return {grads, gradientSymbols, weightNames};
+}
+
+/** Where a gradient is taken when not at the weights: ∇L(θ_{t-1} − γ v_{t-1}) (Nesterov's look-ahead). */
+function lookaheadPoint(g: NodeOf<"grad">, weightNames: string[], stateNames: Set<string>): Node | undefined {
+  const of = g.of;
+  const arg = of.type === "call" && of.args.length === 1 ? of.args[0] : of.type === "mul" && of.left.type === "sym" && of.right.type === "paren" ? of.right.arg : undefined;
+  if (!arg || (arg.type === "sym" && weightNames.includes(arg.name))) return undefined;
+  return symbolUses(arg).some((u) => stateNames.has(u.node.name)) ? arg : undefined;
+}
+
+/**
+ * `\\nabla_w \\mathcal{L}(w)` parses as (∇_w ℒ)·(w), the argument multiplying the gradient: read it as the gradient of
+ * ℒ at w, as every author means (`J(w)` already parses as a call).
+ */
+export function attachGradientArguments(node: Node): Node {
+  if (node.type === "mul" && node.op === "implicit" && node.right.type === "paren") {
+    const arg = node.right;
+    // (a · b · ∇ℒ)(w) parses left-associated: the gradient ends the left side's right spine
+    const attach = (n: Node): Node | undefined => {
+      if (n.type === "grad" && n.of.type === "sym") {
+        const of: Node = {type: "call", fn: symKey(n.of.name, n.of.subText), args: [attachGradientArguments(arg.arg)], builtin: false, parens: "paren", start: n.of.start, end: arg.end};
+        return {...n, of, end: arg.end};
+      }
+      if (n.type === "mul") {
+        const r = attach(n.right);
+        return r && {...n, right: r, end: arg.end};
+      }
+      return undefined;
+    };
+    const joined = attach(node.left);
+    if (joined) return joined;
+  }
+  return mapChildren(node, attachGradientArguments);
+}
+
+/** Products in an update rule are entrywise (g ⊙ g, η/√s · g); matrices still multiply as matrices. */
+const ruleOps: Ops<Value> = {
+  ...jsOps,
+  mul: (a, b) => (Array.isArray(a) && Array.isArray(b) && shapeOf(a).length === 1 && shapeOf(b).length === 1 ? zip(a, b, (x, y) => x * y, "product") : jsOps.mul(a, b))
+};
 
 function toVector(v: Value, d: number, name: string): number[] {
   if (typeof v === "number") return Array.from({length: d}, () => v);
