@@ -176,3 +176,29 @@ describe("more textbook notation", () => {
     expect(reports[0].status).toBe("flagged");
   });
 });
+
+describe("Nesterov as printed", () => {
+  test("∇f(θ_t + μ v_t) without a subscript is the look-ahead gradient; the cell's iterates match a hand-written Nesterov", async () => {
+    const {reports} = await analyze(`$$
+\\begin{aligned}
+v_{t+1} &= \\mu v_t - \\eta \\nabla f(\\theta_t + \\mu v_t) \\\\
+\\theta_{t+1} &= \\theta_t + v_{t+1}
+\\end{aligned}
+$$`);
+    const plan = reports[0].plan!;
+    expect(reports[0].status).toBe("executable");
+    const run = runPlan(plan);
+    const {a, c} = plan.recurrence!.objective;
+    const h = {...plan.recurrence!.hyper};
+    for (const s of plan.symbols) if (s.role === "hyper" && typeof s.value === "number") h[s.key] = s.value;
+    const mu = h.mu, eta = h.alpha; // the rule's μ and η under their canonical names
+    // by hand: v ← μv − η∇f(θ + μv), θ ← θ + v on f = ½ Σ a_j (θ_j − c_j)²
+    let theta = plan.recurrence!.w0.slice(), v = theta.map(() => 0);
+    for (let t = 1; t <= 3; t++) {
+      const look = theta.map((x, j) => x + mu * v[j]);
+      v = v.map((vj, j) => mu * vj - eta * a[j] * (look[j] - c[j]));
+      theta = theta.map((x, j) => x + v[j]);
+      run.iterates![t].w.forEach((x, j) => expect(x).toBeCloseTo(theta[j], 12));
+    }
+  });
+});

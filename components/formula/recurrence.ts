@@ -209,6 +209,13 @@ function readGradients(equations: Equation[], stateNames: Set<string>, fail: (re
   if (!grads.length && !gradientSymbols.size) fail("the update rule has no gradient (\\nabla_w J, \\frac{\\partial L}{\\partial w} or g_t)");
   const weightNames: string[] = [];
   for (const g of grads) {
+    // \nabla f(\theta_t + \mu v_t): no subscript, so the parser took the point for the variable; the variable is the
+    // updated weight the point is built from (θ, w, …, else the last line's symbol).
+    if (g.wrt.type !== "sym" && g.of.type === "call" && g.of.args.length === 1 && g.of.args[0].start === g.wrt.start && g.of.args[0].end === g.wrt.end) {
+      const inPoint = symbolUses(g.wrt).map((u) => u.node).filter((n) => stateNames.has(n.name));
+      const w = inPoint.find((n) => WEIGHT_SYMBOL.test(n.name)) ?? inPoint.find((n) => n.name === equations[equations.length - 1].name);
+      if (w) (g as {wrt: Node}).wrt = {type: "sym", name: w.name, start: g.wrt.start, end: g.wrt.end};
+    }
     if (g.wrt.type !== "sym") return fail("the gradient must be with respect to a symbol", g.wrt.start);
     if (!stateNames.has(g.wrt.name)) return fail(`the gradient is with respect to ${g.wrt.name}, which no line updates`, g.wrt.start);
     if (!weightNames.includes(g.wrt.name)) weightNames.push(g.wrt.name);

@@ -94,7 +94,8 @@ export function runPlan(plan: CellPlan, symbols: SymbolBinding[] = plan.symbols,
       let state = rec.init(plan.recurrence.w0);
       const its = [{t: 0, w: rec.weights(state), loss: f(rec.weights(state))}];
       for (let t = 1; t <= want; t++) {
-        state = rec.step(state, g(rec.weights(state)), t, hyper);
+        // a look-ahead gradient (Nesterov) is taken where the rule says, not at the weights
+        state = rec.lookahead ? rec.stepWith(state, g, t, hyper) : rec.step(state, g(rec.weights(state)), t, hyper);
         const w = rec.weights(state);
         its.push({t, w, loss: f(w)});
         if (!w.every(Number.isFinite)) break;
