@@ -111,9 +111,10 @@ print(json.dumps(out))
 `;
 
 export function runPytorch(seconds = SECONDS): {mlp: number; cnn: number; version: string; threads: number} | null {
-  const probe = spawnSync("python3", ["-c", "import torch"], {encoding: "utf8"});
-  if (probe.status !== 0) return null;
-  const r = spawnSync("python3", ["-c", PYTORCH, String(seconds)], {encoding: "utf8", maxBuffer: 1 << 20});
+  // Debian's python3-torch is importable from the system interpreter, which a pyenv/venv `python3` on PATH may hide.
+  const python = [process.env.PYTHON, "python3", "/usr/bin/python3"].find((p) => p && spawnSync(p, ["-c", "import torch"], {encoding: "utf8"}).status === 0);
+  if (!python) return null;
+  const r = spawnSync(python, ["-c", PYTORCH, String(seconds)], {encoding: "utf8", maxBuffer: 1 << 20});
   if (r.status !== 0) throw new Error(`pytorch bench failed: ${r.stderr.slice(-400)}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
