@@ -58,6 +58,9 @@ describe("FormulaCell in Chromium", () => {
     expect(await page.locator(".gb-badge--bad").count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator(".gb-cell__corrected .katex").count()).toBe(2);
     const mse = page.locator('.gb-cell[data-status="verified"]').first();
+    // A verified cell is folded to its verdict: one click opens it.
+    expect(await mse.locator(".gb-cell__symbol input").first().isVisible()).toBe(false);
+    await mse.locator("summary").click();
     const before = await mse.locator(".gb-cell__result .gb-cell__number").innerText();
     const input = mse.locator(".gb-cell__symbol input").first();
     await input.fill("7");

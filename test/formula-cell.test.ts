@@ -5,7 +5,20 @@ import {beforeAll, describe, expect, test} from "vitest";
 import {analyzeChapter, type FormulaReport} from "../components/formula/analyze.js";
 import {extractMathBlocks} from "../components/formula/extract.js";
 import {mse} from "../components/math/mse.js";
-import {FormulaCell, formatValue} from "../components/widgets/FormulaCell.js";
+import {compilePlan} from "../components/formula/codegen.js";
+import {RUNTIME} from "../components/formula/tsRuntime.js";
+import type {Value} from "../components/formula/values.js";
+import {FormulaCell, formatValue, type CompiledCell} from "../components/widgets/FormulaCell.js";
+import {FormulaLink} from "../components/widgets/FormulaLink.js";
+import {FormulaValue} from "../components/widgets/FormulaValue.js";
+
+/** A report's compiled cell as the page builds it (the generated functions, given the runtime). */
+function compiledCell(r: FormulaReport): CompiledCell {
+  const code = compilePlan(r.plan!, {line: r.line});
+  const names = Object.keys(RUNTIME);
+  const run = new Function(...names, `"use strict";\n${code.js}\nreturn {${[...new Set(code.functions.map((f) => f.name))].join(", ")}};`)(...names.map((n) => RUNTIME[n]));
+  return {code, run};
+}
 
 let reports: FormulaReport[] = [];
 const byLine = (line: number, status?: string) => reports.find((r) => r.line === line && (!status || r.status === status))!;
@@ -94,5 +107,92 @@ describe("FormulaCell(report)", () => {
     expect(formatValue(1 / 3)).toBe("0.3333");
     expect(formatValue([1, 2.5])).toBe("[1, 2.5]");
     expect(formatValue([[1, 0.00001]])).toBe("[[1, 1.000e-5]]");
+  });
+
+  test("a verified cell is folded to its one-line verdict (opens on click), a flagged one is open", () => {
+    const ok = FormulaCell(byLine(69));
+    const fold = ok.querySelector<HTMLDetailsElement>("details.gb-cell__fold")!;
+    expect(fold.open).toBe(false);
+    expect(fold.querySelector("summary")?.textContent).toBe("✓ 已验证原文第 69 行与参考实现一致");
+    fold.querySelector("summary")!.click();
+    expect(fold.open).toBe(true);
+    const bad = FormulaCell(byLine(105));
+    expect(bad.querySelector<HTMLDetailsElement>("details.gb-cell__fold")!.open).toBe(true);
+    // Not a verdict: an executable cell and a not-executable one are not folded.
+    expect(FormulaCell(byLine(81)).querySelector("details")).toBeNull();
+    expect(FormulaCell(byLine(119)).querySelector("details")).toBeNull();
+  });
+
+  test("with the compiled formula, the value as printed is the compiled function's; the reference still checks it", () => {
+    const r = byLine(69);
+    const compiled = compiledCell(r);
+    let calls = 0;
+    const run = {MSE: (args: Record<string, Value>) => (calls++, compiled.run.MSE(args))};
+    const cell = FormulaCell(r, {compiled: {code: compiled.code, run}, id: "formula-L69"});
+    expect(cell.id).toBe("formula-L69");
+    expect(cell.dataset.compiled).toBe("true");
+    expect(calls).toBe(1);
+    const sym = (k: string) => r.plan!.symbols.find((s) => s.key === k)!.value as number[];
+    expect(cell.value!.equations[0].value).toBeCloseTo(mse(sym("y"), sym("\\hat{y}")), 12);
+    expect(cell.value!.reference!.agrees).toBe(true);
+    // A compiled function that computes something else is what the cell shows, and the reference disagrees (✗).
+    const wrong = FormulaCell(r, {compiled: {code: compiled.code, run: {MSE: () => 42}}});
+    expect(wrong.querySelector(".gb-cell__result .gb-cell__number")?.textContent).toBe("42");
+    expect(wrong.value!.reference!.agrees).toBe(false);
+    // Editing an input recomputes through the compiled function.
+    const input = symbolInput(cell, "\\hat{y}");
+    input.value = String(sym("y")[0] + 2);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    expect(calls).toBe(2);
+    const y2 = sym("\\hat{y}").slice();
+    y2[0] = sym("y")[0] + 2;
+    expect(cell.value!.equations[0].value).toBeCloseTo(mse(sym("y"), y2), 12);
+  });
+
+  test("the TypeScript toggle: one click shows the compiled source in an editor; Run without a sandbox says so", async () => {
+    // jsdom has no layout: CodeMirror measures text ranges, give it empty ones.
+    const proto = Range.prototype as unknown as {getClientRects?: () => unknown; getBoundingClientRect?: () => unknown};
+    proto.getClientRects ??= () => ({length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator]});
+    proto.getBoundingClientRect ??= () => ({x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, right: 0, bottom: 0});
+    const r = byLine(105);
+    const cell = FormulaCell(r, {compiled: compiledCell(r)});
+    const toggle = cell.querySelector<HTMLButtonElement>(".gb-code__toggle")!;
+    expect(toggle.textContent).toBe("TypeScript 代码");
+    expect(cell.querySelector<HTMLElement>(".gb-code__panel")!.hidden).toBe(true);
+    toggle.click();
+    expect(cell.querySelector<HTMLElement>(".gb-code__panel")!.hidden).toBe(false);
+    expect(toggle.getAttribute("aria-expanded")).toBe("true");
+    const editor = (cell.querySelector(".gb-code") as HTMLElement & {editor?: {state: {doc: {toString(): string}}}}).editor!;
+    expect(editor.state.doc.toString()).toContain("export function dMSE_dw({y, w, x, n}: {y: number[]; w: number[]; x: number[][]; n: number}): number[] {");
+    cell.querySelector<HTMLButtonElement>(".gb-code__run")!.click();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cell.querySelector(".gb-code__status")?.textContent).toBe("这一页没有运行代码的环境。");
+  });
+
+  test("vectors and matrices: bracketed, with their shape in the book's language", () => {
+    const v = FormulaValue([1, 2.5, 3, 4]);
+    expect(v.querySelector(".gb-val__vector")?.textContent).toBe("[1, 2.5, 3, 4]");
+    expect(v.querySelector(".gb-val__shape")?.textContent).toBe("4 维向量");
+    const m = FormulaValue([[1, 2, 3], [4, 5, 6]]);
+    expect(m.querySelectorAll(".gb-val__row").length).toBe(2);
+    expect([...m.querySelectorAll(".gb-val__row")].map((r) => [...r.children].map((c) => c.textContent))).toEqual([["1", "2", "3"], ["4", "5", "6"]]);
+    expect(m.querySelector(".gb-val__shape")?.textContent).toBe("2×3 矩阵");
+    expect(FormulaValue(0.5).textContent).toBe("0.5");
+    // The inputs say their shape too (000:105 binds x as a 4×2 matrix, y as a 4-vector).
+    const cell = FormulaCell(byLine(105));
+    const shapeOf = (key: string) => [...cell.querySelectorAll<HTMLElement>("[data-symbol]")].find((e) => e.dataset.symbol === key)!.querySelector(".gb-val__shape")?.textContent;
+    expect(shapeOf("x")).toBe("4×2 矩阵");
+    expect(shapeOf("y")).toBe("4 维向量");
+    document.documentElement.lang = "en";
+    try {
+      expect(FormulaValue([1, 2]).querySelector(".gb-val__shape")?.textContent).toBe("vector of 2");
+      expect(FormulaLink({line: 69, target: "formula-L69"}).textContent).toBe("Same as above, see line 69");
+    } finally {
+      document.documentElement.lang = "";
+    }
+    const link = FormulaLink({line: 69, target: "formula-L69"}).querySelector("a")!;
+    expect(link.getAttribute("href")).toBe("#formula-L69");
+    expect(link.textContent).toBe("同上，见第 69 行");
+    expect(FormulaLink({line: 1, target: "x\"><img>"}).querySelector("a")!.getAttribute("href")).toBe("#");
   });
 });

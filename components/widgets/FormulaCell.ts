@@ -6,12 +6,29 @@
  * iterates on a demo quadratic. Plain DOM (no Framework globals); never throws: errors appear inside the cell.
  * Follows the view() contract: `.value` holds the latest results and an `input` event fires on each change.
  * Styles: formula-cell.css (classes gb-cell, gb-badge gb-badge--ok|--bad|--na).
+ *
+ * With `compiled` (the formula compiled to TypeScript by codegen.ts, and its functions as the page runs them), the
+ * value as printed is computed by the compiled function and a "TypeScript" toggle shows its code (FormulaCode); the
+ * interpreter still gives the reference and the numerical gradient. A verified cell is folded to its one-line verdict
+ * (a <details> that opens on click), a flagged one is open. Vectors and matrices are bracketed with their shape.
  */
 import katex from "katex";
+import {argumentsOf, equationValues, type CompiledFormula} from "../formula/codegen.js";
 import {reseed} from "../formula/plan.js";
-import {runPlan, type PlanResult} from "../formula/runPlan.js";
+import {bindingsOf, runPlan, type PlanResult} from "../formula/runPlan.js";
 import type {FormulaReport, SymbolBinding} from "../formula/types.js";
-import type {Value} from "../formula/values.js";
+import {close, isValue, type Value} from "../formula/values.js";
+import {tFormula} from "../i18n/formula.js";
+import {FormulaCode} from "./FormulaCode.js";
+import {FormulaValue, formatValue, shapeLabel} from "./FormulaValue.js";
+
+export {formatValue};
+
+/** A compiled formula as the page has it: the code (source, names) and the functions themselves. */
+export interface CompiledCell {
+  code: CompiledFormula;
+  run: Record<string, (args: Record<string, Value>) => Value>;
+}
 
 export interface FormulaCellOptions {
   /** Renders LaTeX to HTML (default: katex.renderToString with throwOnError false). */
@@ -19,23 +36,17 @@ export interface FormulaCellOptions {
   /** Iterates shown for update rules (default: the plan's, 5). */
   steps?: number;
   document?: Document;
+  /** The element's id (the page's anchor for links to this cell, e.g. formula-L105). */
+  id?: string;
+  compiled?: CompiledCell;
+  /** URL of the sandbox worker that runs edited code (FileAttachment("../data/sandbox-worker.js").href). */
+  sandboxUrl?: string;
 }
 
 export type FormulaCellElement = HTMLElement & {value: PlanResult | undefined};
 
 function defaultTex(latex: string, display = false): string {
   return katex.renderToString(latex, {throwOnError: false, displayMode: display, output: "htmlAndMathml"});
-}
-
-export function formatValue(v: Value | undefined, digits = 4): string {
-  if (v === undefined) return "—";
-  const num = (x: number) => {
-    if (!Number.isFinite(x)) return String(x);
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1);
-    return String(Number(x.toFixed(digits)));
-  };
-  if (typeof v === "number") return num(v);
-  return `[${(v as (number | number[])[]).map((e) => (typeof e === "number" ? num(e) : `[${e.map(num).join(", ")}]`)).join(", ")}]`;
 }
 
 const STATUS_TEXT: Record<FormulaReport["status"], string> = {
@@ -64,7 +75,10 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     return e;
   };
   const root = el("div", "gb-cell") as FormulaCellElement;
+  if (options.id && /^[A-Za-z0-9_-]+$/.test(options.id)) root.id = options.id;
   root.value = undefined;
+  /** Where the cell's content goes: the root, or the <details> of a verified/flagged cell. */
+  let body: HTMLElement = root;
   try {
     build();
   } catch (e) {
@@ -78,22 +92,34 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     root.dataset.status = report.status;
     root.dataset.formula = report.id;
     const badgeKind = report.status === "verified" ? "ok" : report.status === "flagged" ? "bad" : report.status === "executable" ? "run" : "na";
-    const head = el("div", "gb-cell__head");
+    const folded = (report.status === "verified" || report.status === "flagged") && !!report.plan;
+    // Inside a <summary> (phrasing content only) the head is a span.
+    const head = el(folded ? "span" : "div", "gb-cell__head");
     const badge = el("span", `gb-badge gb-badge--${badgeKind}`, STATUS_TEXT[report.status] ?? report.status);
     head.append(badge);
     if (report.line) head.append(el("span", "gb-cell__line", `原文第 ${report.line} 行`));
-    root.append(head);
     const plan = report.plan;
+    if (folded) {
+      // One line that opens on click: the verdict; a flagged cell starts open.
+      const details = el("details", "gb-cell__fold") as HTMLDetailsElement;
+      details.open = report.status === "flagged";
+      const summary = el("summary", "gb-cell__summary");
+      summary.append(head);
+      if (report.status === "verified") head.append(el("span", "gb-cell__verdict", verifiedLine()));
+      details.append(summary);
+      root.append(details);
+      body = details;
+    } else root.append(head);
     if (report.status === "not-executable" || !plan) {
       // Readers see the book's language; the engine's reason (English, for authors) is kept on the element and in /report.
-      root.append(el("p", "gb-cell__reason", "这个公式不能在页面上直接运行（原因列在构建报告里）。"));
+      body.append(el("p", "gb-cell__reason", "这个公式不能在页面上直接运行（原因列在构建报告里）。"));
       if (report.reason) root.dataset.reason = report.reason;
       return;
     }
     root.classList.add(`gb-cell--${plan.kind}`);
-    if (report.check) root.append(checkView());
+    if (report.check) body.append(checkView());
     else if (report.status === "flagged") {
-      root.append(el("p", "gb-cell__message", "等式各部分在同样的输入上算出的值不一致（数值见下方）。"));
+      body.append(el("p", "gb-cell__message", "等式各部分在同样的输入上算出的值不一致（数值见下方）。"));
       if (report.reason) root.dataset.reason = report.reason;
     }
     let symbols: SymbolBinding[] = plan.symbols.map((s) => ({...s}));
@@ -118,11 +144,15 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     });
     if (plan.kind !== "recurrence") controls.append(randomise);
     controls.append(reset);
-    root.append(inputs, controls, out);
+    body.append(inputs, controls, out);
+    if (options.compiled) {
+      root.dataset.compiled = "true";
+      body.append(FormulaCode(options.compiled.code, {args: () => argumentsOf(options.compiled!.code, bindingsOf(symbols)), sandboxUrl: options.sandboxUrl, line: report.line, document: doc}));
+    }
     if (plan.notes.length) {
       const ul = el("ul", "gb-cell__notes");
       for (const n of plan.notes) ul.append(el("li", undefined, n));
-      root.append(ul);
+      body.append(ul);
     }
     renderInputs();
     recompute();
@@ -180,14 +210,49 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
             }, `${s.key}[${i + 1}]`))
           );
         row.append(box);
+        const shape = shapeLabel(s.value);
+        if (shape) row.append(el("span", "gb-val__shape", shape));
         inputs.append(row);
       });
+    }
+
+    /** The value as printed, computed by the compiled functions (the interpreter's stays for what they lack). */
+    function withCompiled(result: PlanResult): void {
+      const {code, run} = options.compiled!;
+      const args = argumentsOf(code, bindingsOf(symbols));
+      const returned: Record<string, unknown> = {}, failed: Record<string, string> = {};
+      for (const name of new Set(code.functions.map((f) => f.name))) {
+        try {
+          if (typeof run[name] === "function") returned[name] = run[name](args);
+        } catch (e) {
+          failed[name] = (e as Error).message;
+        }
+      }
+      equationValues(code, returned).forEach(({equation, value}, k) => {
+        const name = code.functions[k].name;
+        if (name in failed) result.equations[equation] = {error: failed[name]};
+        else if (isValue(value)) result.equations[equation] = {value};
+      });
+      const own = plan!.reference ? result.equations[plan!.reference.equation]?.value : undefined;
+      if (result.reference?.value !== undefined) {
+        if (own !== undefined) result.reference.agrees = close(own, result.reference.value, 1e-9, 1e-12);
+        else delete result.reference.agrees;
+      }
+      const d = result.derivation;
+      if (d && plan!.kind === "derivation") {
+        const stated = result.equations[0]?.value;
+        if (stated !== undefined) {
+          d.stated = stated;
+          if (d.numeric !== undefined) d.agrees = close(stated, d.numeric, 1e-5, 1e-7);
+        }
+      }
     }
 
     function recompute(): void {
       let result: PlanResult;
       try {
         result = runPlan(plan!, symbols, options.steps);
+        if (options.compiled) withCompiled(result);
       } catch (e) {
         out.replaceChildren(el("div", "gb-cell__error", (e as Error).message));
         return;
@@ -215,7 +280,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
           const line = el("div", "gb-cell__result");
           line.append(texEl("span", "gb-cell__lhs", eq.lhs || "\\text{值}"), el("span", "gb-cell__eq", "="));
           if (r?.error) line.append(el("span", "gb-cell__error", r.error));
-          else line.append(el("output", "gb-cell__number", formatValue(r?.value)));
+          else line.append(FormulaValue(r?.value, {document: doc}));
           out.append(line);
         });
         if (plan!.reference && result.reference) {
@@ -223,7 +288,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
           ref.append(el("span", "gb-cell__refname", "reference "), texEl("span", "", plan!.reference.latex), el("span", "gb-cell__eq", "="));
           if (result.reference.error) ref.append(el("span", "gb-cell__error", result.reference.error));
           else {
-            ref.append(el("output", "gb-cell__number", formatValue(result.reference.value)));
+            ref.append(FormulaValue(result.reference.value, {document: doc}));
             if (result.reference.agrees !== undefined) ref.append(el("span", `gb-badge gb-badge--${result.reference.agrees ? "ok" : "bad"}`, result.reference.agrees ? "✓" : "✗"));
           }
           out.append(ref);
@@ -234,7 +299,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
           d.append(el("span", "gb-cell__refname", "数值梯度："), texEl("span", "", `\\partial ${dd.lossLhs} / \\partial ${dd.wrt}`), el("span", "gb-cell__eq", "="));
           if (result.derivation.error) d.append(el("span", "gb-cell__error", result.derivation.error));
           else {
-            d.append(el("output", "gb-cell__number", formatValue(result.derivation.numeric)));
+            d.append(FormulaValue(result.derivation.numeric, {document: doc}));
             if (result.derivation.agrees !== undefined) d.append(el("span", `gb-badge gb-badge--${result.derivation.agrees ? "ok" : "bad"}`, result.derivation.agrees ? "✓" : "✗"));
           }
           out.append(d);
@@ -243,6 +308,13 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
       root.value = result;
       root.dispatchEvent(new (doc.defaultView?.Event ?? Event)("input", {bubbles: true}));
     }
+  }
+
+  /** The folded verified cell's one line. */
+  function verifiedLine(): string {
+    if (report.check?.verdict === "ok") return tFormula("verifiedDerivation");
+    if (report.plan?.reference) return tFormula("verifiedReference");
+    return tFormula("verified");
   }
 
   function checkView(): HTMLElement {
