@@ -1,32 +1,16 @@
 import type {FormulaReport} from "../components/formula/analyze.js";
+import type {PlaygroundSpec} from "../components/playground/spec.js";
 import type {ChapterModel, SectionModel} from "./chapter.js";
 import {formulaReports} from "./formulaEnricher.js";
 import type {Enricher} from "./generate.js";
-import {jsonForScript} from "./page.js";
+import {type Cell, jsonForScript} from "./page.js";
+import {playgroundSpec} from "./playground/index.js";
+import {DEFAULT_HYPER} from "../components/math/optimizers/types.js";
 
 /** Words that say a section talks about an optimiser (Chinese and English). */
 const OPTIMISER_TEXT = /梯度下降|gradient descent|\bAdam\b|\bSGD\b|动量|momentum|RMSProp|优化算法|学习率/i;
 /** A printed update rule: w_{t+1} = …, θ = θ − …, W_new = …, or an Adam-style m_t = … system. */
 const UPDATE_RULE = /(_\{t\s*\+\s*1\}\s*=)|(\\theta\s*=\s*\\theta)|(_\{?new\}?\s*=)|(m_t\s*=\s*\\beta)/;
-
-export const DEFAULT_SURFACES = ["quadratic", "rosenbrock", "saddle"];
-
-/** The update rules printed in a chapter, in order, labelled with their section and line. */
-export function printedUpdateRules(chapter: ChapterModel): {label: string; latex: string; line: number}[] {
-  const seen = new Set<string>();
-  return chapter.sections.flatMap((s) =>
-    s.math
-      // a limit statement (… \to w^*) restates the rule, it is not one
-      .filter((m) => UPDATE_RULE.test(m.latex) && !/\\to\b/.test(m.latex))
-      .filter((m) => {
-        const key = m.latex.replace(/\s+/g, "");
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      })
-      .map((m) => ({label: `${/v_t|v_\{t\}/.test(m.latex) ? "Adam" : "GD"}（原文第 ${m.line} 行）`, latex: m.latex, line: m.line}))
-  );
-}
 
 export interface PrintedGradient {
   label: string;
@@ -69,29 +53,60 @@ function anchorBlock(section: SectionModel): number {
   return i >= 0 ? i : section.blocks.length - 1;
 }
 
+export const PLAYGROUND_IMPORTS = [
+  `import {LossCurves, LossSurface, NotebookCode, OptimizerControls, Surface3D, SurfacePicker, UpdateRule, referencesFor, runOptimizers, startFor, surfaceFromSpec} from "../components/playground/index.js";`
+];
+
 /**
- * Puts the loss-surface playground on algorithm and math pages that talk about an optimiser, with the chapter's
- * surfaces (book.json) and the update rules the chapter prints drawn as extra paths.
+ * The playground as notebook cells, every name prefixed with `p` so two playgrounds on a page never clash: the spec
+ * (data), a surface picker and the sliders (Framework view() inputs), the surface, the paths (pure), the plots,
+ * the update rules with the sliders' numbers, and, folded, the cells' own source. Plots that are costly to build
+ * (contours, the 3-D mesh) are built once per surface and given new paths by a small update cell.
+ */
+export function playgroundCells(spec: PlaygroundSpec, p = "pg1"): Cell[] {
+  const code = [
+    `const ${p}Spec = ${jsonForScript(spec)};`,
+    `const ${p}Picker = SurfacePicker(${p}Spec.surfaces);`,
+    `const ${p}SurfaceId = view(${p}Picker);`,
+    `const ${p}Controls = OptimizerControls(${p}Spec.defaults, {rules: ${p}Spec.rules, claims: ${p}Spec.claims, picker: ${p}Picker});`,
+    `const ${p}Surface = surfaceFromSpec(${p}Spec.surfaces.find((s) => s.id === ${p}SurfaceId));`,
+    `const ${p}Plot = LossSurface(${p}Surface, {onStart: (w) => ${p}Controls.setStart(w, ${p}SurfaceId)});\ndisplay(${p}Plot);`,
+    `const ${p}Hyper = view(${p}Controls);`,
+    `const ${p}Paths = runOptimizers(${p}Surface, ${p}Hyper, ${p}Spec.rules);`,
+    `const ${p}Curves = LossCurves([], {onStep: (k) => ${p}Plot.setStep(k)});\ndisplay(${p}Curves);`,
+    `${p}Plot.setPaths(${p}Paths, startFor(${p}Surface, ${p}Hyper));\n${p}Curves.setPaths(${p}Paths);\n${p}View3d?.setPaths(${p}Paths);`,
+    `for (const rule of ${p}Spec.rules) display(UpdateRule(rule, ${p}Hyper));\nfor (const name of referencesFor(${p}Spec.rules)) display(UpdateRule(name, ${p}Hyper));`,
+    `const ${p}View3d = ${p}Surface.domain.y ? Surface3D(${p}Surface) : null;\nif (${p}View3d) display(${p}View3d);`
+  ];
+  const cells: Cell[] = code.map((c) => ({imports: PLAYGROUND_IMPORTS, code: c}));
+  cells.push({imports: PLAYGROUND_IMPORTS, code: `display(NotebookCode(${jsonForScript(code)}));`});
+  return cells;
+}
+
+/** The chapter's spec; a reader that fails falls back to the built-in surfaces, with a warning (never throws). */
+function safeSpec(chapter: ChapterModel, reports: FormulaReport[]): PlaygroundSpec {
+  try {
+    return playgroundSpec(chapter, reports);
+  } catch (e) {
+    chapter.diagnostics.warn(1, "playground-spec", `playground: reading the chapter failed (${(e as Error).message}); built-in surfaces only / 读取演示区失败，只用内置曲面`);
+    const builtin = (id: string) => ({id, title: id, line: null, builtin: id, params: [], labels: [], bindings: {}, start: []});
+    return {surfaces: ["quadratic", "rosenbrock", "saddle"].map(builtin), rules: [], defaults: {...DEFAULT_HYPER, steps: 100}, claims: []};
+  }
+}
+
+/**
+ * Puts the loss-surface playground, as notebook cells, on algorithm and math pages that talk about an optimiser:
+ * the chapter's own surfaces, rules, defaults and claims (src/playground/, components/playground/spec.ts).
  */
 export const playgroundEnricher: Enricher = {
   name: "playground",
   async plan(chapter) {
-    const printed = printedUpdateRules(chapter).map(({label, latex}) => ({label, latex}));
-    const wrong = printedGradients(chapter, await formulaReports(chapter));
-    const surfaces = chapter.part.surfaces?.length ? chapter.part.surfaces : DEFAULT_SURFACES;
     const anchors = new Map<string, number>();
     for (const s of chapter.sections) {
       if ((s.kind === "algorithm" || s.kind === "math") && OPTIMISER_TEXT.test(s.source)) anchors.set(s.slug, anchorBlock(s));
     }
-    return (section, i) => {
-      if (anchors.get(section.slug) !== i) return [];
-      const spec = {surfaces, initial: surfaces[0], printed, ...(wrong.length ? {printedGradients: wrong} : {})};
-      return [
-        {
-          imports: [`import {Playground} from "../components/widgets/Playground.js";`],
-          code: `const playgroundAbort = new AbortController();\ninvalidation.then(() => playgroundAbort.abort());\ndisplay(Playground(${jsonForScript(spec)}, {signal: playgroundAbort.signal, loadRecurrence: () => import("../components/formula/recurrence.js")}));`
-        }
-      ];
-    };
+    if (!anchors.size) return () => [];
+    const spec = safeSpec(chapter, await formulaReports(chapter));
+    return (section, i) => (anchors.get(section.slug) === i ? playgroundCells(spec, "pg1") : []);
   }
 };

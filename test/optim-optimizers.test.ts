@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {adamStep, DEFAULT_HYPER, gdStep, initState, momentumStep, OPTIMIZERS, rmspropStep, runOptimizer} from "../components/math/optimizers/index.js";
+import {adagradStep, adamStep, adamwStep, DEFAULT_HYPER, gdStep, initState, momentumStep, nesterovStep, OPTIMIZERS, rmspropStep, runOptimizer} from "../components/math/optimizers/index.js";
 import {quadratic} from "../components/math/surfaces/quadratic.js";
 
 const H = {...DEFAULT_HYPER, alpha: 0.1};
@@ -48,21 +48,78 @@ describe("adamStep(state, grad, hyper)", () => {
 });
 
 describe("rmspropStep(state, grad, hyper)", () => {
-  it("v ← β₂v + (1−β₂)g², w ← w − αg/(√v + ε)", () => {
-    const s = rmspropStep(initState([1]), [2], {alpha: 0.01, beta_2: 0.9, epsilon: 1e-8});
+  it("v ← ρv + (1−ρ)g², w ← w − αg/(√v + ε)", () => {
+    const s = rmspropStep(initState([1]), [2], {alpha: 0.01, rho: 0.9, epsilon: 1e-8});
     expect(s.v[0]).toBeCloseTo(0.4, 12);
     expect(s.w[0]).toBeCloseTo(1 - 0.02 / Math.sqrt(0.4), 9);
+  });
+  it("reads its own decay ρ, not Adam's β₂", () => {
+    const hyper = {...DEFAULT_HYPER, alpha: 0.01, rho: 0.5, beta_2: 0.999};
+    const a = rmspropStep(initState([1]), [2], hyper);
+    // v = 0.5·4 = 2, w = 1 − 0.02/√2
+    expect(a.v[0]).toBeCloseTo(2, 12);
+    expect(a.w[0]).toBeCloseTo(1 - 0.02 / Math.SQRT2, 9);
+  });
+});
+
+describe("nesterovStep(state, grad, {alpha, gamma})", () => {
+  it("z ← γz + g, w ← w − α(g + γz) over two steps (hand-computed)", () => {
+    let s = nesterovStep(initState([1]), [1], {alpha: 0.1, gamma: 0.9});
+    expect(s.m[0]).toBeCloseTo(1, 12);
+    expect(s.w[0]).toBeCloseTo(1 - 0.1 * 1.9, 12); // 0.81
+    s = nesterovStep(s, [2], {alpha: 0.1, gamma: 0.9});
+    expect(s.m[0]).toBeCloseTo(2.9, 12);
+    expect(s.w[0]).toBeCloseTo(0.81 - 0.1 * (2 + 0.9 * 2.9), 12); // 0.349
+  });
+  it("γ = 0 is gradient descent", () => {
+    expect(nesterovStep(initState([1, -2]), [0.5, 3], {alpha: 0.2, gamma: 0}).w).toEqual(gdStep(initState([1, -2]), [0.5, 3], {alpha: 0.2}).w);
+  });
+});
+
+describe("adagradStep(state, grad, {alpha, epsilon})", () => {
+  it("G ← G + g², w ← w − αg/(√G + ε) over two steps (hand-computed)", () => {
+    let s = adagradStep(initState([1]), [2], {alpha: 0.1, epsilon: 1e-8});
+    expect(s.v[0]).toBe(4);
+    expect(s.w[0]).toBeCloseTo(1 - 0.2 / (2 + 1e-8), 12); // ≈ 0.9
+    s = adagradStep(s, [1], {alpha: 0.1, epsilon: 1e-8});
+    expect(s.v[0]).toBe(5);
+    expect(s.w[0]).toBeCloseTo(0.9 - 0.1 / Math.sqrt(5), 8); // 0.8552786
+  });
+});
+
+describe("adamwStep(state, grad, hyper)", () => {
+  it("first step: w − α(m̂/(√v̂+ε) + λw) = 1 − 0.1·(1 + 0.01) (hand-computed)", () => {
+    const s = adamwStep(initState([1]), [2], {...H, lambda: 0.01});
+    expect(s.w[0]).toBeCloseTo(1 - 0.1 * (2 / (2 + 1e-8) + 0.01), 12);
+    expect(s.w[0]).toBeCloseTo(0.899, 8);
+  });
+  it("λ = 0 is Adam, step for step", () => {
+    let a = initState([0.3, -1]), b = initState([0.3, -1]);
+    for (const g of [[2, -0.5], [1, 0.25], [-3, 1]]) {
+      a = adamwStep(a, g, {...H, lambda: 0});
+      b = adamStep(b, g, H);
+    }
+    a.w.forEach((w, i) => expect(w).toBeCloseTo(b.w[i], 14));
+  });
+  it("the decay is decoupled: with g = 0 every step the weights shrink by (1 − αλ), the moments stay 0", () => {
+    let s = initState([2]);
+    for (let k = 0; k < 3; k++) s = adamwStep(s, [0], {...H, lambda: 0.5});
+    expect(s.w[0]).toBeCloseTo(2 * 0.95 ** 3, 12);
+    expect(s.m[0]).toBe(0);
   });
 });
 
 describe("optimisers against tf.train on the quadratic ½(w₀² + 20w₁²)", () => {
   const q = quadratic(1, 20);
-  const cases: [string, () => tf.Optimizer, {alpha: number; beta_1: number; beta_2: number; epsilon: number; gamma: number}, number][] = [
+  const cases: [string, () => tf.Optimizer, typeof DEFAULT_HYPER, number][] = [
     ["gd", () => tf.train.sgd(0.05), {...DEFAULT_HYPER, alpha: 0.05}, 1e-5],
     ["momentum", () => tf.train.momentum(0.01, 0.8), {...DEFAULT_HYPER, alpha: 0.01, gamma: 0.8}, 1e-5],
     ["adam", () => tf.train.adam(0.1, 0.9, 0.999, 1e-8), {...DEFAULT_HYPER, alpha: 0.1}, 1e-4],
     // tf puts ε inside the square root: equal up to ε-sized terms
-    ["rmsprop", () => tf.train.rmsprop(0.01, 0.9, 0, 1e-8), {...DEFAULT_HYPER, alpha: 0.01, beta_2: 0.9}, 1e-4]
+    ["rmsprop", () => tf.train.rmsprop(0.01, 0.8, 0, 1e-8), {...DEFAULT_HYPER, alpha: 0.01, rho: 0.8}, 1e-4],
+    ["nesterov", () => tf.train.momentum(0.01, 0.8, true), {...DEFAULT_HYPER, alpha: 0.01, gamma: 0.8}, 1e-5],
+    // tf's accumulator starts at initialAccumulatorValue (here ≈ 0) and holds ε inside the root
+    ["adagrad", () => tf.train.adagrad(0.5, 1e-12), {...DEFAULT_HYPER, alpha: 0.5}, 1e-4]
   ];
   for (const [name, make, hyper, tol] of cases) {
     it(`${name}: 30 steps match tfjs`, () => {

@@ -1,251 +1,298 @@
 /**
- * LossSurface(surface, options) → SVG element: filled contours (d3.contours over a contourGrid), a colour legend,
- * axes, the minimum and the surface's marks, and optimiser trajectories with step markers.
- * The contour layer is computed once; `setPaths` / `setStart` redraw only the light path layer.
- * 1-D surfaces (one weight) are drawn as the curve f(w) with the iterates as dots on it.
+ * LossSurface(surface, options) → Element: filled contours of f (or the curve f(w) for one weight), axes, the
+ * minimum and the surface's marks, and optimiser paths with a dot per step. Fills its container's width and
+ * redraws on resize; text is drawn at real size. The contours are computed once per surface; `setPaths` redraws
+ * only the paths, `setStep(k)` marks step k on every path (the loss chart's cursor), hovering a dot reads it out.
+ * The start point is dragged with a mouse, after a hold on touch, or moved with the arrow keys.
  */
 import * as d3 from "d3";
-import {contourGrid, contourThresholds, wantsLogScale, type ContourGrid} from "../math/surfaces/contourGrid.js";
+import {tPlayground} from "../i18n/playground.js";
+import {contourGrid, type ContourGrid} from "../math/surfaces/contourGrid.js";
 import type {Surface} from "../math/surfaces/types.js";
+import {fmt} from "../playground/format.js";
+import {avoidLabels} from "./avoidLabels.js";
+import {contourLayer, type ContourGeometry, contourGeometry} from "./contourLayer.js";
+import {esc, plotFrame, r2, safeColor, setLegend} from "./plotFrame.js";
+import {startDrag} from "./startDrag.js";
 
+/** What a plot draws of a path (components/playground/runOptimizers.ts Path has these fields). */
 export interface Trajectory {
   id: string;
   label: string;
   color: string;
-  /** iterates w₀, w₁, … (each of the surface's dimension) */
   points: number[][];
-  /** reason the run stopped early, if it did */
-  stopped?: string | null;
+  losses?: number[];
+  stopped?: {step: number; reason: string} | string | null;
   dash?: string;
 }
 
 export interface LossSurfaceOptions {
+  /** fixed width (snapshots); default: the container's width, followed on resize */
   width?: number;
   height?: number;
   /** grid cells per side (default 100) */
   n?: number;
-  /** number of contour levels (default 20) */
   thresholds?: number;
-  /** log-spaced levels; default: chosen from the value distribution */
   log?: boolean;
-  /** prefix of the element ids inside the SVG (default "ls") */
+  /** prefix of ids inside the SVG (default "ls") */
   id?: string;
   paths?: Trajectory[];
   start?: number[];
-  /** called with the weights under the pointer on click and drag */
-  onPick?: (w: number[]) => void;
-  /** draw a dot at every step (default true) */
+  /** called with the new start when the reader drags or moves it */
+  onStart?: (w: number[]) => void;
   markers?: boolean;
-  /** a precomputed grid to reuse (must match the surface's domain) */
   grid?: ContourGrid;
 }
 
-export interface LossSurfaceElement extends SVGSVGElement {
-  setPaths(paths: Trajectory[]): void;
-  setStart(w: number[] | null): void;
-  /** pixel position of weights w (for tests and benchmarks) */
+export interface LossSurfaceElement extends HTMLElement {
+  setPaths(paths: Trajectory[], start?: number[] | null): void;
+  setStep(step: number | null): void;
   toPixels(w: number[]): [number, number];
+  readonly svg: SVGSVGElement;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** Rounds to 2 decimals for short, stable SVG output. */
-export function r2(v: number): number {
-  return Math.round(v * 100) / 100;
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
+export const stopReason = (s: Trajectory["stopped"]): string | null => (s == null ? null : typeof s === "string" ? s : s.reason);
 
 export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}): LossSurfaceElement {
   if (!surface || typeof surface.f !== "function" || !surface.domain) throw new Error("LossSurface: expected a surface {f, grad, domain}");
-  const {width = 640, n = 100, thresholds = 20, id = "ls", markers = true} = options;
+  const {n = 100, thresholds = 20, id = "ls", markers = true} = options;
   const twoD = !!surface.domain.y;
-  const margin = {top: 16, right: 16, bottom: twoD ? 78 : 44, left: 52};
-  const height = options.height ?? Math.round(width * (twoD ? 0.8 : 0.6));
-  const iw = width - margin.left - margin.right;
-  const ih = height - margin.top - margin.bottom;
-  if (!(iw > 20 && ih > 20)) throw new Error(`LossSurface: ${width}×${height} is too small to draw`);
+  const frame = plotFrame("gb-pg-surface", options.width);
+  const el = frame.figure as unknown as LossSurfaceElement;
+  const geometry: ContourGeometry | null = twoD ? contourGeometry(options.grid ?? contourGrid(surface.f, surface.domain, n), thresholds, options.log) : null;
+  let paths = options.paths ?? [];
+  let start: number[] | null = options.start ?? surface.start ?? null;
+  let step: number | null = null;
+  let svg!: SVGSVGElement;
+  let place: (w: number[]) => [number, number] = () => [NaN, NaN];
+  let layers!: {paths: SVGGElement; cursor: SVGGElement; start: SVGGElement; hover: SVGGElement};
+  let box = {iw: 0, ih: 0, left: 0, top: 0};
 
-  const svg = d3
-    .create("svg")
-    .attr("xmlns", SVG_NS)
-    .attr("width", width)
-    .attr("height", height)
-    .attr("viewBox", `0 0 ${width} ${height}`)
-    .attr("class", "gb-loss-surface")
-    .attr("role", "img")
-    .attr("aria-label", `${surface.title}：${twoD ? "等高线图" : "损失曲线"}与优化器路径`)
-    .style("max-width", "100%")
-    .style("height", "auto")
-    .style("touch-action", "none");
-  svg.append("title").text(surface.title);
-  svg.append("defs").append("clipPath").attr("id", `${id}-clip`).append("rect").attr("width", iw).attr("height", ih);
-  const plot = svg.append("g").attr("transform", `translate(${margin.left},${margin.top})`);
-
-  const x = d3.scaleLinear().domain(surface.domain.x).range([0, iw]);
-  let y: d3.ScaleLinear<number, number>;
-  // position of an iterate on the plot
-  let place: (w: number[]) => [number, number];
-
-  if (twoD) {
-    const grid = options.grid ?? contourGrid(surface.f, surface.domain, n);
-    const log = options.log ?? wantsLogScale(grid.values, grid.min, grid.max);
-    const levels = contourThresholds(grid.min, grid.max, thresholds, log);
-    y = d3.scaleLinear().domain(surface.domain.y!).range([ih, 0]);
-    const color = (k: number) => d3.interpolateViridis(0.1 + (0.9 * k) / Math.max(1, levels.length - 1));
-    const contours = d3.contours().size([grid.n, grid.m]).thresholds(levels)(Array.from(grid.values));
-    const [x0, x1] = grid.x, [y0, y1] = grid.y;
-    const project = d3.geoTransform({
-      point(px, py) {
-        this.stream.point(x(x0 + (px * (x1 - x0)) / grid.n), y!(y0 + (py * (y1 - y0)) / grid.m));
-      }
-    });
-    const geo = d3.geoPath(project).digits(2);
-    plot
-      .append("g")
-      .attr("class", "gb-ls-contours")
-      .attr("clip-path", `url(#${id}-clip)`)
-      .selectAll("path")
-      .data(contours)
-      .join("path")
-      .attr("fill", (_, k) => color(k))
-      .attr("stroke", "rgba(0,0,0,0.15)")
-      .attr("stroke-width", 0.5)
-      .attr("d", (c) => geo(c) ?? "");
-    // legend: one swatch per level
-    const lg = svg.append("g").attr("class", "gb-ls-legend").attr("transform", `translate(${margin.left},${height - 30})`);
-    const sw = iw / levels.length;
-    lg.selectAll("rect")
-      .data(levels)
-      .join("rect")
-      .attr("x", (_, k) => r2(k * sw))
-      .attr("width", r2(sw + 0.5))
-      .attr("height", 10)
-      .attr("fill", (_, k) => color(k));
-    const fmt = d3.format(".2~g");
-    const every = Math.max(1, Math.ceil(levels.length / Math.max(2, Math.floor(iw / 70))));
-    lg.selectAll("text")
-      .data(levels.map((v, k) => [v, k] as const).filter(([, k]) => k % every === 0))
-      .join("text")
-      .attr("x", ([, k]) => r2(k * sw))
-      .attr("y", 22)
-      .attr("font-size", 10)
-      .attr("fill", "currentColor")
-      .text(([v]) => fmt(v));
-    lg.append("text").attr("x", iw).attr("y", -4).attr("text-anchor", "end").attr("font-size", 10).attr("fill", "currentColor").text(`损失 f(w)${log ? "，等高线按对数间隔" : ""}`);
-    place = (w) => [x(w[0]), y!(w[1])];
-  } else {
-    const xs = d3.range(201).map((k) => surface.domain.x[0] + ((surface.domain.x[1] - surface.domain.x[0]) * k) / 200);
-    const fs = xs.map((v) => surface.f([v]));
-    const finite = fs.filter(Number.isFinite);
-    if (finite.length === 0) throw new Error(`LossSurface: ${surface.id} is not finite anywhere on its domain`);
-    const lo = Math.min(...finite), hi = Math.max(...finite);
-    y = d3.scaleLinear().domain([lo - 0.05 * (hi - lo), hi]).nice().range([ih, 0]);
-    const line = d3.line<number>().x((_, k) => x(xs[k])).y((v) => y!(v)).defined(Number.isFinite).digits(2);
-    plot.append("path").attr("class", "gb-ls-curve").attr("fill", "none").attr("stroke", "currentColor").attr("stroke-width", 1.5).attr("d", line(fs) ?? "");
-    place = (w) => [x(w[0]), y!(surface.f(w))];
-  }
-
-  // axes
-  plot.append("g").attr("class", "gb-ls-axis-x").attr("transform", `translate(0,${ih})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(iw / 80))));
-  plot.append("g").attr("class", "gb-ls-axis-y").call(d3.axisLeft(y).ticks(Math.max(2, Math.floor(ih / 50))));
-  plot.append("text").attr("x", iw).attr("y", ih + 32).attr("text-anchor", "end").attr("font-size", 12).attr("fill", "currentColor").text(surface.labels[0]);
-  plot.append("text").attr("x", -margin.left + 4).attr("y", -4).attr("font-size", 12).attr("fill", "currentColor").text(twoD ? surface.labels[1] : "J");
-
-  // marks and the minimum
-  const marks = plot.append("g").attr("class", "gb-ls-marks").attr("clip-path", `url(#${id}-clip)`).attr("font-size", 11);
-  for (const mk of surface.marks ?? []) {
-    if (mk.kind === "hline" && twoD) {
-      marks.append("line").attr("x1", 0).attr("x2", iw).attr("y1", r2(y(mk.at[0]))).attr("y2", r2(y(mk.at[0]))).attr("stroke", "white").attr("stroke-dasharray", "6 4");
-      marks.append("text").attr("x", 4).attr("y", r2(y(mk.at[0]) - 4)).attr("fill", "white").text(mk.label);
-    } else if (mk.kind === "vline") {
-      marks.append("line").attr("x1", r2(x(mk.at[0]))).attr("x2", r2(x(mk.at[0]))).attr("y1", 0).attr("y2", ih).attr("stroke", "gray").attr("stroke-dasharray", "6 4");
-      marks.append("text").attr("x", r2(x(mk.at[0]) + 4)).attr("y", 12).attr("fill", "currentColor").text(mk.label);
-    } else if (mk.kind === "point") {
-      const [px, py] = place(mk.at);
-      marks.append("circle").attr("cx", r2(px)).attr("cy", r2(py)).attr("r", 3.5).attr("fill", "white").attr("stroke", "black");
-      marks.append("text").attr("x", r2(px + 6)).attr("y", r2(py - 6)).attr("fill", twoD ? "white" : "currentColor").attr("paint-order", "stroke").attr("stroke", twoD ? "black" : "none").attr("stroke-width", 2).text(mk.label);
+  const draw = (width: number) => {
+    const built = buildSvg(surface, geometry, {width, height: options.height, id});
+    svg?.remove();
+    ({svg, place, layers, box} = built);
+    frame.legend.after(svg);
+    if (frame.readout.parentNode !== frame.figure) svg.after(frame.readout);
+    if (options.onStart) {
+      const span = [surface.domain.x, surface.domain.y ?? surface.domain.x].map(([a, b]) => (b - a) / 100).slice(0, surface.start.length);
+      startDrag({area: built.area, handle: layers.start, invert: built.invert, current: () => start ?? surface.start, step: () => span, onMove: (w) => {
+        start = w.map((v) => +v.toPrecision(4));
+        renderPaths();
+        options.onStart!(start);
+      }});
     }
-  }
-  if (surface.minimum) {
-    const [px, py] = place(surface.minimum);
-    marks.append("path").attr("class", "gb-ls-minimum").attr("d", d3.symbol(d3.symbolStar, 90)() ?? "").attr("transform", `translate(${r2(px)},${r2(py)})`).attr("fill", "white").attr("stroke", "black").append("title").text(`最小值 (${surface.minimum.map((v) => +v.toFixed(3)).join(", ")})`);
-  }
-
-  const pathLayer = plot.append("g").attr("class", "gb-ls-paths").attr("clip-path", `url(#${id}-clip)`).node()!;
-  const startLayer = plot.append("g").attr("class", "gb-ls-start").node()!;
-  // transparent overlay for click / drag
-  const overlay = plot.append("rect").attr("class", "gb-ls-overlay").attr("width", iw).attr("height", ih).attr("fill", "transparent").style("cursor", options.onPick ? "crosshair" : "default");
-
-  const el = svg.node() as unknown as LossSurfaceElement;
-  el.toPixels = (w) => {
-    const [px, py] = place(w);
-    return [px + margin.left, py + margin.top];
+    hoverReadout(built.area, {paths: () => paths, place, hover: layers.hover, show: setReadout, leave: renderStep});
+    renderPaths();
   };
 
-  el.setPaths = (paths) => {
-    let html = "";
-    for (const p of paths) {
-      let d = "", dots = "";
-      let ok = 0;
-      for (const w of p.points) {
-        const [px, py] = place(w);
-        if (!Number.isFinite(px) || !Number.isFinite(py)) break;
-        const a = r2(px), b = r2(py);
-        d += (ok === 0 ? "M" : "L") + a + "," + b;
-        dots += "M" + a + "," + b + "h0";
-        ok++;
-      }
-      if (ok === 0) continue;
-      const last = p.points[ok - 1];
-      const [ex, ey] = place(last);
-      const dash = p.dash ? ` stroke-dasharray="${esc(p.dash)}"` : "";
-      html +=
-        `<g id="${esc(id)}-path-${esc(p.id)}" class="gb-ls-path"><title>${esc(p.label)}${p.stopped ? "：已停止，" + esc(p.stopped) : ""}</title>` +
-        `<path d="${d}" fill="none" stroke="white" stroke-opacity="0.7" stroke-width="4" stroke-linejoin="round"/>` +
-        `<path d="${d}" fill="none" stroke="${esc(p.color)}" stroke-width="2" stroke-linejoin="round"${dash}/>` +
-        (markers ? `<path d="${dots}" fill="none" stroke="${esc(p.color)}" stroke-width="4.5" stroke-linecap="round"/>` : "") +
-        (p.stopped
-          ? `<text x="${r2(Math.max(4, Math.min(iw - 150, ex + 6)))}" y="${r2(Math.max(14, Math.min(ih - 6, ey + 4)))}" font-size="13" font-weight="bold" fill="${esc(p.color)}" stroke="white" stroke-width="3" paint-order="stroke">✕ ${esc(p.label)} 已停止</text>`
-          : `<circle cx="${r2(ex)}" cy="${r2(ey)}" r="4" fill="${esc(p.color)}" stroke="white" stroke-width="1.5"/>`) +
-        `</g>`;
-    }
-    pathLayer.innerHTML = html;
+  const renderPaths = () => {
+    layers.paths.innerHTML = pathsSvg(paths, place, box, id, markers);
+    setLegend(frame.legend, paths.map((p) => ({label: p.label, color: safeColor(p.color), dash: p.dash})));
+    const [sx, sy] = start ? place(start) : [NaN, NaN];
+    layers.start.setAttribute("transform", `translate(${r2(sx)},${r2(sy)})`);
+    layers.start.style.display = Number.isFinite(sx) && Number.isFinite(sy) ? "" : "none";
+    layers.start.setAttribute("aria-label", tPlayground("start", {at: (start ?? []).map(fmt).join(", ")}));
+    renderStep();
   };
 
-  el.setStart = (w) => {
-    if (!w) {
-      startLayer.innerHTML = "";
+  const renderStep = () => {
+    if (step === null) {
+      layers.cursor.innerHTML = "";
       return;
     }
-    const [px, py] = place(w);
-    startLayer.innerHTML = Number.isFinite(px) && Number.isFinite(py) ? `<circle cx="${r2(px)}" cy="${r2(py)}" r="6" fill="none" stroke="white" stroke-width="2.5"/><circle cx="${r2(px)}" cy="${r2(py)}" r="6" fill="none" stroke="black" stroke-width="1"/>` : "";
+    let html = "";
+    const lines: string[] = [];
+    for (const p of paths) {
+      const k = Math.min(step, p.points.length - 1);
+      if (k < 0) continue;
+      const [px, py] = place(p.points[k]);
+      if (Number.isFinite(px) && Number.isFinite(py)) html += `<circle cx="${r2(px)}" cy="${r2(py)}" r="5.5" style="fill:${safeColor(p.color)};stroke:var(--gb-pg-halo)" stroke-width="2"/>`;
+      lines.push(readoutLine(p, k));
+    }
+    layers.cursor.innerHTML = html;
+    setReadout(lines);
   };
 
-  if (options.onPick) {
-    const pick = options.onPick;
-    const invert = (event: PointerEvent): number[] => {
-      const [px, py] = d3.pointer(event, overlay.node());
-      const wx = x.invert(Math.max(0, Math.min(iw, px)));
-      return twoD ? [wx, y.invert(Math.max(0, Math.min(ih, py)))] : [wx];
-    };
-    let dragging = false;
-    overlay.on("pointerdown", (event: PointerEvent) => {
-      dragging = true;
-      (event.target as Element).setPointerCapture?.(event.pointerId);
-      pick(invert(event));
-    });
-    overlay.on("pointermove", (event: PointerEvent) => {
-      if (dragging) pick(invert(event));
-    });
-    overlay.on("pointerup pointercancel", () => {
-      dragging = false;
+  const setReadout = (lines: string[]) => frame.readout.replaceChildren(...lines.map((t) => Object.assign(document.createElement("p"), {textContent: t})));
+
+  el.setPaths = (next, nextStart) => {
+    paths = next;
+    if (nextStart !== undefined) start = nextStart;
+    renderPaths();
+  };
+  el.setStep = (k) => {
+    step = k === null ? null : Math.max(0, Math.round(k));
+    renderStep();
+  };
+  el.toPixels = (w) => {
+    const [px, py] = place(w);
+    return [px + box.left, py + box.top];
+  };
+  Object.defineProperty(el, "svg", {get: () => svg});
+  frame.onResize(draw);
+  if (surface.note) frame.figure.append(Object.assign(document.createElement("figcaption"), {className: "gb-pg-note", textContent: surface.note}));
+  return el;
+}
+
+/** Hovering the plot rings the nearest step of any path (within 24 px) and reads it out. */
+function hoverReadout(area: SVGRectElement, o: {paths(): Trajectory[]; place(w: number[]): [number, number]; hover: SVGGElement; show(lines: string[]): void; leave(): void}): void {
+  area.addEventListener("pointermove", (e) => {
+    const r = area.getBoundingClientRect();
+    const hit = nearest(o.paths(), o.place, e.clientX - r.left, e.clientY - r.top, 24);
+    o.hover.innerHTML = hit ? `<circle cx="${r2(hit.px)}" cy="${r2(hit.py)}" r="7" fill="none" stroke="currentColor" stroke-width="2"/>` : "";
+    if (hit) o.show([readoutLine(hit.path, hit.k)]);
+  });
+  area.addEventListener("pointerleave", () => {
+    o.hover.innerHTML = "";
+    o.leave();
+  });
+}
+
+function readoutLine(p: Trajectory, k: number): string {
+  const why = stopReason(p.stopped);
+  const last = p.points.length - 1;
+  const base = tPlayground("readout", {name: p.label, k, loss: p.losses?.[k] !== undefined ? fmt(p.losses[k]) : "–", at: (p.points[k] ?? []).map(fmt).join(", ")});
+  return why && k >= last ? `${base} · ✕ ${why}` : base;
+}
+
+function nearest(paths: Trajectory[], place: (w: number[]) => [number, number], x: number, y: number, within: number) {
+  let best: {path: Trajectory; k: number; px: number; py: number} | null = null;
+  let bestD = within * within;
+  for (const path of paths) {
+    path.points.forEach((w, k) => {
+      const [px, py] = place(w);
+      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (d < bestD) (bestD = d), (best = {path, k, px, py});
     });
   }
+  return best as {path: Trajectory; k: number; px: number; py: number} | null;
+}
 
-  el.setPaths(options.paths ?? []);
-  el.setStart(options.start ?? null);
-  return el;
+/** The path layer as one SVG string: a halo, the line, a dot per step, the end (a dot or ✕ with a label). */
+function pathsSvg(paths: Trajectory[], place: (w: number[]) => [number, number], box: {iw: number; ih: number}, id: string, markers: boolean): string {
+  let html = "";
+  const ends: {x: number; y: number; text: string; color: string}[] = [];
+  for (const p of paths) {
+    let d = "", dots = "", ok = 0, ex = 0, ey = 0;
+    for (const w of p.points) {
+      const [px, py] = place(w);
+      if (!Number.isFinite(px) || !Number.isFinite(py)) break;
+      const a = r2(px), b = r2(py);
+      d += (ok ? "L" : "M") + a + "," + b;
+      if (markers) dots += "M" + a + "," + b + "h0";
+      (ex = a), (ey = b), ok++;
+    }
+    if (!ok) continue;
+    const color = safeColor(p.color);
+    const why = stopReason(p.stopped);
+    const dash = p.dash ? ` stroke-dasharray="${esc(p.dash)}"` : "";
+    html += `<g id="${esc(id)}-path-${esc(p.id)}" class="gb-ls-path"><title>${esc(p.label)}${why ? " ✕ " + esc(why) : ""}</title>` +
+      `<path d="${d}" fill="none" style="stroke:var(--gb-pg-halo)" stroke-opacity="0.85" stroke-width="5" stroke-linejoin="round"/>` +
+      `<path d="${d}" fill="none" style="stroke:${color}" stroke-width="2.25" stroke-linejoin="round"${dash}/>` +
+      (markers ? `<path d="${dots}" fill="none" style="stroke:${color}" stroke-width="4.5" stroke-linecap="round"/>` : "") +
+      `<circle cx="${ex}" cy="${ey}" r="4.5" style="fill:${color};stroke:var(--gb-pg-halo)" stroke-width="1.5"/></g>`;
+    if (why) ends.push({x: ex, y: ey, text: `✕ ${p.label}`, color});
+  }
+  // stopped paths are labelled at their end, pushed apart so the labels never overlap
+  const ys = avoidLabels(ends, {min: 14, max: box.ih - 4, gap: 16});
+  ends.forEach((e, k) => {
+    const right = e.x < box.iw / 2;
+    html += `<text class="gb-ls-stop" x="${r2(right ? e.x + 8 : e.x - 8)}" y="${r2(ys[k] + 4)}" text-anchor="${right ? "start" : "end"}" font-weight="600" style="fill:${e.color};stroke:var(--gb-pg-halo)" stroke-width="3" paint-order="stroke">${esc(e.text)}</text>`;
+  });
+  return html;
+}
+
+interface Built {
+  svg: SVGSVGElement;
+  area: SVGRectElement;
+  place: (w: number[]) => [number, number];
+  invert: (px: number, py: number) => number[];
+  layers: {paths: SVGGElement; cursor: SVGGElement; start: SVGGElement; hover: SVGGElement};
+  box: {iw: number; ih: number; left: number; top: number};
+}
+
+function buildSvg(surface: Surface, geometry: ContourGeometry | null, o: {width: number; height?: number; id: string}): Built {
+  const twoD = !!geometry;
+  const width = Math.max(200, o.width);
+  const height = o.height ?? Math.round(Math.min(560, Math.max(240, width * (twoD ? 0.72 : 0.5))));
+  const margin = {top: 20, right: 12, bottom: twoD ? 78 : 44, left: 50};
+  const iw = width - margin.left - margin.right, ih = height - margin.top - margin.bottom;
+  const svg = d3.create("svg").attr("width", width).attr("height", height).attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("class", "gb-loss-surface").attr("role", "group").attr("aria-label", tPlayground("surfaceAria", {title: surface.title}));
+  svg.append("title").text(surface.title);
+  svg.append("defs").append("clipPath").attr("id", `${o.id}-clip`).append("rect").attr("width", iw).attr("height", ih);
+  const g = svg.append("g").attr("transform", `translate(${margin.left},${margin.top})`);
+  const x = d3.scaleLinear().domain(surface.domain.x).range([0, iw]);
+  let y: d3.ScaleLinear<number, number>;
+  let place: (w: number[]) => [number, number];
+  if (geometry) {
+    y = d3.scaleLinear().domain(surface.domain.y!).range([ih, 0]);
+    contourLayer(g, svg, geometry, {x, y, iw, ih, id: o.id, legendY: height - 30, left: margin.left});
+    place = (w) => [x(w[0]), y(w[1])];
+  } else {
+    y = curveLayer(g, surface, x, ih);
+    place = (w) => [x(w[0]), y(surface.f(w))];
+  }
+  const fontSize = 12;
+  g.append("g").attr("class", "gb-ls-axis-x").attr("transform", `translate(0,${ih})`).attr("font-size", fontSize).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(iw / 70))));
+  g.append("g").attr("class", "gb-ls-axis-y").attr("font-size", fontSize).call(d3.axisLeft(y).ticks(Math.max(2, Math.floor(ih / 45))));
+  svg.selectAll(".tick text").attr("font-size", fontSize);
+  g.append("text").attr("x", iw).attr("y", ih + 32).attr("text-anchor", "end").attr("fill", "currentColor").attr("font-size", 13).text(surface.labels[0]);
+  g.append("text").attr("x", -margin.left + 4).attr("y", -7).attr("fill", "currentColor").attr("font-size", 13).text(twoD ? surface.labels[1] : "f");
+  marksLayer(g, surface, place, {x, y, iw, ih, id: o.id, twoD});
+  const layer = (cls: string) => g.append("g").attr("class", cls).attr("clip-path", `url(#${o.id}-clip)`).node()!;
+  const paths = layer("gb-ls-paths"), cursor = layer("gb-ls-cursor"), hover = layer("gb-ls-hover");
+  const area = g.append("rect").attr("class", "gb-ls-overlay").attr("width", iw).attr("height", ih).attr("fill", "transparent").style("touch-action", "pan-y pinch-zoom").node()!;
+  const start = g.append("g").attr("class", "gb-pg-start").attr("tabindex", 0).attr("role", "button").attr("aria-description", tPlayground("dragHint")).node()!;
+  start.innerHTML = `<circle r="7" fill="none" style="stroke:var(--gb-pg-halo)" stroke-width="4"/><circle r="7" fill="none" stroke="currentColor" stroke-width="1.75"/><circle r="1.8" fill="currentColor"/>`;
+  const invert = (px: number, py: number) => {
+    const wx = x.invert(Math.max(0, Math.min(iw, px)));
+    return twoD ? [wx, y.invert(Math.max(0, Math.min(ih, py)))] : [wx];
+  };
+  return {svg: svg.node()!, area, place, invert, layers: {paths, cursor, start, hover}, box: {iw, ih, left: margin.left, top: margin.top}};
+}
+
+/** One weight: the curve f(w) over the domain; returns the loss scale. */
+function curveLayer(g: d3.Selection<SVGGElement, undefined, null, undefined>, surface: Surface, x: d3.ScaleLinear<number, number>, ih: number) {
+  const xs = d3.range(201).map((k) => surface.domain.x[0] + ((surface.domain.x[1] - surface.domain.x[0]) * k) / 200);
+  const fs = xs.map((v) => surface.f([v]));
+  const finite = fs.filter(Number.isFinite);
+  if (!finite.length) throw new Error(`LossSurface: ${surface.id} is not finite anywhere on its domain`);
+  const lo = Math.min(...finite), hi = Math.max(...finite);
+  const y = d3.scaleLinear().domain([lo - 0.05 * (hi - lo), hi]).nice().range([ih, 0]);
+  const line = d3.line<number>().x((_, k) => x(xs[k])).y((v) => y(v)).defined(Number.isFinite).digits(2);
+  g.append("path").attr("class", "gb-ls-curve").attr("fill", "none").attr("stroke", "currentColor").attr("stroke-width", 1.5).attr("d", line(fs) ?? "");
+  return y;
+}
+
+/** The surface's marks and its minimum, their labels pushed apart vertically. */
+function marksLayer(g: d3.Selection<SVGGElement, undefined, null, undefined>, surface: Surface, place: (w: number[]) => [number, number],
+  o: {x: d3.ScaleLinear<number, number>; y: d3.ScaleLinear<number, number>; iw: number; ih: number; id: string; twoD: boolean}) {
+  const {x, y, iw, ih, id, twoD} = o;
+  const layer = g.append("g").attr("class", "gb-ls-marks").attr("clip-path", `url(#${id}-clip)`);
+  const labels: {x: number; y: number; text: string}[] = [];
+  for (const mk of surface.marks ?? []) {
+    if (mk.kind === "hline" && twoD) {
+      const py = r2(y(mk.at[0]));
+      layer.append("line").attr("x1", 0).attr("x2", iw).attr("y1", py).attr("y2", py).attr("stroke", "white").attr("stroke-dasharray", "6 4");
+      labels.push({x: 4, y: py - 6, text: mk.label});
+    } else if (mk.kind === "vline") {
+      const px = r2(x(mk.at[0]));
+      layer.append("line").attr("x1", px).attr("x2", px).attr("y1", 0).attr("y2", ih).attr("stroke", "gray").attr("stroke-dasharray", "6 4");
+      labels.push({x: px + 4, y: 14, text: mk.label});
+    } else if (mk.kind === "point") {
+      const [px, py] = place(mk.at);
+      layer.append("circle").attr("cx", r2(px)).attr("cy", r2(py)).attr("r", 3.5).attr("fill", "white").attr("stroke", "black");
+      labels.push({x: px + 7, y: py - 7, text: mk.label});
+    }
+  }
+  const ys = avoidLabels(labels, {min: 12, max: ih - 4, gap: 15});
+  labels.forEach((l, k) => layer.append("text").attr("x", r2(Math.min(l.x, iw - 4))).attr("y", r2(ys[k])).attr("text-anchor", l.x > iw * 0.7 ? "end" : "start")
+    .attr("fill", "white").attr("stroke", "black").attr("stroke-width", 3).attr("paint-order", "stroke").text(l.text));
+  if (surface.minimum) {
+    const [px, py] = place(surface.minimum);
+    layer.append("path").attr("class", "gb-ls-minimum").attr("d", d3.symbol(d3.symbolStar, 110)() ?? "").attr("transform", `translate(${r2(px)},${r2(py)})`)
+      .attr("fill", "white").attr("stroke", "black").append("title").text(tPlayground("minimum", {at: surface.minimum.map(fmt).join(", ")}));
+  }
 }

@@ -1,3 +1,4 @@
+import {tStop} from "./messages.js";
 import {type Hyper, type OptState, type StepFn, initState} from "./types.js";
 
 export interface RunResult {
@@ -14,7 +15,7 @@ export interface RunOptions {
   maxLoss?: number;
   /** Stop when any |wᵢ| exceeds this. Default Infinity. */
   maxAbs?: number;
-  /** What the divergence message suggests (default "学习率太大？"). A path with a wrong-sign gradient says why instead. */
+  /** What the divergence message suggests (default: "learning rate too large?" in the book's language). */
   divergeHint?: string;
 }
 
@@ -33,32 +34,32 @@ export function runOptimizer(
 ): RunResult {
   if (!Array.isArray(w0) || w0.length === 0) throw new Error(`runOptimizer: w0 must be a non-empty array of numbers, got ${JSON.stringify(w0)}`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`runOptimizer: steps must be a non-negative integer, got ${steps}`);
-  const {maxLoss = Infinity, maxAbs = Infinity, divergeHint = "学习率太大？"} = options;
+  const {maxLoss = Infinity, maxAbs = Infinity, divergeHint = tStop("hint")} = options;
   const path: number[][] = [];
   const losses: number[] = [];
   const check = (w: number[], k: number): string | null => {
-    if (!w.every(Number.isFinite)) return `第 ${k} 步权重变为 ${w.map(fmt).join(", ")}`;
-    if (w.some((x) => Math.abs(x) > maxAbs)) return `第 ${k} 步权重超出 |w| ≤ ${maxAbs}（发散：${divergeHint}）`;
+    if (!w.every(Number.isFinite)) return tStop("weights", {k, w: w.map(fmt).join(", ")});
+    if (w.some((x) => Math.abs(x) > maxAbs)) return tStop("beyond", {k, max: maxAbs, hint: divergeHint});
     return null;
   };
   let reason = check(w0, 0);
   if (reason) return {path, losses, stopped: {step: 0, reason}};
   let state: OptState = initState(w0);
   let loss = f(state.w);
-  if (!Number.isFinite(loss)) return {path, losses, stopped: {step: 0, reason: `起点处的损失为 ${fmt(loss)}`}};
+  if (!Number.isFinite(loss)) return {path, losses, stopped: {step: 0, reason: tStop("startLoss", {v: fmt(loss)})}};
   path.push(state.w);
   losses.push(loss);
   for (let k = 1; k <= steps; k++) {
     const g = grad(state.w);
-    if (!g.every(Number.isFinite)) return {path, losses, stopped: {step: k, reason: `第 ${k} 步梯度变为 ${g.map(fmt).join(", ")}`}};
+    if (!g.every(Number.isFinite)) return {path, losses, stopped: {step: k, reason: tStop("grad", {k, g: g.map(fmt).join(", ")})}};
     state = step(state, g, hyper);
     reason = check(state.w, k);
     if (reason) return {path, losses, stopped: {step: k, reason}};
     loss = f(state.w);
-    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: k, reason: `第 ${k} 步损失变为 ${fmt(loss)}`}};
+    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: k, reason: tStop("loss", {k, v: fmt(loss)})}};
     path.push(state.w);
     losses.push(loss);
-    if (loss > maxLoss) return {path, losses, stopped: {step: k, reason: `第 ${k} 步损失 ${loss.toExponential(2)} 超过 ${maxLoss.toExponential(2)}（发散：${divergeHint}）`}};
+    if (loss > maxLoss) return {path, losses, stopped: {step: k, reason: tStop("overLimit", {k, v: loss.toExponential(2), max: maxLoss.toExponential(2), hint: divergeHint})}};
   }
   return {path, losses, stopped: null};
 }

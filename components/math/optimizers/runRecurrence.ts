@@ -2,6 +2,7 @@
  * Runs an update rule compiled from a chapter's printed LaTeX (components/formula/recurrence.ts) the same way
  * runOptimizer runs the built-in ones: iterates, losses, and a reason when it stops early. Never throws.
  */
+import {tStop} from "./messages.js";
 import type {RunOptions, RunResult} from "./run.js";
 
 /** The contract of compileRecurrence(latex) (owned by the formula engine). */
@@ -25,16 +26,16 @@ export function runRecurrence<S>(
   const path: number[][] = [];
   const losses: number[] = [];
   const missing = rec.hyper.filter((h) => !(h in hyper));
-  if (missing.length) return {path, losses, stopped: {step: 0, reason: `原文的更新规则需要 ${missing.join(", ")}，演示区没有对应的滑块`}};
+  if (missing.length) return {path, losses, stopped: {step: 0, reason: tStop("needs", {names: missing.join(", ")})}};
   let state: S;
   try {
     state = rec.init(w0.slice());
     const w = rec.weights(state);
-    if (w.length !== w0.length) return {path, losses, stopped: {step: 0, reason: `原文的更新规则有 ${w.length} 个权重，而曲面有 ${w0.length} 个`}};
+    if (w.length !== w0.length) return {path, losses, stopped: {step: 0, reason: tStop("dims", {n: w.length, m: w0.length})}};
     path.push(w.slice());
     losses.push(f(w));
   } catch (e) {
-    return {path, losses, stopped: {step: 0, reason: `原文的更新规则无法启动：${(e as Error).message}`}};
+    return {path, losses, stopped: {step: 0, reason: tStop("noStart", {message: (e as Error).message})}};
   }
   for (let t = 1; t <= steps; t++) {
     let w: number[];
@@ -43,15 +44,15 @@ export function runRecurrence<S>(
       state = rec.step(state, g, t, hyper);
       w = rec.weights(state);
     } catch (e) {
-      return {path, losses, stopped: {step: t, reason: `原文的更新规则在第 ${t} 步出错：${(e as Error).message}`}};
+      return {path, losses, stopped: {step: t, reason: tStop("stepError", {k: t, message: (e as Error).message})}};
     }
-    if (!w.every(Number.isFinite)) return {path, losses, stopped: {step: t, reason: `第 ${t} 步权重变为 ${w.join(", ")}`}};
-    if (w.some((v) => Math.abs(v) > maxAbs)) return {path, losses, stopped: {step: t, reason: `第 ${t} 步权重超出 |w| ≤ ${maxAbs}（发散）`}};
+    if (!w.every(Number.isFinite)) return {path, losses, stopped: {step: t, reason: tStop("weights", {k: t, w: w.join(", ")})}};
+    if (w.some((v) => Math.abs(v) > maxAbs)) return {path, losses, stopped: {step: t, reason: tStop("diverged", {k: t, max: maxAbs})}};
     const loss = f(w);
-    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: t, reason: `第 ${t} 步损失变为 ${loss}`}};
+    if (!Number.isFinite(loss)) return {path, losses, stopped: {step: t, reason: tStop("loss", {k: t, v: String(loss)})}};
     path.push(w.slice());
     losses.push(loss);
-    if (loss > maxLoss) return {path, losses, stopped: {step: t, reason: `第 ${t} 步损失 ${loss.toExponential(2)} 超过 ${maxLoss.toExponential(2)}（发散：学习率太大？）`}};
+    if (loss > maxLoss) return {path, losses, stopped: {step: t, reason: tStop("overLimit", {k: t, v: loss.toExponential(2), max: maxLoss.toExponential(2), hint: tStop("hint")})}};
   }
   return {path, losses, stopped: null};
 }

@@ -10,11 +10,15 @@ export interface Hyper {
   beta_2: number;
   /** ε added to the denominator (Adam, RMSprop) */
   epsilon: number;
-  /** momentum γ (heavy ball) */
+  /** momentum γ (heavy ball, Nesterov) */
   gamma: number;
+  /** squared-gradient decay ρ (RMSProp; Keras and tf.train.rmsprop call it rho or decay) */
+  rho: number;
+  /** decoupled weight decay λ (AdamW) */
+  lambda: number;
 }
 
-export const DEFAULT_HYPER: Hyper = {alpha: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8, gamma: 0.9};
+export const DEFAULT_HYPER: Hyper = {alpha: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8, gamma: 0.9, rho: 0.9, lambda: 0.01};
 
 /** Optimiser state: weights, step count t (number of updates done), first and second moments. */
 export interface OptState {

@@ -1,0 +1,121 @@
+/**
+ * The playground notebook as a reader meets it in the built book (dist/): the first generated page with playground
+ * cells (found in book/, whichever chapter it is). A slider re-runs the paths and the update rule; no horizontal
+ * scroll at 390 px; tick labels ≥ 11 px; in dark mode every path colour is ≥ 3:1 against the page's background;
+ * no console errors.
+ */
+import {existsSync, readdirSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {type BookSession, startBook} from "./harness.js";
+
+/** The first page (book/<part>/<page>.md, in directory order) whose cells build a playground. */
+function playgroundPage(): string {
+  for (const part of readdirSync("book", {withFileTypes: true}).filter((d) => d.isDirectory() && !d.name.startsWith("_") && !d.name.startsWith("."))) {
+    for (const f of readdirSync(join("book", part.name)).filter((f) => f.endsWith(".md")).sort()) {
+      if (readFileSync(join("book", part.name, f), "utf-8").includes("OptimizerControls(")) return `/${part.name}/${f.replace(/\.md$/, "")}`;
+    }
+  }
+  throw new Error("no generated page has a playground");
+}
+
+let book: BookSession;
+let path: string;
+beforeAll(async () => {
+  if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run npm run build first (npm test does)");
+  path = playgroundPage();
+  book = await startBook("dist");
+});
+afterAll(async () => book?.close());
+
+const ready = (page: Page) => page.waitForSelector(".gb-pg-surface svg .gb-ls-path", {timeout: 30_000});
+
+/** WCAG contrast of two CSS colours as the browser computes them (rgb()/rgba() strings). */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const s = Number(v) / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+describe("the playground notebook in the book", () => {
+  test("a slider re-runs the paths and the update rule; nothing logs an error", async () => {
+    const {page, report} = await book.open(path);
+    await ready(page);
+    const read = () => page.evaluate(() => ({
+      d: [...document.querySelectorAll(".gb-pg-surface .gb-ls-path path:nth-of-type(2)")].map((p) => p.getAttribute("d")).join("|"),
+      rule: [...document.querySelectorAll(".gb-pg-rule")].map((r) => r.textContent).join("|"),
+      out: document.querySelector(".gb-pg-row output")?.textContent
+    }));
+    const before = await read();
+    expect(before.rule).not.toBe("");
+    await page.focus(".gb-pg-controls input[name=alpha]");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    // the cells re-run (Framework recomputes on the next frame): the paths change and the rules show the slider's α
+    await page.waitForFunction((d) => {
+      const now = [...document.querySelectorAll(".gb-pg-surface .gb-ls-path path:nth-of-type(2)")].map((p) => p.getAttribute("d")).join("|");
+      const out = document.querySelector(".gb-pg-row output")?.textContent ?? "";
+      return now !== d && [...document.querySelectorAll(".gb-pg-rule")].some((r) => r.textContent!.includes(out));
+    }, before.d, {timeout: 10_000});
+    const after = await read();
+    expect(after.out).not.toBe(before.out);
+    expect(after.rule).not.toBe(before.rule);
+    // the folded code is the cells' source
+    expect(await page.locator("details.gb-pg-code code").textContent()).toContain("view(pg1Controls)");
+    expect(report.consoleErrors).toEqual([]);
+    expect(report.pageErrors).toEqual([]);
+    expect(report.externalRequests).toEqual([]);
+    await page.close();
+  });
+
+  test("at 390 px: no horizontal scroll, the plots fit, tick labels are at least 11 px", async () => {
+    const {page, report} = await book.open(path);
+    await page.setViewportSize({width: 390, height: 844});
+    await ready(page);
+    await page.waitForFunction(() => {
+      const svg = document.querySelector(".gb-pg-surface svg.gb-loss-surface");
+      return svg && svg.getBoundingClientRect().width <= 390;
+    });
+    const r = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      widest: Math.max(...[...document.querySelectorAll(".gb-pg-figure svg, .gb-pg-controls")].map((e) => e.getBoundingClientRect().right)),
+      ticks: [...document.querySelectorAll(".gb-pg-figure .tick text")].map((t) => parseFloat(getComputedStyle(t).fontSize))
+    }));
+    expect(r.scroll).toBeLessThanOrEqual(390);
+    expect(r.widest).toBeLessThanOrEqual(390);
+    expect(r.ticks.length).toBeGreaterThan(4);
+    expect(Math.min(...r.ticks)).toBeGreaterThanOrEqual(11);
+    expect(report.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  test("dark mode: every path colour is at least 3:1 against the page background", async () => {
+    const {page, report} = await book.open(path);
+    await page.emulateMedia({colorScheme: "dark"});
+    await ready(page);
+    const r = await page.evaluate(() => {
+      let el: Element | null = document.querySelector(".gb-pg-surface");
+      let bg = "rgba(0, 0, 0, 0)";
+      while (el && /rgba\(0, 0, 0, 0\)|transparent/.test(bg)) {
+        bg = getComputedStyle(el).backgroundColor;
+        el = el.parentElement;
+      }
+      const strokes = [...document.querySelectorAll(".gb-pg-surface .gb-ls-path path:nth-of-type(2), .gb-pg-curves .gb-lc-line")].map((p) => getComputedStyle(p).stroke);
+      return {bg, strokes};
+    });
+    expect(r.strokes.length).toBeGreaterThan(1);
+    const worst = Math.min(...r.strokes.map((s) => contrast(s, r.bg)));
+    expect(worst, `${r.strokes.join(", ")} on ${r.bg}`).toBeGreaterThanOrEqual(3);
+    // the background really is dark (the theme switched)
+    expect(contrast(r.bg, "rgb(0, 0, 0)")).toBeLessThan(2);
+    expect(report.consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
