@@ -73,6 +73,22 @@ w_{t+1} = w_t - \alpha \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}`;
       expect(a.path[k][1]).toBeCloseTo(b.path[k][1], 9);
     }
   });
+  it("a printed Nesterov rule takes its gradient at the look-ahead point (θ_t + μ v_t), step by step as by hand", async () => {
+    const {compileRecurrence} = await import("../components/formula/recurrence.js");
+    const rec = compileRecurrence(String.raw`v_{t+1} = \mu v_t - \eta \nabla f(\theta_t + \mu v_t) \\ \theta_{t+1} = \theta_t + v_{t+1}`);
+    const g = (w: number[]) => [2 * w[0], 20 * w[1]]; // f = x² + 10 y²
+    const f = (w: number[]) => w[0] ** 2 + 10 * w[1] ** 2;
+    const hyper: Record<string, number> = {mu: 0.8, alpha: 0.05};
+    const res = runRecurrence(f, g, [3, 1], rec, hyper, 4);
+    let th = [3, 1], v = [0, 0];
+    for (let t = 1; t <= 4; t++) {
+      const gl = g(th.map((x, j) => x + 0.8 * v[j]));
+      v = v.map((vj, j) => 0.8 * vj - 0.05 * gl[j]);
+      th = th.map((x, j) => x + v[j]);
+      expect(res.path[t][0]).toBeCloseTo(th[0], 12);
+      expect(res.path[t][1]).toBeCloseTo(th[1], 12);
+    }
+  });
   it("004 §4's θ = θ − α·∇J(θ) is gradient descent", async () => {
     const {compileRecurrence} = await import("../components/formula/recurrence.js");
     const rec = compileRecurrence(String.raw`\theta = \theta - \alpha \cdot \nabla_{\theta} J(\theta)`);

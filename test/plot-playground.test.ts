@@ -51,7 +51,11 @@ const SPEC = {
 async function renderSurface(page: Page, id: string, opts: {steps: number; alpha: number; n: number; width: number}) {
   return page.evaluate(({id, opts}) => {
     const gb = (window as any).gb;
-    const s = gb.getSurface(id, 4);
+    // a 1-D spec as a chapter gives it: ½ Σ (y_i − θ x_i)² over five points near y = 2x
+    const s = id === "spec-1d"
+      ? gb.surfaceFromSpec({id, title: "J(θ)", line: 1, params: ["\\theta"], labels: ["θ"], start: [0],
+          expression: "\\frac{1}{2}\\sum_{i=1}^{n}(y_i - \\theta x_i)^2", bindings: {x: [0.1, 0.3, 0.5, 0.7, 0.9], y: [0.25, 0.55, 1.1, 1.35, 1.85], n: 5}})
+      : gb.getSurface(id, 4);
     const paths = gb.runOptimizers(s, {alpha: opts.alpha, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8, gamma: 0.9, rho: 0.9, lambda: 0.01, steps: opts.steps}, []);
     const el = gb.LossSurface(s, {id: "snap", width: opts.width, n: opts.n, thresholds: 12, paths, start: s.start});
     document.body.append(el);
@@ -103,9 +107,9 @@ describe("LossSurface(surface, options)", () => {
     snapshot("lossSurfaceDivergent", r.svg);
     await page.close();
   });
-  it("lossSurface1d: the 004 model θ as a curve, iterates on it", async () => {
+  it("lossSurface1d: a one-parameter least-squares objective read from a spec, as a curve with iterates on it", async () => {
     const {page} = await hz.open();
-    const r = await renderSurface(page, "linear-theta-004", {steps: 10, alpha: 0.01, n: 30, width: 400});
+    const r = await renderSurface(page, "spec-1d", {steps: 10, alpha: 0.01, n: 30, width: 400});
     expect(r.contours).toBe(0);
     expect(r.dots).toEqual([11, 11, 11]);
     snapshot("lossSurface1d", r.svg);

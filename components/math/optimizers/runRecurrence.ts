@@ -11,6 +11,10 @@ export interface Recurrence<State = unknown> {
   init(w: number[]): State;
   step(state: State, grad: number[], t: number, hyper: Record<string, number>): State;
   weights(state: State): number[];
+  /** A step that takes the gradient where the rule says (Nesterov's look-ahead point), when the rule has one. */
+  stepWith?(state: State, gradAt: (w: number[]) => number[], t: number, hyper: Record<string, number>): State;
+  /** True when the rule's gradient is not taken at the weights: then only stepWith is exact. */
+  lookahead?: boolean;
 }
 
 export function runRecurrence<S>(
@@ -40,8 +44,7 @@ export function runRecurrence<S>(
   for (let t = 1; t <= steps; t++) {
     let w: number[];
     try {
-      const g = grad(path[path.length - 1]);
-      state = rec.step(state, g, t, hyper);
+      state = rec.lookahead && rec.stepWith ? rec.stepWith(state, grad, t, hyper) : rec.step(state, grad(path[path.length - 1]), t, hyper);
       w = rec.weights(state);
     } catch (e) {
       return {path, losses, stopped: {step: t, reason: tStop("stepError", {k: t, message: (e as Error).message})}};
