@@ -1,4 +1,6 @@
 import {translateChapterCode} from "../components/models/keras/translate.js";
+import type {NumpyScriptProgram} from "../components/models/keras/program.js";
+import {tTraining} from "../components/i18n/training.js";
 import type {ChapterModel, SectionModel} from "./chapter.js";
 import type {Diagnostic} from "./diagnostics.js";
 import type {Enricher} from "./generate.js";
@@ -28,9 +30,9 @@ export function translateCodeSection(chapter: ChapterModel, section: SectionMode
   return translateChapterCode(codeBlocks(section), {file: chapter.file, extraText: proseOf(section), extraLine: section.start, chapterText: chapter.text});
 }
 
-/** After which block the training panel goes: the one that calls .fit(…), else the last code block. */
+/** After which block the training panel goes: the one that calls .fit(…) or loss.backward(), else the last code block. */
 function anchor(section: SectionModel): number {
-  const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(/.test(b.source));
+  const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(|\.backward\(\)/.test(b.source));
   if (i >= 0) return i;
   let last = -1;
   section.blocks.forEach((b, j) => {
@@ -50,6 +52,25 @@ export function trainingCell(program: unknown, usesMnist: boolean): Cell {
   };
 }
 
+/** A static note under the code (text only, set with textContent): what a NumPy script printed, or why nothing trains. */
+export function trainingNoteCell(lines: string[], kind: "script" | "untrainable"): Cell {
+  return {
+    imports: [],
+    code: `display((() => {\n  const box = document.createElement("div");\n  box.className = "gb-training gb-training-${kind}";\n` +
+      `  for (const text of ${jsonForScript(lines)}) {\n    const p = document.createElement("p");\n    p.textContent = text;\n    box.append(p);\n  }\n  return box;\n})());`
+  };
+}
+
+function scriptLines(s: NumpyScriptProgram): string[] {
+  const out = [tTraining("scriptPrinted", {line: s.line}), ...s.printed.slice(-20).map((p) => p.text)];
+  for (const c of s.claims) {
+    const r = s.results.find((x) => x.metric === c.metric);
+    if (r) out.push(tTraining("scriptClaim", {metric: c.metric, claimed: c.value, measured: r.value}));
+  }
+  for (const u of s.unsupported) out.push(tTraining("lineMessage", {line: u.line, message: u.message}));
+  return out;
+}
+
 /**
  * Code-practice pages train the chapter's own model: the section's Python is translated at generation time; what
  * the translator cannot follow is reported at its file line (and shown on the page by the panel's notes).
@@ -64,9 +85,20 @@ export function trainingEnricher(): Enricher {
       for (const section of chapter.sections) {
         if (section.kind !== "code") continue;
         if (!codeBlocks(section).some((b) => /^py(thon)?$/.test(b.lang))) continue;
-        const {program, diagnostics: found} = translateCodeSection(chapter, section);
+        const {program, script, diagnostics: found} = translateCodeSection(chapter, section);
         for (const d of found) diagnostics.push({file: chapter.file, line: d.line, severity: d.severity, code: "code-practice", message: d.message});
-        if (!program) continue;
+        if (script) {
+          cells.set(section.slug, {at: anchor(section), cell: trainingNoteCell(scriptLines(script), "script")});
+          continue;
+        }
+        if (!program) {
+          const errors = found.filter((d) => d.severity === "error").slice(0, 8);
+          if (errors.length) {
+            const lines = [tTraining("notTrainable"), ...errors.map((d) => tTraining("lineMessage", {line: d.line, message: d.message}))];
+            cells.set(section.slug, {at: anchor(section), cell: trainingNoteCell(lines, "untrainable")});
+          }
+          continue;
+        }
         const usesMnist = (program as {dataset?: {id?: string}}).dataset?.id === "mnist";
         cells.set(section.slug, {at: anchor(section), cell: trainingCell(program, usesMnist)});
       }

@@ -15,34 +15,62 @@ const TF_ACTIVATION: Record<Activation, string> = {
 
 type TfActivation = Parameters<typeof tf.layers.dense>[0]["activation"];
 
+/** Keras' default initialisers, or PyTorch's: weights and biases U(−1/√fan_in, 1/√fan_in) (kaiming_uniform with a = √5). */
+export type InitScheme = "keras" | "pytorch";
+
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
+
+function initializers(init: InitScheme, seed: number, fanIn: number): {kernelInitializer: Initializer; biasInitializer: Initializer} {
+  if (init === "pytorch") {
+    const b = 1 / Math.sqrt(Math.max(fanIn, 1));
+    return {kernelInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed}),
+      biasInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed: seed + 7919})};
+  }
+  return {kernelInitializer: tf.initializers.glorotUniform({seed}), biasInitializer: tf.initializers.zeros()};
+}
+
 /**
  * One tf layer for one LayerSpec; `seed` feeds the kernel initialiser (Keras' default, glorot_uniform).
  * `composed`: Conv2D / MaxPooling2D whose gradients need only forward kernels (for the wasm backend).
+ * A spec with batchNorm or PyTorch init is built by buildLayers (several tf layers).
  */
 export function buildLayer(spec: LayerSpec, seed: number, inputShape?: number[], composed = false): tf.layers.Layer {
+  return buildLayers(spec, seed, {inputShape, composed})[0];
+}
+
+/** The tf layers of one LayerSpec: the layer, then its BatchNorm and activation when it has a batchNorm. */
+export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed = false, init = "keras", fanIn = 0}:
+  {inputShape?: number[]; composed?: boolean; init?: InitScheme; fanIn?: number}): tf.layers.Layer[] {
   const input = inputShape ? {inputShape} : {};
-  if (composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
-    return new ComposedConv2D({filters: spec.filters, kernelSize: spec.kernelSize, activation: TF_ACTIVATION[spec.activation],
-      useBias: spec.useBias, seed, inputShape});
+  const bn = (spec.type === "dense" || spec.type === "conv2d") ? spec.batchNorm : undefined;
+  if (bn && (spec.type === "dense" || spec.type === "conv2d")) {
+    const core = buildLayers({...spec, batchNorm: undefined, activation: "linear"}, seed, {inputShape, composed, init, fanIn})[0];
+    const norm = tf.layers.batchNormalization({momentum: bn.momentum, epsilon: bn.epsilon});
+    const act = tf.layers.activation({activation: TF_ACTIVATION[spec.activation] as NonNullable<TfActivation>});
+    if (!bn.afterActivation) return [core, norm, act];
+    return [core, act, norm];
+  }
+  if (init === "keras" && composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
+    return [new ComposedConv2D({filters: spec.filters, kernelSize: spec.kernelSize, activation: TF_ACTIVATION[spec.activation],
+      useBias: spec.useBias, seed, inputShape})];
   }
   if (composed && spec.type === "maxPooling2d" && spec.strides.join() === spec.poolSize.join() && spec.padding === "valid") {
-    return new ComposedMaxPool2D(spec.poolSize, inputShape);
+    return [new ComposedMaxPool2D(spec.poolSize, inputShape)];
   }
-  const kernelInitializer = tf.initializers.glorotUniform({seed});
   switch (spec.type) {
     case "dense":
-      return tf.layers.dense({...input, units: spec.units, activation: TF_ACTIVATION[spec.activation] as TfActivation,
-        useBias: spec.useBias, kernelInitializer, biasInitializer: "zeros"});
+      return [tf.layers.dense({...input, units: spec.units, activation: TF_ACTIVATION[spec.activation] as TfActivation,
+        useBias: spec.useBias, ...initializers(init, seed, fanIn)})];
     case "conv2d":
-      return tf.layers.conv2d({...input, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides,
+      return [tf.layers.conv2d({...input, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides,
         padding: spec.padding, activation: TF_ACTIVATION[spec.activation] as TfActivation, useBias: spec.useBias,
-        kernelInitializer, biasInitializer: "zeros"});
+        ...initializers(init, seed, fanIn)})];
     case "maxPooling2d":
-      return tf.layers.maxPooling2d({...input, poolSize: spec.poolSize, strides: spec.strides, padding: spec.padding});
+      return [tf.layers.maxPooling2d({...input, poolSize: spec.poolSize, strides: spec.strides, padding: spec.padding})];
     case "flatten":
-      return tf.layers.flatten(input);
+      return [tf.layers.flatten(input)];
     case "dropout":
-      return new SeededDropout({...input, rate: spec.rate, seed});
+      return [new SeededDropout({...input, rate: spec.rate, seed})];
   }
 }
 
@@ -76,16 +104,20 @@ tf.serialization.registerClass(SeededDropout);
  * The chapter's model. Layer i gets seed `seed + i`, so two builds with one seed have identical weights.
  * `composedGradients` defaults to true on the wasm backend (which lacks the conv/pool gradient kernels).
  */
-export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape">,
+export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape"> & Pick<Partial<KerasProgram>, "init">,
   {seed = 42, composedGradients = tf.getBackend() === "wasm"}: {seed?: number; composedGradients?: boolean} = {}): tf.Sequential {
   if (!program.layers.length) throw new Error("buildModel: the program has no layers");
   if (!program.inputShape.length || !program.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`buildModel: bad input shape (${program.inputShape.join(", ")})`);
   }
   const model = tf.sequential();
+  const init = program.init ?? "keras";
   program.layers.forEach((spec, i) => {
     try {
-      model.add(buildLayer(spec, seed + i, i === 0 ? program.inputShape : undefined, composedGradients));
+      const prev = i === 0 ? program.inputShape : (model.outputShape as number[]).slice(1);
+      const fanIn = spec.type === "conv2d" ? spec.kernelSize[0] * spec.kernelSize[1] * (prev[prev.length - 1] ?? 1) : prev[prev.length - 1] ?? 1;
+      const layers = buildLayers(spec, seed + i, {inputShape: i === 0 ? program.inputShape : undefined, composed: composedGradients, init, fanIn});
+      for (const l of layers) model.add(l);
     } catch (e) {
       throw new Error(`layer ${i + 1} (${spec.type}, line ${spec.line}): ${(e as Error).message}`);
     }
@@ -102,22 +134,57 @@ export function makeOptimizer(opt: CompileSpec["optimizer"]): tf.Optimizer {
   const lr = opt.learningRate;
   switch (opt.name) {
     case "adam":
-      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case "adamw":
+      return tf.train.adam(lr, opt.beta1 ?? 0.9, opt.beta2 ?? 0.999, opt.epsilon ?? 1e-7);
     case "sgd":
-      return tf.train.sgd(lr);
+      return opt.momentum ? tf.train.momentum(lr, opt.momentum, !!opt.nesterov) : tf.train.sgd(lr);
     case "rmsprop":
-      return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
+      return tf.train.rmsprop(lr, opt.rho ?? 0.9, opt.momentum ?? 0, opt.epsilon ?? 1e-7);
     case "adagrad":
       return tf.train.adagrad(lr);
     case "adadelta":
-      return tf.train.adadelta(lr, 0.95, 1e-7);
+      return tf.train.adadelta(lr, opt.rho ?? 0.95, opt.epsilon ?? 1e-7);
     case "adamax":
-      return tf.train.adamax(lr, 0.9, 0.999, 1e-7);
+      return tf.train.adamax(lr, opt.beta1 ?? 0.9, opt.beta2 ?? 0.999, opt.epsilon ?? 1e-7);
   }
 }
 
+/**
+ * One optimisation step on `f` (the batch loss): gradients, then PyTorch's weight decay — added to the gradient
+ * (L2, SGD/Adam/RMSprop's weight_decay) or, for AdamW, applied to the weights (p ← p − lr·wd·p) before the update.
+ */
+export function optimizerStep(optimizer: tf.Optimizer, opt: CompileSpec["optimizer"] | undefined, f: () => tf.Scalar): tf.Scalar {
+  const wd = opt?.weightDecay ?? 0;
+  if (!wd) return optimizer.minimize(f, true) as tf.Scalar;
+  const {value, grads} = tf.variableGrads(f);
+  const named: tf.NamedTensorMap = {};
+  for (const [name, g] of Object.entries(grads)) {
+    const v = tf.engine().registeredVariables[name];
+    if (opt!.name === "adamw") {
+      v.assign(tf.mul(v, 1 - opt!.learningRate * wd));
+      named[name] = g;
+    } else named[name] = tf.add(g, tf.mul(v, wd));
+  }
+  optimizer.applyGradients(named);
+  return value;
+}
+
 /** Mean loss over a batch: labels are class ids (sparse) or 0/1 (binary), predictions the model's outputs. */
-export function lossFunction(loss: LossName): (labels: tf.Tensor, preds: tf.Tensor) => tf.Scalar {
+export function lossFunction(loss: LossName, fromLogits = false): (labels: tf.Tensor, preds: tf.Tensor) => tf.Scalar {
+  if (fromLogits && (loss === "sparse_categorical_crossentropy" || loss === "categorical_crossentropy")) {
+    return (labels, logits) => {
+      const k = logits.shape[logits.shape.length - 1] as number;
+      const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), "int32"), k);
+      return tf.mean(tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+    };
+  }
+  if (fromLogits && loss === "binary_crossentropy") {
+    // max(z, 0) − z·y + log(1 + e^(−|z|)): PyTorch's BCEWithLogitsLoss, stable for large |z|
+    return (labels, z) => {
+      const y = tf.reshape(labels, z.shape);
+      return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar;
+    };
+  }
   switch (loss) {
     case "sparse_categorical_crossentropy":
     case "categorical_crossentropy": // the page's datasets always hold class ids (to_categorical is not replayed)
@@ -141,10 +208,10 @@ export function lossFunction(loss: LossName): (labels: tf.Tensor, preds: tf.Tens
   }
 }
 
-/** Number of correct predictions in a batch (argmax for several outputs, > 0.5 for one). */
-export function correctCount(labels: tf.Tensor, preds: tf.Tensor): tf.Scalar {
-  const k = preds.shape[preds.shape.length - 1] as number;
+/** Number of correct predictions in a batch (argmax for several outputs, > 0.5 for one; > 0 for one logit). */
+export function correctCount(labels: tf.Tensor, preds: tf.Tensor, fromLogits = false): tf.Scalar {
+  const k = preds.shape.length < 2 ? 1 : (preds.shape[preds.shape.length - 1] as number);
   const y = tf.reshape(labels, [-1]);
-  const guess = k === 1 ? tf.cast(tf.greater(tf.reshape(preds, [-1]), 0.5), "float32") : tf.cast(tf.argMax(preds, -1), "float32");
+  const guess = k === 1 ? tf.cast(tf.greater(tf.reshape(preds, [-1]), fromLogits ? 0 : 0.5), "float32") : tf.cast(tf.argMax(preds, -1), "float32");
   return tf.sum(tf.cast(tf.equal(guess, tf.cast(y, "float32")), "float32")) as tf.Scalar;
 }

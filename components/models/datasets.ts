@@ -133,3 +133,25 @@ export function splitTable(rows: number[][], labels: number[], testSize: number,
     testRows: nTest
   };
 }
+
+/** Samples the code computed (row-major x, one label per sample) as a Dataset of per-sample shape `inputShape`. */
+export function arraysDataset(data: {x?: number[]; y?: number[]; n: number}, inputShape: number[], describe = "arrays"): Dataset {
+  const per = sampleSize(inputShape);
+  const x = data.x ?? [], y = data.y ?? [];
+  if (x.length !== data.n * per) throw new Error(`arraysDataset: ${x.length} numbers for ${data.n} samples of shape (${inputShape.join(", ")})`);
+  if (y.length !== data.n) throw new Error(`arraysDataset: ${y.length} labels for ${data.n} samples`);
+  const xs = Float32Array.from(x);
+  return {
+    size: data.n,
+    inputShape,
+    labels: Float32Array.from(y),
+    fill(indices, out) {
+      for (let i = 0; i < indices.length; i++) {
+        const r = indices[i];
+        if (!(r >= 0 && r < data.n)) throw new Error(`fill: sample ${r} out of range [0, ${data.n})`);
+        out.set(xs.subarray(r * per, (r + 1) * per), i * per);
+      }
+    },
+    describe
+  };
+}

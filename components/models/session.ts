@@ -3,7 +3,8 @@
  * FileAttachments), the model, the trainer and the final test evaluation. No DOM.
  */
 import {buildModel, countParams} from "./build.js";
-import {imageDataset, splitTable, type Dataset} from "./datasets.js";
+import {arraysDataset, imageDataset, splitTable, type Dataset} from "./datasets.js";
+import {regenerateArrays} from "./numpy/recipe.js";
 import type {KerasProgram} from "./keras/program.js";
 import {decodeImageSet} from "./mnist-format.js";
 import {evaluate, train, type TrainStep} from "./train.js";
@@ -39,7 +40,10 @@ export interface RunSettings {
 }
 
 export function settingsFor(program: KerasProgram, overrides: Partial<RunSettings> = {}): RunSettings {
-  return {epochs: program.fit.epochs, batchSize: program.fit.batchSize, validationSplit: program.fit.validationSplit, seed: 42, ...overrides};
+  const ds = program.dataset;
+  const limits = ds.id === "mnist" ? {...(ds.trainLimit ? {limit: ds.trainLimit} : {}), ...(ds.testLimit ? {testLimit: ds.testLimit} : {})} : {};
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return {epochs: program.fit.epochs, batchSize: program.fit.batchSize, validationSplit: program.fit.validationSplit, seed: 42, ...limits, ...defined};
 }
 
 async function bytes(src: BinarySource | undefined, what: string): Promise<Uint8Array> {
@@ -49,6 +53,13 @@ async function bytes(src: BinarySource | undefined, what: string): Promise<Uint8
 
 export async function prepareData(program: KerasProgram, files: DataFiles, s: Pick<RunSettings, "limit" | "testLimit" | "seed">): Promise<PreparedData> {
   const ds = program.dataset;
+  if (ds.id === "arrays") {
+    const arrays = ds.recipe ? regenerateArrays(ds.recipe) : null;
+    const tr = arraysDataset(arrays?.train ?? ds.train, ds.inputShape, "arrays (train)");
+    const te = ds.test || arrays?.test ? arraysDataset(arrays?.test ?? ds.test!, ds.inputShape, "arrays (test)") : tr;
+    return {train: tr, test: te, trainSize: tr.size, testSize: te.size,
+      description: ds.test ? `代码生成的数据（第 ${ds.line} 行）：${tr.size} 条训练、${te.size} 条测试` : `代码生成的数据（第 ${ds.line} 行）：${tr.size} 条，训练与评估用同一组`};
+  }
   if (ds.id === "table") {
     const {train: tr, test: te, testRows} = splitTable(ds.rows, ds.labels, ds.testSize, s.seed, ds.standardize);
     return {train: tr, test: te, trainSize: tr.size, testSize: testRows,
@@ -82,9 +93,10 @@ export async function* runProgram(program: KerasProgram, data: PreparedData, s: 
   const model = buildModel(program, {seed: s.seed});
   try {
     yield* train(model, data.train, {epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed,
-      limit: s.limit, signal: ctl.signal, compile: program.compile, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery});
+      limit: s.limit, signal: ctl.signal, compile: program.compile, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery,
+      shuffle: program.fit.shuffle ?? true});
     if (ctl.signal?.aborted) return null;
-    const r = await evaluate(model, data.test, {loss: program.compile.loss, signal: ctl.signal});
+    const r = await evaluate(model, data.test, {loss: program.compile.loss, signal: ctl.signal, fromLogits: !!program.compile.fromLogits});
     return {testLoss: r.loss, testAcc: r.acc, testSize: r.n, params: countParams(model)};
   } finally {
     model.dispose();

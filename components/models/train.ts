@@ -4,7 +4,7 @@
  * Never reads tensors synchronously (webgpu-safe): losses come back with `await t.data()`.
  */
 import * as tf from "@tensorflow/tfjs";
-import {correctCount, lossFunction, makeOptimizer} from "./build.js";
+import {correctCount, lossFunction, makeOptimizer, optimizerStep} from "./build.js";
 import {permutation, sampleSize, type Dataset} from "./datasets.js";
 import type {CompileSpec} from "./keras/program.js";
 
@@ -17,7 +17,9 @@ export interface TrainOptions {
   /** Use only the first `limit` samples (before the validation split). */
   limit?: number;
   /** The chapter's compile(): optimizer and loss. Defaults: adam 0.001, sparse categorical cross-entropy. */
-  compile?: Pick<CompileSpec, "optimizer" | "loss">;
+  compile?: Pick<CompileSpec, "optimizer" | "loss" | "fromLogits">;
+  /** Shuffle every epoch (default true); false keeps the data's order (a PyTorch DataLoader without shuffle=True). */
+  shuffle?: boolean;
   /** Awaited between batches (the page passes tf.nextFrame to stay responsive). */
   yieldEvery?: () => Promise<void>;
   /** Report every n-th batch (the last batch of an epoch is always reported). */
@@ -54,10 +56,10 @@ export function batchTensors(data: Dataset, indices: ArrayLike<number>): {x: tf.
 }
 
 /** Loss and accuracy of `model` on `indices` of `data` (inference mode), in batches. */
-export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"], signal}:
-  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"]; signal?: AbortSignal} = {}): Promise<{loss: number; acc: number; n: number}> {
+export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"], signal, fromLogits = false}:
+  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"]; signal?: AbortSignal; fromLogits?: boolean} = {}): Promise<{loss: number; acc: number; n: number}> {
   const idx = indices ?? Int32Array.from({length: data.size}, (_, i) => i);
-  const lossFn = lossFunction(loss);
+  const lossFn = lossFunction(loss, fromLogits);
   let sumLoss = 0, correct = 0;
   for (let s = 0; s < idx.length; s += batchSize) {
     if (signal?.aborted) throw new DOMException("evaluation stopped", "AbortError");
@@ -65,7 +67,7 @@ export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, b
     const out = tf.tidy(() => {
       const {x, y} = batchTensors(data, part);
       const p = model.predict(x) as tf.Tensor;
-      return tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p)]);
+      return tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p, fromLogits)]);
     });
     const v = await out.data();
     out.dispose();
@@ -87,7 +89,9 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
   const valIdx = Int32Array.from({length: valSize}, (_, i) => trainSize + i);
   const optimizer = makeOptimizer(compile?.optimizer ?? {name: "adam", learningRate: 0.001, learningRateExplicit: false});
   const lossName = compile?.loss ?? "sparse_categorical_crossentropy";
-  const lossFn = lossFunction(lossName);
+  const fromLogits = !!compile?.fromLogits;
+  const lossFn = lossFunction(lossName, fromLogits);
+  const shuffle = opts.shuffle ?? true;
   const batches = Math.ceil(trainSize / batchSize);
   const t0 = performance.now();
   let seen = 0;
@@ -95,7 +99,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
   const pending: {t: tf.Tensor; n: number}[] = [];
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = permutation(trainSize, seed + epoch);
+      const order = shuffle ? permutation(trainSize, seed + epoch) : Int32Array.from({length: trainSize}, (_, i) => i);
       let sumLoss = 0, correct = 0, count = 0;
       for (let b = 0; b < batches; b++) {
         if (signal?.aborted) return;
@@ -106,11 +110,11 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         const stats = tf.tidy(() => {
           const {x, y} = batchTensors(data, idx);
           let correctT: tf.Scalar | null = null;
-          const lossT = optimizer.minimize(() => {
+          const lossT = optimizerStep(optimizer, compile?.optimizer, () => {
             const p = model.apply(x, {training: true}) as tf.Tensor;
-            correctT = tf.keep(correctCount(y, p));
+            correctT = tf.keep(correctCount(y, p, fromLogits));
             return lossFn(y, p);
-          }, true) as tf.Scalar;
+          });
           const out = tf.stack([lossT, correctT!]);
           correctT!.dispose();
           return out;
@@ -146,7 +150,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         const step: TrainStep = {epoch, epochs, batch: b + 1, batches, loss: sumLoss / count, acc: correct / count,
           samplesPerSec: sps, etaSec: left / sps, trainSize, valSize};
         if (last && valSize > 0) {
-          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: lossName, signal});
+          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: lossName, signal, fromLogits});
           step.valLoss = v.loss;
           step.valAcc = v.acc;
         }

@@ -7,7 +7,7 @@
 export type Expr =
   | {type: "name"; id: string}
   | {type: "num"; value: number}
-  | {type: "str"; value: string}
+  | {type: "str"; value: string; fstring?: boolean}
   | {type: "const"; value: boolean | null}
   | {type: "tuple"; items: Expr[]}
   | {type: "list"; items: Expr[]}
@@ -15,7 +15,8 @@ export type Expr =
   | {type: "attr"; obj: Expr; name: string}
   | {type: "call"; fn: Expr; args: Expr[]; kwargs: Record<string, Expr>}
   | {type: "index"; obj: Expr; index: Expr}
-  | {type: "slice"; lo: Expr | null; hi: Expr | null}
+  | {type: "slice"; lo: Expr | null; hi: Expr | null; step?: Expr | null}
+  | {type: "ifelse"; cond: Expr; then: Expr; orelse: Expr}
   | {type: "unary"; op: string; arg: Expr}
   | {type: "bin"; op: string; left: Expr; right: Expr};
 
@@ -23,10 +24,12 @@ interface Tok {
   kind: "name" | "num" | "str" | "op" | "end";
   text: string;
   pos: number;
+  /** An f-string literal. */
+  f?: boolean;
 }
 
-const OPS = ["**=", "//=", "...", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "@=", "->",
-  "+", "-", "*", "/", "%", "@", "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "<", ">"];
+const OPS = ["**=", "//=", "...", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "@=", "->", "&=", "|=",
+  "+", "-", "*", "/", "%", "@", "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "<", ">", "&", "|", "^", "~"];
 
 export class SyntaxErrorAt extends Error {
   constructor(message: string, readonly pos: number) {
@@ -58,7 +61,7 @@ export function tokenize(s: string): Tok[] {
         } else value += s[j++];
       }
       if (j >= s.length) throw new SyntaxErrorAt("unterminated string", i);
-      toks.push({kind: "str", text: value, pos: i});
+      toks.push({kind: "str", text: value, pos: i, ...(/f/i.test(strStart[1]) ? {f: true} : {})});
       i = j + open.length;
       continue;
     }
@@ -87,8 +90,11 @@ const BINARY: [string[], number][] = [
   [["or"], 1],
   [["and"], 2],
   [["==", "!=", "<", ">", "<=", ">=", "in", "is"], 4],
-  [["+", "-"], 5],
-  [["*", "/", "//", "%", "@"], 6]
+  [["|"], 5],
+  [["^"], 6],
+  [["&"], 7],
+  [["+", "-"], 8],
+  [["*", "/", "//", "%", "@"], 9]
 ];
 
 export class Parser {
@@ -148,7 +154,11 @@ export class Parser {
 
   expr(): Expr {
     if (this.eat("not")) return {type: "unary", op: "not", arg: this.expr()};
-    return this.binary(0);
+    const e = this.binary(0);
+    if (!this.eat("if")) return e;
+    const cond = this.binary(0);
+    this.expect("else");
+    return {type: "ifelse", cond, then: e, orelse: this.expr()};
   }
 
   private binary(level: number): Expr {
@@ -166,6 +176,7 @@ export class Parser {
 
   private unary(): Expr {
     if (this.eat("-")) return {type: "unary", op: "-", arg: this.unary()};
+    if (this.eat("~")) return {type: "unary", op: "~", arg: this.unary()};
     if (this.eat("+")) return this.unary();
     return this.power();
   }
@@ -220,8 +231,10 @@ export class Parser {
       if (lo === null) throw new SyntaxErrorAt("empty subscript", this.peek().pos);
       return lo;
     }
-    const hi = this.isOp(",") || this.isOp("]") ? null : this.expr();
-    return {type: "slice", lo, hi};
+    const hi = this.isOp(",") || this.isOp("]") || this.isOp(":") ? null : this.expr();
+    if (!this.eat(":")) return {type: "slice", lo, hi};
+    const step = this.isOp(",") || this.isOp("]") ? null : this.expr();
+    return {type: "slice", lo, hi, step};
   }
 
   private atom(): Expr {
@@ -229,14 +242,19 @@ export class Parser {
     if (t.kind === "num") return {type: "num", value: Number(t.text)};
     if (t.kind === "str") {
       let value = t.text;
-      while (this.peek().kind === "str") value += this.next().text; // implicit concatenation
-      return {type: "str", value};
+      let f = !!t.f;
+      while (this.peek().kind === "str") {
+        f ||= !!this.peek().f;
+        value += this.next().text; // implicit concatenation
+      }
+      return f ? {type: "str", value, fstring: true} : {type: "str", value};
     }
     if (t.kind === "name") {
       if (t.text === "True" || t.text === "False") return {type: "const", value: t.text === "True"};
       if (t.text === "None") return {type: "const", value: null};
       return {type: "name", id: t.text};
     }
+    if (t.kind === "op" && t.text === "...") return {type: "name", id: "Ellipsis"};
     if (t.kind === "op" && t.text === "(") {
       if (this.eat(")")) return {type: "tuple", items: []};
       const first = this.expr();
@@ -315,7 +333,9 @@ export function show(e: Expr): string {
     case "index":
       return `${show(e.obj)}[${e.index.type === "tuple" ? e.index.items.map(show).join(", ") : show(e.index)}]`;
     case "slice":
-      return `${e.lo ? show(e.lo) : ""}:${e.hi ? show(e.hi) : ""}`;
+      return `${e.lo ? show(e.lo) : ""}:${e.hi ? show(e.hi) : ""}${e.step ? `:${show(e.step)}` : ""}`;
+    case "ifelse":
+      return `${show(e.then)} if ${show(e.cond)} else ${show(e.orelse)}`;
     case "unary":
       return e.op === "not" ? `not ${show(e.arg)}` : `${e.op}${show(e.arg)}`;
     case "bin":

@@ -1,3 +1,5 @@
+import type {PyStmt} from "./gd.js";
+
 /**
  * Splits Python source into logical lines: comments stripped, bracketed continuations joined, indentation measured.
  * Pure (no tf, no DOM).
@@ -83,3 +85,18 @@ export function logicalLines(code: string): LogicalLine[] {
   if (cur) out.push(cur);
   return out;
 }
+
+/** Builds the statement tree of one block; lines are file lines. */
+export function statements(code: string, blockLine: number): PyStmt[] {
+  const lines = logicalLines(code);
+  const root: PyStmt[] = [];
+  const stack: {indent: number; body: PyStmt[]}[] = [{indent: -1, body: root}];
+  for (const l of lines) {
+    while (stack.length > 1 && l.indent <= stack[stack.length - 1].indent) stack.pop();
+    const s: PyStmt = {line: blockLine + l.line, text: l.text, body: [], phys: l.phys.map((p) => ({line: blockLine + p.line, text: p.text}))};
+    stack[stack.length - 1].body.push(s);
+    if (l.text.endsWith(":")) stack.push({indent: l.indent, body: s.body});
+  }
+  return root;
+}
+

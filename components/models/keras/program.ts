@@ -8,21 +8,47 @@ export type Activation =
   | "linear" | "relu" | "relu6" | "sigmoid" | "softmax" | "tanh" | "elu" | "selu" | "softplus" | "softsign"
   | "swish" | "gelu" | "hardSigmoid";
 
+/**
+ * Batch normalisation applied to a dense/conv layer's output: before its activation (Linear → BatchNorm → ReLU, the
+ * usual order) or after it (`afterActivation`). Keras' momentum convention (PyTorch's 0.1 is 0.9 here).
+ */
+export interface BatchNormSpec {
+  momentum: number;
+  epsilon: number;
+  afterActivation: boolean;
+  line: number;
+}
+
 export type LayerSpec =
-  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number}
+  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec}
   | {type: "conv2d"; filters: number; kernelSize: [number, number]; strides: [number, number];
-      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number}
+      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}
   | {type: "flatten"; line: number}
   | {type: "dropout"; rate: number; line: number};
 
-export type OptimizerName = "adam" | "sgd" | "rmsprop" | "adagrad" | "adadelta" | "adamax";
+export type OptimizerName = "adam" | "sgd" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw";
+
+/** Optimiser settings beyond the learning rate (absent: the framework's defaults as makeOptimizer applies them). */
+export interface OptimizerOptions {
+  momentum?: number;
+  nesterov?: boolean;
+  /** L2 added to the gradient (PyTorch's weight_decay on SGD/Adam/RMSprop) or decoupled (AdamW). */
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** RMSprop's decay (Keras rho, PyTorch alpha). */
+  rho?: number;
+}
 export type LossName = "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
   | "mean_squared_error" | "mean_absolute_error";
 
 export interface CompileSpec {
-  optimizer: {name: OptimizerName; learningRate: number; learningRateExplicit: boolean};
+  optimizer: {name: OptimizerName; learningRate: number; learningRateExplicit: boolean} & OptimizerOptions;
   loss: LossName;
+  /** The model outputs logits and the loss applies softmax/sigmoid itself (PyTorch's CrossEntropyLoss, BCEWithLogitsLoss). */
+  fromLogits?: boolean;
   metrics: string[];
   line: number;
 }
@@ -32,6 +58,27 @@ export interface FitSpec {
   batchSize: number;
   validationSplit: number;
   line: number;
+  /** Shuffle the training data every epoch (Keras' default; a PyTorch DataLoader only with shuffle=True). Absent: true. */
+  shuffle?: boolean;
+}
+
+/** Data the code computes (NumPy, sklearn, torch tensors): the arrays themselves, or a recipe to recompute them. */
+export interface ArraysData {
+  /** Row-major samples, n × prod(inputShape); absent when `recipe` is given. */
+  x?: number[];
+  /** One label per sample (class id, 0/1 or a regression target). */
+  y?: number[];
+  n: number;
+}
+
+/**
+ * The statements that compute the data, re-run in the page by components/models/numpy (same seeded generator), for
+ * data too large to ship as numbers. `names` are the variables holding train x, train y, test x, test y.
+ */
+export interface ArraysRecipe {
+  statements: {line: number; text: string}[];
+  seed: number;
+  names: {x: string; y: string; testX?: string; testY?: string};
 }
 
 /** Where the training data comes from in the page. */
@@ -41,9 +88,23 @@ export type DatasetRef =
       /** Per-sample input shape the model expects: [784], [28, 28, 1] or [32, 32, 3]. */
       inputShape: number[];
       /** How the chapter's data is mapped onto MNIST, in words (shown on the page). */
-      origin: "keras.datasets.mnist" | "undefined-x_train" | "cifar10-substitute";
+      origin: "keras.datasets.mnist" | "undefined-x_train" | "cifar10-substitute" | "torchvision.datasets.MNIST";
       /** Pixel scale applied (1/255 → [0, 1]). */
       scale: number;
+      /** The code trains / tests on the first N images only (`x_train[:2000]`, `Subset(…, range(N))`). */
+      trainLimit?: number;
+      testLimit?: number;
+    }
+  | {
+      id: "arrays";
+      /** Shape of one sample. */
+      inputShape: number[];
+      train: ArraysData;
+      /** The evaluation set; absent: the code evaluates on (or never leaves) its training data. */
+      test?: ArraysData;
+      recipe?: ArraysRecipe;
+      /** Line of the statement that made the training x. */
+      line: number;
     }
   | {
       id: "table";
@@ -74,8 +135,19 @@ export interface Note {
   line?: number;
 }
 
+/** A part of the code the page cannot follow (shown on the page; the rest still trains). */
+export interface Unsupported {
+  line: number;
+  message: string;
+}
+
 export interface KerasProgram {
   kind: "keras";
+  /** Which framework the code was written in (absent: keras). PyTorch models are translated to the same layers. */
+  framework?: "keras" | "pytorch";
+  /** Weight initialisation: Keras' glorot_uniform/zeros (absent) or PyTorch's U(±1/√fan_in) for weights and biases. */
+  init?: "keras" | "pytorch";
+  unsupported?: Unsupported[];
   file: string;
   /** Line of the model's definition. */
   line: number;
@@ -116,6 +188,27 @@ export interface NumpyGdProgram {
 }
 
 export type Program = KerasProgram | NumpyGdProgram;
+
+/**
+ * A NumPy program that trains by itself (gradient descent written out in loops): the translator runs it at
+ * generation time with components/models/numpy and keeps what it printed; the page can re-run `statements` with
+ * the same pure interpreter (same seeded generator) to redraw it.
+ */
+export interface NumpyScriptProgram {
+  kind: "numpy-script";
+  framework: "numpy";
+  file: string;
+  line: number;
+  statements: {line: number; text: string; indent: number}[];
+  seed: number;
+  /** What the code printed, in order (at most 10,000 lines). */
+  printed: {line: number; text: string}[];
+  /** Results read from the printed text (the last value of each metric). */
+  results: Claim[];
+  claims: Claim[];
+  notes: Note[];
+  unsupported: Unsupported[];
+}
 
 export interface TranslateDiagnostic {
   line: number;

@@ -8,16 +8,30 @@
 import {parseClaims, type TextPiece} from "./claims.js";
 import {dotted, parseExpr, show, SyntaxErrorAt, type Expr} from "./expr.js";
 import {analyzeGdClass, type GdClass, type PyStmt} from "./gd.js";
-import {logicalLines, scanCode} from "./lines.js";
+import {scanCode, statements} from "./lines.js";
 import {evalND, type NDEnv} from "./ndarray.js";
+import {evalNP} from "../numpy/eval.js";
+import {bindImport, newEnv} from "../numpy/env.js";
+import {isND, type NDArray} from "../numpy/ndarray.js";
+import {Script, ScriptError} from "../numpy/script.js";
+import {isObj, type NPValue} from "../numpy/values.js";
+import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "../pytorch/layers.js";
+import {forwardChain, initLayers, type ModuleClass} from "../pytorch/module.js";
+import {isTorchLoss, isTorchOptimizer, torchLoss, torchOptimizer, type TorchData, type TorchLoader, type TorchLoss} from "../pytorch/objects.js";
+import {readLoop, type TorchLoop} from "../pytorch/loop.js";
+import {buildNumpyScript, kerasArrays} from "../pytorch/program.js";
 import type {
   Activation, CodeBlock, CompileSpec, DatasetRef, FitSpec, KerasProgram, LayerSpec, LossName, Note,
-  NumpyAssignment, NumpyGdProgram, OptimizerName, Program, TranslateDiagnostic
+  NumpyAssignment, NumpyGdProgram, NumpyScriptProgram, OptimizerName, Program, TranslateDiagnostic, Claim
 } from "./program.js";
 import {findLabelledTables, type LabelledTable} from "./table.js";
+import {lowerLayers} from "../pytorch/layers.js";
+import {ndOf} from "../pytorch/program.js";
+import {tTraining} from "../../i18n/training.js";
 import {mulberry32} from "../../math/random.js";
 
 export type {Program, CodeBlock, TranslateDiagnostic} from "./program.js";
+export {statements};
 
 export interface TranslateOptions {
   file: string;
@@ -31,6 +45,8 @@ export interface TranslateOptions {
 
 export interface TranslateResult {
   program?: Program;
+  /** A hand-written NumPy training loop, run at generation time (no Program for the training panel). */
+  script?: NumpyScriptProgram;
   diagnostics: TranslateDiagnostic[];
 }
 
@@ -43,7 +59,7 @@ interface ModelState {
   inputShape?: number[];
   compile?: CompileSpec;
   fits: {spec: FitSpec; x: Val; y: Val; site: number}[];
-  evaluate?: {line: number};
+  evaluate?: {line: number; x?: Val; y?: Val};
 }
 
 type DataSrc =
@@ -61,13 +77,26 @@ type Val =
   | {k: "bool"; v: boolean}
   | {k: "none"}
   | {k: "seq"; items: Val[]}
-  | {k: "data"; src: DataSrc; part: "x" | "y" | "frame"; split: "train" | "test" | "all"; sampleShape?: number[]; scale?: number}
+  | {k: "data"; src: DataSrc; part: "x" | "y" | "frame"; split: "train" | "test" | "all"; sampleShape?: number[]; scale?: number; limit?: number}
+  | {k: "tensor"; inputShape: number[]; layers: LayerSpec[]; used: {v: boolean}}
+  | {k: "torch"; t: TorchVal}
   | {k: "func"; name: string; params: {name: string; def?: Val}[]; body: PyStmt[]; line: number}
   | {k: "class"; name: string; gd: GdClass | null; line: number}
   | {k: "instance"; cls: GdClass; fields: Record<string, number>; line: number}
   | {k: "nd"; name: string}
   | {k: "undef"; name: string}
   | {k: "unknown"; why: string};
+
+export type TorchVal =
+  | {kind: "layer"; layer: TorchLayer}
+  | {kind: "class"; cls: ModuleClass}
+  | {kind: "model"; layers: TorchLayer[]; line: number; name: string}
+  | {kind: "loss"; loss: TorchLoss}
+  | {kind: "optimizer"; opt: CompileSpec["optimizer"]; line: number}
+  | {kind: "params"}
+  | {kind: "data"; data: TorchData}
+  | {kind: "loader"; loader: TorchLoader}
+  | {kind: "transform"; normalize: boolean};
 
 class Return {
   constructor(readonly value: Val) {}
@@ -85,7 +114,7 @@ const OPTIMIZERS: Record<string, OptimizerName> = {
   adam: "adam", sgd: "sgd", rmsprop: "rmsprop", adagrad: "adagrad", adadelta: "adadelta", adamax: "adamax"
 };
 /** Keras' default learning rates. */
-const DEFAULT_LR: Record<OptimizerName, number> = {adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001, adadelta: 0.001, adamax: 0.001};
+const DEFAULT_LR: Record<OptimizerName, number> = {adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001, adadelta: 0.001, adamax: 0.001, adamw: 0.001};
 const LOSSES: Record<string, LossName> = {
   sparse_categorical_crossentropy: "sparse_categorical_crossentropy", categorical_crossentropy: "categorical_crossentropy",
   binary_crossentropy: "binary_crossentropy", mse: "mean_squared_error", mean_squared_error: "mean_squared_error",
@@ -111,13 +140,31 @@ class Interpreter {
   readonly notes: Note[] = [];
   readonly nd: NDEnv = {vars: new Map(), numpy: new Set(), rng: mulberry32(0)};
   readonly tables: LabelledTable[];
+  /** The NumPy / sklearn / torch-tensor interpreter's state (components/models/numpy). */
+  readonly np = newEnv(0);
+  readonly script = new Script(this.np);
+  /** Top-level statements run by the NumPy interpreter, in order (the page's recipe), and whether a loop trained. */
+  readonly npStatements: PyStmt[] = [];
+  readonly npLoops: number[] = [];
+  readonly torchLoops: TorchLoop[] = [];
+  torchEval: {x: string; y?: string; line: number} | null = null;
+  readonly unsupported: {line: number; message: string}[] = [];
+  /** Lines whose errors make the model untrainable (as opposed to a side statement the page can skip). */
+  readonly fatalLines = new Set<number>();
+  private scopeNow: Map<string, Val> = this.globals;
+  private temp = 0;
 
   constructor(readonly opts: TranslateOptions) {
     this.tables = opts.chapterText ? findLabelledTables(opts.chapterText) : [];
+    this.np.fallback = (name) => {
+      const v = this.lookup(name, this.scopeNow);
+      return v ? valToNP(v) : undefined;
+    };
   }
 
   error(line: number, message: string): void {
     this.diag.push({line, severity: "error", message});
+    if (!this.unsupported.some((u) => u.line === line && u.message === message)) this.unsupported.push({line, message});
   }
   warn(line: number, message: string): void {
     if (!this.diag.some((d) => d.line === line && d.message === message)) this.diag.push({line, severity: "warning", message});
@@ -146,6 +193,8 @@ class Interpreter {
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i];
       const saved = this.cur;
+      const savedScope = this.scopeNow;
+      this.scopeNow = scope;
       this.cur = {stmt: s, claimed: 0};
       try {
         this.exec(s, scope, stmts, i);
@@ -155,6 +204,7 @@ class Interpreter {
         this.error(s.line, msg);
       } finally {
         this.cur = saved;
+        this.scopeNow = savedScope;
       }
     }
   }
@@ -169,7 +219,9 @@ class Interpreter {
         const name = alias ?? mod.split(".")[0];
         scope.set(name, {k: "mod", path: alias ? mod : mod.split(".")[0]});
         if (mod === "numpy") this.nd.numpy.add(name);
+        bindImport(this.np, mod, null, alias ?? null);
       }
+      this.npStatements.push(s);
       return;
     }
     if ((m = /^from\s+([\w.]+)\s+import\s+\(?(.+?)\)?$/.exec(t))) {
@@ -180,7 +232,9 @@ class Interpreter {
           continue;
         }
         scope.set(alias ?? name, {k: "mod", path: `${m[1]}.${name}`});
+        bindImport(this.np, m[1], name, alias ?? null);
       }
+      this.npStatements.push(s);
       return;
     }
     if ((m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(t))) {
@@ -191,6 +245,18 @@ class Interpreter {
         params.push({name: name.replace(/:.*$/, "").trim(), def: def ? this.evaluate(parseExpr(def), scope, s.line) : undefined});
       }
       scope.set(m[1], {k: "func", name: m[1], params, body: s.body, line: s.line});
+      if (scope === this.globals && !/\b(keras|layers|Sequential|compile|fit|nn|torch|optim|model)\b/.test(JSON.stringify(s.body))) {
+        try {
+          this.script.run([s]); // a NumPy helper (sigmoid, loss): callable from NumPy code
+          this.npStatements.push(s);
+        } catch {
+          /* defaults the NumPy interpreter cannot evaluate */
+        }
+      }
+      return;
+    }
+    if ((m = /^class\s+(\w+)\s*\(\s*(?:torch\.)?(?:nn\.)?Module\s*\)\s*:$/.exec(t))) {
+      scope.set(m[1], {k: "torch", t: {kind: "class", cls: {name: m[1], line: s.line, body: s.body}}});
       return;
     }
     if ((m = /^class\s+(\w+)\s*(\(.*\))?\s*:$/.exec(t))) {
@@ -211,6 +277,20 @@ class Interpreter {
       this.warn(s.line, `condition "${m[1]}" cannot be decided before running; its body is followed`);
       return this.run(s.body, scope);
     }
+    if (/^for\s/.test(t)) {
+      const loop = readLoop(s, (n) => this.isTorchModel(n, scope), this.unsupported);
+      if (loop) {
+        this.torchLoops.push(loop);
+        for (const u of loop.ignored) this.warn(u.line, u.message);
+        return;
+      }
+      if (this.unsupported.some((u) => u.line === s.line)) {
+        this.diag.push({line: s.line, severity: "error", message: this.unsupported.find((u) => u.line === s.line)!.message});
+        return;
+      }
+    }
+    if (/^(for|while)\s/.test(t) && this.isNumpyBlock(s, scope)) return this.runNumpy(s, siblings, index, true);
+    if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) return this.noGrad(s, scope);
     if (/^(elif|else|try|except|finally|with|while)\b/.test(t) || /^for\s/.test(t)) {
       this.error(s.line, `"${t.split(/\s|:/)[0]}" blocks are not supported outside a gradient-descent class: ${t}`);
       return;
@@ -218,7 +298,18 @@ class Interpreter {
     if ((m = /^return\b\s*(.*)$/.exec(t))) {
       throw new Return(m[1] ? this.evaluate(parseExpr(m[1]), scope, s.line) : {k: "none"});
     }
-    if ((m = /^print\s*\(/.exec(t))) return;
+    if ((m = /^print\s*\(/.exec(t))) {
+      // What the code prints is kept when the NumPy interpreter can compute it (a hand-written loop's loss).
+      if (!this.refsOpaqueText(t, scope)) {
+        try {
+          this.script.run([s]);
+        } catch {
+          /* a print of something untracked: nothing to show */
+        }
+      }
+      return;
+    }
+    if (this.isNumpyStmt(t, scope)) return this.runNumpy(s, siblings, index, false);
     // augmented assignment
     if ((m = /^([\w.[\]]+)\s*(\+|-|\*|\/|@)=\s*(.+)$/.exec(t))) {
       const target = parseExpr(m[1]);
@@ -240,19 +331,17 @@ class Interpreter {
 
   assign(target: Expr, valueExpr: Expr, scope: Map<string, Val>, line: number): void {
     const value = this.evaluate(valueExpr, scope, line);
-    if (value.k === "nd" && target.type === "name") {
-      // A NumPy array: record the assignment for the page to re-run with a seeded generator.
-      this.nd.vars.set(target.id, evalND(valueExpr, this.nd));
-      this.numpyData.push({name: target.id, expr: valueExpr, line});
-      scope.set(target.id, {k: "nd", name: target.id});
-      return;
-    }
     this.bind(target, value, scope, line);
   }
 
   bind(target: Expr, value: Val, scope: Map<string, Val>, line: number): void {
     if (target.type === "name") {
       scope.set(target.id, value);
+      if (value.k === "nd" && value.name !== target.id) {
+        const v = this.np.vars.get(value.name);
+        if (v !== undefined) this.np.vars.set(target.id, v);
+        scope.set(target.id, {k: "nd", name: target.id});
+      } else if (value.k !== "nd") this.np.vars.delete(target.id);
       return;
     }
     if (target.type === "tuple" || target.type === "list") {
@@ -290,20 +379,22 @@ class Interpreter {
         if (e.id === "__name__") return {k: "str", v: "__main__"};
         const v = this.lookup(e.id, scope);
         if (v) return v;
+        const npv = this.np.vars.get(e.id);
+        if (npv !== undefined && !(isObj(npv) && (npv.obj === "module" || npv.obj === "func"))) return this.ndValue(e, line);
         if (["len", "range", "print", "int", "float", "str", "list"].includes(e.id)) return {k: "mod", path: e.id};
         return {k: "undef", name: e.id};
       }
       case "unary": {
+        if (this.npRoute(e, scope)) return this.ndValue(e, line);
         const v = this.evaluate(e.arg, scope, line);
         if (e.op === "-" && v.k === "num") return NUM(-v.v);
         if (e.op === "not" && v.k === "bool") return {k: "bool", v: !v.v};
-        if (v.k === "nd" || this.mentionsND(e)) return {k: "nd", name: ""};
         return UNKNOWN(show(e));
       }
       case "bin":
         return this.binary(e, scope, line);
       case "attr": {
-        if (this.mentionsND(e)) return {k: "nd", name: ""};
+        if (this.npRoute(e, scope)) return this.ndValue(e, line);
         const obj = this.evaluate(e.obj, scope, line);
         if (obj.k === "mod") return {k: "mod", path: `${obj.path}.${e.name}`};
         if (obj.k === "data" && e.name === "shape") {
@@ -314,8 +405,11 @@ class Interpreter {
         return {k: "mod", path: `<${obj.k}>.${e.name}`};
       }
       case "index": {
-        if (this.mentionsND(e)) return {k: "nd", name: ""};
+        if (this.npRoute(e, scope)) return this.ndValue(e, line);
         const obj = this.evaluate(e.obj, scope, line);
+        if (obj.k === "data" && e.index.type === "slice" && !e.index.lo && e.index.hi && !e.index.step) {
+          return {...obj, limit: this.num(this.evaluate(e.index.hi, scope, line), line, "slice end")};
+        }
         if (obj.k === "seq") {
           if (e.index.type === "num") return obj.items[e.index.value] ?? UNKNOWN("index out of range");
           if (e.index.type === "slice") {
@@ -334,22 +428,32 @@ class Interpreter {
     }
   }
 
-  /** True when an expression reads a NumPy module name or an array recorded as NumPy data. */
+  /** True when an expression reads a NumPy/sklearn name or an array the NumPy interpreter holds. */
   mentionsND(e: Expr): boolean {
     const walk = (x: Expr): boolean => {
       switch (x.type) {
-        case "name":
-          return this.nd.numpy.has(x.id) || this.nd.vars.has(x.id);
+        case "name": {
+          if (this.scopeNow.has(x.id) && this.scopeNow.get(x.id)!.k !== "nd" && this.scopeNow !== this.globals) return false;
+          const v = this.np.vars.get(x.id);
+          return v !== undefined && !(isObj(v) && v.obj === "opaque");
+        }
         case "attr":
           return walk(x.obj);
         case "call":
-          return walk(x.fn) || x.args.some(walk);
+          return this.isTorchData(x, this.scopeNow) || walk(x.fn) || x.args.some(walk) || Object.values(x.kwargs).some(walk);
         case "index":
-          return walk(x.obj);
+          return walk(x.obj) || walk(x.index);
         case "bin":
           return walk(x.left) || walk(x.right);
         case "unary":
           return walk(x.arg);
+        case "tuple":
+        case "list":
+          return x.items.some(walk);
+        case "ifelse":
+          return walk(x.cond) || walk(x.then) || walk(x.orelse);
+        case "slice":
+          return [x.lo, x.hi, x.step].some((y) => y && walk(y));
         default:
           return false;
       }
@@ -357,8 +461,293 @@ class Interpreter {
     return walk(e);
   }
 
+  refsOpaqueText(t: string, scope: Map<string, Val>): boolean {
+    try {
+      const e = parseExpr(t);
+      return this.refsOpaque(e, scope) || (e.type === "call" && e.args.some((a) => a.type === "str" && a.fstring && /\b(model|history|net)\b/.test(a.value)));
+    } catch {
+      return true;
+    }
+  }
+
+  /** An expression the NumPy interpreter computes: it reads NumPy values and nothing it cannot hold. */
+  npRoute(e: Expr, scope: Map<string, Val>): boolean {
+    return this.mentionsND(e) && !this.refsOpaque(e, scope);
+  }
+
+  /** A name bound to something the NumPy interpreter cannot hold (a model, a layer, a torch object). */
+  refsOpaque(e: Expr, scope: Map<string, Val>): boolean {
+    const opaque = new Set(["model", "layer", "torch", "tensor", "input", "optimizer", "data", "class", "instance"]);
+    const walk = (x: Expr): boolean => {
+      switch (x.type) {
+        case "name": {
+          if (this.np.vars.has(x.id) && !scope.has(x.id)) return false;
+          const v = this.lookup(x.id, scope);
+          return !!v && (opaque.has(v.k) || (v.k === "mod" && /^(torch\.(nn|optim|utils)|torchvision|keras|tensorflow|tf\b)/.test(canon(v.path)) && !this.isTorchDataPath(v.path)));
+        }
+        case "attr":
+          return walk(x.obj);
+        case "call":
+          return walk(x.fn) || x.args.some(walk) || Object.values(x.kwargs).some(walk);
+        case "index":
+          return walk(x.obj) || walk(x.index);
+        case "bin":
+          return walk(x.left) || walk(x.right);
+        case "unary":
+          return walk(x.arg);
+        case "tuple":
+        case "list":
+          return x.items.some(walk);
+        case "ifelse":
+          return walk(x.cond) || walk(x.then) || walk(x.orelse);
+        default:
+          return false;
+      }
+    };
+    return walk(e);
+  }
+
+  private static TORCH_DATA = /^torch\.(randn|rand|randint|randperm|normal|tensor|as_tensor|from_numpy|Tensor|FloatTensor|LongTensor|zeros|ones|zeros_like|ones_like|arange|linspace|manual_seed|cat|stack|eye|full|where|exp|log|sin|cos|sqrt|abs|float32|float64|long|int64|float)$/;
+
+  isTorchDataPath(path: string): boolean {
+    return Interpreter.TORCH_DATA.test(path);
+  }
+
+  /** `torch.randn(…)`, `torch.tensor(X, dtype=torch.float32)`: tensors are NumPy arrays to the translator. */
+  isTorchData(e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>): boolean {
+    const d = dotted(e.fn);
+    if (!d) return false;
+    const root = this.lookup(d.split(".")[0], scope);
+    if (root?.k !== "mod") return false;
+    return this.isTorchDataPath([root.path, ...d.split(".").slice(1)].join("."));
+  }
+
+  /** A simple statement (assignment, call, print) over NumPy values only. */
+  isNumpyStmt(t: string, scope: Map<string, Val>): boolean {
+    let exprs: Expr[];
+    try {
+      const eq = topLevelAssign(t);
+      const aug = /^([\w.[\], :]+?)\s*(\+|-|\*|\/|@|\*\*|\/\/)=\s*(.+)$/.exec(t);
+      if (aug) exprs = [parseExpr(aug[1]), parseExpr(aug[3])];
+      else if (eq >= 0) exprs = [parseExpr(t.slice(0, eq)), parseExpr(t.slice(eq + 1))];
+      else exprs = [parseExpr(t)];
+    } catch {
+      return false;
+    }
+    const value = exprs[exprs.length - 1];
+    const isData = (x: Expr) => this.mentionsND(x) || (x.type === "call" && this.isTorchData(x, scope));
+    if (!exprs.some(isData) && !(value.type === "call" && isData(value))) {
+      if (!(exprs.length > 1 && exprs[0].type === "index" && this.mentionsND(exprs[0]))) return false;
+    }
+    return !exprs.some((x) => this.refsOpaque(x, scope));
+  }
+
+  /** A for/while block whose statements are all NumPy (a hand-written training loop). */
+  isNumpyBlock(s: PyStmt, scope: Map<string, Val>): boolean {
+    const all: PyStmt[] = [];
+    const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
+    walk([s]);
+    if (all.some((x) => /\.(fit|backward|step|zero_grad)\(/.test(x.text))) return false;
+    let touches = false;
+    for (const x of all) {
+      const head = /^(?:for\s+.+?\s+in|while|if|elif)\s+(.+):$/.exec(x.text)?.[1] ?? (/^(else|try)\s*:$/.test(x.text) ? null : x.text.replace(/^return\s+/, ""));
+      if (head === null || /^(pass|break|continue|return)$/.test(head)) continue;
+      let e: Expr[];
+      try {
+        const eq = topLevelAssign(head);
+        const aug = /^([\w.[\], :]+?)\s*(\+|-|\*|\/|@|\*\*|\/\/)=\s*(.+)$/.exec(head);
+        e = aug ? [parseExpr(aug[3])] : eq >= 0 ? [parseExpr(head.slice(eq + 1))] : [parseExpr(head)];
+      } catch {
+        return false;
+      }
+      if (e.some((y) => this.refsOpaque(y, scope))) return false;
+      if (e.some((y) => this.mentionsND(y))) touches = true;
+    }
+    return touches;
+  }
+
+  /** Runs a statement (or a loop) in the NumPy interpreter; names it assigns leave the translator's own scope. */
+  runNumpy(s: PyStmt, siblings: PyStmt[], index: number, loop: boolean): void {
+    const before = new Map(this.np.vars);
+    try {
+      this.script.run([s]);
+    } catch (e) {
+      const line = e instanceof ScriptError ? e.line : s.line;
+      this.error(line, e instanceof SyntaxErrorAt ? `syntax error: ${e.message}` : (e as Error).message);
+    }
+    if (this.scopeNow === this.globals) {
+      this.npStatements.push(s);
+      if (loop) this.npLoops.push(s.line);
+      const m = /^(\w+)\s*=\s*(.+)$/.exec(s.text);
+      if (m && !/^=/.test(m[2]) && !loop) {
+        try {
+          this.numpyData.push({name: m[1], expr: parseExpr(m[2]), line: s.line});
+        } catch {
+          /* recorded only for the 004-style page */
+        }
+      }
+    }
+    for (const [k, v] of this.np.vars) {
+      if (before.get(k) !== v) {
+        this.scopeNow.delete(k);
+        if (this.scopeNow !== this.globals) this.scopeNow.set(k, {k: "nd", name: k});
+      }
+    }
+    void siblings;
+    void index;
+  }
+
+  /** A value computed by the NumPy interpreter, kept under a name the Program can point to. */
+  ndValue(e: Expr, line: number): Val {
+    try {
+      const v = evalNP(e, this.np);
+      if (typeof v === "number") return NUM(v);
+      if (typeof v === "boolean") return {k: "bool", v};
+      if (typeof v === "string") return {k: "str", v};
+      if (v === null) return {k: "none"};
+      if (Array.isArray(v) && v.every((x) => typeof x === "number")) return {k: "seq", items: v.map((x) => NUM(x as number))};
+      const name = e.type === "name" ? e.id : `__nd${this.temp++}`;
+      this.np.vars.set(name, v);
+      return {k: "nd", name};
+    } catch (err) {
+      this.error(line, (err as Error).message);
+      return UNKNOWN(show(e));
+    }
+  }
+
+  /** `with torch.no_grad():` after training: which tensors the model is evaluated on. */
+  noGrad(s: PyStmt, scope: Map<string, Val>): void {
+    const all: PyStmt[] = [];
+    const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
+    walk(s.body);
+    for (const x of all) {
+      for (const m of x.text.matchAll(/\b(\w+)\(\s*(\w+)\s*\)/g)) {
+        if (this.isTorchModel(m[1], scope) && isND(this.np.vars.get(m[2]))) {
+          const X = this.np.vars.get(m[2]) as NDArray;
+          const names = [...x.text.matchAll(/\b(\w+)\b/g), ...all.flatMap((z) => [...z.text.matchAll(/\b(\w+)\b/g)])].map((n) => n[1]);
+          const y = names.find((n) => n !== m[2] && isND(this.np.vars.get(n)) && (this.np.vars.get(n) as NDArray).shape[0] === X.shape[0]);
+          this.torchEval = {x: m[2], y, line: x.line};
+          return;
+        }
+      }
+    }
+  }
+
+  isTorchModel(name: string, scope: Map<string, Val>): boolean {
+    const v = this.lookup(name, scope);
+    return v?.k === "torch" && (v.t.kind === "model" || (v.t.kind === "layer" && v.t.layer.kind === "sequential"));
+  }
+
+  toArg(v: Val): Arg {
+    switch (v.k) {
+      case "num": return v.v;
+      case "str": return v.v;
+      case "bool": return v.v;
+      case "none": return null;
+      case "seq": return v.items.map((x) => this.toArg(x));
+      case "torch": return v.t.kind === "layer" ? {layer: v.t.layer} : {other: v.t.kind};
+      default: return {other: describe(v)};
+    }
+  }
+
+  /** torch.nn layers, losses and modules; torch.optim; DataLoader / TensorDataset; torchvision's MNIST. */
+  torchCall(fn: Val, e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>, line: number): Val {
+    const rawArgs = e.args.map((a) => this.evaluate(a, scope, line));
+    const rawKw = Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, this.evaluate(v, scope, line)]));
+    const args = rawArgs.map((a) => this.toArg(a));
+    const kw = Object.fromEntries(Object.entries(rawKw).map(([k, v]) => [k, this.toArg(v)]));
+    if (fn.k === "torch") {
+      const t = fn.t;
+      if (t.kind === "class") {
+        const host = {evaluate: (x: Expr, locals: Map<string, Arg>, at: number) => {
+          const local = new Map(scope);
+          for (const [k, v] of locals) if (!k.includes(".")) local.set(k, argToVal(v));
+          return this.toArg(this.evaluate(x, local, at));
+        }};
+        const before = this.unsupported.length;
+        const layers = initLayers(t.cls, args, kw, host, this.unsupported);
+        const chain = forwardChain(t.cls, layers, this.unsupported);
+        for (const u of this.unsupported.slice(before)) this.diag.push({line: u.line, severity: "error", message: u.message});
+        return chain ? {k: "torch", t: {kind: "model", layers: chain, line, name: t.cls.name}} : UNKNOWN(`${t.cls.name} instance`);
+      }
+      if (t.kind === "model" || t.kind === "layer") return UNKNOWN("model output");
+      return UNKNOWN(`${t.kind} call`);
+    }
+    const path = (fn as Extract<Val, {k: "mod"}>).path.replace(/^torch\.nn\.modules\.\w+\./, "torch.nn.");
+    const name = path.slice(path.lastIndexOf(".") + 1);
+    const recv = e.fn.type === "attr" ? this.evaluate(e.fn.obj, scope, line) : null;
+    if (recv?.k === "torch") {
+      if (name === "parameters") return {k: "torch", t: {kind: "params"}};
+      if (["to", "train", "eval", "cuda", "cpu", "float", "double"].includes(name)) return recv;
+      return UNKNOWN(`${recv.t.kind}.${name}()`);
+    }
+    if (/^torch\.nn\.\w+$/.test(path) && isTorchLoss(name)) return {k: "torch", t: {kind: "loss", loss: torchLoss(name, kw, line)}};
+    if (/^torch\.nn\.\w+$/.test(path) && TORCH_LAYERS.includes(name)) {
+      const at = this.physLine(name, line);
+      try {
+        return {k: "torch", t: {kind: "layer", layer: torchLayer(name, args, kw, at)}};
+      } catch (err) {
+        this.error(at, (err as Error).message);
+        this.fatalLines.add(at);
+        return UNKNOWN(`${name} layer`);
+      }
+    }
+    if (/^torch\.optim\.\w+$/.test(path)) {
+      if (!isTorchOptimizer(name)) throw new Error(`torch.optim.${name} is not supported`);
+      return {k: "torch", t: {kind: "optimizer", opt: torchOptimizer(name, [null, ...args.slice(1)], kw), line}};
+    }
+    if (/\.TensorDataset$/.test(path)) {
+      const [x, y] = rawArgs;
+      if (x?.k !== "nd" || y?.k !== "nd") throw new Error("TensorDataset(x, y): both must be tensors computed by the code");
+      return {k: "torch", t: {kind: "data", data: {kind: "tensors", x: x.name, y: y.name, line}}};
+    }
+    if (/\.DataLoader$/.test(path)) {
+      const ds = rawArgs[0] ?? rawKw.dataset;
+      if (ds?.k !== "torch" || ds.t.kind !== "data") throw new Error("DataLoader: the dataset cannot be followed");
+      const bs = kw.batch_size ?? 1, sh = kw.shuffle ?? false;
+      if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) throw new Error("DataLoader: batch_size must be a positive integer");
+      return {k: "torch", t: {kind: "loader", loader: {data: ds.t.data, batchSize: bs, shuffle: sh === true, line}}};
+    }
+    if (/\.Subset$/.test(path)) {
+      const ds = rawArgs[0];
+      const r = e.args[1];
+      const idx = r?.type === "call" && dotted(r.fn) === "range" && r.args.length === 1 ? {k: "seq", items: Array.from({length: Math.min(this.num(this.evaluate(r.args[0], scope, line), line, "range"), 1e6)}, () => NUM(0))} as Val : rawArgs[1];
+      if (ds?.k !== "torch" || ds.t.kind !== "data" || ds.t.data.kind !== "mnist") throw new Error("Subset: only a torchvision MNIST dataset can be subset");
+      const n = idx?.k === "nd" ? (this.np.vars.get(idx.name) as NDArray)?.shape?.[0] : idx?.k === "seq" ? idx.items.length : NaN;
+      if (!Number.isInteger(n)) throw new Error("Subset(dataset, range(N)): N cannot be followed");
+      return {k: "torch", t: {kind: "data", data: {...ds.t.data, limit: n}}};
+    }
+    if (/^torchvision\.datasets\.(MNIST|FashionMNIST)$/.test(path)) {
+      if (name === "FashionMNIST") this.warn(line, "Fashion-MNIST has no offline copy; MNIST digits are used instead");
+      const train = kw.train === undefined ? true : kw.train === true;
+      const tr = rawKw.transform;
+      return {k: "torch", t: {kind: "data", data: {kind: "mnist", train, line, normalized: tr?.k === "torch" && tr.t.kind === "transform" && tr.t.normalize}}};
+    }
+    if (/^torchvision\.datasets\.\w+$/.test(path)) throw new Error(`torchvision.datasets.${name} has no offline copy`);
+    if (/^torchvision\.transforms\.(Compose|ToTensor|Normalize)$/.test(path)) {
+      const normalize = name === "Normalize" || (name === "Compose" && rawArgs[0]?.k === "seq" && rawArgs[0].items.some((x) => x.k === "torch" && x.t.kind === "transform" && x.t.normalize));
+      return {k: "torch", t: {kind: "transform", normalize}};
+    }
+    if (/^torch\.(device|cuda\.is_available|set_grad_enabled|no_grad)$/.test(path)) return UNKNOWN(path);
+    if (/^torch\.(save|load)$/.test(path)) {
+      this.warn(line, `${path}() is not replayed in the page`);
+      return UNKNOWN(path);
+    }
+    throw new Error(`${path}() is not supported`);
+  }
+
+  /** Keras functional API: `layers.Dense(…)(x)` on a keras.Input or on a previous layer's output. */
+  applyLayer(layer: Extract<Val, {k: "layer"}>, input: Val, line: number): Val {
+    if (input.k === "input") return {k: "tensor", inputShape: input.shape, layers: [layer.spec], used: {v: false}};
+    if (input.k !== "tensor") throw new Error(`a layer is applied to ${describe(input)} (only keras.Input and other layers' outputs are followed)`);
+    if (input.used.v) throw new Error("this tensor feeds two layers: functional models with branches are not supported");
+    input.used.v = true;
+    return {k: "tensor", inputShape: input.inputShape, layers: [...input.layers, layer.spec], used: {v: false}};
+    void line;
+  }
+
   binary(e: Extract<Expr, {type: "bin"}>, scope: Map<string, Val>, line: number): Val {
-    if (this.mentionsND(e)) return {k: "nd", name: ""};
+    if (this.npRoute(e, scope)) return this.ndValue(e, line);
     const a = this.evaluate(e.left, scope, line), b = this.evaluate(e.right, scope, line);
     if (a.k === "num" && b.k === "num") {
       const f: Record<string, (x: number, y: number) => number> = {
@@ -414,8 +803,12 @@ class Interpreter {
   }
 
   call(e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>, line: number): Val {
-    if (this.mentionsND(e.fn)) return {k: "nd", name: ""};
+    if ((this.mentionsND(e.fn) || this.isTorchData(e, scope)) && !this.refsOpaque(e, scope)) return this.ndValue(e, line);
     const fn = this.evaluate(e.fn, scope, line);
+    if (fn.k === "torch" || (fn.k === "mod" && /^(torch(vision)?\.|<torch>\.)/.test(fn.path))) {
+      return this.torchCall(fn, e, scope, line);
+    }
+    if (fn.k === "layer") return this.applyLayer(fn, e.args[0] ? this.evaluate(e.args[0], scope, line) : {k: "none"}, line);
     const args = () => e.args.map((a) => this.evaluate(a, scope, line));
     const kwargs = () => Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, this.evaluate(v, scope, line)]));
 
@@ -460,6 +853,14 @@ class Interpreter {
     if (path === "len" || path === "print" || path === "range") return UNKNOWN(path);
 
     // keras
+    if (/^keras\.(models\.)?Model$/.test(path)) {
+      const kw = kwargs(), a = args();
+      const inp = kw.inputs ?? a[0], out = kw.outputs ?? a[1];
+      if (out?.k !== "tensor" || inp?.k !== "input") throw new Error("keras.Model(inputs, outputs): outputs must come from layers applied to a keras.Input");
+      const m: ModelState = {line, layers: out.layers, inputShape: out.inputShape, fits: []};
+      this.models.push(m);
+      return {k: "model", m};
+    }
     if (/^keras\.(models\.)?Sequential$/.test(path)) {
       const m: ModelState = {line, layers: [], fits: []};
       this.models.push(m);
@@ -480,6 +881,7 @@ class Interpreter {
         return this.layer(layerName, args(), kwargs(), at);
       } catch (err) {
         this.error(at, (err as Error).message);
+        this.fatalLines.add(at);
         return UNKNOWN(`${layerName} layer`);
       }
     }
@@ -588,7 +990,10 @@ class Interpreter {
       return;
     }
     if (item.k === "unknown" && item.why.endsWith(" layer")) return; // already reported
-    if (item.k !== "layer") throw new Error(`not a layer: ${describe(item)}`);
+    if (item.k !== "layer") {
+      this.fatalLines.add(line);
+      throw new Error(`not a layer: ${describe(item)}`);
+    }
     if (item.inputShape) {
       if (m.layers.length > 0) this.warn(item.spec.line, "input_shape on a layer that is not the first is ignored");
       else m.inputShape = item.inputShape;
@@ -719,6 +1124,8 @@ class Interpreter {
       case "fit": {
         const x = kw.x ?? args[0], y = kw.y ?? args[1];
         if (!x || !y) throw new Error("fit() needs x and y");
+      if (kw.validation_data) this.warn(line, "fit(): validation_data= is not used in the page (the final evaluation uses evaluate()'s data)");
+      const shuffleArg = kw.shuffle;
         const epochs = kw.epochs ?? args[3];
         const bs = kw.batch_size ?? args[2];
         const vs = kw.validation_split;
@@ -732,13 +1139,14 @@ class Interpreter {
         if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1) throw new Error(`batch_size must be a positive integer, got ${spec.batchSize}`);
         if (!(spec.validationSplit >= 0 && spec.validationSplit < 1)) throw new Error(`validation_split must be in [0, 1), got ${spec.validationSplit}`);
         for (const k of Object.keys(kw)) {
-          if (!["x", "y", "epochs", "batch_size", "validation_split", "verbose"].includes(k)) this.warn(line, `fit(): argument ${k}= is ignored`);
+          if (!["x", "y", "epochs", "batch_size", "validation_split", "verbose", "validation_data", "shuffle"].includes(k)) this.warn(line, `fit(): argument ${k}= is ignored`);
         }
+        if (shuffleArg?.k === "bool" && !shuffleArg.v) spec.shuffle = false;
         m.fits.push({spec, x, y, site: this.callSites[0] ?? line});
         return UNKNOWN("history");
       }
       case "evaluate":
-        m.evaluate = {line};
+        m.evaluate = {line, x: kw.x ?? args[0], y: kw.y ?? args[1]};
         return {k: "seq", items: [UNKNOWN("test loss"), UNKNOWN("test accuracy")]};
       case "predict":
       case "summary":
@@ -752,7 +1160,7 @@ class Interpreter {
   instanceMethod(inst: Extract<Val, {k: "instance"}>, method: string, e: Extract<Expr, {type: "call"}>, line: number): Val {
     if (method === "fit") {
       const [x, y] = e.args;
-      if (x?.type !== "name" || y?.type !== "name" || !this.nd.vars.has(x.id) || !this.nd.vars.has(y.id)) {
+      if (x?.type !== "name" || y?.type !== "name" || !isND(this.np.vars.get(x.id)) || !isND(this.np.vars.get(y.id))) {
         throw new Error(`${inst.cls.name}.fit() needs two NumPy arrays defined above, got ${e.args.map(show).join(", ")}`);
       }
       this.gdRuns.push({inst, x: x.id, y: y.id, line});
@@ -791,6 +1199,32 @@ function splitTop(s: string): string[] {
   return out;
 }
 
+/** A translator value as the NumPy interpreter sees it (plain numbers, strings, tuples, module names). */
+function valToNP(v: Val): NPValue | undefined {
+  switch (v.k) {
+    case "num": return v.v;
+    case "str": return v.v;
+    case "bool": return v.v;
+    case "none": return null;
+    case "mod": return {obj: "module", path: v.path};
+    case "seq": {
+      const items = v.items.map(valToNP);
+      return items.every((x) => x !== undefined) ? (items as NPValue[]) : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+function argToVal(a: Arg): Val {
+  if (typeof a === "number") return NUM(a);
+  if (typeof a === "string") return {k: "str", v: a};
+  if (typeof a === "boolean") return {k: "bool", v: a};
+  if (a === null) return {k: "none"};
+  if (Array.isArray(a)) return {k: "seq", items: a.map(argToVal)};
+  if ("layer" in a) return {k: "torch", t: {kind: "layer", layer: a.layer}};
+  return UNKNOWN(a.other);
+}
+
 function describe(v: Val): string {
   switch (v.k) {
     case "num":
@@ -806,20 +1240,6 @@ function describe(v: Val): string {
     default:
       return `a ${v.k}`;
   }
-}
-
-/** Builds the statement tree of one block; lines are file lines. */
-export function statements(code: string, blockLine: number): PyStmt[] {
-  const lines = logicalLines(code);
-  const root: PyStmt[] = [];
-  const stack: {indent: number; body: PyStmt[]}[] = [{indent: -1, body: root}];
-  for (const l of lines) {
-    while (stack.length > 1 && l.indent <= stack[stack.length - 1].indent) stack.pop();
-    const s: PyStmt = {line: blockLine + l.line, text: l.text, body: [], phys: l.phys.map((p) => ({line: blockLine + p.line, text: p.text}))};
-    stack[stack.length - 1].body.push(s);
-    if (l.text.endsWith(":")) stack.push({indent: l.indent, body: s.body});
-  }
-  return root;
 }
 
 function isPython(b: CodeBlock): boolean {
@@ -873,8 +1293,19 @@ export function translateChapterCode(blocks: CodeBlock[], at: TranslateOptions):
     return failed() ? {diagnostics} : {program, diagnostics};
   }
 
+  // PyTorch
+  if (it.torchLoops.length) {
+    const r = torchProgram(it, it.torchLoops[it.torchLoops.length - 1], claims);
+    return r && !failedOutside(diagnostics, it) ? {program: r, diagnostics} : {diagnostics};
+  }
+
   // Keras
   const fitted = it.models.filter((m) => m.fits.length);
+  if (!fitted.length && it.npLoops.length) {
+    const script = buildNumpyScript({file, statements: it.npStatements, loops: it.npLoops, printed: it.script.printed, claims,
+      unsupported: it.unsupported, seed: it.np.defaultSeed});
+    return {script, diagnostics};
+  }
   if (!fitted.length) {
     if (it.models.length) {
       const m = it.models[it.models.length - 1];
@@ -900,11 +1331,18 @@ export function translateChapterCode(blocks: CodeBlock[], at: TranslateOptions):
     return {diagnostics};
   }
   const notes: Note[] = [];
-  const dataset = resolveDataset(m, fit.x, fit.y, fit.spec.line, notes, diagnostics);
+  const dataset = fit.x.k === "nd" ? ndDataset(it, fit.x, fit.y, m.evaluate, fit.spec.line, false, notes) : resolveDataset(m, fit.x, fit.y, fit.spec.line, notes, diagnostics);
   if (!dataset) return {diagnostics};
+  if (dataset.ref.id === "mnist" && fit.x.k === "data" && fit.x.limit) dataset.ref.trainLimit = fit.x.limit;
+  if (dataset.ref.id === "mnist" && m.evaluate?.x?.k === "data" && m.evaluate.x.limit) dataset.ref.testLimit = m.evaluate.x.limit;
   const inputShape = m.inputShape ?? dataset.inputShape;
   if (!m.inputShape) {
     diagnostics.push({line: m.line, severity: "warning", message: `the first layer has no input_shape; the data's shape (${inputShape.join(", ")}) is used`});
+  }
+  if (dataset.ref.id === "mnist" && m.inputShape?.join() === "28,28" && dataset.inputShape.join() === "28,28,1") {
+    // Flatten(input_shape=(28, 28)): the images as they load, without a channel axis
+    dataset.ref.inputShape = [28, 28];
+    dataset.inputShape = [28, 28];
   }
   if (dataset.ref.id === "mnist" && m.inputShape && m.inputShape.join() !== dataset.inputShape.join()) {
     diagnostics.push({line: m.line, severity: "error", message: `input_shape (${m.inputShape.join(", ")}) does not match the data (${dataset.inputShape.join(", ")})`});
@@ -915,14 +1353,139 @@ export function translateChapterCode(blocks: CodeBlock[], at: TranslateOptions):
   }
   const program: KerasProgram = {
     kind: "keras", file, line: m.line, inputShape, layers: m.layers, compile: m.compile, fit: fit.spec,
-    evaluate: m.evaluate ?? null, dataset: dataset.ref, claims, notes
+    evaluate: m.evaluate ? {line: m.evaluate.line} : null, dataset: dataset.ref, claims, notes
   };
+  if (it.unsupported.length) program.unsupported = [...it.unsupported];
   const last = m.layers[m.layers.length - 1];
   if (m.compile.loss === "sparse_categorical_crossentropy" && last.type === "dense" && dataset.ref.id === "mnist" && last.units !== 10) {
     diagnostics.push({line: last.line, severity: "error", message: `the last layer has ${last.units} units but MNIST has 10 classes`});
     return {diagnostics};
   }
+  if (failed() && it.unsupported.length && !failedOutside(diagnostics, it)) {
+    // Parts that cannot be followed are named on the page; the rest trains.
+    for (const u of it.unsupported) program.notes.push({level: "warning", line: u.line, text: tTraining("unsupportedPart", {line: u.line, message: u.message})});
+    return {program, diagnostics};
+  }
   return failed() ? {diagnostics} : {program, diagnostics};
+}
+
+/** Errors that make the model itself untrainable (its layers, compile, fit, data) rather than a side statement. */
+function failedOutside(diagnostics: TranslateDiagnostic[], it: Interpreter): boolean {
+  return diagnostics.some((d) => d.severity === "error" && it.fatalLines.has(d.line));
+}
+
+/** The "arrays" dataset for fit(x, y) on arrays the code computed; the evaluation set from evaluate(x, y) / no_grad. */
+function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val} | undefined, line: number, channelsFirst: boolean, notes: Note[]):
+  {ref: DatasetRef; inputShape: number[]} | null {
+  const arr = (v: Val | undefined) => (v?.k === "nd" ? ndOf(it.np.vars.get(v.name)) : null);
+  const X = arr(x), Y = arr(y);
+  if (!X || !Y) {
+    it.error(line, `fit(): the training data (${describe(x)}, ${describe(y)}) must both be arrays the code computes`);
+    it.fatalLines.add(line);
+    return null;
+  }
+  const tX = arr(ev?.x), tY = arr(ev?.y);
+  const sameAsTrain = tX === X;
+  const test = tX && tY && !sameAsTrain ? {x: tX, y: tY} : null;
+  if (!test) notes.push({level: "info", text: tTraining("noTestSet")});
+  try {
+    const names = {x: (x as {name: string}).name, y: (y as {name: string}).name,
+      ...(test ? {testX: (ev!.x as {name: string}).name, testY: (ev!.y as {name: string}).name} : {})};
+    const r = kerasArrays({x: X, y: Y, test, line, channelsFirst, names, statements: it.npStatements, seed: it.np.defaultSeed}, notes);
+    notes.push({level: "info", text: tTraining("arraysData", {line, n: X.shape[0], shape: r.inputShape.join(", ")})});
+    notes.push({level: "info", text: tTraining("notBitIdentical")});
+    return r;
+  } catch (e) {
+    it.error(line, (e as Error).message);
+    it.fatalLines.add(line);
+    return null;
+  }
+}
+
+/** Where a PyTorch loop's batches come from: a DataLoader (over tensors or torchvision's MNIST) or two full tensors. */
+function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail: (line: number, message: string) => null):
+  {dataset: {ref: DatasetRef; inputShape: number[]}; batchSize: number; shuffle: boolean} | null {
+  const g = it.globals;
+  let dataset: {ref: DatasetRef; inputShape: number[]} | null = null;
+  let batchSize = 0, shuffle = false;
+  const mnistShape = [28, 28, 1];
+  if (loop.data.kind === "loader") {
+    const lv = g.get(loop.data.loader);
+    if (lv?.k !== "torch" || lv.t.kind !== "loader") return fail(loop.line, `${loop.data.loader} is not a DataLoader the translator could follow`);
+    const ld = lv.t.loader;
+    batchSize = ld.batchSize;
+    shuffle = ld.shuffle;
+    if (ld.data.kind === "mnist") {
+      dataset = {ref: {id: "mnist", inputShape: mnistShape, origin: "torchvision.datasets.MNIST", scale: 1 / 255, ...(ld.data.limit ? {trainLimit: ld.data.limit} : {})}, inputShape: mnistShape};
+      if (ld.data.normalized) notes.push({level: "info", text: tTraining("torchNormalize")});
+    } else {
+      const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
+      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, ev, ld.data.line, true, notes);
+    }
+    if (!shuffle) notes.push({level: "info", text: tTraining("shuffleOff")});
+  } else {
+    const xv = it.evaluate(loop.data.x, g, loop.line), yv = it.evaluate(loop.data.y, g, loop.line);
+    const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
+    dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes);
+    batchSize = dataset?.ref.id === "arrays" ? dataset.ref.train.n : 0;
+  }
+  return dataset ? {dataset, batchSize, shuffle} : null;
+}
+
+/** A PyTorch model, loss, optimiser and loop → the same Program the Keras path builds (framework "pytorch"). */
+function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]): KerasProgram | null {
+  const g = it.globals;
+  const fail = (line: number, message: string) => {
+    it.error(line, message);
+    it.fatalLines.add(line);
+    return null;
+  };
+  const mv = g.get(loop.model), cv = g.get(loop.criterion), ov = g.get(loop.optimizer);
+  const modelLayers = mv?.k === "torch" ? (mv.t.kind === "model" ? mv.t.layers : mv.t.kind === "layer" ? [mv.t.layer] : null) : null;
+  if (!modelLayers) return fail(loop.line, `${loop.model} is not a model the translator could follow`);
+  if (cv?.k !== "torch" || cv.t.kind !== "loss") return fail(loop.line, `${loop.criterion} is not a supported loss (nn.MSELoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, NLLLoss, L1Loss)`);
+  if (ov?.k !== "torch" || ov.t.kind !== "optimizer") return fail(loop.line, `${loop.optimizer} is not a torch.optim optimiser the translator could follow`);
+  const epochsV = it.evaluate(loop.epochs, g, loop.line);
+  if (epochsV.k !== "num" || !Number.isInteger(epochsV.v) || epochsV.v < 1) return fail(loop.line, `the number of epochs (${show(loop.epochs)}) cannot be followed`);
+  const notes: Note[] = [{level: "info", text: tTraining("pytorchInit")}];
+  const data = torchData(it, loop, notes, fail);
+  if (!data) return null;
+  let {dataset} = data;
+  const {batchSize, shuffle} = data;
+  const imageShape = dataset.inputShape.length === 3 ? dataset.inputShape : null;
+  const lowered = lowerLayers(modelLayers, imageShape, it.unsupported);
+  if (!lowered) {
+    const u = it.unsupported[it.unsupported.length - 1];
+    return fail(u?.line ?? loop.line, u?.message ?? "the model cannot be translated");
+  }
+  if (lowered.inputShape.join() !== dataset.inputShape.join() && !(lowered.inputShape.length === 1 && lowered.inputShape[0] === dataset.inputShape.reduce((a, b) => a * b, 1) && dataset.ref.id === "mnist")) {
+    return fail(lowered.layers[0]?.line ?? loop.line, `the model's first layer expects inputs of shape (${lowered.inputShape.join(", ")}) but the data has (${dataset.inputShape.join(", ")}) (PyTorch would fail: mat1 and mat2 shapes cannot be multiplied)`);
+  }
+  const loss = cv.t.loss;
+  if (loss.nll && !lowered.logSoftmax) return fail(loss.line, "NLLLoss needs a model ending in LogSoftmax (log-probabilities)");
+  if (lowered.logSoftmax) notes.push({level: "info", text: tTraining("logSoftmax")});
+  const last = lowered.layers[lowered.layers.length - 1];
+  let fromLogits = loss.fromLogits;
+  if (fromLogits && last.type === "dense" && last.activation !== "linear" && !lowered.logSoftmax) {
+    it.warn(loss.line, `the model's last layer applies ${last.activation} and the loss expects logits: trained as written`);
+  }
+  if (loss.loss === "binary_crossentropy" && !fromLogits && !(last.type === "dense" && last.activation === "sigmoid")) {
+    it.warn(loss.line, "BCELoss on outputs that are not probabilities (no Sigmoid at the end)");
+  }
+  if (dataset.ref.id === "mnist" && lowered.inputShape.length === 1) dataset = {ref: {...dataset.ref, inputShape: [784]}, inputShape: [784]};
+  for (const u of loop.ignored) notes.push({level: "info", text: tTraining("scheduleIgnored", {line: u.line, message: u.message})});
+  const program: KerasProgram = {
+    kind: "keras", framework: "pytorch", init: "pytorch", file: it.opts.file, line: mv!.k === "torch" && mv.t.kind === "model" ? mv.t.line : modelLayers[0].line,
+    inputShape: dataset.inputShape, layers: lowered.layers,
+    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits},
+    fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle},
+    evaluate: it.torchEval ? {line: it.torchEval.line} : null, dataset: dataset.ref, claims, notes
+  };
+  if (it.unsupported.length) {
+    program.unsupported = [...it.unsupported];
+    for (const u of it.unsupported) program.notes.push({level: "warning", line: u.line, text: tTraining("unsupportedPart", {line: u.line, message: u.message})});
+  }
+  return program;
 }
 
 function tableNotes(ref: Extract<DatasetRef, {id: "table"}>, claims: ReturnType<typeof parseClaims>): Note[] {

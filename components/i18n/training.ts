@@ -1,0 +1,40 @@
+/** Reader-facing text of the translated training programs (notes and unsupported parts), in the book's language. */
+import {messages} from "./index.js";
+
+export const tTraining = messages<
+  "numpyScript" | "arraysData" | "pytorchInit" | "unsupportedPart" | "torchNormalize" | "shuffleOff" | "logSoftmax" | "noTestSet"
+  | "notBitIdentical" | "scheduleIgnored" | "scriptPrinted" | "notTrainable" | "lineMessage" | "scriptClaim"
+>({
+  "zh-CN": {
+    numpyScript: "这段 NumPy 代码在生成页面时由 gradbook 自带的 NumPy 子集解释器运行，页面显示它打印的结果。",
+    arraysData: "数据由代码自己生成（第 {line} 行起）：{n} 个样本，每个样本形状为 ({shape})。",
+    pytorchInit: "PyTorch 模型翻译成同样的层在 TensorFlow.js 里训练：权重按 PyTorch 的默认方式初始化（U(±1/√fan_in)），CrossEntropyLoss / BCEWithLogitsLoss 作用在 logits 上。",
+    unsupportedPart: "第 {line} 行无法在页面里重现：{message}",
+    torchNormalize: "transforms.Normalize 没有重放：像素只缩放到 [0, 1]。",
+    shuffleOff: "DataLoader 没有 shuffle=True，页面也按原顺序取批。",
+    logSoftmax: "模型以 LogSoftmax 结尾、配合 NLLLoss：等价于对 logits 的交叉熵，页面按后者训练。",
+    noTestSet: "代码没有单独的测试集：页面在训练数据上评估。",
+    notBitIdentical: "随机数用固定种子生成，分布与 NumPy / PyTorch 相同，但数值不是同一串，结果会有小的差别。",
+    scheduleIgnored: "第 {line} 行：{message}",
+    scriptPrinted: "这段 NumPy 代码（第 {line} 行起）在生成页面时由 gradbook 的 NumPy 子集解释器运行（固定种子，分布与 NumPy 相同但不是同一串随机数）。它打印了：",
+    notTrainable: "这段代码不能在页面里训练，原因如下（作者可用 npm run check 查看）：",
+    lineMessage: "第 {line} 行：{message}",
+    scriptClaim: "文中声称 {metric} = {claimed}；运行得到 {measured}。"
+  },
+  en: {
+    numpyScript: "This NumPy code was run when the page was generated, by gradbook's own interpreter of a NumPy subset; the page shows what it printed.",
+    arraysData: "The data is made by the code itself (from line {line}): {n} samples of shape ({shape}).",
+    pytorchInit: "The PyTorch model is translated to the same layers and trained with TensorFlow.js: weights are initialised as PyTorch does (U(±1/√fan_in)); CrossEntropyLoss / BCEWithLogitsLoss act on logits.",
+    unsupportedPart: "Line {line} cannot be reproduced in the page: {message}",
+    torchNormalize: "transforms.Normalize is not replayed: pixels are only scaled to [0, 1].",
+    shuffleOff: "The DataLoader has no shuffle=True, so the page takes batches in order too.",
+    logSoftmax: "The model ends in LogSoftmax with NLLLoss: that is cross-entropy on logits, which the page trains.",
+    noTestSet: "The code has no separate test set: the page evaluates on the training data.",
+    notBitIdentical: "Random numbers come from a fixed seed with the same distributions as NumPy / PyTorch, but not the same numbers, so results differ slightly.",
+    scheduleIgnored: "Line {line}: {message}",
+    scriptPrinted: "This NumPy code (from line {line}) was run when the page was generated, by gradbook's interpreter of a NumPy subset (fixed seed: NumPy's distributions, not NumPy's numbers). It printed:",
+    notTrainable: "This code cannot be trained in the page, for these reasons (authors: see npm run check):",
+    lineMessage: "Line {line}: {message}",
+    scriptClaim: "The text claims {metric} = {claimed}; the run gives {measured}."
+  }
+});

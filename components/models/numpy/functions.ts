@@ -1,0 +1,464 @@
+/**
+ * Module functions the NumPy interpreter knows: numpy (creation, np.random, elementwise math, reductions, joins),
+ * Python builtins on data (len, range, int, …), sklearn's generators and helpers, and torch's tensor creation
+ * (read as the same NumPy arrays). Pure.
+ */
+import {
+  applyScaler, makeBlobs, makeCircles, makeClassification, makeMoons, makeRegression, trainTestSplit
+} from "../sklearn/datasets.js";
+import {Budget, binary, checkShape, concatenate, isND, make, map, matmul, reduce, reshape, size, type NDArray} from "./ndarray.js";
+import {Generator} from "./random.js";
+import {isObj, toInt, toND, toNumber, toShape, truthy, typeName, unwrap, type NPEnv, type NPValue} from "./values.js";
+
+export function canonicalPath(path: string): string {
+  return path.replace(/^sklearn\.datasets\.samples_generator\./, "sklearn.datasets.").replace(/^numpy\.random\.mtrand\./, "numpy.random.");
+}
+
+const UNARY: Record<string, (x: number) => number> = {
+  exp: Math.exp, log: Math.log, log2: Math.log2, log10: Math.log10, log1p: Math.log1p, sqrt: Math.sqrt, abs: Math.abs,
+  absolute: Math.abs, sin: Math.sin, cos: Math.cos, tan: Math.tan, tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh,
+  arctan: Math.atan, sign: Math.sign, square: (x) => x * x, floor: Math.floor, ceil: Math.ceil, round: (x) => Math.round(x),
+  rint: (x) => Math.round(x), sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => Math.max(0, x), expm1: Math.expm1
+};
+const REDUCE = ["sum", "mean", "max", "min", "argmax", "argmin", "std", "var", "prod", "any", "all", "amax", "amin"] as const;
+
+function axisOf(kw: Record<string, NPValue>, pos: NPValue | undefined): number | null {
+  const a = kw.axis ?? kw.dim ?? pos;
+  return a === undefined || a === null ? null : toInt(a, "axis");
+}
+
+/** The `size=` / shape argument of a random function. */
+function sizeArg(v: NPValue | undefined): number[] {
+  if (v === undefined || v === null) return [];
+  return toShape([v], "size");
+}
+
+function rngFor(v: NPValue | undefined, env: NPEnv): Generator {
+  if (v === undefined || v === null) return env.rng;
+  if (isObj(v) && v.obj === "rng") return v.gen;
+  return new Generator(toInt(v, "random_state"));
+}
+
+function arange(args: NPValue[], env: NPEnv, what: string): NDArray {
+  const nums = args.map((a) => toNumber(a, what));
+  const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (step === 0) throw new Error(`${what}: step must not be zero`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const int = nums.every(Number.isInteger);
+  return make([n], (i) => start + i * step, env.budget, what, int ? "int" : "float");
+}
+
+function linspace(a: number, b: number, n: number, env: NPEnv, what: string): NDArray {
+  return make([n], (i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)), env.budget, what);
+}
+
+/** A random call: np.random.X, rng.X, torch.X (size as positional dims). */
+export function randomCall(gen: Generator, name: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
+  const num = (v: NPValue | undefined, d: number) => (v === undefined ? d : toNumber(v, name));
+  let out: NDArray;
+  switch (name) {
+    case "seed":
+      gen.reseed(args[0] === undefined || args[0] === null ? env.defaultSeed : toInt(args[0], "seed"));
+      return null;
+    case "rand":
+      out = gen.draw("rand", toShape(args, name), [], env.budget);
+      break;
+    case "randn":
+      out = gen.draw("randn", toShape(args, name), [], env.budget);
+      break;
+    case "random":
+    case "random_sample":
+    case "standard_normal":
+      out = gen.draw(name, sizeArg(kw.size ?? args[0]), [], env.budget);
+      break;
+    case "normal":
+      out = gen.draw("normal", sizeArg(kw.size ?? args[2]), [num(kw.loc ?? args[0], 0), num(kw.scale ?? args[1], 1)], env.budget);
+      break;
+    case "uniform":
+      out = gen.draw("uniform", sizeArg(kw.size ?? args[2]), [num(kw.low ?? args[0], 0), num(kw.high ?? args[1], 1)], env.budget);
+      break;
+    case "randint":
+    case "integers": {
+      const lo = num(kw.low ?? args[0], 0), hi = kw.high ?? args[1];
+      out = gen.draw("integers", sizeArg(kw.size ?? args[2]), hi === undefined || hi === null ? [lo] : [lo, toNumber(hi, name)], env.budget);
+      break;
+    }
+    case "binomial":
+      out = gen.draw("binomial", sizeArg(kw.size ?? args[2]), [num(kw.n ?? args[0], 1), num(kw.p ?? args[1], 0.5)], env.budget);
+      break;
+    case "exponential":
+      out = gen.draw("exponential", sizeArg(kw.size ?? args[1]), [num(kw.scale ?? args[0], 1)], env.budget);
+      break;
+    case "permutation": {
+      const a = args[0];
+      if (typeof a === "number") return permuted(make([toInt(a, name)], (i) => i, env.budget, name, "int"), gen, env);
+      return permuted(toND(a, name), gen, env);
+    }
+    case "shuffle": {
+      const a = toND(args[0], name);
+      const p = permuted(a, gen, env);
+      a.data.set(p.data);
+      return null;
+    }
+    case "choice": {
+      const a = args[0];
+      const pool = typeof a === "number" ? make([a], (i) => i, env.budget, name, "int") : toND(a, name);
+      const shape = sizeArg(kw.size ?? args[1]);
+      const replace = kw.replace === undefined ? true : truthy(kw.replace, "replace");
+      const n = pool.shape[0];
+      if (!replace) {
+        const k = size(shape);
+        if (k > n) throw new Error("choice: cannot take a larger sample than the population when replace=False");
+        const p = gen.permutation(n, env.budget).slice(0, k);
+        return unwrap(make(shape, (i) => pool.data[p[i]], env.budget, name, pool.dtype));
+      }
+      return unwrap(make(shape, () => pool.data[gen.integer(0, n)], env.budget, name, pool.dtype));
+    }
+    default:
+      throw new Error(`random.${name} is not supported`);
+  }
+  return unwrap(out);
+}
+
+function permuted(a: NDArray, gen: Generator, env: NPEnv): NDArray {
+  const n = a.shape[0] ?? 0, inner = a.data.length / Math.max(n, 1);
+  const p = gen.permutation(n, env.budget);
+  return make(a.shape, (i) => a.data[p[Math.floor(i / inner)] * inner + (i % inner)], env.budget, "permutation", a.dtype);
+}
+
+function castTo(a: NDArray, dtype: NPValue | undefined, env: NPEnv): NDArray {
+  if (dtype === undefined || dtype === null) return a;
+  const name = typeof dtype === "string" ? dtype : isObj(dtype) && dtype.obj === "dtype" ? dtype.name : isObj(dtype) && dtype.obj === "module" ? dtype.path.split(".").pop()! : "";
+  if (/^(float|double)/.test(name)) return {...a, dtype: "float"};
+  if (/^(int|long|uint)/.test(name)) return map(a, Math.trunc, env.budget, "astype", "int");
+  if (/^bool/.test(name)) return map(a, (x) => Number(x !== 0), env.budget, "astype", "bool");
+  throw new Error(`dtype ${name || typeName(dtype)} is not supported`);
+}
+
+export {castTo};
+
+function arraysOf(v: NPValue, what: string): NDArray[] {
+  if (!Array.isArray(v)) throw new Error(`${what} expects a sequence of arrays, got ${typeName(v)}`);
+  return v.map((x) => toND(x, what));
+}
+
+function builtin(name: string, args: NPValue[], env: NPEnv): NPValue {
+  const a = args[0];
+  switch (name) {
+    case "len":
+      if (Array.isArray(a) || typeof a === "string") return a.length;
+      if (isND(a) && a.shape.length) return a.shape[0];
+      throw new Error(`len() of ${typeName(a)}`);
+    case "range": {
+      const [start, stop, step] = args.length === 1 ? [0, toInt(a, "range"), 1] : [toInt(args[0], "range"), toInt(args[1], "range"), args[2] === undefined ? 1 : toInt(args[2], "range")];
+      const n = Math.max(0, Math.ceil((stop - start) / step));
+      if (n > 1_000_000) throw new Error(`range of ${n} items is too long to follow at generation time`);
+      env.budget.charge(n, "range");
+      return Array.from({length: n}, (_, i) => start + i * step);
+    }
+    case "int":
+      return Math.trunc(toNumber(a, "int()"));
+    case "float":
+      return typeof a === "string" ? Number(a) : toNumber(a, "float()");
+    case "bool":
+      return truthy(a, "bool()");
+    case "abs":
+      return typeof a === "number" ? Math.abs(a) : unwrap(map(toND(a, "abs"), Math.abs, env.budget, "abs"));
+    case "round": {
+      const d = args[1] === undefined ? 0 : toInt(args[1], "round");
+      return Math.round(toNumber(a, "round()") * 10 ** d) / 10 ** d;
+    }
+    case "min":
+    case "max":
+    case "sum": {
+      const xs = args.length > 1 ? args : Array.isArray(a) ? a : isND(a) ? Array.from(a.data) : [a];
+      const nums = xs.map((x) => toNumber(x, `${name}()`));
+      if (name === "sum") return nums.reduce((s, x) => s + x, 0);
+      if (!nums.length) throw new Error(`${name}() of an empty sequence`);
+      return name === "min" ? Math.min(...nums) : Math.max(...nums);
+    }
+    case "list":
+    case "tuple":
+      if (Array.isArray(a)) return [...a];
+      if (isND(a)) return Array.from({length: a.shape[0]}, (_, i) => unwrap(reshape({shape: a.shape.slice(1), data: a.data.subarray(i * (a.data.length / a.shape[0]), (i + 1) * (a.data.length / a.shape[0])), dtype: a.dtype}, a.shape.slice(1))));
+      throw new Error(`${name}() of ${typeName(a)}`);
+    case "str":
+      return typeof a === "number" ? String(a) : String(a);
+    case "zip": {
+      const lists = args.map((x) => (Array.isArray(x) ? x : builtin("list", [x], env) as NPValue[]));
+      const n = Math.min(...lists.map((l) => l.length));
+      return Array.from({length: n}, (_, i) => lists.map((l) => l[i]));
+    }
+    case "enumerate": {
+      const l = Array.isArray(a) ? a : (builtin("list", [a], env) as NPValue[]);
+      return l.map((x, i) => [i, x]);
+    }
+    case "print":
+      return null;
+  }
+  throw new Error(`${name}() is not supported`);
+}
+
+/** torch.X → the NumPy function of the same meaning (tensors are read as arrays). */
+const TORCH: Record<string, string> = {
+  zeros: "zeros", ones: "ones", arange: "arange", linspace: "linspace", exp: "exp", log: "log", sin: "sin", cos: "cos",
+  sqrt: "sqrt", abs: "abs", tanh: "tanh", sigmoid: "sigmoid", relu: "relu", sum: "sum", mean: "mean", max: "max", min: "min",
+  argmax: "argmax", matmul: "matmul", mm: "matmul", where: "where", clamp: "clip", zeros_like: "zeros_like",
+  ones_like: "ones_like", cat: "concatenate", stack: "stack", eye: "eye", full: "full", square: "square", std: "std",
+  round: "round", sign: "sign", maximum: "maximum", minimum: "minimum", flatten: "ravel"
+};
+
+export function callFunction(rawPath: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
+  const path = canonicalPath(rawPath);
+  const B = env.budget;
+  let m: RegExpExecArray | null;
+  if ((m = /^builtins\.(\w+)$/.exec(path))) return builtin(m[1], args, env);
+  if ((m = /^numpy\.random\.(\w+)$/.exec(path))) {
+    if (m[1] === "default_rng" || m[1] === "RandomState") {
+      const s = args[0] ?? kw.seed;
+      return {obj: "rng", gen: new Generator(s === undefined || s === null ? env.defaultSeed : toInt(s, "seed"))};
+    }
+    return randomCall(env.rng, m[1], args, kw, env);
+  }
+  if ((m = /^torch\.(\w+)$/.exec(path))) return torchCall(m[1], args, kw, env);
+  if ((m = /^sklearn\.[\w.]+\.(\w+)$/.exec(path))) return sklearnCall(m[1], args, kw, env);
+  if ((m = /^math\.(\w+)$/.exec(path)) && UNARY[m[1]]) return UNARY[m[1]](toNumber(args[0], path));
+  m = /^numpy\.((?:linalg\.)?\w+)$/.exec(path);
+  if (!m) throw new Error(`${rawPath}() is not supported in NumPy code`);
+  return numpyCall(m[1], args, kw, env, B);
+}
+
+function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv, B: Budget): NPValue {
+  const a0 = args[0];
+  if (UNARY[fn]) {
+    if (typeof a0 === "number") return UNARY[fn](a0);
+    return map(toND(a0, `np.${fn}`), UNARY[fn], B, `np.${fn}`, ["floor", "ceil", "round", "rint", "sign"].includes(fn) ? toND(a0, fn).dtype : "float");
+  }
+  if ((REDUCE as readonly string[]).includes(fn)) {
+    const kind = fn === "amax" ? "max" : fn === "amin" ? "min" : (fn as "sum");
+    return unwrap(reduce(toND(a0, `np.${fn}`), kind, axisOf(kw, args[1]), B, !!kw.keepdims && truthy(kw.keepdims, "keepdims")));
+  }
+  switch (fn) {
+    case "array":
+    case "asarray":
+    case "asfarray":
+    case "copy": {
+      const a = toND(a0, `np.${fn}`);
+      const c = {shape: [...a.shape], data: Float64Array.from(a.data), dtype: a.dtype};
+      B.charge(c.data.length, `np.${fn}`);
+      return castTo(c, kw.dtype ?? (fn === "asfarray" ? "float" : undefined), env);
+    }
+    case "zeros":
+    case "ones":
+    case "empty":
+      return castTo(make(checkShape(toShape([a0], `np.${fn}`), `np.${fn}`), () => (fn === "ones" ? 1 : 0), B, `np.${fn}`), kw.dtype ?? args[1], env);
+    case "full":
+      return make(toShape([a0], "np.full"), () => toNumber(args[1] ?? kw.fill_value, "fill_value"), B, "np.full");
+    case "zeros_like":
+    case "ones_like": {
+      const a = toND(a0, `np.${fn}`);
+      return make([...a.shape], () => (fn === "ones_like" ? 1 : 0), B, `np.${fn}`, a.dtype);
+    }
+    case "eye":
+    case "identity": {
+      const n = toInt(a0, `np.${fn}`);
+      return make([n, n], (i) => Number(Math.floor(i / n) === i % n), B, `np.${fn}`);
+    }
+    case "arange":
+      return arange(args, env, "np.arange");
+    case "linspace":
+      return linspace(toNumber(a0, "linspace"), toNumber(args[1], "linspace"), toInt(kw.num ?? args[2] ?? 50, "num"), env, "np.linspace");
+    case "dot":
+    case "matmul":
+      return unwrap(matmul(toND(a0, fn), toND(args[1], fn), B));
+    case "outer": {
+      const a = toND(a0, "outer"), b = toND(args[1], "outer");
+      return binary("*", reshape(a, [-1, 1]), reshape(b, [1, -1]), B);
+    }
+    case "maximum":
+    case "minimum":
+      return unwrap(binary(fn, toND(a0, fn), toND(args[1], fn), B));
+    case "power":
+      return unwrap(binary("**", toND(a0, fn), toND(args[1], fn), B));
+    case "clip": {
+      const lo = args[1] ?? kw.a_min ?? kw.min, hi = args[2] ?? kw.a_max ?? kw.max;
+      const l = lo === undefined || lo === null ? -Infinity : toNumber(lo, "clip"), h = hi === undefined || hi === null ? Infinity : toNumber(hi, "clip");
+      return unwrap(map(toND(a0, "clip"), (x) => Math.min(Math.max(x, l), h), B, "np.clip"));
+    }
+    case "where": {
+      if (args.length === 1) throw new Error("np.where with one argument is not supported");
+      const c = toND(a0, "where"), x = toND(args[1], "where"), y = toND(args[2], "where");
+      const pick = binary("*", c, x, B), rest = binary("*", binary("==", c, {shape: [], data: Float64Array.of(0), dtype: "int"}, B), y, B);
+      const out = binary("+", pick, rest, B);
+      return unwrap({...out, dtype: x.dtype === "float" || y.dtype === "float" ? "float" : out.dtype});
+    }
+    case "concatenate":
+      return concatenate(arraysOf(a0, "np.concatenate"), axisOf(kw, args[1]) ?? 0, B);
+    case "vstack":
+    case "row_stack":
+      return concatenate(arraysOf(a0, `np.${fn}`).map((a) => (a.shape.length === 1 ? reshape(a, [1, -1]) : a)), 0, B, `np.${fn}`);
+    case "hstack": {
+      const xs = arraysOf(a0, "np.hstack");
+      return concatenate(xs, xs[0]?.shape.length === 1 ? 0 : 1, B, "np.hstack");
+    }
+    case "column_stack":
+      return concatenate(arraysOf(a0, "np.column_stack").map((a) => (a.shape.length <= 1 ? reshape(a, [-1, 1]) : a)), 1, B, "np.column_stack");
+    case "stack": {
+      const xs = arraysOf(a0, "np.stack");
+      const ax = axisOf(kw, args[1]) ?? 0;
+      return concatenate(xs.map((a) => reshape(a, [...a.shape.slice(0, ax < 0 ? a.shape.length + 1 + ax : ax), 1, ...a.shape.slice(ax < 0 ? a.shape.length + 1 + ax : ax)])), ax, B, "np.stack");
+    }
+    case "reshape":
+      return reshape(toND(a0, "reshape"), toShape([args[1] ?? kw.newshape], "reshape"));
+    case "ravel":
+    case "flatten":
+      return reshape(toND(a0, fn), [-1]);
+    case "transpose":
+      return unwrap(transposeAny(toND(a0, "transpose"), B));
+    case "expand_dims": {
+      const a = toND(a0, "expand_dims");
+      let ax = toInt(kw.axis ?? args[1], "axis");
+      if (ax < 0) ax += a.shape.length + 1;
+      return reshape(a, [...a.shape.slice(0, ax), 1, ...a.shape.slice(ax)]);
+    }
+    case "squeeze": {
+      const a = toND(a0, "squeeze");
+      return unwrap(reshape(a, a.shape.filter((d) => d !== 1)));
+    }
+    case "isnan":
+      return map(toND(a0, fn), (x) => Number(Number.isNaN(x)), B, fn, "bool");
+    case "linalg.norm": {
+      const a = toND(a0, "norm");
+      const ax = axisOf(kw, args[2]);
+      return unwrap(map(reduce(map(a, (x) => x * x, B, "norm"), "sum", ax, B), Math.sqrt, B, "norm"));
+    }
+    case "linalg.inv":
+    case "linalg.solve":
+    case "linalg.pinv":
+      return linalg(fn, args, B);
+  }
+  throw new Error(`np.${fn} is not supported`);
+}
+
+function transposeAny(a: NDArray, B: Budget): NDArray {
+  if (a.shape.length < 2) return a;
+  if (a.shape.length > 2) throw new Error("transpose of arrays with more than 2 dimensions is not supported");
+  const [n, m] = a.shape;
+  return make([m, n], (i) => a.data[(i % n) * m + Math.floor(i / n)], B, "transpose", a.dtype);
+}
+
+/** Gauss–Jordan with partial pivoting: inv(A) or solve(A, b). */
+function linalg(fn: string, args: NPValue[], B: Budget): NPValue {
+  const A = toND(args[0], fn);
+  if (A.shape.length !== 2 || A.shape[0] !== A.shape[1]) throw new Error(`np.${fn}: expects a square matrix`);
+  if (fn === "linalg.pinv") throw new Error("np.linalg.pinv is not supported");
+  const d = A.shape[0];
+  const rhs = fn === "linalg.inv" ? make([d, d], (i) => Number(Math.floor(i / d) === i % d), B, fn) : toND(args[1], fn);
+  const k = rhs.shape.length === 1 ? 1 : rhs.shape[1];
+  B.charge(d * d * (d + k), fn);
+  const M = Array.from({length: d}, (_, i) => [...A.data.subarray(i * d, i * d + d), ...rhs.data.subarray(i * k, i * k + k)]);
+  for (let c = 0; c < d; c++) {
+    let p = c;
+    for (let r = c + 1; r < d; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    [M[c], M[p]] = [M[p], M[c]];
+    if (Math.abs(M[c][c]) < 1e-12) throw new Error(`np.${fn}: singular matrix`);
+    for (let r = 0; r < d; r++) {
+      if (r === c) continue;
+      const f = M[r][c] / M[c][c];
+      for (let j = c; j < d + k; j++) M[r][j] -= f * M[c][j];
+    }
+  }
+  return make(rhs.shape.length === 1 ? [d] : [d, k], (i) => M[Math.floor(i / k)][d + (i % k)] / M[Math.floor(i / k)][Math.floor(i / k)], B, fn);
+}
+
+function torchCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
+  switch (fn) {
+    case "manual_seed":
+      env.rng.reseed(toInt(args[0], "manual_seed"));
+      return null;
+    case "rand":
+    case "randn":
+      return randomCall(env.rng, fn, args.length === 1 && Array.isArray(args[0]) ? args[0] : args, {}, env);
+    case "normal":
+      return randomCall(env.rng, "normal", [args[0] ?? kw.mean ?? 0, args[1] ?? kw.std ?? 1, kw.size ?? args[2] ?? null], {}, env);
+    case "randint": {
+      const hasLow = args.length >= 3;
+      return randomCall(env.rng, "integers", hasLow ? [args[0], args[1], args[2]] : [0, args[0], args[1] ?? kw.size], {}, env);
+    }
+    case "randperm":
+      return randomCall(env.rng, "permutation", [args[0]], {}, env);
+    case "tensor":
+    case "as_tensor":
+    case "from_numpy":
+    case "Tensor":
+    case "FloatTensor":
+    case "LongTensor": {
+      const a = toND(args[0], `torch.${fn}`);
+      const c = {shape: [...a.shape], data: Float64Array.from(a.data), dtype: a.dtype};
+      const dt = fn === "FloatTensor" || fn === "Tensor" ? "float" : fn === "LongTensor" ? "int" : kw.dtype;
+      return castTo(c, dt, env);
+    }
+    case "no_grad":
+      return {obj: "opaque", why: "torch.no_grad()"};
+  }
+  const np = TORCH[fn];
+  if (!np) throw new Error(`torch.${fn}() is not supported in data code`);
+  const kw2 = {...kw};
+  if (kw.dim !== undefined) kw2.axis = kw.dim;
+  if (["zeros", "ones"].includes(np) && args.length > 1) return numpyCall(np, [args], kw2, env, env.budget);
+  if (np === "linspace") return numpyCall(np, [args[0], args[1], args[2] ?? kw.steps ?? 100], {}, env, env.budget);
+  if (np === "clip") return numpyCall(np, [args[0], args[1] ?? kw.min ?? null, args[2] ?? kw.max ?? null], {}, env, env.budget);
+  return numpyCall(np, args, kw2, env, env.budget);
+}
+
+function sklearnCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
+  const B = env.budget;
+  const num = (k: string, pos: number, d: number) => {
+    const v = kw[k] ?? args[pos];
+    return v === undefined || v === null ? d : toNumber(v, k);
+  };
+  const bool = (k: string, d: boolean) => (kw[k] === undefined ? d : truthy(kw[k], k));
+  const g = () => rngFor(kw.random_state, env);
+  switch (fn) {
+    case "make_moons":
+      return makeMoons(num("n_samples", 0, 100), num("noise", 99, 0), bool("shuffle", true), g(), B);
+    case "make_circles":
+      return makeCircles(num("n_samples", 0, 100), num("noise", 99, 0), num("factor", 99, 0.8), bool("shuffle", true), g(), B);
+    case "make_blobs": {
+      const c = kw.centers;
+      const centers = c === undefined || c === null ? 3 : typeof c === "number" ? c : toND(c, "centers");
+      const box = kw.center_box ? (kw.center_box as NPValue[]).map((x) => toNumber(x, "center_box")) as [number, number] : [-10, 10] as [number, number];
+      const nf = isND(centers) ? centers.shape[1] : num("n_features", 99, 2);
+      return makeBlobs(num("n_samples", 0, 100), nf, centers, num("cluster_std", 99, 1), box, bool("shuffle", true), g(), B);
+    }
+    case "make_classification":
+      return makeClassification(num("n_samples", 0, 100), {
+        nFeatures: num("n_features", 1, 20), nInformative: num("n_informative", 2, 2), nRedundant: num("n_redundant", 3, 2),
+        nClasses: num("n_classes", 99, 2), nClustersPerClass: num("n_clusters_per_class", 99, 2), flipY: num("flip_y", 99, 0.01),
+        classSep: num("class_sep", 99, 1), shuffle: bool("shuffle", true)
+      }, g(), B);
+    case "make_regression": {
+      const r = makeRegression(num("n_samples", 0, 100), num("n_features", 1, 100), num("n_informative", 2, 10), num("bias", 99, 0), num("noise", 99, 0), g(), B);
+      return bool("coef", false) ? [r.X, r.y, r.coef] : [r.X, r.y];
+    }
+    case "train_test_split": {
+      const ts = kw.test_size, tr = kw.train_size;
+      return trainTestSplit(args.map((a) => toND(a, "train_test_split")), ts === undefined || ts === null ? null : toNumber(ts, "test_size"),
+        tr === undefined || tr === null ? null : toNumber(tr, "train_size"), bool("shuffle", true), g(), B);
+    }
+    case "StandardScaler":
+      return {obj: "scaler", state: null};
+    case "accuracy_score": {
+      const a = toND(args[0], fn), b = toND(args[1], fn);
+      return unwrap(reduce(binary("==", a, b, B), "mean", null, B));
+    }
+    case "mean_squared_error": {
+      const a = toND(args[0], fn), b = toND(args[1], fn);
+      const d = binary("-", a, b, B);
+      return unwrap(reduce(binary("*", d, d, B), "mean", null, B));
+    }
+  }
+  throw new Error(`sklearn's ${fn} is not supported`);
+}
+
+export {applyScaler};

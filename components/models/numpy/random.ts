@@ -1,0 +1,83 @@
+/**
+ * NumPy's random API over gradbook's seeded generator (mulberry32 + Box–Muller). Values follow the same
+ * distributions as NumPy's, not NumPy's bit stream: `np.random.seed(0); np.random.rand()` is a uniform number,
+ * reproducible here, but not the 0.5488… NumPy prints. Pure.
+ */
+import {mulberry32, randn} from "../../math/random.js";
+import {Budget, make, type NDArray} from "./ndarray.js";
+
+export class Generator {
+  private rng: () => number;
+  constructor(seed: number) {
+    this.rng = mulberry32(seed);
+  }
+  reseed(seed: number): void {
+    this.rng = mulberry32(seed);
+  }
+  uniform(): number {
+    return this.rng();
+  }
+  normal(): number {
+    return randn(this.rng);
+  }
+  /** Integer in [lo, hi). */
+  integer(lo: number, hi: number): number {
+    if (!(hi > lo)) throw new Error(`integers: low (${lo}) must be below high (${hi})`);
+    return lo + Math.floor(this.rng() * (hi - lo));
+  }
+  /** A seeded Fisher–Yates permutation of 0..n-1. */
+  permutation(n: number, budget: Budget): number[] {
+    budget.charge(n, "permutation");
+    const p = Array.from({length: n}, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.rng() * (i + 1));
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
+  }
+
+  /** Draws an array of `shape` from a named distribution with numeric parameters (broadcast scalars). */
+  draw(dist: string, shape: number[], params: number[], budget: Budget): NDArray {
+    const what = `random.${dist}`;
+    switch (dist) {
+      case "rand":
+      case "random":
+      case "random_sample":
+        return make(shape, () => this.uniform(), budget, what);
+      case "uniform": {
+        const [lo = 0, hi = 1] = params;
+        return make(shape, () => lo + (hi - lo) * this.uniform(), budget, what);
+      }
+      case "randn":
+      case "standard_normal":
+        return make(shape, () => this.normal(), budget, what);
+      case "normal": {
+        const [loc = 0, scale = 1] = params;
+        if (scale < 0) throw new Error(`${what}: scale must be non-negative`);
+        return make(shape, () => loc + scale * this.normal(), budget, what);
+      }
+      case "randint":
+      case "integers": {
+        let [lo, hi] = params;
+        if (hi === undefined) [lo, hi] = [0, lo];
+        return make(shape, () => this.integer(lo, hi), budget, what, "int");
+      }
+      case "binomial": {
+        const [n, p] = params;
+        if (!(n >= 0 && n <= 10_000 && Number.isInteger(n))) throw new Error(`${what}: n must be an integer in [0, 10000]`);
+        budget.charge(n * shape.reduce((a, b) => a * b, 1), what);
+        return make(shape, () => {
+          let k = 0;
+          for (let t = 0; t < n; t++) if (this.uniform() < p) k++;
+          return k;
+        }, budget, what, "int");
+      }
+      case "exponential": {
+        const [scale = 1] = params;
+        return make(shape, () => -scale * Math.log(1 - this.uniform()), budget, what);
+      }
+      default:
+        throw new Error(`np.random.${dist} is not supported`);
+    }
+  }
+}

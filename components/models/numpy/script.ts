@@ -1,0 +1,294 @@
+/**
+ * Runs Python statements over NumPy values: assignments (names, tuples, subscripts, augmented), `for` over
+ * range / lists / arrays / zip / enumerate, `while`, if/elif/else, `def` + `return`, and `print` (its text is kept,
+ * f-strings and format specs included). Bounded by the env's Budget (statements and element operations), so a
+ * 10⁹-step loop stops with an error at its line. Pure: an interpreter of a subset over data, never Python.
+ */
+import {parseExpr, show, type Expr} from "../keras/expr.js";
+import type {PyStmt} from "../keras/gd.js";
+import {scanCode} from "../keras/lines.js";
+import {binOp, evalNP} from "./eval.js";
+import {getIndex, setIndex, type IndexItem} from "./indexing.js";
+import {isND} from "./ndarray.js";
+import {isObj, toND, toNumber, truthy, unwrap, type NPEnv, type NPObject, type NPValue} from "./values.js";
+
+export interface Printed {
+  line: number;
+  text: string;
+}
+
+export class ScriptError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+class Return {
+  constructor(readonly value: NPValue) {}
+}
+class Break {}
+class Continue {}
+
+const AUG = /^(.+?)\s*(\+|-|\*|\/|\/\/|@|\*\*|%|&|\|)=\s*(.+)$/;
+
+/** Index of the assignment `=` at bracket depth 0 (not ==, <=, >=, !=, or part of an augmented operator). */
+export function assignIndex(s: string): number {
+  return scanCode(s, (c, i, depth) => c === "=" && depth === 0 && s[i + 1] !== "=" && !"=!<>+-*/@%&|".includes(s[i - 1] ?? ""));
+}
+
+export class Script {
+  readonly printed: Printed[] = [];
+  constructor(readonly env: NPEnv) {
+    env.callUser = (f, args, kwargs) => this.callUser(f, args, kwargs);
+  }
+
+  /** Runs statements; throws ScriptError naming the first statement it cannot follow. */
+  run(stmts: PyStmt[], vars = this.env.vars): void {
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i];
+      this.env.budget.step(`line ${s.line}`);
+      try {
+        i = this.exec(s, stmts, i, vars);
+      } catch (e) {
+        if (e instanceof Return || e instanceof Break || e instanceof Continue || e instanceof ScriptError) throw e;
+        throw new ScriptError((e as Error).message, s.line);
+      }
+    }
+  }
+
+  /** Executes stmts[i]; returns the index of the last statement consumed (if/elif/else chains consume several). */
+  exec(s: PyStmt, siblings: PyStmt[], i: number, vars: Map<string, NPValue>): number {
+    const t = s.text;
+    let m: RegExpExecArray | null;
+    if (/^(pass|(['"]).*\2)$/.test(t) || /^(import|from)\s/.test(t) || /^global\s/.test(t)) return i;
+    if (t === "break") throw new Break();
+    if (t === "continue") throw new Continue();
+    if ((m = /^return\b\s*(.*)$/.exec(t))) throw new Return(m[1] ? evalNP(parseExpr(m[1]), this.env) : null);
+    if ((m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(t))) {
+      vars.set(m[1], this.defineFunction(m[1], m[2], s));
+      return i;
+    }
+    if ((m = /^if\s+(.+):$/.exec(t))) return this.ifChain(s, siblings, i, vars);
+    if (/^(elif|else)\b/.test(t)) throw new Error(`"${t}" without a matching if`);
+    if ((m = /^for\s+(.+?)\s+in\s+(.+):$/.exec(t))) {
+      this.forLoop(parseExpr(m[1]), evalNP(parseExpr(m[2]), this.env), s);
+      return i;
+    }
+    if ((m = /^while\s+(.+):$/.exec(t))) {
+      const cond = parseExpr(m[1]);
+      while (truthy(evalNP(cond, this.env), "while")) if (this.loopBody(s.body)) break;
+      return i;
+    }
+    if ((m = /^print\s*\((.*)\)$/.exec(t))) {
+      this.print(s, t);
+      return i;
+    }
+    if (/^(class|with|try|except|finally|lambda|yield|assert|raise|del)\b/.test(t)) throw new Error(`"${t.split(/[\s:(]/)[0]}" is not supported in NumPy code`);
+    const eq = assignIndex(t);
+    if (eq >= 0) {
+      const value = evalNP(parseExpr(t.slice(eq + 1)), this.env);
+      this.bind(parseExpr(t.slice(0, eq)), value);
+      return i;
+    }
+    if ((m = AUG.exec(t)) && assignIndex(t.replace(AUG, "$1 = $3")) >= 0) {
+      const target = parseExpr(m[1]);
+      this.bind(target, binOp(m[2], evalNP(target, this.env), evalNP(parseExpr(m[3]), this.env), this.env));
+      return i;
+    }
+    evalNP(parseExpr(t), this.env);
+    return i;
+  }
+
+  private defineFunction(name: string, params: string, s: PyStmt): NPObject {
+    const list: {name: string; def?: NPValue}[] = [];
+    for (const p of splitTop(params)) {
+      if (!p.trim() || p.trim() === "self") continue;
+      const [n, d] = p.split(/=(.*)/s).map((x) => x?.trim());
+      list.push({name: n.replace(/:.*$/, "").replace(/^\*+/, "").trim(), def: d ? evalNP(parseExpr(d), this.env) : undefined});
+    }
+    return {obj: "func", name, params: list, body: s.body, line: s.line};
+  }
+
+  private ifChain(s: PyStmt, siblings: PyStmt[], i: number, vars: Map<string, NPValue>): number {
+    let j = i, done = false;
+    for (;;) {
+      const cur = siblings[j];
+      const m = /^(?:if|elif)\s+(.+):$/.exec(cur.text);
+      const isElse = /^else\s*:$/.test(cur.text);
+      if (!done && (isElse || truthy(evalNP(parseExpr(m![1]), this.env), "if"))) {
+        this.run(cur.body, vars);
+        done = true;
+      }
+      const next = siblings[j + 1];
+      if (isElse || !next || !/^(elif\s|else\s*:)/.test(next.text)) return j;
+      j++;
+    }
+    void s;
+  }
+
+  /** Runs a loop body; true when it breaks. */
+  private loopBody(body: PyStmt[]): boolean {
+    try {
+      this.run(body);
+    } catch (e) {
+      if (e instanceof Break) return true;
+      if (!(e instanceof Continue)) throw e;
+    }
+    return false;
+  }
+
+  private forLoop(target: Expr, iter: NPValue, s: PyStmt): void {
+    let items: NPValue[];
+    if (Array.isArray(iter)) items = iter;
+    else if (isND(iter)) {
+      const n = iter.shape[0] ?? 0, inner = iter.data.length / Math.max(n, 1);
+      items = Array.from({length: n}, (_, k) => (iter.shape.length === 1 ? iter.data[k] : {shape: iter.shape.slice(1), data: iter.data.slice(k * inner, (k + 1) * inner), dtype: iter.dtype}));
+    } else throw new Error(`cannot iterate over ${show(target)} in: ${s.text}`);
+    for (const v of items) {
+      this.bind(target, v);
+      if (this.loopBody(s.body)) break;
+    }
+  }
+
+  bind(target: Expr, value: NPValue): void {
+    if (target.type === "name") {
+      this.env.vars.set(target.id, value);
+      return;
+    }
+    if (target.type === "tuple" || target.type === "list") {
+      const items = Array.isArray(value) ? value : isND(value) && value.shape.length ? Array.from({length: value.shape[0]}, (_, k) => unwrap(getIndex(value, [{kind: "int", i: k}], this.env.budget))) : null;
+      if (!items || items.length !== target.items.length) throw new Error(`cannot unpack ${items ? items.length : "a non-sequence"} into ${target.items.length} names`);
+      target.items.forEach((t, k) => this.bind(t, items[k]));
+      return;
+    }
+    if (target.type === "index") {
+      const obj = evalNP(target.obj, this.env);
+      if (Array.isArray(obj)) {
+        const k = toNumber(evalNP(target.index, this.env), "list index");
+        obj[k < 0 ? k + obj.length : k] = value;
+        return;
+      }
+      if (!isND(obj)) throw new Error(`cannot assign into ${show(target.obj)}`);
+      const items = (target.index.type === "tuple" ? target.index.items : [target.index]).map((x): IndexItem => {
+        if (x.type === "slice") {
+          const n = (y: Expr | null | undefined) => (y ? toNumber(evalNP(y, this.env), "slice bound") : null);
+          return {kind: "slice", lo: n(x.lo), hi: n(x.hi), step: n(x.step)};
+        }
+        const v = evalNP(x, this.env);
+        return typeof v === "number" ? {kind: "int", i: v} : {kind: "array", a: toND(v, "index")};
+      });
+      setIndex(obj, items, toND(value, "assignment"), this.env.budget);
+      return;
+    }
+    throw new Error(`assignment to ${show(target)} is not supported`);
+  }
+
+  private depth = 0;
+
+  callUser(f: Extract<NPObject, {obj: "func"}>, args: NPValue[], kwargs: Record<string, NPValue>): NPValue {
+    if (this.depth >= 50) throw new Error(`${f.name}(): calls nested more than 50 deep (recursion is not followed)`);
+    this.depth++;
+    const saved = new Map(this.env.vars);
+    f.params.forEach((p, k) => {
+      const v = k < args.length ? args[k] : kwargs[p.name] ?? p.def;
+      if (v === undefined) throw new Error(`${f.name}() missing argument ${p.name}`);
+      this.env.vars.set(p.name, v);
+    });
+    try {
+      this.run(f.body);
+      return null;
+    } catch (e) {
+      if (e instanceof Return) return e.value;
+      throw e;
+    } finally {
+      this.depth--;
+      // Python functions have their own locals: restore the caller's names (globals assigned inside are not kept).
+      for (const k of [...this.env.vars.keys()]) if (!saved.has(k)) this.env.vars.delete(k);
+      for (const [k, v] of saved) this.env.vars.set(k, v);
+    }
+  }
+
+  private print(s: PyStmt, t: string): void {
+    const e = parseExpr(t.replace(/^print\s*/, "x"));
+    if (e.type !== "call") return;
+    const parts = e.args.map((a) => formatValue(a.type === "str" && a.fstring ? this.fstring(a.value) : evalNP(a, this.env)));
+    const sep = e.kwargs.sep?.type === "str" ? e.kwargs.sep.value : " ";
+    if (this.printed.length < 10_000) this.printed.push({line: s.line, text: parts.join(sep)});
+  }
+
+  /** f"…{expr:spec}…" → text. */
+  fstring(src: string): string {
+    let out = "";
+    for (let k = 0; k < src.length; k++) {
+      const c = src[k];
+      if (c === "{" && src[k + 1] === "{") { out += "{"; k++; continue; }
+      if (c === "}" && src[k + 1] === "}") { out += "}"; k++; continue; }
+      if (c !== "{") { out += c; continue; }
+      let depth = 1, j = k + 1;
+      for (; j < src.length && depth; j++) {
+        if ("([{".includes(src[j])) depth++;
+        else if (")]}".includes(src[j])) depth--;
+      }
+      const inner = src.slice(k + 1, j - 1);
+      const colon = scanCode(inner, (ch, _i, d) => ch === ":" && d === 0);
+      const exprText = (colon >= 0 ? inner.slice(0, colon) : inner).replace(/!r$|!s$|=$/, "");
+      const spec = colon >= 0 ? inner.slice(colon + 1) : "";
+      out += formatSpec(evalNP(parseExpr(exprText), this.env), spec);
+      k = j - 1;
+    }
+    return out;
+  }
+}
+
+/** Splits a parameter list at top-level commas. */
+export function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = "";
+  for (const c of s) {
+    if ("([{".includes(c)) depth++;
+    if (")]}".includes(c)) depth--;
+    if (c === "," && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+export function formatValue(v: NPValue): string {
+  if (v === null) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === "string") return v;
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
+  if (isND(v)) {
+    if (v.data.length > 20) return `array(shape=(${v.shape.join(", ")}))`;
+    return `[${Array.from(v.data, (x) => +x.toPrecision(8)).join(" ")}]`;
+  }
+  return isObj(v) ? `<${v.obj}>` : String(v);
+}
+
+/** Python's format-spec mini-language, the common part: [fill][align][width][,][.precision][f|e|%|d|g]. */
+export function formatSpec(v: NPValue, spec: string): string {
+  const m = /^(?:(.)?([<>^]))?(\d+)?(,)?(?:\.(\d+))?([fFeE%dgs])?$/.exec(spec);
+  if (!spec || !m) return formatValue(v);
+  const [, fill = " ", align, width, comma, prec, type] = m;
+  let s: string;
+  const x = typeof v === "number" || typeof v === "boolean" || isND(v) ? toNumber(v as NPValue, "format") : NaN;
+  switch (type) {
+    case "f": case "F": s = x.toFixed(prec ? Number(prec) : 6); break;
+    case "e": case "E": s = x.toExponential(prec ? Number(prec) : 6).replace(/e([+-])(\d)$/, "e$10$2"); break;
+    case "%": s = `${(100 * x).toFixed(prec ? Number(prec) : 6)}%`; break;
+    case "d": s = String(Math.trunc(x)); break;
+    case "g": s = String(+x.toPrecision(prec ? Number(prec) : 6)); break;
+    default: s = formatValue(v);
+  }
+  if (comma) s = s.replace(/\B(?=(\d{3})+(?!\d))/, ",");
+  const w = width ? Number(width) : 0;
+  if (s.length < w) {
+    const pad = fill.repeat(w - s.length);
+    s = align === "<" ? s + pad : align === "^" ? pad.slice(0, pad.length >> 1) + s + pad.slice(pad.length >> 1) : pad + s;
+  }
+  return s;
+}

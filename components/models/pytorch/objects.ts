@@ -1,0 +1,80 @@
+/**
+ * The torch objects the translator tracks besides layers: losses, optimisers (with PyTorch's defaults), datasets and
+ * DataLoaders, torchvision's MNIST. Built from already-evaluated arguments. Pure.
+ */
+import type {CompileSpec, LossName, OptimizerName} from "../keras/program.js";
+import type {Arg} from "./layers.js";
+
+export interface TorchLoss {
+  loss: LossName;
+  fromLogits: boolean;
+  /** NLLLoss: cross-entropy only when the model ends in LogSoftmax. */
+  nll: boolean;
+  line: number;
+}
+
+export type TorchData =
+  | {kind: "tensors"; x: string; y: string; line: number}
+  | {kind: "mnist"; train: boolean; line: number; limit?: number; normalized: boolean};
+
+export interface TorchLoader {
+  data: TorchData;
+  batchSize: number;
+  shuffle: boolean;
+  line: number;
+}
+
+const LOSSES: Record<string, Omit<TorchLoss, "line">> = {
+  MSELoss: {loss: "mean_squared_error", fromLogits: false, nll: false},
+  L1Loss: {loss: "mean_absolute_error", fromLogits: false, nll: false},
+  CrossEntropyLoss: {loss: "sparse_categorical_crossentropy", fromLogits: true, nll: false},
+  NLLLoss: {loss: "sparse_categorical_crossentropy", fromLogits: true, nll: true},
+  BCELoss: {loss: "binary_crossentropy", fromLogits: false, nll: false},
+  BCEWithLogitsLoss: {loss: "binary_crossentropy", fromLogits: true, nll: false}
+};
+
+export function torchLoss(name: string, kw: Record<string, Arg>, line: number): TorchLoss {
+  const l = LOSSES[name];
+  if (!l) throw new Error(`nn.${name} is not supported (supported: ${Object.keys(LOSSES).join(", ")})`);
+  for (const k of Object.keys(kw)) if (k !== "reduction" || kw[k] !== "mean") throw new Error(`nn.${name}(${k}=…) is not supported`);
+  return {...l, line};
+}
+
+export function isTorchLoss(name: string): boolean {
+  return name in LOSSES;
+}
+
+const OPTIMIZERS: Record<string, OptimizerName> = {SGD: "sgd", Adam: "adam", AdamW: "adamw", RMSprop: "rmsprop", Adagrad: "adagrad", Adamax: "adamax", Adadelta: "adadelta"};
+/** PyTorch's defaults: SGD has no default lr (required); Adam(W) 1e-3, eps 1e-8; AdamW weight_decay 0.01; RMSprop 0.01, alpha 0.99. */
+const DEFAULT_LR: Partial<Record<OptimizerName, number>> = {adam: 1e-3, adamw: 1e-3, rmsprop: 1e-2, adagrad: 1e-2, adamax: 2e-3, adadelta: 1};
+
+const num = (v: Arg | undefined, what: string): number => {
+  if (typeof v === "number") return v;
+  throw new Error(`${what} must be a number`);
+};
+
+export function isTorchOptimizer(name: string): boolean {
+  return name in OPTIMIZERS;
+}
+
+export function torchOptimizer(name: string, args: Arg[], kw: Record<string, Arg>): CompileSpec["optimizer"] {
+  const opt = OPTIMIZERS[name];
+  if (!opt) throw new Error(`torch.optim.${name} is not supported (supported: ${Object.keys(OPTIMIZERS).join(", ")})`);
+  const lrArg = kw.lr ?? args[1];
+  if (lrArg === undefined && opt === "sgd") throw new Error("torch.optim.SGD needs lr=");
+  const out: CompileSpec["optimizer"] = {name: opt, learningRate: lrArg === undefined ? DEFAULT_LR[opt]! : num(lrArg, "lr"), learningRateExplicit: lrArg !== undefined};
+  const known = new Set(["lr", "momentum", "nesterov", "weight_decay", "betas", "eps", "alpha"]);
+  for (const k of Object.keys(kw)) if (!known.has(k)) throw new Error(`torch.optim.${name}: argument ${k}= is not supported`);
+  if (kw.momentum !== undefined) out.momentum = num(kw.momentum, "momentum");
+  if (kw.nesterov === true) {
+    if (!out.momentum) throw new Error("torch.optim.SGD: nesterov=True needs a momentum");
+    out.nesterov = true;
+  }
+  const wd = kw.weight_decay !== undefined ? num(kw.weight_decay, "weight_decay") : opt === "adamw" ? 0.01 : 0;
+  if (wd) out.weightDecay = wd;
+  if (Array.isArray(kw.betas)) [out.beta1, out.beta2] = [num(kw.betas[0], "betas"), num(kw.betas[1], "betas")];
+  if (opt === "adam" || opt === "adamw" || opt === "rmsprop" || opt === "adamax") out.epsilon = kw.eps !== undefined ? num(kw.eps, "eps") : 1e-8;
+  if (opt === "rmsprop") out.rho = kw.alpha !== undefined ? num(kw.alpha, "alpha") : 0.99;
+  if (opt === "adadelta") out.rho = 0.9;
+  return out;
+}
