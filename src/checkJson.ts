@@ -11,6 +11,7 @@ import type {ExerciseSpec} from "./exercises.js";
 import {formulaReports} from "./formulaEnricher.js";
 import {getSurface} from "../components/math/surfaces/registry.js";
 import type {PlaygroundSpec} from "../components/playground/spec.js";
+import {trainingJson, type TrainingJson} from "./trainingJson.js";
 import {LIBRARY_DEFAULTS, readPlayground, type PlaygroundReading} from "./playground/index.js";
 
 export interface FormulaJson {
@@ -34,6 +35,8 @@ export interface ChapterJson {
   exercises: {id: string; line: number; file: string; auto: boolean; kind: string; points: number; tests: number; unscored: number}[];
   /** The loss-surface playground read from the text (src/playground/): surfaces, update rules, defaults, claims. */
   playground: PlaygroundJson;
+  /** What the code-practice section trains (src/trainingJson.ts); null when the chapter has no Python code. */
+  training: TrainingJson | null;
 }
 
 export interface PlaygroundJson {
@@ -110,6 +113,15 @@ function messageOf(r: FormulaReport): string {
   return r.plan?.notes.join("; ") ?? "";
 }
 
+/** The training part of a chapter's report; a translator failure is reported, never thrown. */
+function trainingOf(c: ChapterModel): TrainingJson | null {
+  try {
+    return trainingJson(c);
+  } catch (e) {
+    return {line: 1, trainable: false, framework: null, dataset: null, reason: `${c.file}:1: the translator failed: ${(e as Error).message}`, claims: [], unsupported: []};
+  }
+}
+
 export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = []): Promise<ChapterJson> {
   const reports = await formulaReports(c);
   const byId = new Map(c.sections.flatMap((s) => s.math).map((m) => [m.id, m]));
@@ -128,7 +140,8 @@ export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = [
     exercises: exercises.map((e) => ({id: e.id, line: e.auto?.formulaLine ?? e.line, file: e.file, auto: !!e.auto, kind: e.auto?.kind ?? "implement",
       points: e.points, tests: e.testList.length,
       unscored: e.unscored.length})),
-    playground: playgroundJson(c, reports)
+    playground: playgroundJson(c, reports),
+    training: trainingOf(c)
   };
 }
 

@@ -28,3 +28,20 @@ describe("trainingJson: the check report's per-chapter training object", () => {
     expect(r.claims).toContainEqual(expect.objectContaining({metric: "accuracy", value: 0.98}));
   });
 });
+
+describe("claims written as prose", async () => {
+  const {parseClaims} = await import("../components/models/keras/claims.js");
+  const read = (text: string) => parseClaims([{text, line: 1}]).map((c) => [c.metric, c.split, c.value]);
+  test("English and Chinese sentences, decimals and percentages, before or after the metric", () => {
+    expect(read("After 200 epochs the training accuracy is about 0.97.")).toEqual([["accuracy", "train", 0.97]]);
+    expect(read("The test loss drops to 0.012 and accuracy reaches 97.5%.")).toEqual([["loss", "test", 0.012], ["accuracy", "test", 0.975]]);
+    expect(read("It reaches 92% accuracy on the test set.")).toEqual([["accuracy", "test", 0.92]]);
+    expect(read("测试准确率 97.59%。")).toEqual([["accuracy", "test", 0.9759]]);
+    expect(read("损失降到 0.05 左右")).toEqual([["loss", "test", 0.05]]);
+  });
+  test("numbers that are not results are not claims", () => {
+    expect(read("The loss function has 2 terms.")).toEqual([]);
+    expect(read("learning rate 0.01, batch size 32")).toEqual([]);
+    expect(read("accuracy is 130%")).toEqual([]);
+  });
+});

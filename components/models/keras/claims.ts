@@ -12,6 +12,17 @@ export interface TextPiece {
   code?: boolean;
 }
 
+/** Words between a metric and its value in prose ("accuracy is about 0.97", "loss drops to 0.01", "准确率约为 0.98"). */
+const FILLER_EN = String.raw`(?:\s|is|are|was|were|of|reaches|reached|reach|drops|dropped|falls|fell|goes|went|down|to|ends|ended|at|about|around|approximately|roughly|nearly|near|close|above|over|~|≈|=|:|,)*?`;
+const FILLER_ZH = String.raw`(?:\s|约为|约|为|达到|达|降到|降至|降低到|下降到|是|在|大约|接近|可达|能达到|可以达到|可到|：|:|=|≈|~)*?`;
+const NUMBER = String.raw`([0-9]*\.?[0-9]+)\s*(%?)`;
+/** "the training accuracy is about 0.97", "test loss of 0.05", "validation accuracy reaches 92%". */
+const PROSE_EN = new RegExp(String.raw`\b(?:(training|train|test|testing|held-out|validation|val)\s+)?(accuracy|loss)\b` + FILLER_EN + NUMBER + String.raw`(?![\w.]*\d)`, "gi");
+/** "reaches 97% accuracy", "0.98 test accuracy". */
+const PROSE_EN_BEFORE = new RegExp(NUMBER + String.raw`\s+(?:(training|train|test|validation)\s+)?(accuracy)\b`, "gi");
+/** "训练准确率约为 0.98", "测试集上的准确率达到 97.5%", "损失降到 0.01". */
+const PROSE_ZH = new RegExp(String.raw`(训练|测试|验证)?[^。，,；;\n0-9]{0,6}?(准确率|精度|正确率|损失)` + FILLER_ZH + NUMBER, "g");
+
 const KV = /\b(test[ _]?|val[ _]?)?(loss|accuracy|acc)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])(%?)/gi;
 const PROSE = /(测试[^。，,；;\n]*?)?(准确率|精度|正确率)[^0-9%。\n]{0,8}?([0-9]+(?:\.[0-9]+)?)\s*%/g;
 
@@ -42,6 +53,19 @@ export function parseClaims(pieces: TextPiece[]): Claim[] {
         const split = /训练/.test(m[0]) ? "train" : "test";
         push({metric: "accuracy", split, value, text: m[0].trim(), line: piece.line + i});
       }
+      if (piece.code || isLog) return;
+      const prose = (split: string | undefined, metric: string, num: string, pct: string, text: string) => {
+        let value = Number(num);
+        if (pct === "%") value /= 100;
+        const kind = /loss|损失/i.test(metric) ? "loss" : "accuracy";
+        if (kind === "accuracy" && !(value >= 0 && value <= 1)) return;
+        if (!Number.isFinite(value)) return;
+        const train = split ? /train|训练/i.test(split) : /\b(training|train)\b|训练/i.test(l);
+        push({metric: kind, split: train ? "train" : "test", value, text: text.trim(), line: piece.line + i});
+      };
+      for (const m of l.matchAll(PROSE_EN)) prose(m[1], m[2], m[3], m[4], m[0]);
+      for (const m of l.matchAll(PROSE_EN_BEFORE)) prose(m[3], m[4], m[1], m[2], m[0]);
+      for (const m of l.matchAll(PROSE_ZH)) if (!(m[4] === "%" && /准确率|精度|正确率/.test(m[2]))) prose(m[1], m[2], m[3], m[4], m[0]);
     });
   }
   return claims;
