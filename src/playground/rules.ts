@@ -145,16 +145,34 @@ function textNames(lines: string[], line: number, sectionStart: number): RuleNam
   return out;
 }
 
-/** The rule's hyper-parameter symbols as slider names. */
-function sliderSymbols(symbols: Record<string, string>, name: RuleName | "other"): Record<string, HyperName> {
+const SLIDERS = ["alpha", "beta_1", "beta_2", "epsilon", "gamma", "rho", "lambda"];
+
+/**
+ * The rule's hyper-parameter symbols as slider names. Known letters by name (η, α, γ, ρ, β₁, …); the others by the
+ * part they play: a symbol added to a square root (\sqrt{s_t} + \delta) is ε, and the one symbol left (\kappa,
+ * \lambda_0, whatever the author calls the step size) is the learning rate.
+ */
+function sliderSymbols(symbols: Record<string, string>, name: RuleName | "other", latex = ""): Record<string, HyperName> {
   const out: Record<string, HyperName> = {};
+  const unknown: string[] = [];
   for (const [sym, canon] of Object.entries(symbols)) {
     let h: string = canon;
     if (canon === "beta" || canon === "mu") h = name === "rmsprop" ? "rho" : name === "momentum" || name === "nesterov" ? "gamma" : canon;
     if (canon === "beta_2" && name === "rmsprop") h = "rho";
     if (canon === "rho" && (name === "adam" || name === "adamw")) h = "beta_2";
-    if (["alpha", "beta_1", "beta_2", "epsilon", "gamma", "rho", "lambda"].includes(h)) out[sym] = h as HyperName;
+    if (SLIDERS.includes(h)) out[sym] = h as HyperName;
+    else unknown.push(sym);
   }
+  const esc = (x: string) => x.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+  const rest = unknown.filter((sym) => {
+    const nearRoot = new RegExp(String.raw`\\sqrt\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\+\s*` + esc(sym) + String.raw`(?![A-Za-z])`);
+    if (!Object.values(out).includes("epsilon") && nearRoot.test(latex)) {
+      out[sym] = "epsilon";
+      return false;
+    }
+    return true;
+  });
+  if (rest.length === 1 && !Object.values(out).includes("alpha")) out[rest[0]] = "alpha";
   return out;
 }
 
@@ -189,7 +207,7 @@ export function chapterRules(chapter: ChapterModel): RuleReading[] {
         label: t("ruleLabel", {name: t(name), line: m.line}),
         latex: m.latex,
         ...(name !== "other" ? {reference: name as RuleName} : {}),
-        symbols: sliderSymbols(symbols, name),
+        symbols: sliderSymbols(symbols, name, m.latex),
         drawn,
         ...(reason ? {reason} : {})
       };

@@ -181,14 +181,27 @@ export interface SliceContext {
   owners: number[];
 }
 
-/** A start point of the section that belongs to this objective: the nearest objective before it is this one. */
-function pickStart(dim: number, ctx: SliceContext, line: number): Found<number[]> | undefined {
+/** The parameters a start point names (`(u, v) = (-2, 4)` → ["u", "v"]), loosely normalised; undefined when none. */
+function startNames(s: Found<number[]>): string[] | undefined {
+  const m = /\(([^()$]{1,30})\)\s*=/.exec(s.text);
+  return m ? m[1].split(/[,，]/).map(loose) : undefined;
+}
+const loose = (x: string) => x.replace(/\\(?:mathbf|boldsymbol|bm)\{([^{}]*)\}/g, "$1").replace(/[\\{}\s]/g, "");
+
+/**
+ * A start point that belongs to this objective: one that names its parameters (`(u, v) = (−2, 4)`) wherever it is,
+ * else one of its section whose nearest objective before it is this one (a point naming other parameters never).
+ */
+function pickStart(dim: number, ctx: SliceContext, line: number, params: string[] = []): Found<number[]> | undefined {
+  const mine = params.map(loose).join(",");
+  const named = ctx.starts.find((s) => s.value.length === dim && startNames(s)?.join(",") === mine);
+  if (named) return named;
   const inSection = (l: number) => l >= ctx.section[0] && l <= ctx.section[1];
   const owner = (at: number) => {
     const own = ctx.owners.filter(inSection);
     return own.filter((l) => l <= at).sort((a, b) => b - a)[0] ?? own.sort((a, b) => a - b)[0];
   };
-  const fits = ctx.starts.filter((s) => s.value.length === dim && inSection(s.line) && owner(s.line) === line);
+  const fits = ctx.starts.filter((s) => s.value.length === dim && inSection(s.line) && owner(s.line) === line && !startNames(s));
   return fits.sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
 }
 
@@ -210,7 +223,7 @@ export function objectiveSurfaces(o: Objective, ctx: SliceContext, idBase: strin
   const {axes} = sized;
   const full = objectiveFromSpec({id: idBase, title: "", line: o.def.line, expression, params: axes, labels: axes, bindings: sized.bindings, start: axes.map(() => 0)});
   const optimum = findMinimum(full.f, full.grad, axes.map(() => 0));
-  const textStart = pickStart(Math.min(axes.length, 2), ctx, o.def.line);
+  const textStart = pickStart(Math.min(axes.length, 2), ctx, o.def.line, axes.length <= 2 ? axes : []);
   const surfaces = slicePairs(axes.length).map(([i, j]) => {
     const onAxes = i === j ? [axes[i]] : [axes[i], axes[j]];
     const held = axes.filter((a) => !onAxes.includes(a)).map((a) => {

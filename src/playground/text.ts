@@ -87,9 +87,9 @@ export function readSteps(lines: string[]): Found<number> | undefined {
 
 const TUPLE = String.raw`[(\[]\s*((?:${NUM})(?:\s*[,，]\s*(?:${NUM}))*)\s*[)\]]`;
 const START_RES = [
-  new RegExp(String.raw`(?:从|自|以)\s*\$?\s*(?:[^$()\[\]]{0,20}?=\s*)?${TUPLE}\s*\$?\s*(?:处|点)?\s*(?:出发|开始|起步)`, "g"),
-  new RegExp(String.raw`(?:start(?:ing)?|initiali[sz]ed?|begin(?:ning)?)\s+(?:at|from)\s+(?:the\s+point\s+)?\$?\s*(?:[^$()\[\]]{0,20}?=\s*)?${TUPLE}`, "gi"),
-  new RegExp(String.raw`(?:初始值|初始点|起点|初值|初始参数|initial (?:point|value|guess|parameters?)|starting point)[^$()\[\]\n]{0,12}?\$?\s*(?:[^$()\[\]]{0,20}?=\s*)?${TUPLE}`, "gi")
+  new RegExp(String.raw`(?:从|自|以)\s*\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}\s*\$?\s*(?:处|点)?\s*(?:出发|开始|起步)`, "g"),
+  new RegExp(String.raw`(?:start(?:ing)?|initiali[sz]ed?|begin(?:ning)?)\s+(?:at|from)\s+(?:the\s+point\s+)?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi"),
+  new RegExp(String.raw`(?:初始值|初始点|起点|初值|初始参数|initial (?:point|value|guess|parameters?)|starting point)[^$()\[\]\n]{0,12}?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi")
 ];
 
 /** Start points the text gives, in order, with their line. */
