@@ -2,6 +2,9 @@
  * Post-build: the book's own search (Framework's tokenizer splits only at spaces and punctuation, so it misses
  * most Chinese words). Writes dist/_gradbook/search.json (every page's title, chapter and main text),
  * dist/_gradbook/search.js (components/search bundled) and links the script from every page. Runs before csp.ts.
+ * The same pass finishes what Framework cannot be told: <html lang> and the sidebar toggle's label in the book's
+ * language (toc.json), and the chapter's name on a pager link that leads into another chapter. The author report
+ * (/report) is not indexed: readers never reach it.
  * Usage: tsx scripts/search.ts [dist]
  */
 import {buildSync} from "esbuild";
@@ -58,8 +61,37 @@ function htmlFiles(dir: string): string[] {
   });
 }
 
+interface Toc {
+  lang?: string;
+  labels?: {sidebarToggle?: string};
+  parts: {name: string; path: string; pages: {path: string}[]}[];
+}
+
+/** <html lang> and the sidebar toggle's title in the book's language (Framework writes `<html>` and "Toggle sidebar"). */
+export function localizePage(html: string, lang: string, sidebarToggle?: string): string {
+  let out = html.replace(/<html(?: lang="[^"]*")?>/, `<html lang="${lang === "en" ? "en" : "zh-CN"}">`);
+  if (sidebarToggle) out = out.replace(/(<input id="observablehq-sidebar-toggle"[^>]*?) title="[^"]*"/, (_m, a: string) => `${a} title="${escapeAttr(sidebarToggle)}" aria-label="${escapeAttr(sidebarToggle)}"`);
+  return out;
+}
+
+const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+/**
+ * Pager links that lead into another chapter (or out of one) say which: the chapter's name under the page's.
+ * `path` is the page's own path ("/a/math"); `chapterOf` maps a path to its chapter's name.
+ */
+export function pagerChapters(html: string, path: string, chapterOf: Map<string, string>): string {
+  const here = chapterOf.get(path) ?? "";
+  return html.replace(/<a rel="(prev|next)" href="([^"]*)"><span>([^<]*)<\/span><\/a>/g, (m, rel: string, href: string, name: string) => {
+    const target = new URL(href, `http://book${path}`).pathname.replace(/\.html$/, "").replace(/\/index$/, "/");
+    const there = chapterOf.get(decodeURI(target));
+    if (!there || there === here) return m;
+    return `<a rel="${rel}" href="${href}"><span>${name}</span><span class="gb-pager-part">${escapeAttr(there)}</span></a>`;
+  });
+}
+
 function main() {
-  const toc = existsSync(tocPath) ? (JSON.parse(readFileSync(tocPath, "utf-8")) as {parts: {name: string; path: string; pages: {path: string}[]}[]}) : {parts: []};
+  const toc: Toc = existsSync(tocPath) ? JSON.parse(readFileSync(tocPath, "utf-8")) : {parts: []};
   const chapterOf = new Map<string, string>();
   for (const p of toc.parts) for (const path of [p.path, ...p.pages.map((x) => x.path)]) chapterOf.set(path, p.name);
   const docs: SearchDoc[] = [];
@@ -67,13 +99,15 @@ function main() {
   for (const file of files) {
     const rel = relative(dist, file).replace(/\\/g, "/");
     const path = rel.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "");
-    const html = readFileSync(file, "utf-8");
+    const built = readFileSync(file, "utf-8");
+    const html = pagerChapters(localizePage(built, toc.lang ?? "zh-CN", toc.labels?.sidebarToggle), `/${path}`, chapterOf);
     const {title, text} = mainText(html);
-    docs.push({path, title, chapter: chapterOf.get(`/${path}`) ?? "", text});
+    if (path !== "report") docs.push({path, title, chapter: chapterOf.get(`/${path}`) ?? "", text});
     // Link the search script (relative, so the book works from any folder); idempotent.
     const depth = rel.split("/").length - 1;
     const src = `${"../".repeat(depth) || "./"}_gradbook/search.js`;
-    if (!html.includes("_gradbook/search.js")) writeFileSync(file, html.replace("</head>", `<script type="module" src="${src}"></script>\n</head>`));
+    const linked = html.includes("_gradbook/search.js") ? html : html.replace("</head>", `<script type="module" src="${src}"></script>\n</head>`);
+    if (linked !== built) writeFileSync(file, linked);
   }
   docs.sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(join(dist, "_gradbook"), {recursive: true});

@@ -1,5 +1,6 @@
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {basename, join} from "node:path";
+import {type Lang, LANGS} from "../components/i18n/index.js";
 import {Diagnostics} from "./diagnostics.js";
 
 export interface PartConfig {
@@ -16,7 +17,30 @@ export interface PartConfig {
 export interface BookConfig {
   title: string;
   description?: string;
+  /** The language of everything a reader sees ("zh-CN" | "en"); unset in book.json: detected (detectLanguage). */
+  language?: Lang;
   parts: PartConfig[];
+}
+
+/**
+ * The book's language from its documents' text when book.json does not set one: headings and prose only (code
+ * fences, inline code, math, HTML tags, link targets and URLs removed). Chinese ("zh-CN") when CJK ideographs are at
+ * least 20 % of the letters (CJK ideographs + Latin letters), else English ("en"). A Chinese tutorial full of English
+ * terms stays well above it (the five seeds: 76–89 %); an English one with a few Chinese names stays far below.
+ */
+export function detectLanguage(texts: string[]): Lang {
+  let han = 0;
+  let latin = 0;
+  for (const text of texts) {
+    const prose = text
+      .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, " ")
+      .replace(/\$\$[\s\S]*?\$\$|\$[^$\n]+\$|`[^`\n]*`/g, " ")
+      .replace(/<[^>\n]*>|\]\([^)\s]*\)|https?:\/\/\S+/g, " ");
+    han += (prose.match(/\p{Script=Han}/gu) ?? []).length;
+    latin += (prose.match(/[A-Za-z]/g) ?? []).length;
+  }
+  // A book with no letters at all keeps the default (zh-CN).
+  return han + latin === 0 || han / (han + latin) >= 0.2 ? "zh-CN" : "en";
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]*$/;
@@ -110,5 +134,10 @@ export function loadBook(dir: string): {book: BookConfig; diagnostics: Diagnosti
     if (existsSync(path)) diag.warn(1, "unlisted-chapter", `${f} is not listed in book.json; added at the end as /${slug}/`);
     parts.push({file: f, slug});
   }
-  return {book: {title: typeof raw.title === "string" ? raw.title : "gradbook", description: raw.description, parts}, diagnostics: diag};
+  let language: Lang | undefined;
+  if (raw.language !== undefined) {
+    if (LANGS.includes(raw.language as Lang)) language = raw.language as Lang;
+    else diag.error(1, "bad-language", `"language" must be one of ${LANGS.map((l) => `"${l}"`).join(", ")}; detected from the chapters instead / language 只能是 ${LANGS.join("、")}`);
+  }
+  return {book: {title: typeof raw.title === "string" ? raw.title : "gradbook", description: raw.description, ...(language ? {language} : {}), parts}, diagnostics: diag};
 }

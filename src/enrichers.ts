@@ -7,6 +7,7 @@ import {reportColumns, reportSections} from "./report.js";
 import {playgroundEnricher} from "./playgroundEnricher.js";
 import {trainingEnricher} from "./trainingEnricher.js";
 import {jsonForScript} from "./page.js";
+import {tBook} from "../components/i18n/book.js";
 
 /** Mermaid fences become rendered diagrams (the source stays below, folded). */
 export const mermaidEnricher: Enricher = {
@@ -18,7 +19,7 @@ export const mermaidEnricher: Enricher = {
       return [
         {
           imports: [`import {Mermaid} from "../components/widgets/Mermaid.js";`],
-          code: `display(await Mermaid(${jsonForScript(block.source)}, {label: ${jsonForScript(`${section.title} 流程图 (line ${block.line})`)}}))`
+          code: `display(await Mermaid(${jsonForScript(block.source)}, {label: ${jsonForScript(tBook("mermaidLabel", {section: section.title, line: block.line}))}}))`
         }
       ];
     };

@@ -1,12 +1,14 @@
 import {existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync} from "node:fs";
 import {dirname, isAbsolute, join, relative, resolve, sep} from "node:path";
 import {highlightCss, katexCss} from "./assets.js";
-import {type BookConfig, loadBook} from "./book.js";
+import {setLanguage} from "../components/i18n/index.js";
+import {joinList, tBook} from "../components/i18n/book.js";
+import {type BookConfig, detectLanguage, loadBook} from "./book.js";
 import {type ChapterModel, loadChapter} from "./chapter.js";
 import {byPlace, type Diagnostic} from "./diagnostics.js";
-import {type ChapterRow, chapterReport, reportSections} from "./report.js";
+import {type ChapterRow, chapterReport, placeLinks, reportPage, reportSections} from "./report.js";
 import {escapeHtml, embedHtml} from "./html.js";
-import {type Cell, type CellPlan, diagnosticItem, renderPage, renderPartIndex} from "./page.js";
+import {type Cell, type CellPlan, interactiveLabels, renderPage, renderPartIndex} from "./page.js";
 
 export interface TocPart {
   name: string;
@@ -49,8 +51,20 @@ export function loadAll(root: string, chaptersDir = join(root, "chapters"), only
   const {book, diagnostics} = loadBook(chaptersDir);
   const rel = relative(root, chaptersDir) || ".";
   const parts = onlyFiles ? book.parts.filter((p) => onlyFiles.includes(p.file) || onlyFiles.includes(p.file.replace(/\.md$/, ""))) : book.parts;
+  // The book's language before anything is rendered: every reader string below comes from the catalogue.
+  book.language ??= detectLanguage(parts.map((p) => readText(join(chaptersDir, p.file))));
+  setLanguage(book.language);
   const chapters = parts.map((p, i) => loadChapter(chaptersDir, p, i, join(rel, p.file)));
   return {book, chapters, diagnostics: [...diagnostics.items, ...chapters.flatMap((c) => c.diagnostics.items)]};
+}
+
+/** A document's text for language detection ("" when it cannot be read: loadChapter reports that). */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf-8");
+  } catch {
+    return "";
+  }
 }
 
 /**
@@ -125,61 +139,83 @@ class OutputWriter {
   }
 }
 
-const COLUMN_LABELS: Record<string, string> = {
-  chapter: "文件", title: "标题", pages: "页面", formulas: "公式", codeBlocks: "代码块", errors: "错误", warnings: "警告",
-  executed: "可执行", verified: "已验证 ✓", flagged: "有误 ✗", notExecutable: "不可执行"
-};
-
-/** The build report: per chapter counts (formulas executed / verified / flagged …) and every diagnostic with its line. */
-export function reportPage(rows: ChapterRow[], diagnostics: Diagnostic[], extra = ""): string {
-  const cols = Object.keys(rows[0] ?? {});
-  const head = `<tr>${cols.map((c) => `<th>${escapeHtml(COLUMN_LABELS[c] ?? c)}</th>`).join("")}</tr>`;
-  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(String(r[c]))}</td>`).join("")}</tr>`).join("");
-  const items = diagnostics
-    .map(diagnosticItem)
-    .join("");
-  const html = `<h1 class="gb-title">构建报告</h1><p>每章的公式执行与推导检查结果，以及生成器发现的全部问题（与 <code>npm run check</code> 相同）。</p><table class="gb-report">${head}${body}</table><h2 id="diagnostics">问题列表（${diagnostics.length}）</h2><ul class="gb-diags">${items}</ul>${extra}`;
-  return `---
-title: "构建报告"
-toc: false
----
-
-<div class="gb-report-page">${embedHtml(html)}</div>
-`;
-}
-
-/** What each widget lets a reader do, in the home page's guide (widgets not listed are not called out). */
-const WIDGET_LABELS: Record<string, string> = {FormulaCell: "公式可运行", Playground: "损失曲面", TrainingPanel: "页面内训练", Exercise: "练习"};
-
+/**
+ * The home page: what the book is, what the badges mean, and each part with its pages, each page followed by what a
+ * reader can do there. The build report is linked only in author mode.
+ */
 export function homePage(book: BookConfig, chapters: ChapterModel[], extra: {name: string; path: string}[] = [],
-  widgetsOn: Map<string, Set<string>> = new Map()): string {
+  widgetsOn: Map<string, Set<string>> = new Map(), opts: {author?: boolean} = {}): string {
   const parts = chapters
     .map((c) => {
       const sections = c.sections.map((s) => {
-        const what = [...(widgetsOn.get(`${c.part.slug}/${s.slug}`) ?? [])].map((w) => WIDGET_LABELS[w]).filter(Boolean);
-        return `<a href="./${c.part.slug}/${s.slug}">${escapeHtml(s.title)}</a>${what.length ? `<span class="gb-interactive">（${escapeHtml(what.join("、"))}）</span>` : ""}`;
+        const what = interactiveLabels(widgetsOn.get(`${c.part.slug}/${s.slug}`));
+        return `<a href="./${c.part.slug}/${s.slug}">${escapeHtml(s.title)}</a>${what.length ? `<span class="gb-interactive">${escapeHtml(tBook("paren", {x: joinList(what)}))}</span>` : ""}`;
       }).join(" · ");
-      return `<li class="gb-part"><h2><a href="./${c.part.slug}/">第 ${c.index + 1} 部分：${escapeHtml(c.title)}</a></h2><p class="gb-part-sections">${sections}</p></li>`;
+      return `<li class="gb-part"><h2><a href="./${c.part.slug}/">${escapeHtml(tBook("partTitle", {n: c.index + 1, title: c.title}))}</a></h2><p class="gb-part-sections">${sections}</p></li>`;
     })
     .join("");
+  const badge = (cls: string, label: "badgeOk" | "badgeBad" | "badgeRun" | "badgeNa") =>
+    `<dt><span class="gb-badge gb-badge--${cls}">${escapeHtml(tBook(label))}</span></dt><dd>${escapeHtml(tBook(`${label}Text`))}</dd>`;
   const intro = `<h1 class="gb-title">${escapeHtml(book.title)}</h1>` + (book.description ? `<p class="gb-lede">${escapeHtml(book.description)}</p>` : "") +
-    `<p class="gb-lede">这本互动教程由 ${chapters.length} 篇文章生成，每篇是一个部分，每节是一页。页面上的公式都会被实际计算：` +
-    `在公式下方改动输入，结果随之更新，文中写出的导数会与自动微分（tf.grad）对照；有优化器的页面可以拖动起点、调节学习率等参数，看各种优化器在损失曲面上的路径；` +
-    `代码实践页面直接在浏览器里训练文中的模型；练习在页面上运行测试。全书离线可用。</p>` +
-    `<dl class="gb-legend"><dt><span class="gb-badge gb-badge--ok">✓ 已验证</span></dt><dd>公式与参考实现或自动微分的结果一致</dd>` +
-    `<dt><span class="gb-badge gb-badge--bad">✗ 有误</span></dt><dd>文中的公式与自动微分不一致，下方给出反例和更正</dd>` +
-    `<dt><span class="gb-badge gb-badge--run">▶ 可运行</span></dt><dd>可以改动输入、运行公式，但没有可对照的参考</dd>` +
-    `<dt><span class="gb-badge gb-badge--na">不可执行</span></dt><dd>只渲染，不计算（原因列在构建报告里）</dd></dl>` +
-    `<p>下面每一节后面的括号说明这一页能做什么。</p>`;
-  const report = extra.map((p) => `<p class="gb-report-link"><a href=".${escapeHtml(p.path)}">${escapeHtml(p.name)}</a>：全书的练习、你的进度和提交。</p>`).join("") +
-    `<p class="gb-report-link"><a href="./report">构建报告</a>：每章公式的执行与推导检查结果，以及原文中发现的问题。</p>`;
-  return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>${report}`)}</div>\n`;
+    `<p class="gb-lede">${escapeHtml(tBook("homeIntro", {n: chapters.length}))}</p>` +
+    `<dl class="gb-legend">${badge("ok", "badgeOk")}${badge("bad", "badgeBad")}${badge("run", "badgeRun")}${badge("na", "badgeNa")}</dl>` +
+    `<p>${escapeHtml(tBook("homeGuide"))}</p>`;
+  const link = (href: string, name: string) => `<a href=".${escapeHtml(href)}">${escapeHtml(name)}</a>`;
+  const more = extra.map((p) => `<p class="gb-report-link">${tBook("homeExtra", {link: link(p.path, p.name)})}</p>`).join("") +
+    (opts.author ? `<p class="gb-report-link gb-author-report">${tBook("authorReportText", {link: link("/report", tBook("authorReport"))})}</p>` : "");
+  return `---\ntitle: ${JSON.stringify(book.title)}\ntoc: false\n---\n\n<div class="gb-home">${embedHtml(`${intro}<ol class="gb-parts">${parts}</ol>${more}`)}</div>\n`;
 }
 
 /** Runs every enricher's planning over the chapters (as a build would) and returns what they reported. */
 export async function planDiagnostics(chapters: ChapterModel[], enrichers: Enricher[]): Promise<Diagnostic[]> {
   for (const c of chapters) for (const e of enrichers) await e.plan(c);
   return enrichers.flatMap((e) => e.diagnostics ?? []);
+}
+
+/**
+ * book/.gradbook/toc.json, read by observablehq.config.ts (sidebar, language, labels Framework has no option for) and
+ * scripts/search.ts (chapters of pages, pager labels at a chapter boundary).
+ */
+function tocJson(book: BookConfig, parts: TocPart[], pages: {name: string; path: string}[]) {
+  const labels = {toc: tBook("tocLabel"), sidebarToggle: tBook("sidebarToggle"), footer: tBook("footer", {title: book.title}),
+    prev: tBook("prevPage"), next: tBook("nextPage")};
+  return {title: book.title, lang: book.language, labels, parts, pages};
+}
+
+interface ChapterOutput {
+  out: OutputWriter;
+  outDir: string;
+  author: boolean;
+  /** The chapter's problems (author mode only), shown on the page of the section holding their line. */
+  diagnostics: Diagnostic[];
+  /** Filled in: the widgets on each page ("slug/section" → widget names), for the home page. */
+  widgetsOn: Map<string, Set<string>>;
+}
+
+/** Plans a chapter's cells, writes its section pages and its part page; returns its entry in the table of contents. */
+async function writeChapter(chapter: ChapterModel, enrichers: Enricher[], o: ChapterOutput): Promise<TocPart> {
+  const planners = await Promise.all(enrichers.map((e) => e.plan(chapter)));
+  const onPage = new Map<string, Set<string>>();
+  const plan: CellPlan = (section, i) => {
+    const cells = planners.flatMap((p) => p(section, i));
+    // What a reader can do on each page (the widgets the cells import), for the part page and the home page.
+    for (const c of cells) for (const m of c.imports.join("\n").matchAll(/import \{(\w+)\} from "\.\.\/components\/widgets\//g)) {
+      onPage.set(section.slug, (onPage.get(section.slug) ?? new Set()).add(m[1]));
+    }
+    return cells;
+  };
+  const dir = join(o.outDir, chapter.part.slug);
+  const part: TocPart = {name: tBook("tocName", {n: chapter.index + 1, title: chapter.title}), path: `/${chapter.part.slug}/`, pages: []};
+  for (const section of chapter.sections) {
+    const from = section.headingLine || section.start;
+    const here = o.diagnostics.filter((d) => d.line <= section.end && (chapter.sections[0] === section || d.line >= from));
+    o.out.write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, {author: o.author, diagnostics: here}), chapter.file);
+    part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
+  }
+  for (const [slug, w] of onPage) o.widgetsOn.set(`${chapter.part.slug}/${slug}`, w);
+  o.out.write(join(dir, "index.md"), renderPartIndex(chapter, onPage, {author: o.author}), chapter.file);
+  for (const [src, url] of chapter.images) o.out.copy(src, join(dir, url), chapter.file);
+  return part;
 }
 
 /** Generates the Framework root (pages, stylesheet, links to components/ and data/) from the chapters. */
@@ -192,39 +228,18 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const pages: string[] = [];
   const toc: TocPart[] = [];
   const widgetsOn = new Map<string, Set<string>>();
+  const author = opts.showDiagnostics ?? false;
   for (const chapter of chapters) {
-    const planners = await Promise.all((opts.enrichers ?? []).map((e) => e.plan(chapter)));
-    const plan: CellPlan = (section, i) => {
-      const cells = planners.flatMap((p) => p(section, i));
-      // What a reader can do on each page, for the home page's guide (the widgets the cells import).
-      const key = `${chapter.part.slug}/${section.slug}`;
-      for (const c of cells) for (const m of c.imports.join("\n").matchAll(/import \{(\w+)\} from "\.\.\/components\/widgets\//g)) {
-        widgetsOn.set(key, (widgetsOn.get(key) ?? new Set()).add(m[1]));
-      }
-      return cells;
-    };
-    const dir = join(outDir, chapter.part.slug);
-    out.write(join(dir, "index.md"), renderPartIndex(chapter), chapter.file);
-    pages.push(`/${chapter.part.slug}/`);
-    const part: TocPart = {name: `${chapter.index + 1}. ${chapter.title}`, path: `/${chapter.part.slug}/`, pages: []};
-    const mine = opts.showDiagnostics
-      ? [...diagnostics, ...(opts.enrichers ?? []).flatMap((e) => e.diagnostics ?? [])].filter((d) => d.file === chapter.file)
-      : [];
-    for (const section of chapter.sections) {
-      const from = section.headingLine || section.start;
-      const here = chapter.sections[0] === section ? mine.filter((d) => d.line <= section.end) : mine.filter((d) => d.line >= from && d.line <= section.end);
-      out.write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, here), chapter.file);
-      pages.push(`/${chapter.part.slug}/${section.slug}`);
-      part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
-    }
-    for (const [src, url] of chapter.images) out.copy(src, join(dir, url), chapter.file);
+    const mine = author ? [...diagnostics, ...(opts.enrichers ?? []).flatMap((e) => e.diagnostics ?? [])].filter((d) => d.file === chapter.file) : [];
+    const part = await writeChapter(chapter, opts.enrichers ?? [], {out, outDir, author, diagnostics: mine, widgetsOn});
+    pages.push(part.path, ...part.pages.map((p) => p.path));
     toc.push(part);
   }
   for (const e of opts.enrichers ?? []) diagnostics.push(...(e.diagnostics ?? []));
   diagnostics.sort(byPlace);
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
   const extra = (await Promise.all(reportSections.map((f) => f(chapters)))).join("");
-  out.write(join(outDir, "report.md"), reportPage(rows, diagnostics, extra));
+  out.write(join(outDir, "report.md"), reportPage(rows, diagnostics, extra, placeLinks(chapters)));
   pages.push("/report");
   const extraPages: {name: string; path: string}[] = [];
   for (const e of opts.enrichers ?? []) {
@@ -234,9 +249,9 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
       extraPages.push({name: p.name, path: `/${p.slug}`});
     }
   }
-  out.write(join(outDir, "index.md"), homePage(book, chapters, extraPages, widgetsOn));
+  out.write(join(outDir, "index.md"), homePage(book, chapters, extraPages, widgetsOn, {author}));
   pages.unshift("/");
-  out.write(join(outDir, ".gradbook", "toc.json"), JSON.stringify({title: book.title, parts: toc, pages: extraPages}, null, 2));
+  out.write(join(outDir, ".gradbook", "toc.json"), JSON.stringify(tocJson(book, toc, extraPages), null, 2));
   out.write(join(outDir, "_gradbook", "katex.css"), katexCss());
   out.write(join(outDir, "_gradbook", "highlight.css"), highlightCss());
   out.write(

@@ -1,4 +1,5 @@
 import sanitizeHtml from "sanitize-html";
+import {tBook} from "../components/i18n/book.js";
 
 /** Tags an author may write as raw HTML in a chapter; everything else is escaped (shown as text) or removed. */
 export const ALLOWED_TAGS = [
@@ -117,11 +118,11 @@ function options(removed: Set<string>, policy: HtmlPolicy): sanitizeHtml.IOption
         const alt = attribs.alt ?? "";
         const src = attribs.src ?? "";
         const kept = authorAttributes("img", attribs, removed);
-        const decision: ImageDecision = !src ? {refused: "图片没有地址"} : policy.image ? policy.image(src) : {refused: "图片未发布"};
+        const decision: ImageDecision = !src ? {refused: tBook("imageNoSrc")} : policy.image ? policy.image(src) : {refused: tBook("imageNotPublished")};
         if ("url" in decision) return {tagName: "img", attribs: {...kept, src: decision.url, alt, loading: "lazy"}};
-        const span = {class: "gb-image-offline", role: "img", "aria-label": alt || "图片"};
+        const span = {class: "gb-image-offline", role: "img", "aria-label": alt || tBook("image")};
         generated.add(span);
-        return {tagName: "span", attribs: span, text: `🖼 ${alt || "图片"}（${decision.refused}）`};
+        return {tagName: "span", attribs: span, text: `🖼 ${alt || tBook("image")}${tBook("paren", {x: decision.refused})}`};
       },
       "*"(name, attribs) {
         if (generated.has(attribs) || name === "img") return {tagName: name, attribs};

@@ -1,5 +1,6 @@
 import hljs from "highlight.js";
 import katex from "katex";
+import {tBook} from "../components/i18n/book.js";
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import type {RuleBlock} from "markdown-it/lib/parser_block.mjs";
@@ -257,7 +258,7 @@ function decideImage(src: string, line: number, env: Env): {url: string} | Image
       /* keep src */
     }
     diag.warn(line, "external-image", `external image ${s.slice(0, 200)} is not loaded (the book works offline); its alt text is shown`);
-    return {refused: `外部图片未加载：${host}`, kind: "external"};
+    return {refused: tBook("imageExternal", {host}), kind: "external"};
   }
   if (linkUrlProblem(s) || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)) {
     diag.warn(line, "unsafe-image", `image source ${s.slice(0, 30)}… is not allowed`);
@@ -268,13 +269,13 @@ function decideImage(src: string, line: number, env: Env): {url: string} | Image
     path = decodeURI(s.split(/[?#]/)[0]);
   } catch {
     diag.warn(line, "missing-image", `image ${s.slice(0, 200)} is not a valid path`);
-    return {refused: "图片缺失", kind: "missing"};
+    return {refused: tBook("imageMissing"), kind: "missing"};
   }
   const root = resolve(env.opts.assetRoot ?? dirname(env.opts.file));
   const abs = resolve(dirname(env.opts.file), path);
   const outside = () => {
     diag.error(line, "image-outside-chapters", `image ${s.slice(0, 200)} is outside the chapters folder (${shown(root)}); it is not published and its alt text is shown / 图片不在 chapters 文件夹内，未发布`);
-    return {refused: "图片不在 chapters 文件夹内，未发布", kind: "outside"} as const;
+    return {refused: tBook("imageOutside"), kind: "outside"} as const;
   };
   if (!inside(root, abs)) return outside();
   let real: string;
@@ -284,7 +285,7 @@ function decideImage(src: string, line: number, env: Env): {url: string} | Image
     real = realpathSync(abs);
   } catch {
     diag.warn(line, "missing-image", `image ${s.slice(0, 200)} not found (looked for ${shown(abs)})`);
-    return {refused: "图片缺失", kind: "missing"};
+    return {refused: tBook("imageMissing"), kind: "missing"};
   }
   if (!inside(realRoot, real)) return outside(); // a symlink that leads out of the folder
   let bytes: Buffer;
@@ -295,7 +296,7 @@ function decideImage(src: string, line: number, env: Env): {url: string} | Image
     bytes = readFileSync(real);
   } catch (e) {
     diag.error(line, "bad-image", `image ${s.slice(0, 200)} cannot be published: ${(e as Error).message}`);
-    return {refused: "图片无法发布", kind: "bad"};
+    return {refused: tBook("imageBad"), kind: "bad"};
   }
   const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 12);
   const url = `./_assets/${hash}-${publishedName(real)}`;
@@ -308,7 +309,7 @@ function renderImage(t: Token, env: Env): string {
   const alt = t.children?.map((c) => c.content).join("") || t.content || "";
   const d = decideImage(src, lineOf(t, env), env);
   if ("url" in d) return `<img src="${escapeHtml(d.url)}" alt="${escapeHtml(alt)}" loading="lazy">`;
-  const shown = d.kind === "external" || d.kind === "outside" ? alt || "图片" : alt;
+  const shown = d.kind === "external" || d.kind === "outside" ? alt || tBook("image") : alt;
   return `<span class="gb-image-offline" role="img" aria-label="${escapeHtml(alt)}">🖼 ${escapeHtml(shown)}${d.refused ? `<small>（${escapeHtml(d.refused)}）</small>` : ""}</span>`;
 }
 
@@ -317,7 +318,7 @@ function htmlPolicy(env: Env, line: number): HtmlPolicy {
   return {
     image(src): ImageDecision {
       const d = decideImage(src, line, env);
-      return "url" in d ? d : {refused: d.refused || "图片地址不允许"};
+      return "url" in d ? d : {refused: d.refused || tBook("imageNotAllowed")};
     }
   };
 }

@@ -1,4 +1,5 @@
 import MarkdownIt from "markdown-it";
+import {tBook} from "../components/i18n/book.js";
 import type {Diagnostics} from "./diagnostics.js";
 import {limitNesting} from "./markdown.js";
 
@@ -34,6 +35,65 @@ export interface Section {
   /** 1-based first line of the content (after the heading) and last line, inclusive. */
   start: number;
   end: number;
+  /** Very short sections merged into this page (mergeShortSections): their headings, lines and kinds. */
+  merged?: {title: string; line: number; kind: SectionKind}[];
+}
+
+/** The page holding the template's section `kind`: the section of that kind, or the one it was merged into. */
+export function sectionOfKind<S extends Section>(sections: S[], kind: string): S | undefined {
+  return sections.find((s) => s.kind === kind) ?? sections.find((s) => s.merged?.some((m) => m.kind === kind));
+}
+
+/**
+ * A section with less prose than MIN_PAGE_PROSE characters (letters and digits; headings, HTML tags, punctuation and
+ * markup not counted) that is also under MIN_PAGE_SHARE of its document's prose, and has no formula, code block or
+ * table, is not worth a page of its own: it is merged into the page before it, its heading kept as a heading there
+ * (mergeShortSections). In a short document every section is a real share of it and keeps its page; the first
+ * section of a document is never merged.
+ */
+export const MIN_PAGE_PROSE = 150;
+export const MIN_PAGE_SHARE = 0.05;
+
+/** Letters and digits outside heading lines and HTML tags: what a reader reads (markup and punctuation do not count). */
+const proseChars = (lines: string[]) =>
+  (lines.filter((l) => !/^\s{0,3}#/.test(l)).join("\n").replace(/<[^>\n]*>/g, "").match(/[\p{L}\p{N}]/gu) ?? []).length;
+
+/** The lines of prose: without fenced code, $$ blocks and headings. */
+function proseLines(lines: string[]): string[] {
+  const out: string[] = [];
+  let fence: string | undefined;
+  let math = false;
+  for (const l of lines) {
+    const f = l.match(/^\s*(`{3,}|~{3,})/)?.[1];
+    if (fence) {
+      if (f && f[0] === fence[0] && f.length >= fence.length) fence = undefined;
+    } else if (f) fence = f;
+    else if (/^\s*\$\$\s*$/.test(l)) math = !math;
+    else if (!math) out.push(l.replace(/\$\$.*?\$\$|\$[^$]*\$/g, ""));
+  }
+  return out;
+}
+
+/** Characters of prose in lines [start, end] (1-based), or -1 when they hold math, code or a table. */
+export function proseLength(lines: string[], start: number, end: number): number {
+  const body = lines.slice(start - 1, end);
+  if (body.some((l) => /\$|^\s*(```|~~~)|^\s*\||<table/i.test(l))) return -1;
+  return proseChars(body);
+}
+
+/** Merges each slight section into the one before it; every line still lands in exactly one section. */
+export function mergeShortSections(sections: Section[], lines: string[]): Section[] {
+  const total = proseChars(proseLines(lines));
+  const out: Section[] = [];
+  for (const s of sections) {
+    const prev = out[out.length - 1];
+    const n = s.headingLine ? proseLength(lines, s.start, s.end) : -1;
+    if (prev && n >= 0 && n < MIN_PAGE_PROSE && n < MIN_PAGE_SHARE * total) {
+      prev.end = s.end;
+      prev.merged = [...(prev.merged ?? []), {title: s.title, line: s.headingLine, kind: s.kind}];
+    } else out.push({...s});
+  }
+  return out;
 }
 
 export interface Outline {
@@ -143,7 +203,7 @@ export function outline(text: string, diag: Diagnostics): Outline {
   const hasPrelude = lines.slice(preludeStart - 1, firstSplit - 1).some((l, i) => l.trim() && preludeStart + i !== h1?.line);
   const beforeTitle = h1 ? lines.slice(0, h1.line - 1).some((l) => l.trim()) : false;
   if (hasPrelude || beforeTitle) {
-    result.sections.push({kind: "intro", slug: "intro", title: "导读", headingLine: 0, start: 1, end: firstSplit - 1});
+    result.sections.push({kind: "intro", slug: "intro", title: tBook("introTitle"), headingLine: 0, start: 1, end: firstSplit - 1});
   }
 
   const seenNumbers = new Map<string, number>();
@@ -168,7 +228,7 @@ export function outline(text: string, diag: Diagnostics): Outline {
     }
     if (kind === "intro") {
       // Keywords / abstract headings open the intro page; the heading stays inside it.
-      result.sections.push({kind: "intro", slug: "intro", title: "导读", headingLine: heading.line, start: heading.line, end});
+      result.sections.push({kind: "intro", slug: "intro", title: tBook("introTitle"), headingLine: heading.line, start: heading.line, end});
       continue;
     }
     let k: SectionKind = kind === "author" || kind === undefined ? "other" : kind;
@@ -180,12 +240,13 @@ export function outline(text: string, diag: Diagnostics): Outline {
     result.sections.push({kind: k, slug: n > 1 || k === "other" ? `${base}-${n}` : base, title: title || heading.text, headingLine: heading.line, start: heading.line + 1, end});
   }
   if (result.sections.length === 0) {
-    result.sections.push({kind: "intro", slug: "intro", title: "导读", headingLine: 0, start: 1, end: total});
+    result.sections.push({kind: "intro", slug: "intro", title: tBook("introTitle"), headingLine: 0, start: 1, end: total});
   }
   for (const k of SECTION_KINDS) {
     if (k.required && !result.sections.some((s) => s.kind === k.kind)) {
       diag.warn(1, "missing-section", `the template's section "${k.label}" is missing`);
     }
   }
+  result.sections = mergeShortSections(result.sections, lines);
   return result;
 }

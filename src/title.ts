@@ -1,3 +1,4 @@
+import {tBook} from "../components/i18n/book.js";
 /**
  * A title for a document that has no `# heading`: the name the text gives itself (“…” after 关于), else its
  * keywords, else its first sentence. Returns where it came from so the warning can say so.
@@ -18,5 +19,5 @@ export function deriveTitle(text: string): {title: string; from: string} {
     const sentence = para.split(/[。！？.!?]/)[0];
     return {title: sentence.length > 30 ? sentence.slice(0, 30) + "…" : sentence, from: "the first sentence"};
   }
-  return {title: "未命名文档", from: "nothing (the document has no text)"};
+  return {title: tBook("untitled"), from: "nothing (the document has no text)"};
 }

@@ -63,7 +63,7 @@ describe("Exercise widget in Chromium", () => {
     expect(await page.locator("#exercise-mse .gb-ex-title").innerText()).toBe("练习：均方误差 MSE");
     expect(await page.locator("#exercise-mse .katex").count()).toBeGreaterThan(0);
     expect(await page.locator("#exercise-mse .cm-content").innerText()).toContain("function mse(y, yHat)");
-    expect(await page.locator(".gb-exercise-error").innerText()).toBe('练习无法显示：spec.title must be a string（exercise "broken"）');
+    expect(await page.locator(".gb-exercise-error").innerText()).toBe('练习无法显示：spec.title must be a string（练习 "broken"）');
     expect(opened.report.pageErrors).toEqual([]);
   });
 

@@ -1,8 +1,10 @@
 /**
  * The book's search box (replaces Framework's, whose tokenizer splits only at spaces and punctuation and so misses
  * most Chinese words). It sits at the top of the sidebar, loads the index (search.json beside this script) on first
- * use and lists every page containing the query, with its chapter and a snippet. Labels in Chinese.
+ * use and lists every page containing the query, with its chapter and a snippet. Labels in the book's language
+ * (<html lang>, components/i18n/search.ts).
  */
+import {tSearch} from "../i18n/search.js";
 import {type SearchDoc, searchDocs} from "./searchText.js";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
@@ -14,7 +16,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 
 export function BookSearch(indexUrl: string, siteRoot: string): HTMLElement {
   const box = el("div", {id: "gb-search", role: "search"});
-  const input = el("input", {type: "search", placeholder: "搜索全书", "aria-label": "搜索全书", autocomplete: "off", spellcheck: "false"});
+  const input = el("input", {type: "search", placeholder: tSearch("placeholder"), "aria-label": tSearch("label"), autocomplete: "off", spellcheck: "false"});
   const status = el("div", {class: "gb-search-status", "aria-live": "polite"});
   const list = el("ol", {class: "gb-search-results"});
   box.append(input, status, list);
@@ -36,12 +38,12 @@ export function BookSearch(indexUrl: string, siteRoot: string): HTMLElement {
     try {
       all = await load();
     } catch {
-      status.textContent = "搜索索引无法加载。";
+      status.textContent = tSearch("unavailable");
       return;
     }
     if (mine !== seq) return;
     const hits = searchDocs(all, q);
-    status.textContent = hits.length ? `找到 ${hits.length} 个页面` : "没有找到";
+    status.textContent = hits.length ? tSearch("found", {n: hits.length}) : tSearch("none");
     list.replaceChildren(...hits.map((h) => {
       const li = el("li", {class: "gb-search-hit"});
       const a = el("a", {href: siteRoot + h.doc.path});

@@ -1,8 +1,8 @@
 /**
  * Exercise(spec, {solutions, storageKey}) → Element: a homework exercise on a page. A CodeMirror 6 editor holds
- * the starter code; "运行测试" runs the visible tests in a Web Worker with a time limit and shows each test's
- * result and the score; hints open one at a time; work is saved in localStorage; "下载提交" writes the
- * submission JSON for the grader (`npm run grade`). Hidden tests never reach the page.
+ * the starter code; "run tests" runs the visible tests in a Web Worker with a time limit and shows each test's
+ * result and the score; hints open one at a time; work is saved in localStorage; "download" writes the
+ * submission JSON for the grader (`npm run grade`). Hidden tests never reach the page. Reader text: i18n/homework.ts.
  */
 import {javascript} from "@codemirror/lang-javascript";
 import {type Diagnostic as EditorDiagnostic, lintGutter, setDiagnostics} from "@codemirror/lint";
@@ -14,6 +14,8 @@ import {scoreTests} from "../homework/score.js";
 import {STUDENT_KEY, checkStudentId, loadWork, saveWork, storageKeyFor} from "../homework/submission.js";
 import {downloadSubmission} from "./downloadSubmission.js";
 import {EXERCISE_CSS} from "./ExerciseStyle.js";
+import {joinList} from "../i18n/book.js";
+import {tHomework as t} from "../i18n/homework.js";
 
 /** The JSON the generator emits for one exercise (see src/exercises.ts, toClientExercise). */
 export interface ClientExercise {
@@ -91,7 +93,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
   const problem = checkClientExercise(spec);
   if (problem) {
     const box = el("div", {class: "gb-exercise gb-exercise-error", role: "alert"});
-    box.textContent = `练习无法显示：${problem}（exercise ${JSON.stringify((spec as {id?: unknown})?.id ?? "?")}）`;
+    box.textContent = t("broken", {problem, id: JSON.stringify((spec as {id?: unknown})?.id ?? "?")});
     return box;
   }
   injectStyle();
@@ -102,13 +104,13 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
 
   const root = el("section", {class: "gb-exercise", id: `exercise-${spec.id}`, "data-exercise": spec.id});
   const head = el("header", {class: "gb-ex-head"});
-  head.append(el("h3", {class: "gb-ex-title"}, `练习：${spec.title}`), el("span", {class: "gb-ex-points"}, `${spec.points} 分`));
+  head.append(el("h3", {class: "gb-ex-title"}, t("title", {title: spec.title})), el("span", {class: "gb-ex-points"}, t("points", {n: spec.points})));
   const prompt = el("div", {class: "gb-ex-prompt"});
   prompt.innerHTML = spec.promptHtml; // generated and sanitised at build time
-  const editorBox = el("div", {class: "gb-ex-editor", "aria-label": `练习 ${spec.title} 的代码编辑器`});
+  const editorBox = el("div", {class: "gb-ex-editor", "aria-label": t("editorLabel", {title: spec.title})});
   const actions = el("div", {class: "gb-ex-actions"});
-  const runButton = el("button", {type: "button", class: "gb-ex-run"}, "运行测试");
-  const resetButton = el("button", {type: "button", class: "gb-ex-reset"}, "恢复初始代码");
+  const runButton = el("button", {type: "button", class: "gb-ex-run"}, t("run"));
+  const resetButton = el("button", {type: "button", class: "gb-ex-reset"}, t("reset"));
   const hintButton = el("button", {type: "button", class: "gb-ex-hint"});
   actions.append(runButton, resetButton);
   if (spec.hints.length) actions.append(hintButton);
@@ -118,7 +120,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
   output.hidden = true;
   const hints = el("ol", {class: "gb-ex-hints"});
   const submit = el("div", {class: "gb-ex-submit"});
-  const studentInput = el("input", {type: "text", class: "gb-ex-student", placeholder: "学号", "aria-label": "学号", autocomplete: "off"});
+  const studentInput = el("input", {type: "text", class: "gb-ex-student", placeholder: t("student"), "aria-label": t("student"), autocomplete: "off"});
   studentInput.value = (() => {
     try {
       return storage?.getItem(STUDENT_KEY) ?? "";
@@ -126,19 +128,19 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       return "";
     }
   })();
-  const downloadButton = el("button", {type: "button", class: "gb-ex-download"}, "下载提交");
+  const downloadButton = el("button", {type: "button", class: "gb-ex-download"}, t("download"));
   const submitNote = el("span", {class: "gb-ex-submit-note"});
-  submit.append(el("label", {}, "学号 "), studentInput, downloadButton, submitNote);
+  submit.append(el("label", {}, `${t("student")} `), studentInput, downloadButton, submitNote);
   root.append(head, prompt, editorBox, actions, status, results, output, hints);
   if (showSolution) {
     const details = el("details", {class: "gb-ex-solution"});
     const pre = el("pre");
     pre.append(el("code", {}, spec.solution));
-    details.append(el("summary", {}, "参考答案"), pre);
+    details.append(el("summary", {}, t("solution")), pre);
     root.append(details);
   }
   root.append(submit);
-  const hiddenNote = spec.hiddenTestCount ? `另有 ${spec.hiddenTestCount} 个隐藏测试在评分时运行。` : "";
+  const hiddenNote = spec.hiddenTestCount ? t("hiddenNote", {n: spec.hiddenTestCount}) : "";
 
   // Editor
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -153,7 +155,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       javascript(),
       lintGutter(),
       // the editable region itself needs an accessible name (axe: aria-input-field-name), and the scroller is focusable
-      EditorView.contentAttributes.of({"aria-label": `练习 ${spec.title} 的代码`, tabindex: "0"}),
+      EditorView.contentAttributes.of({"aria-label": t("codeLabel", {title: spec.title}), tabindex: "0"}),
       EditorView.updateListener.of((u) => {
         if (!u.docChanged) return;
         clearTimeout(saveTimer);
@@ -166,7 +168,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
   // Hints, one at a time
   let shown = 0;
   const updateHintButton = () => {
-    hintButton.textContent = shown < spec.hints.length ? `提示（${shown}/${spec.hints.length}）` : "没有更多提示";
+    hintButton.textContent = shown < spec.hints.length ? t("hint", {shown, total: spec.hints.length}) : t("noMoreHints");
     hintButton.disabled = shown >= spec.hints.length;
   };
   updateHintButton();
@@ -180,19 +182,19 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
 
   const showResults = (tests: TestResult[]) => {
     results.replaceChildren(
-      ...tests.map((t) => {
-        const li = el("li", {class: t.passed ? "gb-ex-pass" : "gb-ex-fail"});
-        li.append(el("span", {class: "gb-ex-mark", "aria-hidden": "true"}, t.passed ? "✓" : "✗"), el("span", {class: "gb-ex-name"}, t.name));
-        if (!t.passed) li.append(el("span", {class: "gb-ex-msg"}, t.message));
-        if (t.unscored) li.append(el("span", {class: "gb-ex-unscored", title: "平凡的代码（如 return 0）也能通过这个测试，所以它不计分"}, "不计分"));
-        li.setAttribute("aria-label", `${t.passed ? "通过" : "未通过"}：${t.name}${t.passed ? "" : "，" + t.message}${t.unscored ? "（不计分）" : ""}`);
+      ...tests.map((r) => {
+        const li = el("li", {class: r.passed ? "gb-ex-pass" : "gb-ex-fail"});
+        li.append(el("span", {class: "gb-ex-mark", "aria-hidden": "true"}, r.passed ? "✓" : "✗"), el("span", {class: "gb-ex-name"}, r.name));
+        if (!r.passed) li.append(el("span", {class: "gb-ex-msg"}, r.message));
+        if (r.unscored) li.append(el("span", {class: "gb-ex-unscored", title: t("unscoredWhy")}, t("unscored")));
+        li.setAttribute("aria-label", t("testLabel", {state: t(r.passed ? "passed" : "failed"), name: r.name, message: r.passed ? "" : t("testMessage", {message: r.message}), unscored: r.unscored ? t("testUnscored") : ""}));
         return li;
       })
     );
   };
   if (saved?.results?.length) {
     showResults(saved.results);
-    status.textContent = `上次运行：可见测试得分 ${saved.score ?? 0} / ${spec.points}。${hiddenNote}`;
+    status.textContent = t("lastRun", {score: saved.score ?? 0, points: spec.points, hidden: hiddenNote});
   }
 
   let controller: AbortController | undefined;
@@ -201,7 +203,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
     controller = new AbortController();
     const code = view.state.doc.toString();
     runButton.disabled = true;
-    status.textContent = "运行中…";
+    status.textContent = t("running");
     status.className = "gb-ex-status gb-ex-running";
     // The random test inputs are the student's own variant once a 学号 is entered (the grader derives the same).
     const student = checkStudentId(studentInput.value.trim()) ? undefined : studentInput.value.trim();
@@ -209,7 +211,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       unscored: spec.unscored ?? []};
     const outcome = options.sandboxUrl
       ? await runInWorker(job, {workerUrl: options.sandboxUrl, timeoutMs: spec.timeoutMs, signal: controller.signal})
-      : {status: "crashed" as const, error: "这一页没有测试的运行环境（sandboxUrl 缺失）", ms: 0};
+      : {status: "crashed" as const, error: t("noSandbox"), ms: 0};
     runButton.disabled = false;
     output.hidden = true;
     if (outcome.status !== "ok" || !outcome.result) {
@@ -217,21 +219,21 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       lastResults = spec.testNames.map((name) => ({name, weight: 1, hidden: false, passed: false, message: outcome.error ?? ""}));
       lastScore = 0;
       showResults(lastResults);
-      status.textContent = outcome.status === "timeout" ? `超时：运行超过 ${spec.timeoutMs} ms 被停止，是不是有死循环？` : `运行失败：${outcome.error}`;
+      status.textContent = outcome.status === "timeout" ? t("timeout", {ms: spec.timeoutMs}) : t("failedRun", {error: outcome.error ?? ""});
       status.className = "gb-ex-status gb-ex-bad";
       save();
       return;
     }
     const r = outcome.result;
     // A load error is said once, in the status line, and marked in the editor; each test just says it did not run.
-    if (!r.loaded) r.tests = r.tests.map((t) => ({...t, message: "没有运行：代码本身有错误（见上方和编辑器中的标记）"}));
+    if (!r.loaded) r.tests = r.tests.map((x) => ({...x, message: t("notRun")}));
     markErrors(r);
     lastResults = r.tests;
     lastScore = scoreTests(r.tests, spec.points);
     showResults(r.tests);
-    const passed = r.tests.filter((t) => t.passed).length;
-    const problems = [!r.loaded ? `代码无法运行：${r.error}` : "", r.missing.length ? `没有定义：${r.missing.join("、")}` : ""].filter(Boolean).join("；");
-    status.textContent = `${problems ? problems + "。" : ""}通过 ${passed} / ${r.tests.length} 个测试，可见测试得分 ${lastScore} / ${spec.points}（${outcome.ms} ms）。${hiddenNote}`;
+    const passed = r.tests.filter((x) => x.passed).length;
+    const problems = [!r.loaded ? t("cannotRun", {error: r.error ?? ""}) : "", r.missing.length ? t("undefinedNames", {names: joinList(r.missing)}) : ""].filter(Boolean).join(t("problemsSep"));
+    status.textContent = t("summary", {problems: problems ? t("problemsEnd", {problems}) : "", passed, total: r.tests.length, score: lastScore, points: spec.points, ms: outcome.ms, hidden: hiddenNote});
     status.className = `gb-ex-status ${passed === r.tests.length ? "gb-ex-good" : "gb-ex-bad"}`;
     if (r.output) {
       output.textContent = r.output;
@@ -249,13 +251,13 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       return {from, to: Math.max(from, l.to)};
     };
     const marks: EditorDiagnostic[] = [];
-    if (!r.loaded && r.errorAt) marks.push({...at(r.errorAt.line, r.errorAt.column), severity: "error", message: r.error ?? "代码无法运行"});
+    if (!r.loaded && r.errorAt) marks.push({...at(r.errorAt.line, r.errorAt.column), severity: "error", message: r.error ?? t("cannotRunShort")});
     const seen = new Set<string>();
-    for (const t of r.tests) {
-      const m = t.message.match(/\(line (\d+)(?::(\d+))? of your code\)/);
+    for (const test of r.tests) {
+      const m = test.message.match(/\(line (\d+)(?::(\d+))? of your code\)/);
       if (!m || seen.has(m[0])) continue;
       seen.add(m[0]);
-      marks.push({...at(Number(m[1]), m[2] ? Number(m[2]) : undefined), severity: "warning", message: `测试“${t.name}”在这里出错：${t.message}`});
+      marks.push({...at(Number(m[1]), m[2] ? Number(m[2]) : undefined), severity: "warning", message: t("testFailedHere", {name: test.name, message: test.message})});
     }
     view.dispatch(setDiagnostics(view.state, marks));
   }
@@ -274,7 +276,7 @@ export function Exercise(spec: ClientExercise, options: ExerciseOptions = {}): H
       return;
     }
     const sub = r.submission;
-    submitNote.textContent = `已下载：${sub.exercises.length} 道练习（${sub.exercises.map((e) => e.id).join("、")}）`;
+    submitNote.textContent = t("downloaded", {n: sub.exercises.length, ids: joinList(sub.exercises.map((e) => e.id))});
   });
 
   return root;

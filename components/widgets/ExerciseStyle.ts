@@ -9,6 +9,13 @@ export const EXERCISE_CSS = `
 .gb-ex-editor { border: 1px solid var(--theme-foreground-faintest, #ccc); border-radius: 4px; margin: 0.5rem 0; font-size: 14px; }
 .gb-ex-editor .cm-editor { max-height: 28rem; }
 .gb-ex-editor .cm-scroller { font-family: var(--monospace, ui-monospace, monospace); }
+/* CodeMirror's default highlighting is made for a light background: in dark mode the editor stays light (axe
+   color-contrast), framed by the dark page. */
+@media (prefers-color-scheme: dark) {
+  .gb-ex-editor .cm-editor { background: #fff; color: #1f2328; color-scheme: light; }
+  .gb-ex-editor .cm-gutters { background: #f3f4f6; color: #57606a; border-right-color: #d0d7de; }
+  .gb-ex-editor .cm-activeLineGutter { background: #e2e8f0; }
+}
 .gb-ex-actions, .gb-ex-submit { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.5rem 0; }
 .gb-ex-status { min-height: 1.4em; font-size: 0.95em; }
 .gb-ex-good { color: #1e7e34; }

@@ -5,6 +5,8 @@
  */
 import {type IndexedExercise, STUDENT_KEY, loadWork, progressOf, storageKeyFor} from "../homework/submission.js";
 import {downloadSubmission} from "./downloadSubmission.js";
+import {joinList} from "../i18n/book.js";
+import {tHomework as t} from "../i18n/homework.js";
 
 export interface HomeworkIndexOptions {
   assignment?: string;
@@ -32,7 +34,7 @@ export function HomeworkIndex(list: IndexedExercise[], options: HomeworkIndexOpt
   const storage = options.storage ?? defaultStorage();
   const root = el("section", {class: "gb-homework"});
   if (!Array.isArray(list) || !list.length) {
-    root.append(el("p", {}, "这本书还没有练习。"));
+    root.append(el("p", {}, t("none")));
     return root;
   }
   const summary = el("p", {class: "gb-hw-summary", "aria-live": "polite"});
@@ -41,29 +43,29 @@ export function HomeworkIndex(list: IndexedExercise[], options: HomeworkIndexOpt
     const items = list.filter((e) => e.chapter === chapter);
     const p = progressOf(storage, items, options.assignment);
     const box = el("section", {class: "gb-hw-chapter"});
-    box.append(el("h2", {}, chapter), el("p", {class: "gb-hw-progress"}, `已作答 ${p.done.length} / ${items.length} 道`));
+    box.append(el("h2", {}, chapter), el("p", {class: "gb-hw-progress"}, t("chapterProgress", {done: p.done.length, total: items.length})));
     const ul = el("ul", {class: "gb-hw-list"});
     for (const e of items) {
       const work = loadWork(storage, storageKeyFor(e.id, options.assignment));
       const li = el("li", {class: work ? "gb-hw-done" : "gb-hw-todo", "data-exercise": e.id});
-      li.append(el("a", {href: e.href}, e.title), el("span", {class: "gb-hw-points"}, ` ${e.points} 分 · `),
-        el("span", {class: "gb-hw-state"}, work ? `可见测试得分 ${work.score ?? 0} / ${e.points}` : "未作答"));
+      li.append(el("a", {href: e.href}, e.title), el("span", {class: "gb-hw-points"}, t("itemPoints", {n: e.points})),
+        el("span", {class: "gb-hw-state"}, work ? t("itemScore", {score: work.score ?? 0, points: e.points}) : t("todo")));
       ul.append(li);
     }
     box.append(ul);
     return box;
   });
   const all = progressOf(storage, list, options.assignment);
-  summary.textContent = `共 ${list.length} 道练习，已作答 ${all.done.length} 道，可见测试共得 ${all.score} / ${all.points} 分（隐藏测试在评分时运行）。`;
+  summary.textContent = t("indexSummary", {total: list.length, done: all.done.length, score: all.score, points: all.points});
 
   const form = el("div", {class: "gb-hw-submit"});
-  const student = el("input", {type: "text", class: "gb-hw-student", placeholder: "学号", "aria-label": "学号", autocomplete: "off"});
+  const student = el("input", {type: "text", class: "gb-hw-student", placeholder: t("student"), "aria-label": t("student"), autocomplete: "off"});
   try {
     student.value = storage?.getItem(STUDENT_KEY) ?? "";
   } catch {
     /* storage refused */
   }
-  const button = el("button", {type: "button", class: "gb-hw-download"}, "下载全部作业");
+  const button = el("button", {type: "button", class: "gb-hw-download"}, t("downloadAll"));
   const note = el("p", {class: "gb-hw-note", "aria-live": "polite"});
   button.addEventListener("click", () => {
     const r = downloadSubmission(storage, {student: student.value.trim(), assignment: options.assignment, bookVersion: options.bookVersion ?? "0.1.0",
@@ -74,10 +76,10 @@ export function HomeworkIndex(list: IndexedExercise[], options: HomeworkIndexOpt
       return;
     }
     const p = progressOf(storage, list, options.assignment);
-    note.textContent = `已下载 ${p.done.length} 道：${p.done.map((e) => e.title).join("、") || "无"}。` +
-      (p.missing.length ? `尚未作答 ${p.missing.length} 道：${p.missing.map((e) => e.title).join("、")}。` : "全部练习都已包含。");
+    note.textContent = t("downloadedAll", {n: p.done.length, titles: joinList(p.done.map((e) => e.title)) || t("nothing")}) +
+      (p.missing.length ? t("missing", {n: p.missing.length, titles: joinList(p.missing.map((e) => e.title))}) : t("allIncluded"));
   });
-  form.append(el("label", {}, "学号 "), student, button);
+  form.append(el("label", {}, `${t("student")} `), student, button);
   root.append(summary, ...tables, form, note);
   return root;
 }

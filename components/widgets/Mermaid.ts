@@ -1,4 +1,5 @@
 import mermaid from "mermaid";
+import {tBook} from "../i18n/book.js";
 
 let initialized = false;
 let counter = 0;
@@ -7,7 +8,7 @@ let counter = 0;
  * Renders a mermaid diagram to an element. Bad diagram source never throws: the element shows mermaid's message
  * and the page keeps the source listing beside it.
  */
-export async function Mermaid(source: string, {label = "diagram"}: {label?: string} = {}): Promise<HTMLElement> {
+export async function Mermaid(source: string, {label = tBook("diagram")}: {label?: string} = {}): Promise<HTMLElement> {
   const figure = document.createElement("figure");
   figure.className = "gb-mermaid";
   figure.setAttribute("role", "img");
@@ -26,7 +27,7 @@ export async function Mermaid(source: string, {label = "diagram"}: {label?: stri
   } catch (e) {
     figure.classList.add("gb-mermaid--error");
     figure.dataset.state = "error";
-    figure.textContent = `Mermaid 图无法渲染：${e instanceof Error ? e.message : String(e)}`;
+    figure.textContent = tBook("diagramError", {error: e instanceof Error ? e.message : String(e)});
   }
   return figure;
 }

@@ -2,6 +2,7 @@
  * The "download my homework" step both the Exercise widget and the homework index use: checks the student id,
  * remembers it, builds the submission from the browser's saved work and downloads it as a JSON file.
  */
+import {tHomework} from "../i18n/homework.js";
 import {STUDENT_KEY, type SubmissionFile, buildSubmission, checkStudentId} from "../homework/submission.js";
 
 /** Downloads the submission; returns it, or the message to show when it cannot (bad id, no storage). */
@@ -9,7 +10,7 @@ export function downloadSubmission(storage: Storage | undefined, opts: {student:
   {submission: SubmissionFile} | {error: string} {
   const bad = checkStudentId(opts.student);
   if (bad) return {error: bad};
-  if (!storage) return {error: "浏览器不允许本地存储，无法收集作业。"};
+  if (!storage) return {error: tHomework("noStorage")};
   try {
     storage.setItem(STUDENT_KEY, opts.student);
   } catch {

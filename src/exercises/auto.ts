@@ -10,6 +10,7 @@ import type {FormulaReport} from "../../components/formula/analyze.js";
 import {reseed} from "../../components/formula/plan.js";
 import {runPlan} from "../../components/formula/runPlan.js";
 import type {CellPlan, SymbolBinding} from "../../components/formula/types.js";
+import {tHomework} from "../../components/i18n/homework.js";
 import type {Value} from "../../components/formula/values.js";
 import type {ChapterModel} from "../chapter.js";
 import type {ExerciseSpec} from "../exercises.js";
@@ -45,9 +46,9 @@ export function paramName(key: string, taken: Set<string>): string {
 }
 
 function shapeOf(v: Value): string {
-  if (typeof v === "number") return "一个数";
-  if (Array.isArray(v[0])) return `${v.length}×${(v[0] as number[]).length} 矩阵（数组的数组）`;
-  return `长度为 ${v.length} 的数组`;
+  if (typeof v === "number") return tHomework("autoNumber");
+  if (Array.isArray(v[0])) return tHomework("autoMatrix", {rows: v.length, cols: (v[0] as number[]).length});
+  return tHomework("autoArray", {n: v.length});
 }
 
 /** The value the exercise's function must return on these inputs, or undefined when the engine cannot give one. */
@@ -94,7 +95,7 @@ export function autoExercises(chapter: ChapterModel, reports: FormulaReport[], c
     const fn = paramName(derivation ? "gradient" : plain ? lhs : "f", new Set(params.map((p) => p.name)));
     seen.add(key);
     out.push({...ex, fn: /^[A-Za-z_$][\w$]*$/.test(fn) && fn.length <= 24 ? fn : "f", params,
-      title: kind === "fix" ? `原文第 ${r.line} 行的公式有误：写出正确的结果` : `实现原文第 ${r.line} 行的公式`});
+      title: tHomework(kind === "fix" ? "autoTitleFix" : "autoTitleImplement", {line: r.line})});
   }
   return out;
 }
@@ -120,31 +121,32 @@ function drawnCases(ex: AutoExercise, seed: number, names: string[]): string[] {
   return cases;
 }
 
-export const VISIBLE_NAMES = ["页面公式单元里的输入", "随机输入 1", "随机输入 2"];
-export const HIDDEN_NAMES = [1, 2, 3, 4, 5].map((k) => `隐藏测试 ${k}`);
+/** The visible tests' names (the page's inputs, two random draws) and the hidden ones', in the book's language. */
+export const visibleNames = () => [tHomework("autoPageInputs"), tHomework("autoRandom", {k: 1}), tHomework("autoRandom", {k: 2})];
+export const hiddenNames = () => [1, 2, 3, 4, 5].map((k) => tHomework("autoHidden", {k}));
 
 /** Visible tests: the seeded inputs the page's formula cell shows, and two draws from the exercise's own seed. */
 export function visibleTests(ex: AutoExercise, seed: number): string {
-  const first = caseTest(ex, VISIBLE_NAMES[0], ex.plan.symbols, expectedValue(ex, ex.plan.symbols)!);
-  return [first, ...drawnCases(ex, seed, VISIBLE_NAMES.slice(1))].join("\n");
+  const names = visibleNames();
+  const first = caseTest(ex, names[0], ex.plan.symbols, expectedValue(ex, ex.plan.symbols)!);
+  return [first, ...drawnCases(ex, seed, names.slice(1))].join("\n");
 }
 
 /** Hidden tests: five draws from the seed (the student's variant seed at grading time). */
 export function hiddenTests(ex: AutoExercise, seed: number): string {
-  return drawnCases(ex, (seed ^ 0x5bd1e995) >>> 0, HIDDEN_NAMES).join("\n");
+  return drawnCases(ex, (seed ^ 0x5bd1e995) >>> 0, hiddenNames()).join("\n");
 }
 
 /** The prompt (markdown with KaTeX), the starter code. */
 export function promptOf(ex: AutoExercise): {prompt: string; starter: string} {
   const sig = `${ex.fn}(${ex.params.map((p) => p.name).join(", ")})`;
-  const args = ex.params.map((p) => `- \`${p.name}\`：$${p.key}$，${p.shape}`).join("\n");
-  const lead = ex.kind === "fix"
-    ? `原文第 ${ex.line} 行写的是\n\n$$${ex.latex}$$\n\n自动微分表明**这个结果有误**。找出错在哪里，实现正确的结果：`
-    : `原文第 ${ex.line} 行的公式是\n\n$$${ex.latex}$$\n\n把它实现成一个函数：`;
+  const args = ex.params.map((p) => tHomework("autoParam", {name: `\`${p.name}\``, symbol: `$${p.key}$`, shape: p.shape})).join("\n");
+  const formula = `\n\n$$${ex.latex}$$\n\n`;
+  const lead = tHomework(ex.kind === "fix" ? "autoLeadFix" : "autoLeadImplement", {line: ex.line, formula});
   const link = ex.plan.derivation?.link;
-  const model = link ? `\n\n其中模型是 $${link.symbol}_{${link.index}} = ${link.rhs}$${link.assumed ? "（原文没有写出，按最常见的线性模型理解）" : ""}。` : "";
-  const starter = `function ${sig} {\n  // 你的代码\n  return 0;\n}`;
-  return {prompt: `${lead}\`${sig}\`，参数依次是\n\n${args}${model}\n\n返回值与公式的结果形状相同（一个数、数组或矩阵），允许 $10^{-4}$ 的误差。`, starter};
+  const model = link ? tHomework("autoModel", {model: `$${link.symbol}_{${link.index}} = ${link.rhs}$`, assumed: link.assumed ? tHomework("autoAssumed") : ""}) : "";
+  const starter = `function ${sig} {\n  // ${tHomework("autoYourCode")}\n  return 0;\n}`;
+  return {prompt: tHomework("autoPrompt", {lead, sig: `\`${sig}\``, args: `\n\n${args}`, model, tolerance: "$10^{-4}$"}), starter};
 }
 
 /** The ExerciseSpec of an auto exercise (its tests named up front; trivially passed ones marked by the caller). */
@@ -155,9 +157,9 @@ export function autoSpec(ex: AutoExercise, chapter: ChapterModel, baseSeed: numb
     id: ex.id, title: ex.title, points: 2, section: ex.section, exports: [ex.fn], seed, timeoutMs: 2000,
     chapter: chapter.part.file.replace(/\.md$/, ""), file: chapter.file, line: ex.line, prompt, starter,
     tests: visibleTests(ex, seed), hidden: hiddenTests(ex, seed), hiddenFor: (s) => hiddenTests(ex, s), reference: "", solution: "",
-    hints: ex.kind === "fix" ? ["先写出损失的定义，再逐项求导；注意每一项的符号与系数。"] : ["按公式逐项计算；求和的上限就是数组的长度。"],
-    testNames: {visible: VISIBLE_NAMES.slice(), hidden: HIDDEN_NAMES.slice()},
-    testList: [...VISIBLE_NAMES.map((name) => ({name, hidden: false, weight: 1})), ...HIDDEN_NAMES.map((name) => ({name, hidden: true, weight: 1}))],
+    hints: [tHomework(ex.kind === "fix" ? "autoHintFix" : "autoHintImplement")],
+    testNames: {visible: visibleNames(), hidden: hiddenNames()},
+    testList: [...visibleNames().map((name) => ({name, hidden: false, weight: 1})), ...hiddenNames().map((name) => ({name, hidden: true, weight: 1}))],
     unscored: [], auto: {kind: ex.kind, formulaLine: ex.line}
   };
 }

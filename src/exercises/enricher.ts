@@ -9,10 +9,14 @@ import {Diagnostics, type Diagnostic} from "../diagnostics.js";
 import {fnv1a} from "../../components/homework/variant.js";
 import {type ExerciseSpec, loadExercises, markTrivialTests, parseExercise, toClientExercise} from "../exercises.js";
 import {formulaReports} from "../formulaEnricher.js";
-import {autoExercises, autoSpec, HIDDEN_NAMES, VISIBLE_NAMES} from "./auto.js";
+import {autoExercises, autoSpec, hiddenNames, visibleNames} from "./auto.js";
 import type {Enricher} from "../generate.js";
 import type {Cell} from "../page.js";
 import {jsonForScript} from "../page.js";
+import {escapeHtml} from "../html.js";
+import {sectionOfKind} from "../sections.js";
+import {tBook} from "../../components/i18n/book.js";
+import {tHomework} from "../../components/i18n/homework.js";
 import {type Assignment, loadAssignment} from "./assignment.js";
 
 export const EXERCISE_IMPORT = `import {Exercise} from "../components/widgets/Exercise.js";`;
@@ -56,15 +60,15 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
     chosen: chosenByChapter,
     bookPages: (chapters) => {
       const list = chapters.flatMap((c) => (chosenByChapter.get(c.file) ?? []).map((e) => {
-        const target = c.sections.find((s) => s.kind === e.section) ?? c.sections[c.sections.length - 1];
-        return {id: e.id, title: e.title, points: e.points, chapter: `第 ${c.index + 1} 部分：${c.title}`, href: `./${c.part.slug}/${target?.slug ?? ""}#exercise-${e.id}`};
+        const target = sectionOfKind(c.sections, e.section) ?? c.sections[c.sections.length - 1];
+        return {id: e.id, title: e.title, points: e.points, chapter: tBook("partTitle", {n: c.index + 1, title: c.title}), href: `./${c.part.slug}/${target?.slug ?? ""}#exercise-${e.id}`};
       }));
       if (!list.length) return [];
       const opts = {assignment: assignment?.name, bookVersion: options.bookVersion ?? "0.1.0"};
-      const text = `---\ntitle: "作业"\ntoc: false\n---\n\n<h1 class="gb-title">作业</h1>\n\n<p>全书的练习按章列在下面：点标题去做题，你的代码和运行结果保存在这个浏览器里。填上学号，一次下载全部作业交给老师；还没做的题会列出来。</p>\n\n` +
+      const text = `---\ntitle: ${JSON.stringify(tHomework("pageTitle"))}\ntoc: false\n---\n\n<h1 class="gb-title">${escapeHtml(tHomework("pageTitle"))}</h1>\n\n<p>${escapeHtml(tHomework("pageLede"))}</p>\n\n` +
         "```js\n" + `import {HomeworkIndex} from "./components/widgets/HomeworkIndex.js";\n` + "```\n\n" +
         "```js\n" + `display(HomeworkIndex(${jsonForScript(list)}, ${jsonForScript(opts)}));\n` + "```\n";
-      return [{slug: "homework", name: "作业", text}];
+      return [{slug: "homework", name: tHomework("pageTitle"), text}];
     },
     async plan(chapter: ChapterModel) {
       if (!all) {
@@ -94,7 +98,7 @@ export function exercisesEnricher(root: string, opts: ExercisesEnricherOptions =
       chosenByChapter.set(chapter.file, chosen);
       const bySection = new Map<string, Cell[]>();
       for (const ex of chosen) {
-        let target = chapter.sections.find((s) => s.kind === ex.section);
+        let target = sectionOfKind(chapter.sections, ex.section);
         if (!target) {
           target = chapter.sections[chapter.sections.length - 1];
           sink.push({file: ex.file, line: ex.line, severity: "warning", code: "exercise-section-missing",
@@ -120,7 +124,7 @@ export async function chapterAutoExercises(chapter: ChapterModel, mine: Exercise
   const out: ExerciseSpec[] = [];
   for (const ex of autoExercises(chapter, await formulaReports(chapter), covered)) {
     const spec = autoSpec(ex, chapter, seed ?? fnv1a(ex.id));
-    if (!spec.tests.includes(VISIBLE_NAMES[2]) || !spec.hidden.includes(HIDDEN_NAMES[4])) continue; // the engine could not draw enough cases
+    if (!spec.tests.includes(JSON.stringify(visibleNames()[2])) || !spec.hidden.includes(JSON.stringify(hiddenNames()[4]))) continue; // the engine could not draw enough cases
     const quiet = new Diagnostics(chapter.file);
     markTrivialTests(spec, {tests: ex.line, hidden: ex.line, starter: ex.line}, quiet);
     if (quiet.items.some((d) => d.severity === "error")) continue;
