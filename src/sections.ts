@@ -14,7 +14,7 @@ export const SECTION_KINDS: {kind: SectionKind; slug: string; label: string; mat
   {kind: "concepts", slug: "concepts", label: "核心概念与联系", match: /核心概念|core concepts?/i, required: true},
   {kind: "algorithm", slug: "algorithm", label: "核心算法原理与操作步骤", match: /核心算法|算法原理|algorithm/i, required: true},
   {kind: "math", slug: "math", label: "数学模型与公式", match: /数学模型|公式|math/i, required: true},
-  {kind: "code", slug: "code", label: "项目实践", match: /项目实[践战]|代码实例|代码实际案例|code practice|project/i, required: true},
+  {kind: "code", slug: "code", label: "项目实践", match: /项目实[践战]|代码实例|代码实际案例|代码实现|^代码|code practice|project|^(?:code|implementation|hands-on|in practice|experiments?)\b|code examples?/i, required: true},
   {kind: "applications", slug: "applications", label: "实际应用场景", match: /实际应用|应用场景|applications?/i, required: true},
   {kind: "outlook", slug: "outlook", label: "未来应用展望", match: /应用展望|未来展望|outlook/i, required: false},
   {kind: "tools", slug: "tools", label: "工具和资源推荐", match: /工具|资源推荐|tools|resources/i, required: true},

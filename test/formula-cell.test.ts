@@ -38,7 +38,7 @@ describe("FormulaCell(report)", () => {
     expect(cell.classList.contains("gb-cell")).toBe(true);
     expect(cell.querySelector(".gb-badge--na")).not.toBeNull();
     // The reader reads Chinese; the engine's reason stays on the element (and in /report) for authors.
-    expect(cell.querySelector(".gb-cell__reason")?.textContent).toBe("这个公式不能在页面上直接运行（原因列在构建报告里）。");
+    expect(cell.querySelector(".gb-cell__reason")?.textContent).toBe("页面上无法直接运行这个公式。");
     expect(cell.dataset.reason).toMatch(/^states a condition/);
     expect(cell.querySelector("input")).toBeNull();
   });
@@ -194,5 +194,25 @@ describe("FormulaCell(report)", () => {
     expect(link.getAttribute("href")).toBe("#formula-L69");
     expect(link.textContent).toBe("同上，见第 69 行");
     expect(FormulaLink({line: 1, target: "x\"><img>"}).querySelector("a")!.getAttribute("href")).toBe("#");
+  });
+});
+
+describe("FormulaCell in the book's language", () => {
+  test("the text's values are named for the reader, the engine's English notes stay on the element; an English book reads English", async () => {
+    const md = "# T\n\n## 3. Algorithm\n\n$$\nr_t = \\rho r_{t-1} + (1 - \\rho) g_t^2 \\\\\n\\phi_t = \\phi_{t-1} - \\frac{\\kappa}{\\sqrt{r_t} + \\delta} g_t\n$$\n\n## 4. Example\n\nTake $\\kappa = 0.1$ and $\\rho = 0.9$.\n";
+    const reports = await analyzeChapter(extractMathBlocks(md, "t.md"), {seed: 1});
+    const zh = FormulaCell(reports[0]);
+    expect(zh.querySelector(".gb-cell__notes")?.textContent).toBe("默认值取自原文：ρ = 0.9（第 12 行），κ = 0.1（第 12 行）");
+    expect(zh.dataset.notes).toContain("the text's values");
+    expect(zh.querySelector(".gb-cell__notes li")).toBeNull();
+    document.documentElement.lang = "en";
+    try {
+      const en = FormulaCell(reports[0]);
+      expect(en.querySelector(".gb-cell__notes")?.textContent).toBe("Defaults from the text: ρ = 0.9 (line 12), κ = 0.1 (line 12)");
+      expect(en.querySelector(".gb-cell__reset")?.textContent).toBe("Reset");
+      expect(en.textContent).not.toMatch(/[\u4e00-\u9fff]/);
+    } finally {
+      document.documentElement.lang = "";
+    }
   });
 });

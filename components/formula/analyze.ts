@@ -100,11 +100,11 @@ function textValues(plan: CellPlan, blockIndex: number, blocks: MathBlock[], def
     const cur = facts.get(d.key);
     if (!cur || dist(d) < dist(cur)) facts.set(d.key, d);
   }
-  const used: string[] = [];
+  const used: {key: string; display: string; value: unknown; line: number}[] = [];
   const symbols = plan.symbols.map((s) => {
     const f = facts.get(s.key);
     if (!f || s.fixed || s.role === "count" || JSON.stringify(shapeOf(f.fact!)) !== JSON.stringify(shapeOf(s.value))) return s;
-    used.push(`${s.key} = ${JSON.stringify(f.fact)} (line ${blocks[f.blockIndex].line})`);
+    used.push({key: s.key, display: plainSymbol(s.key), value: f.fact, line: blocks[f.blockIndex].line});
     return {...s, value: f.fact!};
   });
   if (!used.length) return;
@@ -117,7 +117,15 @@ function textValues(plan: CellPlan, blockIndex: number, blocks: MathBlock[], def
     return;
   }
   plan.symbols = symbols;
-  plan.notes = [...plan.notes, `the text's values: ${used.join(", ")}`];
+  plan.notes = [...plan.notes, `the text's values: ${used.map((u) => `${u.key} = ${JSON.stringify(u.value)} (line ${u.line})`).join(", ")}`];
+  plan.textValues = used.map((u) => ({symbol: `${u.display} = ${JSON.stringify(u.value)}`, line: u.line}));
+}
+
+const GREEK_LETTERS: Record<string, string> = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", eta: "η", theta: "θ", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", psi: "ψ", omega: "ω", zeta: "ζ"};
+
+/** A symbol key as plain text for a sentence (\\kappa → κ, \\beta_1 → β_1, \\hat{y} → y). */
+function plainSymbol(key: string): string {
+  return key.replace(/\\(?:hat|bar|tilde|mathbf|boldsymbol)\{([^{}]*)\}/g, "$1").replace(/\\([a-zA-Z]+)/g, (m, n: string) => GREEK_LETTERS[n] ?? n).replace(/[{}]/g, "");
 }
 
 /** The chapter's functions with bare-symbol parameters (`\ell(a, c) = …`), the first definition of each name. */

@@ -79,6 +79,8 @@ export interface CellPlan {
     unsum?: string;
   };
   notes: string[];
+  /** Symbols whose default is a value the text states, with the line it states it on (shown to readers). */
+  textValues?: {symbol: string; line: number}[];
 }
 
 export interface DerivationCheck {

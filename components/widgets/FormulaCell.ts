@@ -49,12 +49,8 @@ function defaultTex(latex: string, display = false): string {
   return katex.renderToString(latex, {throwOnError: false, displayMode: display, output: "htmlAndMathml"});
 }
 
-const STATUS_TEXT: Record<FormulaReport["status"], string> = {
-  verified: "✓ 已验证",
-  flagged: "✗ 有误",
-  executable: "▶ 可运行",
-  "not-executable": "不可执行"
-};
+const STATUS_KEY = {verified: "statusVerified", flagged: "statusFlagged", executable: "statusExecutable", "not-executable": "statusNotExecutable"} as const;
+const statusText = (s: FormulaReport["status"]) => tFormula(STATUS_KEY[s]);
 
 export function FormulaCell(report: FormulaReport, options: FormulaCellOptions = {}): FormulaCellElement {
   const doc = options.document ?? document;
@@ -82,7 +78,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
   try {
     build();
   } catch (e) {
-    root.replaceChildren(el("div", "gb-cell__error", "这个公式单元无法显示。"));
+    root.replaceChildren(el("div", "gb-cell__error", tFormula("cellBroken")));
     root.dataset.error = (e as Error).message;
   }
   return root;
@@ -95,9 +91,9 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     const folded = (report.status === "verified" || report.status === "flagged") && !!report.plan;
     // Inside a <summary> (phrasing content only) the head is a span.
     const head = el(folded ? "span" : "div", "gb-cell__head");
-    const badge = el("span", `gb-badge gb-badge--${badgeKind}`, STATUS_TEXT[report.status] ?? report.status);
+    const badge = el("span", `gb-badge gb-badge--${badgeKind}`, STATUS_KEY[report.status] ? statusText(report.status) : report.status);
     head.append(badge);
-    if (report.line) head.append(el("span", "gb-cell__line", `原文第 ${report.line} 行`));
+    if (report.line) head.append(el("span", "gb-cell__line", tFormula("codeLine", {line: report.line})));
     const plan = report.plan;
     if (folded) {
       // One line that opens on click: the verdict; a flagged cell starts open.
@@ -112,14 +108,14 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     } else root.append(head);
     if (report.status === "not-executable" || !plan) {
       // Readers see the book's language; the engine's reason (English, for authors) is kept on the element and in /report.
-      body.append(el("p", "gb-cell__reason", "这个公式不能在页面上直接运行（原因列在构建报告里）。"));
+      body.append(el("p", "gb-cell__reason", tFormula("notRunnable")));
       if (report.reason) root.dataset.reason = report.reason;
       return;
     }
     root.classList.add(`gb-cell--${plan.kind}`);
     if (report.check) body.append(checkView());
     else if (report.status === "flagged") {
-      body.append(el("p", "gb-cell__message", "等式各部分在同样的输入上算出的值不一致（数值见下方）。"));
+      body.append(el("p", "gb-cell__message", tFormula("partsDisagree")));
       if (report.reason) root.dataset.reason = report.reason;
     }
     let symbols: SymbolBinding[] = plan.symbols.map((s) => ({...s}));
@@ -127,9 +123,9 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     const out = el("div", "gb-cell__out");
     out.setAttribute("aria-live", "polite");
     const controls = el("div", "gb-cell__controls");
-    const randomise = el("button", "gb-cell__randomise", "随机取值") as HTMLButtonElement;
+    const randomise = el("button", "gb-cell__randomise", tFormula("randomise")) as HTMLButtonElement;
     randomise.type = "button";
-    const reset = el("button", "gb-cell__reset", "重置") as HTMLButtonElement;
+    const reset = el("button", "gb-cell__reset", tFormula("resetInputs")) as HTMLButtonElement;
     reset.type = "button";
     let draws = 0;
     randomise.addEventListener("click", () => {
@@ -149,10 +145,11 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
       root.dataset.compiled = "true";
       body.append(FormulaCode(options.compiled.code, {args: () => argumentsOf(options.compiled!.code, bindingsOf(symbols)), sandboxUrl: options.sandboxUrl, line: report.line, document: doc}));
     }
-    if (plan.notes.length) {
-      const ul = el("ul", "gb-cell__notes");
-      for (const n of plan.notes) ul.append(el("li", undefined, n));
-      body.append(ul);
+    // The engine's notes are for authors (English, in /report and on the element); readers get the text's values.
+    if (plan.notes.length) root.dataset.notes = plan.notes.join("\n");
+    if (plan.textValues?.length) {
+      const values = plan.textValues.map((v) => tFormula("textValue", {symbol: v.symbol, line: v.line})).join(tFormula("listSep"));
+      body.append(el("p", "gb-cell__notes", tFormula("textValues", {values})));
     }
     renderInputs();
     recompute();
@@ -278,14 +275,14 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
         plan!.equations.forEach((eq, i) => {
           const r = result.equations[i];
           const line = el("div", "gb-cell__result");
-          line.append(texEl("span", "gb-cell__lhs", eq.lhs || "\\text{值}"), el("span", "gb-cell__eq", "="));
+          line.append(texEl("span", "gb-cell__lhs", eq.lhs || `\\text{${tFormula("value")}}`), el("span", "gb-cell__eq", "="));
           if (r?.error) line.append(el("span", "gb-cell__error", r.error));
           else line.append(FormulaValue(r?.value, {document: doc}));
           out.append(line);
         });
         if (plan!.reference && result.reference) {
           const ref = el("div", "gb-cell__reference");
-          ref.append(el("span", "gb-cell__refname", "reference "), texEl("span", "", plan!.reference.latex), el("span", "gb-cell__eq", "="));
+          ref.append(el("span", "gb-cell__refname", `${tFormula("reference")} `), texEl("span", "", plan!.reference.latex), el("span", "gb-cell__eq", "="));
           if (result.reference.error) ref.append(el("span", "gb-cell__error", result.reference.error));
           else {
             ref.append(FormulaValue(result.reference.value, {document: doc}));
@@ -296,7 +293,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
         if (plan!.kind === "derivation" && result.derivation) {
           const d = el("div", "gb-cell__reference");
           const dd = plan!.derivation!;
-          d.append(el("span", "gb-cell__refname", "数值梯度："), texEl("span", "", `\\partial ${dd.lossLhs} / \\partial ${dd.wrt}`), el("span", "gb-cell__eq", "="));
+          d.append(el("span", "gb-cell__refname", tFormula("numericGradient")), texEl("span", "", `\\partial ${dd.lossLhs} / \\partial ${dd.wrt}`), el("span", "gb-cell__eq", "="));
           if (result.derivation.error) d.append(el("span", "gb-cell__error", result.derivation.error));
           else {
             d.append(FormulaValue(result.derivation.numeric, {document: doc}));
@@ -328,12 +325,12 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
         dl.append(isTex ? texEl("dt", "", term) : el("dt", undefined, term), el("dd", undefined, value));
       };
       for (const [k, v] of Object.entries(c.inputs)) item(k, formatValue(v), true);
-      item("按原文计算", formatValue(c.stated));
-      item("自动微分（tf.grad）", formatValue(c.autodiff));
-      box.append(el("p", "gb-cell__subhead", "反例"), dl);
-      if (c.corrected) box.append(el("p", "gb-cell__subhead", "更正后的公式"), texEl("div", "gb-cell__corrected", c.corrected, true));
+      item(tFormula("asPrinted"), formatValue(c.stated));
+      item(tFormula("autodiff"), formatValue(c.autodiff));
+      box.append(el("p", "gb-cell__subhead", tFormula("counterexample")), dl);
+      if (c.corrected) box.append(el("p", "gb-cell__subhead", tFormula("corrected")), texEl("div", "gb-cell__corrected", c.corrected, true));
     }
-    if (c.link) box.append(texEl("p", "gb-cell__link", `\\text{模型：} ${c.link}`));
+    if (c.link) box.append(texEl("p", "gb-cell__link", `\\text{${tFormula("model")}} ${c.link}`));
     return box;
   }
 
@@ -341,14 +338,14 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
   function verdictView(c: NonNullable<FormulaReport["check"]>): HTMLElement {
     const p = el("p", "gb-cell__message");
     if (c.verdict === "ok") {
-      p.append("与自动微分（tf.grad）对 ", texEl("span", "", c.loss.latex.split("=")[0].trim() || "L"), " 求导的结果一致。");
+      p.append(tFormula("agreesBefore"), texEl("span", "", c.loss.latex.split("=")[0].trim() || "L"), tFormula("agreesAfter"));
       return p;
     }
     const term = c.fix?.match(/^flip the sign of the term (.+)$/)?.[1];
-    if (c.fix?.startsWith("flip the sign of the whole expression")) p.append("整个式子的符号反了：");
-    else if (term) p.append("其中 ", texEl("span", "", term), " 这一项的符号反了：");
-    else p.append("没有哪一处符号改动能让它与自动微分一致，下面给出按链式法则求得的导数：");
-    p.append(`按原文算得 ${formatValue(c.stated)}，自动微分给出 ${formatValue(c.autodiff)}。`);
+    if (c.fix?.startsWith("flip the sign of the whole expression")) p.append(tFormula("wholeSign"));
+    else if (term) p.append(tFormula("termBefore"), texEl("span", "", term), tFormula("termAfter"));
+    else p.append(tFormula("noSignFix"));
+    p.append(tFormula("statedVsAutodiff", {stated: formatValue(c.stated), autodiff: formatValue(c.autodiff)}));
     return p;
   }
 }

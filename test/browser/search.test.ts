@@ -14,7 +14,8 @@ function pages(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
     if (statSync(p).isDirectory()) return n.startsWith("_") ? [] : pages(p);
-    return n.endsWith(".html") && n !== "404.html" ? [p] : [];
+    // the authors' /report is kept out of the readers' search
+    return n.endsWith(".html") && n !== "404.html" && !(dir === "dist" && n === "report.html") ? [p] : [];
   });
 }
 
