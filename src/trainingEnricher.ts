@@ -30,6 +30,11 @@ export function translateCodeSection(chapter: ChapterModel, section: SectionMode
   return translateChapterCode(codeBlocks(section), {file: chapter.file, extraText: proseOf(section), extraLine: section.start, chapterText: chapter.text});
 }
 
+/** The section's Python blocks for the panel's Python column (line = the opening fence's file line). */
+export function pythonBlocks(section: SectionModel): {code: string; line: number}[] {
+  return codeBlocks(section).filter((b) => /^py(thon)?$/.test(b.lang)).map(({code, line}) => ({code, line}));
+}
+
 /** After which block the training panel goes: the one that calls .fit(…) or loss.backward(), else the last code block. */
 function anchor(section: SectionModel): number {
   const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(|\.backward\(\)/.test(b.source));
@@ -41,14 +46,14 @@ function anchor(section: SectionModel): number {
   return last;
 }
 
-export function trainingCell(program: unknown, usesMnist: boolean): Cell {
+export function trainingCell(program: unknown, usesMnist: boolean, python: {code: string; line: number}[] = []): Cell {
   const wasm = WASM_FILES.map((f) => `    ${JSON.stringify(f)}: FileAttachment(${JSON.stringify(`../data/${f}`)}).href`).join(",\n");
   const mnist = usesMnist
     ? `  mnistTrain: FileAttachment("../data/mnist-train.bin"),\n  mnistTest: FileAttachment("../data/mnist-test.bin"),\n`
     : "";
   return {
     imports: [`import {TrainingPanel} from "../components/widgets/TrainingPanel.js";`],
-    code: `display(TrainingPanel(${jsonForScript(program)}, {\n${mnist}  wasmPaths: {\n${wasm}\n  },\n  invalidation\n}));`
+    code: `display(TrainingPanel(${jsonForScript(program)}, {\n${mnist}  wasmPaths: {\n${wasm}\n  },\n  python: ${jsonForScript(python)},\n  invalidation\n}));`
   };
 }
 
@@ -100,7 +105,7 @@ export function trainingEnricher(): Enricher {
           continue;
         }
         const usesMnist = (program as {dataset?: {id?: string}}).dataset?.id === "mnist";
-        cells.set(section.slug, {at: anchor(section), cell: trainingCell(program, usesMnist)});
+        cells.set(section.slug, {at: anchor(section), cell: trainingCell(program, usesMnist, pythonBlocks(section))});
       }
       return (section, i) => {
         const c = cells.get(section.slug);

@@ -50,9 +50,9 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
     if (!bn.afterActivation) return [core, norm, act];
     return [core, act, norm];
   }
-  if (init === "keras" && composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
+  if (composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
     return [new ComposedConv2D({filters: spec.filters, kernelSize: spec.kernelSize, activation: TF_ACTIVATION[spec.activation],
-      useBias: spec.useBias, seed, inputShape})];
+      useBias: spec.useBias, seed, inputShape, ...initializers(init, seed, fanIn)})];
   }
   if (composed && spec.type === "maxPooling2d" && spec.strides.join() === spec.poolSize.join() && spec.padding === "valid") {
     return [new ComposedMaxPool2D(spec.poolSize, inputShape)];

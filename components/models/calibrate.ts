@@ -7,8 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {mulberry32} from "../math/random.js";
 import {BACKENDS, softwareGpu, useBackend, type BackendName, type BackendOptions} from "./backend.js";
-import {lossFunction, makeOptimizer} from "./build.js";
-import {buildForBackend} from "./im2col.js";
+import {buildModel, lossFunction, makeOptimizer, optimizerStep} from "./build.js";
 import type {KerasProgram} from "./keras/program.js";
 
 export interface CalibrationRow {
@@ -59,7 +58,7 @@ function aborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DOMException("calibration stopped", "AbortError");
 }
 
-type Model = Pick<KerasProgram, "layers" | "inputShape" | "compile">;
+type Model = Pick<KerasProgram, "layers" | "inputShape" | "compile"> & Pick<Partial<KerasProgram>, "init">;
 
 /** One seeded synthetic batch: inputs in [0, 1), labels valid for the model's output (class ids or 0/1). */
 function syntheticBatch(model: tf.LayersModel, inputShape: number[], batchSize: number, seed: number): {x: tf.Tensor; y: tf.Tensor} {
@@ -75,12 +74,12 @@ function syntheticBatch(model: tf.LayersModel, inputShape: number[], batchSize: 
 
 /** Times training steps of `spec` on the current backend: one warm-up step, then steps until `shareMs` is used. */
 async function timeSteps(spec: Model, batchSize: number, shareMs: number, seed: number, signal?: AbortSignal): Promise<{steps: number; ms: number; warmupMs: number}> {
-  const model = buildForBackend(spec, {seed});
+  const model = buildModel(spec, {seed});
   const optimizer = makeOptimizer(spec.compile.optimizer);
-  const lossFn = lossFunction(spec.compile.loss);
+  const lossFn = lossFunction(spec.compile.loss, !!spec.compile.fromLogits);
   const {x, y} = syntheticBatch(model, spec.inputShape, batchSize, seed);
   const step = async () => {
-    const l = tf.tidy(() => optimizer.minimize(() => lossFn(y, model.apply(x, {training: true}) as tf.Tensor), true) as tf.Scalar);
+    const l = tf.tidy(() => optimizerStep(optimizer, spec.compile.optimizer, () => lossFn(y, model.apply(x, {training: true}) as tf.Tensor)));
     await l.data();
     l.dispose();
   };

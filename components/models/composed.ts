@@ -32,9 +32,12 @@ export function conv2dComposed(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   return f(x, w) as tf.Tensor4D;
 }
 
-/** Max pooling with pool = stride, 'valid', gradient routed by an equality mask (ties share the gradient). */
+/**
+ * Max pooling with pool = stride, 'valid'. The gradient upsamples the pooled maxima and dy with
+ * resizeNearestNeighbor (a fast wasm kernel; a 6-D broadcast mask was the slowest step of a CNN on wasm, about 10×
+ * slower, bench/train.bench.ts): dy flows to every input equal to its window's maximum (ties share it).
+ */
 export function maxPoolComposed(x: tf.Tensor4D, pool: [number, number]): tf.Tensor4D {
-  const [ph, pw] = pool;
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xa, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
     const y = tf.maxPool(xa, pool, pool, "valid");
@@ -44,13 +47,12 @@ export function maxPoolComposed(x: tf.Tensor4D, pool: [number, number]): tf.Tens
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [B, H, W, C] = xs.shape;
-        const oh = ys.shape[1], ow = ys.shape[2];
-        const xc = tf.slice(xs, [0, 0, 0, 0], [B, oh * ph, ow * pw, C]);
-        const xr = tf.reshape(xc, [B, oh, ph, ow, pw, C]);
-        const mask = tf.cast(tf.equal(xr, tf.reshape(ys, [B, oh, 1, ow, 1, C])), "float32");
-        const dxr = tf.mul(mask, tf.reshape(dy, [B, oh, 1, ow, 1, C]));
-        const dxc = tf.reshape(dxr, [B, oh * ph, ow * pw, C]);
-        return tf.pad(dxc, [[0, 0], [0, H - oh * ph], [0, W - ow * pw], [0, 0]]);
+        const h = ys.shape[1] * pool[0], w = ys.shape[2] * pool[1];
+        const whole = h === H && w === W;
+        const crop = whole ? xs : tf.slice(xs, [0, 0, 0, 0], [B, h, w, C]);
+        const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [h, w]);
+        const dx = tf.mul(tf.cast(tf.equal(crop, up(ys)), "float32"), up(dy));
+        return whole ? dx : tf.pad(dx, [[0, 0], [0, H - h], [0, W - w], [0, 0]]);
       }
     };
   });
@@ -70,9 +72,12 @@ export interface ComposedConvArgs {
   useBias: boolean;
   seed: number;
   inputShape?: number[];
+  /** Default: Keras' glorot_uniform (seeded) and zeros; build.ts passes PyTorch's U(±1/√fan_in) for init "pytorch". */
+  kernelInitializer?: ReturnType<typeof tf.initializers.zeros>;
+  biasInitializer?: ReturnType<typeof tf.initializers.zeros>;
 }
 
-/** A Conv2D layer (stride 1, valid) training through conv2dComposed; Keras' glorot_uniform / zeros initialisers. */
+/** A Conv2D layer (stride 1, valid) training through conv2dComposed; Keras' glorot_uniform / zeros initialisers unless given. */
 export class ComposedConv2D extends tf.layers.Layer {
   static className = "GradbookComposedConv2D";
   private kernel: tf.LayerVariable | null = null;
@@ -85,8 +90,8 @@ export class ComposedConv2D extends tf.layers.Layer {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const ci = s[s.length - 1] as number;
     const [kh, kw] = this.args.kernelSize;
-    this.kernel = this.addWeight("kernel", [kh, kw, ci, this.args.filters], "float32", tf.initializers.glorotUniform({seed: this.args.seed}));
-    if (this.args.useBias) this.bias = this.addWeight("bias", [this.args.filters], "float32", tf.initializers.zeros());
+    this.kernel = this.addWeight("kernel", [kh, kw, ci, this.args.filters], "float32", this.args.kernelInitializer ?? tf.initializers.glorotUniform({seed: this.args.seed}));
+    if (this.args.useBias) this.bias = this.addWeight("bias", [this.args.filters], "float32", this.args.biasInitializer ?? tf.initializers.zeros());
     this.built = true;
   }
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type {KerasProgram} from "./keras/program.js";
-import {buildLayer, buildModel} from "./build.js";
+import {buildLayer} from "./build.js";
 
 /** y = conv2d(x, w, 1, padding) computed as patches · reshape(w). */
 export function conv2dIm2col(x: tf.Tensor4D, w: tf.Tensor4D, padding: "valid" | "same" = "valid"): tf.Tensor4D {
@@ -152,9 +152,4 @@ export function buildWasmModel(program: Pick<KerasProgram, "layers" | "inputShap
     }
   });
   return model;
-}
-
-/** The model the page trains on the current backend: buildWasmModel on wasm, build.ts's buildModel elsewhere. */
-export function buildForBackend(program: Pick<KerasProgram, "layers" | "inputShape">, {seed = 42}: {seed?: number} = {}): tf.Sequential {
-  return tf.getBackend() === "wasm" ? buildWasmModel(program, {seed}) : buildModel(program, {seed});
 }

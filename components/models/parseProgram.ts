@@ -6,7 +6,7 @@
  * What the code cannot say (the data, the chapter's claims and notes) comes from `base`. Pure: no tf, no DOM.
  */
 import type {Activation, KerasProgram, LayerSpec, LossName, OptimizerName} from "./keras/program.js";
-import {SKELETON} from "./printProgram.js";
+import {OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON} from "./printProgram.js";
 
 export interface ParseError {
   line: number;
@@ -14,7 +14,7 @@ export interface ParseError {
 }
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "relu6", "sigmoid", "softmax", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu", "hardSigmoid"];
-const OPTIMIZERS: OptimizerName[] = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"];
+const OPTIMIZERS: OptimizerName[] = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "adamw"];
 const LOSSES: LossName[] = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mean_squared_error", "mean_absolute_error"];
 
 class Fail extends Error {}
@@ -177,13 +177,33 @@ class Props {
 // ---------------------------------------------------------------------------------------------------------
 // Statements
 
-function checkInit(p: Props, i: number, what: string): void {
+type Init = "keras" | "pytorch";
+
+function seedOf(v: Value | undefined, ctor: string): number | null {
+  if (v?.k !== "call" || v.isNew || v.callee !== ctor || v.args.length !== 1 || v.args[0].k !== "obj") return null;
+  const s = v.args[0].v.get("seed");
+  return s?.k === "seed" ? s.v : null;
+}
+
+/** Keras' glorot_uniform/zeros or PyTorch's U(±1/√fan_in) for kernel and bias (the bounds are recomputed from the shapes). */
+function checkInit(p: Props, i: number, what: string): Init {
   const k = p.raw("kernelInitializer"), b = p.raw("biasInitializer");
-  const seedArg = k?.k === "call" && !k.isNew && k.callee === "tf.initializers.glorotUniform" && k.args.length === 1 && k.args[0].k === "obj" ? k.args[0].v.get("seed") : undefined;
-  const ok = seedArg?.k === "seed" && k?.k === "call" && k.args[0].k === "obj" && k.args[0].v.size === 1;
-  if (!ok) throw new Fail(`${what}: kernelInitializer must be tf.initializers.glorotUniform({seed: seed + ${i}})`);
-  if (seedArg.v !== i) throw new Fail(`${what}: layer ${i + 1} is seeded seed + ${i}, not seed + ${seedArg.v}`);
+  if (k?.k === "call" && k.callee === "tf.initializers.randomUniform") {
+    const uniform = (v: Value | undefined, seed: number, role: string) => {
+      const ok = v?.k === "call" && v.args[0]?.k === "obj" && [...v.args[0].v.keys()].sort().join() === "maxval,minval,seed";
+      if (!ok || seedOf(v, "tf.initializers.randomUniform") !== seed) {
+        throw new Fail(`${what}: ${role} must be tf.initializers.randomUniform({minval, maxval, seed: seed + ${seed}}) (PyTorch's initialisation)`);
+      }
+    };
+    uniform(k, i, "kernelInitializer");
+    uniform(b, i + PYTORCH_BIAS_SEED, "biasInitializer");
+    return "pytorch";
+  }
+  const seed = seedOf(k, "tf.initializers.glorotUniform");
+  if (seed === null || k?.k !== "call" || k.args[0].k !== "obj" || k.args[0].v.size !== 1) throw new Fail(`${what}: kernelInitializer must be tf.initializers.glorotUniform({seed: seed + ${i}})`);
+  if (seed !== i) throw new Fail(`${what}: layer ${i + 1} is seeded seed + ${i}, not seed + ${seed}`);
   if (b?.k !== "str" || b.v !== "zeros") throw new Fail(`${what}: biasInitializer must be "zeros"`);
+  return "keras";
 }
 
 function checkInputShape(p: Props, i: number, inputShape: number[], what: string): void {
@@ -196,7 +216,10 @@ function checkInputShape(p: Props, i: number, inputShape: number[], what: string
   if (!got || got.join() !== inputShape.join()) throw new Fail(`${what}: the first layer needs inputShape: [${inputShape.join(", ")}] (set by the data)`);
 }
 
-function layerOf(text: string, i: number, line: number, inputShape: number[]): LayerSpec {
+/** One model.add statement: a layer (with the initialisation it uses), or a batchNormalization / activation that belongs to the previous layer. */
+type Added = {spec: LayerSpec; init: Init | null} | {norm: {momentum: number; epsilon: number}} | {activation: Activation};
+
+function layerOf(text: string, i: number, line: number, inputShape: number[]): Added {
   const m = /^model\.add\((.*)\);$/.exec(text);
   if (!m) throw new Fail("expected model.add(…);");
   const v = valueOf(m[1]);
@@ -204,17 +227,28 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): L
   const what = v.callee.replace(/^tf\.layers\./, "");
   if (v.args.length > 1 || (v.args[0] && v.args[0].k !== "obj")) throw new Fail(`${what}: takes one {…} argument`);
   const p = new Props(v.args[0]?.k === "obj" ? v.args[0].v : new Map(), what);
+  if (!v.isNew && v.callee === "tf.layers.batchNormalization") {
+    const norm = {momentum: p.num("momentum", {min: 0, max: 1, def: 0.99}), epsilon: p.num("epsilon", {min: 0, def: 0.001})};
+    p.done();
+    return {norm};
+  }
+  if (!v.isNew && v.callee === "tf.layers.activation") {
+    const activation = p.oneOf("activation", ACTIVATIONS);
+    p.done();
+    return {activation};
+  }
   const known = v.isNew ? v.callee === "SeededDropout" : ["tf.layers.dense", "tf.layers.conv2d", "tf.layers.maxPooling2d", "tf.layers.flatten"].includes(v.callee);
   if (!known) throw new Fail(`${v.isNew ? "new " : ""}${v.callee} is not a supported layer (dense, conv2d, maxPooling2d, flatten, SeededDropout)`);
   checkInputShape(p, i, inputShape, what);
   let spec: LayerSpec;
+  let init: Init | null = null;
   if (v.callee === "tf.layers.dense") {
     spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line};
-    checkInit(p, i, what);
+    init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.conv2d") {
     spec = {type: "conv2d", filters: p.num("filters", {int: true, min: 1}), kernelSize: p.pair("kernelSize"), strides: p.pair("strides", [1, 1]),
       padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line};
-    checkInit(p, i, what);
+    init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.maxPooling2d") {
     const pool = p.pair("poolSize", [2, 2]);
     spec = {type: "maxPooling2d", poolSize: pool, strides: p.pair("strides", pool), padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), line};
@@ -226,7 +260,31 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): L
     if (s?.k !== "seed" || s.v !== i) throw new Fail(`SeededDropout: seed must be seed + ${i} (layer ${i + 1})`);
   }
   p.done();
-  return spec;
+  return {spec, init};
+}
+
+/**
+ * Folds one statement into the layers: a batchNormalization joins the dense/conv before it (after its activation
+ * when that layer has one, else before the activation statement that may follow); returns the init it used.
+ */
+function addTo(layers: LayerSpec[], a: Added, line: number): Init | null {
+  if ("spec" in a) {
+    if (a.spec.type === "dense" || a.spec.type === "conv2d") a.spec.line = line;
+    layers.push(a.spec);
+    return a.init;
+  }
+  const prev = layers[layers.length - 1];
+  if (!prev || (prev.type !== "dense" && prev.type !== "conv2d")) throw new Fail(`${"norm" in a ? "batchNormalization" : "activation"} must follow a dense or conv2d layer`);
+  if ("norm" in a) {
+    if (prev.batchNorm) throw new Fail("batchNormalization: the layer already has one");
+    prev.batchNorm = {...a.norm, afterActivation: prev.activation !== "linear", line};
+    return null;
+  }
+  if (!prev.batchNorm || prev.batchNorm.afterActivation || prev.activation !== "linear") {
+    throw new Fail("activation: only after a batchNormalization that follows a linear dense/conv2d layer");
+  }
+  prev.activation = a.activation;
+  return null;
 }
 
 function constOf(text: string, name: string, suffix: string): Props {
@@ -240,17 +298,26 @@ function constOf(text: string, name: string, suffix: string): Props {
 function compileOf(text: string, line: number, base: KerasProgram): KerasProgram["compile"] {
   const p = constOf(text, "compile", " as const;");
   const o = p.obj("optimizer");
-  const optimizer = {name: o.oneOf("name", OPTIMIZERS), learningRate: o.num("learningRate", {min: 0}), learningRateExplicit: o.bool("learningRateExplicit", true)};
+  const optimizer: KerasProgram["compile"]["optimizer"] = {name: o.oneOf("name", OPTIMIZERS), learningRate: o.num("learningRate", {min: 0}),
+    learningRateExplicit: o.bool("learningRateExplicit", true)};
   if (!(optimizer.learningRate > 0)) throw new Fail("compile.optimizer: learningRate must be > 0");
+  for (const k of OPTIMIZER_OPTIONS) {
+    if (!o.has(k)) continue;
+    if (k === "nesterov") optimizer.nesterov = o.bool(k);
+    else optimizer[k] = o.num(k, {min: 0});
+  }
   o.done();
-  const out = {optimizer, loss: p.oneOf("loss", LOSSES), metrics: p.has("metrics") ? p.strings("metrics") : base.compile.metrics, line};
+  const out: KerasProgram["compile"] = {optimizer, loss: p.oneOf("loss", LOSSES), metrics: p.has("metrics") ? p.strings("metrics") : base.compile.metrics, line};
+  if (p.has("fromLogits")) out.fromLogits = p.bool("fromLogits");
   p.done();
   return out;
 }
 
 function fitOf(text: string, line: number): KerasProgram["fit"] {
   const p = constOf(text, "fit", ";");
-  const out = {epochs: p.num("epochs", {int: true, min: 1}), batchSize: p.num("batchSize", {int: true, min: 1}), validationSplit: p.num("validationSplit", {min: 0, below: 1, def: 0}), line};
+  const out: KerasProgram["fit"] = {epochs: p.num("epochs", {int: true, min: 1}), batchSize: p.num("batchSize", {int: true, min: 1}),
+    validationSplit: p.num("validationSplit", {min: 0, below: 1, def: 0}), line};
+  if (p.has("shuffle")) out.shuffle = p.bool("shuffle");
   p.done();
   return out;
 }
@@ -303,6 +370,7 @@ export function parseProgram(ts: string, base: KerasProgram): KerasProgram | Par
   const st = statements(ts);
   let k = 0;
   const layers: LayerSpec[] = [];
+  const inits = new Set<Init>();
   let compile: KerasProgram["compile"] | null = null, fit: KerasProgram["fit"] | null = null;
   const lastLine = ts.split(/\r?\n/).length;
   try {
@@ -311,7 +379,9 @@ export function parseProgram(ts: string, base: KerasProgram): KerasProgram | Par
         while (k < st.length && st[k].text.startsWith("model.add(")) {
           const s = st[k++];
           try {
-            layers.push(layerOf(s.text, layers.length, s.line ?? base.line, base.inputShape));
+            const init = addTo(layers, layerOf(s.text, layers.length, s.line ?? base.line, base.inputShape), s.line ?? base.line);
+            if (init) inits.add(init);
+            if (inits.size > 1) throw new Fail("every layer must use the same initialisation (glorotUniform/zeros, or PyTorch's randomUniform)");
           } catch (e) {
             if (e instanceof Fail) return {line: s.at, message: e.message};
             throw e;
@@ -337,7 +407,8 @@ export function parseProgram(ts: string, base: KerasProgram): KerasProgram | Par
     if (e instanceof Fail) return {line: 1, message: e.message};
     throw e;
   }
-  return {...base, layers, compile: compile!, fit: fit!};
+  const init: Init = inits.has("pytorch") ? "pytorch" : "keras";
+  return {...base, layers, compile: compile!, fit: fit!, init: init === "pytorch" || base.init !== undefined ? init : undefined};
 }
 
 export function isParseError(x: KerasProgram | ParseError): x is ParseError {

@@ -11,6 +11,8 @@ const c = messages({
   "zh-CN": {
     header: "// 第 {line} 行的 Keras 模型（{file}）翻译成 TensorFlow.js：这就是页面训练的程序。",
     header2: "// 页面读入这段程序（不执行它）：可改层、单元数、激活函数、轮数、批大小、学习率、优化器。",
+    headerTorch: "// 第 {line} 行的 PyTorch 模型（{file}）翻译成 TensorFlow.js：这就是页面训练的程序。",
+    torchInit: "// 权重与偏置按 PyTorch 的默认初始化 U(−1/√fan_in, 1/√fan_in)；改了层的大小，页面按新的 fan_in 重新计算。",
     wasm: "// 在 wasm 后端上，卷积与池化换成梯度只用前向算子的等价层（components/models/composed.ts、im2col.ts），数学上相同。",
     build: "/** 模型：与 Keras 默认相同，权重 glorot_uniform（第 i 层种子 seed + i），偏置为 0。 */",
     compile: "/** 优化器与损失（train.ts 用 makeOptimizer / lossFunction 构造，Adam 的 ε = 1e-7 与 Keras 相同）。 */",
@@ -20,6 +22,8 @@ const c = messages({
   en: {
     header: "// The Keras model at line {line} ({file}) in TensorFlow.js: this is the program the page trains.",
     header2: "// The page reads this program (it does not execute it): edit layers, units, activations, epochs, batch size, learning rate, optimizer.",
+    headerTorch: "// The PyTorch model at line {line} ({file}) in TensorFlow.js: this is the program the page trains.",
+    torchInit: "// Weights and biases use PyTorch's default U(−1/√fan_in, 1/√fan_in); after an edit the page recomputes fan_in from the new shapes.",
     wasm: "// On the wasm backend, convolution and pooling use equivalent layers whose gradients need only forward ops (components/models/composed.ts, im2col.ts).",
     build: "/** The model: Keras' defaults, glorot_uniform kernels (layer i seeded seed + i), zero biases. */",
     compile: "/** Optimizer and loss (train.ts builds them with makeOptimizer / lossFunction; Adam's ε = 1e-7 as in Keras). */",
@@ -54,19 +58,64 @@ export const SKELETON = [
 const list = (xs: number[]) => `[${xs.join(", ")}]`;
 const str = (s: string) => JSON.stringify(s);
 
-function init(i: number): string {
-  return `kernelInitializer: tf.initializers.glorotUniform({seed: seed + ${i}}), biasInitializer: "zeros"`;
+/** build.ts seeds a PyTorch-initialised bias with the layer's seed + this. The bound 1/√fan_in is printed as a number; the parser recomputes it from the shapes, so an edit never leaves it stale. */
+export const PYTORCH_BIAS_SEED = 7919;
+
+function init(i: number, fanIn: number | null): string {
+  if (fanIn === null) return `kernelInitializer: tf.initializers.glorotUniform({seed: seed + ${i}}), biasInitializer: "zeros"`;
+  const b = 1 / Math.sqrt(fanIn);
+  return `kernelInitializer: tf.initializers.randomUniform({minval: ${-b}, maxval: ${b}, seed: seed + ${i}}), ` +
+    `biasInitializer: tf.initializers.randomUniform({minval: ${-b}, maxval: ${b}, seed: seed + ${i + PYTORCH_BIAS_SEED}})`;
 }
 
-/** The expression for one layer (the argument of model.add). */
-export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null): string {
+/** The shape of one sample after each layer (pure shape arithmetic, as tf computes it). */
+export function layerShapes(layers: LayerSpec[], inputShape: number[]): number[][] {
+  const out: number[][] = [];
+  let s = inputShape;
+  const dim = (n: number, k: number, st: number, pad: "valid" | "same") => (pad === "same" ? Math.ceil(n / st) : Math.floor((n - k) / st) + 1);
+  for (const l of layers) {
+    if (l.type === "dense") s = [...s.slice(0, -1), l.units];
+    else if (l.type === "conv2d") s = [dim(s[0], l.kernelSize[0], l.strides[0], l.padding), dim(s[1], l.kernelSize[1], l.strides[1], l.padding), l.filters];
+    else if (l.type === "maxPooling2d") s = [dim(s[0], l.poolSize[0], l.strides[0], l.padding), dim(s[1], l.poolSize[1], l.strides[1], l.padding), s[2]];
+    else if (l.type === "flatten") s = [s.reduce((a, b) => a * b, 1)];
+    out.push(s);
+  }
+  return out;
+}
+
+/** fan_in of each layer (dense: input features; conv: kh·kw·channels). */
+export function fanIns(layers: LayerSpec[], inputShape: number[]): number[] {
+  const shapes = layerShapes(layers, inputShape);
+  return layers.map((l, i) => {
+    const prev = i === 0 ? inputShape : shapes[i - 1];
+    const c = prev[prev.length - 1] ?? 1;
+    return l.type === "conv2d" ? l.kernelSize[0] * l.kernelSize[1] * c : c;
+  });
+}
+
+/**
+ * The statements for one layer (arguments of model.add): the layer, then for a batchNorm its
+ * tf.layers.batchNormalization and — when the norm comes before the activation — the activation as its own layer.
+ */
+export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null, fanIn: number | null = null): {expr: string; line: number}[] {
+  const bn = (l.type === "dense" || l.type === "conv2d") ? l.batchNorm : undefined;
+  if (!bn || l.type === "maxPooling2d" || l.type === "flatten" || l.type === "dropout") return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
+  const before = !bn.afterActivation;
+  const core = layerExpr({...l, batchNorm: undefined, activation: before ? "linear" : l.activation}, i, inputShape, fanIn);
+  const norm = {expr: `tf.layers.batchNormalization({momentum: ${bn.momentum}, epsilon: ${bn.epsilon}})`, line: bn.line};
+  const act = {expr: `tf.layers.activation({activation: ${str(l.activation)}})`, line: l.line};
+  return before && l.activation !== "linear" ? [{expr: core, line: l.line}, norm, act] : [{expr: core, line: l.line}, norm];
+}
+
+/** The expression for one layer without its batchNorm (the argument of model.add). */
+export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, fanIn: number | null = null): string {
   const input = inputShape ? `inputShape: ${list(inputShape)}, ` : "";
   switch (l.type) {
     case "dense":
-      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i)}})`;
+      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn)}})`;
     case "conv2d":
       return `tf.layers.conv2d({${input}filters: ${l.filters}, kernelSize: ${list(l.kernelSize)}, strides: ${list(l.strides)}, ` +
-        `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i)}})`;
+        `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn)}})`;
     case "maxPooling2d":
       return `tf.layers.maxPooling2d({${input}poolSize: ${list(l.poolSize)}, strides: ${list(l.strides)}, padding: ${str(l.padding)}})`;
     case "flatten":
@@ -76,19 +125,32 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null):
   }
 }
 
+/** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
+export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho"] as const;
+
+function compileLine(p: KerasProgram): string {
+  const o = p.compile.optimizer;
+  const extra = OPTIMIZER_OPTIONS.filter((k) => o[k] !== undefined).map((k) => `, ${k}: ${o[k]}`).join("");
+  return `export const compile = {optimizer: {name: ${str(o.name)}, learningRate: ${o.learningRate}, learningRateExplicit: ${o.learningRateExplicit}${extra}}, ` +
+    `loss: ${str(p.compile.loss)}${p.compile.fromLogits === undefined ? "" : `, fromLogits: ${p.compile.fromLogits}`}, metrics: [${p.compile.metrics.map(str).join(", ")}]} as const; ${c("line", {n: p.compile.line})}`;
+}
+
 export function printProgram(p: KerasProgram): string {
   const hasConv = p.layers.some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
-  const o = p.compile.optimizer;
-  const out: string[] = [c("header", {line: p.line, file: p.file}), c("header2"), ...(hasConv ? [c("wasm")] : [])];
+  const torch = p.init === "pytorch";
+  const fans = torch ? fanIns(p.layers, p.inputShape) : null;
+  const out: string[] = [c(p.framework === "pytorch" ? "headerTorch" : "header", {line: p.line, file: p.file}), c("header2"),
+    ...(torch ? [c("torchInit")] : []), ...(hasConv ? [c("wasm")] : [])];
   for (const s of SKELETON) {
     if (s === "LAYERS") {
-      p.layers.forEach((l, i) => out.push(`  model.add(${layerExpr(l, i, i === 0 ? p.inputShape : null)}); ${c("line", {n: l.line})}`));
+      p.layers.forEach((l, i) => {
+        for (const e of layerExprs(l, i, i === 0 ? p.inputShape : null, fans ? fans[i] : null)) out.push(`  model.add(${e.expr}); ${c("line", {n: e.line})}`);
+      });
     } else if (s === "COMPILE") {
-      out.push("", c("compile"),
-        `export const compile = {optimizer: {name: ${str(o.name)}, learningRate: ${o.learningRate}, learningRateExplicit: ${o.learningRateExplicit}}, ` +
-        `loss: ${str(p.compile.loss)}, metrics: [${p.compile.metrics.map(str).join(", ")}]} as const; ${c("line", {n: p.compile.line})}`);
+      out.push("", c("compile"), compileLine(p));
     } else if (s === "FIT") {
-      out.push(`export const fit = {epochs: ${p.fit.epochs}, batchSize: ${p.fit.batchSize}, validationSplit: ${p.fit.validationSplit}}; ${c("line", {n: p.fit.line})}`, "", c("run"));
+      const shuffle = p.fit.shuffle === undefined ? "" : `, shuffle: ${p.fit.shuffle}`;
+      out.push(`export const fit = {epochs: ${p.fit.epochs}, batchSize: ${p.fit.batchSize}, validationSplit: ${p.fit.validationSplit}${shuffle}}; ${c("line", {n: p.fit.line})}`, "", c("run"));
     } else if (s.startsWith("import")) {
       out.push(s);
       if (s.includes("train.js")) out.push("");

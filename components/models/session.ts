@@ -2,6 +2,7 @@
  * Everything a training run needs besides the DOM: the datasets a Program names (from the page's
  * FileAttachments), the model, the trainer and the final test evaluation. No DOM.
  */
+import {t} from "../i18n/trainingPanel.js";
 import {buildModel, countParams} from "./build.js";
 import {arraysDataset, imageDataset, splitTable, type Dataset} from "./datasets.js";
 import {regenerateArrays} from "./numpy/recipe.js";
@@ -58,12 +59,12 @@ export async function prepareData(program: KerasProgram, files: DataFiles, s: Pi
     const tr = arraysDataset(arrays?.train ?? ds.train, ds.inputShape, "arrays (train)");
     const te = ds.test || arrays?.test ? arraysDataset(arrays?.test ?? ds.test!, ds.inputShape, "arrays (test)") : tr;
     return {train: tr, test: te, trainSize: tr.size, testSize: te.size,
-      description: ds.test ? `代码生成的数据（第 ${ds.line} 行）：${tr.size} 条训练、${te.size} 条测试` : `代码生成的数据（第 ${ds.line} 行）：${tr.size} 条，训练与评估用同一组`};
+      description: t(te !== tr ? "descArrays" : "descArraysSame", {line: ds.line, train: tr.size, test: te.size}) + (arrays ? t("descRegenerated") : "")};
   }
   if (ds.id === "table") {
     const {train: tr, test: te, testRows} = splitTable(ds.rows, ds.labels, ds.testSize, s.seed, ds.standardize);
     return {train: tr, test: te, trainSize: tr.size, testSize: testRows,
-      description: `本章表格（第 ${ds.line} 行）的 ${ds.rows.length} 条样本：${tr.size} 条训练、${testRows} 条测试，特征已标准化`};
+      description: t("descTable", {line: ds.line, rows: ds.rows.length, train: tr.size, test: testRows})};
   }
   const [trainSet, testSet] = await Promise.all([
     bytes(files.mnistTrain, "mnist-train.bin").then((b) => decodeImageSet(b, "mnist-train.bin")),
@@ -71,9 +72,9 @@ export async function prepareData(program: KerasProgram, files: DataFiles, s: Pi
   ]);
   const trainDs = imageDataset(trainSet, program.inputShape, {scale: ds.scale, limit: s.limit ?? Infinity, describe: "MNIST train"});
   const testDs = imageDataset(testSet, program.inputShape, {scale: ds.scale, limit: s.testLimit ?? Infinity, describe: "MNIST test"});
-  const layout = ds.inputShape.join() === "784" ? "展平成 784 维" : ds.inputShape.join() === "32,32,3" ? "补边到 32×32 并复制成 3 通道" : "28×28×1";
+  const layout = ds.inputShape.join() === "784" ? t("layoutFlat") : ds.inputShape.join() === "32,32,3" ? t("layoutPadded") : "28×28×1";
   return {train: trainDs, test: testDs, trainSize: trainDs.size, testSize: testDs.size,
-    description: `MNIST 训练集的前 ${trainDs.size.toLocaleString("en-US")} 张（共 60,000 张）训练，官方测试集的 ${testDs.size.toLocaleString("en-US")} 张测试；像素缩放到 [0, 1]，${layout}`};
+    description: t("descMnist", {train: trainDs.size.toLocaleString("en-US"), test: testDs.size.toLocaleString("en-US"), layout})};
 }
 
 export interface RunResult {

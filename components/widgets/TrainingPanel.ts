@@ -82,11 +82,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
 const fmt = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : "–");
 
 export function layerText(l: LayerSpec): string {
+  const bn = (l.type === "dense" || l.type === "conv2d") && l.batchNorm ? ` + BatchNorm${l.batchNorm.afterActivation ? t("bnAfter") : ""}` : "";
   switch (l.type) {
     case "dense":
-      return `Dense(${l.units}, ${l.activation})`;
+      return `Dense(${l.units}, ${l.activation})${bn}`;
     case "conv2d":
-      return `Conv2D(${l.filters}, ${l.kernelSize.join("×")}, ${l.activation})`;
+      return `Conv2D(${l.filters}, ${l.kernelSize.join("×")}, ${l.activation})${bn}`;
     case "maxPooling2d":
       return `MaxPooling2D(${l.poolSize.join("×")})`;
     case "flatten":
@@ -144,11 +145,36 @@ interface Ui {
   details: HTMLElement;
 }
 
-function modelText(program: KerasProgram, s: RunSettings): string {
+const OPTION_KEYS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho"] as const;
+
+/** The optimiser's settings beyond the learning rate, as `name=value` pairs (only those the code set). */
+export function optimizerOptionsText(o: KerasProgram["compile"]["optimizer"]): string {
+  return OPTION_KEYS.filter((k) => o[k] !== undefined).map((k) => `, ${k}=${o[k]}`).join("");
+}
+
+export function modelText(program: KerasProgram, s: RunSettings): string {
   const c = program.compile;
-  return t("model", {line: program.line, layers: program.layers.map(layerText).join(" → "), input: program.inputShape.join(", ")}) +
-    t("settings", {optimizer: c.optimizer.name, lr: c.optimizer.learningRate, loss: c.loss, epochs: s.epochs, batch: s.batchSize}) +
-    (s.validationSplit ? ` · validation_split=${s.validationSplit}` : "");
+  return (program.framework === "pytorch" ? t("fromPytorch") : "") +
+    t("model", {line: program.line, layers: program.layers.map(layerText).join(" → "), input: program.inputShape.join(", ")}) +
+    t("settings", {optimizer: c.optimizer.name, lr: c.optimizer.learningRate + optimizerOptionsText(c.optimizer), loss: c.loss, epochs: s.epochs, batch: s.batchSize}) +
+    (c.fromLogits ? t("fromLogits") : "") + (program.fit.shuffle === false ? t("noShuffle") : "") +
+    (program.init === "pytorch" ? t("initPytorch") : "") + (s.validationSplit ? ` · validation_split=${s.validationSplit}` : "");
+}
+
+/** The data line before a run: MNIST (loaded on Run), data the code generates, or the chapter's table. */
+export function dataText(program: KerasProgram): string {
+  const d = program.dataset;
+  if (d.id === "mnist") return t("dataMnistPending");
+  if (d.id === "arrays") return t(d.recipe ? "dataArraysRecipe" : "dataArrays", {line: d.line, n: d.train.n, test: d.test ? t("dataArraysTest", {n: d.test.n}) : ""});
+  return t("dataTable");
+}
+
+function unsupportedList(program: KerasProgram): HTMLElement[] {
+  const list = program.unsupported ?? [];
+  if (!list.length) return [];
+  const ul = h("ul", {class: "gb-train-unsupported"});
+  for (const u of list) ul.append(h("li", {class: "gb-train-note gb-warning", "data-line": String(u.line)}, t("unsupported", {line: u.line, message: u.message})));
+  return [ul];
 }
 
 function buildUi(root: HTMLElement, program: KerasProgram, params: Params): Ui {
@@ -157,7 +183,7 @@ function buildUi(root: HTMLElement, program: KerasProgram, params: Params): Ui {
   picker.value = params.backend;
   const ui: Ui = {
     modelLine: h("p", {class: "gb-train-model"}),
-    dataLine: h("p", {class: "gb-train-data"}, program.dataset.id === "mnist" ? t("dataMnistPending") : t("dataTable")),
+    dataLine: h("p", {class: "gb-train-data"}, dataText(program)),
     picker, badge: h("span", {class: "gb-train-badge", title: t("badgeTitle")}, t("badgeNone")),
     fullBtn: h("button", {type: "button", class: "gb-train-start"}, t("runFull")),
     quickBtn: h("button", {type: "button", class: "gb-train-quick"}, t("runQuick")),
@@ -172,7 +198,7 @@ function buildUi(root: HTMLElement, program: KerasProgram, params: Params): Ui {
   const trainTab = h("div", {class: "gb-train-tab-train"}, ui.dataLine,
     h("div", {class: "gb-train-controls"}, ui.fullBtn, ui.quickBtn, ui.pauseBtn, ui.stopBtn, ui.picker, ui.calBtn, ui.badge),
     ui.plans, ui.calBox, h("div", {class: "gb-train-progressline"}, ui.bar, ui.status), ui.curves, ui.result, ui.details);
-  root.append(h("h4", {class: "gb-train-title"}, t("title")), ui.modelLine, notesList(program.notes), trainTab);
+  root.append(h("h4", {class: "gb-train-title"}, t("title")), ui.modelLine, notesList(program.notes), ...unsupportedList(program), trainTab);
   return ui;
 }
 

@@ -5,8 +5,7 @@
  * tf, no DOM (lives next to the panel it serves).
  */
 import * as tf from "@tensorflow/tfjs";
-import {correctCount, countParams, lossFunction} from "../models/build.js";
-import {buildForBackend} from "../models/im2col.js";
+import {buildModel, correctCount, countParams, lossFunction} from "../models/build.js";
 import type {Dataset} from "../models/datasets.js";
 import type {KerasProgram} from "../models/keras/program.js";
 import type {PreparedData, RunSettings} from "../models/session.js";
@@ -48,9 +47,10 @@ export function isClassifier(program: Pick<KerasProgram, "compile">): boolean {
 }
 
 /** Loss, accuracy and per-sample predictions on all of `data` (inference mode). */
-export async function evaluateWithPredictions(model: tf.LayersModel, data: Dataset, lossName: KerasProgram["compile"]["loss"], batchSize = 256): Promise<TestEvaluation> {
+export async function evaluateWithPredictions(model: tf.LayersModel, data: Dataset, lossName: KerasProgram["compile"]["loss"], batchSize = 256,
+  fromLogits = false): Promise<TestEvaluation> {
   const n = data.size;
-  const lossFn = lossFunction(lossName);
+  const lossFn = lossFunction(lossName, fromLogits);
   const classifier = /crossentropy/.test(lossName);
   const predicted = new Int32Array(classifier ? n : 0), confidence = new Float32Array(classifier ? n : 0);
   let sumLoss = 0, correct = 0, classes = 0;
@@ -60,8 +60,10 @@ export async function evaluateWithPredictions(model: tf.LayersModel, data: Datas
       const {x, y} = batchTensors(data, idx);
       const p = model.predict(x) as tf.Tensor;
       const k = p.shape[p.shape.length - 1] as number;
-      const probs = k === 1 ? tf.concat([tf.sub(1, p), p], -1) : p;
-      const stats = tf.stack([tf.mul(lossFn(y, p), idx.length), correctCount(y, p)]);
+      // logits (PyTorch's CrossEntropyLoss / BCEWithLogitsLoss) become probabilities for the confidences
+      const q = !fromLogits || !classifier ? p : k === 1 ? tf.sigmoid(p) : tf.softmax(p);
+      const probs = k === 1 ? tf.concat([tf.sub(1, q), q], -1) : q;
+      const stats = tf.stack([tf.mul(lossFn(y, p), idx.length), correctCount(y, p, fromLogits)]);
       return {stats, guess: tf.argMax(probs, -1), conf: tf.max(probs, -1), k: Math.max(2, k)};
     });
     const [v, g, c] = await Promise.all([out.stats.data(), out.guess.data(), out.conf.data()]);
@@ -105,20 +107,20 @@ export interface RunControl {
 
 /** Builds, trains and evaluates; returns null only when `signal` aborted. Disposes the model. */
 export async function* runForPanel(program: KerasProgram, data: PreparedData, s: RunSettings, ctl: RunControl = {}): AsyncGenerator<RunEvent, RunOutcome | null, void> {
-  const model = buildForBackend(program, {seed: s.seed});
+  const model = buildModel(program, {seed: s.seed});
   const trainSignal = either(ctl.signal, ctl.stop);
   const monitor = s.validationSplit > 0 ? null : head(data.test, MONITOR_SIZE);
   let last: TrainStep | null = null, lastEpoch: RunOutcome["lastEpoch"] = null;
   try {
     try {
       for await (const step of train(model, data.train, {epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed,
-        limit: s.limit, signal: trainSignal, compile: program.compile, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery})) {
+        limit: s.limit, signal: trainSignal, compile: program.compile, shuffle: program.fit.shuffle ?? true, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery})) {
         last = step;
         yield {type: "step", step};
         if (step.batch !== step.batches) continue;
         lastEpoch = {epoch: step.epoch, loss: step.loss, acc: step.acc};
         if (monitor && monitor.size > 0 && !trainSignal?.aborted) {
-          const m = await evaluate(model, monitor, {loss: program.compile.loss, signal: trainSignal});
+          const m = await evaluate(model, monitor, {loss: program.compile.loss, signal: trainSignal, fromLogits: !!program.compile.fromLogits});
           yield {type: "monitor", epoch: step.epoch, loss: m.loss, acc: m.acc, n: m.n};
         }
       }
@@ -128,7 +130,7 @@ export async function* runForPanel(program: KerasProgram, data: PreparedData, s:
     }
     if (ctl.signal?.aborted) return null;
     yield {type: "evaluating"};
-    const test = await evaluateWithPredictions(model, data.test, program.compile.loss);
+    const test = await evaluateWithPredictions(model, data.test, program.compile.loss, 256, !!program.compile.fromLogits);
     if (ctl.signal?.aborted) return null;
     const done = last !== null && last.epoch === last.epochs && last.batch === last.batches;
     return {partial: !done, last, lastEpoch, test, params: countParams(model)};
