@@ -6,6 +6,7 @@
  */
 import {existsSync} from "node:fs";
 import {join, relative, resolve} from "node:path";
+import {authorCellDiagnostics} from "../src/authorCells.js";
 import {checkJson} from "../src/checkJson.js";
 import {byPlace, formatDiagnostic} from "../src/diagnostics.js";
 import {defaultEnrichers, exercisesOf} from "../src/enrichers.js";
@@ -31,7 +32,9 @@ if (dir && !existsSync(dir)) {
   console.error(`${dirArg}: no such directory`);
   process.exit(2);
 }
-const {chapters, diagnostics} = loadAll(root, dir);
+const {book, chapters, diagnostics} = loadAll(root, dir);
+// the authors' own cells, when the book runs them (book.json "executable": true)
+diagnostics.push(...authorCellDiagnostics(book, chapters));
 // What the build's enrichers find (code the translator cannot follow, wrong derivatives, exercise problems); for
 // another folder its own exercises/ subfolder holds the exercise files.
 const exercises = dir ? {exercisesDir: join(dir, "exercises"), exercisesDisplayDir: join(relative(root, dir) || ".", "exercises")} : {};

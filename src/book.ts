@@ -19,6 +19,11 @@ export interface BookConfig {
   description?: string;
   /** The language of everything a reader sees ("zh-CN" | "en"); unset in book.json: detected (detectLanguage). */
   language?: Lang;
+  /**
+   * Authors' own ```ts / ```js blocks run on the published pages as Framework cells (and `npm run check` type-checks
+   * them). Off by default: chapters may come from untrusted authors, and then their code is only shown.
+   */
+  executable?: boolean;
   parts: PartConfig[];
 }
 
@@ -139,5 +144,7 @@ export function loadBook(dir: string): {book: BookConfig; diagnostics: Diagnosti
     if (LANGS.includes(raw.language as Lang)) language = raw.language as Lang;
     else diag.error(1, "bad-language", `"language" must be one of ${LANGS.map((l) => `"${l}"`).join(", ")}; detected from the chapters instead / language 只能是 ${LANGS.join("、")}`);
   }
-  return {book: {title: typeof raw.title === "string" ? raw.title : "gradbook", description: raw.description, ...(language ? {language} : {}), parts}, diagnostics: diag};
+  if (raw.executable !== undefined && typeof raw.executable !== "boolean") diag.error(1, "bad-executable", `"executable" must be true or false; chapters' code stays display-only / executable 只能是 true 或 false`);
+  const executable = raw.executable === true;
+  return {book: {title: typeof raw.title === "string" ? raw.title : "gradbook", description: raw.description, ...(language ? {language} : {}), ...(executable ? {executable} : {}), parts}, diagnostics: diag};
 }

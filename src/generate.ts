@@ -186,6 +186,8 @@ interface ChapterOutput {
   out: OutputWriter;
   outDir: string;
   author: boolean;
+  /** The book runs its authors' ```ts / ```js blocks (book.json "executable": true). */
+  executable?: boolean;
   /** The chapter's problems (author mode only), shown on the page of the section holding their line. */
   diagnostics: Diagnostic[];
   /** Filled in: the widgets on each page ("slug/section" → widget names), for the home page. */
@@ -202,6 +204,8 @@ async function writeChapter(chapter: ChapterModel, enrichers: Enricher[], o: Cha
     for (const c of cells) for (const m of c.imports.join("\n").matchAll(/import \{(\w+)\} from "\.\.\/components\/widgets\//g)) {
       onPage.set(section.slug, (onPage.get(section.slug) ?? new Set()).add(m[1]));
     }
+    // the playground's notebook cells import several pieces from components/playground/
+    if (cells.some((c) => c.imports.some((l) => l.includes("../components/playground/")))) onPage.set(section.slug, (onPage.get(section.slug) ?? new Set()).add("Playground"));
     return cells;
   };
   const dir = join(o.outDir, chapter.part.slug);
@@ -209,7 +213,7 @@ async function writeChapter(chapter: ChapterModel, enrichers: Enricher[], o: Cha
   for (const section of chapter.sections) {
     const from = section.headingLine || section.start;
     const here = o.diagnostics.filter((d) => d.line <= section.end && (chapter.sections[0] === section || d.line >= from));
-    o.out.write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, {author: o.author, diagnostics: here}), chapter.file);
+    o.out.write(join(dir, `${section.slug}.md`), renderPage(chapter, section, plan, {author: o.author, diagnostics: here, executable: o.executable}), chapter.file);
     part.pages.push({name: section.title, path: `/${chapter.part.slug}/${section.slug}`});
   }
   for (const [slug, w] of onPage) o.widgetsOn.set(`${chapter.part.slug}/${slug}`, w);
@@ -231,7 +235,7 @@ export async function generateBook(opts: GenerateOptions): Promise<GenerateResul
   const author = opts.showDiagnostics ?? false;
   for (const chapter of chapters) {
     const mine = author ? [...diagnostics, ...(opts.enrichers ?? []).flatMap((e) => e.diagnostics ?? [])].filter((d) => d.file === chapter.file) : [];
-    const part = await writeChapter(chapter, opts.enrichers ?? [], {out, outDir, author, diagnostics: mine, widgetsOn});
+    const part = await writeChapter(chapter, opts.enrichers ?? [], {out, outDir, author, diagnostics: mine, widgetsOn, executable: book.executable});
     pages.push(part.path, ...part.pages.map((p) => p.path));
     toc.push(part);
   }

@@ -52,6 +52,27 @@ export interface PageOptions {
   /** Author mode (npm run dev): the section's problems at the top, file:line in the breadcrumb, the merge note. */
   author?: boolean;
   diagnostics?: Diagnostic[];
+  /** The book opts in (book.json "executable": true): the chapter's own ```ts / ```js blocks become live cells. */
+  executable?: boolean;
+}
+
+/** Fence languages an opted-in book runs as Framework cells. */
+export const AUTHOR_CELL_LANGS = new Set(["ts", "typescript", "js", "javascript"]);
+
+/** Where an author's cell may import from: the book's own components (anything else is fetched at build time). */
+export const OFFLINE_IMPORT = /^(?:\.\.?\/)+components\//;
+
+/** Whether an author's block may run: every static import is the book's own, and no dynamic import(). */
+export function authorCellRunnable(source: string): boolean {
+  if (/\bimport\s*\(/.test(source)) return false;
+  return [...source.matchAll(/^\s*import\b[^'"]*['"]([^'"]+)['"]/gm)].every((m) => OFFLINE_IMPORT.test(m[1]));
+}
+
+/** An author's block as a Framework cell that shows its code (echo), fenced longer than any backtick run inside it. */
+export function authorCell(source: string, lang: string): string {
+  const fence = "`".repeat(Math.max(3, ...[...source.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  const tag = lang === "typescript" || lang === "ts" ? "ts" : "js";
+  return `${fence}${tag} echo\n${source.replace(/\n$/, "")}\n${fence}`;
 }
 
 /** The breadcrumb: part number and chapter; authors also see the section's file:line. */
@@ -89,6 +110,11 @@ export function renderPage(chapter: ChapterModel, section: SectionModel, plan: C
   }
   section.blocks.forEach((block, i) => {
     const anchor = `id="L${block.line}" data-line="${block.line}"`;
+    if (block.kind === "html" && opts.executable && block.source !== undefined && AUTHOR_CELL_LANGS.has(block.lang ?? "") && authorCellRunnable(block.source)) {
+      body.push(`<div class="gb-block gb-author-cell" ${anchor}></div>`, authorCell(block.source, block.lang!));
+      body.push(...cellsAfter(plan, section, i, imports));
+      return;
+    }
     if (block.kind === "html") {
       const html = embedHtml(block.html);
       if (html) body.push(`<div class="gb-block" ${anchor}>${html}</div>`);

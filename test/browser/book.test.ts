@@ -149,6 +149,9 @@ describe("formulas execute and wrong derivatives are flagged in the built book",
     const {page, report} = await book.open("/startup-chaos/math");
     const cell = page.locator(".gb-cell", {hasText: "原文第 69 行"}).first();
     await cell.waitFor();
+    // a verified cell is folded to its verdict: the reader opens it with one click
+    expect(await cell.locator("details.gb-cell__fold:not([open])").count()).toBe(1);
+    await cell.locator("summary").first().click();
     const set = async (selector: string, values: number[]) => {
       const inputs = cell.locator(`.gb-cell__symbol${selector} input`);
       expect(await inputs.count()).toBe(values.length);
