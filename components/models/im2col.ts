@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {KerasProgram} from "./keras/program.js";
 import {buildLayer} from "./build.js";
+import {maxPoolComposed} from "./composed.js";
 
 /** y = conv2d(x, w, 1, padding) computed as patches · reshape(w). */
 export function conv2dIm2col(x: tf.Tensor4D, w: tf.Tensor4D, padding: "valid" | "same" = "valid"): tf.Tensor4D {
@@ -33,33 +34,8 @@ export function conv2dIm2col(x: tf.Tensor4D, w: tf.Tensor4D, padding: "valid" | 
   });
 }
 
-/**
- * Max pooling with pool = stride, 'valid', whose gradient upsamples the pooled maxima and dy with
- * resizeNearestNeighbor (a fast wasm kernel) instead of composed.ts's 6-D broadcasting (the slowest step of a CNN's
- * training on wasm: 555 ms against 57 ms for a [32, 26, 26, 32] input, bench/train.bench.ts): dy flows to every input
- * equal to its window's maximum (ties share it, as in composed.ts).
- */
-export function maxPoolUpsampled(x: tf.Tensor4D, pool: [number, number]): tf.Tensor4D {
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xa, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
-    const y = tf.maxPool(xa, pool, pool, "valid");
-    save([xa, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-        const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const [B, H, W, C] = xs.shape;
-        const h = ys.shape[1] * pool[0], w = ys.shape[2] * pool[1];
-        const whole = h === H && w === W;
-        const crop = whole ? xs : tf.slice(xs, [0, 0, 0, 0], [B, h, w, C]);
-        const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [h, w]);
-        const dx = tf.mul(tf.cast(tf.equal(crop, up(ys)), "float32"), up(dy));
-        return whole ? dx : tf.pad(dx, [[0, 0], [0, H - h], [0, W - w], [0, 0]]);
-      }
-    };
-  });
-  return f(x) as tf.Tensor4D;
-}
+/** Max pooling with the upsampled gradient (its one implementation is composed.ts's maxPoolComposed, measured in bench/train.bench.ts: 555 → 57 ms for a [32, 26, 26, 32] input). */
+export const maxPoolUpsampled: (x: tf.Tensor4D, pool: [number, number]) => tf.Tensor4D = maxPoolComposed; // one implementation, in composed.ts
 
 /** A MaxPooling2D layer (pool = strides, valid) through maxPoolUpsampled. */
 export class UpsampledMaxPool2D extends tf.layers.Layer {
