@@ -116,13 +116,15 @@ describe("an English book, generated and built", () => {
 
   test("the book opts in (\"executable\": true): the author's own ts cells run, the slider drives the next cell", async () => {
     const {page, report} = await book!.open("/linear/algorithm", {waitFor: "input[type=range]"});
-    const out = () => page.evaluate(() => [...document.querySelectorAll(".observablehq")].map((e) => e.textContent ?? "").find((t) => t.startsWith("after 10 steps")));
-    await page.waitForFunction(() => [...document.querySelectorAll(".observablehq")].some((e) => (e.textContent ?? "").startsWith("after 10 steps")));
-    expect(await out()).toBe(`after 10 steps the error is ${(0.8 ** 10).toFixed(4)} of what it was`);
+    // Framework shows a displayed string inspected, in quotes
+    const out = () => page.evaluate(() => [...document.querySelectorAll(".observablehq")].map((e) => e.textContent ?? "").find((t) => t.includes("after 10 steps")));
+    await page.waitForFunction(() => [...document.querySelectorAll(".observablehq")].some((e) => (e.textContent ?? "").includes("after 10 steps")));
+    expect(await out()).toBe(`"after 10 steps the error is ${(0.8 ** 10).toFixed(4)} of what it was"`);
     // the author's code is shown with its output (echo)
     expect(await page.locator("pre", {hasText: "const shrink: number"}).count()).toBeGreaterThan(0);
-    await page.locator("input[type=number]").first().fill("0.2");
-    await page.locator("input[type=number]").first().dispatchEvent("input");
+    const rate = page.locator("form", {hasText: "learning rate"}).filter({has: page.locator("input[type=range]")}).first().locator("input[type=number]");
+    await rate.fill("0.2");
+    await rate.dispatchEvent("input");
     await page.waitForFunction((want) => [...document.querySelectorAll(".observablehq")].some((e) => (e.textContent ?? "").includes(want)), (0.6 ** 10).toFixed(4));
     expect(report.pageErrors).toEqual([]);
     expect(report.consoleErrors).toEqual([]);

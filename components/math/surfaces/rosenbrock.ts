@@ -1,3 +1,4 @@
+import {tSurface} from "./messages.js";
 import {checkWeights, type Surface} from "./types.js";
 
 /** Rosenbrock's banana f(x, y) = (a − x)² + b(y − x²)², minimum at (a, a²). */
@@ -5,7 +6,7 @@ export function rosenbrock(a = 1, b = 100): Surface {
   const id = "rosenbrock";
   return {
     id,
-    title: `Rosenbrock 香蕉函数 (${a} − x)² + ${b}(y − x²)²`,
+    title: tSurface("rosenbrockTitle", {a, b}),
     labels: ["x", "y"],
     f(w) {
       checkWeights(id, w, 2);
@@ -21,6 +22,6 @@ export function rosenbrock(a = 1, b = 100): Surface {
     minimum: [a, a * a],
     start: [-1.5, 2.5],
     alpha: 0.001,
-    note: "谷底很容易到达，却很难沿着走：普通梯度下降 (GD) 要几千步才能沿香蕉形的谷底走到 (1, 1)。"
+    note: tSurface("rosenbrockNote")
   };
 }

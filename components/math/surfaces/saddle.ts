@@ -1,3 +1,4 @@
+import {tSurface} from "./messages.js";
 import {checkWeights, type Surface} from "./types.js";
 
 /** A saddle with two wells: f(x, y) = ½x² + ¼y⁴ − ½y²; saddle at (0, 0), minima at (0, ±1) with f = −¼. */
@@ -5,7 +6,7 @@ export function saddle(): Surface {
   const id = "saddle";
   return {
     id,
-    title: "鞍点 (saddle) ½x² + ¼y⁴ − ½y²",
+    title: tSurface("saddleTitle"),
     labels: ["x", "y"],
     f(w) {
       checkWeights(id, w, 2);
@@ -21,7 +22,7 @@ export function saddle(): Surface {
     minimum: [0, 1],
     start: [-1.8, 0.01],
     alpha: 0.1,
-    note: "起点恰好在脊线 y = 0 上时，每个优化器都会停在鞍点（梯度没有 y 分量）；稍稍偏离一点，它就会滑向两个极小值之一。",
-    marks: [{kind: "point", at: [0, 0], label: "鞍点"}, {kind: "point", at: [0, -1], label: "极小值"}]
+    note: tSurface("saddleNote"),
+    marks: [{kind: "point", at: [0, 0], label: tSurface("saddlePoint")}, {kind: "point", at: [0, -1], label: tSurface("minimum")}]
   };
 }
