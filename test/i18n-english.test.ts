@@ -117,7 +117,8 @@ describe("an English book, generated and built", () => {
   test("the book opts in (\"executable\": true): the author's own ts cells run, the slider drives the next cell", async () => {
     const {page, report} = await book!.open("/linear/algorithm", {waitFor: "input[type=range]"});
     // Framework shows a displayed string inspected, in quotes
-    const out = () => page.evaluate(() => [...document.querySelectorAll(".observablehq")].map((e) => e.textContent ?? "").find((t) => t.includes("after 10 steps")));
+    // the innermost cell output holding it (the page's main container holds every cell's text too)
+    const out = () => page.evaluate(() => [...document.querySelectorAll(".observablehq")].map((e) => e.textContent ?? "").filter((t) => t.includes("after 10 steps")).sort((a, b) => a.length - b.length)[0]);
     await page.waitForFunction(() => [...document.querySelectorAll(".observablehq")].some((e) => (e.textContent ?? "").includes("after 10 steps")));
     expect(await out()).toBe(`"after 10 steps the error is ${(0.8 ** 10).toFixed(4)} of what it was"`);
     // the author's code is shown with its output (echo)
