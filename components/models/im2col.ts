@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {KerasProgram} from "./keras/program.js";
 import {buildLayer} from "./build.js";
-import {maxPoolComposed} from "./composed.js";
+import {ComposedMaxPool2D, maxPoolComposed} from "./composed.js";
 
 /** y = conv2d(x, w, 1, padding) computed as patches · reshape(w). */
 export function conv2dIm2col(x: tf.Tensor4D, w: tf.Tensor4D, padding: "valid" | "same" = "valid"): tf.Tensor4D {
@@ -37,24 +37,6 @@ export function conv2dIm2col(x: tf.Tensor4D, w: tf.Tensor4D, padding: "valid" | 
 /** Max pooling with the upsampled gradient (its one implementation is composed.ts's maxPoolComposed, measured in bench/train.bench.ts: 555 → 57 ms for a [32, 26, 26, 32] input). */
 export const maxPoolUpsampled: (x: tf.Tensor4D, pool: [number, number]) => tf.Tensor4D = maxPoolComposed; // one implementation, in composed.ts
 
-/** A MaxPooling2D layer (pool = strides, valid) through maxPoolUpsampled. */
-export class UpsampledMaxPool2D extends tf.layers.Layer {
-  static className = "GradbookUpsampledMaxPool2D";
-  constructor(private readonly pool: [number, number], inputShape?: number[]) {
-    super(inputShape ? {inputShape} : {});
-  }
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [s[0], Math.floor((s[1] as number) / this.pool[0]), Math.floor((s[2] as number) / this.pool[1]), s[3]];
-  }
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return maxPoolUpsampled((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D, this.pool);
-  }
-  override getConfig(): tf.serialization.ConfigDict {
-    return {...super.getConfig(), pool: this.pool};
-  }
-}
-tf.serialization.registerClass(UpsampledMaxPool2D);
 
 type Act = (t: tf.Tensor) => tf.Tensor;
 const ACT: Record<string, Act> = {
@@ -122,7 +104,7 @@ export function buildWasmModel(program: Pick<KerasProgram, "layers" | "inputShap
       model.add(new Im2colConv2D({filters: spec.filters, kernelSize: spec.kernelSize, padding: spec.padding, activation: spec.activation,
         useBias: spec.useBias, seed: seed + i, inputShape}));
     } else if (spec.type === "maxPooling2d" && spec.strides.join() === spec.poolSize.join() && spec.padding === "valid") {
-      model.add(new UpsampledMaxPool2D(spec.poolSize, inputShape));
+      model.add(new ComposedMaxPool2D(spec.poolSize, inputShape)); // the upsampled gradient
     } else {
       model.add(buildLayer(spec, seed + i, inputShape, true));
     }
