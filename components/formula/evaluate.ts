@@ -8,6 +8,7 @@
  */
 import {FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
 import {FormulaLimitError, MAX_ELEMENTS, MAX_EXPANSION, MAX_SUM_TERMS, WorkBudget, elementsOf} from "./limits.js";
+import {grad} from "./tsRuntime.js";
 import {applyBuiltin, describeShape, map, multiply, shapeOf, transpose, zip, type Value} from "./values.js";
 
 /** Deepest evaluation recursion (nodes inside nodes, definitions inside definitions) before it is a limit error. */
@@ -474,19 +475,6 @@ export function numericGradient(node: NodeOf<"grad">, scope: Scope<Value>): Valu
     if (typeof y !== "number") return fail(`can only differentiate a scalar, ${scope.latex?.slice(node.of.start, node.of.end) ?? "it"} is ${describeShape(y)}`, node.of, scope);
     return y;
   };
-  const flat = typeof x === "number" ? [x] : (x as (number | number[])[]).flat();
-  const rebuild = (vals: number[]): Value => {
-    if (typeof x === "number") return vals[0];
-    if (typeof x[0] === "number") return vals;
-    const cols = (x as number[][])[0].length;
-    return (x as number[][]).map((_, r) => vals.slice(r * cols, (r + 1) * cols));
-  };
-  const g = flat.map((v, j) => {
-    const h = 1e-5 * Math.max(1, Math.abs(v));
-    const up = flat.slice(), down = flat.slice();
-    up[j] += h;
-    down[j] -= h;
-    return (f(rebuild(up)) - f(rebuild(down))) / (2 * h);
-  });
-  return rebuild(g);
+  // the same central differences the compiled formulas run (tsRuntime.grad), so both read a gradient alike
+  return grad(f, x);
 }
