@@ -17,7 +17,9 @@ export function mathBlocks(chapter: ChapterModel): MathBlock[] {
     return s.math.map((m) => {
       const at = m.line - s.start; // index of the formula's line in the section source
       const prose = lines.slice(Math.max(0, at - PROSE_WINDOW), at + PROSE_WINDOW + 1).join("\n");
-      return {id: m.id, latex: m.latex, display: m.display, file: chapter.file, line: m.line, sectionKind: s.kind, sectionTitle: s.title, prose};
+      const own = m.display ? "" : (lines[at] ?? "").split(m.latex)[0];
+      const before = [...lines.slice(Math.max(0, at - 3), at), own].join("\n");
+      return {id: m.id, latex: m.latex, display: m.display, file: chapter.file, line: m.line, sectionKind: s.kind, sectionTitle: s.title, prose, before};
     });
   });
 }

@@ -8,7 +8,7 @@
  */
 import {FormulaError, symKey, type Formula, type Line, type Node} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
-import {chapterDefinitions, checkEquality, type ChapterDef} from "./equality.js";
+import {chapterDefinitions, checkEquality, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {definedFunctions, parseFormula} from "./parse.js";
 import {inlineCalls, type FunctionDef} from "./inline.js";
@@ -225,9 +225,15 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
-      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget});
+      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block)});
       if (eq) return equalityOutcome(eq, block, f, seed);
       return {status: "not-executable", reason: r.reason};
+    }
+    // Without a stated link the comparison assumed one (per sample, no chain factor): a disagreement there is only
+    // a verdict when the chapter's own definitions cannot be differentiated instead.
+    if (r.check.verdict === "bad" && r.check.mode === "prediction") {
+      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block)});
+      if (eq) return equalityOutcome(eq, block, f, seed);
     }
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
   }
@@ -524,4 +530,19 @@ function referenceCandidates(rhs: Node[], symbols: SymbolBinding[], f: Formula):
     }
   });
   return out;
+}
+
+/**
+ * A condition the text puts on two index letters just before (or beside) the formula: `i \neq j`, `i ≠ j`,
+ * "当 $i = j$ 时", "for $i = j$". Read from the formula's own annotation first, then the 160 characters of prose
+ * before it.
+ */
+export function indexConditionOf(block: MathBlock): IndexCondition | undefined {
+  const before = (block.before ?? "").slice(-160);
+  const tail = /(?:\\quad|\\qquad|,|\\text\{[^}]*\})\s*\(?\s*([a-z])\s*(\\neq|\\ne\b|≠|=)\s*([a-z])\s*\)?\s*[.,;]?\s*$/.exec(block.latex.trim());
+  // In the prose only as a math span of its own (`$i \neq j$`) or after a word that states a condition.
+  const spans = [...before.matchAll(/(?:\$\s*|(?:当|若|如果|对于|when|if|for|where)\s*\$?\s*)([a-z])\s*(\\neq|\\ne\b|≠|=)\s*([a-z])\s*\$/gi)];
+  const m = tail ?? spans.pop();
+  if (!m || m[1] === m[3]) return undefined;
+  return {a: m[1], b: m[3], equal: m[2] === "="};
 }

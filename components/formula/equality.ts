@@ -202,6 +202,12 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   return [...best.values()];
 }
 
+export interface IndexCondition {
+  a: string;
+  b: string;
+  equal: boolean;
+}
+
 export interface EqualityResult {
   verdict: "ok" | "bad";
   /** Evaluated parts, in order (undefined where a part could not be evaluated). */
@@ -241,7 +247,9 @@ function agree(a: Value, b: Value, tol: number): boolean {
  * Checks the parts of a stated equality. `checkFirst`: whether the left side is a claim (an expression, a derivative,
  * a restated symbol) rather than the name being defined. Returns undefined when fewer than two parts evaluate.
  */
-export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>}): EqualityResult | undefined {
+export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>;
+  /** The text restricts two indices (`i \neq j`, `当 i = j 时`): only the pairs that satisfy it are compared. */
+  indexCondition?: IndexCondition}): EqualityResult | undefined {
   const {line, latex, seed} = args;
   const budget = args.budget ?? new WorkBudget();
   const rels = line.rest.map((r) => r.rel);
@@ -303,6 +311,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     const collect = (x: Node, depth: number) => {
       for (const u of symbolUses(x)) {
         names.add(u.key);
+        if (u.node.sub) names.add(u.node.name);
         const d = keyed.get(u.key) ?? indexed.get(u.node.name);
         if (d && depth < 12) collect(d.body, depth + 1);
       }
@@ -439,11 +448,14 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (g.wrt.type === "sym" && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars)) throw new Error(`${symKey(g.wrt.name, g.wrt.subText)} has no value to differentiate at`);
     return numericGradient(g, scope);
   };
-  const evalPart = (n: Node, free: number | undefined, closed = false, bare = false): Value | undefined => {
+  // A second free index on the left (∂p_i/∂z_j, the Jacobian): it runs over the same range, the parts are matrices.
+  const second = bindings.freeIndex ? [...lhsIdx].find((x) => x !== bindings.freeIndex && !(x in idx) && !(x in vars)) : undefined;
+  const evalPart = (n: Node, free: number | undefined, closed = false, bare = false, free2?: number): Value | undefined => {
     try {
+      const at = free === undefined ? idx : {...idx, [bindings.freeIndex!]: free, ...(second && free2 !== undefined ? {[second]: free2} : {})};
       const scope: Scope<Value> = closed
         ? {ops: jsOps, vars: bare ? {} : {...facts}, idx: {}, defs: evalDefs, resolve, gradient, budget, latex}
-        : {ops: jsOps, vars, idx: free === undefined ? idx : {...idx, [bindings.freeIndex!]: free}, defs: evalDefs, resolve, gradient, budget, latex};
+        : {ops: jsOps, vars, idx: at, defs: evalDefs, resolve, gradient, budget, latex};
       return evaluateWith(n, scope);
     } catch {
       return undefined;
@@ -454,7 +466,21 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (i === 0 && !args.checkFirst) return undefined;
     if (freeN === undefined) return evalPart(p, undefined);
     const out: Value[] = [];
+    const cond = args.indexCondition;
+    const applies = !!second && !!cond && new Set([cond?.a, cond?.b]).size === 2 && [cond!.a, cond!.b].every((x) => x === second || x === bindings.freeIndex);
     for (let k = 1; k <= freeN; k++) {
+      if (second) {
+        const row: number[] = [];
+        for (let l = 1; l <= freeN; l++) {
+          // A condition the text puts on the indices (i ≠ j: the off-diagonal entries): only those pairs.
+          if (applies && (k === l) !== cond!.equal) continue;
+          const v = evalPart(p, k, false, false, l);
+          if (typeof v !== "number") return undefined;
+          row.push(v);
+        }
+        out.push(row);
+        continue;
+      }
       const v = evalPart(p, k);
       if (v === undefined) return undefined;
       out.push(v);

@@ -335,6 +335,17 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
       }
       return scope.ops.index(scope.ops.index(m, r), c);
     }
+    // \delta_{ij} with both indices bound and no value of its own: Kronecker's delta.
+    if (isKronecker(node, scope.vars)) {
+      let r: number, c: number;
+      try {
+        r = numeric(two[0], scope);
+        c = numeric(two[1], scope);
+      } catch {
+        return fail(`unknown symbol ${key}`, node, scope);
+      }
+      return scope.ops.lift(r === c ? 1 : 0);
+    }
   }
   if (node.sub) {
     const base = scope.vars[node.name];
@@ -436,7 +447,7 @@ function indexedLength<T>(body: Node, index: string, scope: Scope<T>): number | 
 }
 
 import {children as childNodes} from "./ast.js";
-import {twoIndices} from "./symbols.js";
+import {isKronecker, twoIndices} from "./symbols.js";
 
 export interface EvaluateOptions {
   defs?: Record<string, Def>;

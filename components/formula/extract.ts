@@ -40,7 +40,9 @@ export function extractMathBlocks(markdown: string, file: string, proseWindow = 
       let end = line;
       while (end < lines.length && sectionOf[end]?.start === s.start) end++;
       const prose = lines.slice(Math.max(s.start, line - 1 - proseWindow), Math.min(end, line + proseWindow)).join("\n");
-      out.push({id: `${file.replace(/\W+/g, "-")}-m${++counter}`, latex, display, file, line, sectionKind: s.kind, sectionTitle: s.title, prose});
+      const own = display ? "" : (lines[line - 1] ?? "").split(latex)[0];
+      const before = [...lines.slice(Math.max(s.start, line - 4), line - 1), own].join("\n");
+      out.push({id: `${file.replace(/\W+/g, "-")}-m${++counter}`, latex, display, file, line, sectionKind: s.kind, sectionTitle: s.title, prose, before});
     };
     if (l.trim().startsWith("$$") && !/\$\$.*\$\$/.test(l.trim().slice(2) ? l.trim() : "")) {
       // multi-line display block

@@ -2,7 +2,7 @@
 import type {Node, NodeOf} from "./ast.js";
 import {children, symKey} from "./ast.js";
 import {MAX_SEEDED_SIZE} from "./limits.js";
-import {findAll, indexedBy, symbolUses, twoIndices} from "./symbols.js";
+import {findAll, indexedBy, isKronecker, symbolUses, twoIndices} from "./symbols.js";
 import {mulberry32, randn} from "../math/random.js";
 import type {Role, SymbolBinding} from "./types.js";
 import type {Value} from "./values.js";
@@ -106,7 +106,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     if (entryOfWhole(u)) continue;
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
     // Euler's number: `e^{-z}` means exp(-z) unless the chapter defines e (then it is excluded and bound there).
-    if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e") continue;
+    if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e" || isKronecker(u.node)) continue;
     const byIndex = indexedBy(u);
     const sub = u.node.sub;
     const free = !byIndex && sub?.type === "sym" && !sub.sub && (FREE_INDEX.test(sub.name) || options.freeIndices?.includes(sub.name)) ? sub.name : undefined;

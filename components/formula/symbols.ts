@@ -94,3 +94,8 @@ export function twoIndices(sub: Node | undefined): [Node, Node] | undefined {
   if (sub.type === "list" && sub.items.length === 2) return [sub.items[0], sub.items[1]];
   return undefined;
 }
+
+/** `\delta_{ij}` (two indices) that the text gives no value of its own: Kronecker's delta, not an input. */
+export function isKronecker(node: NodeOf<"sym">, vars: Record<string, unknown> = {}): boolean {
+  return node.name === "\\delta" && !!twoIndices(node.sub) && !(node.name in vars) && !(symKey(node.name, node.subText) in vars);
+}

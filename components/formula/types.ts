@@ -13,6 +13,8 @@ export interface MathBlock {
   sectionTitle: string;
   /** Plain text of the paragraphs around it in the same section, incl. "其中，$y_i'$ 是预测概率" lines. */
   prose: string;
+  /** The text just before the formula: up to three lines above it (and, inline, its own line up to it). */
+  before?: string;
 }
 
 export type Role = "label" | "prediction" | "input" | "parameter" | "matrix" | "hyper" | "count" | "time" | "scalar" | "vector";
