@@ -3,7 +3,8 @@
  * Per document and in total: planted errors flagged (recall), correct formulas flagged (false alarms), correct
  * derivations/identities/worked examples verified, keyed display formulas executed, and cells whose default values are
  * not finite without a stated reason. Prints a table, then BENCH lines (bench/run.ts protocol).
- * `npm run corpus -- -v` also lists every keyed formula with its status; `-- 07` only documents matching "07".
+ * `npm run corpus -- -v` also lists every keyed formula with its status; `-- 07` only documents matching "07";
+ * `-- --dir=folder` scores another corpus with its own answers.json.
  */
 import * as tf from "@tensorflow/tfjs";
 import {readFileSync, readdirSync} from "node:fs";
@@ -122,9 +123,11 @@ const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : "â
 async function main() {
   const args = process.argv.slice(2);
   const verbose = args.includes("-v");
+  // --dir=folder scores another corpus in the same format (documents held out of the engine's development).
+  const dirArg = args.find((a) => a.startsWith("--dir="))?.slice(6);
   const filter = args.find((a) => !a.startsWith("-")) ?? "";
   await tf.setBackend("cpu");
-  const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../test/corpus");
+  const dir = dirArg ? resolve(dirArg) : resolve(dirname(fileURLToPath(import.meta.url)), "../test/corpus");
   const docs = await scoreCorpus(dir, filter);
   const rows = [["document", "flagged/errors", "false alarms", "verified/checkable", "executed/keyed", "non-finite"]];
   for (const d of docs) rows.push([d.file, `${d.flagged}/${d.errors}`, String(d.falseAlarms), `${d.verified}/${d.checkable}`, `${d.executed}/${d.items.length}`, String(d.nonFinite.length)]);

@@ -25,8 +25,10 @@ interface Answer {
   nodeTrain?: boolean;
 }
 
-const answers: Record<string, Answer> = JSON.parse(readFileSync("test/corpus-code/answers.json", "utf-8"));
-const {chapters} = loadAll(process.cwd(), "test/corpus-code");
+/** CORPUS_DIR=folder runs another corpus in the same format (a held-out one written after the translator). */
+const DIR = process.env.CORPUS_DIR ?? "test/corpus-code";
+const answers: Record<string, Answer> = JSON.parse(readFileSync(`${DIR}/answers.json`, "utf-8"));
+const {chapters} = loadAll(process.cwd(), DIR);
 const translated = chapters.map((c) => {
   const section = c.sections.find((s) => s.kind === "code")!;
   return {name: c.file.split("/").pop()!, ...translateCodeSection(c, section)};

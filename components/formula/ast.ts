@@ -36,7 +36,7 @@ export type Node =
 
 export type NodeOf<T extends Node["type"]> = Extract<Node, {type: T}>;
 
-export type Relation = "=" | "\\to" | "\\approx" | "<" | ">" | "\\le" | "\\ge" | "\\neq";
+export type Relation = "=" | "\\to" | "\\approx" | "<" | ">" | "\\le" | "\\ge" | "\\neq" | "\\in" | "\\sim";
 
 /** One printed line: `a = b = c`, optionally followed by `\quad (annotation)`. */
 export interface Line extends Span {

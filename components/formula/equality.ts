@@ -189,12 +189,19 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   return out;
 }
 
-/** The definitions visible from line (block, line): the nearest one per key, earlier ones first, never the line itself. */
+/** Later formulas whose definitions a formula may use (`… where ŷ = σ(z)` just after it); farther ones define anew. */
+const LATER_REACH = 3;
+
+/**
+ * The definitions visible from line (block, line): the nearest one per key, earlier ones first, a later one only
+ * within LATER_REACH formulas, never the line itself.
+ */
 function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): ChapterDef[] {
   const dist = (d: ChapterDef) => (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
   const best = new Map<string, ChapterDef>();
   for (const d of defs) {
     if (d.blockIndex === blockIndex && d.lineIndex === lineIndex) continue;
+    if (d.blockIndex > blockIndex + LATER_REACH) continue;
     const k = `${d.key}|${d.index ? "i" : ""}${d.recurrence ? "r" : ""}`;
     const cur = best.get(k);
     if (!cur || dist(d) < dist(cur)) best.set(k, d);
@@ -262,6 +269,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
   for (const d of defs) (d.index ? indexed : keyed).set(d.key, d);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => resolveGradients(normalize(p), keyed));
+  // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
+  if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
   // A derivative with respect to a symbol the chapter defines (∂ℓ/∂ŷ with ŷ = σ(z)) treats it as the variable.
   for (const p of parts)
     for (const g of findAllGrads(p)) if (g.wrt.type === "sym" && !(g as unknown as {at?: Node}).at) {
@@ -326,7 +335,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     };
     collect(g.of, 0);
     const ofUses = symbolUses(g.of);
-    const definesOf = ofUses.some((u) => definedKeys.has(u.key) || definedKeys.has(u.node.name)) || (g.of.type === "call" && (g.of.builtin || keyed.has(g.of.fn)));
+    // An expression written out in the variable (∂_w ‖y − Xw‖²) is its own definition.
+    const written = g.of.type !== "sym" && g.of.type !== "call" && wrts.some((w) => ofUses.some((u) => u.key === symKey(w.name, w.subText)));
+    const definesOf = written || ofUses.some((u) => definedKeys.has(u.key) || definedKeys.has(u.node.name)) || (g.of.type === "call" && (g.of.builtin || keyed.has(g.of.fn)));
     if (!definesOf || !wrts.some((w) => names.has(symKey(w.name, w.subText)) || (!!w.sub && names.has(w.name)))) return undefined;
   }
   // An index on the right that nothing binds, beside the left side's own (∂L/∂z_j = p_j - y_k): a wrong index.

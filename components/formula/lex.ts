@@ -17,7 +17,28 @@ export interface Token {
 const OPS = new Set(["{", "}", "(", ")", "[", "]", "^", "_", "'", "+", "-", "*", "/", "=", ",", "|", "<", ">", "!", ":", ";", "."]);
 
 /** Spacing commands that mean nothing to the value. */
-const SPACING = new Set([",", ";", "!", ":", " ", "displaystyle", "textstyle", "limits", "nolimits", "qquad_ignored"]);
+const SPACING = new Set([",", ";", "!", ":", " ", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "qquad_ignored",
+  // sizing of delimiters: \bigg( is (
+  "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"]);
+
+const RAW_TEXT = new Set(["text", "textrm", "mathrm", "textit", "textbf", "mbox", "operatorname", "mathit", "mathsf"]);
+const FULL_WIDTH: Record<string, string> = {"，": ",", "；": ";", "：": ":", "。": ".", "（": "(", "）": ")"};
+
+/** The braced group at j (after spaces) when it holds characters outside ASCII: its text and brace offsets. */
+function rawGroup(latex: string, j: number): {open: number; close: number; text: string} | undefined {
+  let open = j;
+  while (latex[open] === " ") open++;
+  if (latex[open] !== "{") return undefined;
+  let depth = 0;
+  for (let k = open; k < latex.length && k < open + 200; k++) {
+    if (latex[k] === "{") depth++;
+    else if (latex[k] === "}" && --depth === 0) {
+      const text = latex.slice(open + 1, k);
+      return /[^\x00-\x7f]/.test(text) && !/[\\{}$]/.test(text) ? {open, close: k, text: text.trim()} : undefined;
+    }
+  }
+  return undefined;
+}
 
 export function tokenize(latex: string): Token[] {
   if (latex.length > MAX_FORMULA_CHARS)
@@ -42,6 +63,12 @@ export function tokenize(latex: string): Token[] {
       space = true;
       continue;
     }
+    if (c === "~") {
+      // a non-breaking space
+      space = true;
+      i++;
+      continue;
+    }
     if (c === "%") {
       while (i < n && latex[i] !== "\n") i++;
       continue;
@@ -59,6 +86,15 @@ export function tokenize(latex: string): Token[] {
         let j = i + 1;
         while (j < n && /[A-Za-z]/.test(latex[j])) j++;
         const name = latex.slice(i + 1, j);
+        // x \stackrel{\text{def}}{=} …, \overset{def}{=}: a definition, the relation it decorates.
+        const decorated = name === "stackrel" || name === "overset" ? /^\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*(=|\\approx|\\to)\s*\}/.exec(latex.slice(j)) : null;
+        if (decorated) {
+          const rel = decorated[1];
+          out.push(rel === "=" ? {kind: "op", text: "=", start, end: j + decorated[0].length, spaceBefore: space} : {kind: "cmd", text: rel.slice(1), start, end: j + decorated[0].length, spaceBefore: space});
+          i = j + decorated[0].length;
+          space = false;
+          continue;
+        }
         i = j;
         if (SPACING.has(name)) {
           space = true;
@@ -66,6 +102,14 @@ export function tokenize(latex: string): Token[] {
         }
         out.push({kind: "cmd", text: name, start, end: j, spaceBefore: space});
         space = false;
+        // \text{其中}, \text{，从而}: text the math lexer has no tokens for is one word (a name or a connector).
+        const raw = RAW_TEXT.has(name) ? rawGroup(latex, j) : undefined;
+        if (raw) {
+          out.push({kind: "op", text: "{", start: raw.open, end: raw.open + 1, spaceBefore: false});
+          out.push({kind: "word", text: raw.text, start: raw.open + 1, end: raw.close, spaceBefore: false});
+          out.push({kind: "op", text: "}", start: raw.close, end: raw.close + 1, spaceBefore: false});
+          i = raw.close + 1;
+        }
         continue;
       }
       // \{ \} \| and spacing \, \; \! \: "\ "
@@ -118,6 +162,13 @@ export function tokenize(latex: string): Token[] {
       // `:=` (assignment / definition) is one relation.
       out.push({kind: "op", text: ":=", start, end: i + 2, spaceBefore: space});
       i += 2;
+      space = false;
+      continue;
+    }
+    if (FULL_WIDTH[c]) {
+      // Full-width punctuation of Chinese text (，；：。) reads as its ASCII twin.
+      out.push({kind: "op", text: FULL_WIDTH[c], start, end: i + 1, spaceBefore: space});
+      i++;
       space = false;
       continue;
     }

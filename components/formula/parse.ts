@@ -16,18 +16,22 @@ export const GREEK = new Set([
 /** Functions written as commands. */
 export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min"]);
 /** Words that join two equations in one display (`\text{ and }`, `\text{where}`, `\text{其中}`). */
-const CONNECTORS = /^(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|i\.e\.|e\.g\.|s\.t\.|且|和|以及|其中|则|即|所以|因此)$/i;
+const CONNECTOR_WORD = "(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|therefore|since|because|i\\.e\\.|e\\.g\\.|s\\.t\\.|且|和|以及|其中|则|即|所以|因此|从而|于是|故)";
+/** One connector word, or several (`and hence`, `so that`, `从而得到`), with punctuation between them. */
+const CONNECTORS = new RegExp(`^[,，]?\\s*${CONNECTOR_WORD}(?:[\\s,，]*(?:${CONNECTOR_WORD.slice(3, -1)}|that|we get|we have|gives|yields|得到|有|可得))*[,，:：]?$`, "i");
 const TEXT_CMDS = new Set(["text", "mathrm", "operatorname", "textrm", "textit", "mathit", "mathsf", "textbf"]);
 const STYLE_CMDS = new Set(["mathbf", "boldsymbol", "bm", "mathbb", "mathcal", "mathbfit"]);
 const ACCENTS = new Set(["hat", "bar", "tilde", "vec", "dot", "widehat", "widetilde", "overline"]);
 const RELATION_CMDS: Record<string, Relation> = {
   to: "\\to", rightarrow: "\\to", longrightarrow: "\\to", approx: "\\approx", leq: "\\le", le: "\\le",
   geq: "\\ge", ge: "\\ge", neq: "\\neq", ne: "\\neq", equiv: "=",
+  // membership and distribution (x \in \mathbb{R}^d, \epsilon \sim N(0, 1)): stated relations, not values
+  in: "\\in", sim: "\\sim",
   // Assignments read as equations: `w \leftarrow w - \eta g`, `w := …`, `\theta \gets …`.
   leftarrow: "=", gets: "=", coloneqq: "=", triangleq: "=", doteq: "="
 };
 const ASSIGN_CMDS = new Set(["leftarrow", "gets", "coloneqq"]);
-const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "}", "rvert", "rVert", ...Object.keys(RELATION_CMDS)]);
+const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "odot", "circledast", "}", "rvert", "rVert", ...Object.keys(RELATION_CMDS)]);
 const ELLIPSIS = new Set(["ldots", "dots", "cdots", "vdots"]);
 const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split", "equation", "equation*", "gather", "gather*"]);
 
@@ -263,7 +267,7 @@ class Parser {
   private list(): Node {
     const start = this.peek().start;
     const items = [this.expr()];
-    while (this.isOp(this.peek(), ",") && !this.isQuad(this.peek(1)) && !this.endsLine(this.peek(1))) {
+    while (this.isOp(this.peek(), ",") && !this.isQuad(this.peek(1)) && !this.endsLine(this.peek(1)) && !this.connectorAt(this.pos + 1)) {
       this.next();
       items.push(this.expr());
     }
@@ -307,7 +311,12 @@ class Parser {
     let left = this.factor();
     for (;;) {
       const t = this.peek();
-      if (this.isOp(t, "*") || this.isCmd(t, "cdot") || this.isCmd(t, "times") || this.isCmd(t, "ast")) {
+      if (this.isCmd(t, "odot") || this.isCmd(t, "circledast")) {
+        // a ⊙ b: the entrywise (Hadamard) product.
+        this.next();
+        const right = this.factor();
+        left = {type: "call", fn: "hadamard", args: [left, right], builtin: true, parens: "none", start, end: this.prevEnd()};
+      } else if (this.isOp(t, "*") || this.isCmd(t, "cdot") || this.isCmd(t, "times") || this.isCmd(t, "ast")) {
         this.next();
         const right = this.factor();
         left = {type: "mul", left, right, op: "cdot", start, end: this.prevEnd()};

@@ -47,6 +47,8 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.tanh(x);
       case "relu":
         return tf.relu(x);
+      case "hadamard":
+        return tf.mul(args[0], args[1]);
       case "abs":
         return tf.abs(x);
       case "sign":

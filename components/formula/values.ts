@@ -112,6 +112,9 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return flatOf(one()).reduce((s, x) => s + Math.abs(x), 0);
     case "relu":
       return map(one(), (x) => Math.max(0, x));
+    case "hadamard":
+      if (args.length !== 2) throw new Error(`⊙ takes two operands, got ${args.length}`);
+      return zip(args[0], args[1], (x, y) => x * y, "entrywise product");
     case "sigma":
       return map(one(), sigmoid);
     case "softmax": {
