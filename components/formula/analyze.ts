@@ -191,6 +191,10 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     findAll(n, "mul").some((m) => m.op === "implicit" && m.left.type === "sym" && m.left.name === "O" && !m.left.sub && m.right.type === "paren");
   if (f.lines.some((l) => bigO(l.first) || l.rest.some((r) => bigO(r.node))))
     return {status: "not-executable", reason: "states an order of growth (O(…)), true only in the limit; nothing to evaluate"};
+  // E[y] = Var[y] = λ, Var(q·k) = d_k: properties of a random variable's distribution, not of seeded values.
+  // (E[g^2]_t, with a step index, is a running average: a symbol of its own.)
+  if (/\\mathbb\{[EV]\}|\\(?:operatorname|mathrm|text|textrm)\{(?:Var|Cov|E|Corr|Std)\}|\\(?:Var|Cov|E)\b|(?<![A-Za-z\\])(?:Var|Cov)\s*[[(]|(?<![A-Za-z\\])E\s*\[[^\]]*\](?!\s*_)/.test(block.latex))
+    return {status: "not-executable", reason: "states a property of a random variable's distribution (an expectation or a variance); seeded values cannot check it"};
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   // Update rules.
@@ -262,6 +266,10 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   // \Delta\theta_2, \delta w: a name, not a product.
   if (lhs.type === "mul" && lhs.op === "implicit" && lhs.left.type === "sym" && /^\\(Delta|delta)$/.test(lhs.left.name) && lhs.right.type === "sym") return false;
   const earlier = (d: ChapterDef) => d !== own && (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex));
+  // θ_1 = 1 − 0.025 · (…) after an earlier θ_1 = 1 − 0.1 · (…) with numbers only: another worked example (another
+  // method's first step), not a claim about the earlier one.
+  const closedBody = (n: Node) => symbolUses(n).every((u) => u.key === "e" || u.key === "\\pi");
+  if (own && closedBody(own.body) && defs.some((d) => earlier(d) && !d.index && d.key === own.key && d.fact === undefined && closedBody(d.body))) return false;
   if (lhs.type === "sym") {
     // An instance of a general formula the chapter states (\eta_2 with \eta_t = …), or a restated symbol.
     if (lhs.sub?.type === "num" && defs.some((d) => earlier(d) && d.index && d.key === lhs.name)) return true;
@@ -299,7 +307,7 @@ function equalityOutcome(eq: NonNullable<ReturnType<typeof checkEquality>>, bloc
     seed,
     notes: [eq.message]
   };
-  return {status: eq.verdict === "ok" ? "verified" : "flagged", plan, reason: `${eq.message} (compared with the numerical gradient of the chapter's definition)`};
+  return {status: eq.verdict === "ok" ? "verified" : "flagged", plan, reason: /is not evaluated/.test(eq.message) ? eq.message : `${eq.message} (compared with the numerical gradient of the chapter's definition)`};
 }
 
 function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudget, latex = block.latex): Outcome {
