@@ -68,3 +68,35 @@ describe("definitions", () => {
     expect((await statusOf("$$\n\\partial_{\\mathbf{w}} \\|\\mathbf{y} - \\mathbf{X}\\mathbf{w}\\|^2 = \\mathbf{X}^\\top (\\mathbf{X} \\mathbf{w} - \\mathbf{y}) = 0\n$$", "partial")).status).toBe("flagged");
   });
 });
+
+describe("matrices and data", () => {
+  test("(XᵀX)⁻¹ is the matrix inverse: (1/6)[[14, −6], [−6, 3]] for X = [[1,1],[1,2],[1,3]] verified, a wrong entry flagged", async () => {
+    // XᵀX = [[3, 6], [6, 14]], det 6: the inverse by hand.
+    const X = "$$\n\\mathbf{X} = \\begin{bmatrix} 1 & 1 \\\\ 1 & 2 \\\\ 1 & 3 \\end{bmatrix}\n$$\n\n";
+    expect((await statusOf(`${X}$$\n\\left(\\mathbf{X}^\\top\\mathbf{X}\\right)^{-1} = \\frac{1}{6}\\begin{bmatrix} 14 & -6 \\\\ -6 & 3 \\end{bmatrix}\n$$`, "^{-1}")).status).toBe("verified");
+    expect((await statusOf(`${X}$$\n\\left(\\mathbf{X}^\\top\\mathbf{X}\\right)^{-1} = \\frac{1}{6}\\begin{bmatrix} 14 & 6 \\\\ -6 & 3 \\end{bmatrix}\n$$`, "^{-1}")).status).toBe("flagged");
+  });
+
+  test("x_i are the rows of X: the sum form and the matrix form of one gradient agree; a sign slip is flagged", async () => {
+    const body = "$$\nL(\\mathbf{w}) = \\frac{1}{2n}\\left\\|\\mathbf{y} - \\mathbf{X}\\mathbf{w}\\right\\|^2\n$$\n\n$$\nL(\\mathbf{w}) = \\frac{1}{2n}\\sum_{i=1}^{n}\\left(y_i - \\mathbf{x}_i^\\top\\mathbf{w}\\right)^2\n$$\n\n";
+    expect((await statusOf(`${body}$$\n\\nabla_{\\mathbf{w}} L = \\frac{1}{n}\\mathbf{X}^\\top\\left(\\mathbf{X}\\mathbf{w} - \\mathbf{y}\\right)\n$$`, "nabla")).status).toBe("verified");
+    expect((await statusOf(`${body}$$\n\\nabla_{\\mathbf{w}} L = \\frac{1}{n}\\mathbf{X}^\\top\\left(\\mathbf{y} - \\mathbf{X}\\mathbf{w}\\right)\n$$`, "nabla")).status).toBe("flagged");
+  });
+
+  test("the push-through identity with I_p and I_n holds; without the transpose on the right it does not", async () => {
+    expect((await statusOf("$$\n(\\mathbf{X}^T\\mathbf{X} + \\lambda\\mathbf{I}_p)^{-1}\\mathbf{X}^T = \\mathbf{X}^T(\\mathbf{X}\\mathbf{X}^T + \\lambda\\mathbf{I}_n)^{-1}\n$$", "lambda")).status).toBe("verified");
+    expect((await statusOf("$$\n(\\mathbf{X}^T\\mathbf{X} + \\lambda\\mathbf{I}_p)^{-1}\\mathbf{X}^T = \\mathbf{X}(\\mathbf{X}\\mathbf{X}^T + \\lambda\\mathbf{I}_n)^{-1}\n$$", "lambda")).status).toBe("flagged");
+  });
+
+  test("L(w*) = (1/6)(…) is a value at a point: L(0) is still computed from the definition", async () => {
+    const body = "$$\nL(\\mathbf{w}) = \\frac{1}{2n}\\left\\|\\mathbf{y} - \\mathbf{X}\\mathbf{w}\\right\\|^2\n$$\n\nWith $\\mathbf{X} = \\begin{bmatrix} 1 & 1 \\\\ 1 & 2 \\\\ 1 & 3 \\end{bmatrix}$ and $\\mathbf{y} = (1, 2, 2)$:\n\n$$\nL(\\mathbf{w}^*) = \\frac{1}{6}\\left(0.1667^2 + 0.3333^2 + 0.1667^2\\right) \\approx 0.0278\n$$\n\n";
+    expect((await statusOf(`${body}$$\nL(\\mathbf{0}) = \\frac{1}{2 \\cdot 3}\\left(1^2 + 2^2 + 2^2\\right) = 1.5\n$$`, "= 1.5")).status).not.toBe("flagged");
+  });
+
+  test("a derivative the text states on a region ($D < m$) of a piecewise loss is not judged on seeded inputs", async () => {
+    const body = "$$\n\\mathcal{L}(D) = y\\,D^2 + (1 - y)\\max(0, m - D)^2\n$$\n\nFor a dissimilar pair inside the margin ($D < m$) the derivative is\n\n$$\n\\frac{\\partial \\mathcal{L}}{\\partial D} = -2(1 - y)(m - D)\n$$";
+    const r = await statusOf(body, "-2(1 - y)");
+    expect(r.status).toBe("not-executable");
+    expect(r.reason).toMatch(/region/);
+  });
+});

@@ -71,6 +71,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     try {
       budget.charge(block.latex.length);
       outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs, fns);
+      outcome = regionBound(outcome, block, p.formula);
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
       outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
@@ -553,4 +554,15 @@ export function indexConditionOf(block: MathBlock): IndexCondition | undefined {
   const m = tail ?? spans.pop();
   if (!m || m[1] === m[3]) return undefined;
   return {a: m[1], b: m[3], equal: m[2] === "="};
+}
+
+/**
+ * "For a dissimilar pair inside the margin ($D < m$) the derivative is …": a derivative the text states on a region
+ * only (a piecewise loss: max, |·|, cases). Seeded inputs fall on either side, so a disagreement is no verdict.
+ */
+function regionBound(outcome: Outcome, block: MathBlock, f: Formula): Outcome {
+  if (outcome.status !== "flagged" || f.lines[0]?.first.type !== "grad") return outcome;
+  const region = /\$[^$]*?(?:<|>|\\le\b|\\ge\b|\\leq|\\geq|\\lt|\\gt)[^$]*\$/.exec(block.before ?? "");
+  if (!region) return outcome;
+  return {status: "not-executable", reason: `holds on the region the text names (${region[0].replace(/\$/g, "").trim()}); seeded inputs fall on either side, so it is not judged (${outcome.reason ?? outcome.check?.message ?? ""})`};
 }

@@ -132,6 +132,8 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
     else fn = symKey(s.name, s.subText);
   }
   if (!fn || !args.length || !args.every((a) => a.type === "sym")) return undefined;
+  // L(\mathbf{w}^*) = \frac{1}{6}(0.1667^2 + …): the value at a point, not the function's definition.
+  if (symbolUses(body).every((u) => u.key === "e" || u.key === "\\pi")) return undefined;
   const params = args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));
   return {...at, key: fn, params, paramNodes: args, body, ...(index ? {index} : {})};
 }
@@ -202,13 +204,18 @@ const LATER_REACH = 3;
  */
 function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): ChapterDef[] {
   const dist = (d: ChapterDef) => (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
+  // \mathcal{L} = -z_y + \log Σ_j e^{z_j} beside \mathcal{L}(z, y) = -Σ_k y_k \log p_k: z_y indexes by the label y,
+  // which is a vector elsewhere (y_k); such a form is only used when it is the symbol's one definition.
+  const vectors = new Set(defs.flatMap((d) => symbolUses(d.body).filter((u) => u.node.sub?.type === "sym").map((u) => u.node.name)));
+  const byLabel = (d: ChapterDef) => symbolUses(d.body).some((u) => u.node.sub?.type === "sym" && !u.node.sub.sub && vectors.has(u.node.sub.name) && !u.indices.includes(u.node.sub.name));
   const best = new Map<string, ChapterDef>();
   for (const d of defs) {
     if (d.blockIndex === blockIndex && d.lineIndex === lineIndex) continue;
     if (d.blockIndex > blockIndex + LATER_REACH) continue;
     const k = `${d.key}|${d.index ? "i" : ""}${d.recurrence ? "r" : ""}`;
     const cur = best.get(k);
-    if (!cur || dist(d) < dist(cur)) best.set(k, d);
+    const rank = (x: ChapterDef) => dist(x) + (byLabel(x) ? 1e7 : 0);
+    if (!cur || rank(d) < rank(cur)) best.set(k, d);
   }
   return [...best.values()];
 }

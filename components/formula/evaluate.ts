@@ -256,6 +256,19 @@ function ev<T>(node: Node, scope: Scope<T>): T {
           return ops.call("sqnorm", [x]);
         }
         const a = ev(node.base, scope), b = ev(node.exp, scope);
+        // (X^T X)^{-1}, A^2: a square matrix to an integer power is a matrix power, not entrywise.
+        const sa = ops.shape(a);
+        if (sa.length === 2 && sa[0] === sa[1] && ops.shape(b).length === 0 && ops === (jsOps as unknown as Ops<T>)) {
+          const k = b as unknown as number;
+          if (Number.isInteger(k) && Math.abs(k) <= 64) {
+            price(scope, node, sa[0] ** 3 * (1 + Math.ceil(Math.log2(Math.abs(k) + 1))), sa[0] * sa[0]);
+            try {
+              return matrixPower(a as unknown as number[][], k) as unknown as T;
+            } catch (e) {
+              return fail((e as Error).message, node, scope);
+            }
+          }
+        }
         elementwise(scope, node, a, b);
         return ops.pow(a, b);
       }
@@ -348,7 +361,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
     }
   }
   if (node.sub) {
-    const base = scope.vars[node.name];
+    // x_i beside a data matrix X and no x of its own: the i-th row of X.
+    const upper = /^[a-z]$/.test(node.name) && scope.vars[node.name] === undefined ? scope.vars[node.name.toUpperCase()] : undefined;
+    const base = scope.vars[node.name] ?? (upper !== undefined && scope.ops.shape(upper).length === 2 && !scope.defs?.[node.name] ? upper : undefined);
     const def = scope.defs?.[node.name];
     if (base !== undefined || def?.index) {
       let k: number;
@@ -448,6 +463,7 @@ function indexedLength<T>(body: Node, index: string, scope: Scope<T>): number | 
 
 import {children as childNodes} from "./ast.js";
 import {isKronecker, twoIndices} from "./symbols.js";
+import {matrixPower} from "./linalg.js";
 
 export interface EvaluateOptions {
   defs?: Record<string, Def>;

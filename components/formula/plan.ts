@@ -69,7 +69,9 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   // Seeded sizes stay small whatever the caller asks for (every entry is drawn and later evaluated).
   const size = (x: number | undefined, dflt: number) => (x === undefined || !Number.isFinite(x) ? dflt : Math.max(1, Math.min(MAX_SEEDED_SIZE, Math.floor(x))));
   // (I - \Lambda) z: I is the identity, so the matrices beside it are square.
-  const identity = nodes.some((x) => symbolUses(x).some((u) => u.key === "I" && !(options.exclude?.has("I"))));
+  // I_n, I_p, \mathbf{I}_{d}: the identity of a stated size (every size is n in this square reading).
+  const isIdentity = (key: string) => /^I(?:_\{?[a-z]\}?|_\{?\d\}?)?$/.test(key) && !(options.exclude?.has(key));
+  const identity = nodes.some((x) => symbolUses(x).some((u) => isIdentity(u.key)));
   const square = !!options.square || identity;
   const n = size(options.n, 4), d = square ? n : size(options.d, 2);
   const rng = mulberry32(options.seed);
@@ -105,6 +107,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   for (const u of uses) {
     if (entryOfWhole(u)) continue;
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
+    // x_i beside the data matrix X used as a whole (X^T(Xw − y) and Σ_i (x_i^T w − y_i) x_i): the rows of X.
+    if (u.node.sub?.type === "sym" && /^[a-z]$/.test(u.node.name) && !wholes.has(u.node.name) && wholes.has(u.node.name.toUpperCase()) && !exclude.has(u.node.name)) continue;
     // Euler's number: `e^{-z}` means exp(-z) unless the chapter defines e (then it is excluded and bound there).
     if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e" || isKronecker(u.node)) continue;
     const byIndex = indexedBy(u);
@@ -208,7 +212,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (key in HYPER_DEFAULTS && !matrices.has(key) && !vec3.has(key) && !params.has(key)) (value = HYPER_DEFAULTS[key]), (role = "hyper");
     else if (key === "d_k" || key === "d") (value = d), (role = "count"), (fixed = true);
     else if (key === "t") (value = 1), (role = "time");
-    else if (key === "I" && identity) (value = Array.from({length: n}, (_, r) => Array.from({length: n}, (_, c) => (r === c ? 1 : 0)))), (role = "matrix"), (fixed = true);
+    else if (isIdentity(key) && identity) (value = Array.from({length: n}, (_, r) => Array.from({length: n}, (_, c) => (r === c ? 1 : 0)))), (role = "matrix"), (fixed = true);
     else if (matrices.has(key) && square) (value = Array.from({length: n}, () => normal(n))), (role = "matrix");
     else if (vec3.has(key) && square) (value = normal(n)), (role = "vector");
     else if (matrices.has(key)) (value = vec3.size ? Array.from({length: 2}, () => normal(3)) : Array.from({length: matRows}, () => normal(d))), (role = "matrix");
