@@ -100,3 +100,26 @@ describe("matrices and data", () => {
     expect(r.reason).toMatch(/region/);
   });
 });
+
+describe("update rules and models", () => {
+  test("b_2 := b_2 + ηδ after ∂L/∂b_2 = δ climbs the loss (flagged); b_2 := b_2 − ηδ does not", async () => {
+    const body = (op: string) => `对输出偏置，由于 $\\partial L / \\partial b_2 = \\delta$，更新为\n\n$$\nb_2 := b_2 ${op} \\eta\\,\\delta\n$$`;
+    const up = await statusOf(body("+"), "b_2 :=");
+    expect(up.status).toBe("flagged");
+    expect(up.reason).toMatch(/climbs/);
+    expect((await statusOf(body("-"), "b_2 :=")).status).not.toBe("flagged");
+    expect((await statusOf(`For gradient ascent on the reward, ${body("+")}`, "b_2 :=")).status).not.toBe("flagged");
+  });
+
+  test("a bias correction 1 − β₁^{t−1} is not finite at t = 1 (flagged); 1 − β₁^t is", async () => {
+    const r = await statusOf("$$\n\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^{t-1}}\n$$", "hat{m}");
+    expect(r.status).toBe("flagged");
+    expect(r.reason).toMatch(/t = 1/);
+    expect((await statusOf("$$\n\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^{t}}\n$$", "hat{m}")).status).toBe("executable");
+  });
+
+  test("y = wᵀx + b + ε (a noise model) and later y = Σ_i x_i w_i + b are two models, not a wrong restatement", async () => {
+    const body = "$$\ny = \\mathbf{w}^\\top \\mathbf{x} + b + \\epsilon\n$$\n\nA neuron computes $y = \\sum_i x_i w_i + b$.";
+    expect((await statusOf(body, "sum_i x_i w_i")).status).not.toBe("flagged");
+  });
+});

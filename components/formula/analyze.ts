@@ -6,7 +6,7 @@
  * content (a symbol named in prose, a set, a condition at an unknown optimum) with a plain reason.
  * Runs in Node at generation time (uses tf on the CPU backend). Never throws.
  */
-import {FormulaError, symKey, type Formula, type Line, type Node} from "./ast.js";
+import {FormulaError, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
 import {chapterDefinitions, checkEquality, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
@@ -198,6 +198,8 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     return {status: "not-executable", reason: "states a property of a random variable's distribution (an expectation or a variance); seeded values cannot check it"};
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
+  const up = ascentStep(f, block);
+  if (up) return {status: "flagged", reason: up};
   // Update rules.
   if (f.lines.some(isRecurrenceLine)) {
     const out = recurrence(block, f, seed, budget);
@@ -243,6 +245,12 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
   }
   const out = definitions(block, f, seed, budget, fns);
+  // \hat{m}_t = m_t / (1 − β₁^{t−1}): a formula of the step t that is not finite at the first step, t = 1.
+  if (out.plan && out.status === "executable" && out.plan.symbols.some((x) => x.role === "time" && x.value === 1)) {
+    const run = runPlan(out.plan, out.plan.symbols, undefined, {budget});
+    const bad = run.equations.findIndex((e) => !e.error && !(typeof e.value === "number" ? Number.isFinite(e.value) : JSON.stringify(e.value ?? 0).match(/null|Infinity|NaN/) === null));
+    if (bad >= 0) return {...out, status: "flagged", reason: `not finite at the first step t = 1 (${out.plan.equations[bad]?.lhs ?? "the value"} divides by zero there?)`};
+  }
   if (out.status === "verified" && !out.reason?.startsWith("agrees with")) return out;
   if (out.status === "verified") return out;
   // Stated equalities: chains of a worked example, identities, restated definitions.
@@ -286,14 +294,16 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);
   // A closed form of a recurrence (s_t = (1 - \rho^t) g^2 beside s_t = \rho s_{t-1} + …) holds only under the text's
   // conditions (a constant gradient): not checked on seeded inputs.
-  // A letter reused for something else (y = \log \text{price} after y = w^T x + b) shares few of the earlier
-  // definition's symbols: a new definition. A restatement ("the variance can also be written as") shares most.
+  // A letter reused for something else (y = \log \text{price} after y = w^T x + b) or for another model (y = w^T x + b
+  // + ε, later y = Σ_i x_i w_i + b) uses other symbols: a new definition. A restatement ("the variance can also be
+  // written as") uses the same ones.
   const names = (n: Node) => new Set(symbolUses(n).map((u) => u.node.name));
   const mine = names(own.body);
   const related = (d: ChapterDef) => {
     const theirs = names(d.body);
     const common = [...mine].filter((x) => theirs.has(x)).length;
-    return common > 0 && common / new Set([...mine, ...theirs]).size >= 0.6;
+    // the same quantities (a restatement); an extra one on either side (y = w^T x + b + ε, then y = Σ x_i w_i + b) is another model
+    return common > 0 && common === mine.size && common === theirs.size;
   };
   return defs.some((d) => earlier(d) && !d.recurrence && d.key === own.key && !!d.index === !!own.index && sameParams(d) && related(d));
 }
@@ -342,6 +352,8 @@ function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudg
     const dist = Math.hypot(...last.map((x, j) => x - plan.recurrence!.objective.c[j]));
     notes.push(`claims convergence ${toLatex(claim.rest[1].node)}${claim.annotation ? ` as ${toLatex(claim.annotation.first)} \\to ${toLatex(claim.annotation.rest[0]?.node ?? claim.annotation.first)}` : ""}: on the demo quadratic with α = ${hyper.alpha ?? "?"}, |w_{500} - w^*| = ${dist.toExponential(2)}`);
   }
+  const defect = ruleDefect(run.iterates ?? [], block.prose);
+  if (defect) return {status: "flagged", plan, reason: defect};
   return {status: "executable", plan};
 }
 
@@ -565,4 +577,49 @@ function regionBound(outcome: Outcome, block: MathBlock, f: Formula): Outcome {
   const region = /\$[^$]*?(?:<|>|\\le\b|\\ge\b|\\leq|\\geq|\\lt|\\gt)[^$]*\$/.exec(block.before ?? "");
   if (!region) return outcome;
   return {status: "not-executable", reason: `holds on the region the text names (${region[0].replace(/\$/g, "").trim()}); seeded inputs fall on either side, so it is not judged (${outcome.reason ?? outcome.check?.message ?? ""})`};
+}
+
+/**
+ * What a printed update rule shows on the demo quadratic at the usual settings (α = 0.1, β's 0.9, ε tiny), where
+ * the reference methods all descend: a value that is not finite in the first steps (1 − β₁^{t−1} at t = 1), or a
+ * loss that grows tenfold from the first step on (θ ← θ + η∇L: ascent). A text about ascent or maximising is
+ * left alone.
+ */
+function ruleDefect(its: {t: number; w: number[]; loss: number}[], prose: string): string | undefined {
+  const bad = its.findIndex((it) => !it.w.every(Number.isFinite) || !Number.isFinite(it.loss));
+  if (bad >= 0 && bad <= 3) return `at the usual settings the rule is not finite at step t = ${its[bad].t} (a division by zero?): the reference methods are finite from t = 1`;
+  if (/ascent|maximi[sz]|上升|最大化|极大/i.test(prose)) return undefined;
+  const k = Math.min(its.length - 1, 50);
+  if (k >= 5 && its[1].loss > its[0].loss && its[k].loss > 10 * its[0].loss)
+    return `the rule climbs the demo quadratic: its loss grows from ${its[0].loss.toPrecision(3)} to ${its[k].loss.toPrecision(3)} in ${k} steps at α = 0.1, where gradient descent descends (is a sign flipped?)`;
+  return undefined;
+}
+
+/**
+ * `b_2 := b_2 + \eta \delta` after "∂L/∂b_2 = δ", `w \leftarrow w + \alpha \nabla_w L`: a step along the gradient
+ * climbs the loss. Flagged unless the text is about ascent or maximising.
+ */
+function ascentStep(f: Formula, block: MathBlock): string | undefined {
+  if (/ascent|maximi[sz]|上升|最大化|极大/i.test(block.prose)) return undefined;
+  for (const l of f.lines) {
+    if (l.rest.length !== 1 || l.first.type !== "sym" || l.rest[0].node.type !== "add") continue;
+    const lhs = symKey(l.first.name, l.first.subText);
+    const [keep, step] = l.rest[0].node.terms;
+    if (!keep || !step || l.rest[0].node.terms.length !== 2 || keep.sign !== 1 || keep.node.type !== "sym" || symKey(keep.node.name, keep.node.subText) !== lhs) continue;
+    if (step.sign !== 1 || step.node.type !== "mul") continue;
+    const factors: Node[] = [];
+    const flatMul = (n: Node): void => (n.type === "mul" ? (flatMul(n.left), flatMul(n.right)) : void factors.push(n));
+    flatMul(step.node);
+    const rate = factors.some((x) => x.type === "sym" && /^\\(eta|alpha)$/.test(x.name));
+    if (!rate) continue;
+    const gradOf = factors.find((x) => x.type === "grad");
+    // the symbol the text names as the derivative just before: "由于 $\partial L / \partial b_2 = \delta$"
+    const named = factors.find((x): x is NodeOf<"sym"> => x.type === "sym" && !/^\\(eta|alpha)$/.test(x.name));
+    const esc = (x: string) => x.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+    const escaped = l.first.subText ? `${esc(l.first.name)}_\\{?${esc(l.first.subText)}\\}?` : esc(l.first.name);
+    const stated = named && new RegExp(`\\\\partial\\s*\\w+\\s*\\}?\\s*(?:/|\\}\\{)\\s*\\\\partial\\s*${escaped}\\s*\\}?\\s*=\\s*${esc(named.name)}(?![A-Za-z])`).test(block.before ?? "");
+    if ((gradOf && gradOf.type === "grad") || stated)
+      return `the step adds the gradient (${toLatex(step.node)}): it climbs the loss; descent subtracts it`;
+  }
+  return undefined;
 }
