@@ -11,10 +11,10 @@ export type SectionKind =
 export const SECTION_KINDS: {kind: SectionKind; slug: string; label: string; match: RegExp; required: boolean}[] = [
   {kind: "intro", slug: "intro", label: "导读", match: /^(关键词|关键字|摘要|概述|引言|前言|导读)|^(keywords|abstract|overview|introduction)\b/i, required: false},
   {kind: "background", slug: "background", label: "背景介绍", match: /背景|background/i, required: true},
-  {kind: "concepts", slug: "concepts", label: "核心概念与联系", match: /核心概念|core concepts?/i, required: true},
+  {kind: "concepts", slug: "concepts", label: "核心概念与联系", match: /核心概念|基本概念|关键概念|core concepts?|key concepts?|^concepts?\b|key ideas/i, required: true},
   {kind: "algorithm", slug: "algorithm", label: "核心算法原理与操作步骤", match: /核心算法|算法原理|algorithm/i, required: true},
   {kind: "math", slug: "math", label: "数学模型与公式", match: /数学模型|公式|math/i, required: true},
-  {kind: "code", slug: "code", label: "项目实践", match: /项目实[践战]|代码实例|代码实际案例|代码实现|^代码|code practice|project|^(?:code|implementation|hands-on|in practice|experiments?)\b|code examples?/i, required: true},
+  {kind: "code", slug: "code", label: "项目实践", match: /项目实[践战]|代码实[例践现]|代码实际案例|代码示例|代码讲解|动手实践|^代码|code practice|project|^(?:code|implementation|hands-on|in practice|experiments?)\b|code (?:examples?|walkthrough)|walkthrough/i, required: true},
   {kind: "applications", slug: "applications", label: "实际应用场景", match: /实际应用|应用场景|applications?/i, required: true},
   {kind: "outlook", slug: "outlook", label: "未来应用展望", match: /应用展望|未来展望|outlook/i, required: false},
   {kind: "tools", slug: "tools", label: "工具和资源推荐", match: /工具|资源推荐|tools|resources/i, required: true},
@@ -147,7 +147,21 @@ export function unclosedFences(text: string, tokens = parser.parse(text, {})): {
 /** "## 3. 核心算法原理 & 具体操作步骤" → {number: "3", title: "核心算法原理 & 具体操作步骤"} */
 export function stripNumber(text: string): {number?: string; title: string} {
   const m = text.match(/^((?:\d+\.)*\d+)[.、:：)]?\s+(.*)$/) ?? text.match(/^((?:\d+\.)*\d+)[.、:：)]\s*(.*)$/);
-  return m ? {number: m[1], title: m[2].trim()} : {title: text.trim()};
+  if (m) return {number: m[1], title: m[2].trim()};
+  // "五、代码实践", "（三）算法", "第四章 数学模型", "IV. Results"
+  const zh = text.match(/^(?:第\s*)?([一二三四五六七八九十百]+)\s*(?:[、.．:：)]|章|节|部分)\s*(.*)$/) ?? text.match(/^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$/);
+  if (zh) return {number: String(chineseNumber(zh[1])), title: zh[2].trim()};
+  const roman = text.match(/^([IVXLC]+)[.)]\s+(.*)$/);
+  if (roman) return {number: roman[1], title: roman[2].trim()};
+  return {title: text.trim()};
+}
+
+/** 一 … 九十九 as a number. */
+function chineseNumber(s: string): number {
+  const digit = (c: string) => "一二三四五六七八九".indexOf(c) + 1;
+  if (s === "十") return 10;
+  const [tens, ones] = s.includes("十") ? s.split("十") : ["", s];
+  return (s.includes("十") ? (tens ? digit(tens) : 1) * 10 : 0) + (ones ? digit(ones) : 0);
 }
 
 export function classifyHeading(title: string): SectionKind | "author" | undefined {

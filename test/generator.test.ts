@@ -170,6 +170,19 @@ describe("helpers", () => {
     expect(stripNumber("3. 核心算法原理 & 具体操作步骤")).toEqual({number: "3", title: "核心算法原理 & 具体操作步骤"});
     expect(stripNumber("9.1 大模型训练需要多少计算资源？")).toEqual({number: "9.1", title: "大模型训练需要多少计算资源？"});
     expect(stripNumber("背景介绍")).toEqual({title: "背景介绍"});
+    // Chinese and Roman numerals, as headings written after the seeds used them
+    expect(stripNumber("五、代码实践")).toEqual({number: "5", title: "代码实践"});
+    expect(stripNumber("十二、附录")).toEqual({number: "12", title: "附录"});
+    expect(stripNumber("（三）算法步骤")).toEqual({number: "3", title: "算法步骤"});
+    expect(stripNumber("第四章 数学模型")).toEqual({number: "4", title: "数学模型"});
+    expect(stripNumber("IV. Mathematical Model")).toEqual({number: "IV", title: "Mathematical Model"});
+  });
+  test("classifyHeading reads headings the seeds never used", () => {
+    expect(classifyHeading("五、代码实践")).toBe("code");
+    expect(classifyHeading("Code Walkthrough")).toBe("code");
+    expect(classifyHeading("5. Project Practice: Code Examples")).toBe("code");
+    expect(classifyHeading("Key Concepts")).toBe("concepts");
+    expect(classifyHeading("二、基本概念")).toBe("concepts");
   });
   test("classifyHeading recognises each template heading variant", () => {
     expect(classifyHeading("5. 项目实践：代码实例和详细解释说明")).toBe("code");

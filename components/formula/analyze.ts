@@ -37,10 +37,13 @@ export interface AnalyzeOptions {
 export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions = {}): Promise<FormulaReport[]> {
   const seed = opts.seed ?? 1;
   const chapterBudget = new WorkBudget(opts.workPerChapter ?? WORK_PER_CHAPTER, "chapter");
+  // \mathbf{w}'\mathbf{x}_i: a bold vector's prime is its transpose (econometrics' notation), when the chapter never
+  // writes that vector's prime as a derivative (\mathbf{w}'(t)).
+  const primedVectors = new Set(blocks.flatMap((b) => [...b.latex.matchAll(/\\(?:mathbf|boldsymbol|bm|vec)\{\\?([a-zA-Z]+)\}'(?!\s*\()/g)].map((m) => m[1])));
   const parseAll = (functions?: ReadonlySet<string>): Parsed[] =>
     blocks.map((b) => {
       try {
-        return {formula: parseFormula(b.latex, {functions})};
+        return {formula: primeTransposes(parseFormula(b.latex, {functions}), primedVectors)};
       } catch (e) {
         return {error: e as Error};
       }
@@ -622,4 +625,17 @@ function ascentStep(f: Formula, block: MathBlock): string | undefined {
       return `the step adds the gradient (${toLatex(step.node)}): it climbs the loss; descent subtracts it`;
   }
   return undefined;
+}
+
+/** Rewrites `w'` times something into `w^\top` times it for the bold vectors of `primed` (see analyzeChapter). */
+function primeTransposes(f: Formula, primed: ReadonlySet<string>): Formula {
+  if (!primed.size) return f;
+  const rec = (n: Node): Node => {
+    if (n.type === "mul" && n.left.type === "sym" && /'$/.test(n.left.name) && primed.has(n.left.name.replace(/^\\/, "").replace(/'$/, "")) && !n.left.sub) {
+      const base = {...n.left, name: n.left.name.replace(/'$/, "")};
+      return {...n, left: {type: "transpose", arg: base, start: n.left.start, end: n.left.end} as Node, right: rec(n.right)};
+    }
+    return mapChildren(n, rec);
+  };
+  return {...f, lines: f.lines.map((l) => ({...l, first: rec(l.first), rest: l.rest.map((r) => ({...r, node: rec(r.node)}))}))};
 }
