@@ -9,7 +9,8 @@ import {describe, expect, it} from "vitest";
 import {loadChapter} from "../src/chapter.js";
 import {readPlayground, type PlaygroundReading} from "../src/playground/index.js";
 
-const DIR = "test/corpus-playground";
+/** PLAYGROUND_DIR=folder scores another corpus in the same format (a held-out one written after the reader). */
+const DIR = process.env.PLAYGROUND_DIR ?? "test/corpus-playground";
 type Answer = {
   surfaces: {at: string; params: string[]; start: number[] | null}[];
   rules: {at: string; name: string}[];

@@ -73,7 +73,7 @@ export function normalizeRule(latex: string): string {
 
 export function compileRecurrence(printed: string, options: RecurrenceOptions = {}): Recurrence {
   const latex = normalizeRule(printed);
-  const formula: Formula = parseFormula(latex);
+  const formula: Formula = gradientCalls(parseFormula(latex));
   const fail = (reason: string, at = 0): never => {
     throw new FormulaError(reason, at, "", latex);
   };
@@ -267,4 +267,34 @@ function toVector(v: Value, d: number, name: string): number[] {
   if (typeof v === "number") return Array.from({length: d}, () => v);
   if (v.length === d && v.every((x) => typeof x === "number")) return v as number[];
   throw new Error(`the update of ${name} gives ${describeShape(v)}, the weights have ${d} entries`);
+}
+
+/**
+ * `\nabla q(\mathbf{x}_t + \mu \mathbf{v}_t)` parses as ∇q times a bracket when q is not known to be a function:
+ * read it as the gradient of q at that point, the form `\nabla f(θ_t + μ v_t)` takes (see gradientsOf).
+ */
+function gradientCalls(f: Formula): Formula {
+  const bare = (g: Node): g is NodeOf<"grad"> => g.type === "grad" && g.wrt.type === "tuple" && g.wrt.items.length === 0 && g.of.type === "sym" && !g.of.sub;
+  const atPoint = (g: NodeOf<"grad">, paren: NodeOf<"paren">): Node => {
+    const point = rec(paren.arg);
+    const of = g.of as NodeOf<"sym">;
+    return {...g, wrt: point, of: {type: "call", fn: of.name, args: [point], builtin: false, parens: "paren", start: of.start, end: paren.end}, end: paren.end} as Node;
+  };
+  // the gradient may be the last factor of a product: η ∇q (…)
+  const lastFactor = (n: Node, paren: NodeOf<"paren">): Node | undefined => {
+    if (bare(n)) return atPoint(n, paren);
+    if (n.type === "mul" && n.op === "implicit") {
+      const right = lastFactor(n.right, paren);
+      return right ? {...n, left: rec(n.left), right, end: paren.end} : undefined;
+    }
+    return undefined;
+  };
+  const rec = (n: Node): Node => {
+    if (n.type === "mul" && n.op === "implicit" && n.right.type === "paren") {
+      const joined = lastFactor(n.left, n.right);
+      if (joined) return joined;
+    }
+    return mapChildren(n, rec);
+  };
+  return {...f, lines: f.lines.map((l) => ({...l, first: rec(l.first), rest: l.rest.map((r) => ({...r, node: rec(r.node)}))}))};
 }

@@ -50,6 +50,19 @@ export interface ClaimText {
   /** The coordinate named ("y", "b", "θ₂"): resolved against the surface's labels when decided. */
   axisName?: string;
   negated: boolean;
+  /** Settings the claim itself states ("with learning rate 0.3", "学习率 0.2 时", "在 100 步内"): judged there only. */
+  pinned?: {alpha?: number; steps?: number; gamma?: number};
+}
+
+const NUMBER = "(-?\\d*\\.?\\d+(?:e-?\\d+)?)";
+/** The learning rate, step budget and momentum a claim states in its own words. */
+export function pinnedSettings(clause: string): ClaimText["pinned"] | undefined {
+  const plain = clause.replace(/\$/g, " ");
+  const alpha = new RegExp(`(?:学习率|步长|learning[- ]rate|step[- ]size|\\blr\\b|\\\\eta|\\\\alpha|η|α)\\s*(?:同为|都为|均为|为|是|取|of|=|:|is|equal to)?\\s*${NUMBER}`, "i").exec(plain);
+  const steps = /(\d+)\s*(?:步|次迭代|次更新|steps?|iterations?|updates?)/i.exec(plain);
+  const gamma = new RegExp(`(?:动量系数|momentum(?: coefficient)?|\\\\gamma|\\\\beta|γ|β)\\s*(?:为|是|取|of|=|:|is)?\\s*${NUMBER}`, "i").exec(plain);
+  const out = {...(alpha && +alpha[1] > 0 ? {alpha: +alpha[1]} : {}), ...(steps ? {steps: +steps[1]} : {}), ...(gamma && +gamma[1] > 0 && +gamma[1] < 1 ? {gamma: +gamma[1]} : {})};
+  return Object.keys(out).length ? out : undefined;
 }
 
 const KIND_WORDS: [ClaimKind, RegExp][] = [
@@ -92,7 +105,8 @@ function readClause(clause: string, line: number, previous: RuleName[]): ClaimTe
   if (kind === "faster" && !than) than = previous.find((p) => !subjects.includes(p)) ?? (subjects.includes("gd") ? undefined : "gd");
   if (kind === "faster" && (!than || !subjects.length)) return undefined;
   const ax = /(?:在|沿着?|\balong|\bin)\s*(?:the\s*)?\$?\s*([A-Za-zα-ωθ](?:_?\{?\d\}?|[₀-₉])?|\\[a-z]+(?:_\{?\d\}?)?)\s*\$?\s*(?:方向|轴|-?axis|direction|coordinate|(?=[\s.,;，。；]|$))/.exec(clause);
-  return {line, text: clause.trim(), kind, subjects, ...(than ? {than} : {}), ...(ax ? {axisName: ax[1]} : {}), negated: NEGATION.test(clause)};
+  const pinned = pinnedSettings(clause);
+  return {line, text: clause.trim(), kind, subjects, ...(than ? {than} : {}), ...(ax ? {axisName: ax[1]} : {}), negated: NEGATION.test(clause), ...(pinned ? {pinned} : {})};
 }
 
 /** Claims in the text's prose (code and formulas skipped), sentence by sentence. */
@@ -184,6 +198,9 @@ function statement(c: ClaimText, surface: Surface, h: Settings, start: number[])
 
 /** Reasonable settings around the text's: α scaled by 1, ⅓, 3, ⅒, 10 (and γ 0.5, 0.9, 0.99 for momentum). */
 function settingsAround(h: Settings, c: ClaimText): Settings[] {
+  // a claim that states its own setting is about that setting
+  if (c.pinned?.alpha !== undefined) return [{...h, ...c.pinned}];
+  if (c.pinned) h = {...h, ...c.pinned};
   const out: Settings[] = [h];
   const gammas = [...c.subjects, c.than].some((n) => n === "momentum" || n === "nesterov") ? [h.gamma, 0.5, 0.9, 0.99] : [h.gamma];
   for (const g of gammas) for (const k of [1, 1 / 3, 3, 0.1, 10]) out.push({...h, alpha: +(h.alpha * k).toPrecision(3), gamma: g});

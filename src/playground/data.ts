@@ -31,7 +31,9 @@ export function readTables(lines: string[]): DataSet[] {
     for (; j < lines.length && /^\s*\|.*\|\s*$/.test(lines[j]); j++) rows.push(cells(lines[j]));
     const numeric = head.map((_, c) => rows.map((r) => readNumber((r[c] ?? "").replace(/\$/g, ""))));
     const keep = head.map((_, c) => c).filter((c) => numeric[c].every((v) => v !== undefined));
-    if (rows.length >= 2 && keep.length >= 1) out.push({names: keep.map((c) => head[c]), values: keep.map((c) => numeric[c] as number[]), line: i + 1, kind: "table"});
+    // a heading written in math ("$x_i$", "$\\mathbf{y}$") names the same column as its letters
+    const name = (h: string) => h.replace(/\$/g, "").replace(/\\(?:mathbf|boldsymbol|mathrm|text)\{([^}]*)\}/g, "$1").trim();
+    if (rows.length >= 2 && keep.length >= 1) out.push({names: keep.map((c) => name(head[c])), values: keep.map((c) => numeric[c] as number[]), line: i + 1, kind: "table"});
     i = j - 1;
   }
   return out;

@@ -15,7 +15,9 @@ import type {Definition} from "./defs.js";
 /** Left-side names of a loss, cost or objective. */
 const LOSS_NAME = /^(?:L|J|E|C|Q|R|\\ell|\\mathcal\{[LJE]\}|Loss|loss|MSE|BCE|CE|NLL|SSE|RSS|Cost|cost|Obj)(?:_\{?[A-Za-z0-9]+\}?)?$/;
 /** Single letters that name a function a worked example uses. */
-const FUNCTION_NAME = /^(?:f|g|h|F|\\phi|\\psi)$/;
+// Any single letter (q(x, y), r(u, v), s(x, y): the letter a worked example names) or a Greek one; a surface needs
+// two or more arguments that the body uses (readObjective, objectiveSurfaces).
+const FUNCTION_NAME = /^(?:[a-zA-Z]|\\[a-zA-Z]+)$/;
 /** Base names that are parameters unless the text says otherwise. */
 const PARAM_BASE = /^(?:w|W|b|\\theta|\\Theta|\\beta|\\omega|\\phi|a|k|\\mathbf\{w\}|\\boldsymbol\{\\theta\})$/;
 /** Counts a sum runs to. */

@@ -28,6 +28,8 @@ const LABEL_HEADER = /标签|label|target|目标|类别|class|^y$|输出|output/
 const NORMALISE = /归一化|标准化|normali[sz]|standardi[sz]|feature scaling|特征缩放/i;
 
 const plain = (h: string) => h.replace(/\$/g, "").replace(/\\mathbf\{(\w+)\}/g, "$1").replace(/[\\{}\s]/g, "");
+/** A column's symbol without its sample index: `$t_i$`, `x^{(i)}`, `y_n` name t, x, y. */
+const columnSymbol = (h: string) => plain(h).replace(/(?:_[ijn]|\^\([ijn]\))$/, "");
 
 function flatten(v: number[] | number[][]): number[] | number[][] {
   return Array.isArray(v[0]) && (v as number[][])[0].length === 1 ? (v as number[][]).map((r) => r[0]) : v;
@@ -42,7 +44,7 @@ function fromTable(o: Objective, d: DataSet): Record<string, Bound> | undefined 
     if (INDEX_HEADER.test(c.name.trim()) && c.values.every((v, i) => v === i + 1 || v === i)) used.add(k);
   });
   for (const s of o.data) {
-    const k = cols.findIndex((c, i) => !used.has(i) && plain(c.name) === plain(s));
+    const k = cols.findIndex((c, i) => !used.has(i) && (plain(c.name) === plain(s) || columnSymbol(c.name) === plain(s)));
     if (k >= 0) {
       out[s] = cols[k].values;
       used.add(k);
