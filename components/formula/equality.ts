@@ -287,6 +287,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     for (const g of findAllGrads(p)) if (g.wrt.type === "sym" && !(g as unknown as {at?: Node}).at) {
       const k = symKey(g.wrt.name, g.wrt.subText);
       if (keyed.get(k) && !keyed.get(k)!.params) keyed.delete(k);
+      // d/dp_t with p_t = (cases …) defined per t: p_t is the variable here too
+      const per = g.wrt.sub && g.wrt.sub.type === "sym" ? indexed.get(g.wrt.name) : undefined;
+      if (per && per.index === (g.wrt.sub as NodeOf<"sym">).name && !per.params) indexed.delete(g.wrt.name);
     }
   // Definitions reachable from the parts.
   const reach: Node[] = [];
