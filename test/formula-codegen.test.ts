@@ -137,6 +137,32 @@ describe("compilePlan on every executed formula (chapters + corpus)", () => {
   });
 });
 
+describe("matrix powers, as the interpreter reads A^k", () => {
+  test("the inverse and integer powers by hand; a non-integer power is entrywise; a plan's (A^T A)^{-1} A^T y compiles to matpow and agrees", () => {
+    const inverse = RUNTIME.inverse as unknown as (a: number[][]) => number[][];
+    expect(inverse([[2, 1], [1, 1]])).toEqual([[1, -1], [-1, 2]]);
+    const matpow = RUNTIME.matpow as unknown as (a: number[][], k: number) => number[][];
+    expect(matpow([[1, 1], [0, 1]], 3)).toEqual([[1, 3], [0, 1]]);
+    expect(matpow([[2, 1], [1, 1]], -2)).toEqual([[2, -3], [-3, 5]]);
+    expect(matpow([[4, 9], [1, 16]], 0.5)).toEqual([[2, 3], [1, 4]]);
+    expect(() => matpow([[1, 2], [2, 4]], -1)).toThrow(/singular/);
+    const plan: CellPlan = {
+      kind: "expression",
+      latex: "",
+      equations: [{lhs: "w", rhs: "(A^T A)^{-1} A^T y"}],
+      symbols: [{key: "A", value: [[1, 2], [3, 4], [5, 7]], role: "matrix"}, {key: "y", value: [1, 0, 2], role: "vector"}],
+      counts: {},
+      seed: 1,
+      notes: []
+    };
+    const c = compilePlan(plan);
+    expect(c.js).toContain("matpow(matmul(transpose(A), A), -1)");
+    const got = load(c).w(argumentsOf(c, bindingsOf(plan.symbols))) as number[];
+    const want = runPlan(plan).equations[0].value as number[];
+    expect(close(got, want, 1e-9, 1e-12)).toBe(true);
+  });
+});
+
 describe("identifiers from untrusted symbol names", () => {
   test("Greek, accents, primes, subscripts and superscripts map to readable names", () => {
     const t = new Set<string>();

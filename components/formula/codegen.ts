@@ -3,7 +3,8 @@
  *   function MSE({y, yHat, n}: {y: number[]; yHat: number[]; n: number}): number {
  *     return (1 / n) * sum(1, n, (i) => (y[i - 1] - yHat[i - 1]) ** 2);
  *   }
- * calling the typed runtime in tsRuntime.ts. Pure: no DOM, no tf. It follows the interpreter's reading exactly
+ * calling the typed runtime in tsRuntime.ts (an update rule: its step function, the objective's gradient and the loop
+ * of iterates, codegenRecurrence.ts). Pure: no DOM, no tf. It follows the interpreter's reading exactly
  * (evaluate.ts: vars before indices, 1-based entries, products by shape, sums, definitions expanded in place, numeric
  * gradients), with the shapes of the plan's seeded values, so the compiled function and runPlan agree.
  *
@@ -19,6 +20,7 @@ import {shapeOf, type Value} from "./values.js";
 import {RUNTIME, runtimeScript} from "./tsRuntime.js";
 import type {Job} from "../homework/harness.js";
 import {tFormula} from "../i18n/formula.js";
+import {compileRecurrencePlan} from "./codegenRecurrence.js";
 
 type Shape = number[];
 
@@ -44,6 +46,11 @@ export interface CompiledFormula {
   params: {key: string; name: string}[];
   /** Runtime functions the code calls. */
   runtime: string[];
+  /**
+   * An update rule's code: `iterates` is the function (listed in `functions`) that returns the iterates
+   * [{t, w, loss}], called with the hyper-parameters (params) and the number of steps under the name `steps`.
+   */
+  recurrence?: {iterates: string; steps: string};
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -125,6 +132,10 @@ interface Env {
   /** Identifiers already given out (params, loop variables). */
   taken: Set<string>;
   typed: boolean;
+  /** Products of two vectors are entrywise (an update rule's g ⊙ g, η/√s · g), not dot products. */
+  entrywise?: boolean;
+  /** How a gradient compiles when the caller supplies it (an update rule's ∇J at the weights or a look-ahead point). */
+  gradientOf?: (node: NodeOf<"grad">, env: Env) => Expr;
 }
 
 const wrap = (e: Expr): string => (e.prec === ATOM ? e.code : `(${e.code})`);
@@ -164,7 +175,7 @@ function elementwise(env: Env, op: "+" | "-" | "*" | "/", a: Expr, b: Expr): Exp
 /** Products as multiply() in values.ts: scalars scale, vector·vector is the dot product, matrices multiply. */
 function product(env: Env, a: Expr, b: Expr): Expr {
   const sa = a.shape, sb = b.shape;
-  if (!sa.length || !sb.length) return elementwise(env, "*", a, b);
+  if (!sa.length || !sb.length || (env.entrywise && sa.length === 1 && sb.length === 1)) return elementwise(env, "*", a, b);
   if (sa.length === 1 && sb.length === 1) {
     if (sa[0] !== sb[0]) throw new CodegenError(`product: vectors of ${sa[0]} and ${sb[0]} entries`);
     return call(env, "dot", [a.code, b.code], []);
@@ -354,6 +365,7 @@ function sum(node: NodeOf<"sum">, env: Env): Expr {
 }
 
 function gradient(node: NodeOf<"grad">, env: Env): Expr {
+  if (env.gradientOf) return env.gradientOf(node, env);
   if (!env.gradients) throw new CodegenError("a gradient needs a formula to differentiate");
   if (node.wrt.type !== "sym") throw new CodegenError("can only differentiate with respect to a symbol");
   const key = symKey(node.wrt.name, node.wrt.subText);
@@ -393,6 +405,8 @@ function expr(node: Node, env: Env): Expr {
         return call(env, "sqnorm", [expr(node.base.args[0], env).code], []);
       const a = expr(node.base, env), b = expr(node.exp, env);
       if (b.shape.length) throw new CodegenError(`an exponent must be a scalar, got ${describe(b.shape)}`);
+      // (X^T X)^{-1}, A^2: a square matrix to an integer power is a matrix power (evaluate.ts; not in update rules).
+      if (a.shape.length === 2 && a.shape[0] === a.shape[1] && !env.entrywise) return call(env, "matpow", [a.code, b.code], a.shape);
       return a.shape.length ? call(env, "pow", [a.code, b.code], a.shape) : binary("**", a, b);
     }
     case "transpose": {
@@ -458,11 +472,12 @@ export interface CodegenOptions {
 
 /**
  * Compiles a cell plan's equations, one exported function each. An equation it does not cover (shapes that do not
- * combine, symbols without values) is left out and keeps the interpreter's value; CodegenError when none compiles
- * (and for update rules, which the recurrence interpreter runs).
+ * combine, symbols without values) is left out and keeps the interpreter's value; CodegenError when none compiles.
+ * An update rule compiles to its step function, the objective's gradient and the loop of iterates
+ * (codegenRecurrence.ts).
  */
 export function compilePlan(plan: CellPlan, options: CodegenOptions = {}): CompiledFormula {
-  if (plan.kind === "recurrence") throw new CodegenError("update rules are run by the recurrence interpreter");
+  if (plan.kind === "recurrence") return compileRecurrencePlan(plan, options);
   if (!plan.equations.length) throw new CodegenError("no equation");
   const taken = new Set<string>();
   const vars = new Map<string, Param>();
@@ -569,10 +584,15 @@ export function argumentsOf(compiled: Pick<CompiledFormula, "params">, values: R
 
 /** Only identifiers, numbers and fixed punctuation: nothing that could quote, template or comment chapter text. */
 const SAFE_CODE = /^[A-Za-z0-9_\s.,:;(){}[\]=>+\-*/]*$/;
+/** The same with `<` and `!` (a loop's bound, a test), never as `</` or `<!` (which could close or open markup). */
+const SAFE_LOOP_CODE = /^[A-Za-z0-9_\s.,:;(){}[\]=<>!+\-*/]*$/;
 
-function assertSafe(code: string): void {
-  if (!SAFE_CODE.test(code)) throw new CodegenError("internal: the generated code holds a character outside its alphabet");
+export function assertSafe(code: string, loops = false): void {
+  if (!(loops ? SAFE_LOOP_CODE : SAFE_CODE).test(code) || /<[/!]|\/\/|\/\*/.test(code)) throw new CodegenError("internal: the generated code holds a character outside its alphabet");
 }
+
+/** For codegenRecurrence.ts: the expression compiler and its pieces. */
+export {expr as compileExpression, atom as atomExpression, type Env as ExpressionEnv, type Expr as CompiledExpression, type Param as ExpressionParam};
 
 /** Marks a line of the sandbox's output as a returned value. */
 export const VALUE_MARK = "__gbValue__";
@@ -585,7 +605,7 @@ export const VALUE_MARK = "__gbValue__";
 export function codeJob(edited: string, compiled: Pick<CompiledFormula, "functions" | "params">, args: Record<string, Value>): Job {
   const code = edited
     .split("\n")
-    .map((l) => (/^\s*import\s*\{[A-Za-z0-9_,\s]*\}\s*from\s*["']\.\/tsRuntime(\.js)?["'];?\s*$/.test(l) ? "" : l.replace(/^(\s*)export\s+(?=function\b|const\b|let\b)/, "$1")))
+    .map((l) => (/^\s*import\s*\{[A-Za-z0-9_,\s]*\}\s*from\s*["']\.\/tsRuntime(\.js)?["'];?\s*$/.test(l) ? "" : l.replace(/^(\s*)export\s+(?=function\b|const\b|let\b|interface\b|type\b)/, "$1")))
     .join("\n");
   const argText = JSON.stringify(args);
   const tests = [...new Map(compiled.functions.map((f) => [f.name, f])).values()]

@@ -244,10 +244,52 @@ export function grad<T extends Value>(f: (x: T) => number, x: T): T {
   return rebuild(g);
 }
 
+/** A⁻¹ of a square matrix by Gauss–Jordan with partial pivoting, as the interpreter computes it (linalg.ts). */
+export function inverse(a: Mat): Mat {
+  const n = a.length;
+  if (!n || a.some((r) => r.length !== n)) throw new Error(`only a square matrix has an inverse, got ${n}×${a[0]?.length ?? 0}`);
+  const scale = Math.max(...a.flat().map(Math.abs)) || 1;
+  const m = a.map((r, i) => [...r, ...Array.from({length: n}, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    if (Math.abs(m[p][c]) < 1e-12 * scale) throw new Error("the matrix is singular: it has no inverse");
+    [m[c], m[p]] = [m[p], m[c]];
+    const d = m[c][c];
+    for (let k = 0; k < 2 * n; k++) m[c][k] /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c || m[r][c] === 0) continue;
+      const f = m[r][c];
+      for (let k = 0; k < 2 * n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return m.map((r) => r.slice(n));
+}
+
+/**
+ * A square matrix to the power k: for an integer |k| ≤ 64 the matrix power ((XᵀX)⁻¹, A²; negative k: powers of the
+ * inverse), otherwise entrywise, as the interpreter reads `A^k`.
+ */
+export function matpow(a: Mat, k: number): Mat {
+  if (!Number.isInteger(k) || Math.abs(k) > 64) return pow(a, k);
+  let base: Mat = k < 0 ? inverse(a) : a;
+  let out: Mat = a.map((r, i) => r.map((_, j) => (i === j ? 1 : 0)));
+  for (let e = Math.abs(k); e > 0; e >>= 1) {
+    if (e & 1) out = matmul(out, base);
+    if (e > 1) base = matmul(base, base);
+  }
+  return out;
+}
+
+/** A vector of n entries, each x (an update rule's line whose value is one number for every weight). */
+export function full(x: number, n: number): Vec {
+  return Array.from({length: n}, () => x);
+}
+
 /** The runtime's functions by name (what a compiled formula may call). */
 export const RUNTIME: Record<string, (...args: never[]) => unknown> = {
   map, zip, add, sub, mul, div, neg, pow, dot, matvec, vecmat, matmul, transpose, sum, prod, terms, log, exp, sqrt, sin, cos,
-  tan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad
+  tan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow
 };
 
 /** The runtime as plain JavaScript function declarations, for the sandbox that runs a reader's edited code. */

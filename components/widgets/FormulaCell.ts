@@ -9,11 +9,14 @@
  *
  * With `compiled` (the formula compiled to TypeScript by codegen.ts, and its functions as the page runs them), the
  * value as printed is computed by the compiled function and a "TypeScript" toggle shows its code (FormulaCode); the
- * interpreter still gives the reference and the numerical gradient. A verified cell is folded to its one-line verdict
- * (a <details> that opens on click), a flagged one is open. Vectors and matrices are bracketed with their shape.
+ * interpreter still gives the reference and the numerical gradient. An update rule's iterates are those its compiled
+ * `iterates` returns (the step function, the objective's gradient and the loop the toggle shows). A verified cell is
+ * folded to its one-line verdict (a <details> that opens on click), a flagged one is open. Vectors and matrices are bracketed with their shape.
  */
 import katex from "katex";
 import {argumentsOf, equationValues, type CompiledFormula} from "../formula/codegen.js";
+import {readIterates, recurrenceArguments} from "../formula/codegenRecurrence.js";
+import {MAX_RECURRENCE_STEPS} from "../formula/limits.js";
 import {reseed} from "../formula/plan.js";
 import {bindingsOf, runPlan, type PlanResult} from "../formula/runPlan.js";
 import type {FormulaReport, SymbolBinding} from "../formula/types.js";
@@ -143,7 +146,12 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     body.append(inputs, controls, out);
     if (options.compiled) {
       root.dataset.compiled = "true";
-      body.append(FormulaCode(options.compiled.code, {args: () => argumentsOf(options.compiled!.code, bindingsOf(symbols)), sandboxUrl: options.sandboxUrl, line: report.line, document: doc}));
+      const code = options.compiled.code;
+      const show = code.recurrence ? (values: Record<string, unknown>) => {
+        const its = readIterates(values[code.recurrence!.iterates]);
+        return its ? iteratesView(its) : undefined;
+      } : undefined;
+      body.append(FormulaCode(code, {args: () => codeArguments(), sandboxUrl: options.sandboxUrl, line: report.line, document: doc, ...(show ? {show} : {})}));
     }
     // The engine's notes are for authors (English, in /report and on the element); readers get the text's values.
     if (plan.notes.length) root.dataset.notes = plan.notes.join("\n");
@@ -213,6 +221,28 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
       });
     }
 
+    /** The compiled functions' argument object from the cell's current inputs (an update rule's: hyper-parameters and steps). */
+    function codeArguments(): Record<string, Value> {
+      const code = options.compiled!.code;
+      return code.recurrence ? recurrenceArguments(code, plan!, symbols, stepsShown()) : argumentsOf(code, bindingsOf(symbols));
+    }
+
+    function stepsShown(): number {
+      return options.steps ?? plan!.recurrence?.steps ?? 5;
+    }
+
+    /** An update rule's iterates from its compiled code (the interpreter's only past the engine's step limit). */
+    function compiledIterates(): PlanResult {
+      const code = options.compiled!.code, run = options.compiled!.run[code.recurrence!.iterates];
+      if (!(stepsShown() <= MAX_RECURRENCE_STEPS) || typeof run !== "function") return runPlan(plan!, symbols, options.steps);
+      try {
+        const its = readIterates(run(codeArguments()));
+        return its ? {equations: [], iterates: its} : {equations: [], iterateError: tFormula("noValue")};
+      } catch (e) {
+        return {equations: [], iterateError: (e as Error).message};
+      }
+    }
+
     /** The value as printed, computed by the compiled functions (the interpreter's stays for what they lack). */
     function withCompiled(result: PlanResult): void {
       const {code, run} = options.compiled!;
@@ -248,8 +278,11 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     function recompute(): void {
       let result: PlanResult;
       try {
-        result = runPlan(plan!, symbols, options.steps);
-        if (options.compiled) withCompiled(result);
+        if (options.compiled?.code.recurrence && plan!.kind === "recurrence") result = compiledIterates();
+        else {
+          result = runPlan(plan!, symbols, options.steps);
+          if (options.compiled) withCompiled(result);
+        }
       } catch (e) {
         out.replaceChildren(el("div", "gb-cell__error", (e as Error).message));
         return;
@@ -260,16 +293,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
         else if (result.iterates) {
           const c = plan!.recurrence!.objective;
           out.append(texEl("div", "gb-cell__caption", `J(w) = \\tfrac12 \\sum_j a_j (w_j - c_j)^2,\\ a = ${formatValue(c.a)},\\ c = ${formatValue(c.c)}`));
-          const table = el("table", "gb-cell__iterates");
-          const hr = el("tr");
-          for (const h of ["t", "w_t", "J(w_t)"]) hr.append(texEl("th", "", h));
-          table.append(hr);
-          for (const it of result.iterates) {
-            const tr = el("tr");
-            tr.append(el("td", undefined, String(it.t)), el("td", undefined, formatValue(it.w)), el("td", undefined, formatValue(it.loss)));
-            table.append(tr);
-          }
-          out.append(table);
+          out.append(iteratesView(result.iterates));
         }
       } else {
         plan!.equations.forEach((eq, i) => {
@@ -305,6 +329,20 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
       root.value = result;
       root.dispatchEvent(new (doc.defaultView?.Event ?? Event)("input", {bubbles: true}));
     }
+  }
+
+  /** The table of iterates: t, w_t, J(w_t). */
+  function iteratesView(iterates: NonNullable<PlanResult["iterates"]>): HTMLElement {
+    const table = el("table", "gb-cell__iterates");
+    const hr = el("tr");
+    for (const h of ["t", "w_t", "J(w_t)"]) hr.append(texEl("th", "", h));
+    table.append(hr);
+    for (const it of iterates) {
+      const tr = el("tr");
+      tr.append(el("td", undefined, String(it.t)), el("td", undefined, formatValue(it.w)), el("td", undefined, formatValue(it.loss)));
+      table.append(tr);
+    }
+    return table;
   }
 
   /** The folded verified cell's one line. */

@@ -2,7 +2,8 @@
  * FormulaCode(compiled, {args, sandboxUrl, line}) → Element: the TypeScript a formula compiles to, behind one
  * toggle button. Opened, it is a CodeMirror editor (as the exercise editor); "运行/Run" runs the edited code in the
  * QuickJS sandbox worker (no eval on the page) with the cell's current inputs and shows each function's value, or
- * the error with its line (marked in the editor); "还原/Reset" restores the compiled code. Plain DOM; never throws.
+ * the error with its line (marked in the editor), or what the cell makes of it (`show`: an update rule's iterates as
+ * the cell's table); "还原/Reset" restores the compiled code. Plain DOM; never throws.
  */
 import {javascript} from "@codemirror/lang-javascript";
 import {type Diagnostic as EditorDiagnostic, lintGutter, setDiagnostics} from "@codemirror/lint";
@@ -22,6 +23,8 @@ export interface FormulaCodeOptions {
   labels?: string[];
   timeoutMs?: number;
   document?: Document;
+  /** Shows what the run returned in the cell's own way (an update rule's iterates table); undefined: one row per function. */
+  show?: (values: Record<string, unknown>) => Element | undefined;
 }
 
 export type FormulaCodeElement = HTMLElement & {editor?: EditorView; lastValues?: Record<string, unknown>};
@@ -108,6 +111,12 @@ export function FormulaCode(compiled: CompiledFormula, options: FormulaCodeOptio
       const values = jobValues(r.output);
       root.lastValues = values;
       status.textContent = tFormula("ran", {ms: outcome.ms});
+      const shown = options.show?.(values);
+      if (shown) {
+        shown.classList.add("gb-code__shown");
+        results.append(shown);
+        return;
+      }
       const perEquation = equationValues(compiled, values);
       compiled.functions.forEach((f, k) => {
         const row = el("div", "gb-code__result");
