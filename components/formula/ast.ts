@@ -21,11 +21,22 @@ export type Node =
   | (Span & {type: "pow"; base: Node; exp: Node})
   | (Span & {type: "transpose"; arg: Node})
   | (Span & {type: "sqrt"; arg: Node})
-  /** Built-in (`\log`, `\sigma`, `\text{softmax}`) or user function (`J(w_t)`). */
-  | (Span & {type: "call"; fn: string; args: Node[]; builtin: boolean; parens: "paren" | "left" | "none"})
+  /**
+   * Built-in (`\log`, `\sigma`, `\text{softmax}`) or user function (`J(w_t)`). Notation the engine reads as builtins:
+   * `\lfloor x \rfloor` (floor), `\lceil x \rceil` (ceil), `y!` (factorial), relations in conditions (lt, le, gt, ge,
+   * eq, neq: 1 where they hold, else 0; and: both), `\mathbb{1}[c]` (indicator of the condition c) and
+   * `\begin{cases} v_1 & c_1 \\ v_2 & c_2 \end{cases}` (cases: args v_1, c_1, v_2, c_2, …; an `otherwise` condition is the
+   * number 1): the first branch whose condition holds, entrywise. `argNames`: the arguments were given by name
+   * (`P(y = 2 \mid \lambda = 3)`), one key per argument; they bind the definition's parameters of those names.
+   */
+  | (Span & {type: "call"; fn: string; args: Node[]; builtin: boolean; parens: "paren" | "left" | "none"; argNames?: string[]})
   | (Span & {type: "sum"; index: string; from?: Node; to?: Node; body: Node; op: "sum" | "prod"})
-  /** `\nabla_{w} X` (style nabla) or `\frac{\partial X}{\partial w}` (style partial). */
-  | (Span & {type: "grad"; wrt: Node; of: Node; style: "nabla" | "partial"})
+  /**
+   * `\nabla_{w} X` (style nabla) or `\frac{\partial X}{\partial w}` (style partial). `at`: the derivative evaluated at
+   * a point (`\Big|_{w=1}`, `\right|_{(w,b)=(1,0)}`): one value, or a tuple of values; `atNames` the symbols they bind
+   * (absent: a single value binds the variable, a tuple the differentiated function's parameters in order).
+   */
+  | (Span & {type: "grad"; wrt: Node; of: Node; style: "nabla" | "partial"; at?: Node; atNames?: Node[]})
   | (Span & {type: "paren"; arg: Node; delim: "()" | "[]" | "{}" | "left()" | "left[]"})
   | (Span & {type: "vector"; items: Node[]})
   | (Span & {type: "tuple"; items: Node[]})
@@ -107,6 +118,7 @@ export function children(n: Node): Node[] {
     case "sum":
       return [...(n.from ? [n.from] : []), ...(n.to ? [n.to] : []), n.body];
     case "grad":
+      // not `at`: the point is given, not a use of its symbols (equality.ts's f'(a) relies on this)
       return [n.wrt, n.of];
     case "vector":
     case "tuple":

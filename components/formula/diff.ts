@@ -39,6 +39,11 @@ function div(a: Node, b: Node): Node {
 }
 const paren = (n: Node): Node => (n.type === "add" ? {type: "paren", arg: n, delim: "()", start: n.start, end: n.end} : n);
 const call = (fn: string, arg: Node): Node => ({type: "call", fn, args: [arg], builtin: true, parens: "paren", start: arg.start, end: arg.end});
+const num = (value: number, at: Node): Node => ({type: "num", value, start: at.start, end: at.start});
+const sqrtOf = (a: Node): Node => ({type: "sqrt", arg: a, start: a.start, end: a.end});
+const pow2 = (a: Node): Node => ({type: "pow", base: a, exp: num(2, a), start: a.start, end: a.end});
+/** The comparisons of conditions (parse.ts): piecewise constant. */
+const CONDITIONS: Record<string, true> = {lt: true, le: true, gt: true, ge: true, eq: true, neq: true, and: true};
 
 /** d(node)/d(wrt). `matches` says whether a symbol is the variable (a key, or a name indexed per sample). */
 export function differentiate(node: Node, matches: (s: Extract<Node, {type: "sym"}>) => boolean): Node {
@@ -72,6 +77,9 @@ export function differentiate(node: Node, matches: (s: Extract<Node, {type: "sym
     case "sqrt":
       return div(D(n.arg), mul({type: "num", value: 2, start: n.start, end: n.start}, n));
     case "call": {
+      // piecewise constant: zero almost everywhere
+      if (n.builtin && (n.fn === "floor" || n.fn === "ceil" || n.fn === "sign" || n.fn === "indicator" || n.fn in CONDITIONS)) return Z(n);
+      if (n.builtin && (n.fn === "cases" || n.fn === "factorial")) throw new Error(`${toLatex(n)} is not differentiable symbolically (use the numerical gradient)`);
       if (!n.builtin || n.args.length !== 1) throw new Error(`cannot differentiate ${toLatex(n)}`);
       const x = n.args[0], dx = D(x);
       if (isNum(dx, 0)) return Z(n);
@@ -85,6 +93,14 @@ export function differentiate(node: Node, matches: (s: Extract<Node, {type: "sym
           return mul(mul(n, paren(add([{sign: 1, node: ONE(n)}, {sign: -1, node: n}], n))), paren(dx));
         case "sqrt":
           return div(dx, mul({type: "num", value: 2, start: 0, end: 0}, n));
+        case "erf":
+          // 2/√π e^{-x²}
+          return mul(mul(div(num(2, n), sqrtOf(num(Math.PI, n))), call("exp", neg(pow2(x)))), paren(dx));
+        case "Phi":
+          // φ(x) = e^{-x²/2} / √(2π)
+          return mul(div(call("exp", neg(div(pow2(x), num(2, n)))), sqrtOf(num(2 * Math.PI, n))), paren(dx));
+        case "softplus":
+          return mul(call("sigma", x), paren(dx));
         default:
           throw new Error(`cannot differentiate ${n.fn}`);
       }

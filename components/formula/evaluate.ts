@@ -8,7 +8,7 @@
  */
 import {FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
 import {FormulaLimitError, MAX_ELEMENTS, MAX_EXPANSION, MAX_SUM_TERMS, WorkBudget, elementsOf} from "./limits.js";
-import {grad} from "./tsRuntime.js";
+import {grad, matpow} from "./tsRuntime.js";
 import {applyBuiltin, describeShape, map, multiply, shapeOf, transpose, zip, type Value} from "./values.js";
 
 /** Deepest evaluation recursion (nodes inside nodes, definitions inside definitions) before it is a limit error. */
@@ -263,7 +263,7 @@ function ev<T>(node: Node, scope: Scope<T>): T {
           if (Number.isInteger(k) && Math.abs(k) <= 64) {
             price(scope, node, sa[0] ** 3 * (1 + Math.ceil(Math.log2(Math.abs(k) + 1))), sa[0] * sa[0]);
             try {
-              return matrixPower(a as unknown as number[][], k) as unknown as T;
+              return matpow(a as unknown as number[][], k) as unknown as T;
             } catch (e) {
               return fail((e as Error).message, node, scope);
             }
@@ -291,6 +291,7 @@ function ev<T>(node: Node, scope: Scope<T>): T {
       case "sum":
         return sum(node, scope);
       case "grad":
+        if (node.at) return atPoint(node, scope);
         if (!scope.gradient) return fail(`a gradient (${scope.latex?.slice(node.start, node.end) ?? "∇"}) needs a formula to differentiate or a value`, node, scope);
         return scope.gradient(node, scope);
       case "tuple":
@@ -311,6 +312,35 @@ function ev<T>(node: Node, scope: Scope<T>): T {
   } finally {
     budget.depth--;
   }
+}
+
+/**
+ * A derivative at a point (`\frac{\partial L}{\partial w}\Big|_{(w,b)=(1,0)}`): the named symbols bound to the point's
+ * values, then the derivative itself. Without names one value binds the variable, a tuple the parameters of the
+ * differentiated function (`L` with `L(w, b) = …` among the definitions) in order.
+ */
+function atPoint<T>(node: NodeOf<"grad">, scope: Scope<T>): T {
+  const at = node.at!;
+  const values = at.type === "tuple" ? at.items : [at];
+  let keys: string[] | undefined = node.atNames?.map((n) => (n.type === "sym" ? symKey(n.name, n.subText) : ""));
+  if (!keys && values.length === 1 && node.wrt.type === "sym") keys = [symKey(node.wrt.name, node.wrt.subText)];
+  if (!keys) {
+    const of = node.of;
+    const fn = of.type === "sym" ? symKey(of.name, of.subText) : of.type === "call" && !of.builtin ? of.fn : undefined;
+    keys = fn !== undefined ? scope.defs?.[fn]?.params : undefined;
+    if (!keys) return fail("a point without names needs the differentiated function's parameters (write (w, b) = (1, 0))", at, scope);
+  }
+  if (keys.length !== values.length || keys.some((k) => !k)) return fail(`a point of ${values.length} values for ${keys.length} names`, at, scope);
+  const vars = {...scope.vars};
+  keys.forEach((k, i) => (vars[k] = ev(values[i], scope)));
+  const {at: _at, atNames: _names, ...bare} = node;
+  // ∂L/∂w with L(w, b) = …: L at the bound parameters
+  const of = node.of, params = of.type === "sym" ? scope.defs?.[symKey(of.name, of.subText)]?.params : undefined;
+  if (of.type === "sym" && params?.length) {
+    const args: Node[] = params.map((p) => ({type: "sym", name: p, start: of.start, end: of.start}));
+    bare.of = {type: "call", fn: symKey(of.name, of.subText), args, builtin: false, parens: "paren", start: of.start, end: of.end};
+  }
+  return ev(bare as Node, {...scope, vars});
 }
 
 /** ops.stack, priced by the entries it gathers. */
@@ -403,7 +433,9 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
   if (def?.params) {
     if (def.params.length !== args.length) return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
     const vars = {...scope.vars};
-    def.params.forEach((p, i) => (vars[p] = args[i]));
+    const named = node.argNames;
+    if (named && def.params.some((p) => !named.includes(p))) return fail(`${node.fn}'s parameters are ${def.params.join(", ")}, not ${named.join(", ")}`, node, scope);
+    def.params.forEach((p, i) => (vars[p] = args[named ? named.indexOf(p) : i]));
     return expand(def.body, node, {...scope, vars});
   }
   // X(Xw - y) with X a value, not a function: a product.
@@ -463,7 +495,6 @@ function indexedLength<T>(body: Node, index: string, scope: Scope<T>): number | 
 
 import {children as childNodes} from "./ast.js";
 import {isKronecker, twoIndices} from "./symbols.js";
-import {matrixPower} from "./linalg.js";
 
 export interface EvaluateOptions {
   defs?: Record<string, Def>;

@@ -4,9 +4,10 @@
  * \left(…\right), \begin{aligned}…\end{aligned}, `\\` systems, `\quad (t \to \infty)`, implicit multiplication.
  * Anything else is a FormulaError with the offending token and its offset.
  */
-import {FormulaError, type Formula, type Line, type Node, type NodeOf, type Relation} from "./ast.js";
+import {FormulaError, symKey, type Formula, type Line, type Node, type NodeOf, type Relation} from "./ast.js";
 import {tokenize, type Token} from "./lex.js";
 import {FormulaLimitError, MAX_NESTING, checkTree} from "./limits.js";
+import {toLatex} from "./print.js";
 
 export const GREEK = new Set([
   "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
@@ -31,15 +32,26 @@ const RELATION_CMDS: Record<string, Relation> = {
   leftarrow: "=", gets: "=", coloneqq: "=", triangleq: "=", doteq: "="
 };
 const ASSIGN_CMDS = new Set(["leftarrow", "gets", "coloneqq"]);
-const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "odot", "circledast", "}", "rvert", "rVert", ...Object.keys(RELATION_CMDS)]);
+const TERMINATOR_CMDS = new Set(["quad", "qquad", "right", "end", "cdot", "times", "ast", "odot", "circledast", "}", "rvert", "rVert", "mid", "rfloor", "rceil", ...Object.keys(RELATION_CMDS)]);
 const ELLIPSIS = new Set(["ldots", "dots", "cdots", "vdots"]);
 const ENVIRONMENTS = new Set(["aligned", "align", "align*", "gathered", "split", "equation", "equation*", "gather", "gather*"]);
 
 const NO_FUNCTIONS: ReadonlySet<string> = new Set();
 
 const MATRIX_ENVIRONMENTS = new Set(["pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix"]);
+/** Piecewise definitions: `\\` separates the branches, `&` a branch's value from its condition. */
+const CASES_ENVIRONMENTS = new Set(["cases", "dcases", "rcases"]);
+/** Builtin functions written as a Greek capital: `\Phi(x)` is the standard normal CDF unless the chapter defines Φ. */
+const GREEK_BUILTINS: Record<string, string> = {Phi: "Phi"};
+/** The relation of a condition (cases, indicators) → the builtin comparing its sides. */
+const CONDITION_FN: Partial<Record<Relation, string>> = {"=": "eq", "<": "lt", ">": "gt", "\\le": "le", "\\ge": "ge", "\\neq": "neq"};
+/** A branch of cases that holds where the others do not (`\text{otherwise}`, `\text{其他}`). */
+const OTHERWISE = /^(?:otherwise|else|elsewhere|others?|其他|其它|否则|其余|其他情况|其它情况)$/i;
+/** Words that introduce a branch's condition (`\text{if } y = 1`). */
+const CONDITION_WORD = /^(?:if|when|for|where|若|如果|当)$/i;
 
-/** `&` separates a matrix row's entries; anywhere else (aligned, cases) it is only alignment and is dropped. */
+/** `&` separates a matrix row's entries and a branch's value from its condition in cases; anywhere else (aligned) it is
+ * only alignment and is dropped. */
 function keepMatrixAmpersands(toks: Token[], latex: string): Token[] {
   const out: Token[] = [];
   const envs: boolean[] = [];
@@ -48,7 +60,7 @@ function keepMatrixAmpersands(toks: Token[], latex: string): Token[] {
     if (t.kind === "cmd" && (t.text === "begin" || t.text === "end") && toks[k + 1]?.kind === "op" && toks[k + 1].text === "{") {
       const close = toks.findIndex((x, j) => j > k && x.kind === "op" && x.text === "}");
       const name = close > 0 ? latex.slice(toks[k + 1].end, toks[close].start).trim() : "";
-      if (t.text === "begin") envs.push(MATRIX_ENVIRONMENTS.has(name));
+      if (t.text === "begin") envs.push(MATRIX_ENVIRONMENTS.has(name) || CASES_ENVIRONMENTS.has(name));
       else envs.pop();
     }
     if (t.kind === "op" && t.text === "&" && !envs[envs.length - 1]) continue;
@@ -86,6 +98,11 @@ export function definedFunctions(f: Formula): string[] {
   const out: string[] = [];
   for (const line of f.lines) {
     const lhs = line.first;
+    // \Phi(x) = …, \mathrm{softplus}(x) = …: the chapter's own function, not the builtin of that name
+    if (line.rest[0]?.rel === "=" && lhs.type === "call" && lhs.builtin && SOFT_BUILTINS.has(lhs.fn) && lhs.args.every((a) => a.type === "sym")) {
+      const greek = Object.keys(GREEK_BUILTINS).find((g) => GREEK_BUILTINS[g] === lhs.fn);
+      out.push(greek ? `\\${greek}` : lhs.fn);
+    }
     if (line.rest[0]?.rel !== "=" || lhs.type !== "mul" || lhs.op !== "implicit") continue;
     const {left, right} = lhs;
     if (left.type !== "sym" || left.sub) continue;
@@ -111,6 +128,8 @@ class Parser {
   private norms = 0;
   /** Set by a line that ends in `, \quad`: the next equation of the same display follows. */
   private split = false;
+  /** Tokens that separate a call's arguments like commas: `\|` in D(p \| q), `\mid` / `|` in P(y \mid \lambda). */
+  private readonly separators = new Set<Token>();
   private readonly toks: Token[];
   constructor(private readonly latex: string, private readonly functions: ReadonlySet<string> = NO_FUNCTIONS) {
     this.toks = keepMatrixAmpersands(tokenize(latex), latex);
@@ -152,7 +171,9 @@ class Parser {
   formula(): Formula {
     let environment: string | undefined;
     let lines: Line[];
-    if (this.isCmd(this.peek(), "begin")) {
+    if (this.isCmd(this.peek(), "begin") && CASES_ENVIRONMENTS.has(this.envNameAt(this.pos))) {
+      ({lines, environment} = this.topLevelCases());
+    } else if (this.isCmd(this.peek(), "begin")) {
       const beginTok = this.next();
       environment = this.rawGroup();
       if (!ENVIRONMENTS.has(environment)) this.fail(`unsupported environment "${environment}"`, beginTok);
@@ -166,6 +187,59 @@ class Parser {
     }
     if (this.peek().kind !== "eof") this.fail(`unexpected ${describe(this.peek())}`);
     return {latex: this.latex, lines, ...(environment ? {environment} : {})};
+  }
+
+  /**
+   * After `\Delta`: the quantity it is the change of, consumed (`\theta` when a Greek letter follows,
+   * ` w` for a one-letter word), else undefined (also before a call: `\Delta \sigma(z)` is Δ times σ(z)).
+   */
+  private changeOf(): string | undefined {
+    const t = this.peek(), after = this.peek(1);
+    // not \Delta \sigma(z): Δ times a call
+    if (this.isOp(after, "(") || this.isCmd(after, "left")) return undefined;
+    if (t.kind === "cmd" && GREEK.has(t.text) && t.text !== "Delta") {
+      this.next();
+      return `\\${t.text}`;
+    }
+    if (t.kind === "word" && t.text.length === 1 && /[a-zA-Z]/.test(t.text)) {
+      this.next();
+      return ` ${t.text}`;
+    }
+    return undefined;
+  }
+
+  /** The name of the environment `\begin{name}` at token k ("" when there is none). */
+  private envNameAt(k: number): string {
+    if (!this.isCmd(this.toks[k], "begin") || !this.isOp(this.toks[k + 1] ?? this.toks[k], "{")) return "";
+    const close = this.toks.findIndex((x, j) => j > k && this.isOp(x, "}"));
+    return close > 0 ? this.latex.slice(this.toks[k + 1].end, this.toks[close].start).trim() : "";
+  }
+
+  /**
+   * A formula that is one cases environment: a piecewise expression (`\begin{cases} x & x > 0 \\ 0 & \text{otherwise}
+   * \end{cases}`), else a system of equations, one per row (`&` only aligns).
+   */
+  private topLevelCases(): {lines: Line[]; environment?: string} {
+    const start = this.pos;
+    try {
+      return {lines: this.lines(() => this.peek().kind === "eof")};
+    } catch (e) {
+      if (!(e instanceof FormulaError) || e instanceof FormulaLimitError) throw e;
+      this.pos = start;
+      this.depth = 0;
+      this.bars = this.norms = 0;
+      this.split = false;
+      this.separators.clear();
+      for (let k = this.toks.length - 1; k >= 0; k--) if (this.isOp(this.toks[k], "&")) this.toks.splice(k, 1);
+      this.next();
+      const environment = this.rawGroup();
+      const lines = this.lines(() => this.isCmd(this.peek(), "end"));
+      if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${environment}}`);
+      this.next();
+      const endName = this.rawGroup();
+      if (endName !== environment) this.fail(`\\begin{${environment}} closed by \\end{${endName}}`);
+      return {lines, environment};
+    }
   }
 
   private lines(atEnd: () => boolean): Line[] {
@@ -291,6 +365,7 @@ class Parser {
   }
 
   private startsFactor(t: Token): boolean {
+    if (this.separators.has(t)) return false;
     if (t.kind === "num" || t.kind === "word") return true;
     if (t.kind === "op") return t.text === "(" || t.text === "[" || t.text === "{" || (t.text === "|" && this.bars === 0);
     if (t.kind === "cmd") return t.text === "|" ? this.norms === 0 : !TERMINATOR_CMDS.has(t.text) && !this.connectorAt(this.pos);
@@ -324,6 +399,10 @@ class Parser {
         this.next();
         const den = this.factor();
         left = {type: "div", num: left, den, frac: false, start, end: this.prevEnd()};
+      } else if (this.isOp(t, "|") && this.bars === 0 && this.isOp(this.peek(1), "_")) {
+        // \frac{\partial L}{\partial w}\Big|_{w=1}: the derivative at a point (\Big is only sizing)
+        this.next();
+        left = this.atPoint(left);
       } else if (this.startsFactor(t)) {
         const right = this.factor();
         left = {type: "mul", left, right, op: "implicit", start, end: this.prevEnd()};
@@ -339,7 +418,91 @@ class Parser {
       const arg = this.nest(() => this.factor());
       return {type: "neg", arg, start: t.start, end: this.prevEnd()};
     }
-    return this.postfix(this.primary());
+    const p = this.primary();
+    const named = p.type === "sym" && !p.sub ? this.bracketSymbol(p) : undefined;
+    const q = this.postfix(named ?? p);
+    return (q.type === "sym" && this.separatedCall(q)) || q;
+  }
+
+  /**
+   * `E[g^2]_t`: a one-letter symbol, a bracket and a subscript are one symbol named by the bracket (`E[g^{2}]`) with
+   * that subscript, so a recurrence can run over it. Without a subscript `E[x]` is not read here.
+   */
+  private bracketSymbol(p: NodeOf<"sym">): Node | undefined {
+    if (!/^[A-Za-z]$/.test(p.name) || !this.isOp(this.peek(), "[") || this.peek().spaceBefore) return undefined;
+    const close = this.groupEnd(this.pos);
+    if (close < 0 || !this.isOp(this.toks[close + 1] ?? this.peek(), "_")) return undefined;
+    this.next();
+    const inner = this.nest(() => this.expr());
+    this.expectOp("]", `to close ${p.name}[…]`);
+    return {type: "sym", name: `${p.name}[${toLatex(inner)}]`, start: p.start, end: this.prevEnd()};
+  }
+
+  /** `p(x \mid \theta)`, `D_{KL}(p \| q)`: a symbol applied to arguments a separator splits is a call of it. */
+  private separatedCall(q: NodeOf<"sym">): Node | undefined {
+    const t = this.peek();
+    const at = this.isOp(t, "(") ? this.pos : this.isCmd(t, "left") && this.isOp(this.peek(1), "(") ? this.pos + 1 : -1;
+    if (at < 0 || !this.markSeparators(at)) return undefined;
+    return this.maybeCall(q, symKey(q.name, q.subText), true);
+  }
+
+  /** Index of the token closing the bracket opened at token i (-1 when it is not closed). */
+  private groupEnd(i: number): number {
+    let depth = 0;
+    for (let j = i; j < this.toks.length; j++) {
+      const t = this.toks[j];
+      if ((t.kind === "op" && (t.text === "(" || t.text === "[" || t.text === "{")) || this.isCmd(t, "{")) depth++;
+      else if ((t.kind === "op" && (t.text === ")" || t.text === "]" || t.text === "}")) || this.isCmd(t, "}")) {
+        if (--depth === 0) return j;
+      } else if (t.kind === "eof") break;
+    }
+    return -1;
+  }
+
+  /** The tokens directly inside the bracket opened at token i (not inside nested brackets). */
+  private topLevel(i: number): Token[] {
+    const close = this.groupEnd(i);
+    const out: Token[] = [];
+    let depth = 0;
+    for (let j = i + 1; j < close; j++) {
+      const t = this.toks[j];
+      if ((t.kind === "op" && (t.text === "(" || t.text === "[" || t.text === "{")) || this.isCmd(t, "{")) depth++;
+      else if ((t.kind === "op" && (t.text === ")" || t.text === "]" || t.text === "}")) || this.isCmd(t, "}")) depth--;
+      else if (depth === 0) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * Marks the separators of the parenthesised arguments opened at token i: every `\mid`, else a single `\|`, else a
+   * single `|` (two bars are an absolute value, two `\|` a norm). Says whether there was one.
+   */
+  private markSeparators(i: number): boolean {
+    const top = this.topLevel(i);
+    const mids = top.filter((t) => this.isCmd(t, "mid"));
+    const norms = top.filter((t) => this.isCmd(t, "|"));
+    const bars = top.filter((t) => this.isOp(t, "|"));
+    const seps = mids.length ? mids : norms.length === 1 ? norms : bars.length === 1 && !norms.length ? bars : [];
+    for (const t of seps) this.separators.add(t);
+    return seps.length > 0;
+  }
+
+  /** A relation (chain) read as a condition: `|r| \le \delta`, `y = 1`, `0 < x \le 1` (each link must hold). */
+  private condition(): Node {
+    const start = this.peek().start;
+    let left = this.nest(() => this.expr());
+    let out: Node | undefined;
+    for (let rel = this.relationAt(this.peek()); rel; rel = this.relationAt(this.peek())) {
+      const relTok = this.next();
+      const fn = CONDITION_FN[rel];
+      if (!fn) this.fail(`${describe(relTok)} is not a condition the engine can test`, relTok);
+      const right = this.nest(() => this.expr());
+      const test: Node = {type: "call", fn, args: [left, right], builtin: true, parens: "none", start: left.start, end: this.prevEnd()};
+      out = out ? {type: "call", fn: "and", args: [out, test], builtin: true, parens: "none", start, end: this.prevEnd()} : test;
+      left = right;
+    }
+    if (!out) this.fail(`expected a relation (<, \\le, =, …) in a condition, found ${describe(this.peek())}`);
+    return out;
   }
 
   /**
@@ -426,6 +589,12 @@ class Parser {
         p = {type: "pow", base: p, exp, start: p.start, end: this.prevEnd()};
         continue;
       }
+      if (this.isOp(t, "!") && !this.isOp(this.peek(1), "=")) {
+        // y!, (n+1)!: the factorial (Γ(x + 1) between the integers)
+        this.next();
+        p = {type: "call", fn: "factorial", args: [p], builtin: true, parens: "none", start: p.start, end: this.prevEnd()};
+        continue;
+      }
       if (this.isOp(t, "'")) {
         if (p.type !== "sym") this.fail("a prime on something that is not a symbol");
         this.next();
@@ -482,6 +651,8 @@ class Parser {
   /** A script argument parsed as an expression (braced group or one token), with its LaTeX. */
   private scriptNode(): {node: Node; text: string} {
     const t = this.peek();
+    const name = this.scriptName();
+    if (name) return name;
     if (this.isOp(t, "{")) {
       const close = this.matchingBrace(this.pos);
       const text = this.latex.slice(t.end, this.toks[close].start).trim();
@@ -507,6 +678,31 @@ class Parser {
       return {node: {type: "sym", name: "*", start: t.start, end: t.end}, text: "*"};
     }
     this.fail(`unexpected ${describe(t)} as a script`);
+  }
+
+  /**
+   * A subscript that is a name, not an index: `\eta_{\min}`, `\eta_\max`, `\theta_{\text{new}}`, `x_{\mathrm{train}}`
+   * give the symbol `min`, `max`, `new`, `train` (consumed); anything else undefined.
+   */
+  private scriptName(): {node: Node; text: string} | undefined {
+    const t = this.peek();
+    const braced = this.isOp(t, "{");
+    const k = braced ? this.pos + 1 : this.pos;
+    const c = this.toks[k];
+    if (c?.kind !== "cmd") return undefined;
+    let text: string | undefined, last = k;
+    if (FUNCTION_CMDS.has(c.text)) text = c.text;
+    else if (TEXT_CMDS.has(c.text) && this.isOp(this.toks[k + 1] ?? c, "{")) {
+      last = this.matchingBrace(k + 1);
+      const raw = this.latex.slice(this.toks[k + 1].end, this.toks[last].start).trim();
+      if (/^(?:[A-Za-z][A-Za-z0-9]*|[^\x00-\x7f\s{}\\$]+)$/.test(raw)) text = raw;
+    }
+    if (text === undefined) return undefined;
+    if (braced && !this.isOp(this.toks[last + 1] ?? c, "}")) return undefined;
+    const end = braced ? last + 1 : last;
+    const node: Node = {type: "sym", name: text, start: c.start, end: this.toks[last].end};
+    this.pos = end + 1;
+    return {node, text};
   }
 
   /** `{...}` read as raw text (environment names, \text{...}). */
@@ -559,6 +755,7 @@ class Parser {
     }
     if (t.kind === "op") {
       if (t.text === "(" || t.text === "[") {
+        if (t.text === "(") this.markSeparators(this.pos);
         this.next();
         const close = t.text === "(" ? ")" : "]";
         const items = this.itemsUntil(() => this.isOp(this.peek(), close), `"${t.text}" at offset ${t.start} is not closed by "${close}"`);
@@ -601,7 +798,15 @@ class Parser {
     }
     if (GREEK.has(name)) {
       this.next();
+      // \Delta\theta_t, \Delta w: the change of a quantity is one symbol (not Δ times θ)
+      const changed = name === "Delta" ? this.changeOf() : undefined;
+      if (changed) return {type: "sym", name: `\\Delta${changed}`, start, end: this.prevEnd()};
       const sym: Node = {type: "sym", name: `\\${name}`, start, end: t.end};
+      const builtin = GREEK_BUILTINS[name];
+      if (builtin && !this.functions.has(`\\${name}`) && (this.isOp(this.peek(), "(") || (this.isCmd(this.peek(), "left") && this.isOp(this.peek(1), "(")))) {
+        const c = this.maybeCall(sym, builtin, true);
+        return c.type === "call" ? {...c, fn: builtin, builtin: true} : c;
+      }
       return this.maybeCall(sym, name === "sigma" ? "sigma" : `\\${name}`, name === "sigma" || this.functions.has(`\\${name}`));
     }
     if (ACCENTS.has(name)) {
@@ -619,6 +824,8 @@ class Parser {
       return this.maybeCall(sym, text, true);
     }
     if (STYLE_CMDS.has(name)) {
+      const indicator = this.indicator();
+      if (indicator) return indicator;
       this.next();
       const inner = this.group(`\\${name}`);
       // \mathcal{L}(w, b): a function when the chapter defines one by that name
@@ -757,11 +964,21 @@ class Parser {
         this.next(); // the closing bar
         return {type: "call", fn, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
       }
+      if (open === "\\lfloor" || open === "\\lceil") {
+        const arg = this.nest(() => this.expr());
+        if (!this.isCmd(this.peek(), "right")) this.fail(`\\left${open} at offset ${t.start} is not closed by \\right`);
+        this.next();
+        this.next(); // \rfloor / \rceil
+        return {type: "call", fn: open === "\\lfloor" ? "floor" : "ceil", args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+      }
       if (open !== "(" && open !== "[" && open !== "\\{" && open !== ".") this.fail(`unsupported \\left${open}`, d);
+      if (open === "(") this.markSeparators(this.pos - 1);
       const items = this.itemsUntil(() => this.isCmd(this.peek(), "right"), `\\left${open} at offset ${t.start} is not closed by \\right`);
       if (!this.isCmd(this.peek(), "right")) this.fail(`\\left${open} at offset ${t.start} is not closed by \\right`);
       this.next();
-      this.next(); // the closing delimiter
+      const closing = this.next(); // the closing delimiter
+      // \left. \frac{\partial L}{\partial w} \right|_{w=1}: the derivative at a point
+      if (open === "." && this.isOp(closing, "|") && this.isOp(this.peek(), "_") && items.length === 1) return this.atPoint(items[0]);
       const end = this.prevEnd();
       if (open === "\\{") return {type: "set", items, start, end};
       if (open === "[" && items.length > 1) return {type: "vector", items, start, end};
@@ -791,9 +1008,18 @@ class Parser {
       return {type: "grad", wrt, of, style: "partial", start, end: this.prevEnd()};
     }
     if (name === "partial") this.fail("\\partial outside \\frac{\\partial …}{\\partial …} without a subscript (write \\partial_{w} f)");
+    if (name === "lfloor" || name === "lceil") {
+      this.next();
+      const close = name === "lfloor" ? "rfloor" : "rceil";
+      const arg = this.nest(() => this.expr());
+      if (!this.isCmd(this.peek(), close)) this.fail(`\\${name} at offset ${start} is not closed by \\${close}`);
+      this.next();
+      return {type: "call", fn: name.slice(1), args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+    }
     if (name === "begin") {
       const env = this.latex.slice(this.peek(1).end, this.toks[this.pos + 3]?.start).trim();
       if (this.isOp(this.peek(1), "{") && MATRIX_ENVIRONMENTS.has(env)) return this.matrix(env);
+      if (this.isOp(this.peek(1), "{") && CASES_ENVIRONMENTS.has(env)) return this.cases(env);
       this.fail("an environment inside an expression is not supported");
     }
     this.fail(`unknown command \\${name}`);
@@ -830,6 +1056,128 @@ class Parser {
     return {type: "vector", items: rows.map((r) => ({type: "vector", items: r, start: r[0].start, end: r[r.length - 1].end})), start, end};
   }
 
+  /**
+   * \begin{cases} v_1 & c_1 \\ v_2 & c_2 \end{cases} (also dcases, rcases): the builtin `cases` over (value, condition)
+   * pairs. A branch's condition follows `&`, a comma or `\quad`, optionally after `\text{if}`; `\text{otherwise}`,
+   * `\text{else}`, `\text{其他}`, `\text{否则}` or none at all is the number 1 (always holds).
+   */
+  private cases(env: string): Node {
+    const start = this.next().start;
+    this.rawGroup();
+    const args: Node[] = [];
+    const atEnd = () => this.isCmd(this.peek(), "end") || this.peek().kind === "eof";
+    while (!atEnd()) {
+      if (this.isOp(this.peek(), "&")) this.next();
+      const value = this.nest(() => this.expr());
+      while (this.isOp(this.peek(), ",") || this.isOp(this.peek(), "&") || this.isQuad(this.peek())) this.next();
+      args.push(value, this.branchCondition());
+      const p = this.peek();
+      if ((this.isOp(p, ",") || this.isOp(p, ".") || this.isOp(p, ";")) && this.endsLine(this.peek(1))) this.next();
+      if (this.peek().kind === "newline") this.next();
+      else if (!atEnd()) this.fail(`unexpected ${describe(this.peek())} in \\begin{${env}}`);
+    }
+    if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${env}}`);
+    this.next();
+    const endName = this.rawGroup();
+    if (endName !== env) this.fail(`\\begin{${env}} closed by \\end{${endName}}`);
+    if (!args.length) this.fail(`empty \\begin{${env}}`);
+    return {type: "call", fn: "cases", args, builtin: true, parens: "none", start, end: this.prevEnd()};
+  }
+
+  /** The condition of one branch of cases (after its value and separator). */
+  private branchCondition(): Node {
+    const t = this.peek();
+    const always: Node = {type: "num", value: 1, start: t.start, end: t.start};
+    if (this.endsLine(t)) return always;
+    let word: string | undefined, skip = 1;
+    if (t.kind === "cmd" && TEXT_CMDS.has(t.text) && this.isOp(this.peek(1), "{")) {
+      const close = this.matchingBrace(this.pos + 1);
+      word = this.latex.slice(this.peek(1).end, this.toks[close].start);
+      skip = close - this.pos + 1;
+    } else if (t.kind === "word") word = t.text;
+    const text = word?.replace(/\\[,;: ]|~/g, " ").replace(/^[\s,，]+|[\s,，:：.。]+$/g, "");
+    if (text !== undefined && (OTHERWISE.test(text) || CONDITION_WORD.test(text))) {
+      this.pos += skip;
+      if (OTHERWISE.test(text)) return {...always, end: this.prevEnd()};
+    }
+    return this.condition();
+  }
+
+  /**
+   * `\mathbb{1}[m_i < 1]`, `\mathbb{1}\{y_i = k\}`, `\mathbf{1}(z > 0)`, `\mathbb{I}[…]`, `\mathbb{1}_{x > 0}`: the indicator
+   * of a condition (1 where it holds, else 0). Undefined (nothing consumed) when the brackets hold no relation.
+   */
+  private indicator(): Node | undefined {
+    const t = this.peek(), inner = this.peek(2);
+    if (!this.isOp(this.peek(1), "{") || !this.isOp(this.peek(3), "}")) return undefined;
+    if (!((inner.kind === "num" && inner.text === "1") || (inner.kind === "word" && inner.text === "I"))) return undefined;
+    const k = this.pos + 4;
+    const o = this.toks[k];
+    if (!o) return undefined;
+    const open = this.isOp(o, "_") || this.isCmd(o, "left") ? k + 1 : k;
+    const bracket = this.toks[open];
+    if (!bracket || !(this.isOp(bracket, "[") || this.isOp(bracket, "(") || this.isOp(bracket, "{") || this.isCmd(bracket, "{"))) return undefined;
+    if (!this.topLevel(open).some((x) => this.relationAt(x))) return undefined;
+    this.pos = open + 1;
+    const cond = this.condition();
+    if (this.isCmd(o, "left")) {
+      if (!this.isCmd(this.peek(), "right")) this.fail("\\left… of an indicator is not closed by \\right");
+      this.next();
+    }
+    const closing = this.next();
+    if (!(closing.kind === "op" && "])}".includes(closing.text)) && !this.isCmd(closing, "}")) this.fail(`unexpected ${describe(closing)} closing an indicator`, closing);
+    return {type: "call", fn: "indicator", args: [cond], builtin: true, parens: "none", start: t.start, end: this.prevEnd()};
+  }
+
+  /**
+   * `X\Big|_{w=1}`, `\right|_{(w,b)=(1,0)}`, `|_{(1,0)}` after the derivative X (the `|` is consumed): the derivative
+   * evaluated at that point. Names bind in order; a point without names binds the variable (one value) or, for a
+   * tuple, the parameters of the differentiated function (evaluate.ts).
+   */
+  private atPoint(x: Node): Node {
+    const bar = this.toks[this.pos - 1];
+    this.expectOp("_", "after the bar of a derivative at a point");
+    const point = this.pointScript();
+    const attach = (n: Node): Node => {
+      if (n.type === "grad") return {...n, ...point, end: this.prevEnd()};
+      if (n.type === "paren") return attach(n.arg);
+      if (n.type === "mul" && (n.right.type === "grad" || derivativeOf(n.right))) return {...n, right: attach(n.right), end: this.prevEnd()};
+      const d = derivativeOf(n);
+      if (d) return attach(d);
+      return this.fail("only a derivative can be evaluated at a point (X\\Big|_{x=a})", bar);
+    };
+    return attach(x);
+  }
+
+  /** `{w=1}`, `{(w, b) = (1, 0)}`, `{w=1, b=0}`, `{(1,0)}`, `0`: the point of a derivative at a point. */
+  private pointScript(): {at: Node; atNames?: Node[]} {
+    if (!this.isOp(this.peek(), "{")) return {at: this.scriptNode().node};
+    this.next();
+    const first = this.nest(() => this.expr());
+    let out: {at: Node; atNames?: Node[]};
+    if (!this.isOp(this.peek(), "=")) out = {at: first};
+    else {
+      this.next();
+      const value = this.nest(() => this.expr());
+      if (first.type === "tuple") {
+        if (value.type !== "tuple" || value.items.length !== first.items.length) this.fail(`a point for ${first.items.length} names needs ${first.items.length} values`);
+        out = {at: value, atNames: first.items};
+      } else {
+        const names: Node[] = [first], values: Node[] = [value];
+        while (this.isOp(this.peek(), ",")) {
+          this.next();
+          names.push(this.nest(() => this.expr()));
+          this.expectOp("=", "in a point (x = a, y = b)");
+          values.push(this.nest(() => this.expr()));
+        }
+        out = {at: values.length === 1 ? value : {type: "tuple", items: values, start: value.start, end: this.prevEnd()}, atNames: names};
+      }
+      if (out.atNames!.some((n) => n.type !== "sym")) this.fail("a point names symbols (x = a)");
+    }
+    this.expectOp("}", "to close the point");
+    return out;
+  }
+
   /** The expression between an opening bar and its closing one (`|x|`, `\|x\|`); stops before the closing bar. */
   private barred(atClose: () => boolean, what: "abs" | "norm"): Node {
     if (atClose()) this.fail(`an empty ${what === "abs" ? "|…|" : "\\|…\\|"}`);
@@ -844,12 +1192,20 @@ class Parser {
   }
 
   /** Comma-separated items up to (not including) the stop token. */
-  private itemsUntil(stop: () => boolean, missing?: string): Node[] {
+  private itemsUntil(stop: () => boolean, missing?: string, names?: string[]): Node[] {
     if (stop()) this.fail("empty brackets");
-    const items = [this.expr()];
-    while (this.isOp(this.peek(), ",")) {
+    const item = (): Node => {
+      const x = this.expr();
+      // P(y = 2 \mid \lambda = 3): an argument given by the parameter's name
+      if (!names || !this.isOp(this.peek(), "=") || x.type !== "sym") return x;
       this.next();
-      items.push(this.expr());
+      names.push(symKey(x.name, x.subText));
+      return this.expr();
+    };
+    const items = [item()];
+    while (this.isOp(this.peek(), ",") || this.separators.has(this.peek())) {
+      this.next();
+      items.push(item());
     }
     if (!stop()) this.fail(missing && this.peek().kind === "eof" ? missing : `unexpected ${describe(this.peek())}`);
     return items;
@@ -861,21 +1217,27 @@ class Parser {
     const t = this.peek();
     const leftParen = this.isCmd(t, "left") && this.isOp(this.peek(1), "(");
     if (!this.isOp(t, "(") && !leftParen) return sym;
+    this.markSeparators(leftParen ? this.pos + 1 : this.pos);
     this.next();
     if (leftParen) this.next();
-    const args = this.itemsUntil(() => (leftParen ? this.isCmd(this.peek(), "right") : this.isOp(this.peek(), ")")));
+    const names: string[] = [];
+    const args = this.itemsUntil(() => (leftParen ? this.isCmd(this.peek(), "right") : this.isOp(this.peek(), ")")), undefined, names);
+    if (names.length && names.length !== args.length) this.fail("either every argument is named (y = 2, \\lambda = 3) or none");
     this.next();
     if (leftParen) {
       if (!this.isOp(this.peek(), ")")) this.fail("\\left( closed by another delimiter");
       this.next();
     }
-    const builtin = BUILTIN_FUNCTIONS.has(fn.toLowerCase()) || fn === "sigma";
-    return {type: "call", fn: builtin ? canonicalFn(fn) : fn, args, builtin, parens: leftParen ? "left" : "paren", start: sym.start, end: this.prevEnd()};
+    const builtin = (BUILTIN_FUNCTIONS.has(fn.toLowerCase()) && !(SOFT_BUILTINS.has(canonicalFn(fn)) && this.functions.has(canonicalFn(fn)))) || fn === "sigma";
+    return {type: "call", fn: builtin ? canonicalFn(fn) : fn, args, builtin, parens: leftParen ? "left" : "paren", ...(names.length ? {argNames: names} : {}), start: sym.start, end: this.prevEnd()};
   }
 }
 
 /** Functions the evaluator knows (lower-case). */
-export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn"]);
+export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
+  "erf", "diag", "softplus", "floor", "ceil"]);
+/** Builtins a chapter may define itself (then its definition is used): `\mathrm{softplus}(x) = \ln(1 + e^x)`. */
+const SOFT_BUILTINS = new Set(["erf", "diag", "softplus", "floor", "ceil", "Phi"]);
 
 function canonicalFn(fn: string): string {
   const l = fn.toLowerCase();
@@ -883,6 +1245,16 @@ function canonicalFn(fn: string): string {
   if (l === "sigmoid") return "sigma";
   if (l === "sgn") return "sign";
   return l;
+}
+
+const isD = (n: Node): boolean => n.type === "sym" && n.name === "d" && !n.sub;
+
+/** `\frac{df}{dx}` (and `\frac{d}{dx} f`) as the derivative node it means; undefined for anything else. */
+function derivativeOf(n: Node): NodeOf<"grad"> | undefined {
+  const dx = (den: Node) => (den.type === "mul" && isD(den.left) && den.right.type === "sym" ? den.right : undefined);
+  if (n.type === "div" && n.num.type === "mul" && isD(n.num.left) && dx(n.den)) return {type: "grad", wrt: dx(n.den)!, of: n.num.right, style: "partial", start: n.start, end: n.end};
+  if (n.type === "mul" && n.left.type === "div" && isD(n.left.num) && dx(n.left.den)) return {type: "grad", wrt: dx(n.left.den)!, of: n.right, style: "partial", start: n.start, end: n.end};
+  return undefined;
 }
 
 /** Single upper-case letters, f/g/h and multi-letter names are functions when followed by `(`. */

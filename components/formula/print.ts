@@ -33,14 +33,53 @@ function wrap(n: Node, min: number): string {
   return prec(n) < min ? `\\left(${s}\\right)` : s;
 }
 
-const BUILTIN_LATEX: Record<string, string> = {sign: "\\operatorname{sign}", log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", tanh: "\\tanh", max: "\\max", min: "\\min", sigma: "\\sigma"};
+const BUILTIN_LATEX: Record<string, string> = {sign: "\\operatorname{sign}", log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", tanh: "\\tanh", max: "\\max", min: "\\min", sigma: "\\sigma",
+  erf: "\\operatorname{erf}", diag: "\\operatorname{diag}", softplus: "\\operatorname{softplus}", Phi: "\\Phi"};
+const RELATION_LATEX: Record<string, string> = {lt: "<", le: "\\le", gt: ">", ge: "\\ge", eq: "=", neq: "\\neq"};
+
+/** The notation builtins (cases, conditions, indicator, floor, ceil, factorial) as printed; undefined for the others. */
+function notation(n: Extract<Node, {type: "call"}>): string | undefined {
+  if (!n.builtin) return undefined;
+  const [a, b] = n.args;
+  if (RELATION_LATEX[n.fn] && n.args.length === 2) return `${toLatex(a)} ${RELATION_LATEX[n.fn]} ${toLatex(b)}`;
+  switch (n.fn) {
+    case "and":
+      return `${toLatex(a)},\\ ${toLatex(b)}`;
+    case "indicator":
+      return `\\mathbb{1}[${toLatex(a)}]`;
+    case "floor":
+      return n.parens === "none" ? `\\lfloor ${toLatex(a)} \\rfloor` : undefined;
+    case "ceil":
+      return n.parens === "none" ? `\\lceil ${toLatex(a)} \\rceil` : undefined;
+    case "factorial":
+      return `${wrap(a, PREC.atom)}!`;
+    case "cases": {
+      const rows: string[] = [];
+      for (let k = 0; k + 1 < n.args.length; k += 2) {
+        const c = n.args[k + 1];
+        const last = k + 2 >= n.args.length;
+        rows.push(`${toLatex(n.args[k])} & ${last && c.type === "num" && c.value === 1 ? "\\text{otherwise}" : toLatex(c)}`);
+      }
+      return `\\begin{cases} ${rows.join(" \\\\ ")} \\end{cases}`;
+    }
+  }
+  return undefined;
+}
+
+/** A subscript that is a name (`\eta_{min}`, `\theta_{new}`: sub is that word as a symbol) prints upright. */
+function subscript(n: Extract<Node, {type: "sym"}>): string {
+  const s = n.subText!;
+  if (s.length === 1) return `_${s}`;
+  const word = n.sub?.type === "sym" && n.sub.name === s && /^[A-Za-z]{2,}$/.test(s);
+  return word ? `_{\\mathrm{${s}}}` : `_{${s}}`;
+}
 
 export function toLatex(n: Node): string {
   switch (n.type) {
     case "num":
       return String(n.value);
     case "sym":
-      return n.subText === undefined ? n.name : n.subText.length === 1 ? `${n.name}_${n.subText}` : `${n.name}_{${n.subText}}`;
+      return n.subText === undefined ? n.name : `${n.name}${subscript(n)}`;
     case "neg":
       return `-${wrap(n.arg, PREC.mul)}`;
     case "add":
@@ -64,6 +103,8 @@ export function toLatex(n: Node): string {
     case "sqrt":
       return `\\sqrt{${toLatex(n.arg)}}`;
     case "call": {
+      const special = notation(n);
+      if (special !== undefined) return special;
       if (n.builtin && n.parens === "none" && n.args.length === 1) {
         if (n.fn === "abs") return `\\left|${toLatex(n.args[0])}\\right|`;
         if (n.fn === "norm") return `\\left\\|${toLatex(n.args[0])}\\right\\|`;
@@ -71,7 +112,7 @@ export function toLatex(n: Node): string {
       }
       if (n.builtin && n.fn === "hadamard" && n.parens === "none" && n.args.length === 2) return `${wrap(n.args[0], PREC.mul)} \\odot ${wrap(n.args[1], PREC.mul)}`;
       const name = n.builtin ? BUILTIN_LATEX[n.fn] ?? `\\text{${n.fn}}` : n.fn;
-      const args = n.args.map(toLatex).join(", ");
+      const args = n.args.map((a, i) => (n.argNames ? `${n.argNames[i]} = ${toLatex(a)}` : toLatex(a))).join(", ");
       return n.parens === "left" ? `${name}\\left(${args}\\right)` : `${name}(${args})`;
     }
     case "sum": {
@@ -81,6 +122,10 @@ export function toLatex(n: Node): string {
       return `${op}${sub}${sup} ${wrap(n.body, PREC.mul)}`;
     }
     case "grad":
+      if (n.at) {
+        const names = n.atNames ? `${n.atNames.length === 1 ? toLatex(n.atNames[0]) : `(${n.atNames.map(toLatex).join(", ")})`}=` : "";
+        return `\\left.${toLatex({...n, at: undefined, atNames: undefined})}\\right|_{${names}${toLatex(n.at)}}`;
+      }
       if (n.wrt.type === "tuple" && n.wrt.items.length === 0) return `\\nabla ${wrap(n.of, PREC.mul + 1)}`;
       if (n.style === "nabla" && n.wrt.type !== "sym" && n.of.type === "call") return `\\nabla ${toLatex(n.of)}`;
       return n.style === "partial" ? `\\frac{\\partial ${toLatex(n.of)}}{\\partial ${toLatex(n.wrt)}}` : `\\nabla_{${toLatex(n.wrt)}} ${wrap(n.of, PREC.mul + 1)}`;

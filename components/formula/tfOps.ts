@@ -2,9 +2,32 @@
 import * as tf from "@tensorflow/tfjs";
 import type {Ops} from "./evaluate.js";
 import {checkElements} from "./limits.js";
-import {shapeOf, type Value} from "./values.js";
+import {applyBuiltin, COMPARE, shapeOf, type Value} from "./values.js";
 
 const rank = (t: tf.Tensor) => t.rank;
+
+/** The builtin computed on the tensors' values (jsOps), as a constant: no gradient flows through it. */
+function constant(fn: string, args: tf.Tensor[]): tf.Tensor {
+  return tf.tensor(applyBuiltin(fn, args.map((a) => a.arraySync() as Value)) as number | number[] | number[][]);
+}
+
+/** diag(v): a vector's diagonal matrix (differentiable: eye · v), a matrix's diagonal. */
+function diag(x: tf.Tensor): tf.Tensor {
+  if (x.rank === 0) return tf.reshape(x, [1, 1]);
+  if (x.rank === 1) return tf.mul(tf.eye(x.shape[0]), tf.expandDims(x, 0));
+  const n = Math.min(x.shape[0], x.shape[1] ?? 0);
+  return tf.sum(tf.mul(tf.slice(x, [0, 0], [n, n]), tf.eye(n)), 1);
+}
+
+/** cases(v_1, c_1, …): tf.where from the last branch to the first, so the gradient flows through the branch taken. */
+function cases(args: tf.Tensor[]): tf.Tensor {
+  if (args.length < 2 || args.length % 2) throw new Error(`cases takes (value, condition) pairs, got ${args.length} arguments`);
+  const shape = args.reduce<number[]>((s, a) => tf.broadcast_util.assertAndGetBroadcastShape(s, a.shape), []);
+  const full = (t: tf.Tensor) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape));
+  let out = tf.fill(shape, NaN);
+  for (let k = args.length - 2; k >= 0; k -= 2) out = tf.where(tf.notEqual(full(args[k + 1]), 0), full(args[k]), out);
+  return out;
+}
 
 export const tfOps: Ops<tf.Tensor> = {
   lift: (v: Value) => {
@@ -47,6 +70,33 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.tanh(x);
       case "relu":
         return tf.relu(x);
+      case "softplus":
+        return tf.softplus(x);
+      case "erf":
+        return tf.erf(x);
+      case "Phi":
+        // Φ(x) = (1 + erf(x/√2))/2
+        return tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+      case "floor":
+        return tf.floor(x);
+      case "ceil":
+        return tf.ceil(x);
+      case "diag":
+        return diag(x);
+      case "indicator":
+        return x;
+      case "factorial":
+      case "lt":
+      case "le":
+      case "gt":
+      case "ge":
+      case "eq":
+      case "neq":
+      case "and":
+        // piecewise constant in its operands (or, for n!, not differentiated): computed on the values, no gradient
+        return constant(fn, args);
+      case "cases":
+        return cases(args);
       case "hadamard":
         return tf.mul(args[0], args[1]);
       case "abs":

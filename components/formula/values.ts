@@ -3,6 +3,7 @@ import {attention} from "../math/attention.js";
 import {sigmoid} from "../math/sigmoid.js";
 import {softmax} from "../math/softmax.js";
 import {dot, matMul, matVec, transpose as transposeMatrix} from "../math/matrix.js";
+import {erf, factorial, normalCdf} from "./special.js";
 
 export type Value = number | number[] | number[][];
 
@@ -112,6 +113,24 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return flatOf(one()).reduce((s, x) => s + Math.abs(x), 0);
     case "relu":
       return map(one(), (x) => Math.max(0, x));
+    case "softplus":
+      return map(one(), (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+    case "erf":
+      return map(one(), erf);
+    case "Phi":
+      return map(one(), normalCdf);
+    case "floor":
+      return map(one(), Math.floor);
+    case "ceil":
+      return map(one(), Math.ceil);
+    case "factorial":
+      return map(one(), factorial);
+    case "diag":
+      return diag(one());
+    case "indicator":
+      return one();
+    case "cases":
+      return cases(args);
     case "hadamard":
       if (args.length !== 2) throw new Error(`⊙ takes two operands, got ${args.length}`);
       return zip(args[0], args[1], (x, y) => x * y, "entrywise product");
@@ -139,8 +158,50 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return attention(Q, K, V);
     }
     default:
+      if (fn in COMPARE) {
+        if (args.length !== 2) throw new Error(`a comparison takes two operands, got ${args.length}`);
+        return zip(args[0], args[1], COMPARE[fn], "comparison");
+      }
       throw new Error(`unknown function ${fn}`);
   }
+}
+
+/** Relations in conditions (cases, indicators): 1 where they hold, else 0, entrywise. `and`: both hold. */
+export const COMPARE: Record<string, (x: number, y: number) => number> = {
+  lt: (x, y) => +(x < y),
+  le: (x, y) => +(x <= y),
+  gt: (x, y) => +(x > y),
+  ge: (x, y) => +(x >= y),
+  eq: (x, y) => +(x === y),
+  neq: (x, y) => +(x !== y),
+  and: (x, y) => +(x !== 0 && y !== 0)
+};
+
+/** diag(v): a vector becomes the diagonal matrix, a matrix gives its diagonal. */
+function diag(v: Value): Value {
+  const s = shapeOf(v);
+  if (s.length === 0) return [[v as number]];
+  if (s.length === 1) return (v as number[]).map((x, i) => (v as number[]).map((_, j) => (i === j ? x : 0)));
+  return Array.from({length: Math.min(s[0], s[1])}, (_, i) => (v as number[][])[i][i]);
+}
+
+/**
+ * cases(v_1, c_1, v_2, c_2, …): the value of the first branch whose condition holds (is non-zero), entrywise, with
+ * scalars broadcast; NaN where no condition holds.
+ */
+function cases(args: Value[]): Value {
+  if (args.length < 2 || args.length % 2) throw new Error(`cases takes (value, condition) pairs, got ${args.length} arguments`);
+  let shape: Value = 0;
+  for (const a of args) shape = zip(shape, a, () => 0, "cases");
+  const flat = args.map((a) => flatOf(zip(shape, a, (_, y) => y, "cases")));
+  const out = flat[0].map((_, i) => {
+    for (let k = 0; k < flat.length; k += 2) if (flat[k + 1][i] !== 0) return flat[k][i];
+    return NaN;
+  });
+  const s = shapeOf(shape);
+  if (s.length === 0) return out[0];
+  if (s.length === 1) return out;
+  return Array.from({length: s[0]}, (_, r) => out.slice(r * s[1], (r + 1) * s[1]));
 }
 
 /** Largest absolute difference between two values of the same shape (Infinity when shapes differ). */
