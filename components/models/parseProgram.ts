@@ -5,7 +5,8 @@
  * a fixed line of the program or one of its editable statements; anything else is an error at its line.
  * What the code cannot say (the data, the chapter's claims and notes) comes from `base`. Pure: no tf, no DOM.
  */
-import type {Activation, KerasProgram, LayerSpec, LossName, OptimizerName} from "./keras/program.js";
+import type {Activation, KerasProgram, LayerSpec, LossName, LrSchedule, OptimizerName} from "./keras/program.js";
+import {checkSchedule} from "./keras/schedule.js";
 import {OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON} from "./printProgram.js";
 
 export interface ParseError {
@@ -309,8 +310,38 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   o.done();
   const out: KerasProgram["compile"] = {optimizer, loss: p.oneOf("loss", LOSSES), metrics: p.has("metrics") ? p.strings("metrics") : base.compile.metrics, line};
   if (p.has("fromLogits")) out.fromLogits = p.bool("fromLogits");
+  if (p.has("schedule")) out.schedule = scheduleOf(p.obj("schedule"), base.compile.schedule?.line ?? line);
   p.done();
   return out;
+}
+
+const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table"] as const;
+
+/** compile.schedule: one of the LrSchedule kinds with its numbers (checked as the translator checks them). */
+function scheduleOf(o: Props, line: number): LrSchedule {
+  const kind = o.oneOf("kind", SCHEDULES);
+  const per = () => o.oneOf("per", ["epoch", "batch"] as const, "epoch");
+  const nums = (key: string): number[] => {
+    const v = o.raw(key);
+    if (v?.k !== "arr" || !v.v.every((x) => x.k === "num")) throw new Fail(`compile.schedule.${key} must be an array of numbers`);
+    return v.v.map((x) => (x as {v: number}).v);
+  };
+  let s: LrSchedule;
+  if (kind === "step") s = {kind, per: per(), stepSize: o.num("stepSize", {int: true, min: 1}), gamma: o.num("gamma", {min: 0}), line};
+  else if (kind === "multistep") s = {kind, per: per(), milestones: nums("milestones"), gamma: o.num("gamma", {min: 0}), line};
+  else if (kind === "exponential") s = {kind, per: per(), gamma: o.num("gamma", {min: 0}), line};
+  else if (kind === "cosine") s = {kind, per: per(), tMax: o.num("tMax", {min: 0}), etaMin: o.num("etaMin", {min: 0, def: 0}), line};
+  else if (kind === "decay") s = {kind, decaySteps: o.num("decaySteps", {min: 0}), decayRate: o.num("decayRate", {min: 0}), staircase: o.bool("staircase", false), line};
+  else {
+    const text = o.raw("text");
+    s = {kind, lrs: nums("lrs"), text: text?.k === "str" ? text.v : "", line};
+  }
+  o.done();
+  try {
+    return checkSchedule(s);
+  } catch (e) {
+    throw new Fail(`compile.${(e as Error).message}`);
+  }
 }
 
 function fitOf(text: string, line: number): KerasProgram["fit"] {

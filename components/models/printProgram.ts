@@ -5,7 +5,7 @@
  * Pure: no tf, no DOM. Comments are in the book's language.
  */
 import {messages} from "../i18n/index.js";
-import type {KerasProgram, LayerSpec} from "./keras/program.js";
+import type {KerasProgram, LayerSpec, LrSchedule} from "./keras/program.js";
 
 const c = messages({
   "zh-CN": {
@@ -132,7 +132,14 @@ function compileLine(p: KerasProgram): string {
   const o = p.compile.optimizer;
   const extra = OPTIMIZER_OPTIONS.filter((k) => o[k] !== undefined).map((k) => `, ${k}: ${o[k]}`).join("");
   return `export const compile = {optimizer: {name: ${str(o.name)}, learningRate: ${o.learningRate}, learningRateExplicit: ${o.learningRateExplicit}${extra}}, ` +
-    `loss: ${str(p.compile.loss)}${p.compile.fromLogits === undefined ? "" : `, fromLogits: ${p.compile.fromLogits}`}, metrics: [${p.compile.metrics.map(str).join(", ")}]} as const; ${c("line", {n: p.compile.line})}`;
+    `loss: ${str(p.compile.loss)}${p.compile.fromLogits === undefined ? "" : `, fromLogits: ${p.compile.fromLogits}`}, metrics: [${p.compile.metrics.map(str).join(", ")}]` +
+    `${p.compile.schedule ? `, schedule: ${scheduleText(p.compile.schedule)}` : ""}} as const; ${c("line", {n: p.compile.line})}`;
+}
+
+/** A schedule as an object literal (its fields in declaration order, the source line left to the comment). */
+export function scheduleText(s: LrSchedule): string {
+  const parts = Object.entries(s).filter(([k]) => k !== "line").map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(", ")}]` : typeof v === "string" ? str(v) : v}`);
+  return `{${parts.join(", ")}}`;
 }
 
 export function printProgram(p: KerasProgram): string {

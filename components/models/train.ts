@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import {correctCount, lossFunction, makeOptimizer, optimizerStep} from "./build.js";
 import {permutation, sampleSize, type Dataset} from "./datasets.js";
 import type {CompileSpec} from "./keras/program.js";
+import {learningRateAt, perBatch} from "./keras/schedule.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -17,7 +18,7 @@ export interface TrainOptions {
   /** Use only the first `limit` samples (before the validation split). */
   limit?: number;
   /** The chapter's compile(): optimizer and loss. Defaults: adam 0.001, sparse categorical cross-entropy. */
-  compile?: Pick<CompileSpec, "optimizer" | "loss" | "fromLogits">;
+  compile?: Pick<CompileSpec, "optimizer" | "loss" | "fromLogits" | "schedule">;
   /** Shuffle every epoch (default true); false keeps the data's order (a PyTorch DataLoader without shuffle=True). */
   shuffle?: boolean;
   /** Awaited between batches (the page passes tf.nextFrame to stay responsive). */
@@ -43,6 +44,21 @@ export interface TrainStep {
   valAcc?: number;
   trainSize: number;
   valSize: number;
+  /** The learning rate of the last batch, when the program has a schedule. */
+  learningRate?: number;
+}
+
+/** Sets a tfjs optimiser's learning rate (SGD and momentum keep it in a scalar, the others in a field). */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  const o = optimizer as unknown as {setLearningRate?: (x: number) => void; learningRate: number};
+  if (typeof o.setLearningRate === "function") o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+/** The learning rate for this batch when the schedule sets one here (every batch, or an epoch's first), else undefined. */
+function scheduledRate(compile: TrainOptions["compile"], epoch: number, step: number, epochStart: boolean): number | undefined {
+  const s = compile?.schedule;
+  return s && (epochStart || perBatch(s)) ? learningRateAt(s, compile!.optimizer.learningRate, epoch, step) : undefined;
 }
 
 /** One batch as tensors (the caller disposes them). */
@@ -106,6 +122,8 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         const wait = paused?.();
         if (wait) await wait;
         if (signal?.aborted) return;
+        const lr = scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, b === 0);
+        if (lr !== undefined) setLearningRate(optimizer, lr);
         const idx = order.subarray(b * batchSize, Math.min(trainSize, (b + 1) * batchSize));
         const stats = tf.tidy(() => {
           const {x, y} = batchTensors(data, idx);
@@ -149,6 +167,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         const left = (epochs - epoch) * trainSize + (trainSize - Math.min(trainSize, (b + 1) * batchSize));
         const step: TrainStep = {epoch, epochs, batch: b + 1, batches, loss: sumLoss / count, acc: correct / count,
           samplesPerSec: sps, etaSec: left / sps, trainSize, valSize};
+        if (compile?.schedule) step.learningRate = scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, true);
         if (last && valSize > 0) {
           const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: lossName, signal, fromLogits});
           step.valLoss = v.loss;

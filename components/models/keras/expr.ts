@@ -1,8 +1,17 @@
 /**
  * A parser for the Python expression subset found in the chapters: names, numbers, strings (incl. f-strings),
  * tuples, lists, dicts, calls with keyword arguments, attributes, subscripts with slices, unary and binary
- * operators (+ - * / // % @ **), comparisons and `and`/`or`/`not`. Pure; the AST is JSON-serialisable.
+ * operators (+ - * / // % @ **), comparisons and `and`/`or`/`not`, list comprehensions and generator arguments
+ * (`[f(a) for a, b in zip(xs, ys) if a]`), `lambda` and starred call arguments (`f(*layers)`). Pure; the AST is
+ * JSON-serialisable.
  */
+
+/** One `for target in iter [if cond]…` clause of a comprehension. */
+export interface CompClause {
+  target: Expr;
+  iter: Expr;
+  ifs: Expr[];
+}
 
 export type Expr =
   | {type: "name"; id: string}
@@ -13,12 +22,14 @@ export type Expr =
   | {type: "list"; items: Expr[]}
   | {type: "dict"; entries: [Expr, Expr][]}
   | {type: "attr"; obj: Expr; name: string}
-  | {type: "call"; fn: Expr; args: Expr[]; kwargs: Record<string, Expr>}
+  | {type: "call"; fn: Expr; args: Expr[]; kwargs: Record<string, Expr>; stars?: number[]}
   | {type: "index"; obj: Expr; index: Expr}
   | {type: "slice"; lo: Expr | null; hi: Expr | null; step?: Expr | null}
   | {type: "ifelse"; cond: Expr; then: Expr; orelse: Expr}
   | {type: "unary"; op: string; arg: Expr}
-  | {type: "bin"; op: string; left: Expr; right: Expr};
+  | {type: "bin"; op: string; left: Expr; right: Expr}
+  | {type: "listcomp"; elt: Expr; clauses: CompClause[]}
+  | {type: "lambda"; params: string[]; body: Expr};
 
 interface Tok {
   kind: "name" | "num" | "str" | "op" | "end";
@@ -153,12 +164,60 @@ export class Parser {
   }
 
   expr(): Expr {
+    if (this.eat("lambda")) return this.lambda();
     if (this.eat("not")) return {type: "unary", op: "not", arg: this.expr()};
     const e = this.binary(0);
     if (!this.eat("if")) return e;
     const cond = this.binary(0);
     this.expect("else");
     return {type: "ifelse", cond, then: e, orelse: this.expr()};
+  }
+
+  /** `lambda a, b=1: body` (defaults are read and dropped: a lambda is called with all its arguments). */
+  private lambda(): Expr {
+    const params: string[] = [];
+    while (!this.eat(":")) {
+      const t = this.next();
+      if (t.kind !== "name") throw new SyntaxErrorAt("expected a parameter name in lambda", t.pos);
+      params.push(t.text);
+      if (this.eat("=")) this.expr();
+      if (!this.eat(",")) {
+        this.expect(":");
+        break;
+      }
+    }
+    return {type: "lambda", params, body: this.expr()};
+  }
+
+  /** The `for … in … if …` clauses after a comprehension's element. */
+  private clauses(): CompClause[] {
+    const out: CompClause[] = [];
+    while (this.eat("for")) {
+      const target = this.target();
+      this.expect("in");
+      const iter = this.binary(0);
+      const ifs: Expr[] = [];
+      while (this.eat("if")) ifs.push(this.binary(0));
+      out.push({target, iter, ifs});
+    }
+    return out;
+  }
+
+  /** A loop target: names, possibly in (nested) tuples, up to `in`. */
+  private target(): Expr {
+    const one = (): Expr => {
+      if (this.eat("(")) {
+        const t = this.target();
+        this.expect(")");
+        return t;
+      }
+      const t = this.next();
+      if (t.kind !== "name") throw new SyntaxErrorAt("expected a name in a for target", t.pos);
+      return {type: "name", id: t.text};
+    };
+    const items = [one()];
+    while (this.eat(",")) items.push(one());
+    return items.length === 1 ? items[0] : {type: "tuple", items};
   }
 
   private binary(level: number): Expr {
@@ -197,6 +256,7 @@ export class Parser {
       } else if (this.eat("(")) {
         const args: Expr[] = [];
         const kwargs: Record<string, Expr> = {};
+        const stars: number[] = [];
         while (!this.eat(")")) {
           const t = this.peek();
           const after = this.toks[this.i + 1];
@@ -204,15 +264,20 @@ export class Parser {
             this.i += 2;
             kwargs[t.text] = this.expr();
           } else {
-            if (this.eat("*")) this.eat("*");
-            args.push(this.expr());
+            if (this.eat("*")) {
+              if (!this.eat("*")) stars.push(args.length);
+            } else if (this.eat("**")) {
+              /* **kwargs: passed on as a positional dict (rare; reported by whoever calls) */
+            }
+            const arg = this.expr();
+            args.push(this.isOp("for") ? {type: "listcomp", elt: arg, clauses: this.clauses()} : arg);
           }
           if (!this.eat(",")) {
             this.expect(")");
             break;
           }
         }
-        e = {type: "call", fn: e, args, kwargs};
+        e = stars.length ? {type: "call", fn: e, args, kwargs, stars} : {type: "call", fn: e, args, kwargs};
       } else if (this.eat("[")) {
         const items: Expr[] = [];
         do {
@@ -258,6 +323,11 @@ export class Parser {
     if (t.kind === "op" && t.text === "(") {
       if (this.eat(")")) return {type: "tuple", items: []};
       const first = this.expr();
+      if (this.isOp("for")) {
+        const comp: Expr = {type: "listcomp", elt: first, clauses: this.clauses()};
+        this.expect(")");
+        return comp;
+      }
       if (this.eat(")")) return first;
       const items = [first];
       while (this.eat(",")) {
@@ -271,6 +341,11 @@ export class Parser {
       const items: Expr[] = [];
       while (!this.eat("]")) {
         items.push(this.expr());
+        if (items.length === 1 && this.isOp("for")) {
+          const comp: Expr = {type: "listcomp", elt: items[0], clauses: this.clauses()};
+          this.expect("]");
+          return comp;
+        }
         if (!this.eat(",")) {
           this.expect("]");
           break;
@@ -329,7 +404,7 @@ export function show(e: Expr): string {
     case "attr":
       return `${show(e.obj)}.${e.name}`;
     case "call":
-      return `${show(e.fn)}(${[...e.args.map(show), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${show(v)}`)].join(", ")})`;
+      return `${show(e.fn)}(${[...e.args.map((a, i) => (e.stars?.includes(i) ? "*" : "") + show(a)), ...Object.entries(e.kwargs).map(([k, v]) => `${k}=${show(v)}`)].join(", ")})`;
     case "index":
       return `${show(e.obj)}[${e.index.type === "tuple" ? e.index.items.map(show).join(", ") : show(e.index)}]`;
     case "slice":
@@ -340,5 +415,9 @@ export function show(e: Expr): string {
       return e.op === "not" ? `not ${show(e.arg)}` : `${e.op}${show(e.arg)}`;
     case "bin":
       return `${show(e.left)} ${e.op} ${show(e.right)}`;
+    case "listcomp":
+      return `[${show(e.elt)} ${e.clauses.map((c) => `for ${c.target.type === "tuple" ? c.target.items.map(show).join(", ") : show(c.target)} in ${show(c.iter)}${c.ifs.map((x) => ` if ${show(x)}`).join("")}`).join(" ")}]`;
+    case "lambda":
+      return `lambda ${e.params.join(", ")}: ${show(e.body)}`;
   }
 }

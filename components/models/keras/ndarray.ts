@@ -4,6 +4,7 @@
  */
 import {randn} from "../../math/random.js";
 import {dotted, show, type Expr} from "./expr.js";
+import {matmul as npMatmul, transpose as npTranspose} from "../numpy/ndarray.js";
 
 export interface NDArray {
   shape: number[];
@@ -51,28 +52,13 @@ function elementwise(op: string, a: NDValue, b: NDValue): NDValue {
   return make(A.shape, (i) => fn(A.data[i], B.data[i]));
 }
 
+/** a @ b: the NumPy interpreter's matmul (numpy/ndarray.ts), without its budget (004's data is small). */
 export function matmul(a: NDArray, b: NDArray): NDArray {
-  const [n, k] = a.shape.length === 1 ? [1, a.shape[0]] : a.shape;
-  if (a.shape.length > 2 || b.shape.length > 2) throw new Error("@ supports 1-D and 2-D arrays only");
-  const bk = b.shape[0];
-  const m = b.shape.length === 1 ? 1 : b.shape[1];
-  if (k !== bk) throw new Error(`@: shapes (${a.shape}) and (${b.shape}) not aligned: ${k} ≠ ${bk}`);
-  const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += a.data[i * k + t] * b.data[t * m + j];
-      out[i * m + j] = s;
-    }
-  }
-  const shape = a.shape.length === 1 ? (b.shape.length === 1 ? [] : [m]) : b.shape.length === 1 ? [n] : [n, m];
-  return {shape, data: out};
+  return npMatmul(a, b, null);
 }
 
 export function transpose(a: NDArray): NDArray {
-  if (a.shape.length < 2) return a;
-  const [n, m] = a.shape;
-  return make([m, n], (i) => a.data[(i % n) * m + Math.floor(i / n)]);
+  return npTranspose(a, null);
 }
 
 export interface NDEnv {

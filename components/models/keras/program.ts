@@ -44,8 +44,25 @@ export interface OptimizerOptions {
 export type LossName = "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
   | "mean_squared_error" | "mean_absolute_error";
 
+/**
+ * A learning-rate schedule: the learning rate of each epoch (or batch step) as a function of the initial one.
+ * `per: "epoch"` advances once per epoch (scheduler.step() in the epoch loop), "batch" once per optimiser step.
+ * step/multistep/exponential/cosine: PyTorch's StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR (closed form);
+ * decay: Keras' ExponentialDecay (lr · rate^(step / decaySteps), per batch step); table: the learning rate of each
+ * epoch computed at generation time from a LearningRateScheduler function (its last entry holds afterwards).
+ */
+export type LrSchedule =
+  | {kind: "step"; per: "epoch" | "batch"; stepSize: number; gamma: number; line: number}
+  | {kind: "multistep"; per: "epoch" | "batch"; milestones: number[]; gamma: number; line: number}
+  | {kind: "exponential"; per: "epoch" | "batch"; gamma: number; line: number}
+  | {kind: "cosine"; per: "epoch" | "batch"; tMax: number; etaMin: number; line: number}
+  | {kind: "decay"; decaySteps: number; decayRate: number; staircase: boolean; line: number}
+  | {kind: "table"; lrs: number[]; text: string; line: number};
+
 export interface CompileSpec {
   optimizer: {name: OptimizerName; learningRate: number; learningRateExplicit: boolean} & OptimizerOptions;
+  /** The learning rate changes during training (absent: constant). */
+  schedule?: LrSchedule;
   loss: LossName;
   /** The model outputs logits and the loss applies softmax/sigmoid itself (PyTorch's CrossEntropyLoss, BCEWithLogitsLoss). */
   fromLogits?: boolean;
@@ -138,7 +155,10 @@ export interface Note {
 /** A part of the code the page cannot follow (shown on the page; the rest still trains). */
 export interface Unsupported {
   line: number;
+  /** English, as `npm run check` reports it. */
   message: string;
+  /** The same for the reader, in the book's language (keras/messages.ts); absent in programs made before it. */
+  text?: string;
 }
 
 export interface KerasProgram {

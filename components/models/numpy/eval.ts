@@ -6,6 +6,7 @@
 import {dotted, show, type Expr} from "../keras/expr.js";
 import {getIndex, type IndexItem} from "./indexing.js";
 import {binary, isBinaryOp, isND, map, matmul, transpose, type NDArray} from "./ndarray.js";
+import {callLambda, iterItems, listComprehension, makeLambda} from "./comprehension.js";
 import {callFunction, canonicalPath} from "./functions.js";
 import {arrayAttribute, callMethod} from "./methods.js";
 import {isObj, toND, toNumber, truthy, typeName, unwrap, type NPEnv, type NPValue} from "./values.js";
@@ -166,7 +167,11 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
       return indexValue(evalNP(e.obj, env), e, env);
     case "call": {
       const args: NPValue[] = [];
-      for (const a of e.args) args.push(evalNP(a, env));
+      e.args.forEach((a, i) => {
+        const v = evalNP(a, env);
+        if (e.stars?.includes(i)) args.push(...iterItems(v, `*${show(a)}`));
+        else args.push(v);
+      });
       const kwargs: Record<string, NPValue> = {};
       for (const [k, v] of Object.entries(e.kwargs)) kwargs[k] = evalNP(v, env);
       if (e.fn.type === "attr") {
@@ -175,6 +180,7 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
         return callFunction(`${recv.path}.${e.fn.name}`, args, kwargs, env);
       }
       const fn = evalNP(e.fn, env);
+      if (isObj(fn) && fn.obj === "lambda") return callLambda(fn, args, kwargs, env, evalNP);
       if (isObj(fn) && fn.obj === "func") {
         if (!env.callUser) throw new Error(`${fn.name}() cannot be called here`);
         return env.callUser(fn, args, kwargs);
@@ -184,6 +190,10 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
     }
     case "slice":
       throw new Error(`a slice outside a subscript: ${show(e)}`);
+    case "listcomp":
+      return listComprehension(e, env, evalNP);
+    case "lambda":
+      return makeLambda(e);
   }
 }
 

@@ -204,20 +204,27 @@ export function reshape(a: NDArray, dims: number[], what = "reshape"): NDArray {
   return {shape, data: a.data, dtype: a.dtype};
 }
 
-export function transpose(a: NDArray, budget: Budget): NDArray {
+/**
+ * The one transpose and matmul (keras/ndarray.ts's 004 evaluator uses them too). `budget` null: no work or size
+ * limit (the 004 data is a few hundred numbers) — the NumPy interpreter always passes its budget.
+ */
+export function transpose<A extends Pick<NDArray, "shape" | "data"> & {dtype?: DType}>(a: A, budget: Budget | null): A {
   if (a.shape.length < 2) return a;
   if (a.shape.length > 2) throw new Error(".T is supported on 1-D and 2-D arrays only");
   const [n, m] = a.shape;
-  return make([m, n], (i) => a.data[(i % n) * m + Math.floor(i / n)], budget, ".T", a.dtype);
+  const data = new Float64Array(n * m);
+  if (budget) (checkShape([m, n], ".T"), budget.charge(data.length, ".T"));
+  for (let i = 0; i < data.length; i++) data[i] = a.data[(i % n) * m + Math.floor(i / n)];
+  return {...a, shape: [m, n], data};
 }
 
-export function matmul(a: NDArray, b: NDArray, budget: Budget): NDArray {
+/** a @ b for 1-D and 2-D arrays; the result's dtype is float unless both are int (absent dtypes stay absent). */
+export function matmul<A extends Pick<NDArray, "shape" | "data"> & {dtype?: DType}>(a: A, b: A, budget: Budget | null): A {
   if (a.shape.length > 2 || b.shape.length > 2 || !a.shape.length || !b.shape.length) throw new Error("@ supports 1-D and 2-D arrays only");
   const [n, k] = a.shape.length === 1 ? [1, a.shape[0]] : a.shape;
   const bk = b.shape[0], m = b.shape.length === 1 ? 1 : b.shape[1];
   if (k !== bk) throw new Error(`@: shapes (${a.shape.join(",")}) and (${b.shape.join(",")}) not aligned: ${k} (dim 1) ≠ ${bk} (dim 0)`);
-  checkShape([n, m], "@");
-  budget.charge(n * m * Math.max(k, 1), "@");
+  if (budget) (checkShape([n, m], "@"), budget.charge(n * m * Math.max(k, 1), "@"));
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
@@ -227,7 +234,8 @@ export function matmul(a: NDArray, b: NDArray, budget: Budget): NDArray {
     }
   }
   const shape = a.shape.length === 1 ? (b.shape.length === 1 ? [] : [m]) : b.shape.length === 1 ? [n] : [n, m];
-  return {shape, data: out, dtype: a.dtype === "float" || b.dtype === "float" ? "float" : "int"};
+  const dtype = a.dtype === undefined && b.dtype === undefined ? {} : {dtype: a.dtype === "float" || b.dtype === "float" ? "float" : "int"};
+  return {...a, shape, data: out, ...dtype} as A;
 }
 
 /** np.concatenate along `axis` (arrays agree on every other axis). */

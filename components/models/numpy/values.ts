@@ -1,4 +1,5 @@
 /** The values the NumPy interpreter computes with, and conversions between them. Pure. */
+import type {Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {ScalerState} from "../sklearn/datasets.js";
 import {Budget, fromNested, isND, scalarArray, type NDArray} from "./ndarray.js";
@@ -10,6 +11,7 @@ export type NPObject =
   | {obj: "scaler"; state: ScalerState | null}
   | {obj: "func"; name: string; params: {name: string; def?: NPValue}[]; body: PyStmt[]; line: number}
   | {obj: "dtype"; name: string}
+  | {obj: "lambda"; params: string[]; body: Expr}
   | {obj: "opaque"; why: string};
 
 export type NPValue = number | boolean | string | null | NDArray | NPValue[] | NPObject;

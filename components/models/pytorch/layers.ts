@@ -19,7 +19,7 @@ export type TorchLayer =
   | {kind: "sequential"; layers: TorchLayer[]; line: number};
 
 /** A call argument as the translator passes it. */
-export type Arg = number | boolean | string | null | Arg[] | {layer: TorchLayer} | {other: string};
+export type Arg = number | boolean | string | null | Arg[] | {layer: TorchLayer} | {layers: TorchLayer[]} | {other: string};
 
 export const ACTS: Record<string, Activation> = {
   ReLU: "relu", Sigmoid: "sigmoid", Tanh: "tanh", Softmax: "softmax", ELU: "elu", SELU: "selu", Softplus: "softplus",
@@ -181,37 +181,45 @@ export function lowerLayers(modules: TorchLayer[], imageShape: number[] | null, 
       case "dropout":
         specs.push({type: "dropout", rate: l.p, line: l.line});
         break;
-      case "batchnorm": {
-        const last = [...specs].reverse().find((s) => s.type === "dense" || s.type === "conv2d");
-        const lastIdx = last ? specs.lastIndexOf(last) : -1;
-        const between = specs.slice(lastIdx + 1);
-        const channels = shape[shape.length - 1];
-        if (!last || (last.type !== "dense" && last.type !== "conv2d") || last.batchNorm || between.some((s) => s.type !== "flatten" || last.type === "conv2d") || channels !== l.features) {
-          unsupported.push({line: l.line, message: channels !== l.features ? `BatchNorm(${l.features}) receives ${channels} features` : "BatchNorm is supported right after a Linear/Conv2d (before or after its activation)"});
-          return null;
-        }
-        last.batchNorm = {momentum: 1 - l.momentum, epsilon: l.eps, afterActivation: last.activation !== "linear", line: l.line};
+      case "batchnorm":
+        if (!foldBatchNorm(specs, l, shape[shape.length - 1], unsupported)) return null;
         break;
-      }
       case "logsoftmax":
         logSoftmax = true;
         break;
-      case "act": {
-        let i = specs.length - 1;
-        while (i >= 0 && canFoldThrough(specs[i], l.act)) i--;
-        const target = specs[i];
-        if (!target || (target.type !== "dense" && target.type !== "conv2d") || target.activation !== "linear" || target.batchNorm?.afterActivation) {
-          unsupported.push({line: l.line, message: `this activation cannot be merged into the layer before it (${target ? target.type : "none"})`});
-          return null;
-        }
-        target.activation = l.act;
-        if (target.batchNorm) target.batchNorm.afterActivation = false;
+      case "act":
+        if (!foldActivation(specs, l, unsupported)) return null;
         break;
-      }
       case "identity":
       case "sequential":
         break;
     }
   }
   return {layers: specs, inputShape, logSoftmax};
+}
+
+/** BatchNorm joins the Linear/Conv2d before it (only Flatten may lie between, after a Linear); false when it cannot. */
+function foldBatchNorm(specs: LayerSpec[], l: Extract<TorchLayer, {kind: "batchnorm"}>, channels: number, unsupported: Unsupported[]): boolean {
+  const last = [...specs].reverse().find((s) => s.type === "dense" || s.type === "conv2d");
+  const between = specs.slice((last ? specs.lastIndexOf(last) : -1) + 1);
+  if (!last || (last.type !== "dense" && last.type !== "conv2d") || last.batchNorm || between.some((s) => s.type !== "flatten" || last.type === "conv2d") || channels !== l.features) {
+    unsupported.push({line: l.line, message: channels !== l.features ? `BatchNorm(${l.features}) receives ${channels} features` : "BatchNorm is supported right after a Linear/Conv2d (before or after its activation)"});
+    return false;
+  }
+  last.batchNorm = {momentum: 1 - l.momentum, epsilon: l.eps, afterActivation: last.activation !== "linear", line: l.line};
+  return true;
+}
+
+/** An activation module becomes the activation of the Linear/Conv2d before it (through layers it commutes with). */
+function foldActivation(specs: LayerSpec[], l: Extract<TorchLayer, {kind: "act"}>, unsupported: Unsupported[]): boolean {
+  let i = specs.length - 1;
+  while (i >= 0 && canFoldThrough(specs[i], l.act)) i--;
+  const target = specs[i];
+  if (!target || (target.type !== "dense" && target.type !== "conv2d") || target.activation !== "linear" || target.batchNorm?.afterActivation) {
+    unsupported.push({line: l.line, message: `this activation cannot be merged into the layer before it (${target ? target.type : "none"})`});
+    return false;
+  }
+  target.activation = l.act;
+  if (target.batchNorm) target.batchNorm.afterActivation = false;
+  return true;
 }

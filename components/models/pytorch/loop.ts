@@ -19,6 +19,8 @@ export interface TorchLoop {
   data: {kind: "loader"; loader: string} | {kind: "tensors"; x: Expr; y: Expr};
   /** A scheduler or clipping call that the page does not replay. */
   ignored: Unsupported[];
+  /** `scheduler.step()` calls: in the epoch loop (once per epoch) or in the batch loop (once per batch). */
+  schedulerSteps: {name: string; line: number; perBatch: boolean}[];
 }
 
 const BOOKKEEPING = /^(print\s*\(|if\s.*:$|elif\s|else\s*:|\w+(\.\w+)?\s*(\+|-)=|\w+\s*=\s*0(\.0)?$|(\w+\.)?(train|eval)\(\)$|\w+\.append\(|(epoch_)?losses?\.append|running_\w+|total\w*\s*[+=]|correct\w*\s*[+=])/;
@@ -34,10 +36,17 @@ export function stripShape(e: Expr): Expr {
 }
 
 /** Reads a training loop; null when `s` is not one (no .backward() inside). */
-export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsupported: Unsupported[]): TorchLoop | null {
+export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsupported: Unsupported[],
+  isScheduler: (name: string) => boolean = (n) => /sched/i.test(n)): TorchLoop | null {
   const all: PyStmt[] = [];
-  const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
-  walk(s.body);
+  /** Statements inside a loop nested in the epoch loop (the batch loop). */
+  const inner = new Set<PyStmt>();
+  const walk = (b: PyStmt[], nested: boolean) => b.forEach((x) => {
+    all.push(x);
+    if (nested) inner.add(x);
+    walk(x.body, nested || /^(for|while)\s/.test(x.text));
+  });
+  walk(s.body, false);
   if (!all.some((x) => /\.backward\(\s*\)$/.test(x.text))) return null;
   const outer = /^for\s+(\w+)\s+in\s+range\((.+)\)\s*:$/.exec(s.text);
   if (!outer) {
@@ -50,6 +59,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   const outs = new Map<string, Expr>();
   let model = "", criterion = "", optimizer = "", lossVar = "";
   const ignored: Unsupported[] = [];
+  const schedulerSteps: TorchLoop["schedulerSteps"] = [];
   let stepped = false, backward = false;
   for (const x of all) {
     const t = x.text;
@@ -75,7 +85,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       continue;
     }
     if ((m = /^(\w+)\.step\(\)$/.exec(t))) {
-      if (/sched/i.test(m[1])) ignored.push({line: x.line, message: `${m[1]}.step(): learning-rate schedules are not replayed; the page keeps the initial learning rate`});
+      if (isScheduler(m[1]) || (stepped && m[1] !== optimizer)) schedulerSteps.push({name: m[1], line: x.line, perBatch: inner.has(x)});
       else if (backward) {
         optimizer = m[1];
         stepped = true;
@@ -124,5 +134,5 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     unsupported.push({line: s.line, message: "training loop not recognised: it needs out = model(x), loss = criterion(out, y), loss.backward() and optimizer.step()"});
     return null;
   }
-  return {line: s.line, epochs, model, criterion, optimizer, data, ignored};
+  return {line: s.line, epochs, model, criterion, optimizer, data, ignored, schedulerSteps};
 }

@@ -1,7 +1,7 @@
 /**
  * A `class Net(nn.Module)`: its __init__ assigns layers to self.<name>; its forward chains them (`x = F.relu(self.fc1(x))`,
  * `x = x.view(x.size(0), -1)`, `return self.out(x)`). Read as a straight chain of TorchLayers; anything else (branches,
- * residual sums, loops) is named at its line. Pure.
+ * residual sums) is named at its line. An nn.ModuleList is unrolled: `for layer in self.layers[:-1]: x = F.relu(layer(x))`. Pure.
  */
 import {dotted, parseExpr, show, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
@@ -43,9 +43,9 @@ function params(def: PyStmt): {name: string; def?: string}[] {
   return out;
 }
 
-/** Runs __init__ for one instantiation: the layers it assigns to self, in assignment order. */
-export function initLayers(cls: ModuleClass, args: Arg[], kwargs: Record<string, Arg>, host: InitHost, unsupported: Unsupported[]): Map<string, TorchLayer> {
-  const layers = new Map<string, TorchLayer>();
+/** Runs __init__ for one instantiation: the layers (and nn.ModuleLists) it assigns to self, in assignment order. */
+export function initLayers(cls: ModuleClass, args: Arg[], kwargs: Record<string, Arg>, host: InitHost, unsupported: Unsupported[]): Map<string, Module> {
+  const layers = new Map<string, Module>();
   const init = method(cls, "__init__");
   if (!init) return layers;
   const locals = new Map<string, Arg>();
@@ -65,6 +65,7 @@ export function initLayers(cls: ModuleClass, args: Arg[], kwargs: Record<string,
     try {
       const v = host.evaluate(parseExpr(m[2]), locals, s.line);
       if (v && typeof v === "object" && !Array.isArray(v) && "layer" in v) layers.set(m[1], v.layer);
+      else if (v && typeof v === "object" && !Array.isArray(v) && "layers" in v) layers.set(m[1], v.layers);
       else locals.set(`self.${m[1]}`, v);
     } catch (e) {
       unsupported.push({line: s.line, message: (e as Error).message});
@@ -74,7 +75,7 @@ export function initLayers(cls: ModuleClass, args: Arg[], kwargs: Record<string,
 }
 
 /** The chain of layers forward() applies, or null (with the reason in `unsupported`). */
-export function forwardChain(cls: ModuleClass, layers: Map<string, TorchLayer>, unsupported: Unsupported[]): TorchLayer[] | null {
+export function forwardChain(cls: ModuleClass, layers: Map<string, Module>, unsupported: Unsupported[]): TorchLayer[] | null {
   const fwd = method(cls, "forward");
   if (!fwd) {
     unsupported.push({line: cls.line, message: `${cls.name} has no forward() method`});
@@ -85,65 +86,157 @@ export function forwardChain(cls: ModuleClass, layers: Map<string, TorchLayer>, 
     unsupported.push({line: fwd.line, message: `${cls.name}.forward must take one input (self, x)`});
     return null;
   }
-  const vars = new Map<string, TorchLayer[]>([[input, []]]);
-  for (const s of fwd.body) {
-    try {
-      const ret = /^return\s+(.+)$/.exec(s.text);
-      if (ret) return chain(parseExpr(ret[1]), vars, layers, s.line);
-      const m = /^(\w+)\s*=\s*(.+)$/.exec(s.text);
-      if (m && !/^[=]/.test(m[2])) {
-        vars.set(m[1], chain(parseExpr(m[2]), vars, layers, s.line));
-        continue;
-      }
-      throw new Error(`forward: statement not followed (only x = f(x) chains and return): ${s.text}`);
-    } catch (e) {
-      unsupported.push({line: s.line, message: (e as Error).message});
-      return null;
-    }
+  const ctx: Ctx = {vars: new Map([[input, []]]), layers, loop: new Map()};
+  try {
+    const out = runForward(fwd.body, ctx);
+    if (out) return out;
+    unsupported.push({line: fwd.line, message: `${cls.name}.forward never returns`});
+  } catch (e) {
+    const at = e instanceof At ? e.line : fwd.line;
+    unsupported.push({line: at, message: (e as Error).message});
   }
-  unsupported.push({line: fwd.line, message: `${cls.name}.forward never returns`});
   return null;
 }
 
-function chain(e: Expr, vars: Map<string, TorchLayer[]>, layers: Map<string, TorchLayer>, line: number): TorchLayer[] {
+/** A layer or a list of them (nn.ModuleList), as __init__ assigned it. */
+export type Module = TorchLayer | TorchLayer[];
+
+interface Ctx {
+  /** Values computed from the input: the layers applied so far. */
+  vars: Map<string, TorchLayer[]>;
+  layers: Map<string, Module>;
+  /** Loop variables bound to one module of a ModuleList. */
+  loop: Map<string, TorchLayer>;
+}
+
+class At extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+/** Runs forward's statements: `x = f(x)` chains, `for layer in self.layers[a:b]:` over a ModuleList, `return`. */
+function runForward(body: PyStmt[], ctx: Ctx): TorchLayer[] | null {
+  for (const s of body) {
+    try {
+      const ret = /^return\s+(.+)$/.exec(s.text);
+      if (ret) return chain(parseExpr(ret[1]), ctx, s.line);
+      const loop = /^for\s+(.+?)\s+in\s+(.+):$/.exec(s.text);
+      if (loop) {
+        const out = forwardLoop(loop[1], parseExpr(loop[2]), s, ctx);
+        if (out) return out;
+        continue;
+      }
+      const m = /^(\w+)\s*=\s*(.+)$/.exec(s.text);
+      if (m && !/^[=]/.test(m[2])) {
+        ctx.vars.set(m[1], chain(parseExpr(m[2]), ctx, s.line));
+        continue;
+      }
+      throw new Error(`forward: statement not followed (only x = f(x) chains, loops over a ModuleList and return): ${s.text}`);
+    } catch (e) {
+      if (e instanceof At) throw e;
+      throw new At((e as Error).message, s.line);
+    }
+  }
+  return null;
+}
+
+/** `for layer in self.layers[:-1]:` / `for i, layer in enumerate(self.layers):` — the body once per module. */
+function forwardLoop(target: string, iter: Expr, s: PyStmt, ctx: Ctx): TorchLayer[] | null {
+  let names = target.replace(/[()\s]/g, "").split(",");
+  let it = iter;
+  if (it.type === "call" && dotted(it.fn) === "enumerate" && it.args.length === 1) it = it.args[0];
+  else if (names.length !== 1) throw new Error(`forward: loop target ${target} is not followed`);
+  const mods = moduleList(it, ctx);
+  names = names.slice(-1);
+  for (const l of mods) {
+    ctx.loop.set(names[0], l);
+    const out = runForward(s.body, ctx);
+    if (out) return out;
+  }
+  ctx.loop.delete(names[0]);
+  return null;
+}
+
+const intOf = (e: Expr | null | undefined): number | undefined => {
+  if (!e) return undefined;
+  if (e.type === "num") return e.value;
+  if (e.type === "unary" && e.op === "-" && e.arg.type === "num") return -e.arg.value;
+  throw new Error(`forward: index ${show(e)} must be a constant`);
+};
+
+/** `self.layers`, `self.layers[1:]`: the modules of a ModuleList. */
+function moduleList(e: Expr, ctx: Ctx): TorchLayer[] {
+  const base = e.type === "index" ? e.obj : e;
+  const name = /^self\.(\w+)$/.exec(dotted(base) ?? "")?.[1];
+  const list = name ? ctx.layers.get(name) : undefined;
+  if (!Array.isArray(list)) throw new Error(`forward: ${show(e)} is not an nn.ModuleList defined in __init__`);
+  if (e.type !== "index") return list;
+  if (e.index.type !== "slice" || e.index.step) throw new Error(`forward: ${show(e)}: only a slice [a:b] of a ModuleList is followed`);
+  return list.slice(intOf(e.index.lo) ?? 0, intOf(e.index.hi) ?? list.length);
+}
+
+/** The module a call applies: `self.fc1`, `self.layers[-1]`, a loop variable. */
+function moduleOf(fn: Expr, ctx: Ctx): TorchLayer | null {
+  const name = /^self\.(\w+)$/.exec(dotted(fn) ?? "")?.[1];
+  if (name) {
+    const l = ctx.layers.get(name);
+    if (!l || Array.isArray(l)) throw new Error(`forward: self.${name} is not a layer defined in __init__`);
+    return l;
+  }
+  if (fn.type === "name" && ctx.loop.has(fn.id)) return ctx.loop.get(fn.id)!;
+  if (fn.type === "index" && /^self\.\w+$/.test(dotted(fn.obj) ?? "")) {
+    const list = moduleList(fn.obj, ctx);
+    const i = intOf(fn.index)!;
+    const l = list[i < 0 ? i + list.length : i];
+    if (!l) throw new Error(`forward: ${show(fn)} is out of range`);
+    return l;
+  }
+  return null;
+}
+
+function chain(e: Expr, ctx: Ctx, line: number): TorchLayer[] {
   if (e.type === "name") {
-    const v = vars.get(e.id);
+    const v = ctx.vars.get(e.id);
     if (!v) throw new Error(`forward: ${e.id} is not the input or a value computed from it`);
     return v;
   }
   if (e.type !== "call") throw new Error(`forward: ${show(e)} is not a chain of layers (sums, products and branches are not supported)`);
   const fn = dotted(e.fn) ?? "";
   const inner = e.args[0];
-  let m: RegExpExecArray | null;
-  if ((m = /^self\.(\w+)$/.exec(fn))) {
-    const l = layers.get(m[1]);
-    if (!l) throw new Error(`forward: self.${m[1]} is not a layer defined in __init__`);
-    if (!inner) throw new Error(`forward: self.${m[1]}() needs an input`);
-    return [...chain(inner, vars, layers, line), {...l, line: l.line}];
+  const mod = moduleOf(e.fn, ctx);
+  if (mod) {
+    if (!inner) throw new Error(`forward: ${show(e.fn)}() needs an input`);
+    return [...chain(inner, ctx, line), {...mod}];
   }
-  if ((m = /^(?:F|torch|torch\.nn\.functional|nn\.functional)\.(\w+)$/.exec(fn))) {
-    const name = m[1];
+  const m = /^(?:F|torch|torch\.nn\.functional|nn\.functional)\.(\w+)$/.exec(fn);
+  if (m) {
     if (!inner) throw new Error(`forward: ${fn}() needs an input`);
-    const base = chain(inner, vars, layers, line);
-    if (FUNCTIONAL_ACTS[name]) return [...base, {kind: "act", act: ACTS[FUNCTIONAL_ACTS[name]], line}];
-    if (name === "log_softmax") return [...base, {kind: "logsoftmax", line}];
-    if (name === "flatten") return [...base, {kind: "flatten", line}];
-    if (name === "max_pool2d") {
-      const k = e.args[1] ?? e.kwargs.kernel_size;
-      const n = k?.type === "num" ? k.value : k?.type === "tuple" && k.items[0]?.type === "num" ? k.items[0].value : NaN;
-      if (!Number.isInteger(n)) throw new Error("forward: F.max_pool2d needs a constant kernel size");
-      return [...base, {kind: "maxpool2d", k: [n, n], stride: [n, n], line}];
-    }
-    if (name === "dropout") {
-      const p = e.args[1] ?? e.kwargs.p;
-      return [...base, {kind: "dropout", p: p?.type === "num" ? p.value : 0.5, line}];
-    }
-    throw new Error(`forward: ${fn}() is not supported`);
+    return [...chain(inner, ctx, line), functional(m[1], e, fn, line)];
   }
-  if (e.fn.type === "attr" && ["squeeze", "float", "to"].includes(e.fn.name)) return chain(e.fn.obj, vars, layers, line);
+  if (e.fn.type === "attr" && ["squeeze", "float", "to"].includes(e.fn.name)) return chain(e.fn.obj, ctx, line);
   if (e.fn.type === "attr" && ["view", "reshape", "flatten"].includes(e.fn.name)) {
     // x.view(x.size(0), -1), x.view(-1, n), x.flatten(1): one sample becomes a vector
-    return [...chain(e.fn.obj, vars, layers, line), {kind: "flatten", line}];
+    return [...chain(e.fn.obj, ctx, line), {kind: "flatten", line}];
   }
+  if (e.fn.type === "attr" && FUNCTIONAL_ACTS[e.fn.name]) return [...chain(e.fn.obj, ctx, line), {kind: "act", act: ACTS[FUNCTIONAL_ACTS[e.fn.name]], line}];
   throw new Error(`forward: ${show(e)} is not supported`);
+}
+
+/** F.relu / torch.tanh / F.softmax / F.log_softmax / F.max_pool2d / F.dropout / torch.flatten as a module. */
+function functional(name: string, e: Extract<Expr, {type: "call"}>, fn: string, line: number): TorchLayer {
+  if (FUNCTIONAL_ACTS[name]) return {kind: "act", act: ACTS[FUNCTIONAL_ACTS[name]], line};
+  if (name === "log_softmax") return {kind: "logsoftmax", line};
+  if (name === "flatten") return {kind: "flatten", line};
+  if (name === "max_pool2d") {
+    const k = e.args[1] ?? e.kwargs.kernel_size;
+    const n = k?.type === "num" ? k.value : k?.type === "tuple" && k.items[0]?.type === "num" ? k.items[0].value : NaN;
+    if (!Number.isInteger(n)) throw new Error("forward: F.max_pool2d needs a constant kernel size");
+    return {kind: "maxpool2d", k: [n, n], stride: [n, n], line};
+  }
+  if (name === "dropout") {
+    const p = e.args[1] ?? e.kwargs.p;
+    return {kind: "dropout", p: p?.type === "num" ? p.value : 0.5, line};
+  }
+  throw new Error(`forward: ${fn}() is not supported`);
 }

@@ -40,6 +40,17 @@ export function torchLoss(name: string, kw: Record<string, Arg>, line: number): 
   return {...l, line};
 }
 
+/** torch.nn.functional's losses, by the module they stand for. */
+const FUNCTIONAL_LOSSES: Record<string, string> = {cross_entropy: "CrossEntropyLoss", nll_loss: "NLLLoss", mse_loss: "MSELoss", l1_loss: "L1Loss",
+  binary_cross_entropy: "BCELoss", binary_cross_entropy_with_logits: "BCEWithLogitsLoss"};
+
+/** `F.cross_entropy(out, y)` used as the loop's criterion: the loss of the module it stands for, or null. */
+export function functionalLoss(path: string, line: number): TorchLoss | null {
+  const m = /^torch\.nn\.functional\.(\w+)$/.exec(path);
+  const module = m ? FUNCTIONAL_LOSSES[m[1]] : undefined;
+  return module ? torchLoss(module, {}, line) : null;
+}
+
 export function isTorchLoss(name: string): boolean {
   return name in LOSSES;
 }

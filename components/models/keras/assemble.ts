@@ -1,0 +1,116 @@
+/**
+ * From what the interpreter saw to the Program the page trains: the dataset a Keras fit() reads (MNIST, a chapter
+ * table, arrays the code computed), the notes the reader is shown. Pure.
+ */
+import type {Interpreter} from "./interpreter.js";
+import {describe, type ModelState, type Val} from "./values.js";
+import type {parseClaims} from "./claims.js";
+import type {DatasetRef, Note, TranslateDiagnostic} from "./program.js";
+import {kerasArrays, ndOf} from "../pytorch/program.js";
+import {tTraining} from "../../i18n/training.js";
+
+/** Errors that make the model itself untrainable (its layers, compile, fit, data) rather than a side statement. */
+export function failedOutside(diagnostics: TranslateDiagnostic[], it: Interpreter): boolean {
+  return diagnostics.some((d) => d.severity === "error" && it.fatalLines.has(d.line));
+}
+
+/** The "arrays" dataset for fit(x, y) on arrays the code computed; the evaluation set from evaluate(x, y) / no_grad. */
+export function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val} | undefined, line: number, channelsFirst: boolean, notes: Note[]):
+  {ref: DatasetRef; inputShape: number[]} | null {
+  const arr = (v: Val | undefined) => (v?.k === "nd" ? ndOf(it.np.vars.get(v.name)) : null);
+  const X = arr(x), Y = arr(y);
+  if (!X || !Y) {
+    it.error(line, `fit(): the training data (${describe(x)}, ${describe(y)}) must both be arrays the code computes`);
+    it.fatalLines.add(line);
+    return null;
+  }
+  const tX = arr(ev?.x), tY = arr(ev?.y);
+  const sameAsTrain = tX === X;
+  const test = tX && tY && !sameAsTrain ? {x: tX, y: tY} : null;
+  if (!test) notes.push({level: "info", text: tTraining("noTestSet")});
+  try {
+    const names = {x: (x as {name: string}).name, y: (y as {name: string}).name,
+      ...(test ? {testX: (ev!.x as {name: string}).name, testY: (ev!.y as {name: string}).name} : {})};
+    const r = kerasArrays({x: X, y: Y, test, line, channelsFirst, names, statements: it.npStatements, seed: it.np.defaultSeed}, notes);
+    notes.push({level: "info", text: tTraining("arraysData", {line, n: X.shape[0], shape: r.inputShape.join(", ")})});
+    notes.push({level: "info", text: tTraining("notBitIdentical")});
+    return r;
+  } catch (e) {
+    it.error(line, (e as Error).message);
+    it.fatalLines.add(line);
+    return null;
+  }
+}
+
+
+export function tableNotes(ref: Extract<DatasetRef, {id: "table"}>, claims: ReturnType<typeof parseClaims>): Note[] {
+  const n = ref.rows.length;
+  const nTest = Math.ceil(ref.testSize * n);
+  const notes: Note[] = [{level: "warning",
+    text: `代码读取的 data.csv 并不存在；页面使用本章第 ${ref.line} 行表格里的 ${n} 条样本（特征：${ref.columns.join("、")}），按列标准化（减均值、除以标准差）后训练。preprocess_data 只有注释、返回未定义的 processed_data，因此由标准化代替。`, line: ref.line}];
+  notes.push({level: "info",
+    text: `train_test_split(test_size=${ref.testSize}) 在 ${n} 条样本上只留下 ${nTest} 条测试样本、${n - nTest} 条训练样本；页面用固定种子打乱（与 sklearn 的 random_state=${ref.randomState} 顺序不同）。`});
+  const acc = claims.find((c) => c.metric === "accuracy" && c.split === "test");
+  if (acc) {
+    const possible = Array.from({length: nTest + 1}, (_, k) => k / nTest);
+    if (!possible.some((p) => Math.abs(p - acc.value) < 5e-5)) {
+      const frac = bestFraction(acc.value);
+      notes.push({level: "warning",
+        text: `文中的 Test Accuracy: ${acc.value} 在 ${nTest} 条测试样本上不可能出现（只能是 ${possible.map((p) => p.toFixed(2)).join(" 或 ")}）；${acc.value} ≈ ${frac[0]}/${frac[1]}，至少要有 ${frac[1]} 条测试样本。`});
+    }
+  }
+  return notes;
+}
+
+/** Smallest-denominator fraction within 5e-5 of x. */
+export function bestFraction(x: number): [number, number] {
+  for (let d = 1; d <= 10000; d++) {
+    const n = Math.round(x * d);
+    if (Math.abs(n / d - x) < 5e-5) return [n, d];
+  }
+  return [Math.round(x * 10000), 10000];
+}
+
+export function resolveDataset(m: ModelState, x: Val, y: Val, line: number, notes: Note[], diag: TranslateDiagnostic[]):
+  {ref: DatasetRef; inputShape: number[]} | null {
+  if (x.k === "data" && x.src.kind === "table") {
+    const src = x.src;
+    const ref: DatasetRef = {id: "table", columns: src.table.columns, rows: src.table.rows, labels: src.table.labels, line: src.table.line,
+      standardize: true, testSize: src.testSize ?? 0, randomState: src.randomState ?? 0};
+    if (y.k !== "data") diag.push({line, severity: "warning", message: "fit(): y is not traced to the table's labels; the table's label column is used"});
+    return {ref, inputShape: [src.table.columns.length]};
+  }
+  if (x.k === "data" && (x.src.kind === "mnist" || x.src.kind === "cifar10")) {
+    const scale = x.scale ?? 1;
+    if (scale === 1) {
+      notes.push({level: "info", text: "代码没有把像素除以 255；页面仍把像素缩放到 [0, 1]。"});
+      diag.push({line, severity: "warning", message: "pixels are not scaled in the code; the page scales them to [0, 1]"});
+    }
+    if (x.src.kind === "cifar10") {
+      notes.push({level: "warning", line: x.src.line,
+        text: "CIFAR-10 没有离线副本（npm 上没有带数据的包），页面不能下载它。为了让同一个 32×32×3 的模型照原样训练，页面改用 MNIST 手写数字：每张 28×28 灰度图四周各补 2 像素的 0 变成 32×32，再把灰度复制到 R、G、B 三个通道。所以这里的准确率是 MNIST 上的结果，不能和文中的 CIFAR-10 数字直接比较。"});
+      diag.push({line: x.src.line, severity: "warning", message: "CIFAR-10 has no offline source; MNIST padded to 32×32 and replicated to 3 channels is used instead (stated on the page)"});
+      return {ref: {id: "mnist", inputShape: [32, 32, 3], origin: "cifar10-substitute", scale: 1 / 255}, inputShape: [32, 32, 3]};
+    }
+    const shape = x.sampleShape && x.sampleShape.length ? x.sampleShape : m.inputShape ?? [28, 28, 1];
+    if (![[784], [28, 28, 1], [28, 28]].some((s) => s.join() === shape.join())) {
+      diag.push({line, severity: "error", message: `MNIST images cannot be shaped as (${shape.join(", ")})`});
+      return null;
+    }
+    const s = shape.length === 2 ? [28, 28, 1] : shape;
+    return {ref: {id: "mnist", inputShape: s, origin: "keras.datasets.mnist", scale: 1 / 255}, inputShape: s};
+  }
+  if (x.k === "undef") {
+    const shape = m.inputShape;
+    if (shape && shape.join() === "784") {
+      notes.push({level: "warning",
+        text: `代码里的 ${x.name} 从未定义。输入是 784 维（= 28×28），所以页面用 MNIST 手写数字（像素展平成 784 维、缩放到 [0, 1]）来训练它。`});
+      diag.push({line, severity: "warning", message: `${x.name} is never defined; input_shape (784,) means flattened 28×28 images, so MNIST is used (stated on the page)`});
+      return {ref: {id: "mnist", inputShape: [784], origin: "undefined-x_train", scale: 1 / 255}, inputShape: [784]};
+    }
+    diag.push({line, severity: "error", message: `${x.name} is never defined and input_shape (${shape?.join(", ") ?? "none"}) matches no offline dataset`});
+    return null;
+  }
+  diag.push({line, severity: "error", message: `fit(): the training data (${describe(x)}) cannot be traced to a dataset`});
+  return null;
+}

@@ -1,0 +1,128 @@
+/**
+ * Keras calls besides layers: the functional API (layers applied to tensors), read_csv of a chapter table,
+ * train_test_split. Pure.
+ */
+import type {Interpreter} from "./interpreter.js";
+import {LOSSES, OPTIMIZERS, UNKNOWN, describe, type DataSrc, type ModelState, type Val} from "./values.js";
+import {addLayer, kerasLayer} from "./layers.js";
+import type {Arg} from "../pytorch/layers.js";
+import {kerasExponentialDecay} from "../pytorch/schedulers.js";
+
+export function readCsv(it: Interpreter, args: Val[], line: number): Val {
+  const name = args[0]?.k === "str" ? args[0].v : "?";
+  const table = it.tables[0];
+  if (!table) {
+    it.error(line, `read_csv("${name}"): the file is not part of the chapter and the chapter has no labelled table to use instead`);
+    return UNKNOWN("csv");
+  }
+  it.warn(line, `read_csv("${name}"): no such file ships with the chapter; the chapter's own table (line ${table.line}, ${table.rows.length} rows) is used`);
+  return {k: "data", src: {kind: "table", table, line}, part: "frame", split: "all"};
+}
+
+export function trainTestSplit(it: Interpreter, path: string, args: Val[], kwargs: Record<string, Val>, line: number): Val {
+  if (!/sklearn|model_selection/.test(path) && !it.lookup("train_test_split", it.globals)) {
+    it.warn(line, "train_test_split is used but never imported (from sklearn.model_selection import train_test_split)");
+  }
+  const [x, y] = args;
+  const data = [x, y].find((v): v is Extract<Val, {k: "data"}> => v?.k === "data");
+  if (!data || data.src.kind !== "table") {
+    it.error(line, "train_test_split: the data to split cannot be followed");
+    return UNKNOWN("split");
+  }
+  if (x?.k !== "data") it.warn(line, `train_test_split: x is not defined by the code (${x ? describe(x) : "missing"}); the table's features are used, standardised`);
+  const testSize = kwargs.test_size ? it.num(kwargs.test_size, line, "test_size") : 0.25;
+  const randomState = kwargs.random_state ? it.num(kwargs.random_state, line, "random_state") : 0;
+  const src: DataSrc = {...data.src, testSize, randomState};
+  const d = (part: "x" | "y", split: "train" | "test"): Val => ({k: "data", src, part, split});
+  return {k: "seq", items: [d("x", "train"), d("x", "test"), d("y", "train"), d("y", "test")]};
+}
+
+/** Keras functional API: `layers.Dense(…)(x)` on a keras.Input or on a previous layer's output. */
+export function applyLayer(it: Interpreter, layer: Extract<Val, {k: "layer"}>, input: Val, line: number): Val {
+  if (input.k === "input") return {k: "tensor", inputShape: input.shape, layers: [layer.spec], used: {v: false}};
+  if (input.k !== "tensor") throw new Error(`a layer is applied to ${describe(input)} (only keras.Input and other layers' outputs are followed)`);
+  if (input.used.v) throw new Error("this tensor feeds two layers: functional models with branches are not supported");
+  input.used.v = true;
+  return {k: "tensor", inputShape: input.inputShape, layers: [...input.layers, layer.spec], used: {v: false}};
+  void line;
+}
+
+/** keras.Model / Sequential / Input / layers / optimizers / losses / datasets, read_csv, train_test_split, to_categorical; null: not Keras. */
+export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwargs: () => Record<string, Val>, line: number): Val | null {
+  if (/^keras\.(models\.)?Model$/.test(path)) {
+    const kw = kwargs(), a = args();
+    const inp = kw.inputs ?? a[0], out = kw.outputs ?? a[1];
+    if (out?.k !== "tensor" || inp?.k !== "input") throw new Error("keras.Model(inputs, outputs) : outputs must come from layers applied to a keras.Input");
+    const m: ModelState = {line, layers: out.layers, inputShape: out.inputShape, fits: []};
+    it.models.push(m);
+    return {k: "model", m};
+  }
+  if (/^keras\.(models\.)?Sequential$/.test(path)) {
+    const m: ModelState = {line, layers: [], fits: []};
+    it.models.push(m);
+    const list = args()[0] ?? kwargs().layers;
+    if (list) {
+      if (list.k !== "seq") throw new Error(`Sequential() expects a list of layers, got ${describe(list)}`);
+      for (const item of list.items) addLayer(it, m, item, line);
+    }
+    return {k: "model", m};
+  }
+  if (/^keras\.(Input|layers\.Input)$/.test(path)) {
+    return {k: "input", shape: it.shape(kwargs().shape ?? args()[0], line, "shape")};
+  }
+  const layerName = /^keras\.layers\.(\w+)$/.exec(path)?.[1];
+  if (layerName) {
+    const at = it.physLine(layerName, line);
+    try {
+      return kerasLayer(it, layerName, args(), kwargs(), at);
+    } catch (err) {
+      it.error(at, (err as Error).message);
+      it.fatalLines.add(at);
+      return UNKNOWN(`${layerName} layer`);
+    }
+  }
+  const opt = /^keras\.optimizers\.(?:legacy\.)?(\w+)$/.exec(path)?.[1];
+  if (opt) {
+    const name = OPTIMIZERS[opt.toLowerCase()];
+    if (!name) throw new Error(`optimizer ${opt} is not supported (supported: ${Object.keys(OPTIMIZERS).join(", ")})`);
+    const kw = kwargs();
+    const lrv = kw.learning_rate ?? kw.lr ?? args()[0];
+    if (kw.lr) it.warn(line, `"lr=" is the old Keras spelling of learning_rate`);
+    for (const k of Object.keys(kw)) {
+      if (!["learning_rate", "lr"].includes(k)) it.warn(line, `optimizer argument ${k}= is ignored; tfjs defaults are used`);
+    }
+    if (lrv?.k === "schedule") return {k: "optimizer", name, lr: lrv.initial, schedule: lrv.schedule};
+    return {k: "optimizer", name, lr: lrv ? it.num(lrv, line, "learning_rate") : undefined};
+  }
+  const sched = /^keras\.optimizers\.schedules\.(\w+)$/.exec(path)?.[1];
+  if (sched) {
+    if (sched !== "ExponentialDecay") throw new Error(`keras.optimizers.schedules.${sched} is not supported (supported: ExponentialDecay)`);
+    const plain = (v: Val): Arg => (v.k === "num" || v.k === "bool" ? v.v : {other: describe(v)});
+    return {k: "schedule", ...kerasExponentialDecay(args().map(plain), Object.fromEntries(Object.entries(kwargs()).map(([k, v]) => [k, plain(v)])), line)};
+  }
+  const callback = /^keras\.callbacks\.(\w+)$/.exec(path)?.[1];
+  if (callback) return {k: "callback", name: callback, fn: callback === "LearningRateScheduler" ? kwargs().schedule ?? args()[0] : undefined, line};
+  const loss = /^keras\.losses\.(\w+)$/.exec(path)?.[1];
+  if (loss) {
+    if (!LOSSES[loss]) throw new Error(`loss ${loss} is not supported`);
+    return {k: "str", v: LOSSES[loss]};
+  }
+  const ds = /^keras\.datasets\.(\w+)\.load_data$/.exec(path)?.[1];
+  if (ds) {
+    if (ds !== "mnist" && ds !== "cifar10" && ds !== "fashion_mnist") throw new Error(`dataset keras.datasets.${ds} has no offline copy`);
+    const src: DataSrc = {kind: ds === "cifar10" ? "cifar10" : "mnist", line};
+    if (ds === "fashion_mnist") it.warn(line, "Fashion-MNIST has no offline copy; MNIST digits are used instead");
+    const d = (part: "x" | "y", split: "train" | "test"): Val => ({k: "data", src, part, split});
+    return {k: "seq", items: [{k: "seq", items: [d("x", "train"), d("y", "train")]}, {k: "seq", items: [d("x", "test"), d("y", "test")]}]};
+  }
+  if (/^(pandas|pd)\.read_csv$/.test(path) || path.endsWith(".read_csv")) return readCsv(it, args(), line);
+  if (path.endsWith("train_test_split")) return trainTestSplit(it, path, args(), kwargs(), line);
+  if (/^keras\.utils\.to_categorical$/.test(path)) {
+    it.warn(line, "to_categorical: labels stay integer class ids in the page (sparse)");
+    return args()[0] ?? UNKNOWN("to_categorical");
+  }
+  if (/^keras\.activations\.\w+$/.test(path) || /^tf\.nn\.\w+$/.test(path) || /^tensorflow\.nn\.\w+$/.test(path)) {
+    return UNKNOWN(path);
+  }
+  return null;
+}

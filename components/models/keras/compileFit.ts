@@ -1,0 +1,141 @@
+/**
+ * model.compile / fit / evaluate and the methods of a NumPy gradient-descent class instance. Pure.
+ */
+import {show, type Expr} from "./expr.js";
+import type {Interpreter} from "./interpreter.js";
+import {DEFAULT_LR, LOSSES, OPTIMIZERS, UNKNOWN, describe, type ModelState, type Val} from "./values.js";
+import type {CompileSpec, FitSpec, LrSchedule} from "./program.js";
+import {callLambda} from "../numpy/comprehension.js";
+import {evalNP} from "../numpy/eval.js";
+import {isObj, toNumber, type NPValue} from "../numpy/values.js";
+import {addLayer} from "./layers.js";
+import {isND} from "../numpy/ndarray.js";
+
+export function modelMethod(it: Interpreter, m: ModelState, method: string, args: Val[], kw: Record<string, Val>, line: number): Val {
+  switch (method) {
+    case "add":
+      if (!args[0]) throw new Error("model.add() needs a layer");
+      addLayer(it, m, args[0], line);
+      return {k: "none"};
+    case "compile": {
+      const o = kw.optimizer ?? args[0];
+      let optimizer: CompileSpec["optimizer"];
+      let schedule: LrSchedule | undefined;
+      if (!o) optimizer = {name: "sgd", learningRate: 0.01, learningRateExplicit: false};
+      else if (o.k === "str") {
+        const name = OPTIMIZERS[o.v.toLowerCase()];
+        if (!name) throw new Error(`optimizer "${o.v}" is not supported (supported: ${Object.keys(OPTIMIZERS).join(", ")})`);
+        optimizer = {name, learningRate: DEFAULT_LR[name], learningRateExplicit: false};
+      } else if (o.k === "optimizer") {
+        optimizer = {name: o.name, learningRate: o.lr ?? DEFAULT_LR[o.name], learningRateExplicit: o.lr !== undefined};
+        schedule = o.schedule;
+      } else throw new Error(`optimizer ${describe(o)} cannot be followed`);
+      const l = kw.loss ?? args[1];
+      if (!l) throw new Error("compile() needs a loss");
+      const lossName = LOSSES[it.str(l, "loss")];
+      if (!lossName) throw new Error(`loss "${it.str(l, "loss")}" is not supported (supported: ${Object.keys(LOSSES).filter((k) => k.includes("_") || k.length <= 3).join(", ")})`);
+      const mv = kw.metrics ?? args[2];
+      const metrics: string[] = [];
+      if (mv) {
+        if (mv.k !== "seq") throw new Error("metrics must be a list");
+        for (const x of mv.items) {
+          const s = it.str(x, "metric");
+          if (s === "accuracy" || s === "acc") metrics.push("accuracy");
+          else it.warn(line, `metric "${s}" is not computed in the page`);
+        }
+      }
+      for (const k of Object.keys(kw)) {
+        if (!["optimizer", "loss", "metrics"].includes(k)) it.warn(line, `compile(): argument ${k}= is ignored`);
+      }
+      m.compile = {optimizer, loss: lossName, metrics, line, ...(schedule ? {schedule} : {})};
+      return {k: "none"};
+    }
+    case "fit": {
+      const x = kw.x ?? args[0], y = kw.y ?? args[1];
+      if (!x || !y) throw new Error("fit() needs x and y");
+    if (kw.validation_data) it.warn(line, "fit(): validation_data= is not used in the page (the final evaluation uses evaluate()'s data)");
+    const shuffleArg = kw.shuffle;
+      const epochs = kw.epochs ?? args[3];
+      const bs = kw.batch_size ?? args[2];
+      const vs = kw.validation_split;
+      const spec: FitSpec = {
+        epochs: epochs ? it.num(epochs, line, "epochs") : 1,
+        batchSize: bs && bs.k !== "none" ? it.num(bs, line, "batch_size") : 32,
+        validationSplit: vs ? it.num(vs, line, "validation_split") : 0,
+        line
+      };
+      if (!Number.isInteger(spec.epochs) || spec.epochs < 1) throw new Error(`epochs must be a positive integer, got ${spec.epochs}`);
+      if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1) throw new Error(`batch_size must be a positive integer, got ${spec.batchSize}`);
+      if (!(spec.validationSplit >= 0 && spec.validationSplit < 1)) throw new Error(`validation_split must be in [0, 1), got ${spec.validationSplit}`);
+      for (const k of Object.keys(kw)) {
+        if (!["x", "y", "epochs", "batch_size", "validation_split", "verbose", "validation_data", "shuffle", "callbacks"].includes(k)) it.warn(line, `fit(): argument ${k}= is ignored`);
+      }
+      if (shuffleArg?.k === "bool" && !shuffleArg.v) spec.shuffle = false;
+      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...fitCallbacks(it, kw.callbacks, line)});
+      return UNKNOWN("history");
+    }
+    case "evaluate":
+      m.evaluate = {line, x: kw.x ?? args[0], y: kw.y ?? args[1]};
+      return {k: "seq", items: [UNKNOWN("test loss"), UNKNOWN("test accuracy")]};
+    case "predict":
+    case "summary":
+      return UNKNOWN(method);
+    default:
+      it.warn(line, `model.${method}() is not followed`);
+      return UNKNOWN(method);
+  }
+}
+
+export function instanceMethod(it: Interpreter, inst: Extract<Val, {k: "instance"}>, method: string, e: Extract<Expr, {type: "call"}>, line: number): Val {
+  if (method === "fit") {
+    const [x, y] = e.args;
+    if (x?.type !== "name" || y?.type !== "name" || !isND(it.np.vars.get(x.id)) || !isND(it.np.vars.get(y.id))) {
+      throw new Error(`${inst.cls.name}.fit() needs two NumPy arrays defined above, got ${e.args.map(show).join(", ")}`);
+    }
+    it.gdRuns.push({inst, x: x.id, y: y.id, line});
+    return {k: "none"};
+  }
+  if (method === "predict") {
+    if (!inst.cls.hasPredict) it.warn(line, `${inst.cls.name}.predict() is not a recognised X @ θ`);
+    return UNKNOWN("predictions");
+  }
+  throw new Error(`${inst.cls.name}.${method}() is not supported`);
+}
+
+/** fit(callbacks=[…]): a LearningRateScheduler is replayed (kept for the program); other callbacks are named. */
+function fitCallbacks(it: Interpreter, v: Val | undefined, line: number): {lrCallback?: Extract<Val, {k: "callback"}>} {
+  if (!v) return {};
+  const items = v.k === "seq" ? v.items : [v];
+  let lrCallback: Extract<Val, {k: "callback"}> | undefined;
+  for (const c of items) {
+    if (c.k === "callback" && c.name === "LearningRateScheduler" && !lrCallback) lrCallback = c;
+    else it.warn(c.k === "callback" ? c.line : line, `fit(): callback ${c.k === "callback" ? c.name : describe(c)} is not replayed in the page`);
+  }
+  return lrCallback ? {lrCallback} : {};
+}
+
+/** Longest table of per-epoch learning rates computed from a LearningRateScheduler function. */
+const TABLE_EPOCHS = 1000;
+
+/**
+ * LearningRateScheduler(fn): Keras calls fn(epoch, lr) at the start of every epoch with the rate in force; the
+ * rates are computed here, by the NumPy interpreter, for max(2·epochs, 100) epochs (the last one holds afterwards).
+ */
+export function lrTable(it: Interpreter, cb: Extract<Val, {k: "callback"}>, base: number, epochs: number, text: string): LrSchedule {
+  const f = cb.fn;
+  const np: NPValue | undefined = f?.k === "nd" || f?.k === "func" ? it.np.vars.get(f.name) : undefined;
+  const call = (args: NPValue[]): NPValue => {
+    if (f?.k === "lambda") return callLambda({obj: "lambda", params: f.params, body: f.body}, args, {}, it.np, evalNP);
+    if (np !== undefined && isObj(np) && np.obj === "lambda") return callLambda(np, args, {}, it.np, evalNP);
+    if (np !== undefined && isObj(np) && np.obj === "func") return it.script.callUser(np, args, {});
+    throw new Error(`LearningRateScheduler: its function (${f ? describe(f) : "missing"}) cannot be followed`);
+  };
+  const lrs: number[] = [];
+  let lr = base;
+  for (let e = 0; e < Math.min(TABLE_EPOCHS, Math.max(2 * epochs, 100)); e++) {
+    lr = toNumber(call([e, lr]), "LearningRateScheduler's result");
+    if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`LearningRateScheduler: epoch ${e} gives the learning rate ${lr}`);
+    lrs.push(+lr.toPrecision(7));
+  }
+  return {kind: "table", lrs, text, line: cb.line};
+}

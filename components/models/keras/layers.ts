@@ -1,0 +1,107 @@
+/**
+ * Keras layers (Dense, Conv2D, MaxPooling2D, Flatten, Dropout, InputLayer) from their call arguments, and
+ * Sequential.add. Pure.
+ */
+import type {Interpreter} from "./interpreter.js";
+import {ACTIVATIONS, LAYERS, describe, type ModelState, type Val} from "./values.js";
+import type {Activation, LayerSpec} from "./program.js";
+
+export function addLayer(it: Interpreter, m: ModelState, item: Val, line: number): void {
+  if (item.k === "input") {
+    m.inputShape = item.shape;
+    return;
+  }
+  if (item.k === "unknown" && item.why.endsWith(" layer")) return; // already reported
+  if (item.k !== "layer") {
+    it.fatalLines.add(line);
+    throw new Error(`not a layer: ${describe(item)}`);
+  }
+  if (item.inputShape) {
+    if (m.layers.length > 0) it.warn(item.spec.line, "input_shape on a layer that is not the first is ignored");
+    else m.inputShape = item.inputShape;
+  }
+  m.layers.push(item.spec);
+}
+
+export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Record<string, Val>, line: number): Val {
+  if (!LAYERS.includes(name)) throw new Error(`layer ${name} is not supported (supported: ${LAYERS.join(", ")})`);
+  const used = new Set<string>();
+  const get = (key: string, pos?: number): Val | undefined => {
+    used.add(key);
+    return kw[key] ?? (pos !== undefined ? args[pos] : undefined);
+  };
+  const activation = (): Activation => {
+    const v = get("activation");
+    if (!v || v.k === "none") return "linear";
+    const key = v.k === "str" ? v.v : v.k === "unknown" ? v.why.split(".").pop()! : "";
+    const a = ACTIVATIONS[key];
+    if (!a) throw new Error(`activation ${key || describe(v)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(", ")})`);
+    return a;
+  };
+  let inputShape: number[] | undefined;
+  const is = get("input_shape");
+  if (is) inputShape = it.shape(is, line, "input_shape");
+  const idim = get("input_dim");
+  if (idim) inputShape = [it.num(idim, line, "input_dim")];
+  const useBias = (() => {
+    const v = get("use_bias");
+    return v ? v.k === "bool" && v.v : true;
+  })();
+  let spec: LayerSpec;
+  switch (name) {
+    case "Dense": {
+      const units = get("units", 0);
+      if (!units) throw new Error("Dense() needs units");
+      const n = it.num(units, line, "units");
+      if (!Number.isInteger(n) || n < 1) throw new Error(`Dense units must be a positive integer, got ${n}`);
+      spec = {type: "dense", units: n, activation: activation(), useBias, line};
+      break;
+    }
+    case "Conv2D": {
+      const filters = get("filters", 0), ks = get("kernel_size", 1);
+      if (!filters || !ks) throw new Error("Conv2D() needs filters and kernel_size");
+      const strides = get("strides", 2);
+      const padding = get("padding", 3);
+      const p = padding ? it.str(padding, "padding").toLowerCase() : "valid";
+      if (p !== "valid" && p !== "same") throw new Error(`padding must be "valid" or "same", got "${p}"`);
+      spec = {
+        type: "conv2d", filters: it.num(filters, line, "filters"), kernelSize: it.pair(ks, line, "kernel_size"),
+        strides: strides ? it.pair(strides, line, "strides") : [1, 1], padding: p, activation: activation(), useBias, line
+      };
+      break;
+    }
+    case "MaxPooling2D":
+    case "MaxPool2D": {
+      const ps = get("pool_size", 0);
+      const pool = ps ? it.pair(ps, line, "pool_size") : ([2, 2] as [number, number]);
+      const st = get("strides", 1);
+      const padding = get("padding", 2);
+      const p = padding ? it.str(padding, "padding").toLowerCase() : "valid";
+      if (p !== "valid" && p !== "same") throw new Error(`padding must be "valid" or "same", got "${p}"`);
+      spec = {type: "maxPooling2d", poolSize: pool, strides: st && st.k !== "none" ? it.pair(st, line, "strides") : pool, padding: p, line};
+      break;
+    }
+    case "Flatten":
+      spec = {type: "flatten", line};
+      break;
+    case "Dropout": {
+      const r = get("rate", 0);
+      if (!r) throw new Error("Dropout() needs a rate");
+      const rate = it.num(r, line, "rate");
+      if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout rate must be in [0, 1), got ${rate}`);
+      spec = {type: "dropout", rate, line};
+      break;
+    }
+    case "InputLayer": {
+      const s = get("input_shape") ?? get("shape");
+      if (!s) throw new Error("InputLayer() needs input_shape");
+      return {k: "input", shape: it.shape(s, line, "input_shape")};
+    }
+    default:
+      throw new Error(`layer ${name} is not supported`);
+  }
+  for (const k of Object.keys(kw)) {
+    if (!used.has(k) && k !== "name") it.warn(line, `${name}: argument ${k}= is ignored`);
+  }
+  return {k: "layer", spec, inputShape};
+}

@@ -1,0 +1,153 @@
+/**
+ * One Python statement at a time: imports, def, classes, if, loops, prints, assignments; each routed to the NumPy
+ * interpreter, the PyTorch loop reader or the translator's own evaluation. Pure.
+ */
+import {parseExpr} from "./expr.js";
+import type {PyStmt} from "./gd.js";
+import type {Interpreter} from "./interpreter.js";
+import {Return, sp, splitTop, topLevelAssign, type Val} from "./values.js";
+import {analyzeGdClass} from "./gd.js";
+import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
+import {bindImport} from "../numpy/env.js";
+import {readLoop} from "../pytorch/loop.js";
+import {isTorchModel, noGrad} from "../pytorch/calls.js";
+
+type Handler = (it: Interpreter, s: PyStmt, scope: Map<string, Val>) => boolean;
+
+/** Runs one statement: the first handler that recognises it does the work. */
+export function execStatement(it: Interpreter, s: PyStmt, scope: Map<string, Val>, siblings: PyStmt[], index: number): void {
+  if (/^(pass|continue|break)$/.test(s.text) || /^(['"]).*\1$/.test(s.text)) return;
+  for (const h of HANDLERS) if (h(it, s, scope)) return;
+  if (isNumpyStmt(it, s.text, scope)) return it.runNumpy(s, siblings, index, false);
+  assignOrCall(it, s, scope);
+}
+
+/** `import a.b as c`, `from a import b as c`: bound in the translator's scope and in the NumPy interpreter. */
+const importStmt: Handler = (it, s, scope) => {
+  let m: RegExpExecArray | null;
+  if ((m = /^import\s+(.+)$/.exec(s.text))) {
+    for (const part of m[1].split(",")) {
+      const [mod, alias] = part.trim().split(/\s+as\s+/);
+      scope.set(alias ?? mod.split(".")[0], {k: "mod", path: alias ? mod : mod.split(".")[0]});
+      bindImport(it.np, mod, null, alias ?? null);
+    }
+  } else if ((m = /^from\s+([\w.]+)\s+import\s+\(?(.+?)\)?$/.exec(s.text))) {
+    for (const part of m[2].split(",")) {
+      const [name, alias] = part.trim().split(/\s+as\s+/);
+      if (name === "*") {
+        it.warn(s.line, `"from ${m[1]} import *" is not followed; names must be imported explicitly`);
+        continue;
+      }
+      scope.set(alias ?? name, {k: "mod", path: `${m[1]}.${name}`});
+      bindImport(it.np, m[1], name, alias ?? null);
+    }
+  } else return false;
+  it.npStatements.push(s);
+  return true;
+};
+
+/** `def f(a, b=1):` — a translator function; also a NumPy helper when its body holds no model code. */
+const defStmt: Handler = (it, s, scope) => {
+  const m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(s.text);
+  if (!m) return false;
+  const params: {name: string; def?: Val}[] = [];
+  for (const p of splitTop(m[2])) {
+    if (!p.trim()) continue;
+    const [name, def] = p.split(/=(.*)/s).map((x) => x?.trim());
+    params.push({name: name.replace(/:.*$/, "").trim(), def: def ? it.evaluate(parseExpr(def), scope, s.line) : undefined});
+  }
+  scope.set(m[1], {k: "func", name: m[1], params, body: s.body, line: s.line});
+  if (scope === it.globals && !/\b(keras|layers|Sequential|compile|fit|nn|torch|optim|model)\b/.test(JSON.stringify(s.body))) {
+    try {
+      it.script.run([s]); // a NumPy helper (sigmoid, loss, a learning-rate function): callable from NumPy code
+      it.npStatements.push(s);
+    } catch {
+      /* defaults the NumPy interpreter cannot evaluate */
+    }
+  }
+  return true;
+};
+
+/** `class Net(nn.Module):` (read when instantiated) or a NumPy gradient-descent class. */
+const classStmt: Handler = (it, s, scope) => {
+  let m: RegExpExecArray | null;
+  if ((m = /^class\s+(\w+)\s*\(\s*(?:torch\.)?(?:nn\.)?Module\s*\)\s*:$/.exec(s.text))) {
+    scope.set(m[1], {k: "torch", t: {kind: "class", cls: {name: m[1], line: s.line, body: s.body}}});
+    return true;
+  }
+  if (!(m = /^class\s+(\w+)\s*(\(.*\))?\s*:$/.exec(s.text))) return false;
+  const gd = analyzeGdClass(m[1], s.line, s.body, it.diag);
+  if (!gd) it.error(s.line, `class ${m[1]}: only a NumPy gradient-descent class (fit with θ -= lr * X.T @ (X @ θ - y)) is supported`);
+  scope.set(m[1], {k: "class", name: m[1], gd, line: s.line});
+  return true;
+};
+
+/** `if cond:` — decided when the translator can, else its body is followed. */
+const ifStmt: Handler = (it, s, scope) => {
+  const m = /^if\s+(.+):$/.exec(s.text);
+  if (!m) return false;
+  const isMain = sp(m[1]) === `__name__=="__main__"` || sp(m[1]) === `__name__=='__main__'`;
+  const v = isMain ? {k: "bool", v: true} as Val : it.evaluate(parseExpr(m[1]), scope, s.line);
+  if (v.k !== "bool") it.warn(s.line, `condition "${m[1]}" cannot be decided before running; its body is followed`);
+  if (v.k !== "bool" || v.v) it.run(s.body, scope);
+  return true;
+};
+
+/** A PyTorch training loop (for epoch in range(N): … loss.backward() … optimizer.step()). */
+const torchLoopStmt: Handler = (it, s, scope) => {
+  if (!/^for\s/.test(s.text)) return false;
+  const loop = readLoop(s, (n) => isTorchModel(it, n, scope), it.unsupported, (n) => {
+    const v = it.lookup(n, scope);
+    return v?.k === "torch" ? v.t.kind === "scheduler" : /sched/i.test(n);
+  });
+  if (loop) {
+    it.torchLoops.push(loop);
+    for (const u of loop.ignored) it.warn(u.line, u.message);
+    return true;
+  }
+  const u = it.unsupported.find((x) => x.line === s.line);
+  if (u) it.diag.push({line: s.line, severity: "error", message: u.message});
+  return !!u;
+};
+
+/** NumPy loops, `with torch.no_grad():`, and the blocks nothing reads. */
+const blockStmt: Handler = (it, s, scope) => {
+  const t = s.text;
+  if (/^(for|while)\s/.test(t) && isNumpyBlock(it, s, scope)) it.runNumpy(s, [], 0, true);
+  else if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) noGrad(it, s, scope);
+  else if (/^(elif|else|try|except|finally|with|while|for)\b/.test(t)) {
+    it.error(s.line, `"${t.split(/\s|:/)[0]}" blocks are not supported outside a gradient-descent class: ${t}`);
+  } else return false;
+  return true;
+};
+
+const returnStmt: Handler = (it, s, scope) => {
+  const m = /^return\b\s*(.*)$/.exec(s.text);
+  if (!m) return false;
+  throw new Return(m[1] ? it.evaluate(parseExpr(m[1]), scope, s.line) : {k: "none"});
+};
+
+/** What the code prints is kept when the NumPy interpreter can compute it (a hand-written loop's loss). */
+const printStmt: Handler = (it, s, scope) => {
+  if (!/^print\s*\(/.test(s.text)) return false;
+  if (!refsOpaqueText(it, s.text, scope)) {
+    try {
+      it.script.run([s]);
+    } catch {
+      /* a print of something untracked: nothing to show */
+    }
+  }
+  return true;
+};
+
+const HANDLERS: Handler[] = [importStmt, defStmt, classStmt, ifStmt, torchLoopStmt, blockStmt, returnStmt, printStmt];
+
+/** `a op= b`, `a = b`, or an expression statement (a call) evaluated by the translator. */
+function assignOrCall(it: Interpreter, s: PyStmt, scope: Map<string, Val>): void {
+  const t = s.text;
+  const m = /^([\w.[\]]+)\s*(\+|-|\*|\/|@)=\s*(.+)$/.exec(t);
+  if (m) return it.assign(parseExpr(m[1]), parseExpr(`${m[1]} ${m[2]} (${m[3]})`), scope, s.line);
+  const eq = topLevelAssign(t);
+  if (eq >= 0) return it.assign(parseExpr(t.slice(0, eq)), parseExpr(t.slice(eq + 1)), scope, s.line);
+  it.evaluate(parseExpr(t), scope, s.line);
+}

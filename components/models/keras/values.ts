@@ -1,0 +1,161 @@
+/**
+ * The values the translator's interpreter tracks (modules, layers, models, data, torch objects, functions) and
+ * helpers to read and describe them. Pure.
+ */
+import type {Expr} from "./expr.js";
+import type {GdClass, PyStmt} from "./gd.js";
+import {scanCode} from "./lines.js";
+import type {Activation, CompileSpec, FitSpec, LayerSpec, LossName, LrSchedule, OptimizerName} from "./program.js";
+import type {LabelledTable} from "./table.js";
+import type {NPValue} from "../numpy/values.js";
+import type {Arg, TorchLayer} from "../pytorch/layers.js";
+import type {ModuleClass} from "../pytorch/module.js";
+import type {TorchData, TorchLoader, TorchLoss} from "../pytorch/objects.js";
+
+export interface ModelState {
+  line: number;
+  layers: LayerSpec[];
+  inputShape?: number[];
+  compile?: CompileSpec;
+  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>}[];
+  evaluate?: {line: number; x?: Val; y?: Val};
+}
+
+export type DataSrc =
+  | {kind: "mnist" | "cifar10"; line: number}
+  | {kind: "table"; table: LabelledTable; line: number; testSize?: number; randomState?: number};
+
+export type Val =
+  | {k: "mod"; path: string}
+  | {k: "layer"; spec: LayerSpec; inputShape?: number[]}
+  | {k: "input"; shape: number[]}
+  | {k: "model"; m: ModelState}
+  | {k: "optimizer"; name: OptimizerName; lr?: number; schedule?: LrSchedule}
+  | {k: "schedule"; schedule: LrSchedule; initial: number}
+  | {k: "callback"; name: string; fn?: Val; line: number}
+  | {k: "lambda"; params: string[]; body: Expr; line: number}
+  | {k: "num"; v: number}
+  | {k: "str"; v: string}
+  | {k: "bool"; v: boolean}
+  | {k: "none"}
+  | {k: "seq"; items: Val[]}
+  | {k: "data"; src: DataSrc; part: "x" | "y" | "frame"; split: "train" | "test" | "all"; sampleShape?: number[]; scale?: number; limit?: number}
+  | {k: "tensor"; inputShape: number[]; layers: LayerSpec[]; used: {v: boolean}}
+  | {k: "torch"; t: TorchVal}
+  | {k: "func"; name: string; params: {name: string; def?: Val}[]; body: PyStmt[]; line: number}
+  | {k: "class"; name: string; gd: GdClass | null; line: number}
+  | {k: "instance"; cls: GdClass; fields: Record<string, number>; line: number}
+  | {k: "nd"; name: string}
+  | {k: "undef"; name: string}
+  | {k: "unknown"; why: string};
+
+export type TorchVal =
+  | {kind: "layer"; layer: TorchLayer}
+  | {kind: "class"; cls: ModuleClass}
+  | {kind: "model"; layers: TorchLayer[]; line: number; name: string}
+  | {kind: "loss"; loss: TorchLoss}
+  | {kind: "optimizer"; opt: CompileSpec["optimizer"]; line: number}
+  | {kind: "params"}
+  | {kind: "data"; data: TorchData}
+  | {kind: "loader"; loader: TorchLoader}
+  | {kind: "transform"; normalize: boolean}
+  | {kind: "scheduler"; schedule: LrSchedule}
+  | {kind: "modulelist"; layers: TorchLayer[]};
+
+export class Return {
+  constructor(readonly value: Val) {}
+}
+
+export const NUM = (v: number): Val => ({k: "num", v});
+export const UNKNOWN = (why: string): Val => ({k: "unknown", why});
+
+export const ACTIVATIONS: Record<string, Activation> = {
+  linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
+  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", silu: "swish", gelu: "gelu",
+  hard_sigmoid: "hardSigmoid"
+};
+export const OPTIMIZERS: Record<string, OptimizerName> = {
+  adam: "adam", sgd: "sgd", rmsprop: "rmsprop", adagrad: "adagrad", adadelta: "adadelta", adamax: "adamax"
+};
+/** Keras' default learning rates. */
+export const DEFAULT_LR: Record<OptimizerName, number> = {adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001, adadelta: 0.001, adamax: 0.001, adamw: 0.001};
+export const LOSSES: Record<string, LossName> = {
+  sparse_categorical_crossentropy: "sparse_categorical_crossentropy", categorical_crossentropy: "categorical_crossentropy",
+  binary_crossentropy: "binary_crossentropy", mse: "mean_squared_error", mean_squared_error: "mean_squared_error",
+  mae: "mean_absolute_error", mean_absolute_error: "mean_absolute_error",
+  SparseCategoricalCrossentropy: "sparse_categorical_crossentropy", CategoricalCrossentropy: "categorical_crossentropy",
+  BinaryCrossentropy: "binary_crossentropy", MeanSquaredError: "mean_squared_error", MeanAbsoluteError: "mean_absolute_error"
+};
+export const LAYERS = ["Dense", "Conv2D", "MaxPooling2D", "MaxPool2D", "Flatten", "Dropout", "InputLayer"];
+
+/** Normalises module paths: tensorflow.keras.x / tf.keras.x / keras.x → keras.x. */
+export function canon(path: string): string {
+  return path.replace(/^tensorflow\.keras\b/, "keras").replace(/^tensorflow\.python\.keras\b/, "keras");
+}
+
+export const sp = (s: string) => s.replace(/\s+/g, "");
+
+/** Index of a top-level `=` that is an assignment (not ==, <=, keyword argument inside brackets). */
+export function topLevelAssign(s: string): number {
+  return scanCode(s, (c, i, depth) => c === "=" && depth === 0 && s[i + 1] !== "=" && !"=!<>+-*/@%".includes(s[i - 1] ?? ""));
+}
+
+/** Splits a parameter list at top-level commas. */
+export function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = "";
+  for (const c of s) {
+    if ("([{".includes(c)) depth++;
+    if (")]}".includes(c)) depth--;
+    if (c === "," && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** A translator value as the NumPy interpreter sees it (plain numbers, strings, tuples, module names). */
+export function valToNP(v: Val): NPValue | undefined {
+  switch (v.k) {
+    case "num": return v.v;
+    case "str": return v.v;
+    case "bool": return v.v;
+    case "none": return null;
+    case "mod": return {obj: "module", path: v.path};
+    case "seq": {
+      const items = v.items.map(valToNP);
+      return items.every((x) => x !== undefined) ? (items as NPValue[]) : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+export function argToVal(a: Arg): Val {
+  if (typeof a === "number") return NUM(a);
+  if (typeof a === "string") return {k: "str", v: a};
+  if (typeof a === "boolean") return {k: "bool", v: a};
+  if (a === null) return {k: "none"};
+  if (Array.isArray(a)) return {k: "seq", items: a.map(argToVal)};
+  if ("layer" in a) return {k: "torch", t: {kind: "layer", layer: a.layer}};
+  if ("layers" in a) return {k: "torch", t: {kind: "modulelist", layers: a.layers}};
+  return UNKNOWN(a.other);
+}
+
+export function describe(v: Val): string {
+  switch (v.k) {
+    case "num":
+      return String(v.v);
+    case "str":
+      return JSON.stringify(v.v);
+    case "undef":
+      return `undefined name ${v.name}`;
+    case "unknown":
+      return `an untracked value (${v.why})`;
+    case "mod":
+      return v.path;
+    default:
+      return `a ${v.k}`;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * A PyTorch model, loss, optimiser and training loop → the same Program the Keras path builds (framework
+ * "pytorch"): where the batches come from, the layers lowered, PyTorch's defaults. Pure.
+ */
+import {parseExpr, show} from "../keras/expr.js";
+import type {Interpreter} from "../keras/interpreter.js";
+import type {Val} from "../keras/values.js";
+import type {Claim, DatasetRef, KerasProgram, LrSchedule, Note} from "../keras/program.js";
+import {functionalLoss} from "./objects.js";
+import {readerText} from "../keras/messages.js";
+import {ndDataset} from "../keras/assemble.js";
+import {lowerLayers} from "./layers.js";
+import type {TorchLoop} from "./loop.js";
+import {tTraining} from "../../i18n/training.js";
+
+/** Where a PyTorch loop's batches come from: a DataLoader (over tensors or torchvision's MNIST) or two full tensors. */
+export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail: (line: number, message: string) => null):
+  {dataset: {ref: DatasetRef; inputShape: number[]}; batchSize: number; shuffle: boolean} | null {
+  const g = it.globals;
+  let dataset: {ref: DatasetRef; inputShape: number[]} | null = null;
+  let batchSize = 0, shuffle = false;
+  const mnistShape = [28, 28, 1];
+  if (loop.data.kind === "loader") {
+    const lv = g.get(loop.data.loader);
+    if (lv?.k !== "torch" || lv.t.kind !== "loader") return fail(loop.line, `${loop.data.loader} is not a DataLoader the translator could follow`);
+    const ld = lv.t.loader;
+    batchSize = ld.batchSize;
+    shuffle = ld.shuffle;
+    if (ld.data.kind === "mnist") {
+      dataset = {ref: {id: "mnist", inputShape: mnistShape, origin: "torchvision.datasets.MNIST", scale: 1 / 255, ...(ld.data.limit ? {trainLimit: ld.data.limit} : {})}, inputShape: mnistShape};
+      if (ld.data.normalized) notes.push({level: "info", text: tTraining("torchNormalize")});
+    } else {
+      const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
+      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, ev, ld.data.line, true, notes);
+    }
+    if (!shuffle) notes.push({level: "info", text: tTraining("shuffleOff")});
+  } else {
+    const xv = it.evaluate(loop.data.x, g, loop.line), yv = it.evaluate(loop.data.y, g, loop.line);
+    const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
+    dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes);
+    batchSize = dataset?.ref.id === "arrays" ? dataset.ref.train.n : 0;
+  }
+  return dataset ? {dataset, batchSize, shuffle} : null;
+}
+
+/** A PyTorch model, loss, optimiser and loop → the same Program the Keras path builds (framework "pytorch"). */
+export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]): KerasProgram | null {
+  const g = it.globals;
+  const fail = (line: number, message: string) => {
+    it.error(line, message);
+    it.fatalLines.add(line);
+    return null;
+  };
+  const mv = g.get(loop.model), cv = criterionOf(it, loop), ov = g.get(loop.optimizer);
+  const modelLayers = mv?.k === "torch" ? (mv.t.kind === "model" ? mv.t.layers : mv.t.kind === "layer" ? [mv.t.layer] : null) : null;
+  if (!modelLayers) return fail(loop.line, `${loop.model} is not a model the translator could follow`);
+  if (cv?.k !== "torch" || cv.t.kind !== "loss") return fail(loop.line, `${loop.criterion} is not a supported loss (nn.MSELoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, NLLLoss, L1Loss)`);
+  if (ov?.k !== "torch" || ov.t.kind !== "optimizer") return fail(loop.line, `${loop.optimizer} is not a torch.optim optimiser the translator could follow`);
+  const epochsV = it.evaluate(loop.epochs, g, loop.line);
+  if (epochsV.k !== "num" || !Number.isInteger(epochsV.v) || epochsV.v < 1) return fail(loop.line, `the number of epochs (${show(loop.epochs)}) cannot be followed`);
+  const notes: Note[] = [{level: "info", text: tTraining("pytorchInit")}];
+  const data = torchData(it, loop, notes, fail);
+  if (!data) return null;
+  let {dataset} = data;
+  const {batchSize, shuffle} = data;
+  const imageShape = dataset.inputShape.length === 3 ? dataset.inputShape : null;
+  const lowered = lowerLayers(modelLayers, imageShape, it.unsupported);
+  if (!lowered) {
+    const u = it.unsupported[it.unsupported.length - 1];
+    return fail(u?.line ?? loop.line, u?.message ?? "the model cannot be translated");
+  }
+  if (lowered.inputShape.join() !== dataset.inputShape.join() && !(lowered.inputShape.length === 1 && lowered.inputShape[0] === dataset.inputShape.reduce((a, b) => a * b, 1) && dataset.ref.id === "mnist")) {
+    return fail(lowered.layers[0]?.line ?? loop.line, `the model's first layer expects inputs of shape (${lowered.inputShape.join(", ")}) but the data has (${dataset.inputShape.join(", ")}) (PyTorch would fail: mat1 and mat2 shapes cannot be multiplied)`);
+  }
+  const loss = cv.t.loss;
+  if (loss.nll && !lowered.logSoftmax) return fail(loss.line, "NLLLoss needs a model ending in LogSoftmax (log-probabilities)");
+  if (lowered.logSoftmax) notes.push({level: "info", text: tTraining("logSoftmax")});
+  const last = lowered.layers[lowered.layers.length - 1];
+  let fromLogits = loss.fromLogits;
+  if (fromLogits && last.type === "dense" && last.activation !== "linear" && !lowered.logSoftmax) {
+    it.warn(loss.line, `the model's last layer applies ${last.activation} and the loss expects logits: trained as written`);
+  }
+  if (loss.loss === "binary_crossentropy" && !fromLogits && !(last.type === "dense" && last.activation === "sigmoid")) {
+    it.warn(loss.line, "BCELoss on outputs that are not probabilities (no Sigmoid at the end)");
+  }
+  if (dataset.ref.id === "mnist" && lowered.inputShape.length === 1) dataset = {ref: {...dataset.ref, inputShape: [784]}, inputShape: [784]};
+  for (const u of loop.ignored) notes.push({level: "info", text: tTraining("scheduleIgnored", {line: u.line, message: readerText(u.message, it.source.get(u.line)?.trim() ?? "")})});
+  const program: KerasProgram = {
+    kind: "keras", framework: "pytorch", init: "pytorch", file: it.opts.file, line: mv!.k === "torch" && mv.t.kind === "model" ? mv.t.line : modelLayers[0].line,
+    inputShape: dataset.inputShape, layers: lowered.layers,
+    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop)},
+    fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle},
+    evaluate: it.torchEval ? {line: it.torchEval.line} : null, dataset: dataset.ref, claims, notes
+  };
+  if (it.unsupported.length) {
+    program.unsupported = it.readerUnsupported();
+    for (const u of program.unsupported) program.notes.push({level: "warning", line: u.line, text: tTraining("unsupportedPart", {line: u.line, message: u.text ?? u.message})});
+  }
+  return program;
+}
+
+
+/** The loop's loss: a tracked nn.*Loss module, or a torch.nn.functional loss called directly (F.cross_entropy). */
+function criterionOf(it: Interpreter, loop: TorchLoop): Val | undefined {
+  const v = it.globals.get(loop.criterion);
+  if (v || !/^[\w.]+$/.test(loop.criterion)) return v;
+  const path = it.evaluate(parseExpr(loop.criterion), it.globals, loop.line);
+  const loss = path.k === "mod" ? functionalLoss(path.path, loop.line) : null;
+  return loss ? {k: "torch", t: {kind: "loss", loss}} : undefined;
+}
+
+/** The schedule `scheduler.step()` advances: per epoch in the epoch loop, per batch inside the batch loop. */
+function scheduleOf(it: Interpreter, loop: TorchLoop): {schedule?: LrSchedule} {
+  const [first, ...rest] = loop.schedulerSteps;
+  if (!first) return {};
+  for (const r of rest) it.warn(r.line, `${r.name}.step(): only the first learning-rate schedule (line ${first.line}) is replayed`);
+  const v = it.globals.get(first.name);
+  if (v?.k !== "torch" || v.t.kind !== "scheduler") {
+    it.error(first.line, `${first.name}.step(): ${first.name} is not a torch.optim.lr_scheduler the translator could follow; the page keeps the initial learning rate`);
+    return {};
+  }
+  const s = v.t.schedule;
+  return {schedule: s.kind === "decay" || s.kind === "table" ? s : {...s, per: first.perBatch ? "batch" : "epoch"}};
+}

@@ -1,0 +1,154 @@
+/**
+ * torch.nn layers, losses and modules, torch.optim, DataLoader / TensorDataset / Subset and torchvision's MNIST as
+ * the translator meets them in calls; `with torch.no_grad():` evaluation. Pure.
+ */
+import {dotted, type Expr} from "../keras/expr.js";
+import type {PyStmt} from "../keras/gd.js";
+import type {Interpreter} from "../keras/interpreter.js";
+import {NUM, UNKNOWN, argToVal, describe, type Val} from "../keras/values.js";
+import {isND, type NDArray} from "../numpy/ndarray.js";
+import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "./layers.js";
+import {torchScheduler} from "./schedulers.js";
+import {forwardChain, initLayers} from "./module.js";
+import {isTorchLoss, isTorchOptimizer, torchLoss, torchOptimizer} from "./objects.js";
+
+/** torch.nn layers, losses and modules; torch.optim; DataLoader / TensorDataset; torchvision's MNIST. */
+export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>, line: number): Val {
+  const rawArgs = it.evalArgs(e, scope, line);
+  const rawKw = Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, it.evaluate(v, scope, line)]));
+  const args = rawArgs.map((a) => toArg(it, a));
+  const kw = Object.fromEntries(Object.entries(rawKw).map(([k, v]) => [k, toArg(it, v)]));
+  if (fn.k === "torch") {
+    const t = fn.t;
+    if (t.kind === "class") {
+      const host = {evaluate: (x: Expr, locals: Map<string, Arg>, at: number) => {
+        const local = new Map(scope);
+        for (const [k, v] of locals) if (!k.includes(".")) local.set(k, argToVal(v));
+        return toArg(it, it.evaluate(x, local, at));
+      }};
+      const before = it.unsupported.length;
+      const layers = initLayers(t.cls, args, kw, host, it.unsupported);
+      const chain = forwardChain(t.cls, layers, it.unsupported);
+      for (const u of it.unsupported.slice(before)) it.diag.push({line: u.line, severity: "error", message: u.message});
+      return chain ? {k: "torch", t: {kind: "model", layers: chain, line, name: t.cls.name}} : UNKNOWN(`${t.cls.name} instance`);
+    }
+    if (t.kind === "model" || t.kind === "layer") return UNKNOWN("model output");
+    return UNKNOWN(`${t.kind} call`);
+  }
+  const path = (fn as Extract<Val, {k: "mod"}>).path.replace(/^torch\.nn\.modules\.\w+\./, "torch.nn.");
+  const name = path.slice(path.lastIndexOf(".") + 1);
+  const recv = e.fn.type === "attr" ? it.evaluate(e.fn.obj, scope, line) : null;
+  if (recv?.k === "torch") {
+    if (name === "parameters") return {k: "torch", t: {kind: "params"}};
+    if (["to", "train", "eval", "cuda", "cpu", "float", "double"].includes(name)) return recv;
+    return UNKNOWN(`${recv.t.kind}.${name}()`);
+  }
+  if (/^torch\.nn\.\w+$/.test(path) && isTorchLoss(name)) return {k: "torch", t: {kind: "loss", loss: torchLoss(name, kw, line)}};
+  if (/^torch\.nn\.\w+$/.test(path) && TORCH_LAYERS.includes(name)) {
+    const at = it.physLine(name, line);
+    try {
+      return {k: "torch", t: {kind: "layer", layer: torchLayer(name, args, kw, at)}};
+    } catch (err) {
+      it.error(at, (err as Error).message);
+      it.fatalLines.add(at);
+      return UNKNOWN(`${name} layer`);
+    }
+  }
+  if (/^torch\.optim\.lr_scheduler\.\w+$/.test(path)) {
+    const opt = rawArgs[0] ?? rawKw.optimizer;
+    if (opt?.k !== "torch" || opt.t.kind !== "optimizer") throw new Error(`${name}: its first argument must be the torch.optim optimiser`);
+    return {k: "torch", t: {kind: "scheduler", schedule: torchScheduler(name, args, kw, line)}};
+  }
+  if (path === "torch.nn.ModuleList") {
+    const list = rawArgs[0] ?? {k: "seq", items: []};
+    const items = list.k === "seq" ? list.items : null;
+    if (!items || !items.every((x) => x.k === "torch" && x.t.kind === "layer")) throw new Error("nn.ModuleList: the argument must be a list of layers");
+    return {k: "torch", t: {kind: "modulelist", layers: items.map((x) => (x as {t: {layer: TorchLayer}}).t.layer)}};
+  }
+  if (/^torch\.optim\.\w+$/.test(path)) {
+    if (!isTorchOptimizer(name)) throw new Error(`torch.optim.${name} is not supported`);
+    return {k: "torch", t: {kind: "optimizer", opt: torchOptimizer(name, [null, ...args.slice(1)], kw), line}};
+  }
+  const data = torchDataCall(it, path, name, rawArgs, rawKw, e, scope, line);
+  if (data) return data;
+  if (/^torch\.(device|cuda\.is_available|set_grad_enabled|no_grad)$/.test(path)) return UNKNOWN(path);
+  if (/^torch\.(save|load)$/.test(path)) {
+    it.warn(line, `${path}() is not replayed in the page`);
+    return UNKNOWN(path);
+  }
+  throw new Error(`${path}() is not supported`);
+}
+
+/** TensorDataset, DataLoader, Subset(…, range(N)), torchvision's MNIST and transforms; null: none of them. */
+function torchDataCall(it: Interpreter, path: string, name: string, rawArgs: Val[], rawKw: Record<string, Val>, e: Extract<Expr, {type: "call"}>,
+  scope: Map<string, Val>, line: number): Val | null {
+  const kw = Object.fromEntries(Object.entries(rawKw).map(([k, v]) => [k, toArg(it, v)]));
+  if (/\.TensorDataset$/.test(path)) {
+    const [x, y] = rawArgs;
+    if (x?.k !== "nd" || y?.k !== "nd") throw new Error("TensorDataset(x, y) : both must be tensors computed by the code");
+    return {k: "torch", t: {kind: "data", data: {kind: "tensors", x: x.name, y: y.name, line}}};
+  }
+  if (/\.DataLoader$/.test(path)) {
+    const ds = rawArgs[0] ?? rawKw.dataset;
+    if (ds?.k !== "torch" || ds.t.kind !== "data") throw new Error("DataLoader: the dataset cannot be followed");
+    const bs = kw.batch_size ?? 1, sh = kw.shuffle ?? false;
+    if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) throw new Error("DataLoader: batch_size must be a positive integer");
+    return {k: "torch", t: {kind: "loader", loader: {data: ds.t.data, batchSize: bs, shuffle: sh === true, line}}};
+  }
+  if (/\.Subset$/.test(path)) {
+    const ds = rawArgs[0];
+    const r = e.args[1];
+    const idx = r?.type === "call" && dotted(r.fn) === "range" && r.args.length === 1 ? {k: "seq", items: Array.from({length: Math.min(it.num(it.evaluate(r.args[0], scope, line), line, "range"), 1e6)}, () => NUM(0))} as Val : rawArgs[1];
+    if (ds?.k !== "torch" || ds.t.kind !== "data" || ds.t.data.kind !== "mnist") throw new Error("Subset: only a torchvision MNIST dataset can be subset");
+    const n = idx?.k === "nd" ? (it.np.vars.get(idx.name) as NDArray)?.shape?.[0] : idx?.k === "seq" ? idx.items.length : NaN;
+    if (!Number.isInteger(n)) throw new Error("Subset(dataset, range(N)): N cannot be followed");
+    return {k: "torch", t: {kind: "data", data: {...ds.t.data, limit: n}}};
+  }
+  if (/^torchvision\.datasets\.(MNIST|FashionMNIST)$/.test(path)) {
+    if (name === "FashionMNIST") it.warn(line, "Fashion-MNIST has no offline copy; MNIST digits are used instead");
+    const train = kw.train === undefined ? true : kw.train === true;
+    const tr = rawKw.transform;
+    return {k: "torch", t: {kind: "data", data: {kind: "mnist", train, line, normalized: tr?.k === "torch" && tr.t.kind === "transform" && tr.t.normalize}}};
+  }
+  if (/^torchvision\.datasets\.\w+$/.test(path)) throw new Error(`torchvision.datasets.${name} has no offline copy`);
+  if (/^torchvision\.transforms\.(Compose|ToTensor|Normalize)$/.test(path)) {
+    const normalize = name === "Normalize" || (name === "Compose" && rawArgs[0]?.k === "seq" && rawArgs[0].items.some((x) => x.k === "torch" && x.t.kind === "transform" && x.t.normalize));
+    return {k: "torch", t: {kind: "transform", normalize}};
+  }
+  return null;
+}
+
+export function toArg(it: Interpreter, v: Val): Arg {
+  switch (v.k) {
+    case "num": return v.v;
+    case "str": return v.v;
+    case "bool": return v.v;
+    case "none": return null;
+    case "seq": return v.items.map((x) => toArg(it, x));
+    case "torch": return v.t.kind === "layer" ? {layer: v.t.layer} : v.t.kind === "modulelist" ? {layers: v.t.layers} : {other: v.t.kind};
+    default: return {other: describe(v)};
+  }
+}
+
+export function isTorchModel(it: Interpreter, name: string, scope: Map<string, Val>): boolean {
+  const v = it.lookup(name, scope);
+  return v?.k === "torch" && (v.t.kind === "model" || (v.t.kind === "layer" && v.t.layer.kind === "sequential"));
+}
+
+/** `with torch.no_grad():` after training: which tensors the model is evaluated on. */
+export function noGrad(it: Interpreter, s: PyStmt, scope: Map<string, Val>): void {
+  const all: PyStmt[] = [];
+  const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
+  walk(s.body);
+  for (const x of all) {
+    for (const m of x.text.matchAll(/\b(\w+)\(\s*(\w+)\s*\)/g)) {
+      if (isTorchModel(it, m[1], scope) && isND(it.np.vars.get(m[2]))) {
+        const X = it.np.vars.get(m[2]) as NDArray;
+        const names = [...x.text.matchAll(/\b(\w+)\b/g), ...all.flatMap((z) => [...z.text.matchAll(/\b(\w+)\b/g)])].map((n) => n[1]);
+        const y = names.find((n) => n !== m[2] && isND(it.np.vars.get(n)) && (it.np.vars.get(n) as NDArray).shape[0] === X.shape[0]);
+        it.torchEval = {x: m[2], y, line: x.line};
+        return;
+      }
+    }
+  }
+}
