@@ -72,7 +72,7 @@ function scriptLines(s: NumpyScriptProgram): string[] {
     const r = s.results.find((x) => x.metric === c.metric);
     if (r) out.push(tTraining("scriptClaim", {metric: c.metric, claimed: c.value, measured: r.value}));
   }
-  for (const u of s.unsupported) out.push(tTraining("lineMessage", {line: u.line, message: u.message}));
+  for (const u of s.unsupported) out.push(tTraining("lineMessage", {line: u.line, message: u.text ?? u.message}));
   return out;
 }
 

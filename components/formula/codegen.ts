@@ -365,6 +365,8 @@ function sum(node: NodeOf<"sum">, env: Env): Expr {
 }
 
 function gradient(node: NodeOf<"grad">, env: Env): Expr {
+  // ∂L/∂w|_{(w,b)=(1,0)}: the point is not compiled yet; the page keeps the interpreter's value (which binds it)
+  if (node.at) throw new CodegenError("a derivative at a stated point is not compiled");
   if (env.gradientOf) return env.gradientOf(node, env);
   if (!env.gradients) throw new CodegenError("a gradient needs a formula to differentiate");
   if (node.wrt.type !== "sym") throw new CodegenError("can only differentiate with respect to a symbol");

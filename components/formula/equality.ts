@@ -596,7 +596,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     // reproduced from their unrounded values: the author's rounding of them is allowed for, 0.2 % of the value.
     const viaText = closed && [a.i, b.i].some((i) => !isLiteral(i) && symbolUses(parts[i]).length > 0);
     const scale = Math.max(...flat(a.v).map(Math.abs), ...flat(b.v).map(Math.abs));
-    const tol = Math.max(isLiteral(a.i) ? tolOf(a.i) : 0, isLiteral(b.i) ? tolOf(b.i) : 0) + carried(a.i) + carried(b.i) + (viaText ? 0.002 * scale : 0);
+    // GELU(x) ≈ 0.5x(1 + tanh(…)): ≈ between two expressions states an approximation, close to 1 % of the value
+    const approx = !isLiteral(a.i) && !isLiteral(b.i) && rels.slice(a.i, b.i).includes("\\approx");
+    const tol = Math.max(isLiteral(a.i) ? tolOf(a.i) : 0, isLiteral(b.i) ? tolOf(b.i) : 0) + carried(a.i) + carried(b.i) + (viaText ? 0.002 * scale : 0) + (approx ? 0.01 * scale : 0);
     // Parts of different sizes on seeded inputs (a scalar beside a vector, 2 entries beside 4) say the shapes were
     // guessed wrongly (x a number here, a vector in the definition), not that the text is wrong: no verdict.
     if (flat(a.v).length !== flat(b.v).length) return undefined;

@@ -109,8 +109,9 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
     // x_i beside the data matrix X used as a whole (X^T(Xw − y) and Σ_i (x_i^T w − y_i) x_i): the rows of X.
     if (u.node.sub?.type === "sym" && /^[a-z]$/.test(u.node.name) && !wholes.has(u.node.name) && wholes.has(u.node.name.toUpperCase()) && !exclude.has(u.node.name)) continue;
-    // Euler's number: `e^{-z}` means exp(-z) unless the chapter defines e (then it is excluded and bound there).
-    if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e" || isKronecker(u.node)) continue;
+    // Euler's number and π: `e^{-z}` means exp(-z), `\sqrt{2/\pi}` is π, unless the chapter defines them (then they are
+    // excluded and bound there).
+    if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e" || u.key === "\\pi" || isKronecker(u.node)) continue;
     const byIndex = indexedBy(u);
     const sub = u.node.sub;
     const free = !byIndex && sub?.type === "sym" && !sub.sub && (FREE_INDEX.test(sub.name) || options.freeIndices?.includes(sub.name)) ? sub.name : undefined;

@@ -173,7 +173,7 @@ function unsupportedList(program: KerasProgram): HTMLElement[] {
   const list = program.unsupported ?? [];
   if (!list.length) return [];
   const ul = h("ul", {class: "gb-train-unsupported"});
-  for (const u of list) ul.append(h("li", {class: "gb-train-note gb-warning", "data-line": String(u.line)}, t("unsupported", {line: u.line, message: u.message})));
+  for (const u of list) ul.append(h("li", {class: "gb-train-note gb-warning", "data-line": String(u.line)}, t("unsupported", {line: u.line, message: u.text ?? u.message})));
   return [ul];
 }
 
