@@ -48,8 +48,11 @@ describe("E[g^2]_t: an expectation with a step index is one symbol", () => {
     expect(parseExpression(String.raw`E[\Delta\theta^2]_{t-1}`)).toMatchObject({type: "sym", name: "E[\\Delta\\theta^{2}]"});
   });
 
-  test("without a subscript E[x] is what it was (E times the vector [x])", () => {
-    expect(parseExpression(String.raw`E[x]`)).toMatchObject({type: "mul", left: {type: "sym", name: "E"}, right: {type: "vector"}});
+  test("without a subscript E[x] is not one symbol: E times the bracketed x (one expression in brackets is a group)", () => {
+    expect(parseExpression(String.raw`E[x]`)).toMatchObject({type: "mul", left: {type: "sym", name: "E"}, right: {type: "paren"}});
+    // a bracket of several entries, or of one number, is still a vector
+    expect(parseExpression(String.raw`[1, 2]`)).toMatchObject({type: "vector"});
+    expect(parseExpression(String.raw`[0.5]`)).toMatchObject({type: "vector"});
   });
 
   test("a recurrence over it evaluates like s_t = ρ s_{t-1} + (1 − ρ) g_t²", () => {

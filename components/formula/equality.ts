@@ -215,6 +215,14 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     const k = `${d.key}|${d.index ? "i" : ""}${d.recurrence ? "r" : ""}`;
     const cur = best.get(k);
     const rank = (x: ChapterDef) => dist(x) + (byLabel(x) ? 1e7 : 0);
+    // σ² = (1/m)Σ(x_i − μ)², later σ² = (1/m)Σx_i² − μ² (a restatement in the same symbols): the first is the
+    // definition, the later a claim about it (checked on its own line) — a wrong restatement must not spread.
+    const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
+    const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].sort().join(",");
+    if (cur && before(cur) && before(d) && !cur.params && !d.params && names(cur) === names(d)) {
+      if (d.blockIndex < cur.blockIndex || (d.blockIndex === cur.blockIndex && d.lineIndex < cur.lineIndex)) best.set(k, d);
+      continue;
+    }
     if (!cur || rank(d) < rank(cur)) best.set(k, d);
   }
   return [...best.values()];

@@ -20,6 +20,8 @@ export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "
 const CONNECTOR_WORD = "(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|therefore|since|because|i\\.e\\.|e\\.g\\.|s\\.t\\.|且|和|以及|其中|则|即|所以|因此|从而|于是|故)";
 /** One connector word, or several (`and hence`, `so that`, `从而得到`), with punctuation between them. */
 const CONNECTORS = new RegExp(`^[,，]?\\s*${CONNECTOR_WORD}(?:[\\s,，]*(?:${CONNECTOR_WORD.slice(3, -1)}|that|we get|we have|gives|yields|得到|有|可得))*[,，:：]?$`, "i");
+/** Fonts a subscript name may come in: `\mu_\mathcal{B}` (the batch B), `x_\mathbf{t}`. */
+const SCRIPT_FONTS = new Set(["mathcal", "mathbb", "mathbf", "boldsymbol", "mathscr", "mathfrak", "bm"]);
 const TEXT_CMDS = new Set(["text", "mathrm", "operatorname", "textrm", "textit", "mathit", "mathsf", "textbf"]);
 const STYLE_CMDS = new Set(["mathbf", "boldsymbol", "bm", "mathbb", "mathcal", "mathbfit"]);
 const ACCENTS = new Set(["hat", "bar", "tilde", "vec", "dot", "widehat", "widetilde", "overline"]);
@@ -546,6 +548,13 @@ class Parser {
           p = {...p, fn: raw === "1" ? "norm1" : "norm", end: this.prevEnd()};
           continue;
         }
+        // \mathrm{softmax}(\mathbf{z})_k: the k-th entry of a function's value
+        if (p.type === "call" && p.parens !== "none") {
+          this.next();
+          const {node} = this.scriptNode();
+          p = {type: "call", fn: "entry", args: [p, node], builtin: true, parens: "none", start: p.start, end: this.prevEnd()};
+          continue;
+        }
         if (p.type !== "sym") this.fail("a subscript on something that is not a symbol");
         if (p.sub) this.fail(`a second subscript on ${p.name}`);
         this.next();
@@ -692,7 +701,7 @@ class Parser {
     if (c?.kind !== "cmd") return undefined;
     let text: string | undefined, last = k;
     if (FUNCTION_CMDS.has(c.text)) text = c.text;
-    else if (TEXT_CMDS.has(c.text) && this.isOp(this.toks[k + 1] ?? c, "{")) {
+    else if ((TEXT_CMDS.has(c.text) || SCRIPT_FONTS.has(c.text)) && this.isOp(this.toks[k + 1] ?? c, "{")) {
       last = this.matchingBrace(k + 1);
       const raw = this.latex.slice(this.toks[k + 1].end, this.toks[last].start).trim();
       if (/^(?:[A-Za-z][A-Za-z0-9]*|[^\x00-\x7f\s{}\\$]+)$/.test(raw)) text = raw;
@@ -761,7 +770,10 @@ class Parser {
         const items = this.itemsUntil(() => this.isOp(this.peek(), close), `"${t.text}" at offset ${t.start} is not closed by "${close}"`);
         this.expectOp(close, `to close the "${t.text}" at offset ${t.start}`);
         const end = this.prevEnd();
-        if (t.text === "[") return {type: "vector", items, start, end};
+        // [y ln p + (1 − y) ln(1 − p)]: one expression in brackets is a group; [1, 2] (or [0.5]) a vector
+        const literal = (n: Node): boolean => n.type === "num" || (n.type === "neg" && literal(n.arg));
+        if (t.text === "[" && !(items.length === 1 && !literal(items[0]))) return {type: "vector", items, start, end};
+        if (t.text === "[") return {type: "paren", arg: items[0], delim: "()", start, end};
         return items.length === 1 ? {type: "paren", arg: items[0], delim: "()", start, end} : {type: "tuple", items, start, end};
       }
       if (t.text === "{") {

@@ -110,6 +110,7 @@ export function toLatex(n: Node): string {
         if (n.fn === "norm") return `\\left\\|${toLatex(n.args[0])}\\right\\|`;
         if (n.fn === "norm1") return `\\left\\|${toLatex(n.args[0])}\\right\\|_1`;
       }
+      if (n.builtin && n.fn === "entry" && n.args.length === 2) return `${toLatex(n.args[0])}_{${toLatex(n.args[1])}}`;
       if (n.builtin && n.fn === "hadamard" && n.parens === "none" && n.args.length === 2) return `${wrap(n.args[0], PREC.mul)} \\odot ${wrap(n.args[1], PREC.mul)}`;
       const name = n.builtin ? BUILTIN_LATEX[n.fn] ?? `\\text{${n.fn}}` : n.fn;
       const args = n.args.map((a, i) => (n.argNames ? `${n.argNames[i]} = ${toLatex(a)}` : toLatex(a))).join(", ");

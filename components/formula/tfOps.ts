@@ -97,6 +97,8 @@ export const tfOps: Ops<tf.Tensor> = {
         return constant(fn, args);
       case "cases":
         return cases(args);
+      case "entry":
+        return tf.gather(args[0], tf.sub(tf.cast(args[1], "int32"), 1));
       case "hadamard":
         return tf.mul(args[0], args[1]);
       case "abs":

@@ -131,6 +131,14 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return one();
     case "cases":
       return cases(args);
+    case "entry": {
+      // f(x)_k, 1-based as the text counts
+      const [v, k] = args;
+      if (typeof v === "number" || typeof k !== "number") throw new Error("only a vector's entry can be taken, at a number");
+      const out = (v as Value[])[k - 1];
+      if (out === undefined) throw new Error(`entry ${k} is outside 1..${(v as Value[]).length}`);
+      return out;
+    }
     case "hadamard":
       if (args.length !== 2) throw new Error(`⊙ takes two operands, got ${args.length}`);
       return zip(args[0], args[1], (x, y) => x * y, "entrywise product");
