@@ -1,17 +1,23 @@
 /**
- * The redraw measured on a generated page (Framework's runtime running the notebook cells), when dist/ has one:
- * per slider move, from the start of the frame in which the cells re-run to the end of that frame (style, layout
- * and paint included), read as the time between a requestAnimationFrame callback queued right after the input
- * event and a message posted from it (which runs after the frame is rendered).
+ * The redraw measured on a generated page (Framework's runtime running the notebook cells), when dist/ has one,
+ * with the protocol of playground-frames.ts: the input at the start of a frame, then the first frame in which every
+ * cell shows the change, timed from that frame's begin to after its paint (and from the input to then). The page
+ * is scrolled as a reader moving the slider has it: the slider in the middle of a 1200×1000 viewport.
  */
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {startBook} from "../test/browser/harness.js";
+import {measureMoves, type MoveTimes} from "./playground-frames.js";
 
-export interface BookRedraw {
+export interface BookRedraw extends MoveTimes {
   page: string;
-  frames: number[];
   errors: string[];
+  /** whether the 3-D view was on screen during the sweep (its paths are drawn only there) */
+  view3dOnScreen: boolean;
+  /** tfjs files the page loaded (none: tf.memory() does not apply) */
+  tfFiles: number;
+  /** contour paths replaced during the sweep (0: the contours were never recomputed) */
+  contoursReplaced: number;
 }
 
 function playgroundPage(dist: string): string | null {
@@ -33,36 +39,30 @@ export async function measureBookRedraw(dist = "dist", moves = 200): Promise<Boo
     const {page, report} = await book.open(path);
     await page.setViewportSize({width: 1200, height: 1000});
     await page.waitForSelector(".gb-pg-surface svg .gb-ls-path");
-    // tsx (esbuild keepNames) wraps named functions in __name(); the function sent to the page needs it too
-    await page.evaluate("window.__name = (f) => f");
-    const frames = await page.evaluate(async (moves) => {
-      const alpha = document.querySelector(".gb-pg-controls input[name=alpha]") as HTMLInputElement;
+    await page.evaluate(async () => {
       const steps = document.querySelector(".gb-pg-controls input[name=steps]") as HTMLInputElement;
-      const set = (input: HTMLInputElement, v: string) => {
-        input.value = v;
-        input.dispatchEvent(new Event("input", {bubbles: true}));
+      steps.value = "500";
+      steps.dispatchEvent(new Event("input", {bubbles: true}));
+      document.querySelector(".gb-pg-controls input[name=alpha]")!.scrollIntoView({block: "center"});
+      for (let i = 0; i < 5; i++) await new Promise((ok) => requestAnimationFrame(ok));
+      // contour paths that leave the page during the sweep
+      const w = window as unknown as {gbReplaced: number};
+      w.gbReplaced = 0;
+      new MutationObserver((rs) => {
+        for (const r of rs) for (const n of r.removedNodes) w.gbReplaced += n instanceof Element ? n.querySelectorAll(".gb-ls-contours path").length : 0;
+      }).observe(document.body, {childList: true, subtree: true});
+    });
+    const times = await measureMoves(page, {root: "body", moves});
+    const after = await page.evaluate(() => {
+      const r3 = document.querySelector(".gb-pg-3d-figure")?.getBoundingClientRect();
+      return {
+        view3dOnScreen: !!r3 && r3.top < innerHeight && r3.bottom > 0,
+        tfFiles: performance.getEntriesByType("resource").filter((e) => /tfjs/.test(e.name)).length,
+        contoursReplaced: (window as unknown as {gbReplaced: number}).gbReplaced
       };
-      const frame = () => new Promise((ok) => requestAnimationFrame(ok));
-      set(steps, "500");
-      for (let i = 0; i < 5; i++) await frame();
-      const out: number[] = [];
-      for (let i = 0; i < moves + 20; i++) {
-        await frame();
-        const t = await new Promise<number>((ok) => {
-          set(alpha, String(-2.6 + (1.2 * (i % 50)) / 49));
-          requestAnimationFrame(() => {
-            const t0 = performance.now();
-            const ch = new MessageChannel();
-            ch.port1.onmessage = () => ok(performance.now() - t0);
-            ch.port2.postMessage(0);
-          });
-        });
-        if (i >= 20) out.push(t);
-      }
-      return out;
-    }, moves);
+    });
     await page.close();
-    return {page: path, frames, errors: [...report.consoleErrors, ...report.pageErrors]};
+    return {page: path, ...times, ...after, errors: [...report.consoleErrors, ...report.pageErrors]};
   } finally {
     await book.close();
   }

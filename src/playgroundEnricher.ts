@@ -61,7 +61,9 @@ export const PLAYGROUND_IMPORTS = [
  * The playground as notebook cells, every name prefixed with `p` so two playgrounds on a page never clash: the spec
  * (data), a surface picker and the sliders (Framework view() inputs), the surface, the paths (pure), the plots,
  * the update rules with the sliders' numbers, and, folded, the cells' own source. Plots that are costly to build
- * (contours, the 3-D mesh) are built once per surface and given new paths by a small update cell.
+ * (contours, the 3-D mesh) are built once per surface, the rules (KaTeX) once per page, and one small update cell
+ * gives them the new paths and numbers: a slider move re-runs only that cell and the paths (Framework's runtime
+ * runs them once per animation frame), and creates no element.
  */
 export function playgroundCells(spec: PlaygroundSpec, p = "pg1"): Cell[] {
   const code = [
@@ -74,8 +76,8 @@ export function playgroundCells(spec: PlaygroundSpec, p = "pg1"): Cell[] {
     `const ${p}Hyper = view(${p}Controls);`,
     `const ${p}Paths = runOptimizers(${p}Surface, ${p}Hyper, ${p}Spec.rules);`,
     `const ${p}Curves = LossCurves([], {onStep: (k) => ${p}Plot.setStep(k)});\ndisplay(${p}Curves);`,
-    `${p}Plot.setPaths(${p}Paths, startFor(${p}Surface, ${p}Hyper));\n${p}Curves.setPaths(${p}Paths);\n${p}View3d?.setPaths(${p}Paths);`,
-    `for (const rule of ${p}Spec.rules) display(UpdateRule(rule, ${p}Hyper));\nfor (const name of referencesFor(${p}Spec.rules)) display(UpdateRule(name, ${p}Hyper));`,
+    `${p}Plot.setPaths(${p}Paths, startFor(${p}Surface, ${p}Hyper));\n${p}Curves.setPaths(${p}Paths);\n${p}View3d?.setPaths(${p}Paths);\nfor (const r of ${p}Rules) r.setHyper(${p}Hyper);`,
+    `const ${p}Rules = [...${p}Spec.rules, ...referencesFor(${p}Spec.rules)].map((r) => UpdateRule(r, ${p}Spec.defaults));\nfor (const r of ${p}Rules) display(r);`,
     `const ${p}View3d = ${p}Surface.domain.y ? Surface3D(${p}Surface) : null;\nif (${p}View3d) display(${p}View3d);`
   ];
   const cells: Cell[] = code.map((c) => ({imports: PLAYGROUND_IMPORTS, code: c}));

@@ -27,6 +27,7 @@ describe("runOptimizers(surface, hyper, rules)", () => {
     expect(paths[0].label).toBe("GD（原文第 60 行） = 梯度下降 GD");
     expect(paths[0].lines).toEqual([60]);
     expect(paths[0].dash).toBeUndefined();
+    expect(paths[0].differsFrom).toBeUndefined();
   });
   it("a printed rule that differs from its reference is drawn beside it, dashed, in the reference's colour", () => {
     // momentum printed with (1 − β) on the gradient: z ← βz + (1 − β)g, a different path from z ← γz + g
@@ -37,6 +38,10 @@ describe("runOptimizers(surface, hyper, rules)", () => {
     const [ref, mine] = paths;
     expect(mine.color).toBe(ref.color);
     expect(mine.dash).toBe("6 4");
+    // its label says that it differs, and from what; the reference keeps its own name
+    expect(mine.differsFrom).toBe("momentum");
+    expect(mine.label).toBe("动量（原文第 70 行）：与参考实现（动量 Momentum）的路径不同");
+    expect(ref.label).toBe("动量 Momentum");
     // first step: v₁ = 0.1·g₀ = 0.1·(−3.5, 30), w₁ = w₀ − 0.04·v₁
     expect(mine.points[1][0]).toBeCloseTo(-3.5 + 0.04 * 0.35, 12);
     expect(mine.points[1][1]).toBeCloseTo(1.5 - 0.04 * 3, 12);

@@ -60,10 +60,13 @@ async function renderSurface(page: Page, id: string, opts: {steps: number; alpha
     const el = gb.LossSurface(s, {id: "snap", width: opts.width, n: opts.n, thresholds: 12, paths, start: s.start});
     document.body.append(el);
     const svg = el.svg;
+    const base = el.querySelector(".gb-ls-base");
     const out = {
-      svg: svg.outerHTML,
+      // the contours' SVG (drawn once, underneath) and the SVG on top (axes, marks, paths)
+      svg: (base?.outerHTML ?? "") + svg.outerHTML,
       legend: [...el.querySelectorAll(".gb-pg-legend li")].map((li: Element) => li.textContent),
-      contours: svg.querySelectorAll(".gb-ls-contours path").length,
+      contours: base?.querySelectorAll(".gb-ls-contours path").length ?? 0,
+      contoursOnTop: svg.querySelectorAll(".gb-ls-contours path").length,
       dots: [...svg.querySelectorAll(".gb-ls-path")].map((g: Element) => (g.querySelectorAll("path")[2]?.getAttribute("d") ?? "").split("h0").length - 1),
       stopped: [...svg.querySelectorAll(".gb-ls-stop")].map((t: Element) => t.textContent),
       width: svg.getBoundingClientRect().width
@@ -78,6 +81,7 @@ describe("LossSurface(surface, options)", () => {
     const {page, errors} = await hz.open();
     const r = await renderSurface(page, "quadratic", {steps: 20, alpha: 0.04, n: 30, width: 400});
     expect(r.contours).toBe(12);
+    expect(r.contoursOnTop).toBe(0);
     expect(r.legend).toEqual(["Gradient descent", "Momentum", "Adam"]);
     expect(r.dots).toEqual([21, 21, 21]);
     expect(r.width).toBe(400);
@@ -185,7 +189,7 @@ describe("the composed playground in Chromium", () => {
       document.getElementById("root")!.append(el);
       return {legend: [...el.querySelectorAll(".gb-pg-surface .gb-pg-legend li")].map((li: Element) => li.textContent), ids: el.paths.map((p: any) => p.id), dash: el.paths.map((p: any) => p.dash ?? null)};
     }, SPEC);
-    expect(r.legend).toEqual(["GD (line 60) = Gradient descent", "Momentum", "momentum (line 70)"]);
+    expect(r.legend).toEqual(["GD (line 60) = Gradient descent", "Momentum", "momentum (line 70): differs from the reference Momentum"]);
     expect(r.ids).toEqual(["gd", "momentum", "rule-70"]);
     expect(r.dash).toEqual([null, null, "6 4"]);
     await page.close();
@@ -216,6 +220,63 @@ describe("the composed playground in Chromium", () => {
     expect(after.d).not.toBe(before.d);
     expect(before.rule).toContain("0.04");
     expect(after.rule).toContain("0.04074");
+    await page.close();
+  });
+
+  it("a slider move rewrites the paths and numbers in place: no node made, contours kept; inputs in one frame redraw once now, once at the next frame", async () => {
+    const {page, errors} = await hz.open();
+    const r = await page.evaluate(async (spec) => {
+      const el = (window as any).gb.Playground(spec, {width: 500});
+      document.getElementById("root")!.append(el);
+      const frame = () => new Promise((ok) => requestAnimationFrame(ok));
+      await frame();
+      await frame();
+      const q = (sel: string) => [...el.querySelectorAll(sel)] as Element[];
+      const before = {paths: q(".gb-pg-surface .gb-ls-path path"), contours: q(".gb-ls-contours path"), curves: q(".gb-lc-line"), rules: q(".gb-pg-rule"),
+        d: el.querySelector("#ls-path-gd path:nth-of-type(2)").getAttribute("d")};
+      // count the elements the redraws add anywhere in the playground
+      // the elements the redraws add anywhere in the playground (but the loss axis' ticks, redrawn when its decade changes)
+      const added: string[] = [];
+      const mo = new MutationObserver((rs) => rs.forEach((m) => {
+        if ((m.target as Element).closest(".gb-lc-axis-y, .gb-lc-axis-x")) return;
+        for (const n of m.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) added.push((n as Element).outerHTML.slice(0, 80));
+      }));
+      mo.observe(el, {childList: true, subtree: true});
+      const alpha = el.querySelector("input[name=alpha]") as HTMLInputElement;
+      const ds: string[] = [];
+      await new Promise<void>((ok) => requestAnimationFrame(() => {
+        // three inputs within one frame: −1.5, −1.45, −1.42 (log10 α)
+        for (const v of ["-1.5", "-1.45", "-1.42"]) {
+          alpha.value = v;
+          alpha.dispatchEvent(new Event("input", {bubbles: true}));
+          ds.push(el.querySelector("#ls-path-gd path:nth-of-type(2)").getAttribute("d"));
+        }
+        ok();
+      }));
+      const inFrame = {rule: el.querySelector(".gb-pg-rule").textContent};
+      await frame();
+      const next = {d: el.querySelector("#ls-path-gd path:nth-of-type(2)").getAttribute("d"), rule: el.querySelector(".gb-pg-rule").textContent};
+      await new Promise((ok) => setTimeout(ok, 0));
+      mo.disconnect();
+      const same = (a: Element[], b: Element[]) => a.length === b.length && a.every((n, k) => n === b[k] && n.isConnected);
+      return {
+        ds, before: before.d, next: next.d, inFrame, nextRule: next.rule, added, value: el.value.alpha,
+        samePaths: same(before.paths, q(".gb-pg-surface .gb-ls-path path")), sameContours: same(before.contours, q(".gb-ls-contours path")),
+        sameCurves: same(before.curves, q(".gb-lc-line")), sameRules: same(before.rules, q(".gb-pg-rule"))
+      };
+    }, SPEC);
+    // the first input of the frame redrew at once; the next two waited, then one redraw showed the last value
+    expect(r.ds[0]).not.toBe(r.before);
+    expect(r.ds[1]).toBe(r.ds[0]);
+    expect(r.ds[2]).toBe(r.ds[0]);
+    expect(r.inFrame.rule).toContain("0.03162"); // 10^−1.5
+    expect(r.next).not.toBe(r.ds[0]);
+    expect(r.value).toBeCloseTo(10 ** -1.42, 6);
+    expect(r.nextRule).toContain("0.03802"); // 10^−1.42
+    // nothing was rebuilt: the same path, contour, loss-line and rule elements, and no element added (only text)
+    expect([r.samePaths, r.sameContours, r.sameCurves, r.sameRules]).toEqual([true, true, true, true]);
+    expect(r.added).toEqual([]);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -312,9 +373,9 @@ describe("the composed playground in Chromium", () => {
     const v1 = await page.evaluate(() => (document.querySelector(".gb-pg-3d-figure") as any).view);
     expect(v1.azimuth).toBeCloseTo((v0.azimuth + 10 + 360) % 360, 9);
     expect(await page.evaluate(() => document.activeElement?.classList.contains("gb-pg-3d"))).toBe(true);
-    const n = await page.evaluate(() => document.querySelectorAll(".gb-pg-3d path").length);
-    // 27×27 mesh quads + halo and line of 3 paths
-    expect(n).toBe(27 * 27 + 6);
+    const n = await page.evaluate(() => [document.querySelectorAll(".gb-pg-3d path").length, document.querySelectorAll(".gb-pg-3d-figure .gb-3d-overlay path").length]);
+    // 27×27 mesh quads; over them, in their own SVG, the halo and line of 3 paths
+    expect(n).toEqual([27 * 27, 6]);
     await page.close();
   });
 });

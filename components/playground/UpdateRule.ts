@@ -1,6 +1,8 @@
 /**
  * UpdateRule(rule, hyper) → Element: an update rule with the sliders' numbers substituted, rendered by KaTeX.
  * `rule` is a printed rule (RuleSpec: the LaTeX as printed, its symbols) or a reference optimiser's name.
+ * KaTeX renders each rule once (a template with placeholders for the numbers); `el.setHyper(hyper)` then only
+ * rewrites the numbers that changed, in place, so a slider move re-lays out a few glyphs, not the formula.
  */
 import katex from "katex";
 import {tPlayground} from "../i18n/playground.js";
@@ -41,23 +43,40 @@ function template(latex: string, symbols: RuleSpec["symbols"]): HTMLElement {
   return t.cloneNode(true) as HTMLElement;
 }
 
-export function UpdateRule(rule: RuleSpec | OptimizerName, hyper: Partial<Hyper>): HTMLElement {
+export interface UpdateRuleElement extends HTMLElement {
+  /** writes these values into the rule (only the numbers that changed) */
+  setHyper(hyper: Partial<Hyper>): void;
+}
+
+export function UpdateRule(rule: RuleSpec | OptimizerName, hyper: Partial<Hyper>): UpdateRuleElement {
   injectPlaygroundStyle();
   const r = typeof rule === "string" ? REFERENCE_RULES[rule] : rule;
   if (!r) throw new Error(`UpdateRule: unknown optimiser ${JSON.stringify(rule)}`);
-  const box = document.createElement("figure");
+  const box = document.createElement("figure") as UpdateRuleElement;
   box.className = "gb-pg-rule";
   const caption = document.createElement("figcaption");
   const printed = typeof rule !== "string";
   caption.textContent = printed ? rule.label : `${referenceLabel(rule)} · ${tPlayground("reference")}`;
   const math = template(r.latex, r.symbols ?? {});
-  for (const [name, v] of Object.entries(hyper)) {
-    if (typeof v !== "number") continue;
-    for (const span of math.querySelectorAll(`.gb-pg-k-${name}`)) span.textContent = plainNumber(v);
-  }
+  const spans = new Map<string, {els: HTMLElement[]; text: string}>();
   // KaTeX's HTML output only (the numbers are rewritten in it): the rule as text for assistive technology
   math.setAttribute("role", "img");
-  math.setAttribute("aria-label", updateRuleTex(rule, hyper, false));
+  let current: Partial<Hyper> = {};
+  box.setHyper = (h) => {
+    current = {...current, ...h};
+    for (const [name, v] of Object.entries(h)) {
+      if (typeof v !== "number") continue;
+      let s = spans.get(name);
+      if (!s) spans.set(name, (s = {els: [...math.querySelectorAll<HTMLElement>(`.gb-pg-k-${name}`)], text: ""}));
+      const text = plainNumber(v);
+      if (text === s.text) continue;
+      s.text = text;
+      for (const span of s.els) span.textContent = text;
+    }
+    const label = updateRuleTex(rule, current, false);
+    if (math.getAttribute("aria-label") !== label) math.setAttribute("aria-label", label);
+  };
+  box.setHyper(hyper);
   box.append(caption, math);
   const failed = printed && rule.drawn ? compileRule(rule.latex) : null;
   if (printed && (!rule.drawn || failed instanceof Error)) {

@@ -1,7 +1,8 @@
 /**
  * runOptimizers(surface, hyper, rules) → Path[]: every printed update rule (compiled from its LaTeX) and the
  * library's reference optimiser for each, from the same start with the same hyper-parameters. Paths equal within
- * 1e-12 at every step are merged into one path that carries both names. Pure: no DOM, no tf.
+ * 1e-12 at every step are merged into one path that carries both names; a printed rule's path that differs from its
+ * reference is drawn beside it, dashed, labelled as differing from it. Pure: no DOM, no tf.
  */
 import {compileRecurrence, type Recurrence} from "../formula/recurrence.js";
 import {canonicalHyper} from "../formula/symbols.js";
@@ -11,6 +12,7 @@ import {runOptimizer, type RunOptions, type RunResult} from "../math/optimizers/
 import {runRecurrence} from "../math/optimizers/runRecurrence.js";
 import type {Hyper} from "../math/optimizers/types.js";
 import type {Surface} from "../math/surfaces/types.js";
+import {tPathLabel} from "./pathLabels.js";
 import type {RuleSpec} from "./spec.js";
 
 /** What the sliders hold (OptimizerControls' value); `start` applies to the surface `startOn` (any, when absent). */
@@ -30,6 +32,8 @@ export interface Path {
   color: string;
   /** dashed: a printed rule that differs from its reference */
   dash?: string;
+  /** the reference (id of its path) this printed rule's path differs from; its label says so */
+  differsFrom?: OptimizerName;
   points: number[][];
   losses: number[];
   stopped: RunResult["stopped"];
@@ -128,9 +132,13 @@ export function runOptimizers(surface: Surface, hyper: HyperValue, rules: RuleSp
     }
     const ref = rule.reference ? paths.find((p) => p.id === rule.reference) : undefined;
     const color = ref ? ref.color : pathColor(extra++);
-    paths.push({id: `rule-${rule.line}`, names: [rule.label], label: "", reference: (rule.reference as OptimizerName) ?? null, lines: [rule.line], color, dash: "6 4", ...result(run), run});
+    paths.push({id: `rule-${rule.line}`, names: [rule.label], label: "", reference: (rule.reference as OptimizerName) ?? null, lines: [rule.line], color, dash: "6 4",
+      ...(ref ? {differsFrom: ref.id as OptimizerName} : {}), ...result(run), run});
   }
-  return paths.map(({run: _run, ...p}) => ({...p, label: p.names.join(" = ")}));
+  return paths.map(({run: _run, ...p}) => {
+    const names = p.names.join(" = ");
+    return {...p, label: p.differsFrom ? tPathLabel("differs", {rule: names, reference: referenceLabel(p.differsFrom)}) : names};
+  });
 }
 
 /** The start point: the dragged one when it belongs to this surface and has its dimension, else the surface's. */

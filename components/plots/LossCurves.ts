@@ -138,6 +138,8 @@ interface Chart {
   ih: number;
   /** the scales' domains the axes were last drawn for */
   axesKey?: string;
+  /** the lines' colours and dashes last drawn */
+  linesKey?: string;
 }
 type Scales = {x: d3.ScaleLinear<number, number>; y: d3.ScaleContinuousNumeric<number, number>};
 
@@ -186,15 +188,24 @@ function drawData(c: Chart, series: LossSeries[], logOption?: boolean): Scales {
   }
   const aria = tPlayground("curvesAria", {names: series.map((s) => s.label).join("、")});
   if (c.svg.getAttribute("aria-label") !== aria) c.svg.setAttribute("aria-label", aria);
-  let html = "";
-  for (const s of series) {
+  const ds = series.map((s) => {
     let d = "";
     s.losses.forEach((v, k) => {
       const py = y(v);
       if (Number.isFinite(py)) d += (d ? "L" : "M") + r2(x(k)) + "," + r2(py);
     });
-    html += `<path class="gb-lc-line" d="${d}" fill="none" style="stroke:${safeColor(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ""}/>`;
+    return d;
+  });
+  // the same series drawn again: only the lines' d changes (no nodes made, so no new style or layout objects)
+  const shape = JSON.stringify(series.map((s) => [s.color, s.dash ?? ""]));
+  if (c.linesKey === shape && c.lines.childElementCount === series.length) {
+    ds.forEach((d, k) => {
+      const line = c.lines.children[k];
+      if (line.getAttribute("d") !== d) line.setAttribute("d", d);
+    });
+  } else {
+    c.linesKey = shape;
+    c.lines.innerHTML = series.map((s, k) => `<path class="gb-lc-line" d="${ds[k]}" fill="none" style="stroke:${safeColor(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : ""}/>`).join("");
   }
-  c.lines.innerHTML = html;
   return {x, y};
 }

@@ -1,8 +1,10 @@
 /**
  * LossSurface(surface, options) → Element: filled contours of f (or the curve f(w) for one weight), axes, the
  * minimum and the surface's marks, and optimiser paths with a dot per step. Fills its container's width and
- * redraws on resize; text is drawn at real size. The contours are computed once per surface; `setPaths` redraws
- * only the paths, `setStep(k)` marks step k on every path (the loss chart's cursor), hovering a dot reads it out.
+ * redraws on resize; text is drawn at real size. The contours are computed once per surface and drawn in their own
+ * SVG underneath (`.gb-ls-base`), so the browser never paints them again when the paths move: the SVG on top
+ * (`el.svg`: axes, marks, paths) is its own compositing layer. `setPaths` rewrites only the paths' attributes
+ * (pathLayer.ts), `setStep(k)` marks step k on every path (the loss chart's cursor), hovering a dot reads it out.
  * The start point is dragged with a mouse, after a hold on touch, or moved with the arrow keys.
  */
 import * as d3 from "d3";
@@ -12,7 +14,8 @@ import type {Surface} from "../math/surfaces/types.js";
 import {fmt} from "../playground/format.js";
 import {avoidLabels} from "./avoidLabels.js";
 import {contourLayer, type ContourGeometry, contourGeometry} from "./contourLayer.js";
-import {esc, plotFrame, r2, safeColor, setLegend} from "./plotFrame.js";
+import {pathLayer, stopReason} from "./pathLayer.js";
+import {plotFrame, r2, safeColor, setLegend} from "./plotFrame.js";
 import {startDrag} from "./startDrag.js";
 
 /** What a plot draws of a path (components/playground/runOptimizers.ts Path has these fields). */
@@ -51,7 +54,7 @@ export interface LossSurfaceElement extends HTMLElement {
   readonly svg: SVGSVGElement;
 }
 
-export const stopReason = (s: Trajectory["stopped"]): string | null => (s == null ? null : typeof s === "string" ? s : s.reason);
+export {stopReason};
 
 export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}): LossSurfaceElement {
   if (!surface || typeof surface.f !== "function" || !surface.domain) throw new Error("LossSurface: expected a surface {f, grad, domain}");
@@ -67,13 +70,15 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
   let place: (w: number[]) => [number, number] = () => [NaN, NaN];
   let layers!: {paths: SVGGElement; cursor: SVGGElement; start: SVGGElement; hover: SVGGElement};
   let box = {iw: 0, ih: 0, left: 0, top: 0};
+  let drawPaths: ReturnType<typeof pathLayer> = () => undefined;
+  const stack = Object.assign(document.createElement("div"), {className: "gb-ls-stack"});
+  frame.legend.after(stack, frame.readout);
 
   const draw = (width: number) => {
     const built = buildSvg(surface, geometry, {width, height: options.height, id});
-    svg?.remove();
     ({svg, place, layers, box} = built);
-    frame.legend.after(svg);
-    if (frame.readout.parentNode !== frame.figure) svg.after(frame.readout);
+    stack.replaceChildren(...(built.base ? [built.base] : []), svg);
+    drawPaths = pathLayer(layers.paths, {id, markers});
     if (options.onStart) {
       const span = [surface.domain.x, surface.domain.y ?? surface.domain.x].map(([a, b]) => (b - a) / 100).slice(0, surface.start.length);
       startDrag({area: built.area, handle: layers.start, invert: built.invert, current: () => start ?? surface.start, step: () => span, onMove: (w) => {
@@ -87,7 +92,7 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
   };
 
   const renderPaths = () => {
-    layers.paths.innerHTML = pathsSvg(paths, place, box, id, markers);
+    drawPaths(paths, place, box);
     setLegend(frame.legend, paths.map((p) => ({label: p.label, color: safeColor(p.color), dash: p.dash})));
     const [sx, sy] = start ? place(start) : [NaN, NaN];
     layers.start.setAttribute("transform", `translate(${r2(sx)},${r2(sy)})`);
@@ -115,7 +120,6 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
   };
 
   const setReadout = (lines: string[]) => frame.readout.replaceChildren(...lines.map((t) => Object.assign(document.createElement("p"), {textContent: t})));
-
   el.setPaths = (next, nextStart) => {
     paths = next;
     if (nextStart !== undefined) start = nextStart;
@@ -169,42 +173,10 @@ function nearest(paths: Trajectory[], place: (w: number[]) => [number, number], 
   return best as {path: Trajectory; k: number; px: number; py: number} | null;
 }
 
-/** The path layer as one SVG string: a halo, the line, a dot per step, the end (a dot or ✕ with a label). */
-function pathsSvg(paths: Trajectory[], place: (w: number[]) => [number, number], box: {iw: number; ih: number}, id: string, markers: boolean): string {
-  let html = "";
-  const ends: {x: number; y: number; text: string; color: string}[] = [];
-  for (const p of paths) {
-    let d = "", dots = "", ok = 0, ex = 0, ey = 0;
-    for (const w of p.points) {
-      const [px, py] = place(w);
-      if (!Number.isFinite(px) || !Number.isFinite(py)) break;
-      const a = r2(px), b = r2(py);
-      d += (ok ? "L" : "M") + a + "," + b;
-      if (markers) dots += "M" + a + "," + b + "h0";
-      (ex = a), (ey = b), ok++;
-    }
-    if (!ok) continue;
-    const color = safeColor(p.color);
-    const why = stopReason(p.stopped);
-    const dash = p.dash ? ` stroke-dasharray="${esc(p.dash)}"` : "";
-    html += `<g id="${esc(id)}-path-${esc(p.id)}" class="gb-ls-path"><title>${esc(p.label)}${why ? " ✕ " + esc(why) : ""}</title>` +
-      `<path d="${d}" fill="none" style="stroke:var(--gb-pg-halo)" stroke-opacity="0.85" stroke-width="5" stroke-linejoin="round"/>` +
-      `<path d="${d}" fill="none" style="stroke:${color}" stroke-width="2.25" stroke-linejoin="round"${dash}/>` +
-      (markers ? `<path d="${dots}" fill="none" style="stroke:${color}" stroke-width="4.5" stroke-linecap="round"/>` : "") +
-      `<circle cx="${ex}" cy="${ey}" r="4.5" style="fill:${color};stroke:var(--gb-pg-halo)" stroke-width="1.5"/></g>`;
-    if (why) ends.push({x: ex, y: ey, text: `✕ ${p.label}`, color});
-  }
-  // stopped paths are labelled at their end, pushed apart so the labels never overlap
-  const ys = avoidLabels(ends, {min: 14, max: box.ih - 4, gap: 16});
-  ends.forEach((e, k) => {
-    const right = e.x < box.iw / 2;
-    html += `<text class="gb-ls-stop" x="${r2(right ? e.x + 8 : e.x - 8)}" y="${r2(ys[k] + 4)}" text-anchor="${right ? "start" : "end"}" font-weight="600" style="fill:${e.color};stroke:var(--gb-pg-halo)" stroke-width="3" paint-order="stroke">${esc(e.text)}</text>`;
-  });
-  return html;
-}
-
 interface Built {
   svg: SVGSVGElement;
+  /** the contours, under svg (absent for one weight) */
+  base: SVGSVGElement | null;
   area: SVGRectElement;
   place: (w: number[]) => [number, number];
   invert: (px: number, py: number) => number[];
@@ -226,9 +198,14 @@ function buildSvg(surface: Surface, geometry: ContourGeometry | null, o: {width:
   const x = d3.scaleLinear().domain(surface.domain.x).range([0, iw]);
   let y: d3.ScaleLinear<number, number>;
   let place: (w: number[]) => [number, number];
+  let base: SVGSVGElement | null = null;
   if (geometry) {
     y = d3.scaleLinear().domain(surface.domain.y!).range([ih, 0]);
-    contourLayer(g, svg, geometry, {x, y, iw, ih, id: o.id, legendY: height - 30, left: margin.left});
+    const under = d3.create("svg").attr("width", width).attr("height", height).attr("viewBox", `0 0 ${width} ${height}`).attr("class", "gb-ls-base").attr("aria-hidden", "true");
+    under.append("defs").append("clipPath").attr("id", `${o.id}-base-clip`).append("rect").attr("width", iw).attr("height", ih);
+    const contours = under.append("g").attr("transform", `translate(${margin.left},${margin.top})`);
+    contourLayer(contours, svg, geometry, {x, y, iw, ih, id: `${o.id}-base`, legendY: height - 30, left: margin.left});
+    base = under.node();
     place = (w) => [x(w[0]), y(w[1])];
   } else {
     y = curveLayer(g, surface, x, ih);
@@ -250,7 +227,7 @@ function buildSvg(surface: Surface, geometry: ContourGeometry | null, o: {width:
     const wx = x.invert(Math.max(0, Math.min(iw, px)));
     return twoD ? [wx, y.invert(Math.max(0, Math.min(ih, py)))] : [wx];
   };
-  return {svg: svg.node()!, area, place, invert, layers: {paths, cursor, start, hover}, box: {iw, ih, left: margin.left, top: margin.top}};
+  return {svg: svg.node()!, base, area, place, invert, layers: {paths, cursor, start, hover}, box: {iw, ih, left: margin.left, top: margin.top}};
 }
 
 /** One weight: the curve f(w) over the domain; returns the loss scale. */

@@ -1,6 +1,6 @@
 /**
  * Surface3D(surface, options) → Element: the loss surface as a shaded 3-D mesh (an SVG projection of an n×n grid,
- * drawn back to front) with the optimiser paths on it. Drag to rotate; focus it and use the arrow keys to rotate,
+ * drawn back to front) with the optimiser paths on it, in an SVG of their own over the mesh's. Drag to rotate; focus it and use the arrow keys to rotate,
  * +/− to change the height. A touch swipe scrolls the page vertically (touch-action: pan-y); horizontal drags rotate.
  */
 import * as d3 from "d3";
@@ -53,6 +53,9 @@ export function Surface3D(surface: Surface, options: Surface3DOptions = {}): Sur
   let width = 0;
 
   let P: Projector = () => ({x: NaN, y: NaN, depth: 0});
+  const stack = document.createElement("div");
+  stack.className = "gb-3d-stack";
+  frame.legend.after(stack);
   let pathLayer: SVGGElement | null = null;
 
   // paths are redrawn only while the view is on screen (a slider move elsewhere on the page costs nothing here)
@@ -72,14 +75,7 @@ export function Surface3D(surface: Surface, options: Surface3DOptions = {}): Sur
   const renderPaths = () => {
     stale = !onScreen;
     if (stale) return;
-    let html = "";
-    for (const p of paths) {
-      const pts = p.points.filter((w) => w.every(Number.isFinite)).map((w) => P(clamp(toX(w[0])), clamp(toY(w[1])), norm(surface.f(w)) + 0.01));
-      if (!pts.length) continue;
-      const d = "M" + pts.map((q) => `${r2(q.x)},${r2(q.y)}`).join("L");
-      html += `<path d="${d}" fill="none" style="stroke:var(--gb-pg-halo)" stroke-width="4.5" stroke-opacity="0.8"/><path d="${d}" fill="none" style="stroke:${safeColor(p.color)}" stroke-width="2.25"${p.dash ? ` stroke-dasharray="${esc(p.dash)}"` : ""}/>`;
-    }
-    if (pathLayer) pathLayer.innerHTML = html;
+    if (pathLayer) updatePaths(pathLayer, projectPaths(paths, (w, loss) => P(clamp(toX(w[0])), clamp(toY(w[1])), norm(loss ?? surface.f(w)) + 0.01)));
     setLegend(frame.legend, paths.map((p) => ({label: p.label, color: safeColor(p.color), dash: p.dash})));
   };
 
@@ -89,12 +85,14 @@ export function Surface3D(surface: Surface, options: Surface3DOptions = {}): Sur
     P = projector(view, w, height);
     const svg = d3.create("svg").attr("width", w).attr("height", height).attr("viewBox", `0 0 ${w} ${height}`).attr("class", "gb-pg-3d")
       .attr("tabindex", 0).attr("role", "img").attr("aria-label", tPlayground("view3dAria", {title: surface.title})).node()!;
-    svg.innerHTML = `<title>${esc(tPlayground("view3dKeys"))}</title>${meshSvg(P, grid.values, n, norm, surface.labels)}<g class="gb-3d-paths"></g>`;
-    pathLayer = svg.querySelector("g.gb-3d-paths");
+    svg.innerHTML = `<title>${esc(tPlayground("view3dKeys"))}</title>${meshSvg(P, grid.values, n, norm, surface.labels)}`;
+    // the paths in their own SVG on top (its own compositing layer): moving them never repaints the mesh
+    const over = d3.create("svg").attr("width", w).attr("height", height).attr("viewBox", `0 0 ${w} ${height}`).attr("class", "gb-3d-overlay").attr("aria-hidden", "true").node()!;
+    over.innerHTML = `<g class="gb-3d-paths"></g>`;
+    pathLayer = over.querySelector("g.gb-3d-paths");
     const hadFocus = svgEl !== null && document.activeElement === svgEl;
-    svgEl?.remove();
     svgEl = svg;
-    frame.legend.after(svg);
+    stack.replaceChildren(svg, over);
     if (hadFocus) svg.focus();
     rotateOnInput(svg, view, {turn: (az, elev) => el.setView(az, elev), redraw: () => draw(width)});
     renderPaths();
@@ -115,6 +113,34 @@ export function Surface3D(surface: Surface, options: Surface3DOptions = {}): Sur
 }
 
 const clamp = (v: number) => Math.max(-1, Math.min(1, v));
+
+/** Each path's screen polyline; the height of step k is its loss, which the path carries (f only without it). */
+function projectPaths(paths: Trajectory[], at: (w: number[], loss: number | undefined) => {x: number; y: number}): {d: string; color: string; dash?: string}[] {
+  const out: {d: string; color: string; dash?: string}[] = [];
+  for (const p of paths) {
+    let d = "";
+    p.points.forEach((w, k) => {
+      if (!w.every(Number.isFinite)) return;
+      const q = at(w, p.losses?.[k]);
+      d += (d ? "L" : "M") + r2(q.x) + "," + r2(q.y);
+    });
+    if (d) out.push({d, color: safeColor(p.color), dash: p.dash});
+  }
+  return out;
+}
+
+/** Halo and line per path; the same paths drawn again only get their d rewritten (no nodes made). */
+function updatePaths(layer: SVGGElement, drawn: {d: string; color: string; dash?: string}[]): void {
+  const key = JSON.stringify(drawn.map((p) => [p.color, p.dash ?? ""]));
+  if (layer.dataset.key === key && layer.childElementCount === 2 * drawn.length) {
+    drawn.forEach((p, k) => {
+      for (const el of [layer.children[2 * k], layer.children[2 * k + 1]]) if (el.getAttribute("d") !== p.d) el.setAttribute("d", p.d);
+    });
+    return;
+  }
+  layer.dataset.key = key;
+  layer.innerHTML = drawn.map((p) => `<path d="${p.d}" fill="none" style="stroke:var(--gb-pg-halo)" stroke-width="4.5" stroke-opacity="0.8"/><path d="${p.d}" fill="none" style="stroke:${p.color}" stroke-width="2.25"${p.dash ? ` stroke-dasharray="${esc(p.dash)}"` : ""}/>`).join("");
+}
 
 type Projector = (X: number, Y: number, Z: number) => {x: number; y: number; depth: number};
 type View = {azimuth: number; elevation: number; height: number};

@@ -2,7 +2,9 @@
  * Playground(spec, options) → Element: the notebook's cells composed without Framework (the harness, the
  * benchmark, any page that wants the whole thing in one element). The same pieces, wired the way the generated
  * cells wire them: picker → surface → plots; controls → paths → plots, curves and update rules. `.value` is the
- * controls' value and an `input` event fires on every change (view() contract).
+ * controls' value and an `input` event fires on every change (view() contract). Redraws are coalesced to one per
+ * animation frame: the first change in a frame redraws at once, later ones in the same frame redraw once at the
+ * start of the next (as Framework's runtime does for the generated cells), so a frame never does two.
  */
 import {tPlayground} from "../i18n/playground.js";
 import {LossCurves, type LossCurvesElement} from "../plots/LossCurves.js";
@@ -13,7 +15,7 @@ import {referencesFor, runOptimizers, startFor, type Path} from "../playground/r
 import type {PlaygroundSpec} from "../playground/spec.js";
 import {surfaceFromSpec} from "../playground/surface.js";
 import {SurfacePicker} from "../playground/SurfacePicker.js";
-import {UpdateRule} from "../playground/UpdateRule.js";
+import {UpdateRule, type UpdateRuleElement} from "../playground/UpdateRule.js";
 import type {Surface} from "../math/surfaces/types.js";
 import {injectPlaygroundStyle} from "./PlaygroundStyle.js";
 
@@ -57,6 +59,9 @@ function build(root: PlaygroundElement, spec: PlaygroundSpec, options: Playgroun
   let plot: LossSurfaceElement;
   let view3d: Surface3DElement | null = null;
   let curves: LossCurvesElement;
+  // the rules do not depend on the surface: rendered once, their numbers rewritten on every change
+  const ruleEls: UpdateRuleElement[] = [...rules.map((r) => UpdateRule(r, controls.value)), ...referencesFor(rules).map((n) => UpdateRule(n, controls.value))];
+  rulesBox.replaceChildren(...ruleEls);
 
   const showSurface = () => {
     surface = surfaceFromSpec(spec.surfaces.find((s) => s.id === picker.value)!);
@@ -73,16 +78,38 @@ function build(root: PlaygroundElement, spec: PlaygroundSpec, options: Playgroun
     plot.setPaths(root.paths, startFor(surface, hyper));
     view3d?.setPaths(root.paths);
     curves.setPaths(root.paths);
-    rulesBox.replaceChildren(...rules.map((r) => UpdateRule(r, hyper)), ...referencesFor(rules).map((n) => UpdateRule(n, hyper)));
+    for (const r of ruleEls) r.setHyper(hyper);
   };
+  const redraw = oncePerFrame(showPaths);
   picker.addEventListener("input", (e) => {
     if (e.target !== root) {
       showSurface();
       showPaths();
     }
   });
-  controls.addEventListener("input", () => showPaths());
+  controls.addEventListener("input", redraw);
   Object.defineProperty(root, "value", {get: () => controls.value, configurable: true});
   showSurface();
   showPaths();
+}
+
+/** f at most once per animation frame: at once when this frame has not run it, else once at the next frame's start. */
+export function oncePerFrame(f: () => void): () => void {
+  if (typeof requestAnimationFrame === "undefined") return f;
+  let ranThisFrame = false, pending = false;
+  const tick = () => {
+    ranThisFrame = false;
+    if (!pending) return;
+    pending = false;
+    run();
+  };
+  const run = () => {
+    ranThisFrame = true;
+    requestAnimationFrame(tick);
+    f();
+  };
+  return () => {
+    if (ranThisFrame) pending = true;
+    else run();
+  };
 }

@@ -30,6 +30,11 @@ export const PLAYGROUND_CSS = `
 .gb-pg-figure { width: 100%; max-width: 100%; position: relative; margin: 0.5rem 0; }
 .gb-pg-figure svg { display: block; overflow: visible; font-family: var(--sans-serif, system-ui, sans-serif); }
 .gb-pg-figure text { font-size: 12px; }
+.gb-ls-stack { position: relative; }
+.gb-ls-stack > .gb-ls-base { position: absolute; left: 0; top: 0; pointer-events: none; }
+.gb-ls-stack > .gb-loss-surface { position: relative; will-change: transform; }
+.gb-3d-stack { position: relative; }
+.gb-3d-stack > .gb-3d-overlay { position: absolute; left: 0; top: 0; pointer-events: none; will-change: transform; }
 .gb-pg-figure .tick text { font-size: 12px; }
 .gb-pg-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.25rem 0; padding: 0; list-style: none; font-size: 0.9em; }
 .gb-pg-legend li { display: inline-flex; align-items: center; gap: 0.35em; }

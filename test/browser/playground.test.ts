@@ -75,6 +75,36 @@ describe("the playground notebook in the book", () => {
     await page.close();
   });
 
+  test("a slider move redraws in place: the contours, plots and rules stay the same elements, only their numbers change", async () => {
+    const {page, report} = await book.open(path);
+    await ready(page);
+    await page.evaluate(() => {
+      const w = window as unknown as {gbKeep: Element[]; gbAdded: string[]};
+      w.gbKeep = [...document.querySelectorAll(".gb-ls-contours path, .gb-pg-surface .gb-ls-path path, .gb-lc-line, .gb-pg-rule, svg.gb-loss-surface")];
+      w.gbAdded = [];
+      new MutationObserver((rs) => rs.forEach((m) => {
+        const t = m.target as Element;
+        // the loss axis' ticks are redrawn when its range changes; the controls' outputs hold text
+        if (t.closest(".gb-lc-axis-y, .gb-lc-axis-x")) return;
+        for (const n of m.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) w.gbAdded.push(`${(n as Element).tagName}.${(n as Element).getAttribute("class")} in ${t.tagName}.${t.getAttribute("class")}`);
+      })).observe(document.body, {childList: true, subtree: true});
+    });
+    const rule = () => page.evaluate(() => [...document.querySelectorAll(".gb-pg-rule")].map((r) => r.textContent).join("|"));
+    const before = await rule();
+    await page.focus(".gb-pg-controls input[name=alpha]");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction((b) => [...document.querySelectorAll(".gb-pg-rule")].map((r) => r.textContent).join("|") !== b, before, {timeout: 10_000});
+    const r = await page.evaluate(() => {
+      const w = window as unknown as {gbKeep: Element[]; gbAdded: string[]};
+      return {kept: w.gbKeep.filter((n) => n.isConnected).length, of: w.gbKeep.length, added: w.gbAdded, contours: document.querySelectorAll(".gb-ls-contours path").length};
+    });
+    expect(r.contours).toBeGreaterThan(0);
+    expect(r.kept).toBe(r.of);
+    expect(r.added).toEqual([]);
+    expect(report.pageErrors).toEqual([]);
+    await page.close();
+  });
+
   test("at 390 px: no horizontal scroll, the plots fit, tick labels are at least 11 px", async () => {
     const {page, report} = await book.open(path);
     await page.setViewportSize({width: 390, height: 844});
