@@ -1,23 +1,28 @@
 /**
  * Training throughput (samples/s, batch 32, Adam, MNIST) of the chapter MLP (784-128-10) and CNN (002's) —
- * in Node on tfjs wasm and cpu (the CNN with composed.ts's gradients and with im2col.ts's pooling gradient / im2col
- * convolution), in headless Chromium per backend, and in PyTorch CPU where python3 can import torch — side by side,
- * plus the time the 000 MLP needs to reach its test accuracy on wasm. Run: npx tsx bench/train.bench.ts
- * (or npm run bench). Env: GB_BENCH_SECONDS (time per measurement, default 4), GB_BENCH_FULL=0 skips the
- * 5-epoch accuracy run, GB_BENCH_BROWSER=0 skips Chromium. Writes bench/results/train.json.
+ * in Node on tfjs wasm and cpu (the CNN as the page builds it — UnfusedConv2D through wasm/kernels.ts's gradient
+ * kernels — and, for comparison, with composed.ts's gradients and im2col.ts's variants), in headless Chromium per
+ * backend, and in PyTorch CPU where python3 can import torch — side by side, plus the CPU time of each kernel in one
+ * CNN training step on wasm (`cnn wasm step: …`) and the time the 000 MLP needs to reach its test accuracy on wasm.
+ * `cnn wasm / pytorch cpu` uses the page's own path (build.ts's model) in Chromium, else in Node.
+ * Run: npx tsx bench/train.bench.ts (or npm run bench). Env: GB_BENCH_SECONDS (time per measurement, default 4),
+ * GB_BENCH_FULL=0 skips the 5-epoch accuracy run, GB_BENCH_BROWSER=0 skips Chromium, GB_BENCH_COI=1 also measures
+ * the CNN in a cross-origin-isolated page (COOP/COEP headers: wasm threads + SIMD; a static host cannot send them),
+ * GB_BENCH_BACKENDS=cpu,wasm limits the Chromium backends (default cpu,wasm,webgl,webgpu).
+ * Writes bench/results/train.json.
  */
 import {spawnSync} from "node:child_process";
 import {build} from "esbuild";
 import * as tf from "@tensorflow/tfjs";
 import {useBackend} from "../components/models/backend.js";
-import {buildModel} from "../components/models/build.js";
+import {buildModel, lossFunction, makeOptimizer} from "../components/models/build.js";
 import {imageDataset} from "../components/models/datasets.js";
 import {buildWasmModel} from "../components/models/im2col.js";
 import type {KerasProgram} from "../components/models/keras/program.js";
 import {decodeImageSet} from "../components/models/mnist-format.js";
 import {train} from "../components/models/train.js";
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {cpus, loadavg, tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {chromium} from "playwright-core";
 import {serveStatic} from "../test/browser/server.js";
@@ -32,6 +37,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SECONDS = Number(process.env.GB_BENCH_SECONDS ?? 4);
 const FULL = process.env.GB_BENCH_FULL !== "0";
 const BROWSER = process.env.GB_BENCH_BROWSER !== "0";
+const COI = process.env.GB_BENCH_COI === "1";
+const PAGE_BACKENDS = (process.env.GB_BENCH_BACKENDS ?? "cpu,wasm,webgl,webgpu").split(",");
 
 type Spec = Pick<KerasProgram, "layers" | "inputShape">;
 const dense = (units: number, activation: "relu" | "softmax") => ({type: "dense" as const, units, activation, useBias: true, line: 1});
@@ -73,7 +80,8 @@ export async function runNodeBench(seconds = SECONDS): Promise<NodeBenchRow[]> {
   const cases: [string, "mlp" | "cnn", "wasm" | "cpu", (s: Spec) => tf.LayersModel][] = [
     ["mlp", "mlp", "wasm", (s) => buildModel(s, {seed: 1})],
     ["mlp", "mlp", "cpu", (s) => buildModel(s, {seed: 1})],
-    ["cnn (composed gradients)", "cnn", "wasm", (s) => buildModel(s, {seed: 1, composedGradients: true})],
+    ["cnn (page: wasm gradient kernels)", "cnn", "wasm", (s) => buildModel(s, {seed: 1})],
+    ["cnn (composed gradients)", "cnn", "wasm", (s) => buildModel(s, {seed: 1, composedGradients: true, unfusedConv: false})],
     ["cnn (upsampled pool)", "cnn", "wasm", (s) => buildWasmModel(s, {seed: 1})],
     ["cnn (upsampled pool, im2col)", "cnn", "wasm", (s) => buildWasmModel(s, {seed: 1, conv: "im2col"})]
     // the CNN on Node's cpu backend takes minutes per measurement here; Chromium's cpu row below measures it
@@ -85,6 +93,61 @@ export async function runNodeBench(seconds = SECONDS): Promise<NodeBenchRow[]> {
     report({metric: `node ${label} train, ${backend}`, value: Math.round(sps), unit: "samples/s"});
   }
   return rows;
+}
+
+/**
+ * CPU time (process.cpuUsage, so other processes on the machine do not inflate it) of each kernel in one training
+ * step of the page's CNN on Node wasm, summed over layers per kernel name; the minimum over `steps` steps.
+ */
+export async function cnnStepProfile(steps = 15): Promise<{stepMs: number; kernels: Record<string, number>}> {
+  await useBackend("wasm");
+  const originals = tf.getKernelsForBackend("wasm");
+  let current = new Map<string, number>(), depth = 0;
+  for (const k of originals) {
+    tf.unregisterKernel(k.kernelName, "wasm");
+    tf.registerKernel({...k, kernelFunc: (args) => {
+      if (depth++ > 0) return (depth--, k.kernelFunc(args)); // kernels that call kernels count once
+      const c0 = process.cpuUsage();
+      try {
+        return k.kernelFunc(args);
+      } finally {
+        const c = process.cpuUsage(c0);
+        depth--;
+        current.set(k.kernelName, (current.get(k.kernelName) ?? 0) + (c.user + c.system) / 1000);
+      }
+    }});
+  }
+  const best = new Map<string, number>();
+  let stepMs = Infinity;
+  try {
+    const model = buildModel(BENCH_MODELS.cnn, {seed: 1});
+    const optimizer = makeOptimizer(COMPILE.optimizer);
+    const loss = lossFunction(COMPILE.loss);
+    const x = tf.randomUniform([32, 28, 28, 1], 0, 1, "float32", 1), y = tf.tensor1d(Array.from({length: 32}, (_, i) => i % 10));
+    for (let i = 0; i < steps + 2; i++) {
+      current = new Map();
+      const c0 = process.cpuUsage();
+      const l = optimizer.minimize(() => loss(y, model.apply(x, {training: true}) as tf.Tensor), true)!;
+      l.dataSync();
+      l.dispose();
+      const c = process.cpuUsage(c0);
+      if (i < 2) continue; // warm-up
+      stepMs = Math.min(stepMs, (c.user + c.system) / 1000);
+      for (const [n, ms] of current) best.set(n, Math.min(best.get(n) ?? Infinity, ms));
+    }
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  } finally {
+    for (const k of originals) {
+      tf.unregisterKernel(k.kernelName, "wasm");
+      tf.registerKernel(k);
+    }
+  }
+  const kernels = Object.fromEntries([...best].sort((a, b) => b[1] - a[1]));
+  report({metric: "cnn wasm step (node, cpu time)", value: +stepMs.toFixed(1), unit: "ms"});
+  for (const [n, ms] of Object.entries(kernels).slice(0, 8)) report({metric: `cnn wasm step: ${n}`, value: +ms.toFixed(2), unit: "ms"});
+  return {stepMs, kernels};
 }
 
 /** The same two models in PyTorch on the CPU (all cores), batch 32, Adam, random MNIST-shaped data. */
@@ -107,10 +170,17 @@ for name, model, shape in [("mlp", mlp, (32, 784)), ("cnn", cnn, (32, 1, 28, 28)
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < secs: step(); n += 32
     out[name] = n / (time.perf_counter() - t0)
+# CPU time of one CNN step on one thread (the minimum over 20): what other processes on the machine do not inflate
+torch.set_num_threads(1)
+best = float("inf")
+for i in range(25):
+    c0 = time.process_time(); step(); c = time.process_time() - c0
+    if i >= 5: best = min(best, c)
+out["cnnStepCpuMs1Thread"] = best * 1000
 print(json.dumps(out))
 `;
 
-export function runPytorch(seconds = SECONDS): {mlp: number; cnn: number; version: string; threads: number} | null {
+export function runPytorch(seconds = SECONDS): {mlp: number; cnn: number; version: string; threads: number; cnnStepCpuMs1Thread: number} | null {
   // Debian's python3-torch is importable from the system interpreter, which a pyenv/venv `python3` on PATH may hide.
   const python = [process.env.PYTHON, "python3", "/usr/bin/python3"].find((p) => p && spawnSync(p, ["-c", "import torch"], {encoding: "utf8"}).status === 0);
   if (!python) return null;
@@ -129,6 +199,7 @@ import {buildWasmModel} from "./components/models/im2col.ts";
 import {imageDataset} from "./components/models/datasets.ts";
 import {decodeImageSet} from "./components/models/mnist-format.ts";
 import {train, evaluate} from "./components/models/train.ts";
+import {getThreadsCount, setThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
 const dense = (units, activation) => ({type: "dense", units, activation, useBias: true, line: 1});
 const conv = (filters) => ({type: "conv2d", filters, kernelSize: [3, 3], strides: [1, 1], padding: "valid", activation: "relu", useBias: true, line: 1});
@@ -138,6 +209,8 @@ const MODELS = {
   cnn: {inputShape: [28, 28, 1], layers: [conv(32), pool, conv(64), pool, conv(64), {type: "flatten", line: 1}, dense(64, "relu"), dense(10, "softmax")]}
 };
 const COMPILE = {optimizer: {name: "adam", learningRate: 0.001, learningRateExplicit: false}, loss: "sparse_categorical_crossentropy"};
+const threads = new URLSearchParams(location.search).get("threads");
+if (threads) setThreadsCount(Number(threads)); // before the wasm backend starts (tfjs chose 1 thread on a 2-core machine)
 let sets;
 async function load() {
   if (sets) return sets;
@@ -145,6 +218,10 @@ async function load() {
   return (sets = {train: decodeImageSet(a, "train"), test: decodeImageSet(b, "test")});
 }
 window.gbBench = {
+  async info() {
+    await chooseBackend("wasm", {wasmPaths: "./"});
+    return {crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: getThreadsCount(), multithreadSupport: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")};
+  },
   async throughput(backend, modelName, seconds) {
    try {
     const choice = await chooseBackend(backend, {wasmPaths: "./", needsConvGradients: modelName !== "mlp"}).catch((e) => ({name: "none", attempts: [{name: backend, ok: false, reason: e.message}]}));
@@ -193,6 +270,26 @@ export interface TrainBenchResult {
   throughput: {backend: string; model: string; samplesPerSec?: number; batches?: number; error?: string}[];
   wasmOverCpu: {mlp: number; cnn: number};
   mlpAccuracy?: {backend: string; epochs: number; trainSize: number; testSize: number; testAcc: number; trainSec: number; samplesPerSec: number};
+  /** The CNN on wasm in a page served with COOP/COEP (GB_BENCH_COI=1): whether it was isolated, wasm threads, samples/s. */
+  isolated?: {crossOriginIsolated: boolean; wasmThreads: number; multithreadSupport: boolean; samplesPerSec?: number; error?: string};
+}
+
+type BenchWindow = {gbBench: {info(): Promise<{crossOriginIsolated: boolean; wasmThreads: number; multithreadSupport: boolean}>; throughput(b: string, m: string, s: number): Promise<TrainBenchResult["throughput"][0]>}};
+
+/** The page's CNN on wasm in a fresh page whose responses carry COOP/COEP headers (so SharedArrayBuffer, wasm threads). */
+async function isolatedCnn(browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>, url: string): Promise<NonNullable<TrainBenchResult["isolated"]>> {
+  const page = await browser.newPage();
+  await page.route("**/*", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({response, headers: {...response.headers(), "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"}});
+  });
+  await page.goto(`${url}/index.html?threads=${cpus().length}`);
+  await page.waitForSelector("body[data-ready='1']", {timeout: 60_000, state: "attached"});
+  const info = await page.evaluate(() => (window as unknown as BenchWindow).gbBench.info());
+  const r = await page.evaluate(([s]) => (window as unknown as BenchWindow).gbBench.throughput("wasm", "cnn", s), [SECONDS] as [number]);
+  await page.close();
+  report({metric: `cnn train, wasm, cross-origin isolated (${info.wasmThreads} threads)`, value: r.error ? "n/a" : Math.round(r.samplesPerSec!), unit: "samples/s"});
+  return {...info, samplesPerSec: r.samplesPerSec, error: r.error};
 }
 
 export async function runTrainBench(): Promise<TrainBenchResult> {
@@ -219,14 +316,16 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     await page.goto(`${server.url}/index.html`);
     await page.waitForSelector("body[data-ready='1']", {timeout: 60_000, state: "attached"});
+    const pageInfo = await page.evaluate(() => (window as unknown as BenchWindow).gbBench.info());
     const device = await page.evaluate(async () => {
       const gpu = (navigator as unknown as {gpu?: {requestAdapter(): Promise<{info?: {vendor?: string; architecture?: string}} | null>}}).gpu;
       const a = gpu ? await gpu.requestAdapter() : null;
       return `${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]} · ${navigator.hardwareConcurrency} cores · webgpu adapter: ${a ? `${a.info?.vendor} ${a.info?.architecture}` : "none"}`;
     });
+    const deviceLine = `${device} · crossOriginIsolated: ${pageInfo.crossOriginIsolated} · wasm threads: ${pageInfo.wasmThreads}`;
     const throughput: TrainBenchResult["throughput"] = [];
     for (const model of ["mlp", "cnn", "cnn-fast"]) {
-      for (const backend of model === "cnn-fast" ? ["wasm"] : ["cpu", "wasm", "webgl", "webgpu"]) {
+      for (const backend of model === "cnn-fast" ? ["wasm"] : PAGE_BACKENDS) {
         const r = await page.evaluate(([b, m, s]) => (window as unknown as {gbBench: {throughput(b: string, m: string, s: number): Promise<TrainBenchResult["throughput"][0]>}}).gbBench.throughput(b, m, s), [backend, model, SECONDS] as [string, string, number]);
         throughput.push(r);
         if (r.error) console.log(`${model} ${backend}: ${r.error}`);
@@ -234,10 +333,11 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
       }
     }
     const sps = (m: string, b: string) => throughput.find((t) => t.model === m && t.backend === b)?.samplesPerSec ?? NaN;
-    const wasmOverCpu = {mlp: sps("mlp", "wasm") / sps("mlp", "cpu"), cnn: Math.max(sps("cnn", "wasm"), sps("cnn-fast", "wasm")) / sps("cnn", "cpu")};
+    const wasmOverCpu = {mlp: sps("mlp", "wasm") / sps("mlp", "cpu"), cnn: sps("cnn", "wasm") / sps("cnn", "cpu")};
     report({metric: "mlp wasm / cpu", value: +wasmOverCpu.mlp.toFixed(1), unit: "×", target: "≥ 5"});
     report({metric: "cnn wasm / cpu", value: +wasmOverCpu.cnn.toFixed(1), unit: "×", target: "≥ 5"});
-    const out: TrainBenchResult = {device, throughput, wasmOverCpu};
+    const out: TrainBenchResult = {device: deviceLine, throughput, wasmOverCpu};
+    if (COI) out.isolated = await isolatedCnn(browser, server.url);
     if (FULL) {
       out.mlpAccuracy = await page.evaluate(() => (window as unknown as {gbBench: {mlpAccuracy(b: string, e: number): Promise<NonNullable<TrainBenchResult["mlpAccuracy"]>>}}).gbBench.mlpAccuracy("wasm", 5));
       const a = out.mlpAccuracy;
@@ -257,7 +357,9 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
 
 if (process.argv[1]?.endsWith("train.bench.ts")) {
   const node = await runNodeBench();
+  const profile = await cnnStepProfile();
   const torch = runPytorch();
+  const loadAtTorch = loadavg()[0];
   let browser: TrainBenchResult | null = null;
   if (BROWSER) {
     browser = await runTrainBench();
@@ -265,16 +367,23 @@ if (process.argv[1]?.endsWith("train.bench.ts")) {
   }
   const nodeSps = (m: string) => node.find((r) => r.model === m && r.backend === "wasm")?.samplesPerSec ?? NaN;
   const pageSps = (m: string) => browser?.throughput.find((t) => t.model === m && t.backend === "wasm")?.samplesPerSec ?? NaN;
-  // tfjs wasm: the faster of the two CNN layers (the page uses whichever build.ts picks), Chromium if it ran, else Node
-  const wasm = {mlp: browser ? pageSps("mlp") : nodeSps("mlp"), cnn: browser ? Math.max(pageSps("cnn"), pageSps("cnn-fast")) : Math.max(nodeSps("cnn (composed gradients)"), nodeSps("cnn (upsampled pool)"))};
+  // tfjs wasm: the page's own model (build.ts on wasm), in Chromium if it ran, else in Node
+  const wasm = {mlp: browser ? pageSps("mlp") : nodeSps("mlp"), cnn: browser ? pageSps("cnn") : nodeSps("cnn (page: wasm gradient kernels)")};
   if (!torch) {
     console.log("pytorch cpu: not installed (python3 cannot import torch); the wasm / pytorch cpu ratios are skipped");
   } else {
     console.log(`pytorch cpu: torch ${torch.version}, ${torch.threads} threads`);
+    // wall-clock ratios swing with other processes (PyTorch's threads suffer most when the cores are oversubscribed);
+    // the cpu-time ratio below does not
+    report({metric: "load average (1 min) at the pytorch run", value: +loadAtTorch.toFixed(1), unit: `on ${cpus().length} cores`});
     report({metric: "mlp train, pytorch cpu", value: Math.round(torch.mlp), unit: "samples/s"});
     report({metric: "cnn train, pytorch cpu", value: Math.round(torch.cnn), unit: "samples/s"});
     report({metric: "mlp wasm / pytorch cpu", value: +(wasm.mlp / torch.mlp).toFixed(2), unit: "×", target: "≥ 0.5"});
     report({metric: "cnn wasm / pytorch cpu", value: +(wasm.cnn / torch.cnn).toFixed(2), unit: "×", target: "≥ 0.5"});
+    report({metric: "cnn step cpu time, pytorch 1 thread", value: +torch.cnnStepCpuMs1Thread.toFixed(1), unit: "ms"});
+    report({metric: "cnn wasm / pytorch, one core each (cpu time per step)", value: +(torch.cnnStepCpuMs1Thread / profile.stepMs).toFixed(2), unit: "×"});
+    if (browser?.isolated?.samplesPerSec) report({metric: "cnn wasm (cross-origin isolated) / pytorch cpu", value: +(browser.isolated.samplesPerSec / torch.cnn).toFixed(2), unit: "×"});
   }
   report({metric: "node cnn wasm: upsampled pool / composed.ts", value: +(nodeSps("cnn (upsampled pool)") / nodeSps("cnn (composed gradients)")).toFixed(2), unit: "×"});
+  report({metric: "node cnn wasm: gradient kernels / composed.ts", value: +(nodeSps("cnn (page: wasm gradient kernels)") / nodeSps("cnn (composed gradients)")).toFixed(2), unit: "×"});
 }

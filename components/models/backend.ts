@@ -5,7 +5,7 @@
  * softmax, read back with `await data()`), so a missing kernel falls through to the next one. No DOM.
  */
 import * as tf from "@tensorflow/tfjs";
-import {conv2dComposed, maxPoolComposed} from "./composed.js";
+import {registerWasmTrainingKernels} from "./wasm/kernels.js";
 
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
@@ -15,7 +15,7 @@ export interface BackendOptions {
   wasmPaths?: Record<string, string> | string;
   /** Called when a WebGPU device is lost after it was chosen. */
   onDeviceLost?: (message: string) => void;
-  /** The model has Conv2D / MaxPooling2D layers: their gradient kernels must exist (tfjs-backend-wasm 4.22 lacks them). */
+  /** The model has Conv2D / MaxPooling2D layers: their gradient kernels must exist and be right (wasm: wasm/kernels.ts). */
   needsConvGradients?: boolean;
 }
 
@@ -42,6 +42,7 @@ async function register(name: BackendName, opts: BackendOptions): Promise<void> 
     await import("@tensorflow/tfjs-backend-webgpu");
   } else if (name === "wasm") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    registerWasmTrainingKernels(); // after the package registered its own kernels: Conv2DBackpropFilter/Input, MaxPoolGrad
     if (opts.wasmPaths) {
       const p = opts.wasmPaths;
       if (typeof p === "string") wasm.setWasmPaths(p);
@@ -82,12 +83,7 @@ export async function smokeTest({needsConvGradients = false} = {}): Promise<void
     const g = tf.tidy(() => {
       const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
       const k = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
-      // on wasm, build.ts uses the composed layers (forward kernels only): check those there
-      const composed = tf.getBackend() === "wasm";
-      const f = (a: tf.Tensor, b: tf.Tensor) => {
-        const c = composed ? conv2dComposed(a as tf.Tensor4D, b as tf.Tensor4D) : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid");
-        return tf.sum(composed ? maxPoolComposed(c, [2, 2]) : tf.maxPool(c, 2, 2, "valid"));
-      };
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid"), 2, 2, "valid"));
       const [dx, dk] = tf.grads(f)([x, k]);
       return tf.concat([tf.reshape(dx, [-1]), tf.reshape(dk, [-1])]);
     });

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {Activation, CompileSpec, KerasProgram, LayerSpec, LossName} from "./keras/program.js";
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
+import {UnfusedConv2D} from "./wasm/conv-layer.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
 
@@ -31,20 +32,24 @@ function initializers(init: InitScheme, seed: number, fanIn: number): {kernelIni
 
 /**
  * One tf layer for one LayerSpec; `seed` feeds the kernel initialiser (Keras' default, glorot_uniform).
- * `composed`: Conv2D / MaxPooling2D whose gradients need only forward kernels (for the wasm backend).
+ * `composed`: Conv2D / MaxPooling2D whose gradients need only forward kernels (composed.ts; kept for comparison).
  * A spec with batchNorm or PyTorch init is built by buildLayers (several tf layers).
  */
 export function buildLayer(spec: LayerSpec, seed: number, inputShape?: number[], composed = false): tf.layers.Layer {
   return buildLayers(spec, seed, {inputShape, composed})[0];
 }
 
-/** The tf layers of one LayerSpec: the layer, then its BatchNorm and activation when it has a batchNorm. */
-export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed = false, init = "keras", fanIn = 0}:
-  {inputShape?: number[]; composed?: boolean; init?: InitScheme; fanIn?: number}): tf.layers.Layer[] {
+/**
+ * The tf layers of one LayerSpec: the layer, then its BatchNorm and activation when it has a batchNorm.
+ * `unfusedConv`: Conv2D as wasm/conv-layer.ts's UnfusedConv2D (conv, bias, activation as separate ops, so backprop
+ * skips the gradients nobody needs; the wasm backend's default, whose conv gradients are wasm/kernels.ts).
+ */
+export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed = false, unfusedConv = false, init = "keras", fanIn = 0}:
+  {inputShape?: number[]; composed?: boolean; unfusedConv?: boolean; init?: InitScheme; fanIn?: number}): tf.layers.Layer[] {
   const input = inputShape ? {inputShape} : {};
   const bn = (spec.type === "dense" || spec.type === "conv2d") ? spec.batchNorm : undefined;
   if (bn && (spec.type === "dense" || spec.type === "conv2d")) {
-    const core = buildLayers({...spec, batchNorm: undefined, activation: "linear"}, seed, {inputShape, composed, init, fanIn})[0];
+    const core = buildLayers({...spec, batchNorm: undefined, activation: "linear"}, seed, {inputShape, composed, unfusedConv, init, fanIn})[0];
     const norm = tf.layers.batchNormalization({momentum: bn.momentum, epsilon: bn.epsilon});
     const act = tf.layers.activation({activation: TF_ACTIVATION[spec.activation] as NonNullable<TfActivation>});
     if (!bn.afterActivation) return [core, norm, act];
@@ -62,6 +67,10 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
       return [tf.layers.dense({...input, units: spec.units, activation: TF_ACTIVATION[spec.activation] as TfActivation,
         useBias: spec.useBias, ...initializers(init, seed, fanIn)})];
     case "conv2d":
+      if (unfusedConv) {
+        return [new UnfusedConv2D({inputShape, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,
+          activation: TF_ACTIVATION[spec.activation], useBias: spec.useBias, ...initializers(init, seed, fanIn)})];
+      }
       return [tf.layers.conv2d({...input, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides,
         padding: spec.padding, activation: TF_ACTIVATION[spec.activation] as TfActivation, useBias: spec.useBias,
         ...initializers(init, seed, fanIn)})];
@@ -102,10 +111,11 @@ tf.serialization.registerClass(SeededDropout);
 
 /**
  * The chapter's model. Layer i gets seed `seed + i`, so two builds with one seed have identical weights.
- * `composedGradients` defaults to true on the wasm backend (which lacks the conv/pool gradient kernels).
+ * On the wasm backend Conv2D layers are UnfusedConv2D (`unfusedConv`, default there) and train through tf's own
+ * gradients, whose kernels wasm/kernels.ts registers; `composedGradients` builds composed.ts's layers instead.
  */
 export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape"> & Pick<Partial<KerasProgram>, "init">,
-  {seed = 42, composedGradients = tf.getBackend() === "wasm"}: {seed?: number; composedGradients?: boolean} = {}): tf.Sequential {
+  {seed = 42, composedGradients = false, unfusedConv = tf.getBackend() === "wasm"}: {seed?: number; composedGradients?: boolean; unfusedConv?: boolean} = {}): tf.Sequential {
   if (!program.layers.length) throw new Error("buildModel: the program has no layers");
   if (!program.inputShape.length || !program.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`buildModel: bad input shape (${program.inputShape.join(", ")})`);
@@ -116,7 +126,7 @@ export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape"> 
     try {
       const prev = i === 0 ? program.inputShape : (model.outputShape as number[]).slice(1);
       const fanIn = spec.type === "conv2d" ? spec.kernelSize[0] * spec.kernelSize[1] * (prev[prev.length - 1] ?? 1) : prev[prev.length - 1] ?? 1;
-      const layers = buildLayers(spec, seed + i, {inputShape: i === 0 ? program.inputShape : undefined, composed: composedGradients, init, fanIn});
+      const layers = buildLayers(spec, seed + i, {inputShape: i === 0 ? program.inputShape : undefined, composed: composedGradients, unfusedConv, init, fanIn});
       for (const l of layers) model.add(l);
     } catch (e) {
       throw new Error(`layer ${i + 1} (${spec.type}, line ${spec.line}): ${(e as Error).message}`);

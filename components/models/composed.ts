@@ -1,9 +1,10 @@
 /**
  * Conv2D and MaxPooling2D whose gradients are written with forward ops only (conv2d, pad, reverse, transpose,
- * reshape, equal). tfjs-backend-wasm 4.22 has the forward kernels but not Conv2DBackpropFilter /
- * Conv2DBackpropInput / MaxPoolGrad, so a CNN cannot train on wasm with tf.layers.conv2d; these layers can.
- * Only stride 1 'valid' convolutions and non-overlapping 'valid' pooling (the chapters' layers) are composed;
- * anything else uses tf's own ops. No DOM.
+ * reshape, equal) — how a CNN trained on wasm before wasm/kernels.ts gave that backend real gradient kernels
+ * (tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter). The page no longer builds them (build.ts: UnfusedConv2D);
+ * they stay as the bench's comparison (`composedGradients: true`) and as forward-op-only references in tests.
+ * Only stride 1 'valid' convolutions and non-overlapping 'valid' pooling are composed; anything else uses tf's
+ * own ops. No DOM.
  */
 import * as tf from "@tensorflow/tfjs";
 

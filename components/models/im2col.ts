@@ -1,5 +1,6 @@
 /**
- * Training kernels for the wasm backend, which lacks Conv2DBackpropFilter/Input and MaxPoolGrad. Measured in
+ * Forward-op-only training layers for the wasm backend (superseded by wasm/kernels.ts, which registers real
+ * Conv2DBackpropFilter/Input and MaxPoolGrad kernels there; kept as the bench's comparison). Measured in
  * bench/train.bench.ts: the pooling gradient of composed.ts is the slowest step of a CNN there; maxPoolUpsampled
  * replaces it. Also Conv2D as im2col + matMul (measured slower than composed.ts's convolutions on wasm: the slices'
  * pad gradients cost more than the matMuls save), kept as an alternative. The kh·kw shifted views of the input are concatenated along channels into patches
