@@ -24,8 +24,8 @@ const PROSE_EN_BEFORE = new RegExp(NUMBER + String.raw`\s+(?:(training|train|tes
 const PROSE_ZH = new RegExp(String.raw`(训练|测试|验证)?[^。，,；;\n0-9]{0,6}?(准确率|精度|正确率|损失)` + FILLER_ZH + NUMBER, "g");
 
 const KV = /\b(test[ _]?|val[ _]?)?(loss|accuracy|acc)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])(%?)/gi;
-/** "test MSE: 0.0154": a regression's printed test loss (only with a split named, so prose about the formula is not read). */
-const KV_MSE = /\b(test|testing)[ _]?(mse)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])()/gi;
+/** "test MSE: 0.0154", "final training MSE: 0.01025": a regression's printed loss (only with a split named, so prose about the formula is not read). */
+const KV_MSE = /\b(test|testing|train|training)[ _]?(mse)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])()/gi;
 const PROSE = /(测试[^。，,；;\n]*?)?(准确率|精度|正确率)[^0-9%。\n]{0,8}?([0-9]+(?:\.[0-9]+)?)\s*%/g;
 
 export function parseClaims(pieces: TextPiece[]): Claim[] {
@@ -47,7 +47,7 @@ export function parseClaims(pieces: TextPiece[]): Claim[] {
         if (m[4] === "%") value /= 100;
         const metric = /loss|mse/i.test(m[2]) ? "loss" : "accuracy";
         if (metric === "accuracy" && !(value >= 0 && value <= 1)) continue;
-        push({metric, split: isLog ? "train" : "test", value, text: l.trim().replace(/^#\s*/, ""), line: piece.line + i});
+        push({metric, split: isLog || (m[1] && /^train/i.test(m[1])) ? "train" : "test", value, text: l.trim().replace(/^#\s*/, ""), line: piece.line + i});
       }
       for (const m of l.matchAll(PROSE)) {
         const value = Number(m[3]) / 100;

@@ -6,7 +6,7 @@
 import {
   applyScaler, makeBlobs, makeCircles, makeClassification, makeMoons, makeRegression, trainTestSplit
 } from "../sklearn/datasets.js";
-import {Budget, binary, checkShape, concatenate, isND, make, map, matmul, reduce, reshape, size, type NDArray} from "./ndarray.js";
+import {Budget, binary, broadcastShape, checkShape, concatenate, isND, make, map, matmul, reduce, reshape, size, takeRows, type NDArray} from "./ndarray.js";
 import {Generator} from "./random.js";
 import {isObj, toInt, toND, toNumber, toShape, truthy, typeName, unwrap, type NPEnv, type NPValue} from "./values.js";
 
@@ -71,9 +71,20 @@ export function randomCall(gen: Generator, name: string, args: NPValue[], kw: Re
     case "standard_normal":
       out = gen.draw(name, sizeArg(kw.size ?? args[0]), [], env.budget);
       break;
-    case "normal":
-      out = gen.draw("normal", sizeArg(kw.size ?? args[2]), [num(kw.loc ?? args[0], 0), num(kw.scale ?? args[1], 1)], env.budget);
+    case "normal": {
+      // rng.normal(loc=c, scale=1.0, size=(n, 2)) with an array c: loc + scale · z, broadcast as NumPy does
+      const loc = kw.loc ?? args[0], scale = kw.scale ?? args[1];
+      if ((loc !== undefined && isND(loc)) || (scale !== undefined && isND(scale))) {
+        const L = loc === undefined ? toND(0, name) : toND(loc, name), S = scale === undefined ? toND(1, name) : toND(scale, name);
+        const given = kw.size ?? args[2];
+        const shape = given === undefined || given === null ? broadcastShape(L.shape, S.shape, name) : sizeArg(given);
+        const z = gen.draw("standard_normal", shape, [], env.budget);
+        out = binary("+", binary("*", z, S, env.budget), L, env.budget);
+        break;
+      }
+      out = gen.draw("normal", sizeArg(kw.size ?? args[2]), [num(loc, 0), num(scale, 1)], env.budget);
       break;
+    }
     case "uniform":
       out = gen.draw("uniform", sizeArg(kw.size ?? args[2]), [num(kw.low ?? args[0], 0), num(kw.high ?? args[1], 1)], env.budget);
       break;
@@ -294,6 +305,19 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     }
     case "concatenate":
       return concatenate(arraysOf(a0, "np.concatenate"), axisOf(kw, args[1]) ?? 0, B);
+    case "repeat": {
+      // np.repeat(np.arange(3), 300): each entry repeated (flattened, or along axis 0)
+      const a = toND(a0, "np.repeat"), k = toInt(args[1] ?? kw.repeats, "np.repeat");
+      if (!(k >= 0)) throw new Error("np.repeat: repeats must be a non-negative integer");
+      const axis = axisOf(kw, args[2]);
+      if (axis === undefined || a.shape.length <= 1) {
+        const flat = a.shape.length <= 1 ? a : reshape(a, [-1]);
+        return make([flat.data.length * k], (i) => flat.data[Math.floor(i / k)], B, "np.repeat", a.dtype);
+      }
+      if (axis !== 0) throw new Error("np.repeat: only axis=0 is supported");
+      const rows = a.shape[0];
+      return takeRows(a, Array.from({length: rows * k}, (_, i) => Math.floor(i / k)), B);
+    }
     case "vstack":
     case "row_stack":
       return concatenate(arraysOf(a0, `np.${fn}`).map((a) => (a.shape.length === 1 ? reshape(a, [1, -1]) : a)), 0, B, `np.${fn}`);
