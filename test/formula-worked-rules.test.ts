@@ -123,3 +123,11 @@ describe("update rules and models", () => {
     expect((await statusOf(body, "sum_i x_i w_i")).status).not.toBe("flagged");
   });
 });
+
+describe("what the text says a matrix is", () => {
+  test("for an orthogonal matrix U, ‖c − a‖ = ‖Uc − Ua‖ holds; said of no orthogonal matrix it is not an identity", async () => {
+    const f = "$$\n\\|\\mathbf{c} - \\mathbf{a}\\|_2 = \\|\\mathbf{U} \\mathbf{c} - \\mathbf{U} \\mathbf{a}\\|_2\n$$";
+    expect((await statusOf(`For an orthogonal matrix $\\mathbf{U}$ and vectors $\\mathbf{c}$, $\\mathbf{a}$:\n\n${f}`, "|_2 =")).status).toBe("verified");
+    expect((await statusOf(`For a matrix $\\mathbf{U}$ and vectors $\\mathbf{c}$, $\\mathbf{a}$:\n\n${f}`, "|_2 =")).status).toBe("flagged");
+  });
+});

@@ -8,7 +8,7 @@
  */
 import {FormulaError, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
-import {chapterDefinitions, checkEquality, type ChapterDef, type IndexCondition} from "./equality.js";
+import {chapterDefinitions, checkEquality, orthogonalMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {definedFunctions, parseFormula} from "./parse.js";
 import {inlineCalls, type FunctionDef} from "./inline.js";
@@ -260,7 +260,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   let bad: ReturnType<typeof checkEquality>, ok: ReturnType<typeof checkEquality>;
   f.lines.forEach((line, lineIndex) => {
     if (bad || !line.rest.length) return;
-    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs), budget});
+    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs), budget, orthogonal: orthogonalMatrices(block.prose)});
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
   });

@@ -275,7 +275,9 @@ function agree(a: Value, b: Value, tol: number): boolean {
  */
 export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>;
   /** The text restricts two indices (`i \neq j`, `当 i = j 时`): only the pairs that satisfy it are compared. */
-  indexCondition?: IndexCondition}): EqualityResult | undefined {
+  indexCondition?: IndexCondition;
+  /** Matrices the text calls orthogonal: seeded so. */
+  orthogonal?: ReadonlySet<string>}): EqualityResult | undefined {
   const {line, latex, seed} = args;
   const budget = args.budget ?? new WorkBudget();
   const rels = line.rest.map((r) => r.rel);
@@ -416,6 +418,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const bindings = inferBindings([...seedFrom, ...wrtCoords], {seed, exclude: seedExclude, excludeIndexed: new Set(indexed.keys()), freeIndices: [...[...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1), ...wrtCoords.map((w) => (w.sub as NodeOf<"sym">).name)], separating: true, ...(reading === "flat" ? {flat: true} : reading === "square" ? {square: true} : {})});
   const vars: Record<string, Value> = {};
   for (const s of bindings.symbols) if (s.key !== bindings.freeIndex) vars[s.key] = s.value;
+  // "for an orthogonal matrix U", "U 是正交矩阵": seeded orthogonal (QᵀQ = I), as the text says it is
+  for (const k of args.orthogonal ?? []) {
+    const m = vars[k];
+    if (Array.isArray(m) && Array.isArray(m[0])) vars[k] = orthogonalLike(m as number[][]);
+  }
   // A coordinate index runs over its vector (∂L/∂w_k, k = 1..dim w).
   for (const w of wrtCoords) {
     const v = vars[w.name], k = (w.sub as NodeOf<"sym">).name;
@@ -694,4 +701,30 @@ function childrenOf(n: Node): Node[] {
   if (n.type === "sum") return [n.body];
   if (n.type === "grad") return [n.of];
   return children(n);
+}
+
+/** A square orthogonal matrix from a seeded one (Gram–Schmidt on its columns, sized by its column count). */
+function orthogonalLike(m: number[][]): number[][] {
+  const n = m[0].length;
+  const cols: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    let v = Array.from({length: n}, (_, i) => m[i % m.length][(j + Math.floor(i / m.length)) % n] + (i === j ? 1 : 0));
+    for (const q of cols) {
+      const d = v.reduce((a, x, i) => a + x * q[i], 0);
+      v = v.map((x, i) => x - d * q[i]);
+    }
+    const norm = Math.hypot(...v);
+    if (!(norm > 1e-9)) return m;
+    cols.push(v.map((x) => x / norm));
+  }
+  return Array.from({length: n}, (_, i) => cols.map((c) => c[i]));
+}
+
+/** Capital letters the text calls orthogonal: "orthogonal matrix $\mathbf{U}$", "$U$ is orthogonal", "正交矩阵 $U$". */
+export function orthogonalMatrices(prose: string): Set<string> {
+  const out = new Set<string>();
+  const sym = String.raw`\$\s*(?:\\(?:mathbf|boldsymbol|bm)\{)?([A-Z])\}?\s*\$`;
+  for (const m of prose.matchAll(new RegExp(String.raw`(?:orthogonal|orthonormal|rotation|正交)[^$。.;]{0,40}?` + sym, "gi"))) out.add(m[1]);
+  for (const m of prose.matchAll(new RegExp(sym + String.raw`[^$。.;]{0,30}?(?:orthogonal|orthonormal|正交)`, "gi"))) out.add(m[1]);
+  return out;
 }
