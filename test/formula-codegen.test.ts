@@ -106,6 +106,8 @@ describe("compilePlan on every executed formula (chapters + corpus)", () => {
     const dir = mkdtempSync(join(tmpdir(), "codegen-tsc-"));
     try {
       copyFileSync(resolve("components/formula/tsRuntime.ts"), join(dir, "tsRuntime.ts"));
+      // the runtime imports special.ts (erf, Φ, n!)
+      copyFileSync(resolve("components/formula/special.ts"), join(dir, "special.ts"));
       const names: string[] = [join(dir, "tsRuntime.ts")];
       executed.forEach(({report}, k) => {
         const c = compiledOf(report);

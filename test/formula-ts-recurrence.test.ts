@@ -186,6 +186,8 @@ describe("update rules compile to TypeScript whose iterates are the interpreter'
     const dir = mkdtempSync(join(tmpdir(), "codegen-rec-tsc-"));
     try {
       copyFileSync(resolve("components/formula/tsRuntime.ts"), join(dir, "tsRuntime.ts"));
+      // the runtime imports special.ts (erf, Φ, n!)
+      copyFileSync(resolve("components/formula/special.ts"), join(dir, "special.ts"));
       const names = [join(dir, "tsRuntime.ts")];
       rules.forEach(({report}, k) => {
         const path = join(dir, `rule${k}.ts`);

@@ -17,7 +17,7 @@ import {parseExpression} from "./parse.js";
 import {twoIndices} from "./symbols.js";
 import type {CellPlan} from "./types.js";
 import {shapeOf, type Value} from "./values.js";
-import {RUNTIME, runtimeScript} from "./tsRuntime.js";
+import {RUNTIME, runtimeScript, SPECIAL_NAMES} from "./tsRuntime.js";
 import type {Job} from "../homework/harness.js";
 import {tFormula} from "../i18n/formula.js";
 import {compileRecurrencePlan} from "./codegenRecurrence.js";
@@ -64,7 +64,7 @@ const RESERVED = new Set(
     "toLocaleString console alert confirm prompt open close name length caller callee test assert assertEqual assertClose assertAllClose " +
     "assertThrows mulberry32 randn randArray randMatrix numericGrad seed").split(/\s+/)
 );
-const RUNTIME_NAMES = new Set(Object.keys(RUNTIME));
+const RUNTIME_NAMES = new Set([...Object.keys(RUNTIME), ...SPECIAL_NAMES]);
 const GREEK_SUFFIX: Record<string, string> = {hat: "Hat", bar: "Bar", tilde: "Tilde", dot: "Dot", ddot: "Ddot", check: "Check", widehat: "Hat", overline: "Bar", widetilde: "Tilde"};
 
 /** A symbol key (`\hat{y}`, `\beta_1`, `W^{(l)}`, `y'`) → a safe identifier (yHat, beta_1, W_l, yPrime). */
@@ -291,7 +291,10 @@ function symbol(node: NodeOf<"sym">, env: Env): Expr {
   throw new CodegenError(`unknown symbol ${key}`);
 }
 
-const UNARY_FNS: Record<string, string> = {log: "log", ln: "log", exp: "exp", sqrt: "sqrt", sin: "sin", cos: "cos", tan: "tan", tanh: "tanh", abs: "abs", sign: "sign", relu: "relu", sigma: "sigmoid"};
+const UNARY_FNS: Record<string, string> = {log: "log", ln: "log", exp: "exp", sqrt: "sqrt", sin: "sin", cos: "cos", tan: "tan", tanh: "tanh", abs: "abs", sign: "sign", relu: "relu", sigma: "sigmoid",
+  floor: "floor", ceil: "ceil", softplus: "softplus", erf: "erfOf", Phi: "Phi", factorial: "factorialOf"};
+/** Relations in conditions: 1 where they hold, else 0, entrywise (values.ts COMPARE). */
+const COMPARISONS = new Set(["lt", "le", "gt", "ge", "eq", "neq", "and"]);
 
 function builtin(node: NodeOf<"call">, env: Env): Expr {
   const args = node.args.map((a) => expr(a, env));
@@ -301,7 +304,26 @@ function builtin(node: NodeOf<"call">, env: Env): Expr {
   };
   const fn = UNARY_FNS[node.fn];
   if (fn) return call(env, fn, [one().code], one().shape);
+  if (COMPARISONS.has(node.fn)) {
+    if (args.length !== 2) throw new CodegenError(`a comparison takes two operands, got ${args.length}`);
+    return call(env, node.fn, [args[0].code, args[1].code], broadcast(args[0].shape, args[1].shape, "comparison"));
+  }
   switch (node.fn) {
+    case "indicator":
+      // 𝟙[c]: the condition's own 0/1 value
+      return one();
+    case "hadamard":
+      if (args.length !== 2) throw new CodegenError(`⊙ takes two operands, got ${args.length}`);
+      return call(env, "mul", [args[0].code, args[1].code], broadcast(args[0].shape, args[1].shape, "entrywise product"));
+    case "diag": {
+      const s = one().shape;
+      return call(env, "diag", [one().code], s.length === 2 ? [Math.min(s[0], s[1])] : s.length === 1 ? [s[0], s[0]] : [1, 1]);
+    }
+    case "cases": {
+      if (args.length < 2 || args.length % 2) throw new CodegenError(`cases takes (value, condition) pairs, got ${args.length} arguments`);
+      const shape = args.reduce<Shape>((s, a) => broadcast(s, a.shape, "cases"), []);
+      return call(env, "cases", args.map((a) => a.code), shape);
+    }
     case "norm":
     case "sqnorm":
     case "norm1":
@@ -364,9 +386,43 @@ function sum(node: NodeOf<"sum">, env: Env): Expr {
   return call(env, node.op === "prod" ? "prod" : "sum", [from.code, to.code, `(${head}) => ${body.code}`], body.shape);
 }
 
+/**
+ * A derivative at a stated point (`∂L/∂w|_{w=1}`, `|_{(w,b)=(1,0)}`), as evaluate.ts atPoint reads it: the point's
+ * names bound to its values, then the derivative. Compiled as a function of the bound names called at the point,
+ * `((w: number) => grad((w: number) => …, w))(1)`; a name the derivative does not read is not bound. Without names
+ * one value binds the variable; a bare tuple would bind a definition's parameters, which the generator has none of.
+ */
+function atPoint(node: NodeOf<"grad">, env: Env): Expr {
+  const at = node.at!;
+  const values = at.type === "tuple" ? at.items : [at];
+  let keys = node.atNames?.map((n) => (n.type === "sym" ? symKey(n.name, n.subText) : ""));
+  if (!keys && values.length === 1 && node.wrt.type === "sym") keys = [symKey(node.wrt.name, node.wrt.subText)];
+  if (!keys || keys.length !== values.length || keys.some((k) => !k)) throw new CodegenError("a point without names binds a definition's parameters (not compiled)");
+  const vars = new Map(env.vars), bound: {name: string; value: Expr}[] = [];
+  const taken = new Set([...env.taken, ...[...env.vars.values()].map((p) => p.name)]);
+  keys.forEach((k, i) => {
+    let value: Expr | undefined;
+    try {
+      value = expr(values[i], env);
+    } catch (e) {
+      if (!(e instanceof CodegenError || e instanceof FormulaError)) throw e;
+    }
+    // A value that does not compile leaves its name unbound: the derivative then may not read it (it fails if it does).
+    if (!value) return void vars.delete(k);
+    const name = env.vars.get(k)?.name ?? identifier(k, taken);
+    vars.set(k, {name, shape: value.shape, local: true});
+    bound.push({name, value});
+  });
+  const {at: _at, atNames: _names, ...bare} = node;
+  const body = expr(bare as Node, {...env, vars});
+  const reads = bound.filter((b) => new RegExp(`(?<![.\\w])${b.name}(?![\\w])`).test(body.code));
+  if (!reads.length) return body;
+  const head = reads.map((b) => `${b.name}${env.typed ? `: ${typeOf(b.value.shape)}` : ""}`).join(", ");
+  return atom(`((${head}) => ${body.code})(${reads.map((b) => b.value.code).join(", ")})`, body.shape);
+}
+
 function gradient(node: NodeOf<"grad">, env: Env): Expr {
-  // ∂L/∂w|_{(w,b)=(1,0)}: the point is not compiled yet; the page keeps the interpreter's value (which binds it)
-  if (node.at) throw new CodegenError("a derivative at a stated point is not compiled");
+  if (node.at) return atPoint(node, env);
   if (env.gradientOf) return env.gradientOf(node, env);
   if (!env.gradients) throw new CodegenError("a gradient needs a formula to differentiate");
   if (node.wrt.type !== "sym") throw new CodegenError("can only differentiate with respect to a symbol");

@@ -19,103 +19,18 @@
 import {FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
 import {assertSafe, atomExpression, CodegenError, compileExpression, identifier, type CodegenOptions, type CompiledExpression, type CompiledFormula, type ExpressionEnv, type ExpressionParam} from "./codegen.js";
 import {tCodegen} from "./codegenText.js";
-import {parseFormula} from "./parse.js";
-import {attachGradientArguments, compileRecurrence, normalizeRule} from "./recurrence.js";
-import {canonicalHyper, findAll, symbolUses} from "./symbols.js";
+import {readRule, type RuleReading} from "./recurrence.js";
+import {findAll, symbolUses} from "./symbols.js";
 import type {CellPlan, SymbolBinding} from "./types.js";
 import type {Value} from "./values.js";
 import {tFormula} from "../i18n/formula.js";
 
-type Time = {kind: "rel"; c: number} | {kind: "abs"; c: number} | {kind: "new"} | {kind: "none"};
-
-/** An update rule as recurrence.ts reads it. */
-interface Rule {
-  lines: {name: string; time: Time; rhs: Node}[];
-  timeVar?: string;
-  states: Set<string>;
-  weights: string[];
-  gradientSymbols: Set<string>;
-  /** Hyper-parameter keys as printed → canonical names. */
-  hyper: Map<string, string>;
-  timeOf(sub: Node | undefined): Time | undefined;
-  lookahead: boolean;
-}
-
-const GRADIENT_SYMBOL = /^(?:g|\\mathbf\{g\}|\\boldsymbol\{g\})$/;
-const WEIGHT_SYMBOL = /^(?:\\theta|w|W|x|\\mathbf\{w\}|\\boldsymbol\{\\theta\}|\\mathbf\{x\}|\\Theta|\\beta)$/;
+/** An update rule as recurrence.ts reads it (the one reading both the interpreter and this generator use). */
+type Rule = RuleReading;
 
 const fail = (reason: string): never => {
   throw new CodegenError(reason);
 };
-
-/**
- * The rule's lines, time variable, state, weights, gradient symbols and hyper-parameters, as compileRecurrence reads
- * them (recurrence.ts keeps these internal; compileRecurrencePlan checks that both readings agree).
- */
-function readRule(printed: string): Rule {
-  const formula = parseFormula(normalizeRule(printed));
-  let timeVar: string | undefined;
-  for (const line of formula.lines) {
-    if (line.first.type === "sym" && line.first.sub) {
-      const syms = findAll(line.first.sub, "sym").filter((s) => s.name !== "new" && s.name !== "next");
-      if (syms.length === 1 && !timeVar) timeVar = syms[0].name;
-    }
-  }
-  const timeOf = (sub: Node | undefined): Time | undefined => {
-    if (!sub) return {kind: "none"};
-    if (sub.type === "num") return {kind: "abs", c: sub.value};
-    if (sub.type === "sym" && (sub.name === "new" || sub.name === "next")) return {kind: "new"};
-    if (sub.type === "sym" && sub.name === timeVar && !sub.sub) return {kind: "rel", c: 0};
-    if (sub.type === "add" && sub.terms.length === 2 && sub.terms[0].sign === 1 && sub.terms[0].node.type === "sym" && sub.terms[0].node.name === timeVar && sub.terms[1].node.type === "num")
-      return {kind: "rel", c: sub.terms[1].sign * sub.terms[1].node.value};
-    return undefined;
-  };
-  const lines = formula.lines.map((line, k) => {
-    const lhs = line.first;
-    if (!line.rest.length || line.rest[0].rel !== "=" || lhs.type !== "sym") return fail(`line ${k + 1} is not an update`);
-    const time = timeOf(lhs.sub) ?? fail(`line ${k + 1}: not a step of a recurrence`);
-    return {name: lhs.name, time, rhs: attachGradientArguments(line.rest[0].node)};
-  });
-  const states = new Set(lines.map((l) => l.name));
-  const {gradientSymbols, weights} = readGradients(lines, states);
-  const hyper = new Map<string, string>();
-  for (const l of lines)
-    for (const use of symbolUses(l.rhs, {skipGradients: true})) {
-      if (states.has(use.node.name) || use.node.name === timeVar || gradientSymbols.has(use.node.name)) continue;
-      hyper.set(use.key, canonicalHyper(use.key));
-    }
-  const lookahead = lines.some((l) => findAll(l.rhs, "grad").some((g) => lookaheadPoint(g, weights, states) !== undefined));
-  return {lines, ...(timeVar ? {timeVar} : {}), states, weights, gradientSymbols, hyper, timeOf, lookahead};
-}
-
-/** recurrence.ts readGradients: ∇/∂ with respect to updated symbols, else g_t and the updated weight symbol. */
-function readGradients(lines: Rule["lines"], states: Set<string>): {gradientSymbols: Set<string>; weights: string[]} {
-  const grads = lines.flatMap((l) => findAll(l.rhs, "grad"));
-  const gradientSymbols = new Set<string>();
-  if (!grads.length) for (const l of lines) for (const u of symbolUses(l.rhs)) if (GRADIENT_SYMBOL.test(u.node.name) && !states.has(u.node.name)) gradientSymbols.add(u.node.name);
-  if (!grads.length && !gradientSymbols.size) fail("the update rule has no gradient");
-  const weights: string[] = [];
-  for (const g of grads) {
-    // \nabla f(\theta_t + \mu v_t): the point was read as the variable; the variable is the weight it is built from.
-    if (g.wrt.type !== "sym" && g.of.type === "call" && g.of.args.length === 1 && g.of.args[0].start === g.wrt.start && g.of.args[0].end === g.wrt.end) {
-      const inPoint = symbolUses(g.wrt).map((u) => u.node).filter((n) => states.has(n.name));
-      const w = inPoint.find((n) => WEIGHT_SYMBOL.test(n.name)) ?? inPoint.find((n) => n.name === lines[lines.length - 1].name);
-      if (w) (g as {wrt: Node}).wrt = {type: "sym", name: w.name, start: g.wrt.start, end: g.wrt.end};
-    }
-    if (g.wrt.type !== "sym" || !states.has(g.wrt.name)) return fail("the gradient is not with respect to an updated symbol");
-    if (!weights.includes(g.wrt.name)) weights.push(g.wrt.name);
-  }
-  if (!grads.length) weights.push(lines.map((l) => l.name).find((n) => WEIGHT_SYMBOL.test(n)) ?? lines[lines.length - 1].name);
-  return {gradientSymbols, weights};
-}
-
-/** Where a gradient is taken when not at the weights: ∇L(θ_{t-1} − γ v_{t-1}) (Nesterov's look-ahead). */
-function lookaheadPoint(g: NodeOf<"grad">, weights: string[], states: Set<string>): Node | undefined {
-  const of = g.of;
-  const arg = of.type === "call" && of.args.length === 1 ? of.args[0] : of.type === "mul" && of.left.type === "sym" && of.right.type === "paren" ? of.right.arg : undefined;
-  if (!arg || (arg.type === "sym" && weights.includes(arg.name))) return undefined;
-  return symbolUses(arg).some((u) => states.has(u.node.name)) ? arg : undefined;
-}
 
 /** The objective's name from the rule's first gradient (∇_θ J(θ) → J, ∂L/∂w → L, ∇f(…) → f); J for g_t. */
 function objectiveKey(rule: Rule): string {
@@ -222,7 +137,7 @@ function stepLines(rule: Rule, names: Names, sizeOf: (s: string) => number, d: n
   rule.lines.forEach((line, k) => {
     const vars = new Map<string, ExpressionParam>(), kinds = new Map<string, Meaning["kind"]>();
     const grads = findAll(line.rhs, "grad");
-    const points = single ? grads.map((g) => lookaheadPoint(g, rule.weights, rule.states)).filter((p): p is Node => !!p) : [];
+    const points = single ? grads.map((g) => rule.lookaheadOf(g)).filter((p): p is Node => !!p) : [];
     // Every symbol the interpreter evaluates: outside gradients, and in a look-ahead point.
     for (const u of [...symbolUses(line.rhs, {skipGradients: true}), ...points.flatMap((p) => symbolUses(p))]) {
       const m = meaning(u.node, rule, names, fresh, sizeOf, d);
@@ -237,7 +152,7 @@ function stepLines(rule: Rule, names: Names, sizeOf: (s: string) => number, d: n
     }
     const env: ExpressionEnv = {vars, idx: new Map(), defs: {}, gradients: false, expanding: [], used, params: new Set(), taken: new Set([...names.localOf, names.state, names.hyper, names.time, names.current]), typed, entrywise: true};
     env.gradientOf = (g: NodeOf<"grad">, e: ExpressionEnv): CompiledExpression => {
-      const at = single ? lookaheadPoint(g, rule.weights, rule.states) : undefined;
+      const at = single ? rule.lookaheadOf(g) : undefined;
       if (at) {
         const p = compileExpression(at, e);
         if (p.shape.length > 1 || (p.shape.length === 1 && p.shape[0] !== d)) fail("the look-ahead point does not have the weights' size");
@@ -278,9 +193,6 @@ export function compileRecurrencePlan(plan: CellPlan, options: CodegenOptions = 
   let rule: Rule;
   try {
     rule = readRule(plan.latex);
-    const rec = compileRecurrence(plan.latex);
-    const same = rec.updates.join("\u0000") === rule.lines.map((l) => l.name).join("\u0000") && rec.weight === rule.weights[0] && rec.lookahead === rule.lookahead && JSON.stringify(rec.symbols) === JSON.stringify(Object.fromEntries(rule.hyper));
-    if (!same) fail("internal: the rule reads differently from the recurrence interpreter");
   } catch (e) {
     if (e instanceof FormulaError) fail(e.message);
     throw e;

@@ -36,12 +36,38 @@ export interface Recurrence {
   updates: string[];
 }
 
-type Time = {kind: "rel"; c: number} | {kind: "abs"; c: number} | {kind: "new"} | {kind: "none"};
+export type Time = {kind: "rel"; c: number} | {kind: "abs"; c: number} | {kind: "new"} | {kind: "none"};
 
-interface Equation {
+/** One printed line of a rule: the updated symbol, which step its left side is, and its right side. */
+export interface RuleLine {
   name: string;
-  lhsTime: Time;
+  time: Time;
   rhs: Node;
+}
+
+/** An update rule as the recurrence interpreter reads it (readRule); codegenRecurrence.ts compiles the same reading. */
+export interface RuleReading {
+  /** The LaTeX as parsed (normalizeRule's). */
+  latex: string;
+  lines: RuleLine[];
+  /** The time variable (t in w_{t+1}), if a left side has one. */
+  timeVar?: string;
+  /** The updated symbols. */
+  states: Set<string>;
+  /** The weights the gradient is taken for, in order (several share the weight vector). */
+  weights: string[];
+  /** The ∇ / ∂ nodes of the right sides. */
+  grads: NodeOf<"grad">[];
+  /** Symbols that stand for the gradient when the rule prints no ∇ or ∂ (g_t). */
+  gradientSymbols: Set<string>;
+  /** Hyper-parameter keys as printed → canonical names. */
+  hyper: Map<string, string>;
+  /** Which step a subscript means (undefined: none the rule can read). */
+  timeOf(sub: Node | undefined): Time | undefined;
+  /** Where a gradient is taken when not at the weights (Nesterov's look-ahead point), else undefined. */
+  lookaheadOf(g: NodeOf<"grad">): Node | undefined;
+  /** True when some gradient is taken at a look-ahead point. */
+  lookahead: boolean;
 }
 
 export interface RecurrenceOptions {
@@ -71,7 +97,11 @@ export function normalizeRule(latex: string): string {
     .replace(/E\s*\[\s*([^\[\]]+?)\s*\](?=\s*_)/g, (_m, inner: string) => `E^{(${inner.replace(/\s+/g, "")})}`);
 }
 
-export function compileRecurrence(printed: string, options: RecurrenceOptions = {}): Recurrence {
+/**
+ * Reads a printed update rule: its lines, time variable, state, weights, gradients, hyper-parameters and look-ahead
+ * points (what compileRecurrence runs). FormulaError where it is not a rule this engine can follow.
+ */
+export function readRule(printed: string): RuleReading {
   const latex = normalizeRule(printed);
   const formula: Formula = gradientCalls(parseFormula(latex));
   const fail = (reason: string, at = 0): never => {
@@ -94,29 +124,40 @@ export function compileRecurrence(printed: string, options: RecurrenceOptions = 
       return {kind: "rel", c: sub.terms[1].sign * sub.terms[1].node.value};
     return undefined;
   };
-  const equations: Equation[] = formula.lines.map((line, k) => {
+  const lines: RuleLine[] = formula.lines.map((line, k) => {
     if (!line.rest.length || line.rest[0].rel !== "=") return fail(`line ${k + 1} is not an update (no "=")`, line.start);
     const lhs = line.first;
     if (lhs.type !== "sym") return fail(`line ${k + 1}: the left side must be the updated symbol, not ${lhs.type}`, lhs.start);
-    const lhsTime = timeOf(lhs.sub);
-    if (!lhsTime) return fail(`line ${k + 1}: cannot read ${symKey(lhs.name, lhs.subText)} as a step of a recurrence`, lhs.start);
-    return {name: lhs.name, lhsTime, rhs: attachGradientArguments(line.rest[0].node)};
+    const time = timeOf(lhs.sub);
+    if (!time) return fail(`line ${k + 1}: cannot read ${symKey(lhs.name, lhs.subText)} as a step of a recurrence`, lhs.start);
+    return {name: lhs.name, time, rhs: attachGradientArguments(line.rest[0].node)};
   });
-  const stateNames = new Set(equations.map((e) => e.name));
-  const {grads, gradientSymbols, weightNames} = readGradients(equations, stateNames, fail);
-  const weight = weightNames[0];
-  const lhsTime = new Map(equations.map((e) => [e.name, e.lhsTime]));
+  const states = new Set(lines.map((e) => e.name));
+  const {grads, gradientSymbols, weightNames: weights} = readGradients(lines, states, fail);
   // Hyper-parameters: free symbols that are neither state nor time nor the gradient.
-  const hyperKeys = new Map<string, string>();
-  for (const e of equations) {
+  const hyper = new Map<string, string>();
+  for (const e of lines) {
     for (const use of symbolUses(e.rhs, {skipGradients: true})) {
-      if (stateNames.has(use.node.name) || use.node.name === timeVar || gradientSymbols.has(use.node.name)) continue;
+      if (states.has(use.node.name) || use.node.name === timeVar || gradientSymbols.has(use.node.name)) continue;
       if (timeVar && use.node.sub && findAll(use.node.sub, "sym").some((x) => x.name === timeVar)) fail(`${use.key} changes with ${timeVar} but no line of the rule defines it`, use.node.start);
-      hyperKeys.set(use.key, canonicalHyper(use.key));
+      hyper.set(use.key, canonicalHyper(use.key));
     }
   }
-  const pointOf = (g: NodeOf<"grad">) => lookaheadPoint(g, weightNames, stateNames);
-  const lookahead = grads.some((g) => pointOf(g) !== undefined);
+  const lookaheadOf = (g: NodeOf<"grad">) => lookaheadPoint(g, weights, states);
+  const lookahead = grads.some((g) => lookaheadOf(g) !== undefined);
+  return {latex, lines, ...(timeVar !== undefined ? {timeVar} : {}), states, weights, grads, gradientSymbols, hyper, timeOf, lookaheadOf, lookahead};
+}
+
+export function compileRecurrence(printed: string, options: RecurrenceOptions = {}): Recurrence {
+  const rule = readRule(printed);
+  const {latex, timeVar, timeOf, gradientSymbols, lookahead} = rule;
+  const fail = (reason: string, at = 0): never => {
+    throw new FormulaError(reason, at, "", latex);
+  };
+  const equations = rule.lines, stateNames = rule.states, weightNames = rule.weights, hyperKeys = rule.hyper;
+  const weight = weightNames[0];
+  const lhsTime = new Map(equations.map((e) => [e.name, e.time]));
+  const pointOf = rule.lookaheadOf;
   const hyper = [...new Set(hyperKeys.values())];
 
   const share = (name: string, v: number[]): number[] => {
@@ -200,7 +241,7 @@ export function compileRecurrence(printed: string, options: RecurrenceOptions = 
  * the rule prints none, a symbol g_t standing for the gradient and the updated weight symbol (θ, w, …, else the
  * last line's). Several weights side by side (w ← w − η ∂L/∂w, b ← b − η ∂L/∂b) share the weight vector.
  */
-function readGradients(equations: Equation[], stateNames: Set<string>, fail: (reason: string, at?: number) => never) {
+function readGradients(equations: RuleLine[], stateNames: Set<string>, fail: (reason: string, at?: number) => never) {
   const grads = equations.flatMap((e) => findAll(e.rhs, "grad"));
   const gradientSymbols = new Set<string>();
   if (!grads.length) {

@@ -19,7 +19,7 @@ export function erf(x: number): number {
 }
 
 /** erfc(a) for a > 3 by Lentz's method on erfc a = e^{-a²}/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))). */
-function erfcLarge(a: number): number {
+export function erfcLarge(a: number): number {
   const tiny = 1e-300;
   let f = a, c = a, d = 0;
   for (let k = 1; k < 200; k++) {
@@ -41,7 +41,7 @@ export function normalCdf(x: number): number {
   return 0.5 * (1 + erf(x / Math.SQRT2));
 }
 
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+export const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
 
 /** Γ(x) (Lanczos, g = 7; reflection below 1/2). NaN at 0 and the negative integers, Infinity past 171.6. */

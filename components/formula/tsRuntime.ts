@@ -1,15 +1,27 @@
 /**
  * The small typed runtime the compiled formulas call (components/formula/codegen.ts): sums, products of vectors
- * and matrices, elementwise functions. Pure: no DOM, no tf, no imports. Every operation does the same floating-point
- * steps in the same order as the interpreter (values.ts, evaluate.ts), so a compiled formula and the engine agree.
+ * and matrices, elementwise functions. Pure: no DOM, no tf; its one import is special.ts (erf, Φ, n!). Every
+ * operation does the same floating-point steps in the same order as the interpreter (values.ts, evaluate.ts), so a
+ * compiled formula and the engine agree.
  *
  * The page imports these functions; the reader's edited code runs in the QuickJS sandbox, which gets the same
  * functions as text (runtimeScript()). So each function is a self-contained declaration that only calls the others
- * by name: no module-level state.
+ * by name (special.ts's functions through the SPECIAL object): no module-level state.
  */
+import * as special from "./special.js";
+import {erf, factorial, normalCdf} from "./special.js";
+
+/**
+ * The special functions (special.ts, the interpreter's own) the runtime calls, always through this object: in the
+ * sandbox it is the one global that runtimeScript() defines for them (module loaders rename imported bindings).
+ */
+const SPECIAL = {erf, normalCdf, factorial};
+
 export type Vec = number[];
 export type Mat = number[][];
 export type Value = number | Vec | Mat;
+/** The shape of an entrywise combination of values of types A: a matrix if any is one, else a vector if any is one. */
+export type Widest<A extends readonly Value[]> = [Extract<A[number], Mat>] extends [never] ? ([Extract<A[number], Vec>] extends [never] ? number : Vec) : Mat;
 
 /** Applies f to every entry. */
 export function map<T extends Value>(v: T, f: (x: number) => number): T {
@@ -165,6 +177,85 @@ export function relu<T extends Value>(x: T): T {
   return map(x, (v) => Math.max(0, v));
 }
 
+/** ⌊x⌋ entrywise. */
+export function floor<T extends Value>(x: T): T {
+  return map(x, Math.floor);
+}
+/** ⌈x⌉ entrywise. */
+export function ceil<T extends Value>(x: T): T {
+  return map(x, Math.ceil);
+}
+/** softplus(x) = log(1 + e^x), as max(x, 0) + log1p(e^{-|x|}) (no overflow; as values.ts computes it). */
+export function softplus<T extends Value>(x: T): T {
+  return map(x, (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+}
+/** erf(x) entrywise (special.ts erf). */
+export function erfOf<T extends Value>(x: T): T {
+  return map(x, SPECIAL.erf);
+}
+/** Φ(x), the standard normal CDF, entrywise (special.ts normalCdf). */
+export function Phi<T extends Value>(x: T): T {
+  return map(x, SPECIAL.normalCdf);
+}
+/** n! entrywise (special.ts factorial: exact for integers up to 170, Γ(n + 1) otherwise). */
+export function factorialOf<T extends Value>(x: T): T {
+  return map(x, SPECIAL.factorial);
+}
+
+/** a < b entrywise: 1 where it holds, else 0 (conditions of cases and indicators). */
+export function lt<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x < y), "comparison") as Widest<[A, B]>;
+}
+export function le<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x <= y), "comparison") as Widest<[A, B]>;
+}
+export function gt<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x > y), "comparison") as Widest<[A, B]>;
+}
+export function ge<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x >= y), "comparison") as Widest<[A, B]>;
+}
+export function eq<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x === y), "comparison") as Widest<[A, B]>;
+}
+export function neq<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x !== y), "comparison") as Widest<[A, B]>;
+}
+/** Both conditions hold (non-zero), entrywise. */
+export function and<A extends Value, B extends Value>(a: A, b: B): Widest<[A, B]> {
+  return zip(a, b, (x, y) => +(x !== 0 && y !== 0), "comparison") as Widest<[A, B]>;
+}
+
+/**
+ * cases(v_1, c_1, v_2, c_2, …): entry by entry, the value of the first branch whose condition is non-zero, scalars
+ * broadcast; NaN where none holds.
+ */
+export function cases<A extends Value[]>(...args: A): Widest<A> {
+  if (args.length < 2 || args.length % 2) throw new Error(`cases takes (value, condition) pairs, got ${args.length} arguments`);
+  let shape: Value = 0;
+  for (const a of args) shape = zip(shape, a, () => 0, "cases");
+  const flat = args.map((a) => entries(zip(shape, a, (_, y) => y, "cases")));
+  const out = flat[0].map((_, i) => {
+    for (let k = 0; k < flat.length; k += 2) if (flat[k + 1][i] !== 0) return flat[k][i];
+    return NaN;
+  });
+  if (typeof shape === "number") return out[0] as Widest<A>;
+  if (!Array.isArray(shape[0])) return out as Widest<A>;
+  const cols = (shape as Mat)[0].length;
+  return (shape as Mat).map((_, r) => out.slice(r * cols, (r + 1) * cols)) as Widest<A>;
+}
+
+/** diag: a vector (or a scalar) becomes the diagonal matrix, a matrix gives its diagonal. */
+export function diag(v: number | Vec): Mat;
+export function diag(v: Mat): Vec;
+export function diag(v: Value): Value;
+export function diag(v: Value): Value {
+  if (typeof v === "number") return [[v]];
+  if (!Array.isArray(v[0])) return (v as Vec).map((x, i) => (v as Vec).map((_, j) => (i === j ? x : 0)));
+  const m = v as Mat;
+  return Array.from({length: Math.min(m.length, m[0].length)}, (_, i) => m[i][i]);
+}
+
 /** σ(x) = 1 / (1 + e^{-x}), without overflow for large |x|. */
 export function sigmoid<T extends Value>(x: T): T {
   return map(x, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));
@@ -289,14 +380,34 @@ export function full(x: number, n: number): Vec {
 /** The runtime's functions by name (what a compiled formula may call). */
 export const RUNTIME: Record<string, (...args: never[]) => unknown> = {
   map, zip, add, sub, mul, div, neg, pow, dot, matvec, vecmat, matmul, transpose, sum, prod, terms, log, exp, sqrt, sin, cos,
-  tan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow
+  tan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
+  floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag
 };
+
+/** Global names of the sandbox runtime besides RUNTIME's (what generated identifiers must avoid). */
+export const SPECIAL_NAMES = ["SPECIAL"];
+
+/**
+ * special.ts as sandbox text: every declaration it exports, inside a function scope (so they stay private), and the
+ * SPECIAL object of those the runtime calls.
+ */
+function specialScript(): string {
+  const decls = Object.entries(special as Record<string, unknown>).map(([name, v]) => {
+    if (typeof v === "function") {
+      const text = String(v);
+      if (!text.startsWith(`function ${name}(`)) throw new Error(`special function ${name} has no readable source`);
+      return text;
+    }
+    return `var ${name} = ${JSON.stringify(v)};`;
+  });
+  return `var SPECIAL = (function () {\n${decls.join("\n")}\nreturn {${Object.keys(SPECIAL).join(", ")}};\n})();`;
+}
 
 /** The runtime as plain JavaScript function declarations, for the sandbox that runs a reader's edited code. */
 export function runtimeScript(): string {
   // A bundler that keeps function names (esbuild's keepNames) wraps inner functions in __name(f, "f"): the identity here.
   const prelude = "function __name(f) { return f; }\n";
-  return prelude + Object.entries(RUNTIME)
+  return prelude + specialScript() + "\n" + Object.entries(RUNTIME)
     .map(([name, f]) => {
       const text = String(f);
       // Each entry is a `function name(…) {…}` declaration (types already stripped by the bundler that loaded us).
