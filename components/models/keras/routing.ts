@@ -19,29 +19,10 @@ export function mentionsND(it: Interpreter, e: Expr): boolean {
         const v = it.np.vars.get(x.id);
         return v !== undefined && !(isObj(v) && v.obj === "opaque");
       }
-      case "attr":
-        return walk(x.obj);
       case "call":
-        return isTorchData(it, x, it.scopeNow) || walk(x.fn) || x.args.some(walk) || Object.values(x.kwargs).some(walk);
-      case "index":
-        return walk(x.obj) || walk(x.index);
-      case "bin":
-        return walk(x.left) || walk(x.right);
-      case "unary":
-        return walk(x.arg);
-      case "tuple":
-      case "list":
-        return x.items.some(walk);
-      case "ifelse":
-        return walk(x.cond) || walk(x.then) || walk(x.orelse);
-      case "slice":
-        return [x.lo, x.hi, x.step].some((y) => y && walk(y));
-      case "listcomp":
-        return walk(x.elt) || x.clauses.some((c) => walk(c.iter) || c.ifs.some(walk));
-      case "lambda":
-        return walk(x.body);
+        return isTorchData(it, x, it.scopeNow) || someChild(x, walk);
       default:
-        return false;
+        return someChild(x, walk);
     }
   };
   return walk(e);
@@ -71,30 +52,40 @@ export function refsOpaque(it: Interpreter, e: Expr, scope: Map<string, Val>): b
         const v = it.lookup(x.id, scope);
         return !!v && (opaque.has(v.k) || (v.k === "mod" && /^(torch\.(nn|optim|utils)|torchvision|keras|tensorflow|tf\b)/.test(canon(v.path)) && !isTorchDataPath(it, v.path)));
       }
-      case "attr":
-        return walk(x.obj);
-      case "call":
-        return walk(x.fn) || x.args.some(walk) || Object.values(x.kwargs).some(walk);
-      case "index":
-        return walk(x.obj) || walk(x.index);
-      case "bin":
-        return walk(x.left) || walk(x.right);
-      case "unary":
-        return walk(x.arg);
-      case "tuple":
-      case "list":
-        return x.items.some(walk);
-      case "ifelse":
-        return walk(x.cond) || walk(x.then) || walk(x.orelse);
-      case "listcomp":
-        return walk(x.elt) || x.clauses.some((c) => walk(c.iter) || c.ifs.some(walk));
-      case "lambda":
-        return walk(x.body);
       default:
-        return false;
+        return someChild(x, walk);
     }
   };
   return walk(e);
+}
+
+/** Whether some sub-expression of x satisfies `walk` (names and literals have none): the traversal both checks share. */
+function someChild(x: Expr, walk: (y: Expr) => boolean): boolean {
+  switch (x.type) {
+    case "attr":
+      return walk(x.obj);
+    case "call":
+      return walk(x.fn) || x.args.some(walk) || Object.values(x.kwargs).some(walk);
+    case "index":
+      return walk(x.obj) || walk(x.index);
+    case "bin":
+      return walk(x.left) || walk(x.right);
+    case "unary":
+      return walk(x.arg);
+    case "tuple":
+    case "list":
+      return x.items.some(walk);
+    case "ifelse":
+      return walk(x.cond) || walk(x.then) || walk(x.orelse);
+    case "slice":
+      return [x.lo, x.hi, x.step].some((y) => y && walk(y));
+    case "listcomp":
+      return walk(x.elt) || x.clauses.some((c) => walk(c.iter) || c.ifs.some(walk));
+    case "lambda":
+      return walk(x.body);
+    default:
+      return false;
+  }
 }
 
 export function isTorchDataPath(it: Interpreter, path: string): boolean {

@@ -7,6 +7,7 @@
 import {parseExpr, show, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import {scanCode} from "../keras/lines.js";
+import {splitTop} from "../keras/values.js";
 import {binOp, evalNP} from "./eval.js";
 import {getIndex, setIndex, type IndexItem} from "./indexing.js";
 import {isND} from "./ndarray.js";
@@ -240,21 +241,6 @@ export class Script {
   }
 }
 
-/** Splits a parameter list at top-level commas. */
-export function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0, cur = "";
-  for (const c of s) {
-    if ("([{".includes(c)) depth++;
-    if (")]}".includes(c)) depth--;
-    if (c === "," && depth === 0) {
-      out.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 export function formatValue(v: NPValue): string {
   if (v === null) return "None";
