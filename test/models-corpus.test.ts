@@ -9,11 +9,11 @@ import * as tf from "@tensorflow/tfjs";
 import {appendFileSync, readFileSync} from "node:fs";
 import {beforeAll, describe, expect, test} from "vitest";
 import type {KerasProgram, NumpyScriptProgram} from "../components/models/keras/program.js";
-import {prepareData, runProgram, settingsFor} from "../components/models/session.js";
 import {MNIST_TEST_COUNT} from "../data/sizes.js";
 import {mnistSplit} from "../data/mnist.js";
 import {loadAll} from "../src/generate.js";
 import {translateCodeSection} from "../src/trainingEnricher.js";
+import {measureClaim} from "./trainingMeasure.js";
 
 interface Answer {
   framework: "keras" | "pytorch" | "numpy";
@@ -40,21 +40,7 @@ const mnist = {
 };
 
 /** Trains the program as the page does; returns the measured metric the claim is about. */
-async function measure(p: KerasProgram, a: Answer): Promise<number> {
-  const s = settingsFor(p, {seed: 42});
-  const data = await prepareData(p, mnist, s);
-  const gen = runProgram(p, data, s);
-  let lastLoss = NaN;
-  for (;;) {
-    const r = await gen.next();
-    if (r.done) {
-      if (!r.value) throw new Error("training stopped");
-      if (a.claim.metric === "accuracy") return r.value.testAcc;
-      return a.claim.split === "train" ? lastLoss : r.value.testLoss;
-    }
-    if (r.value.batch === r.value.batches) lastLoss = r.value.loss;
-  }
-}
+const measure = (p: KerasProgram, a: Answer): Promise<number> => measureClaim(p, a, mnist);
 
 const within = (x: number, a: Answer) => Math.abs(x - a.claim.value) <= (a.tolerance.abs ?? Math.abs(a.claim.value) * (a.tolerance.rel ?? 0));
 

@@ -12,9 +12,9 @@ import {beforeAll, describe, expect, test} from "vitest";
 import type {KerasProgram, NumpyScriptProgram} from "../components/models/keras/program.js";
 import {isParseError, parseProgram} from "../components/models/parseProgram.js";
 import {printProgram} from "../components/models/printProgram.js";
-import {prepareData, runProgram, settingsFor} from "../components/models/session.js";
 import {loadAll} from "../src/generate.js";
 import {translateCodeSection} from "../src/trainingEnricher.js";
+import {measureClaim} from "./trainingMeasure.js";
 
 interface Answer {
   framework: "keras" | "pytorch" | "numpy";
@@ -34,21 +34,7 @@ const translated = chapters.map((c) => {
 const get = (prefix: string) => translated.find((t) => t.name.startsWith(prefix))!;
 const program = (prefix: string) => get(prefix).program as KerasProgram;
 
-async function measure(p: KerasProgram, a: Answer): Promise<number> {
-  const s = settingsFor(p, {seed: 42});
-  const data = await prepareData(p, {}, s);
-  const gen = runProgram(p, data, s);
-  let lastLoss = NaN;
-  for (;;) {
-    const r = await gen.next();
-    if (r.done) {
-      if (!r.value) throw new Error("training stopped");
-      if (a.claim.metric === "accuracy") return r.value.testAcc;
-      return a.claim.split === "train" ? lastLoss : r.value.testLoss;
-    }
-    if (r.value.batch === r.value.batches) lastLoss = r.value.loss;
-  }
-}
+const measure = (p: KerasProgram, a: Answer): Promise<number> => measureClaim(p, a, {});
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
