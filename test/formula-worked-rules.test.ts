@@ -131,3 +131,10 @@ describe("what the text says a matrix is", () => {
     expect((await statusOf(`For a matrix $\\mathbf{U}$ and vectors $\\mathbf{c}$, $\\mathbf{a}$:\n\n${f}`, "|_2 =")).status).toBe("flagged");
   });
 });
+
+describe("regions", () => {
+  test("the range of a constant ($0 < \\beta < 1$) before a wrong derivative does not excuse it", async () => {
+    const body = "$$\nf(x) = \\beta x^2\n$$\n\nWith $0 < \\beta < 1$:\n\n$$\n\\frac{\\mathrm{d} f}{\\mathrm{d} x} = \\beta x\n$$";
+    expect((await statusOf(body, "\\mathrm{d} x} = \\beta x")).status).toBe("flagged");
+  });
+});

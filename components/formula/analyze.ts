@@ -579,6 +579,13 @@ function regionBound(outcome: Outcome, block: MathBlock, f: Formula): Outcome {
   if (outcome.status !== "flagged" || f.lines[0]?.first.type !== "grad") return outcome;
   const region = /\$[^$]*?(?:<|>|\\le\b|\\ge\b|\\leq|\\geq|\\lt|\\gt)[^$]*\$/.exec(block.before ?? "");
   if (!region) return outcome;
+  // a region of the formula's own variables (D < m), not the range of a constant (0 < β < 1, ρ ≤ 1)
+  const sides = region[0].replace(/\$/g, "").split(/<|>|\\le(?:q)?\b|\\ge(?:q)?\b|\\lt\b|\\gt\b/).map((x) => x.trim());
+  const symbolic = sides.filter((x) => /[A-Za-z]/.test(x.replace(/\\[A-Za-z]+/g, (c) => (/^\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|lambda|mu|rho|eta|sigma|theta|tau|omega)$/.test(c) ? "g" : ""))));
+  // one symbolic side is enough beside a piecewise formula's own indicator or max (the subgradient −𝟙[z < 1])
+  const piecewise = /\\mathbb\{1\}|\\mathbf\{1\}|\\mathbb\{I\}|\\max|\\min|\\begin\{cases\}|\\operatorname\{sign\}|\\mathrm\{sign\}/.test(block.latex);
+  if (symbolic.length < (piecewise ? 1 : 2)) return outcome;
+  if (!piecewise && !symbolic.every((x) => block.latex.includes(x.replace(/\s+/g, " ").split(" ")[0]))) return outcome;
   return {status: "not-executable", reason: `holds on the region the text names (${region[0].replace(/\$/g, "").trim()}); seeded inputs fall on either side, so it is not judged (${outcome.reason ?? outcome.check?.message ?? ""})`};
 }
 
