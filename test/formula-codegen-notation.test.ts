@@ -6,11 +6,9 @@
  * TypeScript view.
  */
 import * as tf from "@tensorflow/tfjs";
-import {copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join, resolve} from "node:path";
+import {readFileSync, readdirSync} from "node:fs";
+import {join} from "node:path";
 import {transform} from "sucrase";
-import ts from "typescript";
 import {beforeAll, describe, expect, test} from "vitest";
 import {analyzeChapter, type FormulaReport} from "../components/formula/analyze.js";
 import {argumentsOf, codeJob, CodegenError, compilePlan, jobValues, type CompiledFormula} from "../components/formula/codegen.js";
@@ -21,6 +19,7 @@ import {RUNTIME} from "../components/formula/tsRuntime.js";
 import type {CellPlan} from "../components/formula/types.js";
 import {close, type Value} from "../components/formula/values.js";
 import {runJobSync} from "../grader/sandbox.js";
+import {typeCheckGenerated} from "./typecheckGenerated.js";
 
 /** Each formula: its name in the assertions, the markdown (a heading, prose, a $$ block) and runtime names it must call. */
 const FORMULAS: {name: string; md: string; calls: string[]}[] = [
@@ -66,23 +65,6 @@ const compileOrUndefined = (plan: CellPlan, line?: number): CompiledFormula | un
   }
 };
 
-function typeCheck(sources: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), "codegen-notation-"));
-  try {
-    copyFileSync(resolve("components/formula/tsRuntime.ts"), join(dir, "tsRuntime.ts"));
-    copyFileSync(resolve("components/formula/special.ts"), join(dir, "special.ts"));
-    const names = [join(dir, "tsRuntime.ts")];
-    sources.forEach((s, k) => {
-      const path = join(dir, `formula${k}.ts`);
-      writeFileSync(path, s);
-      names.push(path);
-    });
-    const program = ts.createProgram(names, {strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, types: [], lib: ["lib.es2022.d.ts"]});
-    return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
-  } finally {
-    rmSync(dir, {recursive: true, force: true});
-  }
-}
 
 describe("the new notation compiles to TypeScript", () => {
   test.each(FORMULAS.map((f) => [f.name, f] as const))("%s: runs, compiles, calls the runtime's functions and equals runPlan to 1e-9", (_, f) => {
@@ -104,7 +86,7 @@ describe("the new notation compiles to TypeScript", () => {
   test("the generated TypeScript type-checks with strict settings (zero diagnostics)", () => {
     const sources = FORMULAS.map((f) => compilePlan(found[f.name].plan!, {line: found[f.name].line}).source);
     expect(sources.length).toBe(FORMULAS.length);
-    expect(typeCheck(sources)).toEqual([]);
+    expect(typeCheckGenerated(sources)).toEqual([]);
   }, 60_000);
 
   test("readable code: Huber is cases(value, condition, …) with `otherwise` as the condition 1", () => {
@@ -153,7 +135,7 @@ describe("a derivative at a stated point", () => {
     const three = value(plan("\\left.\\frac{\\partial (a w^2)}{\\partial w}\\right|_{w = a + 1}", [{key: "a", value: 2, role: "scalar"}, {key: "w", value: 0, role: "scalar"}]));
     expect(three.got).toBeCloseTo(12, 8);
     expect(close(three.got, three.want, 1e-9, 1e-12)).toBe(true);
-    expect(typeCheck([one.c.source, two.c.source, three.c.source])).toEqual([]);
+    expect(typeCheckGenerated([one.c.source, two.c.source, three.c.source])).toEqual([]);
   }, 60_000);
   test("a bare tuple (the parameters of a definition the generator has not got) is refused, not guessed", () => {
     expect(() => compilePlan(plan("\\left.\\frac{\\partial (w b)}{\\partial b}\\right|_{(2,3)}", [{key: "w", value: 1, role: "scalar"}, {key: "b", value: 1, role: "scalar"}]))).toThrow(CodegenError);
@@ -169,7 +151,7 @@ describe("a derivative at a stated point", () => {
     const want = runPlan(r!.plan!, r!.plan!.symbols, 5).iterates!;
     expect(got.length).toBe(want.length);
     got.forEach((it, k) => expect(close(it.w, want[k].w, 1e-9, 1e-12)).toBe(true));
-    expect(typeCheck([c.source])).toEqual([]);
+    expect(typeCheckGenerated([c.source])).toEqual([]);
   }, 60_000);
 });
 

@@ -368,18 +368,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
   if (two) {
     // x_{ij}: row i, column j of x, or of the matrix X when x is not a value of its own.
     const m = scope.vars[node.name] ?? (/^[a-z]$/.test(node.name) ? scope.vars[node.name.toUpperCase()] : undefined);
-    if (m !== undefined && scope.ops.shape(m).length === 2) {
-      let r: number, c: number;
-      try {
-        r = numeric(two[0], scope);
-        c = numeric(two[1], scope);
-      } catch {
-        return fail(`unknown symbol ${key}`, node, scope);
-      }
-      return scope.ops.index(scope.ops.index(m, r), c);
-    }
+    const matrix = m !== undefined && scope.ops.shape(m).length === 2;
     // \delta_{ij} with both indices bound and no value of its own: Kronecker's delta.
-    if (isKronecker(node, scope.vars)) {
+    if (matrix || isKronecker(node, scope.vars)) {
       let r: number, c: number;
       try {
         r = numeric(two[0], scope);
@@ -387,7 +378,7 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
       } catch {
         return fail(`unknown symbol ${key}`, node, scope);
       }
-      return scope.ops.lift(r === c ? 1 : 0);
+      return matrix ? scope.ops.index(scope.ops.index(m!, r), c) : scope.ops.lift(r === c ? 1 : 0);
     }
   }
   if (node.sub) {

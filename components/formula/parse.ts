@@ -180,10 +180,7 @@ class Parser {
       environment = this.rawGroup();
       if (!ENVIRONMENTS.has(environment)) this.fail(`unsupported environment "${environment}"`, beginTok);
       lines = this.lines(() => this.isCmd(this.peek(), "end"));
-      if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${environment}}`);
-      const endTok = this.next();
-      const endName = this.rawGroup();
-      if (endName !== environment) this.fail(`\\begin{${environment}} closed by \\end{${endName}}`, endTok);
+      this.endEnvironment(environment, true);
     } else {
       lines = this.lines(() => this.peek().kind === "eof");
     }
@@ -236,10 +233,7 @@ class Parser {
       this.next();
       const environment = this.rawGroup();
       const lines = this.lines(() => this.isCmd(this.peek(), "end"));
-      if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${environment}}`);
-      this.next();
-      const endName = this.rawGroup();
-      if (endName !== environment) this.fail(`\\begin{${environment}} closed by \\end{${endName}}`);
+      this.endEnvironment(environment);
       return {lines, environment};
     }
   }
@@ -714,6 +708,14 @@ class Parser {
     return {node, text};
   }
 
+  /** `\\end{env}` closing `\\begin{env}`; a mismatch is reported at the \\end when `atEnd`, else after it. */
+  private endEnvironment(env: string, atEnd = false): void {
+    if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${env}}`);
+    const endTok = this.next();
+    const endName = this.rawGroup();
+    if (endName !== env) this.fail(`\\begin{${env}} closed by \\end{${endName}}`, atEnd ? endTok : undefined);
+  }
+
   /** `{...}` read as raw text (environment names, \text{...}). */
   private rawGroup(): string {
     const open = this.peek();
@@ -1056,10 +1058,7 @@ class Parser {
       if (this.peek().kind === "newline") this.next();
       else if (!atEnd()) this.fail(`unexpected ${describe(this.peek())} in \\begin{${env}}`);
     }
-    if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${env}}`);
-    this.next();
-    const endName = this.rawGroup();
-    if (endName !== env) this.fail(`\\begin{${env}} closed by \\end{${endName}}`);
+    this.endEnvironment(env);
     if (!rows.length) this.fail(`empty \\begin{${env}}`);
     const width = rows[0].length;
     if (rows.some((r) => r.length !== width)) this.fail(`the rows of \\begin{${env}} have different lengths`);
@@ -1088,10 +1087,7 @@ class Parser {
       if (this.peek().kind === "newline") this.next();
       else if (!atEnd()) this.fail(`unexpected ${describe(this.peek())} in \\begin{${env}}`);
     }
-    if (!this.isCmd(this.peek(), "end")) this.fail(`missing \\end{${env}}`);
-    this.next();
-    const endName = this.rawGroup();
-    if (endName !== env) this.fail(`\\begin{${env}} closed by \\end{${endName}}`);
+    this.endEnvironment(env);
     if (!args.length) this.fail(`empty \\begin{${env}}`);
     return {type: "call", fn: "cases", args, builtin: true, parens: "none", start, end: this.prevEnd()};
   }
