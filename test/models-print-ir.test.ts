@@ -2,8 +2,7 @@
  * The TypeScript view of the newer Program fields (PyTorch init, BatchNorm, fromLogits, the optimiser's options,
  * AdamW, shuffle): printed, read back deep-equal, compiled with tsc against tfjs and train.ts, and edited.
  */
-import {dirname, join, resolve} from "node:path";
-import ts from "typescript";
+import {resolve} from "node:path";
 import {afterEach, describe, expect, test} from "vitest";
 import {setLanguage} from "../components/i18n/index.js";
 import type {KerasProgram} from "../components/models/keras/program.js";
@@ -11,6 +10,7 @@ import {isParseError, parseProgram} from "../components/models/parseProgram.js";
 import {fanIns, printProgram} from "../components/models/printProgram.js";
 import {loadAll} from "../src/generate.js";
 import {translateCodeSection} from "../src/trainingEnricher.js";
+import {printedDiagnostics} from "./compilePrinted.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 afterEach(() => setLanguage("zh-CN"));
@@ -86,18 +86,6 @@ describe("the new Program fields round-trip through the TypeScript view", () => 
 
   test("the printed programs compile against @tensorflow/tfjs and train.ts (zero diagnostics)", () => {
     const programs = [...corpusPrograms(), base()];
-    const {config} = ts.readConfigFile(join(ROOT, "tsconfig.json"), ts.sys.readFile);
-    const {options} = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-    const files = programs.map((_, i) => join(ROOT, "__printed_ir__", `program${i}.ts`));
-    const texts = new Map(files.map((f, i) => [f, printProgram(programs[i])]));
-    const host = ts.createCompilerHost(options);
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (name, lang, onError) =>
-      texts.has(resolve(name)) ? ts.createSourceFile(name, texts.get(resolve(name))!, lang) : getSourceFile(name, lang, onError);
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (name) => texts.has(resolve(name)) || fileExists(name);
-    const program = ts.createProgram(files, {...options, noEmit: true, noUnusedLocals: false}, host);
-    const diags = files.flatMap((f) => [...program.getSyntacticDiagnostics(program.getSourceFile(f)), ...program.getSemanticDiagnostics(program.getSourceFile(f))]);
-    expect(diags.map((d) => `${d.file ? dirname(d.file.fileName).split("/").pop() + "/" + d.file.fileName.split("/").pop() : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`)).toEqual([]);
+    expect(printedDiagnostics(programs, "__printed_ir__")).toEqual([]);
   }, 120_000);
 });
