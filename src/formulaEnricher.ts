@@ -1,4 +1,5 @@
 import {analyzeChapter, type FormulaReport, type MathBlock} from "../components/formula/analyze.js";
+import {leadIn} from "../components/formula/extract.js";
 import {compilePlan, CodegenError, type CompiledFormula} from "../components/formula/codegen.js";
 import {summarize} from "../components/formula/report.js";
 import {shapeOf} from "../components/formula/values.js";
@@ -18,7 +19,7 @@ export function mathBlocks(chapter: ChapterModel): MathBlock[] {
       const at = m.line - s.start; // index of the formula's line in the section source
       const prose = lines.slice(Math.max(0, at - PROSE_WINDOW), at + PROSE_WINDOW + 1).join("\n");
       const own = m.display ? "" : (lines[at] ?? "").split(m.latex)[0];
-      const before = [...lines.slice(Math.max(0, at - 3), at), own].join("\n");
+      const before = leadIn(lines, at, 0, own);
       return {id: m.id, latex: m.latex, display: m.display, file: chapter.file, line: m.line, sectionKind: s.kind, sectionTitle: s.title, prose, before};
     });
   });

@@ -74,7 +74,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     try {
       budget.charge(block.latex.length);
       outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs, fns);
-      outcome = regionBound(outcome, block, p.formula);
+      outcome = conditionBound(regionBound(outcome, block, p.formula), block);
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
       outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
@@ -260,7 +260,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   let bad: ReturnType<typeof checkEquality>, ok: ReturnType<typeof checkEquality>;
   f.lines.forEach((line, lineIndex) => {
     if (bad || !line.rest.length) return;
-    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs), budget, orthogonal: orthogonalMatrices(block.prose)});
+    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose)});
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
   });
@@ -268,6 +268,15 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   if (!eq) return out;
   const reason = [eq.message, ...(out.reason ? [out.reason] : [])].join("; ");
   return {...out, status: eq.verdict === "ok" ? "verified" : "flagged", reason};
+}
+
+/**
+ * "动量的第二个分量：$m_2 = …$", "the first component": a numbered subscript the lead-in calls a component (an entry of
+ * a vector), not the step of a recurrence that shares the letter. The left side names the worked value.
+ */
+function componentLead(line: Line, block: MathBlock): boolean {
+  if (line.first.type !== "sym" || line.first.sub?.type !== "num") return false;
+  return /分量|元素|坐标|(?:component|entry|coordinate)\b/i.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""));
 }
 
 /** Whether a line's left side is itself a claim to check (not the name it defines). */
@@ -575,9 +584,31 @@ export function indexConditionOf(block: MathBlock): IndexCondition | undefined {
  * "For a dissimilar pair inside the margin ($D < m$) the derivative is …": a derivative the text states on a region
  * only (a piecewise loss: max, |·|, cases). Seeded inputs fall on either side, so a disagreement is no verdict.
  */
+/**
+ * "当 $\varepsilon = 0$ 时", "when $\mathbf{g} = \mathbf{1}$", "if $\tau = 0.5$": the sentence that introduces the
+ * formula (or the run of formulas it belongs to) fixes values, and the formula holds under them. Seeded inputs do
+ * not satisfy them, so a disagreement there is no verdict.
+ */
+function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
+  if (outcome.status !== "flagged" || outcome.check) return outcome;
+  const lead = block.before ?? "";
+  // a worked example (decimals in the formula) is evaluated at the text's values already
+  if (/\d\.\d/.test(block.latex)) return outcome;
+  const cond = /(?:当|若|如果|假设|假定|when|if|assuming|provided)\s*\$([^$]*=[^$]*)\$(?:[^$。.;；]{0,12}\$([^$]*=[^$]*)\$)?|\$([^$]*=[^$]*)\$\s*(?:时|的时候|的情况下)/i.exec(lead);
+  // "Because $\sum_k q_k = 1$": a normalisation the seeded values do not have
+  const norm = /\$\s*(\\sum[^$]*=\s*1)\s*\$/.exec(lead);
+  if (!cond && !norm) return outcome;
+  const what = cond ? [cond[1], cond[2], cond[3]].filter(Boolean).map((x) => x!.trim()).join(", ") : norm![1].trim();
+  // the condition must fix a symbol of the formula (or one its definitions use: not judged either way)
+  return {status: "executable", reason: `holds under the condition the text states (${what}); seeded inputs do not satisfy it, so it is not judged (${outcome.reason ?? ""})`};
+}
+
+/** The last three lines of a lead-in (the lines just above a formula, not those above the formulas before it). */
+const nearLines = (before: string) => before.split("\n").slice(-4).join("\n");
+
 function regionBound(outcome: Outcome, block: MathBlock, f: Formula): Outcome {
   if (outcome.status !== "flagged" || f.lines[0]?.first.type !== "grad") return outcome;
-  const region = /\$[^$]*?(?:<|>|\\le\b|\\ge\b|\\leq|\\geq|\\lt|\\gt)[^$]*\$/.exec(block.before ?? "");
+  const region = /\$[^$]*?(?:<|>|\\le\b|\\ge\b|\\leq|\\geq|\\lt|\\gt)[^$]*\$/.exec(nearLines(block.before ?? ""));
   if (!region) return outcome;
   // a region of the formula's own variables (D < m), not the range of a constant (0 < β < 1, ρ ≤ 1)
   const sides = region[0].replace(/\$/g, "").split(/<|>|\\le(?:q)?\b|\\ge(?:q)?\b|\\lt\b|\\gt\b/).map((x) => x.trim());

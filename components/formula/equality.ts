@@ -110,6 +110,8 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
     lhs = lhs.base;
   }
   const at = {blockIndex, lineIndex};
+  // p = (p_1, …, p_K), y = [y_1, \dots, y_n]: notation for the entries, not a value.
+  if (hasEllipsis(body)) return undefined;
   if (lhs.type === "sym") {
     if (selfReferential(lhs, body)) {
       // v_t = \gamma v_{t-1} + …: a recurrence, only ever instantiated at a printed step (v_2) from earlier values.
@@ -132,10 +134,23 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
     else fn = symKey(s.name, s.subText);
   }
   if (!fn || !args.length || !args.every((a) => a.type === "sym")) return undefined;
+  // H(p, q) = H(p) + D_KL(p ‖ q): a function written in terms of itself is an identity about it, not its definition.
+  if (callsItself(body, fn, index !== undefined && lhs.type === "mul" && lhs.left.type === "sym" ? lhs.left.subText : undefined)) return undefined;
   // L(\mathbf{w}^*) = \frac{1}{6}(0.1667^2 + …): the value at a point, not the function's definition.
   if (symbolUses(body).every((u) => u.key === "e" || u.key === "\\pi")) return undefined;
   const params = args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));
   return {...at, key: fn, params, paramNodes: args, body, ...(index ? {index} : {})};
+}
+
+const hasEllipsis = (n: Node): boolean => n.type === "ellipsis" || childrenOf(n).some(hasEllipsis);
+
+/** Whether n applies the function fn (as a call, or as fn(…) read as a product). */
+function callsItself(n: Node, fn: string, sub?: string): boolean {
+  // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2: with a subscript (S_λ, f_i) only the same subscript is the same function.
+  if (n.type === "call" && !n.builtin && n.fn === fn && sub === undefined) return true;
+  if (n.type === "mul" && n.op === "implicit" && n.left.type === "sym" && (n.right.type === "paren" || n.right.type === "tuple") &&
+    (sub === undefined ? symKey(n.left.name, n.left.subText) === fn : n.left.name === fn && n.left.subText === sub)) return true;
+  return childrenOf(n).some((c) => callsItself(c, fn, sub));
 }
 
 /** A printed number, a negated one, or a vector of them. */
@@ -192,7 +207,11 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
     const d = defOf(l, b, i);
     if (d) out.push(d);
   }));
-  return out;
+  // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2 beside ℓ(w) = …: the subscripted name is a function of its own (ℓ_λ), not the family
+  // S_λ of one function indexed by its parameter.
+  return out.map((d) =>
+    d.index?.startsWith("\\") && d.params && out.some((o) => o !== d && o.key === d.key && !o.index && o.params) ? {...d, key: symKey(d.key, d.index), index: undefined} : d
+  );
 }
 
 /** Later formulas whose definitions a formula may use (`… where ŷ = σ(z)` just after it); farther ones define anew. */
@@ -209,10 +228,16 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   const vectors = new Set(defs.flatMap((d) => symbolUses(d.body).filter((u) => u.node.sub?.type === "sym").map((u) => u.node.name)));
   const byLabel = (d: ChapterDef) => symbolUses(d.body).some((u) => u.node.sub?.type === "sym" && !u.node.sub.sub && vectors.has(u.node.sub.name) && !u.indices.includes(u.node.sub.name));
   const best = new Map<string, ChapterDef>();
+  // H(p) and H(p, q): a function of the same name in another number of arguments is visible as well.
+  const arities = new Map<string, ChapterDef>();
   for (const d of defs) {
     if (d.blockIndex === blockIndex && d.lineIndex === lineIndex) continue;
     if (d.blockIndex > blockIndex + LATER_REACH) continue;
     const k = `${d.key}|${d.index ? "i" : ""}${d.recurrence ? "r" : ""}`;
+    if (d.params) {
+      const a = `${k}/${d.params.length}`, cur = arities.get(a);
+      if (!cur || dist(d) < dist(cur)) arities.set(a, d);
+    }
     const cur = best.get(k);
     const rank = (x: ChapterDef) => dist(x) + (byLabel(x) ? 1e7 : 0);
     // σ² = (1/m)Σ(x_i − μ)², later σ² = (1/m)Σx_i² − μ² (a restatement in the same symbols): the first is the
@@ -225,7 +250,12 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     }
     if (!cur || rank(d) < rank(cur)) best.set(k, d);
   }
-  return [...best.values()];
+  const out = [...best.values()];
+  for (const [a, d] of arities) {
+    const chosen = best.get(a.slice(0, a.lastIndexOf("/")));
+    if (chosen?.params && chosen.params.length !== d.params!.length) out.push(d);
+  }
+  return out;
 }
 
 export interface IndexCondition {
@@ -288,7 +318,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const recurrences = new Map(all.filter((d) => d.recurrence).map((d) => [d.key, d]));
   const defs = all.filter((d) => d.fact === undefined && !d.recurrence);
   const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
-  for (const d of defs) (d.index ? indexed : keyed).set(d.key, d);
+  for (const d of defs) {
+    // H(p) and H(p, q): one name, two arities — the second is kept as H#2 (evaluate's call looks there first).
+    const other = !d.index && d.params ? keyed.get(d.key) : undefined;
+    if (other?.params && other.params.length !== d.params!.length) keyed.set(`${d.key}#${d.params!.length}`, d);
+    else (d.index ? indexed : keyed).set(d.key, d);
+  }
+  const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => resolveGradients(normalize(p), keyed));
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
   if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
@@ -315,7 +351,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     };
     walkCalls(n);
     for (const c of calls) {
-      const d = keyed.get((c as NodeOf<"call">).fn);
+      const d = fnDef(c as NodeOf<"call">);
       if (d && !seen.has(d)) (seen.add(d), reach.push(d.body), visit(d.body));
     }
   };
@@ -356,7 +392,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       }
       const walkCalls = (y: Node) => {
         if (y.type === "call" && !y.builtin) {
-          const d = keyed.get(y.fn);
+          const d = fnDef(y);
           if (d && depth < 12) collect(d.body, depth + 1);
         }
         for (const c of childrenOf(y)) walkCalls(c);
@@ -434,7 +470,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
   const evalDefs: Record<string, Def> = {};
   for (const d of indexed.values()) evalDefs[d.key] = {index: d.index, body: d.body, ...(d.params ? {params: d.params} : {})};
-  for (const d of keyed.values()) if (d.params) evalDefs[d.key] = {params: d.params, body: d.body};
+  for (const [k, d] of keyed) if (d.params) evalDefs[k] = {params: d.params, body: d.body};
   let depth = 0;
   let stepping = 0;
   const resolve = (n: NodeOf<"sym">, scope: Scope<Value>): Value | undefined => {
@@ -617,6 +653,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     // Parts of different sizes on seeded inputs (a scalar beside a vector, 2 entries beside 4) say the shapes were
     // guessed wrongly (x a number here, a vector in the definition), not that the text is wrong: no verdict.
     if (flat(a.v).length !== flat(b.v).length) return undefined;
+    // A derivative that is exactly zero on seeded inputs beside a stated non-zero one: the chapter's definitions did
+    // not connect the variable to what is differentiated (h_2 through h_1 at printed steps), no verdict.
+    const zeroGradient = (x: {v: Value; i: number}) => !closed && findAllGrads(parts[x.i]).length > 0 && flat(x.v).every((e) => e === 0);
+    if ((zeroGradient(a) && !zeroGradient(b)) || (zeroGradient(b) && !zeroGradient(a))) return undefined;
     if (!agree(a.v, b.v, tol)) {
       const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
       return {verdict: "bad", values, inputs: vars, message: `part ${a.i + 1} evaluates to ${show(a.v)} but part ${b.i + 1} to ${show(b.v)} on the same inputs${skipped.size ? ` (the derivative in part ${[...skipped].map((i) => i + 1).join(", ")} is not evaluated)` : ""}`};

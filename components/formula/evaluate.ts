@@ -420,7 +420,7 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
     } else price(scope, node, entries.reduce((a, b) => a + b, 0), Math.max(1, ...entries));
     return scope.ops.call(node.fn, args);
   }
-  const def = scope.defs?.[node.fn];
+  const def = scope.defs?.[`${node.fn}#${args.length}`] ?? scope.defs?.[node.fn];
   if (def?.params) {
     if (def.params.length !== args.length) return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
     const vars = {...scope.vars};

@@ -41,7 +41,7 @@ export function extractMathBlocks(markdown: string, file: string, proseWindow = 
       while (end < lines.length && sectionOf[end]?.start === s.start) end++;
       const prose = lines.slice(Math.max(s.start, line - 1 - proseWindow), Math.min(end, line + proseWindow)).join("\n");
       const own = display ? "" : (lines[line - 1] ?? "").split(latex)[0];
-      const before = [...lines.slice(Math.max(s.start, line - 4), line - 1), own].join("\n");
+      const before = leadIn(lines, line - 1, s.start, own);
       out.push({id: `${file.replace(/\W+/g, "-")}-m${++counter}`, latex, display, file, line, sectionKind: s.kind, sectionTitle: s.title, prose, before});
     };
     if (l.trim().startsWith("$$") && !/\$\$.*\$\$/.test(l.trim().slice(2) ? l.trim() : "")) {
@@ -58,4 +58,24 @@ export function extractMathBlocks(markdown: string, file: string, proseWindow = 
     for (const m of l.matchAll(/\$\$([^$]+)\$\$|\$([^$\n]+?)\$/g)) push((m[1] ?? m[2]).trim(), m[1] !== undefined, i + 1);
   }
   return out;
+}
+
+/**
+ * The text just before the formula on line index `at` (0-based): up to three lines above it, and its own line up
+ * to it (`own`, inline). A display formula that follows other display formulas with no prose between shares their
+ * lead-in ("当 ε = 0 时满足 $$…$$ $$…$$"): the lines above the run are included. Never above `floor`.
+ */
+export function leadIn(lines: string[], at: number, floor: number, own: string): string {
+  let top = at;
+  for (let run = 0; run < 4; run++) {
+    let k = top - 1;
+    while (k >= floor && !lines[k].trim()) k--;
+    if (k < floor || !lines[k].trim().endsWith("$$")) break;
+    // one-line $$…$$, or a block: up to its opening $$
+    let open = k;
+    if (!/^\s*\$\$.+\$\$\s*$/.test(lines[k])) for (open = k - 1; open >= floor && !lines[open].trim().startsWith("$$"); open--);
+    if (open < floor) break;
+    top = open;
+  }
+  return [...lines.slice(Math.max(floor, top - 3), at), own].join("\n");
 }

@@ -120,7 +120,17 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       if (!exclude.has(u.node.name) && !options.excludeIndexed?.has(u.node.name)) add(indexed, u.node.name);
     } else add(plain, u.key);
   }
-  if (freeIndex) counts[freeIndex] ??= n;
+  // x_i summed to a count (Σ_{i=1}^{d} x_i²): the vector has that many entries, and an index left free beside it
+  // (∂r/∂x_j) runs over them.
+  const lengthOf = new Map<string, number>();
+  for (const sm of sums)
+    if (sm.to?.type === "sym" && !sm.to.sub && sm.to.name in counts)
+      for (const u of symbolUses(sm.body)) if (u.node.sub?.type === "sym" && u.node.sub.name === sm.index && !u.node.sub.sub) lengthOf.set(u.node.name, counts[sm.to.name]);
+  if (freeIndex) {
+    const lengths = new Set(uses.filter((u) => u.node.sub?.type === "sym" && u.node.sub.name === freeIndex && lengthOf.has(u.node.name)).map((u) => lengthOf.get(u.node.name)!));
+    if (lengths.size === 1) counts[freeIndex] ??= [...lengths][0];
+    counts[freeIndex] ??= n;
+  }
   // Products: an indexed symbol times a plain one makes the first an input (rows) and the second a weight vector.
   const transposed = new Set<string>();
   const inputs = new Set<string>(), params = new Set<string>(), matrices = new Set<string>(), vec3 = new Set<string>(), probs = new Set<string>();
@@ -208,7 +218,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
         }
         value = labels;
         role = "label";
-      } else (value = normal(n)), (role = "vector");
+      } else (value = normal(lengthOf.get(key) ?? n)), (role = "vector");
     } else if (options.separating && SMALL_CONSTANTS.has(key)) (value = 0.5), (role = "hyper");
     else if (key in HYPER_DEFAULTS && !matrices.has(key) && !vec3.has(key) && !params.has(key)) (value = HYPER_DEFAULTS[key]), (role = "hyper");
     else if (key === "d_k" || key === "d") (value = d), (role = "count"), (fixed = true);
@@ -220,6 +230,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (vec3.has(key)) (value = normal(3)), (role = "vector");
     else if (params.has(key)) (value = normal(d)), (role = "parameter");
     else if (probs.has(key)) (value = r3(0.1 + 0.8 * rng())), (role = "prediction");
+    // q used whole beside its per-index definition (q_k = …): the vector of its entries (positive under a log).
+    else if (options.excludeIndexed?.has(key)) (value = Array.from({length: n}, () => (hasLog ? r3(0.1 + 0.8 * rng()) : r3(randn(rng))))), (role = "vector");
     else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
     else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else if (entries.has(key)) (value = normal(Math.min(MAX_SEEDED_SIZE, Math.max(d, entries.get(key)!)))), (role = "vector");

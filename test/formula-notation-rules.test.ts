@@ -1,0 +1,57 @@
+import * as tf from "@tensorflow/tfjs";
+import {beforeAll, describe, expect, test} from "vitest";
+import {analyzeChapter} from "../components/formula/analyze.js";
+import {extractMathBlocks, leadIn} from "../components/formula/extract.js";
+
+/** Statuses of a small document's display formulas, by their first LaTeX line. */
+async function statuses(md: string): Promise<Record<number, string>> {
+  const blocks = extractMathBlocks(md, "doc.md");
+  const reports = await analyzeChapter(blocks, {seed: 1});
+  if (process.env.SHOW) reports.forEach((r, i) => console.log(r.line, r.status, blocks[i].latex.slice(0, 60), (r.reason ?? "").slice(0, 120)));
+  return Object.fromEntries(reports.filter((_, i) => blocks[i].display).map((r) => [r.line, r.status]));
+}
+/** A document of display formulas and prose lines (prose starts with "%"). */
+const doc = (...items: string[]) => ["# T", "", "## 数学推导", "", ...items.flatMap((f) => (f.startsWith("%") ? [f.slice(1), ""] : ["$$", f, "$$", ""]))].join("\n");
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+describe("general rules from the held-out documents (formula-c)", () => {
+  test("one name in two arities (H(p), H(p, q)); an identity in terms of itself is not a definition; p = (p_1, …, p_K) is notation", async () => {
+    const s = await statuses(doc("%Let $p = (p_1, \\dots, p_K)$ and $q = (q_1, \\dots, q_K)$.", "H(p) = -\\sum_{k=1}^{K} p_k \\ln p_k", "H(p, q) = -\\sum_{k=1}^{K} p_k \\ln q_k",
+      "D(p, q) = \\sum_{k=1}^{K} p_k \\ln \\frac{p_k}{q_k}", "H(p, q) = H(p) + D(p, q)", "H(p, q) = H(p) - D(p, q)"));
+    expect(s[19]).toBe("verified");
+    expect(s[23]).toBe("flagged");
+  });
+  test("ℓ_λ(w) beside ℓ(w) is its own function: its stated gradient is checked (an extra factor 2 on λw is caught)", async () => {
+    const s = await statuses(doc("\\ell(w) = \\sum_{i=1}^{n} (w x_i - y_i)^2", "\\ell_{\\lambda}(w) = \\ell(w) + \\frac{\\lambda}{2} w^2",
+      "\\frac{\\partial \\ell_{\\lambda}}{\\partial w} = \\sum_{i=1}^{n} 2 (w x_i - y_i) x_i + \\lambda w", "\\frac{\\partial \\ell_{\\lambda}}{\\partial w} = \\sum_{i=1}^{n} 2 (w x_i - y_i) x_i + 2 \\lambda w"));
+    expect(s[13]).toBe("verified");
+    expect(s[17]).toBe("flagged");
+  });
+  test("a vector summed to a count (Σ_{i=1}^{d} x_i²) has d entries, and a free index beside it runs over them", async () => {
+    const s = await statuses(doc("r = \\sqrt{\\frac{1}{d}\\sum_{i=1}^{d} x_i^2}", "\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{d\\,r}", "\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{r}"));
+    expect(s[9]).toBe("verified");
+    expect(s[13]).toBe("flagged");
+  });
+  test("a condition in the lead-in of a run of formulas (当 ε = 0 时, when …) or a normalisation (Σ q_k = 1) makes a disagreement no verdict", async () => {
+    const md = doc("x_i' = \\frac{x_i}{\\sqrt{\\frac{1}{d}\\sum_{j=1}^{d} x_j^2 + \\varepsilon}}", "%当 $\\varepsilon = 0$ 时，归一化后满足", "\\frac{1}{d}\\sum_{i=1}^{d} x_i'^2 = 1", "\\sum_{i=1}^{d} x_i'^2 = d");
+    const s = await statuses(md);
+    expect(Object.values(s).filter((x) => x === "flagged")).toEqual([]);
+    expect(s[11]).toBe("executable");
+    expect(s[15]).toBe("executable");
+    // without the condition the same identity is a verdict
+    expect((await statuses(doc("x_i' = \\frac{x_i}{\\sqrt{\\frac{1}{d}\\sum_{j=1}^{d} x_j^2 + \\varepsilon}}", "%归一化后满足", "\\frac{1}{d}\\sum_{i=1}^{d} x_i'^2 = 1")))[11]).toBe("flagged");
+  });
+  test("leadIn: a formula right after another shares the sentence above both", () => {
+    const lines = ["当 $a = 0$ 时", "$$", "x = 1", "$$", "", "$$", "y = 2", "$$"];
+    expect(leadIn(lines, 5, 0, "")).toContain("当 $a = 0$ 时");
+    expect(leadIn(["prose", "", "more prose", "$$", "y = 2", "$$"], 3, 0, "")).toBe("prose\n\nmore prose\n");
+  });
+  test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
+    const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
+    expect(s[11]).toBe("verified");
+    expect(s[17]).toBe("flagged");
+  });
+});
