@@ -6,6 +6,11 @@ import {classifyRule, isUpdateRule} from "../src/playground/rules.js";
 import {readHyper, readNumber, readProseFunctions, readStarts, readSteps} from "../src/playground/text.js";
 
 describe("readHyper / readSteps / readStarts", () => {
+  it("Unicode exponents: ε = 10⁻⁸ is 1e-8, not 10", () => {
+    expect(readNumber("10⁻⁸")).toBe(1e-8);
+    expect(readNumber("10³")).toBe(1000);
+    expect(readHyper(["use ρ = 0.9 and ε = 10⁻⁶ for Adadelta"]).epsilon?.value).toBeCloseTo(1e-6, 12);
+  });
   it("symbols, words and code kwargs, first occurrence per name, with lines", () => {
     const lines = ["其中 $\\gamma = 0.9$，学习率为0.01。", "ρ = 0.95 and a learning rate of 0.1", "$\\epsilon = 10^{-8}$, β₂ = 0.99", "model = SGD(lr=0.5, momentum=0.8)", "迭代 200 次"];
     const h = readHyper(lines);
@@ -38,6 +43,12 @@ describe("data readers", () => {
   it("a markdown table: numeric columns only, with its line", () => {
     const t = readTables(["text", "| 样本 | 名称 | x | y |", "|---|---|---|---|", "| 1 | a | 0.5 | 2 |", "| 2 | b | -1 | 3 |"]);
     expect(t).toEqual([{names: ["样本", "x", "y"], values: [[1, 2], [0.5, -1], [2, 3]], line: 2, kind: "table"}]);
+  });
+  it("tables laid out across: one variable per row, the heading row included", () => {
+    const t = readTables(["| $x^{(i)}$ | -2 | 0 | 1.5 |", "|---|---|---|---|", "| $y^{(i)}$ | −3.1 | 1.0 | 4.9 |", "| note | a | b | c |"]);
+    expect(t).toEqual([{names: ["x^{(i)}", "y^{(i)}"], values: [[-2, 0, 1.5], [-3.1, 1, 4.9]], line: 1, kind: "table"}]);
+    // an ordinary table whose heading is a word and whose first column counts samples stays column-wise
+    expect(readTables(["| i | x | y |", "|---|---|---|", "| 1 | 0.5 | 2 |", "| 2 | -1 | 3 |"])[0].names).toEqual(["i", "x", "y"]);
   });
   it("prose lists and point lists", () => {
     const d = readProseData(["with x = [0, 1, 2] and $y = (1, 3, 5)$", "the points (1, 2), (2, 4), (3, 5)"]);

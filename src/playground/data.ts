@@ -33,7 +33,12 @@ export function readTables(lines: string[]): DataSet[] {
     const keep = head.map((_, c) => c).filter((c) => numeric[c].every((v) => v !== undefined));
     // a heading written in math ("$x_i$", "$\\mathbf{y}$") names the same column as its letters
     const name = (h: string) => h.replace(/\$/g, "").replace(/\\(?:mathbf|boldsymbol|mathrm|text)\{([^}]*)\}/g, "$1").trim();
-    if (rows.length >= 2 && keep.length >= 1) out.push({names: keep.map((c) => name(head[c])), values: keep.map((c) => numeric[c] as number[]), line: i + 1, kind: "table"});
+    const num = (c: string) => readNumber(c.replace(/\$/g, ""));
+    // | $x_i$ | 0 | 1 | 2 |, | $y_i$ | 1.1 | 2.9 | 5.2 |: one variable per row (the heading row is the first of them)
+    const across = [head, ...rows].filter((r) => r.length >= 3 && num(r[0]) === undefined && r.slice(1).every((c) => num(c) !== undefined));
+    if (across.length >= 2 && num(head[0]) === undefined && head.slice(1).every((c) => num(c) !== undefined))
+      out.push({names: across.map((r) => name(r[0])), values: across.map((r) => r.slice(1).map((c) => num(c)!)), line: i + 1, kind: "table"});
+    else if (rows.length >= 2 && keep.length >= 1) out.push({names: keep.map((c) => name(head[c])), values: keep.map((c) => numeric[c] as number[]), line: i + 1, kind: "table"});
     i = j - 1;
   }
   return out;

@@ -13,8 +13,12 @@ export interface Found<T> {
 }
 
 /** "−3", "1e-8", "10^{-8}", "0.9", "1/2" → number. */
+const SUPERSCRIPT: Record<string, string> = {"⁻": "-", "⁺": "+", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"};
+
 export function readNumber(s: string): number | undefined {
-  const t = s.replace(/[−–]/g, "-").replace(/\s+/g, "").replace(/^\{|\}$/g, "");
+  // 10⁻⁸, 1×10⁻³: Unicode superscripts are an exponent
+  const t = s.replace(/[−–]/g, "-").replace(/\s+/g, "").replace(/^\{|\}$/g, "")
+    .replace(/([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (e) => `^{${[...e].map((c) => SUPERSCRIPT[c]).join("")}}`);
   const pow = /^(?:([-+]?\d+(?:\.\d+)?)(?:\\times|×|\*|\\cdot))?10\^\{?([-+]?\d+)\}?$/.exec(t);
   if (pow) return (pow[1] ? Number(pow[1]) : 1) * 10 ** Number(pow[2]);
   const frac = /^([-+]?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(t);
@@ -23,7 +27,7 @@ export function readNumber(s: string): number | undefined {
   return undefined;
 }
 
-const NUM = String.raw`[-−+]?(?:10\^\{?[-−]?\d+\}?|\d+(?:\.\d+)?(?:[eE][-−+]?\d+)?(?:\s*(?:\\times|×)\s*10\^\{?[-−]?\d+\}?)?)`;
+const NUM = String.raw`[-−+]?(?:10(?:\^\{?[-−]?\d+\}?|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\d+(?:\.\d+)?(?:[eE][-−+]?\d+)?(?:\s*(?:\\times|×)\s*10\^\{?[-−]?\d+\}?)?)`;
 
 /** Symbols (LaTeX or Unicode) → canonical hyper-parameter, before a rule's own reading of them. */
 export const HYPER_SYMBOLS: Record<string, HyperName> = {
