@@ -8,6 +8,7 @@
  */
 import {FormulaError, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
+import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
 import {chapterDefinitions, checkEquality, orthogonalMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {definedFunctions, parseFormula} from "./parse.js";
@@ -55,6 +56,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   const defs = collectDefinitions(blocks, parsed);
   const fns = functionDefinitions(parsed);
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
+  const declared = declaredShapes(parsed.map((p, i) => ({formula: "formula" in p ? p.formula : undefined, line: blocks[i].line})));
   const reports: FormulaReport[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
@@ -75,6 +77,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
       budget.charge(block.latex.length);
       outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs, fns);
       outcome = conditionBound(regionBound(outcome, block, p.formula), block);
+      outcome = dimensionsBound(outcome, p.formula, block, declared);
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
       outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
@@ -584,6 +587,17 @@ export function indexConditionOf(block: MathBlock): IndexCondition | undefined {
  * "For a dissimilar pair inside the margin ($D < m$) the derivative is …": a derivative the text states on a region
  * only (a piecewise loss: max, |·|, cases). Seeded inputs fall on either side, so a disagreement is no verdict.
  */
+/**
+ * A formula whose products do not conform to the sizes the text declares (X ∈ ℝ^{n×d}, so X^T w needs w of n), or
+ * whose sides have different sizes (∂L/∂W stated d×k for a k×d W): flagged, whatever its seeded values gave.
+ */
+function dimensionsBound(outcome: Outcome, f: Formula, block: MathBlock, declared: Declarations): Outcome {
+  if (outcome.status === "flagged" || outcome.limit) return outcome;
+  const m = dimensionMismatch(f, block.latex, declared);
+  if (!m) return outcome;
+  return {...outcome, status: "flagged", reason: `sizes do not match the ones the text declares: ${m.message}`};
+}
+
 /**
  * "当 $\varepsilon = 0$ 时", "when $\mathbf{g} = \mathbf{1}$", "if $\tau = 0.5$": the sentence that introduces the
  * formula (or the run of formulas it belongs to) fixes values, and the formula holds under them. Seeded inputs do

@@ -583,7 +583,8 @@ class Parser {
           p = {...p, name: `${p.name}^*`, end: this.prevEnd()};
           continue;
         }
-        if (raw === "T" || raw === "\\top" || raw === "\\intercal") {
+        // ^T, ^\top, ^{\mathsf T}, ^{\mathrm{T}}: the transpose
+        if (raw === "T" || raw === "\\top" || raw === "\\intercal" || /^\\(?:mathsf|mathrm|textsf|text|mathit|rm|sf)\s*(?:\{\s*T\s*\}|T)$/.test(raw)) {
           this.skipScript();
           p = {type: "transpose", arg: p, start: p.start, end: this.prevEnd()};
           continue;
@@ -935,9 +936,24 @@ class Parser {
     if (name === "nabla") {
       this.next();
       let wrt: Node | undefined;
-      if (this.isOp(this.peek(), "_")) {
-        this.next();
-        wrt = this.scriptNode().node;
+      // \nabla^2_\theta f, \nabla_\theta^2 f: the Hessian, the gradient of the gradient
+      let order = 1;
+      for (let k = 0; k < 2; k++) {
+        if (this.isOp(this.peek(), "_") && !wrt) {
+          this.next();
+          wrt = this.scriptNode().node;
+        } else if (this.isOp(this.peek(), "^") && order === 1) {
+          this.next();
+          const o = this.scriptNode().node;
+          if (o.type !== "num" || o.value !== 2) this.fail("\\nabla^k: only the Hessian \\nabla^2 is read", t);
+          order = 2;
+        }
+      }
+      if (order === 2) {
+        if (!wrt) this.fail("\\nabla^2 needs a subscript naming the variable, as in \\nabla^2_{w} J", t);
+        const of = this.operand();
+        const inner: Node = {type: "grad", wrt: wrt!, of, style: "nabla", start, end: this.prevEnd()};
+        return {type: "grad", wrt: wrt!, of: inner, style: "nabla", start, end: this.prevEnd()};
       }
       const of = this.operand();
       if (!wrt) {
