@@ -8,7 +8,7 @@ import {playgroundSpec} from "./playground/index.js";
 import {DEFAULT_HYPER} from "../components/math/optimizers/types.js";
 
 /** Words that say a section talks about an optimiser (Chinese and English). */
-const OPTIMISER_TEXT = /梯度下降|gradient descent|\bAdam\b|\bSGD\b|动量|momentum|RMSProp|优化算法|学习率/i;
+const OPTIMISER_TEXT = /梯度下降|gradient descent|\bAdam\b|\bSGD\b|动量|momentum|RMSProp|Ada(?:Grad|Delta)|优化算法|学习率/i;
 /** A printed update rule: w_{t+1} = …, θ = θ − …, W_new = …, or an Adam-style m_t = … system. */
 const UPDATE_RULE = /(_\{t\s*\+\s*1\}\s*=)|(\\theta\s*=\s*\\theta)|(_\{?new\}?\s*=)|(m_t\s*=\s*\\beta)/;
 

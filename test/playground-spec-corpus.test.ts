@@ -28,7 +28,9 @@ function lineOf(text: string, at: string): number {
   const lines = text.split("\n");
   const k = lines.findIndex((l) => l.includes(at));
   if (k < 0) throw new Error(`answer text not found: ${at}`);
-  return k > 0 && lines[k - 1].trim() === "$$" ? k : k + 1;
+  if (k > 0 && lines[k - 1].trim() === "$$") return k;
+  // a block whose \begin{aligned} has a line of its own: the formula is the same block
+  return k > 1 && lines[k - 2].trim() === "$$" && /^\\begin\{[a-z*]+\}$/.test(lines[k - 1].trim()) ? k - 1 : k + 1;
 }
 
 const readings = new Map<string, {text: string; r: PlaygroundReading}>();

@@ -94,7 +94,13 @@ export function normalizeRule(latex: string): string {
   return latex
     .replace(/\\odot/g, "\\cdot")
     .replace(/\\circ(?![a-z])/g, "\\cdot")
-    .replace(/E\s*\[\s*([^\[\]]+?)\s*\](?=\s*_)/g, (_m, inner: string) => `E^{(${inner.replace(/\s+/g, "")})}`);
+    .replace(/E\s*\[\s*([^\[\]]+?)\s*\](?=\s*_)/g, (_m, inner: string) => `E^{(${squashSpaces(inner)})}`);
+}
+
+/** Spaces removed, except one that ends a command before a letter (`\Delta x^2` stays `\Delta x^2`, not `\Deltax^2`). */
+function squashSpaces(s: string): string {
+  const x = s.trim();
+  return x.replace(/\s+/g, (m, at: number) => (/\\[A-Za-z]+$/.test(x.slice(0, at)) && /[A-Za-z]/.test(x[at + m.length] ?? "") ? " " : ""));
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import {messages} from "../i18n/index.js";
 
-export const tPathLabel = messages<"differs">({
-  "zh-CN": {differs: "{rule}：与参考实现（{reference}）的路径不同"},
-  en: {differs: "{rule}: differs from the reference {reference}"}
+export const tPathLabel = messages<"differs" | "ref_adadelta">({
+  "zh-CN": {differs: "{rule}：与参考实现（{reference}）的路径不同", ref_adadelta: "AdaDelta"},
+  en: {differs: "{rule}: differs from the reference {reference}", ref_adadelta: "Adadelta"}
 });

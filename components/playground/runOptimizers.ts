@@ -13,6 +13,7 @@ import {runRecurrence} from "../math/optimizers/runRecurrence.js";
 import type {Hyper} from "../math/optimizers/types.js";
 import type {Surface} from "../math/surfaces/types.js";
 import {tPathLabel} from "./pathLabels.js";
+import {EXTRA_REFERENCES, type ExtraReference, type ReferenceName} from "./referenceRules.js";
 import type {RuleSpec} from "./spec.js";
 
 /** What the sliders hold (OptimizerControls' value); `start` applies to the surface `startOn` (any, when absent). */
@@ -25,7 +26,7 @@ export interface Path {
   names: string[];
   label: string;
   /** the reference optimiser this path is (or is compared with); null for a printed rule with no reference */
-  reference: OptimizerName | null;
+  reference: ReferenceName | null;
   /** the printed rule(s) this path draws */
   lines: number[];
   /** CSS colour (a custom property with a fallback, so dark mode can change it) */
@@ -33,7 +34,7 @@ export interface Path {
   /** dashed: a printed rule that differs from its reference */
   dash?: string;
   /** the reference (id of its path) this printed rule's path differs from; its label says so */
-  differsFrom?: OptimizerName;
+  differsFrom?: ReferenceName;
   points: number[][];
   losses: number[];
   stopped: RunResult["stopped"];
@@ -46,7 +47,7 @@ export const DEFAULT_REFERENCES: OptimizerName[] = ["gd", "momentum", "adam"];
 export const PATH_COLORS = 10;
 export const pathColor = (k: number): string => `var(--gb-pg-c${(k % PATH_COLORS) + 1})`;
 
-export const referenceLabel = (name: OptimizerName): string => tPlayground(`ref_${name}`);
+export const referenceLabel = (name: ReferenceName): string => (name in EXTRA_REFERENCES ? tPathLabel(`ref_${name as ExtraReference}`) : tPlayground(`ref_${name as OptimizerName}`));
 
 const compiled = new Map<string, Recurrence | Error>();
 /** compileRecurrence, once per LaTeX string. */
@@ -107,6 +108,16 @@ export function referencesFor(rules: RuleSpec[]): OptimizerName[] {
   return OPTIMIZER_NAMES.filter((n) => (named.size ? named.has(n) : DEFAULT_REFERENCES.includes(n)));
 }
 
+/**
+ * The references this folder adds (Adadelta) that a drawn rule names, each with the hyper-parameters it runs with:
+ * the sliders', and a learning rate of 1 (the paper's) unless a printed rule of that name has a learning rate.
+ */
+export function extraReferencesFor(rules: RuleSpec[], hyper: Hyper): {name: ExtraReference; hyper: Hyper}[] {
+  return (Object.keys(EXTRA_REFERENCES) as ExtraReference[])
+    .filter((n) => rules.some((r) => r.drawn && r.reference === n))
+    .map((name) => ({name, hyper: {...hyper, alpha: rules.some((r) => r.drawn && r.reference === name && Object.values(r.symbols ?? {}).includes("alpha")) ? hyper.alpha : 1}}));
+}
+
 export function runOptimizers(surface: Surface, hyper: HyperValue, rules: RuleSpec[] = []): Path[] {
   if (!surface || typeof surface.f !== "function") throw new Error("runOptimizers: expected a surface {f, grad, domain}");
   const steps = Math.max(0, Math.round(hyper.steps));
@@ -119,6 +130,10 @@ export function runOptimizers(surface: Surface, hyper: HyperValue, rules: RuleSp
     paths.push({id: name, names: [referenceLabel(name)], label: "", reference: name, lines: [], color: pathColor(k), ...result(run), run});
   }
   let extra = OPTIMIZER_NAMES.length;
+  for (const {name, hyper: h} of extraReferencesFor(rules, hyper)) {
+    const run = runOptimizer(surface.f, surface.grad, start, EXTRA_REFERENCES[name].step, h, steps, lim);
+    paths.push({id: name, names: [referenceLabel(name)], label: "", reference: name, lines: [], color: pathColor(extra++), ...result(run), run});
+  }
   for (const rule of rules) {
     if (!rule.drawn) continue;
     const rec = compileRule(rule.latex);
@@ -132,8 +147,8 @@ export function runOptimizers(surface: Surface, hyper: HyperValue, rules: RuleSp
     }
     const ref = rule.reference ? paths.find((p) => p.id === rule.reference) : undefined;
     const color = ref ? ref.color : pathColor(extra++);
-    paths.push({id: `rule-${rule.line}`, names: [rule.label], label: "", reference: (rule.reference as OptimizerName) ?? null, lines: [rule.line], color, dash: "6 4",
-      ...(ref ? {differsFrom: ref.id as OptimizerName} : {}), ...result(run), run});
+    paths.push({id: `rule-${rule.line}`, names: [rule.label], label: "", reference: (rule.reference as ReferenceName | undefined) ?? null, lines: [rule.line], color, dash: "6 4",
+      ...(ref ? {differsFrom: ref.id as ReferenceName} : {}), ...result(run), run});
   }
   return paths.map(({run: _run, ...p}) => {
     const names = p.names.join(" = ");

@@ -13,7 +13,7 @@ export type HyperName = "alpha" | "beta_1" | "beta_2" | "epsilon" | "gamma" | "r
 export type Hyperparameters = Record<HyperName, number>;
 
 /** The update rules the playground knows by name (the library has a reference optimiser for each). */
-export type RuleName = "gd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam" | "adamw";
+export type RuleName = "gd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam" | "adamw" | "adadelta";
 
 export interface SurfaceSpec {
   /** Stable within the page, e.g. "L@42" or a built-in's id. */

@@ -23,7 +23,7 @@ export const t = messages({
     ruleNotCompiled: "无法运行这条更新规则：{message}",
     ruleUnknown: "无法识别这条更新规则对应的优化器",
     claimFalse: "原文的说法在合理的设置下都不成立：{detail}",
-    gd: "梯度下降", momentum: "动量", nesterov: "Nesterov 动量", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", adamw: "AdamW", other: "更新规则"
+    gd: "梯度下降", momentum: "动量", nesterov: "Nesterov 动量", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", adamw: "AdamW", adadelta: "AdaDelta", other: "更新规则"
   },
   en: {
     objectiveTitle: "{lhs} from line {line} ({axes})",
@@ -46,6 +46,6 @@ export const t = messages({
     ruleNotCompiled: "this update rule cannot be run: {message}",
     ruleUnknown: "the update rule is not one the library knows",
     claimFalse: "the text's claim does not hold at any reasonable setting: {detail}",
-    gd: "Gradient descent", momentum: "Momentum", nesterov: "Nesterov momentum", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", adamw: "AdamW", other: "Update rule"
+    gd: "Gradient descent", momentum: "Momentum", nesterov: "Nesterov momentum", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", adamw: "AdamW", adadelta: "Adadelta", other: "Update rule"
   }
 });
