@@ -49,6 +49,17 @@ describe("general rules from the held-out documents (formula-c)", () => {
     expect(leadIn(lines, 5, 0, "")).toContain("当 $a = 0$ 时");
     expect(leadIn(["prose", "", "more prose", "$$", "y = 2", "$$"], 3, 0, "")).toBe("prose\n\nmore prose\n");
   });
+  test("s = ln σ² then σ² = e^s: the second inverts the first, not a definition that loops; identities in σ are checked", async () => {
+    const s = await statuses(doc("%We predict $s = \\ln \\sigma^2$ so that $\\sigma^2 = e^{s}$ is positive.", "\\frac{1}{2}\\ln(2\\pi\\sigma^{2}) = \\frac{1}{2}\\ln(2\\pi) + \\ln\\sigma",
+      "\\frac{1}{2}\\ln(2\\pi\\sigma^{2}) = \\frac{1}{2}\\ln(2\\pi) + 2\\ln\\sigma"));
+    expect([s[7], s[11]]).toEqual(["verified", "flagged"]);
+  });
+  test("a function defined again in the same parameters is a claim when the text says it restates the first (Equivalently, 也可以写成)", async () => {
+    const s = await statuses(doc("\\operatorname{LSE}(\\mathbf{z}) = \\log\\sum_{k=1}^{K}\\exp(z_k)", "%The stable form subtracts the maximum $m$, equivalently",
+      "\\operatorname{LSE}(\\mathbf{z}) = m + \\log\\sum_{k=1}^{K}\\exp(z_k - m)", "%也可以写成", "\\operatorname{LSE}(\\mathbf{z}) = m + \\log\\sum_{k=1}^{K}\\exp(z_k + m)",
+      "%For a new example,", "\\operatorname{LSE}(\\mathbf{z}) = 2 + \\log\\sum_{k=1}^{K}\\exp(z_k)"));
+    expect([s[11], s[17], s[23]]).toEqual(["verified", "flagged", "executable"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

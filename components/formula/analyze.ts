@@ -263,7 +263,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   let bad: ReturnType<typeof checkEquality>, ok: ReturnType<typeof checkEquality>;
   f.lines.forEach((line, lineIndex) => {
     if (bad || !line.rest.length) return;
-    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose)});
+    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs, RESTATES.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""))) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose)});
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
   });
@@ -283,7 +283,7 @@ function componentLead(line: Line, block: MathBlock): boolean {
 }
 
 /** Whether a line's left side is itself a claim to check (not the name it defines). */
-function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
+function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[], restates = false): boolean {
   if (line.assign) return false;
   const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
   let lhs = line.first.type === "pow" ? line.first.base : line.first;
@@ -302,8 +302,9 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   if (!own) return true;
   // A value the text gives again (η = 0.05 after η = 0.2): a new setting, not a claim about the old one.
   if (own.fact !== undefined) return false;
-  // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition.
-  if (own.params?.length) return false;
+  // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition,
+  // unless the text says it restates the earlier one ("Equivalently", "也可以写成") in the same symbols.
+  if (own.params?.length) return !!restates && defs.some((d) => earlier(d) && d.key === own.key && JSON.stringify(d.params) === JSON.stringify(own.params));
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);
@@ -616,6 +617,9 @@ function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
   // the condition must fix a symbol of the formula (or one its definitions use: not judged either way)
   return {status: "executable", reason: `holds under the condition the text states (${what}); seeded inputs do not satisfy it, so it is not judged (${outcome.reason ?? ""})`};
 }
+
+/** A lead-in that says the formula restates an earlier one. */
+const RESTATES = /equivalently|can (?:also )?be (?:re)?written|rewrit|in other words|the same as|stable form|等价|也可(?:以)?写(?:成|作)|改写|换一种写法|即|也就是|稳定(?:的)?(?:形式|写法)/i;
 
 /** The last three lines of a lead-in (the lines just above a formula, not those above the formulas before it). */
 const nearLines = (before: string) => before.split("\n").slice(-4).join("\n");

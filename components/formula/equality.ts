@@ -209,9 +209,13 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   }));
   // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2 beside ℓ(w) = …: the subscripted name is a function of its own (ℓ_λ), not the family
   // S_λ of one function indexed by its parameter.
-  return out.map((d) =>
+  const named = out.map((d) =>
     d.index?.startsWith("\\") && d.params && out.some((o) => o !== d && o.key === d.key && !o.index && o.params) ? {...d, key: symKey(d.key, d.index), index: undefined} : d
   );
+  // s = ln σ², later σ² = e^s: the second inverts the first (a cycle); the first stays the definition
+  const uses = (d: ChapterDef, key: string) => symbolUses(d.body).some((u) => u.key === key || u.node.name === key);
+  const earlier = (a: ChapterDef, b: ChapterDef) => a.blockIndex < b.blockIndex || (a.blockIndex === b.blockIndex && a.lineIndex < b.lineIndex);
+  return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && earlier(o, d) && uses(d, o.key) && uses(o, d.key)));
 }
 
 /** Later formulas whose definitions a formula may use (`… where ŷ = σ(z)` just after it); farther ones define anew. */
