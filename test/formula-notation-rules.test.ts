@@ -60,6 +60,11 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "%For a new example,", "\\operatorname{LSE}(\\mathbf{z}) = 2 + \\log\\sum_{k=1}^{K}\\exp(z_k)"));
     expect([s[11], s[17], s[23]]).toEqual(["verified", "flagged", "executable"]);
   });
+  test("dσ/dz, d tanh/dz, ∂ReLU/∂z with no symbol of that name: the derivative of the function", async () => {
+    const s = await statuses(doc("\\frac{\\mathrm{d}\\sigma}{\\mathrm{d}z} = \\frac{e^{-z}}{(1 + e^{-z})^2}", "\\frac{\\mathrm{d}\\sigma}{\\mathrm{d}z} = \\frac{e^{-z}}{1 + e^{-z}}",
+      "\\frac{d \\tanh}{dz} = 1 - \\tanh^2 z", "\\frac{d \\tanh}{dz} = 1 + \\tanh^2 z"));
+    expect([s[5], s[9], s[13], s[17]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

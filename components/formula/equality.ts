@@ -329,7 +329,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     else (d.index ? indexed : keyed).set(d.key, d);
   }
   const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
-  const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => resolveGradients(normalize(p), keyed));
+  const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
   if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
   // A derivative with respect to a symbol the chapter defines (∂ℓ/∂ŷ with ŷ = σ(z)) treats it as the variable.
@@ -676,6 +676,28 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
  * `\nabla J` (J defined as J(\beta) = …) is ∇_β J(β); `\nabla f(x, y)` the vector of ∂f/∂x, ∂f/∂y; `\nabla f(u + v)`
  * the gradient of f in its parameter, at the point u + v.
  */
+/** Symbols that name a builtin function when nothing defines them (dσ/dz, d tanh/dz, ∂ReLU/∂z). */
+const FUNCTION_SYMBOLS: Record<string, string> = {"\\sigma": "sigma", "\\tanh": "tanh", tanh: "tanh", ReLU: "relu", relu: "relu", softplus: "softplus", "\\exp": "exp", "\\sin": "sin", "\\cos": "cos"};
+
+/** dσ/dz with σ no symbol of the chapter: the derivative of the function σ at z, d/dz σ(z). */
+function functionDerivatives(n: Node, keyed: Map<string, ChapterDef>): Node {
+  if (n.type === "grad" && n.of.type === "sym" && !n.of.sub && n.wrt.type === "sym" && !(n as {at?: Node}).at) {
+    // the builtin, when the chapter defines no symbol or function of that name
+    if (FUNCTION_SYMBOLS[n.of.name] && !keyed.has(n.of.name)) return {...n, of: {...span, type: "call", fn: FUNCTION_SYMBOLS[n.of.name], args: [n.wrt], builtin: true, parens: "paren"}};
+  }
+  switch (n.type) {
+    case "add":
+      return {...n, terms: n.terms.map((t) => ({sign: t.sign, node: functionDerivatives(t.node, keyed)}))};
+    case "mul":
+      return {...n, left: functionDerivatives(n.left, keyed), right: functionDerivatives(n.right, keyed)};
+    case "neg":
+    case "paren":
+      return {...n, arg: functionDerivatives(n.arg, keyed)} as Node;
+    default:
+      return n;
+  }
+}
+
 export function resolveGradients(n: Node, keyed: Map<string, ChapterDef>): Node {
   const rec = (x: Node) => resolveGradients(x, keyed);
   if (n.type === "grad" && n.wrt.type !== "sym") {

@@ -975,6 +975,10 @@ class Parser {
         power = this.scriptNode().node;
       }
       const sym: Node = {type: "sym", name, start, end: t.end};
+      // \frac{d \tanh}{dz}, \partial \cos / \partial u: the function itself, no argument (a symbol the derivative reads)
+      const after = this.peek();
+      if (!power && (after.kind === "eof" || this.isOp(after, "}") || this.isOp(after, "/") || this.isOp(after, "=") || this.isCmd(after, "right")))
+        return {type: "sym", name: `\\${name}`, start, end: t.end};
       let call = this.maybeCall(sym, name, true);
       if (call.type !== "call") {
         const arg = this.factor();
