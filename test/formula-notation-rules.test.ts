@@ -65,6 +65,12 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "\\frac{d \\tanh}{dz} = 1 - \\tanh^2 z", "\\frac{d \\tanh}{dz} = 1 + \\tanh^2 z"));
     expect([s[5], s[9], s[13], s[17]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
+  test("a link through the chapter's other per-sample definitions (h_i = σ(η_i), η_i = θ^T x_i), the matrix form with the whole h", async () => {
+    const s = await statuses(doc("%The design matrix $X$ has the $x_i^T$ as rows; $\\eta_i = \\theta^T x_i$ and $h_i = \\sigma(\\eta_i)$.",
+      "J(\\theta) = -\\frac{1}{m} \\sum_{i=1}^{m} \\left[ y_i \\log h_i + (1 - y_i) \\log (1 - h_i) \\right]",
+      "\\nabla_\\theta J = \\frac{1}{m} X^T (h - y)", "\\nabla_\\theta J = \\frac{2}{m} X^T (h - y)"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

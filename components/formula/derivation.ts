@@ -74,7 +74,18 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
   const roles = proseRoles(`${block.prose}\n${lossDef.block.prose}`);
   // A symbol of the loss the chapter defines per sample in terms of the variable (p_j = σ(a z_{j1} + …)) is the
   // prediction, whatever its letter; then the prose, then a hat / prime / p.
-  const definedFrom = (b: string) => defs.some((d) => d.index && (d.base === b || d.base === strip(b)) && mentions(d.rhs, wrtKey));
+  // h_i = σ(η_i) with η_i = θ^T x_i: the link through the chapter's other per-sample definitions (at most 3 deep)
+  const through = (d: Definition): Node | undefined => {
+    let rhs = d.rhs;
+    for (let depth = 0; depth < 3 && !mentions(rhs, wrtKey); depth++) {
+      const inner = symbolUses(rhs).find((u) => u.node.sub && u.node.name !== d.base && defs.some((e) => e.index && e.base === u.node.name && mentions(e.rhs, wrtKey) !== undefined));
+      const e = inner && nearest(defs.filter((x) => x.index && x.base === inner.node.name), blockIndex, block.sectionTitle);
+      if (!e) return undefined;
+      rhs = substituteIndexed(rhs, e.base, e.index!, e.rhs);
+    }
+    return mentions(rhs, wrtKey) ? rhs : undefined;
+  };
+  const definedFrom = (b: string) => defs.some((d) => d.index && (d.base === b || d.base === strip(b)) && through(d) !== undefined);
   const pred =
     (lossIndexed.includes(wrtKey) ? undefined : lossIndexed.filter((b) => !roles.labels.has(b)).find(definedFrom)) ??
     lossIndexed.find((b) => roles.predictions.has(b) && !roles.labels.has(b)) ??
@@ -84,10 +95,10 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
   // The link from the weights to the prediction.
   let link: {rhs: Node; index: string; line?: number; assumed: boolean} | undefined;
   if (wrtKey !== pred) {
-    const cands = defs.filter((d) => d.index && (d.base === pred || d.base === strip(pred)) && mentions(d.rhs, wrtKey));
+    const cands = defs.filter((d) => d.index && (d.base === pred || d.base === strip(pred)) && through(d) !== undefined);
     const found = nearest(cands, blockIndex, block.sectionTitle);
     if (found) {
-      link = {rhs: found.rhs, index: found.index!, line: found.block.line, assumed: false};
+      link = {rhs: through(found)!, index: found.index!, line: found.block.line, assumed: false};
       if (found.base !== pred)
         notes.push(`reads ${found.lhsLatex} = ${toLatex(found.rhs)} (line ${found.block.line}) as the prediction ${pred}_${found.index}: the prose calls ${pred} the prediction and ${found.base} the label`);
     } else if (findAll(statedRead.node, "grad").some((g) => g.of.type === "sym" && g.of.name === pred)) {
@@ -132,7 +143,18 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
     budget.note(e);
     return {reason: `cannot differentiate ${lossDef.lhsLatex}: ${(e as Error).message}`};
   }
-  const evalStated = (n: Node): Value => evaluate(n, vars, {idx: counts, defs: jsDefs, numericGradients: true, budget, ...(unsum ? {unsum} : {}), latex: toLatex(n)});
+  // X^T(h − y) beside h_i = σ(θ^T x_i): the plain h is the vector of the h_i over the loss's samples
+  const statedVars = {...vars};
+  const wholeUse = symbolUses(statedRead.node).some((u) => u.node.name === pred && !u.node.sub);
+  const sampleSum = link && findAll(lossRead.node, "sum").find((x) => x.index === link!.index);
+  const samples = sampleSum?.to?.type === "sym" ? counts[sampleSum.to.name] : undefined;
+  if (link && wholeUse && !(pred in vars) && samples !== undefined)
+    try {
+      statedVars[pred] = Array.from({length: samples}, (_, k) => evaluate(link!.rhs, vars, {idx: {...counts, [link!.index]: k + 1}, budget, latex: toLatex(link!.rhs)}) as number);
+    } catch (e) {
+      budget.note(e);
+    }
+  const evalStated = (n: Node): Value => evaluate(n, statedVars, {idx: counts, defs: jsDefs, numericGradients: true, budget, ...(unsum ? {unsum} : {}), latex: toLatex(n)});
   let stated: Value;
   try {
     stated = evalStated(statedRead.node);

@@ -472,6 +472,12 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (const [k, v] of Object.entries(args.facts ?? {})) if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) vars[k] = v;
   const idx: Record<string, number> = {};
   for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
+  // λ used whole beside λ_i = e^{η_i}: the vector of the defined entries (its seeded length), computed on use
+  const wholeOfIndexed = new Map<string, number>();
+  // (not a step's value g_t, nor a variable the formula differentiates in)
+  const wrtNames = new Set(grads.flatMap((g) => (g.wrt.type === "sym" ? [g.wrt.name] : g.wrt.type === "tuple" ? g.wrt.items.flatMap((x) => (x.type === "sym" ? [x.name] : [])) : [])));
+  for (const [name, d] of indexed)
+    if (!d.params && d.index !== "t" && !wrtNames.has(name) && Array.isArray(vars[name]) && !Array.isArray((vars[name] as Value[])[0])) (wholeOfIndexed.set(name, (vars[name] as number[]).length), delete vars[name]);
   const evalDefs: Record<string, Def> = {};
   for (const d of indexed.values()) evalDefs[d.key] = {index: d.index, body: d.body, ...(d.params ? {params: d.params} : {})};
   for (const [k, d] of keyed) if (d.params) evalDefs[k] = {params: d.params, body: d.body};
@@ -502,6 +508,16 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       } finally {
         depth--;
         stepping--;
+      }
+    }
+    const length = !n.sub ? wholeOfIndexed.get(n.name) : undefined;
+    if (length !== undefined && depth <= 12) {
+      const per = indexed.get(n.name)!;
+      depth++;
+      try {
+        return Array.from({length}, (_, k) => evaluateWith(per.body, {...scope, idx: {...scope.idx, [per.index!]: k + 1}}) as number);
+      } finally {
+        depth--;
       }
     }
     const d = keyed.get(key);

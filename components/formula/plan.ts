@@ -103,12 +103,17 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   // x_1, x_2 beside x itself used as a whole (f(x) = x_1^2 + 2 x_2^2): the entries of the vector x.
   const entryOfWhole = (u: (typeof uses)[number]) => u.node.sub?.type === "num" && Number.isInteger(u.node.sub.value) && u.node.sub.value >= 1 && wholes.has(u.node.name) && !exclude.has(u.node.name);
   const entries = new Map<string, number>();
+  // X whose rows are the samples x_i: it has one row per sample
+  const dataMatrices = new Set<string>();
   for (const u of uses) if (entryOfWhole(u)) entries.set(u.node.name, Math.max(entries.get(u.node.name) ?? 0, (u.node.sub as NodeOf<"num">).value));
   for (const u of uses) {
     if (entryOfWhole(u)) continue;
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
     // x_i beside the data matrix X used as a whole (X^T(Xw − y) and Σ_i (x_i^T w − y_i) x_i): the rows of X.
-    if (u.node.sub?.type === "sym" && /^[a-z]$/.test(u.node.name) && !wholes.has(u.node.name) && wholes.has(u.node.name.toUpperCase()) && !exclude.has(u.node.name)) continue;
+    if (u.node.sub?.type === "sym" && /^[a-z]$/.test(u.node.name) && !wholes.has(u.node.name) && wholes.has(u.node.name.toUpperCase()) && !exclude.has(u.node.name)) {
+      dataMatrices.add(u.node.name.toUpperCase());
+      continue;
+    }
     // Euler's number and π: `e^{-z}` means exp(-z), `\sqrt{2/\pi}` is π, unless the chapter defines them (then they are
     // excluded and bound there).
     if (sumIndices.has(u.key) || u.key in counts || exclude.has(u.key) || u.key === "e" || u.key === "\\pi" || isKronecker(u.node)) continue;
@@ -226,6 +231,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (isIdentity(key) && identity) (value = Array.from({length: n}, (_, r) => Array.from({length: n}, (_, c) => (r === c ? 1 : 0)))), (role = "matrix"), (fixed = true);
     else if (matrices.has(key) && square) (value = Array.from({length: n}, () => normal(n))), (role = "matrix");
     else if (vec3.has(key) && square) (value = normal(n)), (role = "vector");
+    else if (matrices.has(key) && dataMatrices.has(key) && !vec3.size) (value = Array.from({length: n}, () => normal(d))), (role = "matrix");
     else if (matrices.has(key)) (value = vec3.size ? Array.from({length: 2}, () => normal(3)) : Array.from({length: matRows}, () => normal(d))), (role = "matrix");
     else if (vec3.has(key)) (value = normal(3)), (role = "vector");
     else if (params.has(key)) (value = normal(d)), (role = "parameter");
