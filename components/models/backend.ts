@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {registerWasmTrainingKernels} from "./wasm/kernels.js";
+import {threadsBlocked} from "./wasm/threads.js";
 
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
@@ -32,6 +33,17 @@ export interface BackendChoice {
 
 const registered = new Set<string>();
 
+/**
+ * Why tfjs-backend-wasm must not pick its threaded binary on this page (wasm/threads.ts), or null. Outside a page
+ * (Node) tfjs decides alone. A cross-origin-isolated page (components/coi/) whose policy allows blob: workers gets
+ * threads: tfjs uses half of navigator.hardwareConcurrency, at most 8.
+ */
+export function wasmThreadsBlocked(): string | null {
+  if (typeof document === "undefined") return null;
+  const policies = Array.from(document.querySelectorAll('meta[http-equiv="Content-Security-Policy" i]'), (m) => m.getAttribute("content") ?? "");
+  return threadsBlocked({crossOriginIsolated: globalThis.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer !== "undefined", policies});
+}
+
 /** Software-emulated GPUs, fastest first (bench/train.bench.ts, SwiftShader). */
 const SOFTWARE_ORDER: BackendName[] = ["webgl", "webgpu"];
 
@@ -43,6 +55,7 @@ async function register(name: BackendName, opts: BackendOptions): Promise<void> 
   } else if (name === "wasm") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     registerWasmTrainingKernels(); // after the package registered its own kernels: Conv2DBackpropFilter/Input, MaxPoolGrad
+    if (wasmThreadsBlocked()) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false); // else the backend's start fails
     if (opts.wasmPaths) {
       const p = opts.wasmPaths;
       if (typeof p === "string") wasm.setWasmPaths(p);

@@ -7,17 +7,20 @@
  * - MaxPoolGrad: one pass that sends each dy to its window's first maximum;
  * - Identity: shares the data instead of copying it (the engine clones every tensor it saves for backprop);
  * - Sum over leading axes (bias gradients): one pass of column sums instead of a transpose and a reduction.
- * The copies and adds are in loops.ts (JS on the heap's Float32Array), the FLOPs in the backend's own BatchMatMul.
+ * The copies and adds are in loops.ts (WebAssembly SIMD over the backend's memory where it can, simd.ts, else JS on the
+ * heap's Float32Array), the FLOPs in the backend's own BatchMatMul.
  * With these, tf's own Conv2D / MaxPool gradients (and tf.layers.conv2d) train on wasm. NHWC, dilation 1. No DOM.
  */
 import * as tf from "@tensorflow/tfjs";
 import {col2im, columnSums, im2col, maxPoolBackprop, type ConvGeometry} from "./loops.js";
+import {im2colTransposed, simdLoops} from "./simd.js";
 
 type Info = tf.TensorInfo;
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackend {
-  wasm: {HEAPF32: Float32Array};
+  /** wasmMemory: the threaded build's memory; asm.memory: the others' (emscripten's exports). */
+  wasm: {HEAPF32: Float32Array; wasmMemory?: WebAssembly.Memory; asm?: {memory?: WebAssembly.Memory}};
   dataIdMap: {get(dataId: object): {memoryOffset: number} | undefined};
   makeOutput(shape: number[], dtype: tf.DataType): Info;
   disposeData(dataId: object): boolean;
@@ -35,6 +38,9 @@ function run(b: WasmBackend, name: string, inputs: tf.NamedTensorInfoMap, attrs:
   return k.kernelFunc({inputs, backend: b as unknown as tf.KernelBackend, attrs}) as Info;
 }
 
+/** simd.ts's loops over the backend's memory, or null (then loops.ts runs JS). */
+const simd = (b: WasmBackend) => simdLoops(b.wasm.wasmMemory ?? b.wasm.asm?.memory);
+
 const view = (t: Info, shape: number[]): Info => ({dataId: t.dataId, shape, dtype: t.dtype});
 const matMul = (b: WasmBackend, a: Info, c: Info) => run(b, "BatchMatMul", {a, b: c}, {transposeA: false, transposeB: false});
 
@@ -49,7 +55,8 @@ function geometry(xShape: number[], filterShape: number[], strides: number | [nu
 /**
  * dW[kh, kw, inC, outC] from im2col(x)[M, K] (contiguous runs) and dy[M, outC] with one matMul. XNNPACK repacks the
  * matMul's second operand at every call (it costs more than a transpose of the same size), so the smaller of the two
- * goes second: colsᵀ · dy when dy is smaller (K ≥ outC), else (dyᵀ · cols)ᵀ (e.g. a first layer, K = 9 < 32 filters).
+ * goes second: colsᵀ · dy when dy is smaller (K ≥ outC; with simd.ts, colsᵀ is written directly), else (dyᵀ · cols)ᵀ
+ * (e.g. a first layer, K = 9 < 32 filters).
  * Transposes are the backend's kernel; a matMul with transposeA/B set takes a slow path on wasm (about 15×).
  */
 export function conv2DBackpropFilter({inputs, backend, attrs}: {inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap}): Info {
@@ -58,10 +65,17 @@ export function conv2DBackpropFilter({inputs, backend, attrs}: {inputs: tf.Named
   const {strides, pad, dataFormat = "NHWC", dimRoundingMode, filterShape} = attrs as unknown as {strides: [number, number]; pad: Pad; dataFormat?: string; dimRoundingMode?: Rounding; filterShape: number[]};
   const g = geometry(x.shape, filterShape, strides, pad, dimRoundingMode, dataFormat);
   const M = g.batch * g.outH * g.outW, K = g.kh * g.kw * g.inC;
+  const transpose = (t: Info) => run(b, "Transpose", {x: t}, {perm: [1, 0]});
+  const dy2 = view(dy, [M, g.outC]), loops = simd(b);
+  if (K >= g.outC && loops) { // the patches written transposed: no Transpose of them
+    const colsT = b.makeOutput([K, M], "float32");
+    im2colTransposed(loops, at(b, x), at(b, colsT), g);
+    const dw = matMul(b, colsT, dy2);
+    b.disposeData(colsT.dataId);
+    return view(dw, filterShape);
+  }
   const cols = b.makeOutput([M, K], "float32");
   im2col(b.wasm.HEAPF32, at(b, x), at(b, cols), g);
-  const transpose = (t: Info) => run(b, "Transpose", {x: t}, {perm: [1, 0]});
-  const dy2 = view(dy, [M, g.outC]);
   let dw: Info;
   if (K >= g.outC) {
     const colsT = transpose(cols);
@@ -88,7 +102,7 @@ export function conv2DBackpropInput({inputs, backend, attrs}: {inputs: tf.NamedT
   const cols = matMul(b, view(dy, [M, g.outC]), wT);
   b.disposeData(wT.dataId);
   const dx = b.makeOutput(inputShape, "float32");
-  col2im(b.wasm.HEAPF32, at(b, cols), at(b, dx), g);
+  col2im(b.wasm.HEAPF32, at(b, cols), at(b, dx), g, simd(b));
   b.disposeData(cols.dataId);
   return dx;
 }
@@ -102,7 +116,7 @@ export function maxPoolGrad({inputs, backend, attrs}: {inputs: tf.NamedTensorInf
   const dx = b.makeOutput(input.shape, "float32");
   maxPoolBackprop(b.wasm.HEAPF32, at(b, input), at(b, output), at(b, dy), at(b, dx), {batch: info.batchSize, inH: info.inHeight, inW: info.inWidth,
     channels: info.inChannels, outH: info.outHeight, outW: info.outWidth, kh: info.filterHeight, kw: info.filterWidth,
-    strideH: info.strideHeight, strideW: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left});
+    strideH: info.strideHeight, strideW: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left}, simd(b));
   return dx;
 }
 

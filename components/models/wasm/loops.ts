@@ -2,8 +2,11 @@
  * The memory-bound loops of the wasm backend's training kernels (kernels.ts), over plain Float32Arrays (the wasm
  * heap there): im2col (patches of an NHWC input), col2im (its adjoint: patches summed back into an image) and the
  * max-pooling gradient. The FLOPs of the convolution gradients go to XNNPACK's matMul; only these copies and adds run
- * in JS. Any stride and padding (top/left offsets as tf's convInfo computes them), dilation 1. No tf, no DOM.
+ * here. Given `simd` (simd.ts, over the memory `heap` views from byte 0), col2im's adds and the max-pooling gradient of
+ * windows that do not overlap (channels a multiple of 4) run as WebAssembly SIMD, else as JS loops with the same
+ * results. Any stride and padding (top/left offsets as tf's convInfo computes them), dilation 1. No tf, no DOM.
  */
+import type {SimdLoops} from "./simd.js";
 
 /** One convolution's sizes: input [batch, inH, inW, inC], filter [kh, kw, inC, outC], output [batch, outH, outW, outC]. */
 export interface ConvGeometry {
@@ -55,16 +58,21 @@ export function im2col(heap: Float32Array, x: number, cols: number, g: ConvGeome
  * col2im, im2col's adjoint: dx[b, i·sh + p − top, j·sw + q − left, c] += cols[m, k] (same m, k); entries that fall
  * outside the image are dropped. Overwrites dx (zeroes it first).
  */
-export function col2im(heap: Float32Array, cols: number, dx: number, g: ConvGeometry): void {
-  const C = g.inC, run = g.kw * C, K = g.kh * run;
+export function col2im(heap: Float32Array, cols: number, dx: number, g: ConvGeometry, simd?: SimdLoops | null): void {
+  const C = g.inC, run = g.kw * C, K = g.kh * run, rowLen = g.inW * C;
   heap.fill(0, dx, dx + g.batch * g.inH * g.inW * C);
   let m = cols;
   for (let b = 0; b < g.batch; b++) {
     for (let i = 0; i < g.outH; i++) {
+      const top = i * g.strideH - g.padTop, p0 = Math.max(0, -top), p1 = Math.min(g.kh, g.inH - top); // rows inside
       for (let j = 0; j < g.outW; j++, m += K) {
         const s0 = j * g.strideW - g.padLeft, q0 = Math.max(0, -s0), q1 = Math.min(g.kw, g.inW - s0);
         if (q0 >= q1) continue;
         const n = (q1 - q0) * C; // for one (m, p), the q in [q0, q1) are one contiguous run of dx and of cols
+        if (simd) {
+          if (p0 < p1) simd.addRows(4 * (dx + ((b * g.inH + top + p0) * g.inW + s0 + q0) * C), 4 * (m + p0 * run + q0 * C), n, p1 - p0, 4 * rowLen, 4 * run);
+          continue;
+        }
         for (let p = 0; p < g.kh; p++) {
           const r = i * g.strideH + p - g.padTop;
           if (r < 0 || r >= g.inH) continue;
@@ -97,17 +105,20 @@ export interface PoolGeometry {
  * windows clipped to the image; overlapping windows add up. `x`, `y` (the pooled maxima), `dy`, `dx` are offsets into
  * `heap`; overwrites dx.
  */
-export function maxPoolBackprop(heap: Float32Array, x: number, y: number, dy: number, dx: number, g: PoolGeometry): void {
-  if (g.strideH >= g.kh && g.strideW >= g.kw) disjointWindows(heap, x, y, dy, dx, g);
+export function maxPoolBackprop(heap: Float32Array, x: number, y: number, dy: number, dx: number, g: PoolGeometry, simd?: SimdLoops | null): void {
+  if (g.strideH >= g.kh && g.strideW >= g.kw) disjointWindows(heap, x, y, dy, dx, g, g.channels % 4 === 0 ? simd : null);
   else overlappingWindows(heap, x, dy, dx, g);
 }
 
 const rows = (g: PoolGeometry, i: number) => [Math.max(0, i * g.strideH - g.padTop), Math.min(g.inH, i * g.strideH - g.padTop + g.kh)];
 const cols = (g: PoolGeometry, j: number) => [Math.max(0, j * g.strideW - g.padLeft), Math.min(g.inW, j * g.strideW - g.padLeft + g.kw)];
 
-/** Windows that do not overlap (stride ≥ pool): every pixel is written once, no scatter, no compare-and-branch on x. */
-function disjointWindows(heap: Float32Array, x: number, y: number, dy: number, dx: number, g: PoolGeometry): void {
-  const C = g.channels, rowLen = g.inW * C, plane = g.inH * rowLen;
+/**
+ * Windows that do not overlap (stride ≥ pool): every pixel is written once, no scatter. Channels innermost, so every
+ * pass reads and writes contiguous runs; `taken[c]` is 1 once channel c's first pixel equal to its maximum got dy.
+ */
+function disjointWindows(heap: Float32Array, x: number, y: number, dy: number, dx: number, g: PoolGeometry, simd?: SimdLoops | null): void {
+  const C = g.channels, rowLen = g.inW * C, plane = g.inH * rowLen, taken = new Float32Array(C);
   const tiled = g.padTop === 0 && g.padLeft === 0 && g.outH * g.strideH === g.inH && g.outW * g.strideW === g.inW && g.kh === g.strideH && g.kw === g.strideW;
   if (!tiled) heap.fill(0, dx, dx + g.batch * plane); // pixels in no window
   let o = 0;
@@ -116,16 +127,20 @@ function disjointWindows(heap: Float32Array, x: number, y: number, dy: number, d
       const [r0, r1] = rows(g, i);
       for (let j = 0; j < g.outW; j++, o += C) {
         const [s0, s1] = cols(g, j);
-        const first = b * plane + r0 * rowLen + s0 * C;
-        for (let c = 0; c < C; c++) {
-          const m = heap[y + o + c], d = heap[dy + o + c];
-          let taken = 0; // 1 once the first pixel equal to the maximum got dy
-          for (let r = r0; r < r1; r++) {
-            let p = first + (r - r0) * rowLen + c;
-            for (let s = s0; s < s1; s++, p += C) {
-              const h = heap[x + p] === m ? 1 - taken : 0;
-              heap[dx + p] = h * d;
-              taken += h;
+        if (simd) {
+          const first = b * plane + r0 * rowLen + s0 * C;
+          if (r0 < r1 && s0 < s1) simd.poolWindow(4 * (x + first), 4 * (y + o), 4 * (dy + o), 4 * (dx + first), r1 - r0, s1 - s0, 4 * rowLen, C);
+          continue;
+        }
+        taken.fill(0);
+        const ym = y + o, yd = dy + o;
+        for (let r = r0; r < r1; r++) {
+          for (let s = s0, p = b * plane + r * rowLen + s0 * C; s < s1; s++, p += C) {
+            const xp = x + p, dp = dx + p;
+            for (let c = 0; c < C; c++) {
+              const h = heap[xp + c] === heap[ym + c] ? 1 - taken[c] : 0;
+              heap[dp + c] = h * heap[yd + c] + 0; // + 0: +0 rather than −0 where dy < 0, as tf's cpu kernel
+              taken[c] += h;
             }
           }
         }
