@@ -71,6 +71,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "\\nabla_\\theta J = \\frac{1}{m} X^T (h - y)", "\\nabla_\\theta J = \\frac{2}{m} X^T (h - y)"));
     expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
   });
+  test("a worked derivative value given with ≈ is compared like one given with =", async () => {
+    const s = await statuses(doc("f(w) = w^3", "%取 $w = 2$：", "\\frac{\\mathrm{d}f}{\\mathrm{d}w}\\Big|_{w=2} \\approx 12.0", "\\frac{\\mathrm{d}f}{\\mathrm{d}w}\\Big|_{w=2} \\approx 6.0"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -229,7 +229,8 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   // Stated derivatives.
   if (first.first.type === "grad") {
     const rhs = first.rest[0].node;
-    if (first.rest[0].rel !== "=") return {status: "not-executable", reason: `states a relation (${first.rest[0].rel}), not a value`};
+    // ∂L/∂u ≈ −0.0986: a worked value, compared like one given with =
+    if (first.rest[0].rel !== "=" && first.rest[0].rel !== "\\approx") return {status: "not-executable", reason: `states a relation (${first.rest[0].rel}), not a value`};
     if (rhs.type === "num" && rhs.value === 0) {
       const at = first.first.of.type === "call" ? first.first.of.args.map(toLatex).join(", ") : "";
       return {status: "not-executable", reason: `states a condition (the gradient vanishes${/\*/.test(at) ? ` at the unknown minimiser ${at}` : ""}); no formula to evaluate`};

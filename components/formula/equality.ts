@@ -675,7 +675,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (flat(a.v).length !== flat(b.v).length) return undefined;
     // A derivative that is exactly zero on seeded inputs beside a stated non-zero one: the chapter's definitions did
     // not connect the variable to what is differentiated (h_2 through h_1 at printed steps), no verdict.
-    const zeroGradient = (x: {v: Value; i: number}) => !closed && findAllGrads(parts[x.i]).length > 0 && flat(x.v).every((e) => e === 0);
+    const zeroGradient = (x: {v: Value; i: number}) => findAllGrads(parts[x.i]).length > 0 && flat(x.v).every((e) => e === 0);
     if ((zeroGradient(a) && !zeroGradient(b)) || (zeroGradient(b) && !zeroGradient(a))) return undefined;
     if (!agree(a.v, b.v, tol)) {
       const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
