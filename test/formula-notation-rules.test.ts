@@ -75,6 +75,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("f(w) = w^3", "%取 $w = 2$：", "\\frac{\\mathrm{d}f}{\\mathrm{d}w}\\Big|_{w=2} \\approx 12.0", "\\frac{\\mathrm{d}f}{\\mathrm{d}w}\\Big|_{w=2} \\approx 6.0"));
     expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
   });
+  test("an expression at named values (e^{v/2}\\Big|_{v = \\log 4}) is the expression with them substituted", async () => {
+    const s = await statuses(doc("\\sigma = e^{v/2}\\Big|_{v = \\log 4} = 2", "\\sigma = e^{v/2}\\Big|_{v = \\log 4} = 4"));
+    expect([s[5], s[9]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -1172,7 +1172,9 @@ class Parser {
       if (n.type === "mul" && (n.right.type === "grad" || derivativeOf(n.right))) return {...n, right: attach(n.right), end: this.prevEnd()};
       const d = derivativeOf(n);
       if (d) return attach(d);
-      return this.fail("only a derivative can be evaluated at a point (X\\Big|_{x=a})", bar);
+      // e^{v/2}\Big|_{v = \log 4}, \mathcal{L}\big|_{\tau = 1}: the expression with the named symbols replaced
+      if (point.atNames) return substitute(n, point.atNames as NodeOf<"sym">[], point.atNames.length === 1 ? [point.at] : (point.at as NodeOf<"tuple">).items);
+      return this.fail("only a derivative, or an expression at named values, can be evaluated at a point (X\\Big|_{x=a})", bar);
     };
     return attach(x);
   }
@@ -1259,6 +1261,24 @@ class Parser {
     const builtin = (BUILTIN_FUNCTIONS.has(fn.toLowerCase()) && !(SOFT_BUILTINS.has(canonicalFn(fn)) && this.functions.has(canonicalFn(fn)))) || fn === "sigma";
     return {type: "call", fn: builtin ? canonicalFn(fn) : fn, args, builtin, parens: leftParen ? "left" : "paren", ...(names.length ? {argNames: names} : {}), start: sym.start, end: this.prevEnd()};
   }
+}
+
+/** n with each use of the symbols `names` replaced by the matching value (parenthesised). */
+function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Node {
+  const keys = names.map((x) => symKey(x.name, x.subText));
+  const visit = (x: Node): Node => {
+    if (x.type === "sym") {
+      const i = keys.indexOf(symKey(x.name, x.subText));
+      return i >= 0 ? {type: "paren", arg: values[i], delim: "()", start: x.start, end: x.end} : x;
+    }
+    const out: Record<string, unknown> = {...x};
+    for (const [k, v] of Object.entries(x)) {
+      if (v && typeof v === "object" && "type" in v) out[k] = visit(v as Node);
+      else if (Array.isArray(v)) out[k] = v.map((e) => (e && typeof e === "object" && "type" in e ? visit(e as Node) : e && typeof e === "object" && "node" in e ? {...e, node: visit((e as {node: Node}).node)} : e));
+    }
+    return out as unknown as Node;
+  };
+  return visit(n);
 }
 
 /** Functions the evaluator knows (lower-case). */
