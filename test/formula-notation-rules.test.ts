@@ -79,6 +79,12 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("\\sigma = e^{v/2}\\Big|_{v = \\log 4} = 2", "\\sigma = e^{v/2}\\Big|_{v = \\log 4} = 4"));
     expect([s[5], s[9]]).toEqual(["verified", "flagged"]);
   });
+  test("the component form of a matrix gradient: x_{ij} entries and x_i rows of X, a hyper-parameter λ_2 scaling w_j", async () => {
+    const s = await statuses(doc("L(\\mathbf{w}) = \\frac{1}{2n}\\left\\|\\mathbf{y} - X\\mathbf{w}\\right\\|_2^2 + \\frac{\\lambda_2}{2}\\|\\mathbf{w}\\|_2^2",
+      "\\frac{\\partial L}{\\partial w_j} = -\\frac{1}{n}\\sum_{i=1}^{n} x_{ij}\\left(y_i - \\mathbf{x}_i^\\top \\mathbf{w}\\right) + \\lambda_2 w_j",
+      "\\frac{\\partial L}{\\partial w_j} = \\frac{1}{n}\\sum_{i=1}^{n} x_{ij}\\left(y_i - \\mathbf{x}_i^\\top \\mathbf{w}\\right) + \\lambda_2 w_j"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

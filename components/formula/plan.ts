@@ -63,6 +63,8 @@ const BOLD_VECTOR = /^\\(?:mathbf|boldsymbol|bm|vec)\{(?:\\[a-z]+|[a-z])\}$/;
 /** A capital: Latin, or Greek (\Lambda, \Sigma) — a matrix when it multiplies. */
 const CAPITAL_GREEK = /^\\(?:Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$/;
 const CAPITAL = /^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)$)/;
+/** Greek letters that name hyper-parameters (with any subscript: λ_2, η_t, β_1). */
+const HYPERISH = /^\\(?:lambda|eta|alpha|gamma|rho|epsilon|varepsilon|tau|kappa)$/;
 const LOWER = /^(?:[a-z]|\\(?:alpha|beta|gamma|delta|theta|phi|psi|omega|xi|zeta|eta|mu|nu))$/;
 
 export function inferBindings(nodes: Node[], options: BindingOptions): Bindings {
@@ -154,6 +156,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
         if (two[1].type === "num" && Number.isInteger(two[1].value)) columns = Math.max(columns, two[1].value);
         return true;
       };
+      // λ_2 w_j, η_t g_t: a hyper-parameter scales an entry, it is no weight vector
+      if ((HYPERISH.test(l.name) && !li) || (HYPERISH.test(r.name) && !ri)) continue;
       if (li && !ri && plain.has(rk) && entry(l)) inputs.add(lk);
       else if (ri && !li && plain.has(lk) && entry(r)) inputs.add(rk);
       else if (li && !ri && plain.has(rk)) (inputs.add(lk), params.add(rk));
@@ -231,7 +235,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (isIdentity(key) && identity) (value = Array.from({length: n}, (_, r) => Array.from({length: n}, (_, c) => (r === c ? 1 : 0)))), (role = "matrix"), (fixed = true);
     else if (matrices.has(key) && square) (value = Array.from({length: n}, () => normal(n))), (role = "matrix");
     else if (vec3.has(key) && square) (value = normal(n)), (role = "vector");
-    else if (matrices.has(key) && dataMatrices.has(key) && !vec3.size) (value = Array.from({length: n}, () => normal(d))), (role = "matrix");
+    else if (matrices.has(key) && dataMatrices.has(key)) (value = Array.from({length: n}, () => normal(vec3.size ? 3 : d))), (role = "matrix");
     else if (matrices.has(key)) (value = vec3.size ? Array.from({length: 2}, () => normal(3)) : Array.from({length: matRows}, () => normal(d))), (role = "matrix");
     else if (vec3.has(key)) (value = normal(3)), (role = "vector");
     else if (params.has(key)) (value = normal(d)), (role = "parameter");
