@@ -85,6 +85,11 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "\\frac{\\partial L}{\\partial w_j} = \\frac{1}{n}\\sum_{i=1}^{n} x_{ij}\\left(y_i - \\mathbf{x}_i^\\top \\mathbf{w}\\right) + \\lambda_2 w_j"));
     expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
   });
+  test("∂ℓ/∂v with v = σ² and ℓ written in σ: the chain rule through the definition", async () => {
+    const s = await statuses(doc("\\ell = \\frac{1}{2}\\ln\\left(2\\pi\\sigma^{2}\\right) + \\frac{(y - \\mu)^2}{2\\sigma^2}", "%With respect to the variance $v = \\sigma^2$ directly:",
+      "\\frac{\\partial \\ell}{\\partial v} = \\frac{1}{2v} - \\frac{(y - \\mu)^2}{2v^{2}}", "\\frac{\\partial \\ell}{\\partial v} = \\frac{1}{2v} - \\frac{(y - \\mu)^2}{2v^{3}}"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -332,11 +332,24 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
   if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
+  const chained = new Map<string, {via: NodeOf<"sym">; body: Node}>();
   // A derivative with respect to a symbol the chapter defines (∂ℓ/∂ŷ with ŷ = σ(z)) treats it as the variable.
   for (const p of parts)
     for (const g of findAllGrads(p)) if (g.wrt.type === "sym" && !(g as unknown as {at?: Node}).at) {
       const k = symKey(g.wrt.name, g.wrt.subText);
-      if (keyed.get(k) && !keyed.get(k)!.params) keyed.delete(k);
+      const def = keyed.get(k);
+      if (def && !def.params) {
+        // ∂ℓ/∂v with v = σ² and ℓ written in σ: the chain rule through the one symbol v is made of, (∂ℓ/∂σ)/(dv/dσ)
+        const made = [...new Map(symbolUses(def.body).filter((u) => u.key !== "e" && u.key !== "\\pi").map((u) => [u.key, u.node as NodeOf<"sym">])).values()];
+        // only when what is differentiated, expanded through the definitions, never reaches v itself
+        const reaches = (n: Node, depth: number): boolean =>
+          symbolUses(n).some((u) => u.key === k || (depth < 12 && u.key !== k && ((): boolean => {
+            const d = keyed.get(u.key) ?? indexed.get(u.node.name);
+            return !!d && d !== def && reaches(d.body, depth + 1);
+          })()));
+        if (made.length === 1 && !made[0].sub && !reaches(g.of, 0)) chained.set(k, {via: made[0] as NodeOf<"sym">, body: def.body});
+        else keyed.delete(k);
+      }
       // d/dp_t with p_t = (cases …) defined per t: p_t is the variable here too
       const per = g.wrt.sub && g.wrt.sub.type === "sym" ? indexed.get(g.wrt.name) : undefined;
       if (per && per.index === (g.wrt.sub as NodeOf<"sym">).name && !per.params) indexed.delete(g.wrt.name);
@@ -408,7 +421,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     // An expression written out in the variable (∂_w ‖y − Xw‖²) is its own definition.
     const written = g.of.type !== "sym" && g.of.type !== "call" && wrts.some((w) => ofUses.some((u) => u.key === symKey(w.name, w.subText)));
     const definesOf = written || ofUses.some((u) => definedKeys.has(u.key) || definedKeys.has(u.node.name)) || (g.of.type === "call" && (g.of.builtin || keyed.has(g.of.fn)));
-    if (!definesOf || !wrts.some((w) => names.has(symKey(w.name, w.subText)) || (!!w.sub && names.has(w.name)))) unchecked.add(g);
+    const through = (w: NodeOf<"sym">) => {
+      const c = chained.get(symKey(w.name, w.subText));
+      return !!c && names.has(symKey(c.via.name, c.via.subText));
+    };
+    if (!definesOf || !wrts.some((w) => names.has(symKey(w.name, w.subText)) || (!!w.sub && names.has(w.name)) || through(w))) unchecked.add(g);
   }
   // \text{Huber}_\delta(r_i), ψ_δ(r_i): a name applied to an argument is a function; one the chapter does not
   // define (its definition did not parse) has no value, and a seeded number times the argument would be a guess.
@@ -566,6 +583,14 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (g.wrt.type === "sym" && g.wrt.sub && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars) && Array.isArray(scope.vars[g.wrt.name])) {
       const whole = numericGradient({...g, wrt: {...g.wrt, sub: undefined, subText: undefined}}, scope);
       return jsOps.index(whole, numeric(g.wrt.sub, scope));
+    }
+    const wrtKey = g.wrt.type === "sym" ? symKey(g.wrt.name, g.wrt.subText) : undefined;
+    const chain = wrtKey !== undefined ? chained.get(wrtKey) : undefined;
+    if (chain && !(wrtKey! in scope.vars)) {
+      const outer = numericGradient({...g, wrt: chain.via}, scope);
+      const inner = numericGradient({...g, wrt: chain.via, of: chain.body}, scope);
+      if (typeof outer !== "number" || typeof inner !== "number" || inner === 0) throw new Error("the chain rule through a definition needs scalars");
+      return outer / inner;
     }
     if (g.wrt.type === "sym" && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars)) throw new Error(`${symKey(g.wrt.name, g.wrt.subText)} has no value to differentiate at`);
     return numericGradient(g, scope);
