@@ -90,6 +90,13 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "\\frac{\\partial \\ell}{\\partial v} = \\frac{1}{2v} - \\frac{(y - \\mu)^2}{2v^{2}}", "\\frac{\\partial \\ell}{\\partial v} = \\frac{1}{2v} - \\frac{(y - \\mu)^2}{2v^{3}}"));
     expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
   });
+  test("a closed form of a recurrence is checked by unrolling it from the start the text gives (m_0 = 0)", async () => {
+    const rec = "m_t = \\beta\\, m_{t-1} + (1 - \\beta)\\, g_t";
+    const s = await statuses(doc(rec, "%把递推展开（$m_0 = 0$）：", "m_t = (1 - \\beta)\\sum_{k=1}^{t}\\beta^{\\,t-k}\\, g_k", "%或者", "m_t = (1 - \\beta)\\sum_{k=1}^{t}\\beta^{k}\\, g_k"));
+    expect([s[11], s[17]]).toEqual(["verified", "flagged"]);
+    // no start stated: not judged
+    expect((await statuses(doc(rec, "%展开：", "m_t = (1 - \\beta)\\sum_{k=1}^{t}\\beta^{k}\\, g_k")))[11]).toBe("executable");
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -11,7 +11,7 @@ import {checkDerivation, type Definition} from "./derivation.js";
 import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
 import {chapterDefinitions, checkEquality, orthogonalMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
-import {definedFunctions, parseFormula} from "./parse.js";
+import {definedFunctions, parseFormula, substitute} from "./parse.js";
 import {inlineCalls, type FunctionDef} from "./inline.js";
 import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
 import {toLatex} from "./print.js";
@@ -264,6 +264,12 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   let bad: ReturnType<typeof checkEquality>, ok: ReturnType<typeof checkEquality>;
   f.lines.forEach((line, lineIndex) => {
     if (bad || !line.rest.length) return;
+    const unrolled = closedForm(line, block, blockIndex, lineIndex, chapterDefs, seed, budget);
+    if (unrolled) {
+      if (unrolled.verdict === "bad") bad = unrolled;
+      else ok ??= unrolled;
+      return;
+    }
     const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs, RESTATES.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""))) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose)});
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
@@ -281,6 +287,35 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
 function componentLead(line: Line, block: MathBlock): boolean {
   if (line.first.type !== "sym" || line.first.sub?.type !== "num") return false;
   return /分量|元素|坐标|(?:component|entry|coordinate)\b/i.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""));
+}
+
+/**
+ * m_t = (1 − β) Σ_{k=1}^{t} β^{t−k} g_k beside the recurrence m_t = β m_{t−1} + (1 − β) g_t: a closed form, checked by
+ * unrolling the recurrence from the value the text gives it at step 0 (m_0 = 0) at the steps t = 1, 2, 3, on seeded
+ * inputs (a sequence g_k). A closed form in a constant (s_t = (1 − ρ^t) g² for a constant g) holds only under the text's
+ * conditions and is not judged; nor is one whose recurrence has no stated start.
+ */
+function closedForm(line: Line, block: MathBlock, blockIndex: number, lineIndex: number, defs: ChapterDef[], seed: number, budget: WorkBudget): ReturnType<typeof checkEquality> {
+  const lhs = line.first;
+  if (lhs.type !== "sym" || lhs.sub?.type !== "sym" || lhs.sub.sub || line.rest.length !== 1 || line.rest[0].rel !== "=") return undefined;
+  const t = lhs.sub.name;
+  const rec = defs.find((d) => d.recurrence && d.key === lhs.name && d.index === t && (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex)));
+  const start = defs.some((d) => d.fact !== undefined && d.key === symKey(lhs.name, "0"));
+  const rhs = line.rest[0].node;
+  // the closed form runs over the steps: a sum up to t over an indexed sequence, or a power in t of a start value
+  const overSteps = findAll(rhs, "sum").some((x) => x.to?.type === "sym" && x.to.name === t) || symbolUses(rhs).some((u) => u.node.name === lhs.name && u.node.sub?.type === "num");
+  if (!rec || !start || !overSteps) return undefined;
+  const tSym = {type: "sym", name: t, start: 0, end: 0} as NodeOf<"sym">;
+  let last: ReturnType<typeof checkEquality>;
+  for (const k of [1, 2, 3]) {
+    const at = {type: "num", value: k, start: 0, end: 0} as Node;
+    const inst: Line = {...line, first: {...lhs, sub: at, subText: String(k)}, rest: [{rel: "=", node: substitute(rhs, [tSym], [at])}]};
+    const eq = checkEquality({line: inst, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: true, budget});
+    if (!eq) return undefined;
+    if (eq.verdict === "bad") return {...eq, message: `at t = ${k}, unrolling ${lhs.name}_${t}'s recurrence from ${lhs.name}_0: ${eq.message}`};
+    last = eq;
+  }
+  return last && {...last, message: `agrees with the recurrence unrolled from ${lhs.name}_0 at t = 1, 2, 3 on seeded inputs`};
 }
 
 /** Whether a line's left side is itself a claim to check (not the name it defines). */

@@ -381,6 +381,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   if (atPoint) visit(parts[0]);
   const definedKeys = new Set([...keyed.keys(), ...indexed.keys()]);
   const seedExclude = new Set(keyed.keys());
+  // m_2 of a recurrence m_t = β m_{t−1} + …: computed from the recurrence, never a seeded value
+  // (when the text gives its start, m_0 = 0: else the steps have no value to unroll from)
+  for (const p of parts)
+    for (const u of symbolUses(p))
+      if (u.node.sub?.type === "num" && recurrences.has(u.node.name) && !(u.key in facts) && (symKey(u.node.name, "0") in facts || keyed.has(symKey(u.node.name, "0")))) seedExclude.add(u.key);
   // A derivative is only checked against a definition: the differentiated quantity must be one the chapter defines
   // (or a builtin applied to the variable), and the variable must appear in it once expanded.
   const grads: NodeOf<"grad">[] = [];

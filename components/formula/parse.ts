@@ -1264,7 +1264,7 @@ class Parser {
 }
 
 /** n with each use of the symbols `names` replaced by the matching value (parenthesised). */
-function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Node {
+export function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Node {
   const keys = names.map((x) => symKey(x.name, x.subText));
   const visit = (x: Node): Node => {
     if (x.type === "sym") {
