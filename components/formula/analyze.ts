@@ -655,7 +655,7 @@ function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
 }
 
 /** A lead-in that says the formula restates an earlier one. */
-const RESTATES = /equivalently|can (?:also )?be (?:re)?written|rewrit|in other words|the same as|stable form|等价|也可(?:以)?写(?:成|作)|改写|换一种写法|即|也就是|稳定(?:的)?(?:形式|写法)/i;
+const RESTATES = /equivalently|compactly|more compact|紧凑|can (?:also )?be (?:re)?written|rewrit|in other words|the same as|stable form|等价|也可(?:以)?写(?:成|作)|改写|换一种写法|即|也就是|稳定(?:的)?(?:形式|写法)/i;
 
 /** The last three lines of a lead-in (the lines just above a formula, not those above the formulas before it). */
 const nearLines = (before: string) => before.split("\n").slice(-4).join("\n");
