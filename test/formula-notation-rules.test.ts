@@ -97,6 +97,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
     // no start stated: not judged
     expect((await statuses(doc(rec, "%展开：", "m_t = (1 - \\beta)\\sum_{k=1}^{t}\\beta^{k}\\, g_k")))[11]).toBe("executable");
   });
+  test("a wrong restatement never replaces the definition for the formulas after it", async () => {
+    const s = await statuses(doc("f(x) = x^2 + 2x", "%Equivalently,", "f(x) = x(x + 3)", "f(3) = 15"));
+    expect([s[11], s[15]]).toEqual(["flagged", "verified"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -56,6 +56,11 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   const defs = collectDefinitions(blocks, parsed);
   const fns = functionDefinitions(parsed);
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
+  // "Equivalently, LSE(z) = m + …": a restatement of a function in the same parameters is a claim, not a definition
+  for (const d of chapterDefs)
+    if (d.params && RESTATES.test(nearLines(blocks[d.blockIndex].before ?? "").replace(/\$[^$]*\$/g, "")) &&
+      chapterDefs.some((e) => e !== d && e.key === d.key && JSON.stringify(e.params) === JSON.stringify(d.params) && (e.blockIndex < d.blockIndex || (e.blockIndex === d.blockIndex && e.lineIndex < d.lineIndex))))
+      d.restatement = true;
   const declared = declaredShapes(parsed.map((p, i) => ({formula: "formula" in p ? p.formula : undefined, line: blocks[i].line})));
   const reports: FormulaReport[] = [];
   for (let i = 0; i < blocks.length; i++) {

@@ -31,6 +31,8 @@ export interface ChapterDef {
   recurrence?: boolean;
   /** A value the text gives (`$\eta = 0.05$`, `$\theta = [1, 1]$`): used as the symbol's default, never expanded. */
   fact?: Value;
+  /** A function written again in the same parameters as a restatement ("Equivalently, f(x) = …"): a claim, never the definition. */
+  restatement?: boolean;
 }
 
 const BUILTIN = new Set(["sigma", "tanh", "exp", "log", "ln", "relu", "softmax", "sin", "cos", "tan", "sqrt", "abs"]);
@@ -236,7 +238,7 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   const arities = new Map<string, ChapterDef>();
   for (const d of defs) {
     if (d.blockIndex === blockIndex && d.lineIndex === lineIndex) continue;
-    if (d.blockIndex > blockIndex + LATER_REACH) continue;
+    if (d.blockIndex > blockIndex + LATER_REACH || d.restatement) continue;
     const k = `${d.key}|${d.index ? "i" : ""}${d.recurrence ? "r" : ""}`;
     if (d.params) {
       const a = `${k}/${d.params.length}`, cur = arities.get(a);
