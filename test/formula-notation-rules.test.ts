@@ -101,6 +101,11 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("f(x) = x^2 + 2x", "%Equivalently,", "f(x) = x(x + 3)", "f(3) = 15"));
     expect([s[11], s[15]]).toEqual(["flagged", "verified"]);
   });
+  test("a derivative in one value ŷ shared by all samples beside a definition with one ŷ_n per sample: no verdict", async () => {
+    const s = await statuses(doc("\\operatorname{MAE} = \\frac{1}{N}\\sum_{n=1}^{N}\\left|y_n - \\hat{y}_n\\right|",
+      "\\frac{\\mathrm{d}\\,\\operatorname{MAE}}{\\mathrm{d}\\hat{y}} = -\\frac{1}{N}\\sum_{n=1}^{N}\\operatorname{sign}\\left(y_n - \\hat{y}\\right)"));
+    expect(s[9]).toBe("executable");
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -406,11 +406,12 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       unchecked.add(g);
       continue;
     }
-    const names = new Set<string>();
+    const names = new Set<string>(), plainNames = new Set<string>();
     const collect = (x: Node, depth: number) => {
       for (const u of symbolUses(x)) {
         names.add(u.key);
         if (u.node.sub) names.add(u.node.name);
+        else plainNames.add(u.key);
         const d = keyed.get(u.key) ?? indexed.get(u.node.name);
         if (d && depth < 12) collect(d.body, depth + 1);
       }
@@ -433,6 +434,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       return !!c && names.has(symKey(c.via.name, c.via.subText));
     };
     if (!definesOf || !wrts.some((w) => names.has(symKey(w.name, w.subText)) || (!!w.sub && names.has(w.name)) || through(w))) unchecked.add(g);
+    // d MAE/dŷ = −(1/N) Σ_n sign(y_n − ŷ) beside MAE = (1/N) Σ_n |y_n − ŷ_n|: the text differentiates in one value ŷ
+    // shared by all samples, the definition has one per sample: two readings, no verdict
+    const shared = (w: NodeOf<"sym">) => !w.sub && !plainNames.has(w.name) && names.has(w.name) &&
+      parts.some((p) => !findAllGrads(p).includes(g) && findAllSums(p).some((sm) => symbolUses(sm.body).some((u) => u.node.name === w.name && !u.node.sub)));
+    if (wrts.some(shared)) unchecked.add(g);
   }
   // \text{Huber}_\delta(r_i), ψ_δ(r_i): a name applied to an argument is a function; one the chapter does not
   // define (its definition did not parse) has no value, and a seeded number times the argument would be a guess.
