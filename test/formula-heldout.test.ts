@@ -6,7 +6,7 @@ import {scoreCorpus, totals, type DocScore} from "../scripts/corpus.js";
 /**
  * The formula engine against test/corpus-heldout/formula-* (28 documents written after the engine by authors who
  * never read it; their first-run figures are in test/corpus-heldout/README.md). No correct formula of formula-a and
- * formula-b may be flagged; formula-c (written later, 8 false alarms on its first run) may keep at most the 3 left;
+ * formula-b may be flagged; formula-c (written later, 8 false alarms on its first run) may keep at most the 1 left;
  * the other levels are floors at what is reached now (regressions fail), below the issue's targets.
  */
 let docs: DocScore[];
@@ -27,8 +27,8 @@ describe("test/corpus-heldout (formula)", () => {
   test("no false alarm on documents written after the engine (formula-a, formula-b)", () => {
     expect(alarmsIn([...byDir["formula-a"], ...byDir["formula-b"]])).toEqual([]);
   });
-  test("formula-c: at most the 3 false alarms left of its first run's 8", () => {
-    expect(alarmsIn(byDir["formula-c"]).length).toBeLessThanOrEqual(3);
+  test("formula-c: at most the 1 false alarm left of its first run's 8", () => {
+    expect(alarmsIn(byDir["formula-c"]).length).toBeLessThanOrEqual(1);
   });
   test("levels reached (floors): recall, verified, executed, non-finite", () => {
     const t = totals(docs);
@@ -39,9 +39,9 @@ describe("test/corpus-heldout (formula)", () => {
   });
 });
 
-// of 123 planted errors, 290 checkable correct formulas, 535 keyed formulas (formula-a 29/77/168, b 21/75/150,
-// c 21/52/124). Three errors of a and b were caught only through a derivative that evaluated to exactly zero because
+// of 123 planted errors, 290 checkable correct formulas, 535 keyed formulas (formula-a 31/77/171, b 21/75/150,
+// c 25/56/127). Three errors of a and b were caught only through a derivative that evaluated to exactly zero because
 // the definitions did not reach the variable; that is no verdict now, so they count as missed.
-const RECALL_FLOOR = 71;
-const VERIFIED_FLOOR = 204;
-const EXECUTED_FLOOR = 442;
+const RECALL_FLOOR = 77;
+const VERIFIED_FLOOR = 208;
+const EXECUTED_FLOOR = 448;
