@@ -106,6 +106,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "\\frac{\\mathrm{d}\\,\\operatorname{MAE}}{\\mathrm{d}\\hat{y}} = -\\frac{1}{N}\\sum_{n=1}^{N}\\operatorname{sign}\\left(y_n - \\hat{y}\\right)"));
     expect(s[9]).toBe("executable");
   });
+  test("∇_β J(0) with J(β) defined: the gradient of J at β = 0", async () => {
+    const s = await statuses(doc("J(\\boldsymbol{\\beta}) = \\|\\mathbf{y} - \\mathbf{X}\\boldsymbol{\\beta}\\|^2", "\\nabla_{\\boldsymbol{\\beta}} J(\\mathbf{0}) = -2\\mathbf{X}^T\\mathbf{y}", "\\nabla_{\\boldsymbol{\\beta}} J(\\mathbf{0}) = -\\mathbf{X}^T\\mathbf{y}"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

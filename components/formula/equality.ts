@@ -578,6 +578,16 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   };
   const gradient = (g: NodeOf<"grad">, scope: Scope<Value>): Value => {
     const at = (g as unknown as {at?: Node}).at;
+    const atNames = (g as unknown as {atNames?: Node[]}).atNames;
+    // ∇_β J(0), \frac{∂L}{∂w}\Big|_{w=1}: the derivative in the variable, at the named point
+    if (at && atNames?.length && atNames.every((x) => x.type === "sym")) {
+      const values = atNames.length === 1 ? [evaluateWith(at, scope)] : at.type === "tuple" || at.type === "vector" ? at.items.map((x) => evaluateWith(x, scope)) : [];
+      if (values.length !== atNames.length) throw new Error("a point needs one value per name");
+      const vars = {...scope.vars};
+      atNames.forEach((x, i) => (vars[symKey((x as NodeOf<"sym">).name, (x as NodeOf<"sym">).subText)] = values[i]));
+      const {at: _a, atNames: _n, ...plain} = g as NodeOf<"grad"> & {at?: Node; atNames?: Node[]};
+      return gradient(plain as NodeOf<"grad">, {...scope, vars});
+    }
     if (at) {
       const a = evaluateWith(at, scope);
       if (typeof a !== "number") throw new Error("a derivative at a point needs a scalar point");
@@ -735,6 +745,13 @@ const FUNCTION_SYMBOLS: Record<string, string> = {"\\sigma": "sigma", "\\tanh": 
 
 /** dσ/dz with σ no symbol of the chapter: the derivative of the function σ at z, d/dz σ(z). */
 function functionDerivatives(n: Node, keyed: Map<string, ChapterDef>): Node {
+  // ∇_β J(\mathbf{0}) with J(β) = …: the gradient of J in β, at β = 0
+  if (n.type === "grad" && n.of.type === "call" && !n.of.builtin && n.wrt.type === "sym" && !(n as {at?: Node}).at && n.of.args.length === 1 && n.of.args[0].type !== "sym") {
+    const def = keyed.get(n.of.fn);
+    const w = n.wrt;
+    if (def?.params?.length === 1 && def.params[0] === symKey(w.name, w.subText))
+      return {...n, of: {...n.of, args: [w]}, at: n.of.args[0], atNames: [w]} as Node;
+  }
   if (n.type === "grad" && n.of.type === "sym" && !n.of.sub && n.wrt.type === "sym" && !(n as {at?: Node}).at) {
     // the builtin, when the chapter defines no symbol or function of that name
     if (FUNCTION_SYMBOLS[n.of.name] && !keyed.has(n.of.name)) return {...n, of: {...span, type: "call", fn: FUNCTION_SYMBOLS[n.of.name], args: [n.wrt], builtin: true, parens: "paren"}};
