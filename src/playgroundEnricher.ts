@@ -54,7 +54,7 @@ function anchorBlock(section: SectionModel): number {
 }
 
 export const PLAYGROUND_IMPORTS = [
-  `import {LossCurves, LossSurface, NotebookCode, OptimizerControls, Surface3D, SurfacePicker, UpdateRule, referencesFor, runOptimizers, startFor, surfaceFromSpec} from "../components/playground/index.js";`
+  `import {LossCurves, LossSurface, NotebookCode, OptimizerControls, Surface3D, SurfacePicker, UpdateRule, extraReferencesFor, referencesFor, runOptimizers, startFor, surfaceFromSpec} from "../components/playground/index.js";`
 ];
 
 /**
@@ -77,7 +77,8 @@ export function playgroundCells(spec: PlaygroundSpec, p = "pg1"): Cell[] {
     `const ${p}Paths = runOptimizers(${p}Surface, ${p}Hyper, ${p}Spec.rules);`,
     `const ${p}Curves = LossCurves([], {onStep: (k) => ${p}Plot.setStep(k)});\ndisplay(${p}Curves);`,
     `${p}Plot.setPaths(${p}Paths, startFor(${p}Surface, ${p}Hyper));\n${p}Curves.setPaths(${p}Paths);\n${p}View3d?.setPaths(${p}Paths);\nfor (const r of ${p}Rules) r.setHyper(${p}Hyper);`,
-    `const ${p}Rules = [...${p}Spec.rules, ...referencesFor(${p}Spec.rules)].map((r) => UpdateRule(r, ${p}Spec.defaults));\nfor (const r of ${p}Rules) display(r);`,
+    `const ${p}References = [...referencesFor(${p}Spec.rules), ...extraReferencesFor(${p}Spec.rules, ${p}Spec.defaults).map((x) => x.name)];`,
+    `const ${p}Rules = [...${p}Spec.rules, ...${p}References].map((r) => UpdateRule(r, ${p}Spec.defaults));\nfor (const r of ${p}Rules) display(r);`,
     `const ${p}View3d = ${p}Surface.domain.y ? Surface3D(${p}Surface) : null;\nif (${p}View3d) display(${p}View3d);`
   ];
   const cells: Cell[] = code.map((c) => ({imports: PLAYGROUND_IMPORTS, code: c}));

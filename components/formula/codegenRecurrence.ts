@@ -267,7 +267,8 @@ function emit(rule: Rule, n: Names, demo: Demo, typed: boolean): {parts: string[
     return `${n.fieldOf.get(st)}: ${arrayLiteral(k >= 0 ? demo.w0.slice(k * size, (k + 1) * size) : demo.w0.map(() => 0))}`;
   });
   const args = [...(hyperParam ? hyperNames : []), n.steps];
-  const callArgs = [n.state, ...(hyperParam ? [n.hyper] : []), ...(s.usesTime ? [n.time] : [])];
+  // the rule's own t on update number k is k − timeOffset (recurrence.ts): θ_{t+1} = f(θ_t) has t = 0 on the first
+  const callArgs = [n.state, ...(hyperParam ? [n.hyper] : []), ...(s.usesTime ? [rule.timeOffset ? `${n.time} ${rule.timeOffset > 0 ? "-" : "+"} ${Math.abs(rule.timeOffset)}` : n.time] : [])];
   const iterBody = [
     ...(hyperParam ? [`  const ${n.hyper}${T(`: ${n.Hyper}`)} = {${hyperNames.join(", ")}};`] : []),
     `  let ${n.state}${T(`: ${n.State}`)} = {${init.join(", ")}};`,

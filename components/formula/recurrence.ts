@@ -3,8 +3,10 @@
  * `\theta = \theta - \alpha \cdot \nabla_{\theta} J(\theta)`, the Adam system with m_t, v_t, \hat{m}_t, …) becomes
  * a runnable Recurrence. The gradient term (\nabla_w J(…) or \frac{\partial L}{\partial W}) is the gradient the
  * caller passes at the current weights; other free symbols are hyper-parameters with canonical names.
- * Time: `step(state, grad, t)` is update number t, starting at 1 (so Adam's \beta_1^t bias correction is 1 - β₁ on
- * the first step, as in tf.train.adam).
+ * Time: `step(state, grad, k)` is update number k, starting at 1. The rule's own time variable is k minus its
+ * newest index's offset (RuleReading.timeOffset): the first update computes index 1 from index 0, so in
+ * `θ_t = θ_{t-1} − …` t is 1 on it, and in `θ_{t+1} = θ_t − …` t is 0 and t + 1 is 1. Either way Adam's bias
+ * correction printed as \beta_1^t or \beta_1^{t+1} is 1 − β₁ on the first update, as in tf.train.adam.
  */
 import {FormulaError, symKey, type Formula, type Node, type NodeOf} from "./ast.js";
 import {evaluateWith, jsOps, type Ops, type Scope} from "./evaluate.js";
@@ -52,6 +54,11 @@ export interface RuleReading {
   lines: RuleLine[];
   /** The time variable (t in w_{t+1}), if a left side has one. */
   timeVar?: string;
+  /**
+   * Update number k (from 1) minus the time variable's value in it: the smallest offset a left side has from the
+   * time variable (1 for a rule written θ_{t+1} = f(θ_t), 0 for θ_t = f(θ_{t-1}) and for m_t, v_t with θ_{t+1}).
+   */
+  timeOffset: number;
   /** The updated symbols. */
   states: Set<string>;
   /** The weights the gradient is taken for, in order (several share the weight vector). */
@@ -151,7 +158,9 @@ export function readRule(printed: string): RuleReading {
   }
   const lookaheadOf = (g: NodeOf<"grad">) => lookaheadPoint(g, weights, states);
   const lookahead = grads.some((g) => lookaheadOf(g) !== undefined);
-  return {latex, lines, ...(timeVar !== undefined ? {timeVar} : {}), states, weights, grads, gradientSymbols, hyper, timeOf, lookaheadOf, lookahead};
+  const offsets = lines.flatMap((l) => (l.time.kind === "rel" ? [l.time.c] : []));
+  const timeOffset = offsets.length ? Math.min(...offsets) : 0;
+  return {latex, lines, ...(timeVar !== undefined ? {timeVar} : {}), timeOffset, states, weights, grads, gradientSymbols, hyper, timeOf, lookaheadOf, lookahead};
 }
 
 export function compileRecurrence(printed: string, options: RecurrenceOptions = {}): Recurrence {
@@ -195,7 +204,7 @@ export function compileRecurrence(printed: string, options: RecurrenceOptions = 
         if (own.kind === "none" || own.kind === "new") return state[n.name];
         return fail(`${key} is neither the previous nor the new value of ${n.name}`, n.start);
       }
-      if (timeVar && n.name === timeVar && !n.sub) return t;
+      if (timeVar && n.name === timeVar && !n.sub) return t - rule.timeOffset;
       if (gradientSymbols.has(n.name)) return grad.slice();
       const key = symKey(n.name, n.subText);
       const hk = hyperKeys.get(key);

@@ -1,17 +1,17 @@
 /**
  * UpdateRule(rule, hyper) → Element: an update rule with the sliders' numbers substituted, rendered by KaTeX.
- * `rule` is a printed rule (RuleSpec: the LaTeX as printed, its symbols) or a reference optimiser's name.
+ * `rule` is a printed rule (RuleSpec: the LaTeX as printed, its symbols) or a reference optimiser's name (the
+ * library's, or one of referenceRules.ts' extra references: "adadelta").
  * KaTeX renders each rule once (a template with placeholders for the numbers); `el.setHyper(hyper)` then only
  * rewrites the numbers that changed, in place, so a slider move re-lays out a few glyphs, not the formula.
  */
 import katex from "katex";
 import {tPlayground} from "../i18n/playground.js";
-import type {OptimizerName} from "../math/optimizers/index.js";
 import {DEFAULT_HYPER, type Hyper} from "../math/optimizers/types.js";
 import {plainNumber} from "./format.js";
 import {injectPlaygroundStyle} from "../widgets/PlaygroundStyle.js";
 import {compileRule, referenceLabel} from "./runOptimizers.js";
-import {REFERENCE_RULES} from "./referenceRules.js";
+import {REFERENCE_RULES, type ReferenceName} from "./referenceRules.js";
 import type {RuleSpec} from "./spec.js";
 import {substituteTex} from "./substitute.js";
 
@@ -20,7 +20,7 @@ export function displayTex(latex: string): string {
   return /\\\\/.test(latex) && !/\\begin\{/.test(latex) ? `\\begin{gathered}${latex}\\end{gathered}` : latex;
 }
 
-export function updateRuleTex(rule: RuleSpec | OptimizerName, hyper: Partial<Hyper>, classes = true): string {
+export function updateRuleTex(rule: RuleSpec | ReferenceName, hyper: Partial<Hyper>, classes = true): string {
   const r = typeof rule === "string" ? REFERENCE_RULES[rule] : rule;
   if (!r) throw new Error(`UpdateRule: unknown optimiser ${JSON.stringify(rule)}`);
   return displayTex(substituteTex(r.latex, r.symbols ?? {}, hyper, classes));
@@ -48,7 +48,7 @@ export interface UpdateRuleElement extends HTMLElement {
   setHyper(hyper: Partial<Hyper>): void;
 }
 
-export function UpdateRule(rule: RuleSpec | OptimizerName, hyper: Partial<Hyper>): UpdateRuleElement {
+export function UpdateRule(rule: RuleSpec | ReferenceName, hyper: Partial<Hyper>): UpdateRuleElement {
   injectPlaygroundStyle();
   const r = typeof rule === "string" ? REFERENCE_RULES[rule] : rule;
   if (!r) throw new Error(`UpdateRule: unknown optimiser ${JSON.stringify(rule)}`);

@@ -8,7 +8,11 @@ import {OPTIMIZERS, type OptimizerName} from "../math/optimizers/index.js";
 import {runOptimizer, type RunResult} from "../math/optimizers/run.js";
 import type {Hyper} from "../math/optimizers/types.js";
 import type {Surface} from "../math/surfaces/types.js";
-import type {ClaimSpec, Hyperparameters, RuleName} from "./spec.js";
+import {plainNumber} from "./format.js";
+import {CONVERGED_TOLERANCE, convergedBy, settingsText, tConverge} from "./convergence.js";
+import {EXTRA_REFERENCES, type ExtraReference} from "./referenceRules.js";
+import {extraReferencesFor, referenceLabel} from "./runOptimizers.js";
+import type {ClaimSpec, Hyperparameters, RuleName, RuleSpec} from "./spec.js";
 
 const tClaims = messages({
   "zh-CN": {
@@ -27,9 +31,13 @@ const tClaims = messages({
   }
 });
 
+/** Nesterov's method under its full names ("Nesterov 加速梯度", "Nesterov momentum", "NAG"): one name, no claim of speed. */
+const NESTEROV = /nesterov(?:'s)?(?:\s*(?:加速梯度(?:法|下降)?|动量法?|momentum|accelerated gradient(?: descent)?|method))?|\bNAG\b/i;
+
 /** Optimiser names in prose, most specific first. */
 export const NAME_PATTERNS: [RegExp, RuleName][] = [
-  [/nesterov|\bNAG\b/i, "nesterov"],
+  [NESTEROV, "nesterov"],
+  [/adadelta/i, "adadelta"],
   [/adagrad/i, "adagrad"],
   [/rms\s*prop/i, "rmsprop"],
   [/adamw/i, "adamw"],
@@ -69,8 +77,18 @@ const KIND_WORDS: [ClaimKind, RegExp][] = [
   ["faster", /更快|快于|加速|faster|quicker|more quickly|fewer (?:steps|iterations)|sooner/i],
   ["oscillates", /震荡|振荡|来回|摆动|之字|锯齿|oscillat|zig-?zag|bounc/i],
   ["diverges", /发散|diverg|blows? up/i],
-  ["converges", /收敛到|到达最小|到达极小|converges? to|reach(?:es)? the minimum/i]
+  ["converges", /收敛到|到达最小|到达极小|converges? to|reach(?:es|ed)? the minimum|(?:far|away) from the minimum|远离最小|离最小值?[^，。,.；;]{0,6}远/i]
 ];
+/** "still far from the minimum", "离最小值还很远": a claim that the path has not converged. */
+const FAR = /(?:far|away) from the minimum|远离最小|离最小值?[^，。,.；;]{0,6}远/i;
+/** "needs more than 100 steps to converge", "超过 100 步才收敛": not converged within that many. */
+const MORE_THAN = /more than\s*\d|at least\s*\d|over\s*\d+\s*(?:steps|iterations)|超过\s*\d|多于\s*\d|至少\s*\d|\d+\s*(?:步|次迭代|次)以上/i;
+/** A bare "收敛" / "converges" is a claim about reaching the minimum when it names a step count ("在 50 步内收敛"). */
+const CONVERGE_WORD = /收敛|converge/i;
+/** A clause about "it" (the method the sentence before named). */
+const PRONOUN = /\bit\b|\bit's|\bthis method\b|\bthe method\b|它|该方法|这种方法|此方法/i;
+/** The reason given for a claim ("because Adam's first moment carries momentum"): names there are no subjects. */
+const REASON = /\bbecause\b|\bsince\b|因为|由于/i;
 const DAMPING = /抑制|减少|减小|减弱|缓解|避免|damp|reduc|suppress|avoid|mitigat/i;
 const NEGATION = /不会|不再|没有|并不|不\s*(?:震荡|振荡|发散|收敛)|\bnot\b|\bnever\b|n't|doesn't|does not|无法/i;
 
@@ -86,10 +104,16 @@ function namesIn(s: string): {name: RuleName; at: number}[] {
 }
 
 /** One clause of a sentence → a claim, when it names an optimiser and says something checkable. */
-function readClause(clause: string, line: number, previous: RuleName[]): ClaimText | undefined {
-  const names = namesIn(clause);
+function readClause(whole: string, line: number, previous: RuleName[], recent: RuleName[] = []): ClaimText | undefined {
+  const cut = REASON.exec(whole);
+  const clause = cut && namesIn(whole.slice(0, cut.index)).length ? whole.slice(0, cut.index) : whole;
+  const pinned = pinnedSettings(clause);
+  // "加速" in "Nesterov 加速梯度" is the method's name, not a claim that it is faster
+  const words = clause.replace(new RegExp(NESTEROV.source, "gi"), " NAG ");
+  const kind = KIND_WORDS.find(([, re]) => re.test(words))?.[0] ?? (pinned?.steps !== undefined && CONVERGE_WORD.test(words) ? "converges" : undefined);
+  // "after 100 steps it is still far from the minimum" (a run's step count): the method the text named last
+  const names = namesIn(clause).length ? namesIn(clause) : kind === "converges" && pinned?.steps !== undefined && PRONOUN.test(clause) ? recent.map((name) => ({name, at: 0})) : [];
   if (!names.length) return undefined;
-  const kind = KIND_WORDS.find(([, re]) => re.test(clause))?.[0];
   // "动量用过去的梯度抑制震荡", "damps the oscillation": what a method is for, not a path to check
   if (!kind || DAMPING.test(clause)) return undefined;
   const thanMatch = /(?:比|than|相比|compared (?:to|with))\s*([^，,。；;]*)/i.exec(clause);
@@ -105,22 +129,27 @@ function readClause(clause: string, line: number, previous: RuleName[]): ClaimTe
   if (kind === "faster" && !than) than = previous.find((p) => !subjects.includes(p)) ?? (subjects.includes("gd") ? undefined : "gd");
   if (kind === "faster" && (!than || !subjects.length)) return undefined;
   const ax = /(?:在|沿着?|\balong|\bin)\s*(?:the\s*)?\$?\s*([A-Za-zα-ωθ](?:_?\{?\d\}?|[₀-₉])?|\\[a-z]+(?:_\{?\d\}?)?)\s*\$?\s*(?:方向|轴|-?axis|direction|coordinate|(?=[\s.,;，。；]|$))/.exec(clause);
-  const pinned = pinnedSettings(clause);
-  return {line, text: clause.trim(), kind, subjects, ...(than ? {than} : {}), ...(ax ? {axisName: ax[1]} : {}), negated: NEGATION.test(clause), ...(pinned ? {pinned} : {})};
+  const negated = NEGATION.test(clause) !== (kind === "converges" && (FAR.test(clause) || (pinned?.steps !== undefined && MORE_THAN.test(clause))));
+  return {line, text: whole.trim(), kind, subjects, ...(than ? {than} : {}), ...(ax ? {axisName: ax[1]} : {}), negated, ...(pinned ? {pinned} : {})};
 }
 
 /** Claims in the text's prose (code and formulas skipped), sentence by sentence. */
 export function findClaims(lines: string[]): ClaimText[] {
   const out: ClaimText[] = [];
   let code = false;
+  // the methods the paragraph named last, for a clause about "it"
+  let recent: RuleName[] = [];
   lines.forEach((raw, i) => {
     if (/^\s*```/.test(raw)) code = !code;
-    if (code || /^\s*(?:\$\$|\|)/.test(raw)) return;
+    // headings name a topic ("# 动量法：在狭长山谷中加速"), they claim nothing about a path
+    if (!raw.trim() || /^\s*#/.test(raw)) recent = [];
+    if (code || /^\s*(?:\$\$|\||#)/.test(raw)) return;
     for (const sentence of raw.split(/(?<=[。！？!?])|(?<=\.)\s+/)) {
       let previous: RuleName[] = [];
       for (const clause of sentence.split(/[；;]|，(?=而|但|并且|而且|且|同时)|,\s*(?=while|whereas|but|and\b)/)) {
-        const c = readClause(clause, i + 1, previous);
+        const c = readClause(clause, i + 1, previous, recent);
         previous = namesIn(clause).map((n) => n.name);
+        if (previous.length) recent = previous;
         if (c) out.push(c);
       }
     }
@@ -130,10 +159,17 @@ export function findClaims(lines: string[]): ClaimText[] {
 
 type Settings = Hyper & {steps: number};
 
-function run(surface: Surface, name: RuleName, h: Settings, start: number[]): RunResult {
-  const opt = OPTIMIZERS[name as OptimizerName];
-  return runOptimizer(surface.f, surface.grad, start, opt.step, h, h.steps, {maxAbs: 1e6, maxLoss: 1e12});
+const isExtra = (name: string): name is ExtraReference => name in EXTRA_REFERENCES;
+const referenceOf = (name: RuleName) => (isExtra(name) ? EXTRA_REFERENCES[name] : OPTIMIZERS[name as OptimizerName]);
+
+/** The reference optimiser's run; Adadelta with the learning rate the page gives it (1 unless the printed rule has one). */
+function run(surface: Surface, name: RuleName, h: Settings, start: number[], rules: RuleSpec[]): RunResult {
+  const hyper = isExtra(name) ? extraReferencesFor([...rules, {line: 0, name, label: "", latex: "", symbols: {}, reference: name, drawn: true}], h).find((x) => x.name === name)!.hyper : h;
+  return runOptimizer(surface.f, surface.grad, start, referenceOf(name).step, hyper, h.steps, {maxAbs: 1e6, maxLoss: 1e12});
 }
+
+/** A claim about reaching the minimum within a step count it states: decided by distance (convergence.ts). */
+const withinSteps = (c: ClaimText) => c.kind === "converges" && c.pinned?.steps !== undefined;
 
 /** Steps until f − f* ≤ 1e-3 (f₀ − f*), Infinity when never. */
 function stepsToMinimum(r: RunResult, fStar: number): number {
@@ -168,9 +204,9 @@ export function axisIndex(name: string | undefined, labels: string[]): number {
  * Whether the claim's statement (before negation) is true at these settings; undefined when it cannot say (a
  * diverged path for "does not oscillate").
  */
-function statement(c: ClaimText, surface: Surface, h: Settings, start: number[]): boolean | undefined {
+function statement(c: ClaimText, surface: Surface, h: Settings, start: number[], rules: RuleSpec[]): boolean | undefined {
   const runs = new Map<RuleName, RunResult>();
-  const get = (n: RuleName) => runs.get(n) ?? (runs.set(n, run(surface, n, h, start)), runs.get(n)!);
+  const get = (n: RuleName) => runs.get(n) ?? (runs.set(n, run(surface, n, h, start, rules)), runs.get(n)!);
   // a path that blows up while flipping sign does oscillate; one that blows up is no evidence that it does not
   if (c.kind === "oscillates" && c.negated && c.subjects.some((n) => get(n).stopped)) return undefined;
   const fStar = surface.minimum ? surface.f(surface.minimum) : Math.min(...[...c.subjects, ...(c.than ? [c.than] : [])].flatMap((n) => get(n).losses));
@@ -192,6 +228,7 @@ function statement(c: ClaimText, surface: Surface, h: Settings, start: number[])
     case "converges":
       // no minimum (a saddle, separable data): nothing to converge to
       if (!surface.minimum) return false;
+      if (withinSteps(c)) return c.subjects.every((n) => convergedBy(get(n), surface.minimum!, c.pinned!.steps!).converged);
       return c.subjects.every((n) => Number.isFinite(stepsToMinimum(get(n), fStar)));
   }
 }
@@ -200,6 +237,8 @@ function statement(c: ClaimText, surface: Surface, h: Settings, start: number[])
 function settingsAround(h: Settings, c: ClaimText): Settings[] {
   // a claim that states its own setting is about that setting
   if (c.pinned?.alpha !== undefined) return [{...h, ...c.pinned}];
+  // "within 50 steps": at the text's settings, run to the step count or the text's, whichever is longer
+  if (withinSteps(c)) return [{...h, ...c.pinned, steps: Math.max(h.steps, c.pinned!.steps!)}];
   if (c.pinned) h = {...h, ...c.pinned};
   const out: Settings[] = [h];
   const gammas = [...c.subjects, c.than].some((n) => n === "momentum" || n === "nesterov") ? [h.gamma, 0.5, 0.9, 0.99] : [h.gamma];
@@ -208,26 +247,48 @@ function settingsAround(h: Settings, c: ClaimText): Settings[] {
 }
 
 /** The claim decided on a surface: holds (and the preset that shows it), or false at every reasonable setting. */
-export function decideClaim(c: ClaimText, surface: Surface, defaults: Settings, surfaceId: string, start = surface.start): ClaimSpec {
-  const known = (n: RuleName) => n in OPTIMIZERS;
+export function decideClaim(c: ClaimText, surface: Surface, defaults: Settings, surfaceId: string, start = surface.start, printed: RuleSpec[] = []): ClaimSpec {
+  const known = (n: RuleName) => n in OPTIMIZERS || isExtra(n);
   const axis = c.kind === "oscillates" ? axisIndex(c.axisName, surface.labels) : undefined;
-  const check: Record<string, string | number> = {[c.kind]: c.subjects.join(","), ...(c.than ? {than: c.than} : {}), ...(axis !== undefined ? {axis} : {}), ...(c.negated ? {negated: 1} : {})};
-  const base = {line: c.line, text: c.text, check};
+  const within: Record<string, number> = withinSteps(c) ? {steps: c.pinned!.steps!, tolerance: CONVERGED_TOLERANCE} : {};
+  const check: Record<string, string | number> = {[c.kind]: c.subjects.join(","), ...(c.than ? {than: c.than} : {}), ...(axis !== undefined ? {axis} : {}), ...(c.negated ? {negated: 1} : {}), ...within};
+  const base = {line: c.line, text: c.text, check, ...(withinSteps(c) ? {atText: true, criterion: tConverge("criterion", {steps: c.pinned!.steps!, tol: CONVERGED_TOLERANCE})} : {})};
   if (!c.subjects.every(known) || (c.than && !known(c.than))) return {...base, preset: {surface: surfaceId}, holds: null};
   const rules = [...c.subjects, ...(c.than ? [c.than] : [])];
-  for (const h of settingsAround(defaults, c)) {
+  const tried = settingsAround(defaults, c);
+  for (const h of tried) {
     let ok: boolean;
     try {
-      const v = statement(c, surface, h, start);
+      const v = statement(c, surface, h, start, printed);
       ok = v !== undefined && v !== c.negated;
     } catch {
       ok = false;
     }
     if (ok) return {...base, preset: {...presetOf(h, defaults), surface: surfaceId, start, rules, steps: h.steps}, holds: true};
   }
-  const a = c.subjects.join(", "), b = c.than ?? "";
-  const note = c.negated ? tClaims("falseNot") : c.kind === "faster" ? tClaims("falseFaster", {a, b}) : c.kind === "oscillates" ? tClaims("falseOscillates", {a, axis: (axis ?? 1) + 1}) : c.kind === "diverges" ? tClaims("falseDiverges", {a}) : tClaims("falseConverges", {a, steps: defaults.steps});
-  return {...base, preset: {...presetOf(defaults, defaults), surface: surfaceId, start, rules, steps: defaults.steps}, holds: false, note};
+  const a = c.subjects.map(referenceLabel).join(", "), b = c.than ? referenceLabel(c.than) : "";
+  const note = withinSteps(c) ? withinNote(c, surface, tried[0], start, printed)
+    : c.negated ? tClaims("falseNot") : c.kind === "faster" ? tClaims("falseFaster", {a, b}) : c.kind === "oscillates" ? tClaims("falseOscillates", {a, axis: (axis ?? 1) + 1}) : c.kind === "diverges" ? tClaims("falseDiverges", {a}) : tClaims("falseConverges", {a, steps: defaults.steps});
+  const shown = withinSteps(c) ? tried[0] : defaults;
+  return {...base, preset: {...presetOf(shown, defaults), surface: surfaceId, start, rules, steps: shown.steps}, holds: false, note};
+}
+
+/** Why "converges within N steps" (or "is still far from it after N") fails at the text's settings, with the numbers. */
+function withinNote(c: ClaimText, surface: Surface, h: Settings, start: number[], printed: RuleSpec[]): string {
+  const steps = c.pinned!.steps!;
+  const settings = settingsText(c.subjects.flatMap((n) => referenceOf(n).hyper), h as unknown as Record<string, number>);
+  const tol = CONVERGED_TOLERANCE;
+  const a = c.subjects.map(referenceLabel).join(", ");
+  if (!surface.minimum) return tConverge("falseAt", {settings, a, steps, dist: "∞", tol});
+  if (c.negated) return tConverge("falseNotAt", {settings, a, steps, tol});
+  for (const n of c.subjects) {
+    const r = run(surface, n, h, start, printed);
+    const {converged, distance, leaves} = convergedBy(r, surface.minimum, steps);
+    if (converged) continue;
+    if (leaves) return tConverge("falseLeaves", {settings, a: referenceLabel(n), steps, k: leaves.step, dist: plainNumber(+leaves.distance.toPrecision(3)), tol});
+    return r.stopped || !Number.isFinite(distance) ? tConverge("stopped", {settings, a: referenceLabel(n), steps, tol}) : tConverge("falseAt", {settings, a: referenceLabel(n), steps, dist: plainNumber(+distance.toPrecision(3)), tol});
+  }
+  return tConverge("falseAt", {settings, a, steps, dist: "?", tol});
 }
 
 function presetOf(h: Settings, _defaults: Settings): Partial<Hyperparameters> {

@@ -2,7 +2,7 @@
 export {ClaimPresets} from "./ClaimPresets.js";
 export {NotebookCode} from "./NotebookCode.js";
 export {OptimizerControls, type ControlsElement, type ControlsValue} from "./OptimizerControls.js";
-export {referencesFor, runOptimizers, startFor, type HyperValue, type Path} from "./runOptimizers.js";
+export {extraReferencesFor, referencesFor, runOptimizers, startFor, type HyperValue, type Path} from "./runOptimizers.js";
 export {SurfacePicker} from "./SurfacePicker.js";
 export {UpdateRule, updateRuleTex} from "./UpdateRule.js";
 export {LossCurves} from "../plots/LossCurves.js";

@@ -1,8 +1,9 @@
 /** The sliders the playground knows: range, scale, label; and which of them a set of rules reads. Pure. */
 import {tPlayground} from "../i18n/playground.js";
 import {OPTIMIZERS} from "../math/optimizers/index.js";
-import type {Hyper} from "../math/optimizers/types.js";
-import {referencesFor} from "./runOptimizers.js";
+import {DEFAULT_HYPER, type Hyper} from "../math/optimizers/types.js";
+import {EXTRA_REFERENCES} from "./referenceRules.js";
+import {extraReferencesFor, referencesFor} from "./runOptimizers.js";
 import type {RuleSpec} from "./spec.js";
 
 export type SliderKey = keyof Hyper | "steps";
@@ -33,6 +34,8 @@ export const sliderLabel = (key: SliderKey): string => tPlayground(`slider_${key
 export function slidersFor(rules: RuleSpec[]): SliderDef[] {
   const used = new Set<SliderKey>(["steps"]);
   for (const name of referencesFor(rules)) for (const k of OPTIMIZERS[name].hyper) used.add(k);
+  // Adadelta's reference reads ρ and ε (and runs at the paper's learning rate 1 unless the printed rule has one)
+  for (const {name} of extraReferencesFor(rules, DEFAULT_HYPER)) for (const k of EXTRA_REFERENCES[name].hyper) used.add(k);
   for (const r of rules) if (r.drawn) for (const k of Object.values(r.symbols ?? {})) used.add(k);
   return SLIDERS.filter((s) => used.has(s.key));
 }

@@ -80,6 +80,10 @@ export interface ClaimSpec {
   holds: boolean | null;
   /** When it does not hold at any reasonable setting: what the page says. */
   note?: string;
+  /** Decided at the text's own settings only (a claim that states its step count: "within 50 steps"). */
+  atText?: boolean;
+  /** The criterion the claim was decided by, as the page states it (e.g. within 0.01 of the minimiser from step N on). */
+  criterion?: string;
 }
 
 export interface PlaygroundSpec {

@@ -11,7 +11,7 @@ import {LossCurves, type LossCurvesElement} from "../plots/LossCurves.js";
 import {LossSurface, type LossSurfaceElement} from "../plots/LossSurface.js";
 import {Surface3D, type Surface3DElement} from "../plots/Surface3D.js";
 import {OptimizerControls, type ControlsValue} from "../playground/OptimizerControls.js";
-import {referencesFor, runOptimizers, startFor, type Path} from "../playground/runOptimizers.js";
+import {extraReferencesFor, referencesFor, runOptimizers, startFor, type Path} from "../playground/runOptimizers.js";
 import type {PlaygroundSpec} from "../playground/spec.js";
 import {surfaceFromSpec} from "../playground/surface.js";
 import {SurfacePicker} from "../playground/SurfacePicker.js";
@@ -60,7 +60,8 @@ function build(root: PlaygroundElement, spec: PlaygroundSpec, options: Playgroun
   let view3d: Surface3DElement | null = null;
   let curves: LossCurvesElement;
   // the rules do not depend on the surface: rendered once, their numbers rewritten on every change
-  const ruleEls: UpdateRuleElement[] = [...rules.map((r) => UpdateRule(r, controls.value)), ...referencesFor(rules).map((n) => UpdateRule(n, controls.value))];
+  const references = [...referencesFor(rules), ...extraReferencesFor(rules, controls.value).map((x) => x.name)];
+  const ruleEls: UpdateRuleElement[] = [...rules.map((r) => UpdateRule(r, controls.value)), ...references.map((n) => UpdateRule(n, controls.value))];
   rulesBox.replaceChildren(...ruleEls);
 
   const showSurface = () => {

@@ -129,8 +129,8 @@ function hatDefinition(hat: string, sub: string | undefined, base: Line[]): stri
   }
   const line = base.find((b) => b.name === m);
   const decay = line && decayOf(line.rhs, m, line.text);
-  // the engine's t is the update's number (1 on the first), whatever the subscripts' offset
-  const time = /[A-Za-z]/.exec(sub ?? "")?.[0] ?? "t";
+  // the moment's own index: m̂_{t+1} = m_{t+1} / (1 − β₁^{t+1}), which is 1 on the first update (recurrence.ts)
+  const time = sub !== undefined && /[A-Za-z]/.test(sub) ? sub : "t";
   return decay ? `${hat}${at} = \\frac{${m}${at}}{1 - ${decay}^{${time}}}` : undefined;
 }
 

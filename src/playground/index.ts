@@ -93,7 +93,7 @@ function chapterClaims(lines: string[], spec: PlaygroundSpec): PlaygroundSpec["c
     // the sentence's own settings ("学习率 0.05 时…", "with η = 0.25") come first
     const own = readHyper([c.text], Object.assign({}, ...spec.rules.map((r) => r.symbols)));
     const settings = {...spec.defaults, ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k, v!.value]))};
-    return decideClaim(c, surface, settings, s.id, s.start.length === surface.start.length ? s.start : surface.start);
+    return decideClaim(c, surface, settings, s.id, s.start.length === surface.start.length ? s.start : surface.start, spec.rules);
   });
 }
 

@@ -174,14 +174,40 @@ export function readObjective(def: Definition, defs: Definition[]): Objective | 
     } else if (!constants.includes(key) && key !== "e" && key !== "\\pi") constants.push(key);
   }
   for (const b of sumBounds) if (!counts.includes(b)) counts.push(b);
-  // J(w_0) = … in y and ŷ only: the parameter never enters the body (no definition links them)
   const inBody = new Set(uses.map((u) => u.key));
-  if (!params.some((p) => inBody.has(p))) return undefined;
+  const byEntries = vectorArgsAsEntries(params, def.args ?? [], inBody);
+  // J(w_0) = … in y and ŷ only: the parameter never enters the body (no definition links them)
+  if (!byEntries.some((p) => inBody.has(p))) return undefined;
+  params.splice(0, params.length, ...byEntries);
   const label = data.find((d) => /^(?:y|Y|t|\\mathbf\{y\})$/.test(d)) ?? data.find((d) => roles.labels.has(d));
   return {def, node, kind: loss ? "loss" : "function", params, data, ...(label ? {label} : {}), counts, constants};
 }
 
 import {children as childrenOf} from "../../components/formula/ast.js";
+
+const looseBase = (k: string) => k.replace(/\\(?:mathbf|boldsymbol|bm|vec)\{([^{}]*)\}/g, "$1").replace(/\\(?:boldsymbol|bm|mathbf)\s*/g, "").replace(/[{}\s]/g, "");
+/** `\theta_0`, `w_{12}` → [base, index]; undefined for a key that is no numbered entry. */
+function entryKey(key: string): [string, number] | undefined {
+  const m = /^(.+?)_(?:\{(\d+)\}|(\d))$/.exec(key);
+  return m ? [looseBase(m[1]), Number(m[2] ?? m[3])] : undefined;
+}
+
+/**
+ * A vector argument the body never uses itself but through its numbered entries (J(θ) = ½m Σ (f_θ(x⁽ⁱ⁾) − y⁽ⁱ⁾)²
+ * with f_θ(x) = θ_0 + θ_1 x): the objective is a function of those entries, in index order, in the argument's place.
+ */
+export function vectorArgsAsEntries(params: string[], args: string[], inBody: Set<string>): string[] {
+  let out = [...params];
+  for (const a of args) {
+    if (inBody.has(a)) continue;
+    const entries = out.filter((q) => q !== a && entryKey(q)?.[0] === looseBase(a)).sort((x, y) => entryKey(x)![1] - entryKey(y)![1]);
+    if (!entries.length) continue;
+    const rest = out.filter((q) => !entries.includes(q));
+    rest.splice(rest.indexOf(a), 1, ...entries);
+    out = rest;
+  }
+  return out;
+}
 
 /** One objective per left-side name: the fullest statement of it (most symbol uses; ties: the later). */
 export function chapterObjectives(defs: Definition[]): Objective[] {

@@ -28,8 +28,8 @@ const LABEL_HEADER = /标签|label|target|目标|类别|class|^y$|输出|output/
 const NORMALISE = /归一化|标准化|normali[sz]|standardi[sz]|feature scaling|特征缩放/i;
 
 const plain = (h: string) => h.replace(/\$/g, "").replace(/\\mathbf\{(\w+)\}/g, "$1").replace(/[\\{}\s]/g, "");
-/** A column's symbol without its sample index: `$t_i$`, `x^{(i)}`, `y_n` name t, x, y. */
-const columnSymbol = (h: string) => plain(h).replace(/(?:_[ijn]|\^\([ijn]\))$/, "");
+/** A column's symbol without its sample index (any one letter): `$t_i$`, `x^{(i)}`, `y_n`, `s_k` name t, x, y, s. */
+const columnSymbol = (h: string) => plain(h).replace(/(?:_[a-z]|\^\([a-z]\))$/, "");
 
 function flatten(v: number[] | number[][]): number[] | number[][] {
   return Array.isArray(v[0]) && (v as number[][])[0].length === 1 ? (v as number[][]).map((r) => r[0]) : v;

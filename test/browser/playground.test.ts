@@ -24,10 +24,14 @@ let book: BookSession;
 let path: string;
 beforeAll(async () => {
   if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run npm run build first (npm test does)");
-  path = playgroundPage();
+  // PLAYGROUND_PAGE=/part/page runs the same checks on another page (an Adadelta page has ρ and ε but no α)
+  path = process.env.PLAYGROUND_PAGE ?? playgroundPage();
   book = await startBook("dist");
 });
 afterAll(async () => book?.close());
+
+/** The first slider (α where the rules have a learning rate; ρ on an Adadelta page, which has none), never steps. */
+const FIRST = ".gb-pg-controls .gb-pg-row:first-child";
 
 const ready = (page: Page) => page.waitForSelector(".gb-pg-surface svg .gb-ls-path", {timeout: 30_000});
 
@@ -51,17 +55,17 @@ describe("the playground notebook in the book", () => {
     const read = () => page.evaluate(() => ({
       d: [...document.querySelectorAll(".gb-pg-surface .gb-ls-path path:nth-of-type(2)")].map((p) => p.getAttribute("d")).join("|"),
       rule: [...document.querySelectorAll(".gb-pg-rule")].map((r) => r.textContent).join("|"),
-      out: document.querySelector(".gb-pg-row output")?.textContent
+      out: document.querySelector(".gb-pg-controls .gb-pg-row:first-child output")?.textContent
     }));
     const before = await read();
     expect(before.rule).not.toBe("");
-    await page.focus(".gb-pg-controls input[name=alpha]");
+    await page.focus(`${FIRST} input`);
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
-    // the cells re-run (Framework recomputes on the next frame): the paths change and the rules show the slider's α
+    // the cells re-run (Framework recomputes on the next frame): the paths change and the rules show the slider's value
     await page.waitForFunction((d) => {
       const now = [...document.querySelectorAll(".gb-pg-surface .gb-ls-path path:nth-of-type(2)")].map((p) => p.getAttribute("d")).join("|");
-      const out = document.querySelector(".gb-pg-row output")?.textContent ?? "";
+      const out = document.querySelector(".gb-pg-controls .gb-pg-row:first-child output")?.textContent ?? "";
       return now !== d && [...document.querySelectorAll(".gb-pg-rule")].some((r) => r.textContent!.includes(out));
     }, before.d, {timeout: 10_000});
     const after = await read();
@@ -91,7 +95,7 @@ describe("the playground notebook in the book", () => {
     });
     const rule = () => page.evaluate(() => [...document.querySelectorAll(".gb-pg-rule")].map((r) => r.textContent).join("|"));
     const before = await rule();
-    await page.focus(".gb-pg-controls input[name=alpha]");
+    await page.focus(`${FIRST} input`);
     await page.keyboard.press("ArrowRight");
     await page.waitForFunction((b) => [...document.querySelectorAll(".gb-pg-rule")].map((r) => r.textContent).join("|") !== b, before, {timeout: 10_000});
     const r = await page.evaluate(() => {
