@@ -110,6 +110,16 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("J(\\boldsymbol{\\beta}) = \\|\\mathbf{y} - \\mathbf{X}\\boldsymbol{\\beta}\\|^2", "\\nabla_{\\boldsymbol{\\beta}} J(\\mathbf{0}) = -2\\mathbf{X}^T\\mathbf{y}", "\\nabla_{\\boldsymbol{\\beta}} J(\\mathbf{0}) = -\\mathbf{X}^T\\mathbf{y}"));
     expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
   });
+  test("a one-argument builtin's name defined in two arguments (cos(u, v)) is the chapter's function; u^T v makes v a vector", async () => {
+    const s = await statuses(doc("\\cos(\\mathbf{u}, \\mathbf{v}) = \\frac{\\mathbf{u}^{\\mathsf T}\\mathbf{v}}{\\|\\mathbf{u}\\|_2\\,\\|\\mathbf{v}\\|_2}",
+      "\\cos(\\mathbf{u}, \\mathbf{v}) = \\cos(\\mathbf{v}, \\mathbf{u})", "\\cos(\\mathbf{u}, 2\\mathbf{v}) = 2\\cos(\\mathbf{u}, \\mathbf{v})"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
+  test("a matrix the text calls positive definite ($\\mathbf{Q} \\succ 0$) is seeded symmetric positive definite", async () => {
+    const s = await statuses(doc("h(\\mathbf{x}) = \\frac{1}{2} \\mathbf{x}^\\top \\mathbf{Q} \\mathbf{x} + \\mathbf{x}^\\top \\mathbf{c} + b", "%For positive definite matrices $\\mathbf{Q} \\succ 0$ the gradient is",
+      "\\partial_{\\mathbf{x}} h(\\mathbf{x}) = \\mathbf{Q} (\\mathbf{x} + \\mathbf{Q}^{-1} \\mathbf{c})", "\\partial_{\\mathbf{x}} h(\\mathbf{x}) = \\mathbf{Q} (\\mathbf{x} - \\mathbf{Q}^{-1} \\mathbf{c})"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

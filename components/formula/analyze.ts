@@ -9,7 +9,7 @@
 import {FormulaError, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
 import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
-import {chapterDefinitions, checkEquality, orthogonalMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
+import {chapterDefinitions, checkEquality, orthogonalMatrices, symmetricMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {definedFunctions, parseFormula, substitute} from "./parse.js";
 import {inlineCalls, type FunctionDef} from "./inline.js";
@@ -147,7 +147,7 @@ function functionDefinitions(parsed: Parsed[]): Map<string, FunctionDef> {
     if (!("formula" in p)) continue;
     for (const line of p.formula.lines) {
       const lhs = line.first;
-      if (line.rest[0]?.rel !== "=" || lhs.type !== "call" || lhs.builtin || out.has(lhs.fn)) continue;
+      if (line.rest[0]?.rel !== "=" || lhs.type !== "call" || (lhs.builtin && lhs.args.length < 2) || out.has(lhs.fn)) continue;
       if (!lhs.args.every((a) => a.type === "sym")) continue;
       out.set(lhs.fn, {params: lhs.args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : "")), body: line.rest[0].node});
     }
@@ -244,14 +244,14 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
-      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block)});
+      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
       if (eq) return equalityOutcome(eq, block, f, seed);
       return {status: "not-executable", reason: r.reason};
     }
     // Without a stated link the comparison assumed one (per sample, no chain factor): a disagreement there is only
     // a verdict when the chapter's own definitions cannot be differentiated instead.
     if (r.check.verdict === "bad" && r.check.mode === "prediction") {
-      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block)});
+      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
       if (eq) return equalityOutcome(eq, block, f, seed);
     }
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
@@ -275,7 +275,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs, RESTATES.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""))) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose)});
+    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs, RESTATES.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""))) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
   });

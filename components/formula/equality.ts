@@ -35,6 +35,8 @@ export interface ChapterDef {
   restatement?: boolean;
 }
 
+/** Builtins of one argument: written with more, the name is the chapter's own function. */
+const UNARY_BUILTINS = new Set(["sin", "cos", "tan", "exp", "log", "ln", "tanh", "sigma", "sqrt", "abs"]);
 const BUILTIN = new Set(["sigma", "tanh", "exp", "log", "ln", "relu", "softmax", "sin", "cos", "tan", "sqrt", "abs"]);
 const span = {start: 0, end: 0};
 
@@ -126,6 +128,8 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
   // J(w, b) = … and J_2(\beta) = … (a symbol applied to symbols)
   let fn: string | undefined, args: Node[] = [], index: string | undefined;
   if (lhs.type === "call" && !lhs.builtin) (fn = lhs.fn), (args = lhs.args);
+  // \cos(\mathbf{u}, \mathbf{v}) = …: a one-argument builtin's name in more arguments is the chapter's own function
+  else if (lhs.type === "call" && lhs.builtin && lhs.args.length > 1 && UNARY_BUILTINS.has(lhs.fn)) (fn = lhs.fn), (args = lhs.args);
   else if (lhs.type === "mul" && lhs.op === "implicit" && lhs.left.type === "sym" && !/'$/.test(lhs.left.name) && ((lhs.right.type === "paren" && lhs.right.delim === "()") || lhs.right.type === "tuple")) {
     // \ell_{\mathrm{CE}}(p, y): the arguments may come as a tuple
     const inner = lhs.right.type === "tuple" ? lhs.right : lhs.right.arg;
@@ -149,7 +153,7 @@ const hasEllipsis = (n: Node): boolean => n.type === "ellipsis" || childrenOf(n)
 /** Whether n applies the function fn (as a call, or as fn(…) read as a product). */
 function callsItself(n: Node, fn: string, sub?: string): boolean {
   // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2: with a subscript (S_λ, f_i) only the same subscript is the same function.
-  if (n.type === "call" && !n.builtin && n.fn === fn && sub === undefined) return true;
+  if (n.type === "call" && (!n.builtin || n.args.length > 1) && n.fn === fn && sub === undefined) return true;
   if (n.type === "mul" && n.op === "implicit" && n.left.type === "sym" && (n.right.type === "paren" || n.right.type === "tuple") &&
     (sub === undefined ? symKey(n.left.name, n.left.subText) === fn : n.left.name === fn && n.left.subText === sub)) return true;
   return childrenOf(n).some((c) => callsItself(c, fn, sub));
@@ -313,7 +317,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   /** The text restricts two indices (`i \neq j`, `当 i = j 时`): only the pairs that satisfy it are compared. */
   indexCondition?: IndexCondition;
   /** Matrices the text calls orthogonal: seeded so. */
-  orthogonal?: ReadonlySet<string>}): EqualityResult | undefined {
+  orthogonal?: ReadonlySet<string>;
+  /** Matrices the text calls symmetric or positive definite: seeded so. */
+  symmetric?: ReadonlySet<string>}): EqualityResult | undefined {
   const {line, latex, seed} = args;
   const budget = args.budget ?? new WorkBudget();
   const rels = line.rest.map((r) => r.rel);
@@ -492,6 +498,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (const k of args.orthogonal ?? []) {
     const m = vars[k];
     if (Array.isArray(m) && Array.isArray(m[0])) vars[k] = orthogonalLike(m as number[][]);
+  }
+  for (const k of args.symmetric ?? []) {
+    const m = vars[k];
+    if (Array.isArray(m) && Array.isArray(m[0]) && m.length === (m[0] as number[]).length) vars[k] = spdLike(m as number[][]);
   }
   // A coordinate index runs over its vector (∂L/∂w_k, k = 1..dim w).
   for (const w of wrtCoords) {
@@ -858,6 +868,23 @@ function orthogonalLike(m: number[][]): number[][] {
 }
 
 /** Capital letters the text calls orthogonal: "orthogonal matrix $\mathbf{U}$", "$U$ is orthogonal", "正交矩阵 $U$". */
+/** Matrices the text calls symmetric or positive definite ("$\mathbf{Q} \succ 0$", "对称正定矩阵 $A$"): seeded symmetric positive definite. */
+export function symmetricMatrices(prose: string): Set<string> {
+  const out = new Set<string>();
+  const sym = String.raw`\$\s*(?:\\(?:mathbf|boldsymbol|bm)\{)?([A-Z])\}?\s*(?:\\succ(?:eq)?\s*0\s*)?\$`;
+  const words = String.raw`(?:symmetric|positive[- ]definite|positive[- ]semi-?definite|对称|正定|半正定)`;
+  for (const m of prose.matchAll(new RegExp(words + String.raw`[^$。.;]{0,40}?` + sym, "gi"))) out.add(m[1]);
+  for (const m of prose.matchAll(new RegExp(sym + String.raw`[^$。.;]{0,30}?` + words, "gi"))) out.add(m[1]);
+  for (const m of prose.matchAll(/\$\s*(?:\\(?:mathbf|boldsymbol|bm)\{)?([A-Z])\}?\s*\\succ(?:eq)?\s*0\s*\$/g)) out.add(m[1]);
+  return out;
+}
+
+/** A symmetric positive definite matrix from a seeded square one: (M Mᵀ)/n + I/2. */
+function spdLike(m: number[][]): number[][] {
+  const n = m.length;
+  return m.map((_, i) => m.map((_, j) => m[i].reduce((s, x, k) => s + x * m[j][k], 0) / n + (i === j ? 0.5 : 0)));
+}
+
 export function orthogonalMatrices(prose: string): Set<string> {
   const out = new Set<string>();
   const sym = String.raw`\$\s*(?:\\(?:mathbf|boldsymbol|bm)\{)?([A-Z])\}?\s*\$`;

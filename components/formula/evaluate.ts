@@ -411,6 +411,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
 
 function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
   const args = node.args.map((a) => ev(a, scope));
+  // \cos(u, v) that the chapter defines in two arguments: its definition, not the builtin
+  const own = node.builtin && args.length > 1 ? scope.defs?.[`${node.fn}#${args.length}`] ?? scope.defs?.[node.fn] : undefined;
+  if (own?.params?.length === args.length) return call({...node, builtin: false}, scope);
   if (node.builtin) {
     const shapes = args.map((a) => scope.ops.shape(a));
     const entries = shapes.map(elementsOf);

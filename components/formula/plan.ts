@@ -139,7 +139,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     counts[freeIndex] ??= n;
   }
   // Products: an indexed symbol times a plain one makes the first an input (rows) and the second a weight vector.
-  const transposed = new Set<string>();
+  const transposed = new Set<string>(), innerPartners = new Set<string>();
   const inputs = new Set<string>(), params = new Set<string>(), matrices = new Set<string>(), vec3 = new Set<string>(), probs = new Set<string>();
   let columns = 0;
   const keyOf = (s: Node) => (s.type === "sym" ? (indexed.has(s.name) && s.sub ? s.name : symKey(s.name, s.subText)) : "");
@@ -173,10 +173,13 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       if (c.fn === "log" || c.fn === "ln") for (const a of c.args) for (const u of symbolUses(a)) probs.add(indexed.has(u.node.name) ? u.node.name : u.key);
     }
     for (const t of findAll(x, "transpose")) if (t.arg.type === "sym" && plain.has(symKey(t.arg.name, t.arg.subText))) transposed.add(symKey(t.arg.name, t.arg.subText));
+    // u^T v between two lower-case letters: an inner product, v a vector like u
+    for (const m of findAll(x, "mul"))
+      if (m.left.type === "transpose" && m.left.arg.type === "sym" && LOWER.test(m.left.arg.name) && m.right.type === "sym" && !m.right.sub && LOWER.test(m.right.name) && plain.has(m.right.name)) innerPartners.add(m.right.name);
   }
   // A transposed symbol is a matrix unless it is the weight vector of a per-sample product (\theta^T x_i).
   // A lower-case letter transposed (w^T w, x^T y) is a vector, as is a bold lower-case one; capitals are matrices.
-  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !LOWER.test(k)) matrices.add(k);
+  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !LOWER.test(k) && !LOWER.test(k.replace(/_(?:\{[^{}]*\}|[^{}])$/, ""))) matrices.add(k);
   // Once some symbols are matrices (QK^T), the other upper-case factors of products are matrices too (…)V.
   if (matrices.size && !vec3.size)
     for (const x of nodes)
@@ -245,7 +248,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
     else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else if (entries.has(key)) (value = normal(Math.min(MAX_SEEDED_SIZE, Math.max(d, entries.get(key)!)))), (role = "vector");
-    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(key))) (value = normal(d)), (role = "vector");
+    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(key.replace(/_(?:\{[^{}]*\}|[^{}])$/, ""))) || innerPartners.has(key)) (value = normal(d)), (role = "vector");
     else (value = r3(randn(rng))), (role = "scalar");
     symbols.push({key, value, role, ...(fixed ? {fixed} : {})});
   }
