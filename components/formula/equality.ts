@@ -291,8 +291,11 @@ function decimalsOf(n: Node, latex: string): number | undefined {
     return m ? m[1].length : 0;
   }
   if (n.type === "vector" || n.type === "tuple") {
+    // (1.333, 0, 0.6667, 4): each entry rounded to its own digits; the coarsest rounded entry sets the tolerance
     const ds = n.items.map((x) => decimalsOf(x, latex));
-    return ds.every((d) => d !== undefined) ? Math.max(...(ds as number[])) : undefined;
+    if (!ds.every((d) => d !== undefined)) return undefined;
+    const rounded = (ds as number[]).filter((d) => d > 0);
+    return rounded.length ? Math.min(...rounded) : 0;
   }
   if (n.type === "transpose") return decimalsOf(n.arg, latex);
   return undefined;
