@@ -120,6 +120,11 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "\\partial_{\\mathbf{x}} h(\\mathbf{x}) = \\mathbf{Q} (\\mathbf{x} + \\mathbf{Q}^{-1} \\mathbf{c})", "\\partial_{\\mathbf{x}} h(\\mathbf{x}) = \\mathbf{Q} (\\mathbf{x} - \\mathbf{Q}^{-1} \\mathbf{c})"));
     expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
   });
+  test("a formula that states its own region (\\qquad 0 \\le t \\le T) is not judged on seeded values outside it", async () => {
+    const s = await statuses(doc("\\eta(t) = \\begin{cases} \\eta_{\\max} \\dfrac{t}{W}, & 0 \\le t < W, \\\\ \\eta_{\\max} \\dfrac{T - t}{T - W}, & W \\le t \\le T. \\end{cases}",
+      "%it can be written in one line:", "\\eta(t) = \\eta_{\\max} \\cdot \\min\\!\\left( \\frac{t}{W},\\; \\frac{T - t}{T - W} \\right), \\qquad 0 \\le t \\le T"));
+    expect(Object.values(s)).not.toContain("flagged");
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -666,6 +666,12 @@ const RESTATES = /equivalently|compactly|more compact|紧凑|can (?:also )?be (?
 const nearLines = (before: string) => before.split("\n").slice(-4).join("\n");
 
 function regionBound(outcome: Outcome, block: MathBlock, f: Formula): Outcome {
+  // η(t) = η_max · min(t/W, (T − t)/(T − W)), \qquad 0 ≤ t ≤ T: the formula states its own region (a line of inequalities)
+  const own = f.lines.length > 1 ? f.lines.find((l) => l.rest.length && l.rest.every((r) => r.rel === "<" || r.rel === ">" || r.rel === "\\le" || r.rel === "\\ge")) : undefined;
+  if (outcome.status === "flagged" && own && !outcome.check) {
+    const region = block.latex.slice(own.start, own.end).trim();
+    return {status: "not-executable", reason: `holds on the region the formula states (${region}); seeded inputs fall on either side, so it is not judged (${outcome.reason ?? ""})`};
+  }
   if (outcome.status !== "flagged" || f.lines[0]?.first.type !== "grad") return outcome;
   const region = /\$[^$]*?(?:<|>|\\le\b|\\ge\b|\\leq|\\geq|\\lt|\\gt)[^$]*\$/.exec(nearLines(block.before ?? ""));
   if (!region) return outcome;
