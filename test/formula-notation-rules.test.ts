@@ -125,6 +125,13 @@ describe("general rules from the held-out documents (formula-c)", () => {
       "%it can be written in one line:", "\\eta(t) = \\eta_{\\max} \\cdot \\min\\!\\left( \\frac{t}{W},\\; \\frac{T - t}{T - W} \\right), \\qquad 0 \\le t \\le T"));
     expect(Object.values(s)).not.toContain("flagged");
   });
+  test("Φ_{ik} = x_i^k: the left side's index letter is an integer on the right; ln(1 − σ(40)) = ln 0 has the text's reason", async () => {
+    const blocks = extractMathBlocks(doc("%即 $\\Phi_{ik} = x_i^{k}$。", "%朴素公式里 $\\ln(1 - \\sigma(40)) = \\ln 0$ 为 $-\\infty$。"), "doc.md");
+    const reports = await analyzeChapter(blocks, {seed: 1});
+    const phi = reports[blocks.findIndex((b) => b.latex.startsWith("\\Phi"))];
+    expect(phi.plan?.symbols.find((x) => x.key === "k")).toEqual({key: "k", value: 2, role: "count", fixed: true});
+    expect(reports[blocks.findIndex((b) => b.latex.startsWith("\\ln"))].reason).toContain("infinite");
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

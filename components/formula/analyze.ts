@@ -21,7 +21,7 @@ import {runPlan} from "./runPlan.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
-import {canonicalHyper, containsType, findAll, indexedBy, symbolUses} from "./symbols.js";
+import {canonicalHyper, containsType, findAll, indexedBy, symbolUses, twoIndices} from "./symbols.js";
 import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
 
 export type {CellPlan, DerivationCheck, FormulaReport, MathBlock, SectionKind, SymbolBinding} from "./types.js";
@@ -83,6 +83,9 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
       outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs, fns);
       outcome = conditionBound(regionBound(outcome, block, p.formula), block);
       outcome = dimensionsBound(outcome, p.formula, block, declared);
+      // ln(1 − σ(40)) = ln 0, "为 −∞": the text itself says the value is infinite
+      if (!outcome.reason && outcome.plan && /\\(?:ln|log)\s*\{?\s*0\s*\}?(?![.\d])|\\infty|∞/.test(`${block.latex} ${(block.prose ?? "").split("\n").find((l) => l.includes(block.latex)) ?? ""}`))
+        outcome = {...outcome, reason: "the text states that this value is infinite (ln 0, ∞); the cell shows it as such"};
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
       outcome = {status: "not-executable", reason: `the engine failed on this formula: ${(e as Error).message}`};
@@ -559,7 +562,9 @@ function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBud
   // Function parameters (J(\theta) = …) are free symbols like any other.
   const roles = proseRoles(block.prose);
   const predictions = new Set(eqs.flatMap((e) => symbolUses(e.rhs).map((u) => u.node.name)).filter((n) => roles.predictions.has(n) || /^\\hat\{|'$/.test(n)));
-  const b = inferBindings(eqs.map((e) => e.rhs), {seed, exclude, predictions});
+  // Φ_{ik} = x_i^k: the left side's index letters are indices on the right too
+  const lhsIndices = f.lines.flatMap((l) => (l.first.type === "sym" ? twoIndices(l.first.sub) ?? [] : []).flatMap((x) => (x.type === "sym" && !x.sub ? [x.name] : [])));
+  const b = inferBindings(eqs.map((e) => e.rhs), {seed, exclude, predictions, indexLetters: lhsIndices});
   const equations: CellEquation[] = eqs.map((e, k) => {
     const usesFree = b.freeIndex && symbolUses(e.rhs).some((u) => !indexedBy(u) && u.node.sub?.type === "sym" && u.node.sub.name === b.freeIndex);
     return {lhs: e.lhs, rhs: toLatex(e.rhs), ...(usesFree ? {mapIndex: b.freeIndex} : {}), ...(assigns[k] ? {assigns: assigns[k]} : {})};

@@ -39,6 +39,8 @@ export interface BindingOptions {
   separating?: boolean;
   /** Every dimension the sample count: square matrices, so a missing or extra transpose still evaluates (and differs). */
   square?: boolean;
+  /** Letters that index an entry on the left side (Φ_{ik} = x_i^k): integers where they stand alone. */
+  indexLetters?: string[];
 }
 
 export interface Bindings {
@@ -205,6 +207,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     for (const c of findAll(x, "call"))
       if (c.fn === "softmax") for (const a of c.args) for (const u of symbolUses(a)) if (!u.node.sub && (a.type === "sym" || (a.type === "add" && a.terms[0].node === u.node))) softmaxed.add(u.key);
   const nameOf = new Map(uses.map((u) => [u.key, u.node.name]));
+  const indexLetters = new Set([...(options.indexLetters ?? []), ...uses.flatMap((u) => (twoIndices(u.node.sub) ?? []).flatMap((x) => (x.type === "sym" && !x.sub && /^[a-z]$/.test(x.name) ? [x.name] : [])))]);
   const hasLog = nodes.some((x) => findAll(x, "call").some((c) => c.fn === "log" || c.fn === "ln"));
   const matRows = [...matrices].some((k) => !vec3.size || !vec3.has(k)) ? 3 : 2;
   const symbols: SymbolBinding[] = [];
@@ -249,6 +252,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else if (entries.has(key)) (value = normal(Math.min(MAX_SEEDED_SIZE, Math.max(d, entries.get(key)!)))), (role = "vector");
     else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(key.replace(/_(?:\{[^{}]*\}|[^{}])$/, ""))) || innerPartners.has(key)) (value = normal(d)), (role = "vector");
+    // Φ_{ik} = x_i^k: a letter that indexes an entry (Φ_{ik}) is an index where it stands alone too: an integer
+    else if (indexLetters.has(key)) (value = 2), (role = "count"), (fixed = true);
     else (value = r3(randn(rng))), (role = "scalar");
     symbols.push({key, value, role, ...(fixed ? {fixed} : {})});
   }
