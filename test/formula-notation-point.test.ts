@@ -31,8 +31,9 @@ describe("the node", () => {
     expect(toLatex(lhs(String.raw`\frac{\partial L}{\partial w}\Big|_{(w,b)=(1,0)} = 4`))).toBe(String.raw`\left.\frac{\partial L}{\partial w}\right|_{(w, b)=(1, 0)}`);
   });
 
-  test("only a derivative can be evaluated at a point; |x|_… is still an absolute value's business", () => {
-    expect(() => parseFormula(String.raw`x^2\Big|_{x=1} = 1`)).toThrow(/only a derivative can be evaluated at a point/);
+  test("an expression at a named point is the expression there; without names only a derivative can be; |x|_… is still an absolute value's business", () => {
+    expect(toLatex(lhs(String.raw`x^2\Big|_{x=3} = 9`))).toBe("(3)^{2}");
+    expect(() => parseFormula(String.raw`x^2\Big|_{3} = 9`)).toThrow(/only a derivative, or an expression at named values, can be evaluated at a point/);
     expect(() => parseFormula(String.raw`\frac{\partial L}{\partial w}\Big|_{(w,b)=(1)} = 1`)).toThrow(/a point for 2 names needs 2 values/);
   });
 });

@@ -287,8 +287,12 @@ function decimalsOf(n: Node, latex: string): number | undefined {
   if (n.type === "neg") return decimalsOf(n.arg, latex);
   if (n.type === "paren") return decimalsOf(n.arg, latex);
   if (n.type === "num") {
-    const m = /\.(\d+)/.exec(latex.slice(n.start, n.end));
-    return m ? m[1].length : 0;
+    const text = latex.slice(n.start, n.end);
+    const m = /\.(\d+)/.exec(text);
+    // a number read with its power of ten (6.0 \times 10^{-6}, 3e-4): the digits shifted by it
+    const e = /(?:10\s*\^\s*\{?\s*([-−]?\d+)\s*\}?|[eE]([-+]?\d+))\s*$/.exec(text);
+    const shift = e ? -Number((e[1] ?? e[2]).replace("−", "-")) : 0;
+    return Math.max(0, (m ? m[1].length : 0) + shift);
   }
   if (n.type === "vector" || n.type === "tuple") {
     // (1.333, 0, 0.6667, 4): each entry rounded to its own digits; the coarsest rounded entry sets the tolerance
@@ -298,6 +302,18 @@ function decimalsOf(n: Node, latex: string): number | undefined {
     return rounded.length ? Math.min(...rounded) : 0;
   }
   if (n.type === "transpose") return decimalsOf(n.arg, latex);
+  // 6.0 \times 10^{-6}, 10^{-8}: the mantissa's digits shifted by the power of ten
+  const power = (x: Node): number | undefined => {
+    if (x.type !== "pow" || x.base.type !== "num" || x.base.value !== 10) return undefined;
+    const e = x.exp.type === "num" ? x.exp.value : x.exp.type === "neg" && x.exp.arg.type === "num" ? -x.exp.arg.value : undefined;
+    return e !== undefined && Number.isInteger(e) ? e : undefined;
+  };
+  const alone = power(n);
+  if (alone !== undefined) return Math.max(0, -alone);
+  if (n.type === "mul" && n.left.type === "num") {
+    const e = power(n.right), d = decimalsOf(n.left, latex);
+    if (e !== undefined && d !== undefined) return Math.max(0, d - e);
+  }
   return undefined;
 }
 
@@ -309,7 +325,8 @@ function agree(a: Value, b: Value, tol: number): boolean {
   // a column vector written as a transposed row, a 1-entry vector and a scalar
   if (fa.length !== fb.length) return false;
   if (sa.length === 2 && sb.length === 2 && (sa[0] !== sb[0] || sa[1] !== sb[1])) return false;
-  return fa.every((x, i) => Number.isFinite(x) && Number.isFinite(fb[i]) && Math.abs(x - fb[i]) <= tol + 1e-4 * Math.max(1, Math.abs(x), Math.abs(fb[i])));
+  // relative to the values (6.0e-6 is not 6e-5), with a floor at the numerical gradient's noise
+  return fa.every((x, i) => Number.isFinite(x) && Number.isFinite(fb[i]) && Math.abs(x - fb[i]) <= tol + 1e-4 * Math.max(Math.abs(x), Math.abs(fb[i])) + 1e-6);
 }
 
 /**
@@ -365,6 +382,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       const per = g.wrt.sub && g.wrt.sub.type === "sym" ? indexed.get(g.wrt.name) : undefined;
       if (per && per.index === (g.wrt.sub as NodeOf<"sym">).name && !per.params) indexed.delete(g.wrt.name);
     }
+  // Φ^TΦ w* = Φ^T y: w* is the optimum the equation characterises, not a value to seed (unless the text gives one)
+  // (its closed form stated after the equation is what the equation leads to, not its definition)
+  const optimum = (u: ReturnType<typeof symbolUses>[number]) => /\^\*$/.test(u.node.name) && !((keyed.get(u.key)?.blockIndex ?? Infinity) < args.blockIndex) && !(u.key in facts);
+  if (parts.some((p) => symbolUses(p).some(optimum)) && !parts.some((p) => decimalsOf(p, latex) !== undefined)) return undefined;
   // Definitions reachable from the parts.
   const reach: Node[] = [];
   const seen = new Set<ChapterDef>();
@@ -591,16 +612,6 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   };
   const gradient = (g: NodeOf<"grad">, scope: Scope<Value>): Value => {
     const at = (g as unknown as {at?: Node}).at;
-    const atNames = (g as unknown as {atNames?: Node[]}).atNames;
-    // ∇_β J(0), \frac{∂L}{∂w}\Big|_{w=1}: the derivative in the variable, at the named point
-    if (at && atNames?.length && atNames.every((x) => x.type === "sym")) {
-      const values = atNames.length === 1 ? [evaluateWith(at, scope)] : at.type === "tuple" || at.type === "vector" ? at.items.map((x) => evaluateWith(x, scope)) : [];
-      if (values.length !== atNames.length) throw new Error("a point needs one value per name");
-      const vars = {...scope.vars};
-      atNames.forEach((x, i) => (vars[symKey((x as NodeOf<"sym">).name, (x as NodeOf<"sym">).subText)] = values[i]));
-      const {at: _a, atNames: _n, ...plain} = g as NodeOf<"grad"> & {at?: Node; atNames?: Node[]};
-      return gradient(plain as NodeOf<"grad">, {...scope, vars});
-    }
     if (at) {
       const a = evaluateWith(at, scope);
       if (typeof a !== "number") throw new Error("a derivative at a point needs a scalar point");
@@ -758,13 +769,6 @@ const FUNCTION_SYMBOLS: Record<string, string> = {"\\sigma": "sigma", "\\tanh": 
 
 /** dσ/dz with σ no symbol of the chapter: the derivative of the function σ at z, d/dz σ(z). */
 function functionDerivatives(n: Node, keyed: Map<string, ChapterDef>): Node {
-  // ∇_β J(\mathbf{0}) with J(β) = …: the gradient of J in β, at β = 0
-  if (n.type === "grad" && n.of.type === "call" && !n.of.builtin && n.wrt.type === "sym" && !(n as {at?: Node}).at && n.of.args.length === 1 && n.of.args[0].type !== "sym") {
-    const def = keyed.get(n.of.fn);
-    const w = n.wrt;
-    if (def?.params?.length === 1 && def.params[0] === symKey(w.name, w.subText))
-      return {...n, of: {...n.of, args: [w]}, at: n.of.args[0], atNames: [w]} as Node;
-  }
   if (n.type === "grad" && n.of.type === "sym" && !n.of.sub && n.wrt.type === "sym" && !(n as {at?: Node}).at) {
     // the builtin, when the chapter defines no symbol or function of that name
     if (FUNCTION_SYMBOLS[n.of.name] && !keyed.has(n.of.name)) return {...n, of: {...span, type: "call", fn: FUNCTION_SYMBOLS[n.of.name], args: [n.wrt], builtin: true, parens: "paren"}};
@@ -870,7 +874,6 @@ function orthogonalLike(m: number[][]): number[][] {
   return Array.from({length: n}, (_, i) => cols.map((c) => c[i]));
 }
 
-/** Capital letters the text calls orthogonal: "orthogonal matrix $\mathbf{U}$", "$U$ is orthogonal", "正交矩阵 $U$". */
 /** Matrices the text calls symmetric or positive definite ("$\mathbf{Q} \succ 0$", "对称正定矩阵 $A$"): seeded symmetric positive definite. */
 export function symmetricMatrices(prose: string): Set<string> {
   const out = new Set<string>();
@@ -888,6 +891,7 @@ function spdLike(m: number[][]): number[][] {
   return m.map((_, i) => m.map((_, j) => m[i].reduce((s, x, k) => s + x * m[j][k], 0) / n + (i === j ? 0.5 : 0)));
 }
 
+/** Capital letters the text calls orthogonal: "orthogonal matrix $\mathbf{U}$", "$U$ is orthogonal", "正交矩阵 $U$". */
 export function orthogonalMatrices(prose: string): Set<string> {
   const out = new Set<string>();
   const sym = String.raw`\$\s*(?:\\(?:mathbf|boldsymbol|bm)\{)?([A-Z])\}?\s*\$`;

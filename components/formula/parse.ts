@@ -578,7 +578,7 @@ class Parser {
           p = {...p, name: `${p.name}^{${raw}}`, end: this.prevEnd()};
           continue;
         }
-        if ((raw === "*" || raw === "\\ast") && p.type === "sym") {
+        if ((raw === "*" || raw === "\\ast" || raw === "\\star") && p.type === "sym") {
           this.skipScript();
           p = {...p, name: `${p.name}^*`, end: this.prevEnd()};
           continue;
