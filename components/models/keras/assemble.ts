@@ -8,6 +8,7 @@ import type {parseClaims} from "./claims.js";
 import type {DatasetRef, Note, TranslateDiagnostic} from "./program.js";
 import {kerasArrays, ndOf} from "../pytorch/program.js";
 import {tTraining} from "../../i18n/training.js";
+import {tKerasNotes} from "./notes.js";
 
 /** Errors that make the model itself untrainable (its layers, compile, fit, data) rather than a side statement. */
 export function failedOutside(diagnostics: TranslateDiagnostic[], it: Interpreter): boolean {
@@ -46,17 +47,16 @@ export function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val
 export function tableNotes(ref: Extract<DatasetRef, {id: "table"}>, claims: ReturnType<typeof parseClaims>): Note[] {
   const n = ref.rows.length;
   const nTest = Math.ceil(ref.testSize * n);
+  const columns = ref.columns.join(tKerasNotes("listSep"));
   const notes: Note[] = [{level: "warning",
-    text: `代码读取的 data.csv 并不存在；页面使用本章第 ${ref.line} 行表格里的 ${n} 条样本（特征：${ref.columns.join("、")}），按列标准化（减均值、除以标准差）后训练。preprocess_data 只有注释、返回未定义的 processed_data，因此由标准化代替。`, line: ref.line}];
-  notes.push({level: "info",
-    text: `train_test_split(test_size=${ref.testSize}) 在 ${n} 条样本上只留下 ${nTest} 条测试样本、${n - nTest} 条训练样本；页面用固定种子打乱（与 sklearn 的 random_state=${ref.randomState} 顺序不同）。`});
+    text: tKerasNotes("tableData", {line: ref.line, n, columns}) + (ref.standardize ? tKerasNotes("tableStandardized") : ""), line: ref.line}];
+  notes.push({level: "info", text: tKerasNotes("tableSplit", {testSize: ref.testSize, n, test: nTest, train: n - nTest, randomState: ref.randomState})});
   const acc = claims.find((c) => c.metric === "accuracy" && c.split === "test");
   if (acc) {
     const possible = Array.from({length: nTest + 1}, (_, k) => k / nTest);
     if (!possible.some((p) => Math.abs(p - acc.value) < 5e-5)) {
-      const frac = bestFraction(acc.value);
-      notes.push({level: "warning",
-        text: `文中的 Test Accuracy: ${acc.value} 在 ${nTest} 条测试样本上不可能出现（只能是 ${possible.map((p) => p.toFixed(2)).join(" 或 ")}）；${acc.value} ≈ ${frac[0]}/${frac[1]}，至少要有 ${frac[1]} 条测试样本。`});
+      const [num, den] = bestFraction(acc.value);
+      notes.push({level: "warning", text: tKerasNotes("impossibleAccuracy", {value: acc.value, test: nTest, possible: possible.map((p) => p.toFixed(2)).join(tKerasNotes("or")), num, den})});
     }
   }
   return notes;
@@ -83,12 +83,12 @@ export function resolveDataset(m: ModelState, x: Val, y: Val, line: number, note
   if (x.k === "data" && (x.src.kind === "mnist" || x.src.kind === "cifar10")) {
     const scale = x.scale ?? 1;
     if (scale === 1) {
-      notes.push({level: "info", text: "代码没有把像素除以 255；页面仍把像素缩放到 [0, 1]。"});
+      notes.push({level: "info", text: tKerasNotes("pixelsUnscaled")});
       diag.push({line, severity: "warning", message: "pixels are not scaled in the code; the page scales them to [0, 1]"});
     }
     if (x.src.kind === "cifar10") {
       notes.push({level: "warning", line: x.src.line,
-        text: "CIFAR-10 没有离线副本（npm 上没有带数据的包），页面不能下载它。为了让同一个 32×32×3 的模型照原样训练，页面改用 MNIST 手写数字：每张 28×28 灰度图四周各补 2 像素的 0 变成 32×32，再把灰度复制到 R、G、B 三个通道。所以这里的准确率是 MNIST 上的结果，不能和文中的 CIFAR-10 数字直接比较。"});
+        text: tKerasNotes("cifarSubstitute")});
       diag.push({line: x.src.line, severity: "warning", message: "CIFAR-10 has no offline source; MNIST padded to 32×32 and replicated to 3 channels is used instead (stated on the page)"});
       return {ref: {id: "mnist", inputShape: [32, 32, 3], origin: "cifar10-substitute", scale: 1 / 255}, inputShape: [32, 32, 3]};
     }
@@ -104,7 +104,7 @@ export function resolveDataset(m: ModelState, x: Val, y: Val, line: number, note
     const shape = m.inputShape;
     if (shape && shape.join() === "784") {
       notes.push({level: "warning",
-        text: `代码里的 ${x.name} 从未定义。输入是 784 维（= 28×28），所以页面用 MNIST 手写数字（像素展平成 784 维、缩放到 [0, 1]）来训练它。`});
+        text: tKerasNotes("undefinedFlat", {name: x.name})});
       diag.push({line, severity: "warning", message: `${x.name} is never defined; input_shape (784,) means flattened 28×28 images, so MNIST is used (stated on the page)`});
       return {ref: {id: "mnist", inputShape: [784], origin: "undefined-x_train", scale: 1 / 255}, inputShape: [784]};
     }

@@ -3,7 +3,8 @@
  * train_test_split. Pure.
  */
 import type {Interpreter} from "./interpreter.js";
-import {LOSSES, OPTIMIZERS, UNKNOWN, describe, type DataSrc, type ModelState, type Val} from "./values.js";
+import {LOSSES, OPTIMIZERS, SKIPPABLE_LAYERS, SKIPPED_LAYER, UNKNOWN, describe, type DataSrc, type ModelState, type Val} from "./values.js";
+import {foldModifier} from "./fold.js";
 import {addLayer, kerasLayer} from "./layers.js";
 import type {Arg} from "../pytorch/layers.js";
 import {kerasExponentialDecay} from "../pytorch/schedulers.js";
@@ -37,13 +38,26 @@ export function trainTestSplit(it: Interpreter, path: string, args: Val[], kwarg
   return {k: "seq", items: [d("x", "train"), d("x", "test"), d("y", "train"), d("y", "test")]};
 }
 
-/** Keras functional API: `layers.Dense(…)(x)` on a keras.Input or on a previous layer's output. */
-export function applyLayer(it: Interpreter, layer: Extract<Val, {k: "layer"}>, input: Val, line: number): Val {
-  if (input.k === "input") return {k: "tensor", inputShape: input.shape, layers: [layer.spec], used: {v: false}};
-  if (input.k !== "tensor") throw new Error(`a layer is applied to ${describe(input)} (only keras.Input and other layers' outputs are followed)`);
-  if (input.used.v) throw new Error("this tensor feeds two layers: functional models with branches are not supported");
-  input.used.v = true;
-  return {k: "tensor", inputShape: input.inputShape, layers: [...input.layers, layer.spec], used: {v: false}};
+/**
+ * Keras functional API: `layers.Dense(…)(x)` on a keras.Input or on a previous layer's output; a BatchNormalization
+ * or Activation joins the layer before it; a skipped layer (SKIPPABLE_LAYERS) passes its input on.
+ */
+export function applyLayer(it: Interpreter, layer: Extract<Val, {k: "layer" | "modifier" | "unknown"}>, input: Val, line: number): Val {
+  if (layer.k === "unknown") return input.k === "tensor" || input.k === "input" ? input : UNKNOWN(layer.why);
+  const base = input.k === "input" ? {inputShape: input.shape, layers: []} : input.k === "tensor" ? input : null;
+  if (!base) throw new Error(`a layer is applied to ${describe(input)} (only keras.Input and other layers' outputs are followed)`);
+  if (input.k === "tensor") {
+    if (input.used.v) throw new Error("this tensor feeds two layers: functional models with branches are not supported");
+    input.used.v = true;
+  }
+  if (layer.k === "layer") return {k: "tensor", inputShape: base.inputShape, layers: [...base.layers, layer.spec], used: {v: false}};
+  try {
+    return {k: "tensor", inputShape: base.inputShape, layers: foldModifier(base.layers, layer.mod), used: {v: false}};
+  } catch (err) {
+    it.error(layer.mod.line, `${(err as Error).message}; the page trains the model without it`);
+    if (layer.mod.kind === "activation") it.fatalLines.add(layer.mod.line);
+    return {k: "tensor", inputShape: base.inputShape, layers: base.layers, used: {v: false}};
+  }
   void line;
 }
 
@@ -76,6 +90,11 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     try {
       return kerasLayer(it, layerName, args(), kwargs(), at);
     } catch (err) {
+      if (SKIPPABLE_LAYERS.includes(layerName)) {
+        // keeps its input's shape: named on the page, the model trains without it
+        it.error(at, `${(err as Error).message}; the page trains the model without it`);
+        return UNKNOWN(`${layerName} ${SKIPPED_LAYER}`);
+      }
       it.error(at, (err as Error).message);
       it.fatalLines.add(at);
       return UNKNOWN(`${layerName} layer`);

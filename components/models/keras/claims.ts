@@ -28,6 +28,13 @@ const KV = /\b(test[ _]?|val[ _]?)?(loss|accuracy|acc)\b\s*[:=]\s*([0-9]*\.?[0-9
 const KV_MSE = /\b(test|testing|train|training)[ _]?(mse)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])()/gi;
 const PROSE = /(测试[^。，,；;\n]*?)?(准确率|精度|正确率)[^0-9%。\n]{0,8}?([0-9]+(?:\.[0-9]+)?)\s*%/g;
 
+/** The split a claim's own words name ("轮后测试集准确率约为 0.94": test, though the sentence began with 训练 100 轮). */
+function splitNamedIn(text: string): "train" | "test" | undefined {
+  if (/测试|验证|\b(test|testing|held-out|validation|val)\b/i.test(text)) return "test";
+  if (/训练|\b(training|train)\b/i.test(text)) return "train";
+  return undefined;
+}
+
 export function parseClaims(pieces: TextPiece[]): Claim[] {
   const claims: Claim[] = [];
   const push = (c: Claim) => {
@@ -62,7 +69,7 @@ export function parseClaims(pieces: TextPiece[]): Claim[] {
         const kind = /loss|损失/i.test(metric) ? "loss" : "accuracy";
         if (kind === "accuracy" && !(value >= 0 && value <= 1)) return;
         if (!Number.isFinite(value)) return;
-        const train = split ? /train|训练/i.test(split) : /\b(training|train)\b|训练/i.test(l);
+        const train = split ? /train|训练/i.test(split) : (splitNamedIn(text) ?? (/\b(training|train)\b|训练/i.test(l) ? "train" : "test")) === "train";
         push({metric: kind, split: train ? "train" : "test", value, text: text.trim(), line: piece.line + i});
       };
       for (const m of l.matchAll(PROSE_EN)) prose(m[1], m[2], m[3], m[4], m[0]);

@@ -4,7 +4,7 @@
  * layers.ts, compileFit.ts), torch calls (../pytorch/calls.ts) and routing to NumPy (routing.ts) live apart.
  * Pure: never throws on bad code; everything it cannot follow becomes a diagnostic naming the file line.
  */
-import {parseExpr, show, SyntaxErrorAt, type Expr} from "./expr.js";
+import {dotted, parseExpr, show, SyntaxErrorAt, type Expr} from "./expr.js";
 import type {PyStmt} from "./gd.js";
 import type {NumpyAssignment, NumpyScriptProgram, Note, Program, TranslateDiagnostic, Unsupported} from "./program.js";
 import {findLabelledTables, type LabelledTable} from "./table.js";
@@ -13,7 +13,7 @@ import {newEnv} from "../numpy/env.js";
 import {Script, ScriptError} from "../numpy/script.js";
 import {isObj} from "../numpy/values.js";
 import type {TorchLoop} from "../pytorch/loop.js";
-import {NUM, Return, UNKNOWN, canon, describe, valToNP, type ModelState, type Val} from "./values.js";
+import {NUM, Return, SKIPPED_LAYER, UNKNOWN, canon, describe, valToNP, type ModelState, type Val} from "./values.js";
 import {execStatement} from "./statements.js";
 import {withReaderText} from "./messages.js";
 import {mentionsND, isTorchData, npRoute, refsOpaque} from "./routing.js";
@@ -22,6 +22,8 @@ import {applyLayer, trainTestSplit} from "./calls.js";
 import {BUILTIN_NAMES, callBuiltin, listComp, valItems} from "./comprehension.js";
 import {kerasCall} from "./calls.js";
 import {instanceMethod, modelMethod} from "./compileFit.js";
+
+const EXPAND_DIMS = /^(numpy|tensorflow|tf)\.expand_dims$/;
 
 export interface TranslateOptions {
   file: string;
@@ -75,9 +77,9 @@ export class Interpreter {
     };
   }
 
-  /** What could not be followed, with the reader's sentence in the book's language. */
+  /** What could not be followed, in the order of the code's lines, with the reader's sentence in the book's language. */
   readerUnsupported(): Unsupported[] {
-    return withReaderText(this.unsupported, this.source);
+    return withReaderText([...this.unsupported].sort((a, b) => a.line - b.line), this.source);
   }
 
   error(line: number, message: string): void {
@@ -221,6 +223,10 @@ export class Interpreter {
           }
         }
         if (obj.k === "data" && obj.part === "frame" && e.index.type === "str") return {...obj, part: "y"};
+        if (obj.k === "data") {
+          const expanded = this.newAxis(obj, e.index);
+          if (expanded) return expanded;
+        }
         return UNKNOWN(show(e));
       }
       case "call":
@@ -364,6 +370,40 @@ export class Interpreter {
     throw new Error(`${what} must be a string, got ${describe(v)}`);
   }
 
+/**
+   * `x[..., None]`, `x[..., np.newaxis]`, `x[:, :, :, None]` on a dataset's images: one more axis of size 1 at the
+   * end of each sample (28×28 → 28×28×1); null for any other index.
+   */
+  newAxis(d: Extract<Val, {k: "data"}>, index: Expr): Val | null {
+    const shape = this.sampleShape(d);
+    if (!shape) return null;
+    const items = index.type === "tuple" ? index.items : [index];
+    const isNew = (x: Expr) => (x.type === "const" && x.value === null) || (x.type === "attr" && x.name === "newaxis");
+    const full = (x: Expr) => x.type === "slice" && !x.lo && !x.hi && !x.step;
+    const last = items[items.length - 1];
+    if (!last || !isNew(last)) return null;
+    const head = items.slice(0, -1);
+    const ok = (head.length === 1 && head[0].type === "name" && head[0].id === "Ellipsis") || (head.length === shape.length + 1 && head.every(full));
+    return ok ? {...d, sampleShape: [...shape, 1]} : null;
+  }
+
+  /** `np.expand_dims(x, -1)` / `tf.expand_dims(x, axis=-1)` on a dataset's images (the last axis only); null otherwise. */
+  expandDims(e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>, line: number): Val | null {
+    const name = dotted(e.fn);
+    const root = name ? this.lookup(name.split(".")[0], scope) : undefined;
+    if (!name || root?.k !== "mod" || !EXPAND_DIMS.test(canon([root.path, ...name.split(".").slice(1)].join(".")))) return null;
+    // only the images themselves, or scaled (`x_train / 255.0`): nothing whose evaluation could have effects
+    const isData = (x: Expr | undefined): boolean => !!x && ((x.type === "name" && this.lookup(x.id, scope)?.k === "data") || (x.type === "bin" && isData(x.left) && x.right.type === "num"));
+    if (!isData(e.args[0])) return null;
+    const d = this.evaluate(e.args[0], scope, line);
+    const ax = e.kwargs.axis ?? e.args[1];
+    const axis = ax ? this.evaluate(ax, scope, line) : undefined;
+    if (d?.k !== "data" || axis?.k !== "num") return null;
+    const shape = this.sampleShape(d);
+    if (!shape || !(axis.v === -1 || axis.v === shape.length + 1)) return null;
+    return {...d, sampleShape: [...shape, 1]};
+  }
+
   sampleShape(d: Extract<Val, {k: "data"}>): number[] | undefined {
     if (d.sampleShape) return d.sampleShape;
     if (d.src.kind === "table") return d.part === "y" ? [] : [d.src.table.columns.length];
@@ -373,12 +413,16 @@ export class Interpreter {
   }
 
   call(e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>, line: number): Val {
+    const expanded = this.expandDims(e, scope, line);
+    if (expanded) return expanded;
     if ((mentionsND(this, e.fn) || isTorchData(this, e, scope)) && !refsOpaque(this, e, scope)) return this.ndValue(e, line);
     const fn = this.evaluate(e.fn, scope, line);
     if (fn.k === "torch" || (fn.k === "mod" && /^(torch(vision)?\.|<torch>\.)/.test(fn.path))) {
       return torchCall(this, fn, e, scope, line);
     }
-    if (fn.k === "layer") return applyLayer(this, fn, e.args[0] ? this.evaluate(e.args[0], scope, line) : {k: "none"}, line);
+    if (fn.k === "layer" || fn.k === "modifier" || (fn.k === "unknown" && fn.why.endsWith(SKIPPED_LAYER))) {
+      return applyLayer(this, fn, e.args[0] ? this.evaluate(e.args[0], scope, line) : {k: "none"}, line);
+    }
     const args = () => this.evalArgs(e, scope, line);
     const kwargs = () => Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, this.evaluate(v, scope, line)]));
 

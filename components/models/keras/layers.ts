@@ -1,17 +1,29 @@
 /**
- * Keras layers (Dense, Conv2D, MaxPooling2D, Flatten, Dropout, InputLayer) from their call arguments, and
- * Sequential.add. Pure.
+ * Keras layers (Dense, Conv2D, MaxPooling2D, Flatten, Dropout, InputLayer; BatchNormalization and Activation / ReLU /
+ * Softmax, folded into the layer before them) from their call arguments, and Sequential.add. Pure.
  */
 import type {Interpreter} from "./interpreter.js";
-import {ACTIVATIONS, LAYERS, describe, type ModelState, type Val} from "./values.js";
+import {ACTIVATIONS, LAYERS, SKIPPED_LAYER, describe, type ModelState, type Val} from "./values.js";
 import type {Activation, LayerSpec} from "./program.js";
+import {foldModifier, type Modifier} from "./fold.js";
 
 export function addLayer(it: Interpreter, m: ModelState, item: Val, line: number): void {
   if (item.k === "input") {
     m.inputShape = item.shape;
     return;
   }
-  if (item.k === "unknown" && item.why.endsWith(" layer")) return; // already reported
+  if (item.k === "unknown" && (item.why.endsWith(" layer") || item.why.endsWith(SKIPPED_LAYER))) return; // already reported
+  if (item.k === "modifier") {
+    if (item.inputShape && m.layers.length === 0) m.inputShape = item.inputShape;
+    try {
+      m.layers = foldModifier(m.layers, item.mod);
+    } catch (err) {
+      // named on the page; the model trains without it (a BatchNormalization on the inputs, after a Dropout, …)
+      it.error(item.mod.line, `${(err as Error).message}; the page trains the model without it`);
+      if (item.mod.kind === "activation") it.fatalLines.add(item.mod.line);
+    }
+    return;
+  }
   if (item.k !== "layer") {
     it.fatalLines.add(line);
     throw new Error(`not a layer: ${describe(item)}`);
@@ -30,8 +42,7 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
     used.add(key);
     return kw[key] ?? (pos !== undefined ? args[pos] : undefined);
   };
-  const activation = (): Activation => {
-    const v = get("activation");
+  const activation = (v: Val | undefined = get("activation")): Activation => {
     if (!v || v.k === "none") return "linear";
     const key = v.k === "str" ? v.v : v.k === "unknown" ? v.why.split(".").pop()! : "";
     const a = ACTIVATIONS[key];
@@ -47,6 +58,11 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
     const v = get("use_bias");
     return v ? v.k === "bool" && v.v : true;
   })();
+  if (MODIFIERS.includes(name)) {
+    const mod = modifier(it, name, get, activation, line);
+    warnIgnored(it, name, kw, used, line);
+    return {k: "modifier", inputShape, mod};
+  }
   let spec: LayerSpec;
   switch (name) {
     case "Dense": {
@@ -100,8 +116,39 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
     default:
       throw new Error(`layer ${name} is not supported`);
   }
+  warnIgnored(it, name, kw, used, line);
+  return {k: "layer", spec, inputShape};
+}
+
+const MODIFIERS = ["BatchNormalization", "Activation", "ReLU", "Softmax"];
+
+/** BatchNormalization (Keras' defaults: momentum 0.99, epsilon 1e-3) or an activation layer, folded later (fold.ts). */
+function modifier(it: Interpreter, name: string, get: (key: string, pos?: number) => Val | undefined,
+  activation: (v?: Val) => Activation, line: number): Modifier {
+  const set = (v: Val | undefined) => !!v && v.k !== "none" && !(v.k === "num" && v.v === 0);
+  if (name === "BatchNormalization") {
+    const axis = get("axis", 0), momentum = get("momentum", 1), epsilon = get("epsilon", 2);
+    if (axis && !(axis.k === "num" && axis.v === -1)) throw new Error("BatchNormalization: only axis=-1 (the features / channels) is followed");
+    for (const k of ["center", "scale"]) {
+      const v = get(k);
+      if (v && !(v.k === "bool" && v.v)) throw new Error(`BatchNormalization: ${k}=False is not followed`);
+    }
+    return {kind: "batchNorm", momentum: momentum ? it.num(momentum, line, "momentum") : 0.99, epsilon: epsilon ? it.num(epsilon, line, "epsilon") : 1e-3, line};
+  }
+  if (name === "ReLU") {
+    for (const k of ["max_value", "negative_slope", "threshold"]) if (set(get(k))) throw new Error(`ReLU(${k}=…) is not supported`);
+    return {kind: "activation", activation: "relu", line};
+  }
+  if (name === "Softmax") {
+    const axis = get("axis", 0);
+    if (axis && !(axis.k === "num" && axis.v === -1)) throw new Error("Softmax: only axis=-1 is followed");
+    return {kind: "activation", activation: "softmax", line};
+  }
+  return {kind: "activation", activation: activation(get("activation", 0)), line};
+}
+
+function warnIgnored(it: Interpreter, name: string, kw: Record<string, Val>, used: Set<string>, line: number): void {
   for (const k of Object.keys(kw)) {
     if (!used.has(k) && k !== "name") it.warn(line, `${name}: argument ${k}= is ignored`);
   }
-  return {k: "layer", spec, inputShape};
 }

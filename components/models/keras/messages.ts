@@ -8,7 +8,7 @@ import type {Unsupported} from "./program.js";
 
 export const tUnsupported = messages<
   "notSupported" | "notSupportedList" | "syntax" | "block" | "undefinedCall" | "undefinedName" | "clipping" | "loopStatement"
-  | "loopShape" | "loopNotRecognised" | "forward" | "init" | "scheduler" | "lrFunction" | "notFollowed" | "callback" | "statement"
+  | "loopShape" | "loopNotRecognised" | "forward" | "init" | "scheduler" | "lrFunction" | "notFollowed" | "callback" | "statement" | "skippedLayer"
 >({
   "zh-CN": {
     notSupported: "{what} 目前不受支持",
@@ -27,7 +27,8 @@ export const tUnsupported = messages<
     lrFunction: "LearningRateScheduler 的函数无法计算，页面保持初始学习率：{code}",
     notFollowed: "这里调用的 {what} 没有被跟踪",
     callback: "回调 {name} 不在页面里重放",
-    statement: "这行代码无法在页面里跟踪：{code}"
+    statement: "这行代码无法在页面里跟踪：{code}",
+    skippedLayer: "这一层无法跟踪，页面训练的模型里没有它（它不改变形状）：{code}"
   },
   en: {
     notSupported: "{what} is not supported yet",
@@ -46,7 +47,8 @@ export const tUnsupported = messages<
     lrFunction: "the LearningRateScheduler's function cannot be computed; the initial learning rate is kept: {code}",
     notFollowed: "the call to {what} is not followed",
     callback: "the callback {name} is not replayed in the page",
-    statement: "this line cannot be followed in the page: {code}"
+    statement: "this line cannot be followed in the page: {code}",
+    skippedLayer: "this layer cannot be followed; the page trains the model without it (it keeps the shape): {code}"
   }
 });
 
@@ -54,6 +56,7 @@ type Key = Parameters<typeof tUnsupported>[0];
 
 /** English message patterns → catalogue entries (first match wins); `code` is the statement at the line. */
 const RULES: [RegExp, Key, (m: RegExpExecArray, code: string) => Record<string, string>][] = [
+  [/; the page trains the model without it$/, "skippedLayer", (_, code) => ({code})],
   [/^syntax error:/, "syntax", (_, code) => ({code})],
   [/^"(\w+)" blocks are not supported/, "block", (m, code) => ({kw: m[1], code})],
   [/^(\w+)\(\) is called but never defined or imported$/, "undefinedCall", (m) => ({name: m[1]})],

@@ -44,7 +44,7 @@ export function npRoute(it: Interpreter, e: Expr, scope: Map<string, Val>): bool
 
 /** A name bound to something the NumPy interpreter cannot hold (a model, a layer, a torch object). */
 export function refsOpaque(it: Interpreter, e: Expr, scope: Map<string, Val>): boolean {
-  const opaque = new Set(["model", "layer", "torch", "tensor", "input", "optimizer", "data", "class", "instance"]);
+  const opaque = new Set(["model", "layer", "modifier", "torch", "tensor", "input", "optimizer", "data", "class", "instance"]);
   const walk = (x: Expr): boolean => {
     switch (x.type) {
       case "name": {

@@ -10,7 +10,7 @@ import {analyzeGdClass} from "./gd.js";
 import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
 import {bindImport} from "../numpy/env.js";
 import {readLoop} from "../pytorch/loop.js";
-import {isTorchModel, noGrad} from "../pytorch/calls.js";
+import {isTorchModel, loaderEval, noGrad} from "../pytorch/calls.js";
 
 type Handler = (it: Interpreter, s: PyStmt, scope: Map<string, Val>) => boolean;
 
@@ -46,6 +46,13 @@ const importStmt: Handler = (it, s, scope) => {
   return true;
 };
 
+/**
+ * Model code in a function body (layers, models, optimisers, losses, data loaders, training calls). A body without
+ * any is a NumPy helper, including one that makes its data with torch's tensor functions (torch.linspace,
+ * torch.randn, torch.stack, torch.cat: arrays to the NumPy interpreter).
+ */
+const MODEL_CODE = /\b(keras|layers|Sequential|compile|fit|nn|optim|model|utils|DataLoader|TensorDataset|backward|zero_grad|no_grad|F)\b/;
+
 /** `def f(a, b=1):` — a translator function; also a NumPy helper when its body holds no model code. */
 const defStmt: Handler = (it, s, scope) => {
   const m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(s.text);
@@ -57,7 +64,7 @@ const defStmt: Handler = (it, s, scope) => {
     params.push({name: name.replace(/:.*$/, "").trim(), def: def ? it.evaluate(parseExpr(def), scope, s.line) : undefined});
   }
   scope.set(m[1], {k: "func", name: m[1], params, body: s.body, line: s.line});
-  if (scope === it.globals && !/\b(keras|layers|Sequential|compile|fit|nn|torch|optim|model)\b/.test(JSON.stringify(s.body))) {
+  if (scope === it.globals && !MODEL_CODE.test(JSON.stringify(s.body))) {
     try {
       it.script.run([s]); // a NumPy helper (sigmoid, loss, a learning-rate function): callable from NumPy code
       it.npStatements.push(s);
@@ -114,6 +121,7 @@ const torchLoopStmt: Handler = (it, s, scope) => {
 const blockStmt: Handler = (it, s, scope) => {
   const t = s.text;
   if (/^(for|while)\s/.test(t) && isNumpyBlock(it, s, scope)) it.runNumpy(s, [], 0, true);
+  else if (/^for\s/.test(t) && loaderEval(it, s, scope)) return true;
   else if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) noGrad(it, s, scope);
   else if (/^(elif|else|try|except|finally|with|while|for)\b/.test(t)) {
     it.error(s.line, `"${t.split(/\s|:/)[0]}" blocks are not supported outside a gradient-descent class: ${t}`);

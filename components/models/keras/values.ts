@@ -7,6 +7,7 @@ import type {GdClass, PyStmt} from "./gd.js";
 import {scanCode} from "./lines.js";
 import type {Activation, CompileSpec, FitSpec, LayerSpec, LossName, LrSchedule, OptimizerName} from "./program.js";
 import type {LabelledTable} from "./table.js";
+import type {Modifier} from "./fold.js";
 import type {NPValue} from "../numpy/values.js";
 import type {Arg, TorchLayer} from "../pytorch/layers.js";
 import type {ModuleClass} from "../pytorch/module.js";
@@ -28,6 +29,8 @@ export type DataSrc =
 export type Val =
   | {k: "mod"; path: string}
   | {k: "layer"; spec: LayerSpec; inputShape?: number[]}
+  /** BatchNormalization / Activation: folded into the layer before it (keras/fold.ts). */
+  | {k: "modifier"; mod: Modifier; inputShape?: number[]}
   | {k: "input"; shape: number[]}
   | {k: "model"; m: ModelState}
   | {k: "optimizer"; name: OptimizerName; lr?: number; schedule?: LrSchedule}
@@ -86,7 +89,16 @@ export const LOSSES: Record<string, LossName> = {
   SparseCategoricalCrossentropy: "sparse_categorical_crossentropy", CategoricalCrossentropy: "categorical_crossentropy",
   BinaryCrossentropy: "binary_crossentropy", MeanSquaredError: "mean_squared_error", MeanAbsoluteError: "mean_absolute_error"
 };
-export const LAYERS = ["Dense", "Conv2D", "MaxPooling2D", "MaxPool2D", "Flatten", "Dropout", "InputLayer"];
+export const LAYERS = ["Dense", "Conv2D", "MaxPooling2D", "MaxPool2D", "Flatten", "Dropout", "InputLayer", "BatchNormalization",
+  "Activation", "ReLU", "Softmax"];
+/**
+ * Layers that keep their input's shape and only regularise or rescale it: when one is not supported (or cannot be
+ * folded) it is named on the page and the model trains without it, instead of not training at all.
+ */
+/** The `why` of a skipped layer's value: `UNKNOWN("LayerNormalization layer (skipped)")`. */
+export const SKIPPED_LAYER = "layer (skipped)";
+export const SKIPPABLE_LAYERS = ["BatchNormalization", "LayerNormalization", "UnitNormalization", "GaussianNoise", "GaussianDropout",
+  "AlphaDropout", "ActivityRegularization", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"];
 
 /** Normalises module paths: tensorflow.keras.x / tf.keras.x / keras.x → keras.x. */
 export function canon(path: string): string {

@@ -72,28 +72,33 @@ export function randomCall(gen: Generator, name: string, args: NPValue[], kw: Re
       out = gen.draw(name, sizeArg(kw.size ?? args[0]), [], env.budget);
       break;
     case "normal": {
-      // rng.normal(loc=c, scale=1.0, size=(n, 2)) with an array c: loc + scale · z, broadcast as NumPy does
       const loc = kw.loc ?? args[0], scale = kw.scale ?? args[1];
-      if ((loc !== undefined && isND(loc)) || (scale !== undefined && isND(scale))) {
-        const L = loc === undefined ? toND(0, name) : toND(loc, name), S = scale === undefined ? toND(1, name) : toND(scale, name);
-        const given = kw.size ?? args[2];
-        const shape = given === undefined || given === null ? broadcastShape(L.shape, S.shape, name) : sizeArg(given);
-        const z = gen.draw("standard_normal", shape, [], env.budget);
-        out = binary("+", binary("*", z, S, env.budget), L, env.budget);
+      if (arrayLike(loc) || arrayLike(scale)) {
+        out = broadcastDraw(gen, "standard_normal", loc ?? 0, scale ?? 1, kw.size ?? args[2], env, name);
         break;
       }
       out = gen.draw("normal", sizeArg(kw.size ?? args[2]), [num(loc, 0), num(scale, 1)], env.budget);
       break;
     }
-    case "uniform":
-      out = gen.draw("uniform", sizeArg(kw.size ?? args[2]), [num(kw.low ?? args[0], 0), num(kw.high ?? args[1], 1)], env.budget);
+    case "uniform": {
+      const low = kw.low ?? args[0], high = kw.high ?? args[1];
+      if (arrayLike(low) || arrayLike(high)) {
+        const L = toND(low ?? 0, name), H = toND(high ?? 1, name);
+        out = broadcastDraw(gen, "rand", L, binary("-", H, L, env.budget), kw.size ?? args[2], env, name);
+        break;
+      }
+      out = gen.draw("uniform", sizeArg(kw.size ?? args[2]), [num(low, 0), num(high, 1)], env.budget);
       break;
+    }
     case "randint":
     case "integers": {
       const lo = num(kw.low ?? args[0], 0), hi = kw.high ?? args[1];
       out = gen.draw("integers", sizeArg(kw.size ?? args[2]), hi === undefined || hi === null ? [lo] : [lo, toNumber(hi, name)], env.budget);
       break;
     }
+    case "multivariate_normal":
+      out = multivariateNormal(gen, toND(kw.mean ?? args[0], name), toND(kw.cov ?? args[1], name), kw.size ?? args[2], env);
+      break;
     case "binomial":
       out = gen.draw("binomial", sizeArg(kw.size ?? args[2]), [num(kw.n ?? args[0], 1), num(kw.p ?? args[1], 0.5)], env.budget);
       break;
@@ -129,6 +134,57 @@ export function randomCall(gen: Generator, name: string, args: NPValue[], kw: Re
       throw new Error(`random.${name} is not supported`);
   }
   return unwrap(out);
+}
+
+/**
+ * `rng.multivariate_normal(mean, cov, size)`: mean + z · Lᵀ with L the Cholesky factor of cov (cov must be
+ * symmetric positive semi-definite; a zero pivot leaves that direction without spread).
+ */
+function multivariateNormal(gen: Generator, mean: NDArray, cov: NDArray, given: NPValue | undefined, env: NPEnv): NDArray {
+  const what = "multivariate_normal", d = mean.data.length;
+  if (mean.shape.length !== 1 || cov.shape.join() !== `${d},${d}`) throw new Error(`${what}: mean must be 1-D of length d and cov d × d (got (${mean.shape.join(", ")}) and (${cov.shape.join(", ")}))`);
+  if (d > 1000) throw new Error(`${what}: ${d} dimensions are too many to follow`);
+  env.budget.charge(d * d * d, what);
+  const C = (i: number, j: number) => cov.data[i * d + j];
+  const L = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      if (Math.abs(C(i, j) - C(j, i)) > 1e-8 * (1 + Math.abs(C(i, j)))) throw new Error(`${what}: cov is not symmetric`);
+      let sum = C(i, j);
+      for (let k = 0; k < j; k++) sum -= L[i * d + k] * L[j * d + k];
+      if (i === j) {
+        if (sum < -1e-10 * (1 + Math.abs(C(i, i)))) throw new Error(`${what}: cov is not positive semi-definite`);
+        L[i * d + i] = Math.sqrt(Math.max(sum, 0));
+      } else L[i * d + j] = L[j * d + j] > 0 ? sum / L[j * d + j] : 0;
+    }
+  }
+  const lead = given === undefined || given === null ? [] : sizeArg(given);
+  const z = gen.draw("standard_normal", [...lead, d], [], env.budget);
+  return make([...lead, d], (idx) => {
+    const r = Math.floor(idx / d), i = idx % d;
+    let v = mean.data[i];
+    for (let k = 0; k <= i; k++) v += L[i * d + k] * z.data[r * d + k];
+    return v;
+  }, env.budget, what);
+}
+
+/** A parameter given per column: a list (`[6.0, 75.0]`) or an array, as opposed to one number. */
+function arrayLike(v: NPValue | undefined): boolean {
+  return v !== undefined && (isND(v) || Array.isArray(v));
+}
+
+/**
+ * `rng.normal([6, 75], [1.5, 8], size=(n, 2))`, `rng.uniform(low_vec, high_vec, size)`: offset + spread · z with z
+ * from the standard distribution, the parameters broadcast against `size` as NumPy does (size absent: their shape).
+ */
+function broadcastDraw(gen: Generator, dist: string, offset: NPValue, spread: NPValue, given: NPValue | undefined, env: NPEnv, what: string): NDArray {
+  const L = toND(offset, what), S = toND(spread, what);
+  const pshape = broadcastShape(L.shape, S.shape, what);
+  const shape = given === undefined || given === null ? pshape : sizeArg(given);
+  if (broadcastShape(shape, pshape, what).join() !== shape.join()) throw new Error(`${what}: parameters of shape (${pshape.join(", ")}) do not broadcast to size (${shape.join(", ")})`);
+  if (dist === "standard_normal" && S.data.some((x) => x < 0)) throw new Error(`${what}: scale must be non-negative`);
+  const z = gen.draw(dist, shape, [], env.budget);
+  return binary("+", binary("*", z, S, env.budget), L, env.budget);
 }
 
 function permuted(a: NDArray, gen: Generator, env: NPEnv): NDArray {

@@ -6,7 +6,7 @@ import {dotted, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Interpreter} from "../keras/interpreter.js";
 import {NUM, UNKNOWN, argToVal, describe, type Val} from "../keras/values.js";
-import {isND, type NDArray} from "../numpy/ndarray.js";
+import {isND, takeRows, type NDArray} from "../numpy/ndarray.js";
 import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "./layers.js";
 import {torchScheduler} from "./schedulers.js";
 import {forwardChain, initLayers} from "./module.js";
@@ -71,7 +71,7 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
   }
   const data = torchDataCall(it, path, name, rawArgs, rawKw, e, scope, line);
   if (data) return data;
-  if (/^torch\.(device|cuda\.is_available|set_grad_enabled|no_grad)$/.test(path)) return UNKNOWN(path);
+  if (/^torch\.(device|cuda\.is_available|set_grad_enabled|no_grad|Generator)$/.test(path)) return UNKNOWN(path);
   if (/^torch\.(save|load)$/.test(path)) {
     it.warn(line, `${path}() is not replayed in the page`);
     return UNKNOWN(path);
@@ -95,6 +95,7 @@ function torchDataCall(it: Interpreter, path: string, name: string, rawArgs: Val
     if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) throw new Error("DataLoader: batch_size must be a positive integer");
     return {k: "torch", t: {kind: "loader", loader: {data: ds.t.data, batchSize: bs, shuffle: sh === true, line}}};
   }
+  if (/\.random_split$/.test(path)) return randomSplit(it, rawArgs[0] ?? rawKw.dataset, rawArgs[1] ?? rawKw.lengths, line);
   if (/\.Subset$/.test(path)) {
     const ds = rawArgs[0];
     const r = e.args[1];
@@ -118,6 +119,41 @@ function torchDataCall(it: Interpreter, path: string, name: string, rawArgs: Val
   return null;
 }
 
+/**
+ * `random_split(TensorDataset(X, y), [800, 200])` (or fractions, `[0.8, 0.2]`, as PyTorch ≥ 1.13 rounds them: floor,
+ * then one more to the first parts until the sizes add up): disjoint parts of one seeded permutation, each a
+ * dataset of its own rows (same distribution as PyTorch's split, not its numbers).
+ */
+function randomSplit(it: Interpreter, ds: Val | undefined, lengths: Val | undefined, line: number): Val {
+  if (ds?.k !== "torch" || ds.t.kind !== "data" || ds.t.data.kind !== "tensors") throw new Error("random_split: only a TensorDataset of tensors the code computes can be split");
+  const {x: xName, y: yName} = ds.t.data;
+  const x = it.np.vars.get(xName), y = it.np.vars.get(yName);
+  if (!isND(x) || !isND(y)) throw new Error("random_split: the dataset's tensors cannot be followed");
+  const n = x.shape[0];
+  const parts = lengths?.k === "seq" ? lengths.items.map((v) => it.num(v, line, "random_split length")) : null;
+  if (!parts || !parts.length) throw new Error("random_split: lengths must be a list of sizes or fractions");
+  let sizes = parts;
+  if (parts.every((f) => f >= 0 && f <= 1) && Math.abs(parts.reduce((a, b) => a + b, 0) - 1) < 1e-6 && !parts.every(Number.isInteger)) {
+    sizes = parts.map((f) => Math.floor(n * f));
+    const left = n - sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < left; i++) sizes[i % sizes.length]++;
+  }
+  if (!sizes.every((k) => Number.isInteger(k) && k >= 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
+    throw new Error(`random_split: the lengths (${parts.join(", ")}) do not add up to the dataset's ${n} samples`);
+  }
+  const perm = it.np.rng.permutation(n, it.np.budget);
+  let start = 0;
+  return {k: "seq", items: sizes.map((k) => {
+    const idx = perm.slice(start, (start += k));
+    const names = [xName, yName].map((nm, j) => {
+      const name = `${nm}__split${it.temp++}`;
+      it.np.vars.set(name, takeRows(j === 0 ? x : y, idx, it.np.budget));
+      return name;
+    });
+    return {k: "torch", t: {kind: "data", data: {kind: "tensors", x: names[0], y: names[1], line}}} as Val;
+  })};
+}
+
 export function toArg(it: Interpreter, v: Val): Arg {
   switch (v.k) {
     case "num": return v.v;
@@ -135,8 +171,33 @@ export function isTorchModel(it: Interpreter, name: string, scope: Map<string, V
   return v?.k === "torch" && (v.t.kind === "model" || (v.t.kind === "layer" && v.t.layer.kind === "sequential"));
 }
 
+/**
+ * An evaluation loop over a DataLoader of tensors (`for xb, yb in test_loader:` with `model(xb)` in its body, no
+ * backward()): the model is evaluated on that loader's tensors. True when `s` is one (or holds one).
+ */
+export function loaderEval(it: Interpreter, s: PyStmt, scope: Map<string, Val>): boolean {
+  const all: PyStmt[] = [];
+  const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
+  walk([s]);
+  if (all.some((x) => /\.(backward|step)\(/.test(x.text))) return false;
+  for (const f of all) {
+    const m = /^for\s+\(?\s*(\w+)\s*,\s*(\w+)\s*\)?\s+in\s+(\w+)\s*:$/.exec(f.text);
+    const lv = m ? it.lookup(m[3], scope) : undefined;
+    if (!m || lv?.k !== "torch" || lv.t.kind !== "loader" || lv.t.loader.data.kind !== "tensors") continue;
+    const inner: PyStmt[] = [];
+    const walkInner = (b: PyStmt[]) => b.forEach((x) => (inner.push(x), walkInner(x.body)));
+    walkInner(f.body);
+    const call = inner.find((x) => [...x.text.matchAll(/\b(\w+)\(\s*(\w+)\s*\)/g)].some((c) => c[2] === m[1] && isTorchModel(it, c[1], scope)));
+    if (!call) continue;
+    it.torchEval = {x: lv.t.loader.data.x, y: lv.t.loader.data.y, line: call.line};
+    return true;
+  }
+  return false;
+}
+
 /** `with torch.no_grad():` after training: which tensors the model is evaluated on. */
 export function noGrad(it: Interpreter, s: PyStmt, scope: Map<string, Val>): void {
+  if (loaderEval(it, s, scope)) return;
   const all: PyStmt[] = [];
   const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
   walk(s.body);

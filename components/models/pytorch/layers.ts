@@ -109,7 +109,7 @@ export interface Lowered {
 }
 
 /** ReLU/Sigmoid/Tanh commute with max pooling, any activation with Flatten, ReLU with Dropout (it scales by ≥ 0). */
-function canFoldThrough(l: LayerSpec, act: Activation): boolean {
+export function canFoldThrough(l: LayerSpec, act: Activation): boolean {
   if (l.type === "flatten") return true;
   if (l.type === "maxPooling2d") return ["relu", "sigmoid", "tanh", "relu6", "elu", "selu", "softplus", "swish"].includes(act) && act !== "swish";
   if (l.type === "dropout") return act === "relu" || act === "relu6";
