@@ -133,6 +133,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
     expect(phi.plan?.symbols.find((x) => x.key === "k")).toEqual({key: "k", value: 2, role: "count", fixed: true});
     expect(reports[blocks.findIndex((b) => b.latex.startsWith("\\ln"))].reason).toContain("infinite");
   });
+  test("\\arccos, \\arcsin, \\arctan and degrees (53.4^\\circ)", async () => {
+    const s = await statuses(doc("\\theta = \\arccos(0.5963) \\approx 53.4^\\circ", "\\theta = \\arccos(0.5963) \\approx 36.6^\\circ", "\\arctan(1) = 45^{\\circ}"));
+    expect([s[5], s[9], s[13]]).toEqual(["verified", "flagged", "verified"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -15,7 +15,7 @@ export const GREEK = new Set([
   "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell"
 ]);
 /** Functions written as commands. */
-export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min"]);
+export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "arcsin", "arccos", "arctan"]);
 /** Words that join two equations in one display (`\text{ and }`, `\text{where}`, `\text{其中}`). */
 const CONNECTOR_WORD = "(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|therefore|since|because|i\\.e\\.|e\\.g\\.|s\\.t\\.|且|和|以及|其中|则|即|所以|因此|从而|于是|故)";
 /** One connector word, or several (`and hence`, `so that`, `从而得到`), with punctuation between them. */
@@ -581,6 +581,14 @@ class Parser {
         if ((raw === "*" || raw === "\\ast" || raw === "\\star") && p.type === "sym") {
           this.skipScript();
           p = {...p, name: `${p.name}^*`, end: this.prevEnd()};
+          continue;
+        }
+        // 53.4^\circ: degrees, π/180 of a radian
+        if (raw === "\\circ") {
+          this.skipScript();
+          const end = this.prevEnd();
+          const rad: Node = {type: "div", num: {type: "sym", name: "\\pi", start: end, end}, den: {type: "num", value: 180, start: end, end}, frac: false, start: end, end};
+          p = {type: "mul", left: p, right: rad, op: "cdot", start: p.start, end};
           continue;
         }
         // ^T, ^\top, ^{\mathsf T}, ^{\mathrm{T}}: the transpose
@@ -1282,7 +1290,7 @@ export function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Nod
 }
 
 /** Functions the evaluator knows (lower-case). */
-export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
+export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
   "erf", "diag", "softplus", "floor", "ceil"]);
 /** Builtins a chapter may define itself (then its definition is used): `\mathrm{softplus}(x) = \ln(1 + e^x)`. */
 const SOFT_BUILTINS = new Set(["erf", "diag", "softplus", "floor", "ceil", "Phi"]);

@@ -121,6 +121,12 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.sin(x);
       case "cos":
         return tf.cos(x);
+      case "arcsin":
+        return tf.asin(x);
+      case "arccos":
+        return tf.acos(x);
+      case "arctan":
+        return tf.atan(x);
       case "softmax":
         return rank(x) === 0 ? tf.onesLike(x) : tf.softmax(x);
       case "Attention": {

@@ -164,6 +164,15 @@ export function cos<T extends Value>(x: T): T {
 export function tan<T extends Value>(x: T): T {
   return map(x, Math.tan);
 }
+export function asin<T extends Value>(x: T): T {
+  return map(x, Math.asin);
+}
+export function acos<T extends Value>(x: T): T {
+  return map(x, Math.acos);
+}
+export function atan<T extends Value>(x: T): T {
+  return map(x, Math.atan);
+}
 export function tanh<T extends Value>(x: T): T {
   return map(x, Math.tanh);
 }
@@ -380,7 +389,7 @@ export function full(x: number, n: number): Vec {
 /** The runtime's functions by name (what a compiled formula may call). */
 export const RUNTIME: Record<string, (...args: never[]) => unknown> = {
   map, zip, add, sub, mul, div, neg, pow, dot, matvec, vecmat, matmul, transpose, sum, prod, terms, log, exp, sqrt, sin, cos,
-  tan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
+  tan, asin, acos, atan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
   floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag
 };
 

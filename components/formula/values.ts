@@ -99,6 +99,12 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return map(one(), Math.cos);
     case "tan":
       return map(one(), Math.tan);
+    case "arcsin":
+      return map(one(), Math.asin);
+    case "arccos":
+      return map(one(), Math.acos);
+    case "arctan":
+      return map(one(), Math.atan);
     case "tanh":
       return map(one(), Math.tanh);
     case "abs":
