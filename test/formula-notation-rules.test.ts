@@ -137,6 +137,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("\\theta = \\arccos(0.5963) \\approx 53.4^\\circ", "\\theta = \\arccos(0.5963) \\approx 36.6^\\circ", "\\arctan(1) = 45^{\\circ}"));
     expect([s[5], s[9], s[13]]).toEqual(["verified", "flagged", "verified"]);
   });
+  test("∇² f(x) without a subscript is the second derivative in f's argument", async () => {
+    const s = await statuses(doc("f(x) = x^3 - 2x", "\\nabla^2 f(x) = 6x", "\\nabla^2 f(x) = 3x"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

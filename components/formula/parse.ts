@@ -958,8 +958,10 @@ class Parser {
         }
       }
       if (order === 2) {
-        if (!wrt) this.fail("\\nabla^2 needs a subscript naming the variable, as in \\nabla^2_{w} J", t);
         const of = this.operand();
+        // \nabla^2 f(x): the Hessian in f's argument
+        if (!wrt && of.type === "call" && of.args.length === 1) wrt = of.args[0];
+        if (!wrt) this.fail("\\nabla^2 needs a subscript naming the variable, as in \\nabla^2_{w} J", t);
         const inner: Node = {type: "grad", wrt: wrt!, of, style: "nabla", start, end: this.prevEnd()};
         return {type: "grad", wrt: wrt!, of: inner, style: "nabla", start, end: this.prevEnd()};
       }
