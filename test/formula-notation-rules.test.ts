@@ -141,6 +141,10 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("f(x) = x^3 - 2x", "\\nabla^2 f(x) = 6x", "\\nabla^2 f(x) = 3x"));
     expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
   });
+  test("dη_t/dt with η_t defined per step: the derivative in a continuous t", async () => {
+    const s = await statuses(doc("\\eta_t = \\eta_0 \\exp(-k t)", "\\frac{\\mathrm{d} \\eta_t}{\\mathrm{d} t} = -k \\, \\eta_0 \\exp(-k t)", "\\frac{\\mathrm{d} \\eta_t}{\\mathrm{d} t} = k \\, \\eta_0 \\exp(-k t)"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

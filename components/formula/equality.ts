@@ -611,6 +611,19 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     }
   };
   const gradient = (g: NodeOf<"grad">, scope: Scope<Value>): Value => {
+    // dη_t/dt with η_t = η_0 e^{−kt} defined per step: the definition as a function of a continuous t
+    if (g.wrt.type === "sym" && !g.wrt.sub && g.of.type === "sym" && g.of.sub?.type === "sym" && g.of.sub.name === g.wrt.name && !(g as {at?: Node}).at) {
+      const per = indexed.get(g.of.name), t = g.wrt.name;
+      const t0 = scope.vars[t] ?? scope.idx?.[t];
+      if (per && per.index === t && !per.params && typeof t0 === "number") {
+        const idx = {...scope.idx};
+        delete idx[t];
+        const f = (x: number) => evaluateWith(per.body, {...scope, vars: {...scope.vars, [t]: x}, idx});
+        const h = 1e-5 * Math.max(1, Math.abs(t0));
+        const a = f(t0 + h), b = f(t0 - h);
+        if (typeof a === "number" && typeof b === "number") return (a - b) / (2 * h);
+      }
+    }
     const at = (g as unknown as {at?: Node}).at;
     if (at) {
       const a = evaluateWith(at, scope);
