@@ -145,6 +145,11 @@ describe("general rules from the held-out documents (formula-c)", () => {
     const s = await statuses(doc("\\eta_t = \\eta_0 \\exp(-k t)", "\\frac{\\mathrm{d} \\eta_t}{\\mathrm{d} t} = -k \\, \\eta_0 \\exp(-k t)", "\\frac{\\mathrm{d} \\eta_t}{\\mathrm{d} t} = k \\, \\eta_0 \\exp(-k t)"));
     expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
   });
+  test("η_0 inside η_t = η_0 e^{−kt} is the start the definition is written in, never the definition at 0", async () => {
+    const blocks = extractMathBlocks(doc("\\eta_t = \\eta_0 \\, \\gamma^{\\lfloor t / s \\rfloor}", "\\eta_t = \\eta_0 \\exp(-k t)"), "doc.md");
+    const reports = await analyzeChapter(blocks, {seed: 1});
+    expect(reports.map((r) => r.status)).toEqual(["executable", "executable"]);
+  });
   test("m_2 that the lead-in calls a component is a worked value, not step 2 of m_t's recurrence", async () => {
     const s = await statuses(doc("m_t = 0.9 m_{t-1} + 0.1 g_t", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.095", "%动量的第二个分量：", "m_2 = 0.99 \\times (-0.1) + 0.01 \\times 0.4 = -0.95"));
     expect(s[11]).toBe("verified");

@@ -397,6 +397,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
       // Inside \eta_t at t = 2, \eta_0 is a given value (another index of the rule being expanded); the same index
       // again (\hat{y}_i = … + \hat{y}_i) is a definition that uses itself and ends at the expansion limit.
       const other = scope.expanding?.some((x) => x.name === node.name && x.at !== k);
+      // η_0 inside η_t = η_0 e^{−kt}: the start the definition is written in, a given value, never the definition at 0
+      const start = def!.body && symbolUses(def!.body).some((u) => u.node.name === node.name && u.node.sub?.type === "num" && u.node.sub.value === k);
+      if (start) return fail(`unknown symbol ${key} (the value ${node.name}_{${k}} the definition starts from)`, node, scope);
       if (!other) return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}, expanding: [...(scope.expanding ?? []), {name: node.name, at: k}]});
     }
   } else {
@@ -488,7 +491,7 @@ function indexedLength<T>(body: Node, index: string, scope: Scope<T>): number | 
 }
 
 import {children as childNodes} from "./ast.js";
-import {isKronecker, twoIndices} from "./symbols.js";
+import {isKronecker, symbolUses, twoIndices} from "./symbols.js";
 
 export interface EvaluateOptions {
   defs?: Record<string, Def>;
