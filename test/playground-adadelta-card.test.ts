@@ -3,16 +3,12 @@
  * rule, with ρ and ε sliders and no α slider (Adadelta has no learning rate), in the generated cells and in the
  * page's pieces drawn in headless Chromium; the reference's first step is Zeiler's, computed by hand.
  */
-import {mkdtempSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startPlaygroundHarness, type PlaygroundHarness} from "../bench/playground-harness.js";
 import {slidersFor} from "../components/playground/sliders.js";
 import {updateRuleTex} from "../components/playground/UpdateRule.js";
 import type {PlaygroundSpec} from "../components/playground/spec.js";
-import {loadChapter} from "../src/chapter.js";
-import {playgroundEnricher} from "../src/playgroundEnricher.js";
+import {specOf} from "./playgroundTestDoc.js";
 
 let hz: PlaygroundHarness;
 beforeAll(async () => {
@@ -49,16 +45,6 @@ function adadeltaDistances(steps: number): number[] {
   return out;
 }
 
-async function specOf(lines: string[]): Promise<{spec: PlaygroundSpec; code: string[]}> {
-  const dir = mkdtempSync(join(tmpdir(), "gb-pg-adadelta-"));
-  writeFileSync(join(dir, "doc.md"), lines.join("\n"));
-  const chapter = loadChapter(dir, {file: "doc.md", slug: "doc"}, 0);
-  const plan = await playgroundEnricher.plan(chapter);
-  const cells = chapter.sections.flatMap((s) => s.blocks.map((_, i) => plan(s, i))).find((c) => c.length);
-  if (!cells) throw new Error("no playground cells");
-  const code = cells.map((c) => c.code);
-  return {spec: JSON.parse(code[0].slice("const pg1Spec = ".length, -1)), code};
-}
 
 describe("the Adadelta reference's own card", () => {
   it("sliders: ρ, ε and steps, no α; the reference card substitutes ρ and ε", async () => {

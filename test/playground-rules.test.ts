@@ -21,6 +21,7 @@ import {extraReferencesFor, referenceLabel, ruleHyper, runOptimizers} from "../c
 import type {RuleSpec} from "../components/playground/spec.js";
 import {loadChapter} from "../src/chapter.js";
 import {readPlayground} from "../src/playground/index.js";
+import {lineOf} from "./playgroundTestDoc.js";
 
 const DIR = "test/corpus-playground-rules";
 type Answer = {
@@ -31,14 +32,6 @@ const answers = JSON.parse(readFileSync(join(DIR, "answers.json"), "utf8")) as R
 const files = readdirSync(DIR).filter((f) => f.endsWith(".md")).sort();
 
 /** The line the engine gives the formula where `at` occurs (as test/playground-spec-corpus.test.ts: its `$$` line). */
-function lineOf(text: string, at: string): number {
-  const lines = text.split("\n");
-  const k = lines.findIndex((l) => l.includes(at));
-  if (k < 0) throw new Error(`answer text not found: ${at}`);
-  if (k > 0 && lines[k - 1].trim() === "$$") return k;
-  // a block whose \begin{aligned} has a line of its own
-  return k > 1 && lines[k - 2].trim() === "$$" && /^\\begin\{/.test(lines[k - 1].trim()) ? k - 1 : k + 1;
-}
 
 function rulesOf(dir: string, file: string) {
   const chapter = loadChapter(dir, {file, slug: file.replace(/\.md$/, "")}, 0);

@@ -8,6 +8,7 @@ import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {loadChapter} from "../src/chapter.js";
 import {readPlayground, type PlaygroundReading} from "../src/playground/index.js";
+import {lineOf} from "./playgroundTestDoc.js";
 
 /** PLAYGROUND_DIR=folder scores another corpus in the same format (a held-out one written after the reader). */
 const DIR = process.env.PLAYGROUND_DIR ?? "test/corpus-playground";
@@ -20,18 +21,6 @@ type Answer = {
 const answers = JSON.parse(readFileSync(join(DIR, "answers.json"), "utf8")) as Record<string, Answer>;
 const files = readdirSync(DIR).filter((f) => f.endsWith(".md")).sort();
 
-/**
- * The line the formula engine (and `npm run check -- --json`'s formulas) gives the formula or sentence where `at`
- * first occurs: its own line, or the `$$` line that opens its block.
- */
-function lineOf(text: string, at: string): number {
-  const lines = text.split("\n");
-  const k = lines.findIndex((l) => l.includes(at));
-  if (k < 0) throw new Error(`answer text not found: ${at}`);
-  if (k > 0 && lines[k - 1].trim() === "$$") return k;
-  // a block whose \begin{aligned} has a line of its own: the formula is the same block
-  return k > 1 && lines[k - 2].trim() === "$$" && /^\\begin\{[a-z*]+\}$/.test(lines[k - 1].trim()) ? k - 1 : k + 1;
-}
 
 const readings = new Map<string, {text: string; r: PlaygroundReading}>();
 for (const file of files) {

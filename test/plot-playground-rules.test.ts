@@ -6,14 +6,10 @@
  * printed as an average) is drawn separately, dashed, under a label that says it differs; a printed rule equal to
  * its reference is drawn once, under both names.
  */
-import {mkdtempSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startPlaygroundHarness, type PlaygroundHarness} from "../bench/playground-harness.js";
 import type {PlaygroundSpec} from "../components/playground/spec.js";
-import {loadChapter} from "../src/chapter.js";
-import {playgroundEnricher} from "../src/playgroundEnricher.js";
+import {specOf} from "./playgroundTestDoc.js";
 
 let hz: PlaygroundHarness;
 beforeAll(async () => {
@@ -24,16 +20,6 @@ afterAll(async () => {
 });
 
 /** The spec the generator writes into the page's first playground cell for this document. */
-async function specOf(lines: string[]): Promise<{spec: PlaygroundSpec; code: string[]}> {
-  const dir = mkdtempSync(join(tmpdir(), "gb-pg-rules-"));
-  writeFileSync(join(dir, "doc.md"), lines.join("\n"));
-  const chapter = loadChapter(dir, {file: "doc.md", slug: "doc"}, 0);
-  const plan = await playgroundEnricher.plan(chapter);
-  const cells = chapter.sections.flatMap((s) => s.blocks.map((_, i) => plan(s, i))).find((c) => c.length);
-  if (!cells) throw new Error("no playground cells");
-  const code = cells.map((c) => c.code);
-  return {spec: JSON.parse(code[0].slice("const pg1Spec = ".length, -1)), code};
-}
 
 /** Draws the spec in the harness page (in the book's language) and reads what the reader sees. */
 async function draw(spec: PlaygroundSpec) {
