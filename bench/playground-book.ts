@@ -6,6 +6,7 @@
  */
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
+import type {Page} from "playwright-core";
 import {startBook} from "../test/browser/harness.js";
 import {measureMoves, type MoveTimes} from "./playground-frames.js";
 
@@ -20,7 +21,8 @@ export interface BookRedraw extends MoveTimes {
   contoursReplaced: number;
 }
 
-function playgroundPage(dist: string): string | null {
+/** The first generated page of dist/'s book with a playground (its OptimizerControls cell), or null. */
+export function playgroundPage(dist: string): string | null {
   const book = join(dist, "..", "book");
   if (!existsSync(book)) return null;
   for (const d of readdirSync(book, {withFileTypes: true}).filter((d) => d.isDirectory() && !/^[_.]/.test(d.name))) {
@@ -31,20 +33,27 @@ function playgroundPage(dist: string): string | null {
   return null;
 }
 
+/** A playground page as the reader moves its slider: 1200×1000, 500 steps, the α slider in the middle of the view. */
+export async function readyPlayground(page: Page): Promise<void> {
+  await page.setViewportSize({width: 1200, height: 1000});
+  await page.waitForSelector(".gb-pg-surface svg .gb-ls-path");
+  await page.evaluate(async () => {
+    const steps = document.querySelector(".gb-pg-controls input[name=steps]") as HTMLInputElement;
+    steps.value = "500";
+    steps.dispatchEvent(new Event("input", {bubbles: true}));
+    document.querySelector(".gb-pg-controls input[name=alpha]")!.scrollIntoView({block: "center"});
+    for (let i = 0; i < 5; i++) await new Promise((ok) => requestAnimationFrame(ok));
+  });
+}
+
 export async function measureBookRedraw(dist = "dist", moves = 200): Promise<BookRedraw | null> {
   const path = existsSync(join(dist, "index.html")) ? playgroundPage(dist) : null;
   if (!path) return null;
   const book = await startBook(dist);
   try {
     const {page, report} = await book.open(path);
-    await page.setViewportSize({width: 1200, height: 1000});
-    await page.waitForSelector(".gb-pg-surface svg .gb-ls-path");
+    await readyPlayground(page);
     await page.evaluate(async () => {
-      const steps = document.querySelector(".gb-pg-controls input[name=steps]") as HTMLInputElement;
-      steps.value = "500";
-      steps.dispatchEvent(new Event("input", {bubbles: true}));
-      document.querySelector(".gb-pg-controls input[name=alpha]")!.scrollIntoView({block: "center"});
-      for (let i = 0; i < 5; i++) await new Promise((ok) => requestAnimationFrame(ok));
       // contour paths that leave the page during the sweep
       const w = window as unknown as {gbReplaced: number};
       w.gbReplaced = 0;

@@ -68,7 +68,10 @@ export function OptimizerControls(defaults: Partial<Hyper> & {steps?: number}, o
       const val = v[def.key];
       if (positions) input.value = String(toPosition(def, val));
       const text = def.key === "steps" ? String(val) : fmt(val);
-      out.value = text;
+      // the output's text node is rewritten, not replaced (a slider move makes no node)
+      const t = out.firstChild;
+      if (t && t === out.lastChild && t.nodeType === Node.TEXT_NODE) (t as Text).data = text;
+      else out.value = text;
       input.setAttribute("aria-valuetext", text);
     }
   };

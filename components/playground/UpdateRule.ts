@@ -43,6 +43,13 @@ function template(latex: string, symbols: RuleSpec["symbols"]): HTMLElement {
   return t.cloneNode(true) as HTMLElement;
 }
 
+/** Writes text into an element that holds one text node by changing that node (no node made or dropped). */
+function setText(el: HTMLElement, text: string): void {
+  const t = el.firstChild;
+  if (t && t === el.lastChild && t.nodeType === Node.TEXT_NODE) (t as Text).data = text;
+  else el.textContent = text;
+}
+
 export interface UpdateRuleElement extends HTMLElement {
   /** writes these values into the rule (only the numbers that changed) */
   setHyper(hyper: Partial<Hyper>): void;
@@ -71,7 +78,7 @@ export function UpdateRule(rule: RuleSpec | ReferenceName, hyper: Partial<Hyper>
       const text = plainNumber(v);
       if (text === s.text) continue;
       s.text = text;
-      for (const span of s.els) span.textContent = text;
+      for (const span of s.els) setText(span, text);
     }
     const label = updateRuleTex(rule, current, false);
     if (math.getAttribute("aria-label") !== label) math.setAttribute("aria-label", label);

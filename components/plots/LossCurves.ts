@@ -8,9 +8,13 @@ import * as d3 from "d3";
 import {tPlayground} from "../i18n/playground.js";
 import {fmt, logTick} from "../playground/format.js";
 import {esc, plotFrame, r2, safeColor, setLegend} from "./plotFrame.js";
+import {polyline} from "./polyline.js";
 import type {Trajectory} from "./LossSurface.js";
 
 export type LossSeries = Pick<Trajectory, "id" | "label" | "color" | "dash" | "stopped"> & {losses: number[]};
+
+/** A step is left out of its line when the line drawn passes within this many px of it (polyline.ts). */
+const STRAIGHT = 0.25;
 
 export interface LossCurvesOptions {
   width?: number;
@@ -188,13 +192,11 @@ function drawData(c: Chart, series: LossSeries[], logOption?: boolean): Scales {
   }
   const aria = tPlayground("curvesAria", {names: series.map((s) => s.label).join("、")});
   if (c.svg.getAttribute("aria-label") !== aria) c.svg.setAttribute("aria-label", aria);
+  // a flat or steadily falling loss is a few straight segments (within 0.25 px of every step, polyline.ts)
   const ds = series.map((s) => {
-    let d = "";
-    s.losses.forEach((v, k) => {
-      const py = y(v);
-      if (Number.isFinite(py)) d += (d ? "L" : "M") + r2(x(k)) + "," + r2(py);
-    });
-    return d;
+    const line = polyline({straight: STRAIGHT});
+    for (let k = 0; k < s.losses.length; k++) line.add(x(k), y(s.losses[k]));
+    return line.end();
   });
   // the same series drawn again: only the lines' d changes (no nodes made, so no new style or layout objects)
   const shape = JSON.stringify(series.map((s) => [s.color, s.dash ?? ""]));

@@ -1,6 +1,6 @@
 /**
  * LossSurface(surface, options) → Element: filled contours of f (or the curve f(w) for one weight), axes, the
- * minimum and the surface's marks, and optimiser paths with a dot per step. Fills its container's width and
+ * minimum and the surface's marks, and optimiser paths with a dot per step (steps under 1 px apart share one). Fills its container's width and
  * redraws on resize; text is drawn at real size. The contours are computed once per surface and drawn in their own
  * SVG underneath (`.gb-ls-base`), so the browser never paints them again when the paths move: the SVG on top
  * (`el.svg`: axes, marks, paths) is its own compositing layer. `setPaths` rewrites only the paths' attributes

@@ -8,7 +8,9 @@ import {tPlayground} from "../i18n/playground.js";
 import {contourGrid, wantsLogScale} from "../math/surfaces/contourGrid.js";
 import type {Surface} from "../math/surfaces/types.js";
 import {levelColor} from "./contourLayer.js";
+import {LINE_NEAR} from "./pathLayer.js";
 import {esc, plotFrame, r2, safeColor, setLegend} from "./plotFrame.js";
+import {polyline} from "./polyline.js";
 import type {Trajectory} from "./LossSurface.js";
 
 export interface Surface3DOptions {
@@ -114,16 +116,17 @@ export function Surface3D(surface: Surface, options: Surface3DOptions = {}): Sur
 
 const clamp = (v: number) => Math.max(-1, Math.min(1, v));
 
-/** Each path's screen polyline; the height of step k is its loss, which the path carries (f only without it). */
+/** Each path's screen polyline (points within 0.5 px of the last one left out); the height of step k is its loss, which the path carries (f only without it). */
 function projectPaths(paths: Trajectory[], at: (w: number[], loss: number | undefined) => {x: number; y: number}): {d: string; color: string; dash?: string}[] {
   const out: {d: string; color: string; dash?: string}[] = [];
   for (const p of paths) {
-    let d = "";
+    const line = polyline({near: LINE_NEAR});
     p.points.forEach((w, k) => {
       if (!w.every(Number.isFinite)) return;
       const q = at(w, p.losses?.[k]);
-      d += (d ? "L" : "M") + r2(q.x) + "," + r2(q.y);
+      line.add(q.x, q.y);
     });
+    const d = line.end();
     if (d) out.push({d, color: safeColor(p.color), dash: p.dash});
   }
   return out;

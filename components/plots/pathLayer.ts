@@ -4,10 +4,12 @@
  * per step, round caps) and its end; a stopped path is labelled at its end, labels pushed apart (avoidLabels).
  * The markup is written once; while the same paths (ids, colours, dashes, which ones stopped) are drawn again,
  * an update only rewrites the `d`, position and text attributes that changed: no nodes are created, nothing
- * is measured (no getBBox), so a redraw costs the browser one path rebuild per changed line.
+ * is measured (no getBBox), so a redraw costs the browser one path rebuild per changed line. Points closer on
+ * screen than the eye can tell apart are left out of the line and the markers (polyline.ts).
  */
 import {avoidLabels} from "./avoidLabels.js";
 import {esc, r2, safeColor} from "./plotFrame.js";
+import {polyline} from "./polyline.js";
 import type {Trajectory} from "./LossSurface.js";
 
 export type Place = (w: number[]) => [number, number];
@@ -35,20 +37,23 @@ interface EndLabel {
 
 export const stopReason = (s: Trajectory["stopped"]): string | null => (s == null ? null : typeof s === "string" ? s : s.reason);
 
+/** Left out of a path as drawn (polyline.ts): a point within 0.5 px of the line's last point, a step marker within
+ * 1 px of the last marker (markers are 4.5 px round dots, so the dots drawn cover the same pixels to within 1 px). */
+export const LINE_NEAR = 0.5, DOT_NEAR = 1;
+
 /** A path's screen geometry: the line and the markers up to its first non-finite point. */
 function geometry(p: Trajectory, place: Place, markers: boolean): Geometry | null {
-  let d = "", dots = "", ok = 0, ex = 0, ey = 0;
+  const line = polyline({near: LINE_NEAR}), dots = polyline({near: DOT_NEAR, dots: true});
   for (const w of p.points) {
     const [px, py] = place(w);
-    if (!Number.isFinite(px) || !Number.isFinite(py)) break;
-    const a = r2(px), b = r2(py);
-    d += (ok ? "L" : "M") + a + "," + b;
-    if (markers) dots += "M" + a + "," + b + "h0";
-    (ex = a), (ey = b), ok++;
+    if (!line.add(px, py)) break;
+    if (markers) dots.add(px, py);
   }
-  if (!ok) return null;
+  const d = line.end();
+  if (!line.count) return null;
+  const [ex, ey] = line.last.map(r2);
   const why = stopReason(p.stopped);
-  return {id: p.id, color: safeColor(p.color), dash: p.dash, title: p.label + (why ? " ✕ " + why : ""), d, dots, ex, ey, why, label: p.label};
+  return {id: p.id, color: safeColor(p.color), dash: p.dash, title: p.label + (why ? " ✕ " + why : ""), d, dots: markers ? dots.end() : "", ex, ey, why, label: p.label};
 }
 
 function groupSvg(g: Geometry, id: string, markers: boolean): string {
