@@ -8,21 +8,25 @@
  */
 import type {SimdLoops} from "./simd.js";
 
-/** One convolution's sizes: input [batch, inH, inW, inC], filter [kh, kw, inC, outC], output [batch, outH, outW, outC]. */
-export interface ConvGeometry {
+/** The sizes of a sliding window over an NHWC input: input [batch, inH, inW, ·], window kh × kw, output [batch, outH, outW, ·]. */
+interface WindowGeometry {
   batch: number;
   inH: number;
   inW: number;
-  inC: number;
   outH: number;
   outW: number;
-  outC: number;
   kh: number;
   kw: number;
   strideH: number;
   strideW: number;
   padTop: number;
   padLeft: number;
+}
+
+/** One convolution's sizes: input [batch, inH, inW, inC], filter [kh, kw, inC, outC], output [batch, outH, outW, outC]. */
+export interface ConvGeometry extends WindowGeometry {
+  inC: number;
+  outC: number;
 }
 
 /**
@@ -85,19 +89,8 @@ export function col2im(heap: Float32Array, cols: number, dx: number, g: ConvGeom
 }
 
 /** One pooling's sizes: input [batch, inH, inW, channels], window kh × kw, output [batch, outH, outW, channels]. */
-export interface PoolGeometry {
-  batch: number;
-  inH: number;
-  inW: number;
+export interface PoolGeometry extends WindowGeometry {
   channels: number;
-  outH: number;
-  outW: number;
-  kh: number;
-  kw: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
 }
 
 /**
