@@ -58,7 +58,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
   // "Equivalently, LSE(z) = m + …": a restatement of a function in the same parameters is a claim, not a definition
   for (const d of chapterDefs)
-    if (d.params && RESTATES.test(nearLines(blocks[d.blockIndex].before ?? "").replace(/\$[^$]*\$/g, "")) &&
+    if (d.params && RESTATES.test(leadWords(blocks[d.blockIndex])) &&
       chapterDefs.some((e) => e !== d && e.key === d.key && JSON.stringify(e.params) === JSON.stringify(d.params) && (e.blockIndex < d.blockIndex || (e.blockIndex === d.blockIndex && e.lineIndex < d.lineIndex))))
       d.restatement = true;
   const declared = declaredShapes(parsed.map((p, i) => ({formula: "formula" in p ? p.formula : undefined, line: blocks[i].line})));
@@ -278,7 +278,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs, RESTATES.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""))) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
   });
@@ -294,7 +294,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
  */
 function componentLead(line: Line, block: MathBlock): boolean {
   if (line.first.type !== "sym" || line.first.sub?.type !== "num") return false;
-  return /分量|元素|坐标|(?:component|entry|coordinate)\b/i.test(nearLines(block.before ?? "").replace(/\$[^$]*\$/g, ""));
+  return /分量|元素|坐标|(?:component|entry|coordinate)\b/i.test(leadWords(block));
 }
 
 /**
@@ -327,7 +327,7 @@ function closedForm(line: Line, block: MathBlock, blockIndex: number, lineIndex:
 }
 
 /** Whether a line's left side is itself a claim to check (not the name it defines). */
-function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[], restates = false): boolean {
+function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
   if (line.assign) return false;
   const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
   let lhs = line.first.type === "pow" ? line.first.base : line.first;
@@ -348,7 +348,7 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   if (own.fact !== undefined) return false;
   // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition,
   // unless the text says it restates the earlier one ("Equivalently", "也可以写成") in the same symbols.
-  if (own.params?.length) return !!restates && defs.some((d) => earlier(d) && d.key === own.key && JSON.stringify(d.params) === JSON.stringify(own.params));
+  if (own.params?.length) return !!own.restatement;
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);
@@ -666,6 +666,9 @@ function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
 
 /** A lead-in that says the formula restates an earlier one. */
 const RESTATES = /equivalently|compactly|more compact|紧凑|can (?:also )?be (?:re)?written|rewrit|in other words|the same as|stable form|等价|也可(?:以)?写(?:成|作)|改写|换一种写法|即|也就是|稳定(?:的)?(?:形式|写法)/i;
+
+/** The words of the lines just above a formula, its inline math left out. */
+const leadWords = (block: MathBlock) => nearLines(block.before ?? "").replace(/\$[^$]*\$/g, "");
 
 /** The last three lines of a lead-in (the lines just above a formula, not those above the formulas before it). */
 const nearLines = (before: string) => before.split("\n").slice(-4).join("\n");

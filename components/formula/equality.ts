@@ -287,12 +287,8 @@ function decimalsOf(n: Node, latex: string): number | undefined {
   if (n.type === "neg") return decimalsOf(n.arg, latex);
   if (n.type === "paren") return decimalsOf(n.arg, latex);
   if (n.type === "num") {
-    const text = latex.slice(n.start, n.end);
-    const m = /\.(\d+)/.exec(text);
-    // a number read with its power of ten (6.0 \times 10^{-6}, 3e-4): the digits shifted by it
-    const e = /(?:10\s*\^\s*\{?\s*([-−]?\d+)\s*\}?|[eE]([-+]?\d+))\s*$/.exec(text);
-    const shift = e ? -Number((e[1] ?? e[2]).replace("−", "-")) : 0;
-    return Math.max(0, (m ? m[1].length : 0) + shift);
+    const m = /\.(\d+)/.exec(latex.slice(n.start, n.end));
+    return m ? m[1].length : 0;
   }
   if (n.type === "vector" || n.type === "tuple") {
     // (1.333, 0, 0.6667, 4): each entry rounded to its own digits; the coarsest rounded entry sets the tolerance

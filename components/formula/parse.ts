@@ -1276,6 +1276,7 @@ class Parser {
 /** n with each use of the symbols `names` replaced by the matching value (parenthesised). */
 export function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Node {
   const keys = names.map((x) => symKey(x.name, x.subText));
+  // every field, sum bounds too (Σ_{k=1}^{t} at t = 2), which rewrite.ts's mapChildren leaves alone
   const visit = (x: Node): Node => {
     if (x.type === "sym") {
       const i = keys.indexOf(symKey(x.name, x.subText));
