@@ -156,3 +156,35 @@ describe("general rules from the held-out documents (formula-c)", () => {
     expect(s[17]).toBe("flagged");
   });
 });
+
+describe("general rules (third session): values at a point, Hessians, det and tr, names with signs", () => {
+  const f2 = "f(x, y) = x^{4} + x y + y^{2}";
+  test("a function and its gradient at a stated point: numbers as arguments, or a point θ_0 = (1, 1) spread over f(x, y)", async () => {
+    const s = await statuses(doc(f2, "%起点 $\\boldsymbol{\\theta}_0 = (1, 1)^{\\top}$。", "f(\\boldsymbol{\\theta}_0) = 3", "\\nabla f(\\boldsymbol{\\theta}_0) = (5, 3)^\\top",
+      "\\nabla f(\\boldsymbol{\\theta}_0) = (5, 4)^\\top", "\\nabla f(1, 2) = (6, 5)", "\\nabla f(1, 2) = (6, 4)"));
+    // f(1,1) = 1 + 1 + 1 = 3; ∇f = (4x³ + y, x + 2y) = (5, 3) at (1, 1) and (6, 5) at (1, 2)
+    expect([s[11], s[15], s[19], s[23], s[27]]).toEqual(["verified", "verified", "flagged", "verified", "flagged"]);
+  });
+  test("the Hessian ∇²f(x, y), ∇²f and its determinant at a point (det [[12, 1], [1, 2]] = 23)", async () => {
+    const s = await statuses(doc(f2, "%起点 $\\boldsymbol{\\theta}_0 = (1, 1)^{\\top}$。", "\\nabla^2 f(x, y) = \\begin{pmatrix} 12x^{2} & 1 \\\\ 1 & 2 \\end{pmatrix}",
+      "\\nabla^2 f = \\begin{pmatrix} 12x^{3} & 1 \\\\ 1 & 2 \\end{pmatrix}", "\\det \\nabla^2 f(\\boldsymbol{\\theta}_0) = 12 \\times 2 - 1 = 23", "\\det \\nabla^2 f(\\boldsymbol{\\theta}_0) = 12 \\times 2 + 1 = 25",
+      "\\operatorname{tr} \\nabla^2 f(\\boldsymbol{\\theta}_0) = 14"));
+    expect([s[11], s[15], s[19], s[23], s[27]]).toEqual(["verified", "flagged", "verified", "flagged", "verified"]);
+  });
+  test("det and tr of literal matrices; a matrix the prose gives", async () => {
+    const s = await statuses(doc("%设 $A = \\begin{bmatrix} 3 & 1 \\\\ 1 & 2 \\end{bmatrix}$。", "\\det A = 5", "\\det(A) = 6", "\\operatorname{tr}(A) = 5", "\\mathrm{tr}\\, A = 6"));
+    expect([s[7], s[11], s[15], s[19]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
+  test("of f(x) and a later f(x, y), a two-entry point means the later one", async () => {
+    const s = await statuses(doc("f(x) = e^{x} - 2x", f2, "%起点 $\\boldsymbol{\\theta}_0 = (1, 1)^{\\top}$。", "f(\\boldsymbol{\\theta}_0) = 3", "f(\\boldsymbol{\\theta}_0) = 4"));
+    expect([s[15], s[19]]).toEqual(["verified", "flagged"]);
+  });
+  test("w_{+} names (the positive class's weight); ℓ_w(z, y) beside ℓ(z, y) is its own function, also at a point", async () => {
+    const s = await statuses(doc("\\ell(z, y) = \\ln\\left(1 + e^{z}\\right) - y\\, z",
+      "\\ell_{w}(z, y) = -\\Bigl[\\, w_{+}\\, y \\ln \\sigma(z) + (1 - y) \\ln\\bigl(1 - \\sigma(z)\\bigr) \\Bigr]",
+      "\\frac{\\partial \\ell_{w}}{\\partial z} = (1 - y)\\,\\sigma(z) - w_{+}\\, y \\bigl(1 - \\sigma(z)\\bigr)", "\\frac{\\partial \\ell_{w}}{\\partial z} = w_{+}\\bigl(\\sigma(z) - y\\bigr)",
+      "%取 $w_{+} = 3$、$z = -1$、$y = 1$：", "\\ell_{w}(-1, 1) = 3 \\ln\\left(1 + e^{1}\\right) \\approx 3.940", "\\ell_{w}(-1, 1) \\approx 3.5"));
+    // ℓ_w(−1, 1) = −3 ln σ(−1) = 3 ln(1 + e) = 3.9398
+    expect([s[13], s[17], s[23], s[27]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
+});

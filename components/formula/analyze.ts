@@ -348,7 +348,8 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   if (own.fact !== undefined) return false;
   // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition,
   // unless the text says it restates the earlier one ("Equivalently", "也可以写成") in the same symbols.
-  if (own.params?.length) return !!own.restatement;
+  // (ℓ_w(−1, 1) = …, with numbers for arguments, is the function at a point: a claim)
+  if (own.params?.length) return own.params.includes("") || !!own.restatement;
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);

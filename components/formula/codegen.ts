@@ -328,6 +328,12 @@ function builtin(node: NodeOf<"call">, env: Env): Expr {
     case "sqnorm":
     case "norm1":
       return call(env, node.fn, [one().code], []);
+    case "det":
+    case "tr": {
+      const m = one();
+      if (m.shape.length !== 2) throw new CodegenError(`${node.fn} needs a square matrix`);
+      return call(env, node.fn === "det" ? "det" : "trace", [m.code], []);
+    }
     case "softmax":
       return call(env, "softmax", [one().code], one().shape);
     case "max":

@@ -180,7 +180,7 @@ function shapeOf(n: Node, decl: Declarations, latex: string, bound: ReadonlySet<
       return mats.every((s) => same(s[0], mats[0][0]) && same(s[1], mats[0][1])) ? mats.find((s) => !s.includes("?")) ?? mats[0] : undefined;
     }
     case "call": {
-      if (n.builtin && n.fn === "indicator") return "scalar";
+      if (n.builtin && (n.fn === "indicator" || n.fn === "det" || n.fn === "tr")) return "scalar";
       if (!n.builtin || n.args.length !== 1) return undefined;
       const s = rec(n.args[0]);
       // diag(v): square, of v's size (any size when v's is unknown)

@@ -215,8 +215,10 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   }));
   // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2 beside ℓ(w) = …: the subscripted name is a function of its own (ℓ_λ), not the family
   // S_λ of one function indexed by its parameter.
+  // So is ℓ_w(z, y) (the weighted loss): a subscript that indexes nothing in the body is part of the name.
+  const indexesBody = (d: ChapterDef) => symbolUses(d.body).some((u) => (u.node.subText ?? "").split(/[^A-Za-z\\]+/).includes(d.index!));
   const named = out.map((d) =>
-    d.index?.startsWith("\\") && d.params && out.some((o) => o !== d && o.key === d.key && !o.index && o.params) ? {...d, key: symKey(d.key, d.index), index: undefined} : d
+    d.index && (d.index.startsWith("\\") || !indexesBody(d)) && d.params && out.some((o) => o !== d && o.key === d.key && !o.index && o.params) ? {...d, key: symKey(d.key, d.index), index: undefined} : d
   );
   // s = ln σ², later σ² = e^s: the second inverts the first (a cycle); the first stays the definition
   const uses = (d: ChapterDef, key: string) => symbolUses(d.body).some((u) => u.key === key || u.node.name === key);
@@ -540,7 +542,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (!d.params && d.index !== "t" && !wrtNames.has(name) && Array.isArray(vars[name]) && !Array.isArray((vars[name] as Value[])[0])) (wholeOfIndexed.set(name, (vars[name] as number[]).length), delete vars[name]);
   const evalDefs: Record<string, Def> = {};
   for (const d of indexed.values()) evalDefs[d.key] = {index: d.index, body: d.body, ...(d.params ? {params: d.params} : {})};
-  for (const [k, d] of keyed) if (d.params) evalDefs[k] = {params: d.params, body: d.body};
+  for (const [k, d] of keyed) if (d.params) evalDefs[k] = {params: d.params, body: d.body, order: d.blockIndex * 1000 + (d.lineIndex ?? 0)};
   let depth = 0;
   let stepping = 0;
   const resolve = (n: NodeOf<"sym">, scope: Scope<Value>): Value | undefined => {
@@ -628,12 +630,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     }
     if (g.wrt.type === "tuple") {
       // ∇f(x, y): the vector of the partial derivatives.
-      const items = g.wrt.items.map((w) => {
-        const v = gradient({...g, wrt: w}, scope);
-        if (typeof v !== "number") throw new Error("a gradient in several variables needs each to be a scalar");
-        return v;
-      });
-      return items;
+      const items = g.wrt.items.map((w) => gradient({...g, wrt: w}, scope));
+      if (items.every((v) => typeof v === "number")) return items;
+      // ∇²f(x, y): each variable's derivative of the gradient is a column of the Hessian
+      const m = Array.isArray(items[0]) ? items[0].length : 0;
+      if (m && items.every((v) => Array.isArray(v) && v.length === m && v.every((x) => typeof x === "number")))
+        return Array.from({length: m}, (_, i) => items.map((col) => (col as number[])[i]));
+      throw new Error("a gradient in several variables needs each to be a scalar");
     }
     // ∂L/∂w_j: the j-th entry of the gradient in the vector w.
     if (g.wrt.type === "sym" && g.wrt.sub && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars) && Array.isArray(scope.vars[g.wrt.name])) {
@@ -798,17 +801,27 @@ function functionDerivatives(n: Node, keyed: Map<string, ChapterDef>): Node {
 export function resolveGradients(n: Node, keyed: Map<string, ChapterDef>): Node {
   const rec = (x: Node) => resolveGradients(x, keyed);
   if (n.type === "grad" && n.wrt.type !== "sym") {
-    const fnOf = n.of.type === "call" && !n.of.builtin ? n.of.fn : n.of.type === "sym" ? symKey(n.of.name, n.of.subText) : undefined;
+    // (∇²f: the function the inner gradient differentiates)
+    const inner = n.of.type === "grad" && n.wrt.type === "tuple" && n.wrt.items.length === 0 ? n.of.of : n.of;
+    const fnOf = inner.type === "call" && !inner.builtin ? inner.fn : inner.type === "sym" ? symKey(inner.name, inner.subText) : undefined;
     const def = fnOf !== undefined ? keyed.get(fnOf) : undefined;
     const params = def?.paramNodes;
     if (def && params?.length) {
       const call = (args: Node[]): Node => ({...span, type: "call", fn: def.key, args, builtin: false, parens: "paren"});
       const wrtOf = (ps: Node[]): Node => (ps.length === 1 ? ps[0] : {...span, type: "tuple", items: ps});
-      if (n.wrt.type === "tuple" && n.wrt.items.length === 0) return {...n, wrt: wrtOf(params), of: call(params)};
+      // ∇J, ∇²f: in the function's own parameters (the inner derivative of a Hessian resolved the same way)
+      if (n.wrt.type === "tuple" && n.wrt.items.length === 0) return {...n, wrt: wrtOf(params), of: n.of.type === "grad" ? rec(n.of) : call(params)};
       if (n.wrt.type === "tuple" && n.wrt.items.every((a) => a.type === "sym") && n.wrt.items.length === params.length) return {...n, of: rec(n.of)};
       if (params.length === 1 && n.of.type === "call" && n.of.args.length === 1) {
         const u: Node = {...span, type: "sym", name: "\\_u"};
         return {...n, wrt: u, of: call([u]), at: rec(n.of.args[0])} as unknown as Node;
+      }
+      // ∇f(1, 2) with f(x, y) = …: the gradient in f's parameters at that point (fresh names for the parameters)
+      // (normalize has made the tuple of coordinates a vector)
+      const coords = n.wrt.type === "tuple" || (n.wrt as Node).type === "vector" ? (n.wrt as NodeOf<"tuple">).items : undefined;
+      if (params.length > 1 && coords?.length === params.length && coords.some((c) => c.type !== "sym") && n.of.type === "call" && n.of.args.length === params.length) {
+        const us: Node[] = params.map((_, k) => ({...span, type: "sym", name: `\\_u${k + 1}`}));
+        return {...n, wrt: wrtOf(us), of: call(us), at: {...span, type: "tuple", items: n.of.args.map(rec)}, atNames: us} as unknown as Node;
       }
     }
     return n;

@@ -40,6 +40,8 @@ export interface Def {
   params?: string[];
   index?: string;
   body: Node;
+  /** Where the text defines it (larger is later): of two arities a call could mean, the later one. */
+  order?: number;
 }
 
 export interface Scope<T> {
@@ -213,8 +215,9 @@ function ev<T>(node: Node, scope: Scope<T>): T {
       }
       case "mul": {
         // f(x) where f is a defined function written as a plain symbol (`\ell(\mathbf{w})`, `J_2(\beta)`): a call.
-        if (node.op === "implicit" && node.left.type === "sym" && (node.right.type === "paren" || node.right.type === "tuple")) {
-          const args = node.right.type === "tuple" ? node.right.items : node.right.arg.type === "list" ? node.right.arg.items : [node.right.arg];
+        // (a tuple of arguments that equality.ts' normalize has made a vector: ℓ_w(−1, 1))
+        if (node.op === "implicit" && node.left.type === "sym" && (node.right.type === "paren" || node.right.type === "tuple" || node.right.type === "vector")) {
+          const args = node.right.type === "tuple" || node.right.type === "vector" ? node.right.items : node.right.arg.type === "list" ? node.right.arg.items : [node.right.arg];
           const def = scope.defs?.[symKey(node.left.name, node.left.subText)];
           if (def?.params?.length && !def.index) return call({type: "call", fn: symKey(node.left.name, node.left.subText), args, builtin: false, parens: "paren", start: node.start, end: node.end}, scope);
           // S_{0.5}(2) with S_\lambda(z) = …: the subscript's value for \lambda, the argument for z.
@@ -426,8 +429,21 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
     } else price(scope, node, entries.reduce((a, b) => a + b, 0), Math.max(1, ...entries));
     return scope.ops.call(node.fn, args);
   }
-  const def = scope.defs?.[`${node.fn}#${args.length}`] ?? scope.defs?.[node.fn];
+  let def = scope.defs?.[`${node.fn}#${args.length}`] ?? scope.defs?.[node.fn];
+  // f(θ_0) with a point θ_0 ∈ ℝ²: f(x) = … or f(x, y) = …, whichever the text defined last
+  if (args.length === 1 && scope.ops.shape(args[0]).length === 1) {
+    const k = scope.ops.length(args[0]);
+    const spread = [scope.defs?.[`${node.fn}#${k}`], scope.defs?.[node.fn]].find((d) => d?.params?.length === k);
+    if (spread && def && def !== spread && (spread.order ?? -1) > (def.order ?? -1)) def = spread;
+  }
   if (def?.params) {
+    // f(θ_0) with f(x, y) = … and θ_0 = (1, 1): a point's coordinates are the arguments, in order
+    if (def.params.length > 1 && args.length === 1 && !node.argNames && scope.ops.length(args[0]) === def.params.length && scope.ops.shape(args[0]).length === 1) {
+      const point = args[0];
+      const vars = {...scope.vars};
+      def.params.forEach((p, i) => (vars[p] = scope.ops.index(point, i + 1)));
+      return expand(def.body, node, {...scope, vars});
+    }
     if (def.params.length !== args.length) return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
     const vars = {...scope.vars};
     const named = node.argNames;
@@ -525,11 +541,35 @@ export function numericGradient(node: NodeOf<"grad">, scope: Scope<Value>): Valu
   const key = symKey(node.wrt.name, node.wrt.subText);
   const x = scope.vars[key];
   if (x === undefined) return fail(`cannot differentiate with respect to ${key}: it has no value`, node.wrt, scope);
+  const at = (v: Value): Value => evaluateWith(node.of, {...scope, vars: {...scope.vars, [key]: v}});
+  // ∇²f(θ) = ∇(∇f(θ)): the derivative of a vector (a gradient) is its Jacobian, one row per entry
+  if (node.of.type === "grad" && (typeof x === "number" || !Array.isArray(x[0]))) {
+    const y0 = at(x);
+    if (Array.isArray(y0) && !Array.isArray(y0[0])) {
+      if (typeof x !== "number") return jacobian(at, x as number[], y0.length, node, scope);
+      const column = jacobian((v) => at((v as number[])[0]), [x], y0.length, node, scope);
+      return column.map((row) => row[0]);
+    }
+  }
   const f = (v: Value): number => {
-    const y = evaluateWith(node.of, {...scope, vars: {...scope.vars, [key]: v}});
+    const y = at(v);
     if (typeof y !== "number") return fail(`can only differentiate a scalar, ${scope.latex?.slice(node.of.start, node.of.end) ?? "it"} is ${describeShape(y)}`, node.of, scope);
     return y;
   };
   // the same central differences the compiled formulas run (tsRuntime.grad), so both read a gradient alike
   return grad(f, x);
+}
+
+/** J[i][j] = ∂y_i/∂x_j by central differences, with a step (1e-4 · max(1, |x_j|)) for a y that is itself a difference quotient. */
+function jacobian(y: (v: Value) => Value, x: number[], m: number, node: Node, scope: Scope<Value>): number[][] {
+  const cols = x.map((v, j) => {
+    const h = 1e-4 * Math.max(1, Math.abs(v));
+    const up = x.slice(), down = x.slice();
+    up[j] += h;
+    down[j] -= h;
+    const a = y(up), b = y(down);
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== m || b.length !== m) return fail("the Jacobian needs a vector of the same length at every point", node, scope);
+    return (a as number[]).map((ai, i) => (ai - (b as number[])[i]) / (2 * h));
+  });
+  return Array.from({length: m}, (_, i) => cols.map((c) => c[i]));
 }

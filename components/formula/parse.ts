@@ -15,7 +15,7 @@ export const GREEK = new Set([
   "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell"
 ]);
 /** Functions written as commands. */
-export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "arcsin", "arccos", "arctan"]);
+export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "arcsin", "arccos", "arctan", "det"]);
 /** Words that join two equations in one display (`\text{ and }`, `\text{where}`, `\text{其中}`). */
 const CONNECTOR_WORD = "(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|therefore|since|because|i\\.e\\.|e\\.g\\.|s\\.t\\.|且|和|以及|其中|则|即|所以|因此|从而|于是|故)";
 /** One connector word, or several (`and hence`, `so that`, `从而得到`), with punctuation between them. */
@@ -578,9 +578,9 @@ class Parser {
           p = {...p, name: `${p.name}^{${raw}}`, end: this.prevEnd()};
           continue;
         }
-        if ((raw === "*" || raw === "\\ast" || raw === "\\star") && p.type === "sym") {
+        if ((raw === "*" || raw === "\\ast" || raw === "\\star" || raw === "+" || raw === "-") && p.type === "sym") {
           this.skipScript();
-          p = {...p, name: `${p.name}^*`, end: this.prevEnd()};
+          p = {...p, name: raw === "+" || raw === "-" ? `${p.name}^{${raw}}` : `${p.name}^*`, end: this.prevEnd()};
           continue;
         }
         // 53.4^\circ: degrees, π/180 of a radian
@@ -619,9 +619,14 @@ class Parser {
 
   /** The raw LaTeX of the next script argument (a braced group or a single token), without consuming it. */
   private peekScriptRaw(): string {
-    const t = this.peek();
+    return this.peekScriptRawAt(this.pos);
+  }
+
+  private peekScriptRawAt(pos: number): string {
+    const t = this.toks[pos];
+    if (!t) return "";
     if (this.isOp(t, "{")) {
-      const close = this.matchingBrace(this.pos);
+      const close = this.matchingBrace(pos);
       return this.latex.slice(t.end, this.toks[close].start).trim();
     }
     if (t.kind === "cmd") return `\\${t.text}`;
@@ -665,6 +670,12 @@ class Parser {
     const t = this.peek();
     const name = this.scriptName();
     if (name) return name;
+    // w_{+}, w_-, n_{\pm}: a sign alone names (the positive and the negative class), it is not an operator
+    const raw = this.peekScriptRaw();
+    if (raw === "+" || raw === "-" || raw === "\\pm") {
+      this.skipScript();
+      return {node: {type: "sym", name: raw, start: t.start, end: this.prevEnd()}, text: raw};
+    }
     if (this.isOp(t, "{")) {
       const close = this.matchingBrace(this.pos);
       const text = this.latex.slice(t.end, this.toks[close].start).trim();
@@ -844,7 +855,14 @@ class Parser {
       const text = this.rawGroup().replace(/\\,|\\ /g, " ").trim();
       if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(text)) this.fail(`\\${name}{${text}} is not a name the engine knows`, t);
       const sym: Node = {type: "sym", name: text, start, end: this.prevEnd()};
-      return this.maybeCall(sym, text, true);
+      const called = this.maybeCall(sym, text, true);
+      // \operatorname{tr} \mathbf{H}, \mathrm{det}\, A: operators that, like \log, take the factor after them
+      const after = this.peek();
+      if (called.type === "sym" && /^(?:tr|Tr|det)$/.test(text) && !this.functions.has(text) && !(after.kind === "eof" || after.kind === "op" && /^[=})+\-,&/]$/.test(after.text) || this.isCmd(after, "right") || this.isCmd(after, "\\"))) {
+        const arg = this.factor();
+        return {type: "call", fn: canonicalFn(text), args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
+      }
+      return called;
     }
     if (STYLE_CMDS.has(name)) {
       const indicator = this.indicator();
@@ -863,6 +881,11 @@ class Parser {
         this.next();
         // \partial^2 J: a derivative of order 2 (the denominator names the variables: \partial a^2, \partial a \partial c).
         let order = 1;
+        // \partial^{+} h_t (BPTT's immediate partial, the other states held fixed): the partial derivative itself
+        if (this.isOp(this.peek(), "^") && /^[+*]$|^\\ast$/.test(this.peekScriptRawAt(this.pos + 1))) {
+          this.next();
+          this.skipScript();
+        }
         if (this.isOp(this.peek(), "^")) {
           this.next();
           const o = this.scriptNode().node;
@@ -960,7 +983,10 @@ class Parser {
       if (order === 2) {
         const of = this.operand();
         // \nabla^2 f(x): the Hessian in f's argument
+        // \nabla^2 f(x, y): in both arguments; \nabla^2 f: in f's own parameters (an empty tuple, as for \nabla J)
         if (!wrt && of.type === "call" && of.args.length === 1) wrt = of.args[0];
+        else if (!wrt && of.type === "call" && of.args.length > 1) wrt = {type: "tuple", items: of.args, start: of.start, end: of.end};
+        else if (!wrt && of.type === "sym") wrt = {type: "tuple", items: [], start: t.end, end: t.end};
         if (!wrt) this.fail("\\nabla^2 needs a subscript naming the variable, as in \\nabla^2_{w} J", t);
         const inner: Node = {type: "grad", wrt: wrt!, of, style: "nabla", start, end: this.prevEnd()};
         return {type: "grad", wrt: wrt!, of: inner, style: "nabla", start, end: this.prevEnd()};
@@ -1294,7 +1320,7 @@ export function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Nod
 
 /** Functions the evaluator knows (lower-case). */
 export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
-  "erf", "diag", "softplus", "floor", "ceil"]);
+  "erf", "diag", "softplus", "floor", "ceil", "det", "tr", "trace"]);
 /** Builtins a chapter may define itself (then its definition is used): `\mathrm{softplus}(x) = \ln(1 + e^x)`. */
 const SOFT_BUILTINS = new Set(["erf", "diag", "softplus", "floor", "ceil", "Phi"]);
 
@@ -1303,6 +1329,7 @@ function canonicalFn(fn: string): string {
   if (l === "attention") return "Attention";
   if (l === "sigmoid") return "sigma";
   if (l === "sgn") return "sign";
+  if (l === "trace") return "tr";
   return l;
 }
 

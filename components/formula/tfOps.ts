@@ -83,6 +83,10 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.ceil(x);
       case "diag":
         return diag(x);
+      case "tr":
+        return rank(x) === 0 ? x : tf.sum(tf.mul(x, tf.eye(x.shape[0], x.shape[1])));
+      case "det":
+        return rank(x) === 0 ? x : determinant(x as tf.Tensor2D);
       case "indicator":
         return x;
       case "factorial":
@@ -153,3 +157,15 @@ export const tfOps: Ops<tf.Tensor> = {
   // A tf op (with the gradient tape) costs microseconds where a JS scalar op costs nanoseconds.
   opCost: 100
 };
+
+/** det of a square matrix up to 3×3 by its cofactor expansion (differentiable with tf's tape); larger ones are refused. */
+function determinant(m: tf.Tensor2D): tf.Tensor {
+  const [n, k] = m.shape;
+  if (n !== k) throw new Error(`only a square matrix has a determinant, got ${n}×${k}`);
+  if (n > 3) throw new Error(`the determinant of a ${n}×${n} matrix is not differentiated here (up to 3×3)`);
+  const e = (i: number, j: number) => tf.squeeze(tf.slice(m, [i, j], [1, 1]));
+  if (n === 1) return e(0, 0);
+  const minor = (a: number, b: number, c: number, d: number) => tf.sub(tf.mul(e(a, c), e(b, d)), tf.mul(e(a, d), e(b, c)));
+  if (n === 2) return minor(0, 1, 0, 1);
+  return tf.addN([tf.mul(e(0, 0), minor(1, 2, 1, 2)), tf.neg(tf.mul(e(0, 1), minor(1, 2, 0, 2))), tf.mul(e(0, 2), minor(1, 2, 0, 1))]);
+}

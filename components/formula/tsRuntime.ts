@@ -366,6 +366,35 @@ export function inverse(a: Mat): Mat {
   return m.map((r) => r.slice(n));
 }
 
+/** det A of a square matrix by Gaussian elimination with partial pivoting (0 when a pivot vanishes). */
+export function det(a: Mat): number {
+  const n = a.length;
+  if (!n || a.some((r) => r.length !== n)) throw new Error(`only a square matrix has a determinant, got ${n}×${a[0]?.length ?? 0}`);
+  const m = a.map((r) => [...r]);
+  let d = 1;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    if (m[p][c] === 0) return 0;
+    if (p !== c) [m[c], m[p]] = [m[p], m[c]], (d = -d);
+    d *= m[c][c];
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k < n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return d;
+}
+
+/** tr A: the sum of a square matrix's diagonal. */
+export function trace(a: Mat): number {
+  const n = a.length;
+  if (!n || a.some((r) => r.length !== n)) throw new Error(`only a square matrix has a trace, got ${n}×${a[0]?.length ?? 0}`);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i][i];
+  return s;
+}
+
 /**
  * A square matrix to the power k: for an integer |k| ≤ 64 the matrix power ((XᵀX)⁻¹, A²; negative k: powers of the
  * inverse), otherwise entrywise, as the interpreter reads `A^k`.
@@ -390,7 +419,7 @@ export function full(x: number, n: number): Vec {
 export const RUNTIME: Record<string, (...args: never[]) => unknown> = {
   map, zip, add, sub, mul, div, neg, pow, dot, matvec, vecmat, matmul, transpose, sum, prod, terms, log, exp, sqrt, sin, cos,
   tan, asin, acos, atan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
-  floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag
+  floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag, det, trace
 };
 
 /** Global names of the sandbox runtime besides RUNTIME's (what generated identifiers must avoid). */

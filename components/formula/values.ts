@@ -4,6 +4,7 @@ import {sigmoid} from "../math/sigmoid.js";
 import {softmax} from "../math/softmax.js";
 import {dot, matMul, matVec, transpose as transposeMatrix} from "../math/matrix.js";
 import {erf, factorial, normalCdf} from "./special.js";
+import {det, trace} from "./tsRuntime.js";
 
 export type Value = number | number[] | number[][];
 
@@ -133,6 +134,14 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return map(one(), factorial);
     case "diag":
       return diag(one());
+    case "det":
+    case "tr": {
+      // det A, tr A of a square matrix (a number is its own 1×1 matrix)
+      const m = one();
+      if (typeof m === "number") return m;
+      if (shapeOf(m).length !== 2) throw new Error(`${fn === "det" ? "a determinant" : "a trace"} needs a square matrix, got ${describeShape(m)}`);
+      return fn === "det" ? det(m as number[][]) : trace(m as number[][]);
+    }
     case "indicator":
       return one();
     case "cases":
