@@ -187,4 +187,9 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     // ℓ_w(−1, 1) = −3 ln σ(−1) = 3 ln(1 + e) = 3.9398
     expect([s[13], s[17], s[23], s[27]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
+  test("dσ/dz and σ'(z) beside z_i = w x_i + b: z is σ's own argument, a number, not the vector of the z_i", async () => {
+    const s = await statuses(doc("%线性打分 $z_i = w x_i + b$。", "\\sigma(z) = \\frac{1}{1 + e^{-z}}", "\\frac{\\mathrm{d}\\sigma}{\\mathrm{d}z} = \\frac{e^{-z}}{1 + e^{-z}}",
+      "\\frac{\\mathrm{d}\\sigma}{\\mathrm{d}z} = \\frac{e^{-z}}{(1 + e^{-z})^2}", "\\sigma'(z) = \\sigma(z)\\bigl(1 - \\sigma(z)\\bigr)", "\\sigma'(z) = \\sigma(z)\\bigl(1 + \\sigma(z)\\bigr)"));
+    expect([s[11], s[15], s[19], s[23]]).toEqual(["flagged", "verified", "verified", "flagged"]);
+  });
 });

@@ -513,7 +513,18 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   function attempt(reading: "structural" | "square" | "flat"): EqualityResult | undefined {
   // The variable of ∂L/∂w_j is a coordinate: w is a vector and j runs over it.
   const wrtCoords = grads.flatMap((g) => (g.wrt.type === "sym" && g.wrt.sub?.type === "sym" && !g.wrt.sub.sub && g.wrt.sub.name.length === 1 && !(symKey(g.wrt.name, g.wrt.subText) in facts) ? [g.wrt] : []));
-  const bindings = inferBindings([...seedFrom, ...wrtCoords], {seed, exclude: seedExclude, excludeIndexed: new Set(indexed.keys()), freeIndices: [...[...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1), ...wrtCoords.map((w) => (w.sub as NodeOf<"sym">).name)], separating: true, ...(reading === "flat" ? {flat: true} : reading === "square" ? {square: true} : {})});
+  // dσ/dz of σ(z) = … beside z_i = w^T x_i + b: the function's own argument, a number, not the vector of the z_i
+  const fnArgs = new Set(grads.flatMap((g) => {
+    const fn = g.of.type === "sym" ? keyed.get(symKey(g.of.name, g.of.subText)) ?? (FUNCTION_SYMBOLS[g.of.name] ? keyed.get(FUNCTION_SYMBOLS[g.of.name]) : undefined) : g.of.type === "call" ? fnDef(g.of) : undefined;
+    // (σ, tanh, …: a builtin the derivative applies to its variable)
+    const builtin = (g.of.type === "sym" && !!FUNCTION_SYMBOLS[g.of.name] && !keyed.has(g.of.name)) ||
+      (g.of.type === "call" && g.of.builtin && g.of.args.length === 1 && g.of.args[0].type === "sym" && g.wrt.type === "sym" && g.of.args[0].name === g.wrt.name);
+    // σ'(z): the point a derivative is taken at is that argument too
+    const at = (g as {at?: Node}).at;
+    if (at?.type === "sym" && !at.sub) return [at.name];
+    return g.wrt.type === "sym" && !g.wrt.sub && (builtin || fn?.params?.includes(g.wrt.name)) ? [g.wrt.name] : [];
+  }));
+  const bindings = inferBindings([...seedFrom, ...wrtCoords], {seed, exclude: seedExclude, excludeIndexed: new Set([...indexed.keys()].filter((k) => !fnArgs.has(k))), freeIndices: [...[...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1), ...wrtCoords.map((w) => (w.sub as NodeOf<"sym">).name)], separating: true, ...(reading === "flat" ? {flat: true} : reading === "square" ? {square: true} : {})});
   const vars: Record<string, Value> = {};
   for (const s of bindings.symbols) if (s.key !== bindings.freeIndex) vars[s.key] = s.value;
   // "for an orthogonal matrix U", "U 是正交矩阵": seeded orthogonal (QᵀQ = I), as the text says it is
