@@ -192,4 +192,10 @@ describe("general rules (third session): values at a point, Hessians, det and tr
       "\\frac{\\mathrm{d}\\sigma}{\\mathrm{d}z} = \\frac{e^{-z}}{(1 + e^{-z})^2}", "\\sigma'(z) = \\sigma(z)\\bigl(1 - \\sigma(z)\\bigr)", "\\sigma'(z) = \\sigma(z)\\bigl(1 + \\sigma(z)\\bigr)"));
     expect([s[11], s[15], s[19], s[23]]).toEqual(["flagged", "verified", "verified", "flagged"]);
   });
+  test("[u]_+ is the positive part; p ≈ (…) after p_i = … is a worked value at the text's numbers (the nearest τ of two)", async () => {
+    const s = await statuses(doc("%温度 $\\tau = 1$ 时就是 softmax。", "p_i = \\frac{\\exp(v_i / \\tau)}{\\sum_{j=1}^{C} \\exp(v_j / \\tau)}", "%Take $C = 3$, $\\mathbf{v} = (2, 1, 0)$, $\\tau = 2$.",
+      "\\mathbf{p} \\approx (0.5065,\\; 0.3072,\\; 0.1863)", "\\mathbf{p} \\approx (0.5065,\\; 0.3072,\\; 0.1963)", "[0.13 - 0.2 + 0.5]_+ = 0.43", "\\left[0.13 - 2.5 + 0.5\\right]_{+} = 0.1"));
+    // softmax((2, 1, 0)/2) = (0.50648, 0.30720, 0.18632)
+    expect([s[13], s[17], s[21], s[25]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
 });

@@ -284,6 +284,8 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   });
   const eq = bad ?? ok;
   if (!eq) return out;
+  // (the formula read as definitions does not run, p ≈ (0.5065, …) as a tuple: the comparison is the cell)
+  if (out.status === "not-executable") return equalityOutcome(eq, block, f, seed);
   const reason = [eq.message, ...(out.reason ? [out.reason] : [])].join("; ");
   return {...out, status: eq.verdict === "ok" ? "verified" : "flagged", reason};
 }
@@ -341,15 +343,20 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   if (lhs.type === "sym") {
     // An instance of a general formula the chapter states (\eta_2 with \eta_t = …), or a restated symbol.
     if (lhs.sub?.type === "num" && defs.some((d) => earlier(d) && d.index && d.key === lhs.name)) return true;
-    if (!own) return defs.some((d) => earlier(d) && !d.index && d.key === symKey(lhs.name, lhs.subText));
+    // (p ≈ (0.5065, …) after p_i = …: "≈" states the worked value of the entries the chapter defines)
+    const approx = line.rest.length === 1 && line.rest[0].rel === "\\approx";
+    if (!own) return defs.some((d) => earlier(d) && ((!d.index && d.key === symKey(lhs.name, lhs.subText)) || (approx && !lhs.sub && !!d.index && d.key === lhs.name && d.fact === undefined && !d.recurrence)));
   }
   if (!own) return true;
-  // A value the text gives again (η = 0.05 after η = 0.2): a new setting, not a claim about the old one.
-  if (own.fact !== undefined) return false;
+  // A value the text gives again (η = 0.05 after η = 0.2): a new setting, not a claim about the old one. But
+  // p ≈ (0.5065, 0.3072, 0.1863) after p_i = …: "≈" gives the worked value of what the chapter defines.
+  if (own.fact !== undefined)
+    return line.rest.length === 1 && line.rest[0].rel === "\\approx" && lhs.type === "sym" && !lhs.sub &&
+      defs.some((d) => earlier(d) && d.fact === undefined && !d.recurrence && (d.key === own.key || (!!d.index && d.key === lhs.name)));
   // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition,
   // unless the text says it restates the earlier one ("Equivalently", "也可以写成") in the same symbols.
   // (ℓ_w(−1, 1) = …, with numbers for arguments, is the function at a point: a claim)
-  if (own.params?.length) return own.params.includes("") || !!own.restatement;
+  if (own.params?.length) return !!own.restatement || (own.paramNodes ?? []).every((a) => a.type === "num" || (a.type === "neg" && a.arg.type === "num"));
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);
@@ -379,7 +386,8 @@ function equalityOutcome(eq: NonNullable<ReturnType<typeof checkEquality>>, bloc
     seed,
     notes: [eq.message]
   };
-  return {status: eq.verdict === "ok" ? "verified" : "flagged", plan, reason: /is not evaluated/.test(eq.message) ? eq.message : `${eq.message} (compared with the numerical gradient of the chapter's definition)`};
+  const derivative = f.lines.some((l) => containsType(l.first, "grad") || l.rest.some((r) => containsType(r.node, "grad")));
+  return {status: eq.verdict === "ok" ? "verified" : "flagged", plan, reason: /is not evaluated/.test(eq.message) || !derivative ? eq.message : `${eq.message} (compared with the numerical gradient of the chapter's definition)`};
 }
 
 function recurrence(block: MathBlock, f: Formula, seed: number, budget: WorkBudget, latex = block.latex): Outcome {

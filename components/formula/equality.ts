@@ -256,7 +256,8 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     // definition, the later a claim about it (checked on its own line) — a wrong restatement must not spread.
     const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
     const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].sort().join(",");
-    if (cur && before(cur) && before(d) && !cur.params && !d.params && names(cur) === names(d)) {
+    // (a value the text gives again, τ = 1 then τ = 2 for the worked example, is a new setting: the nearest counts)
+    if (cur && before(cur) && before(d) && !cur.params && !d.params && !(cur.fact !== undefined && d.fact !== undefined) && names(cur) === names(d)) {
       if (d.blockIndex < cur.blockIndex || (d.blockIndex === cur.blockIndex && d.lineIndex < cur.lineIndex)) best.set(k, d);
       continue;
     }
@@ -583,9 +584,12 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
         stepping--;
       }
     }
-    const length = !n.sub ? wholeOfIndexed.get(n.name) : undefined;
+    let length = !n.sub ? wholeOfIndexed.get(n.name) : undefined;
     if (length !== undefined && depth <= 12) {
       const per = indexed.get(n.name)!;
+      // p with p_i = e^{v_i/τ}/Σ_j e^{v_j/τ} and the text's v = (2, 1, 0): as many entries as v has
+      const entryOf = symbolUses(per.body).find((u) => u.node.subText === per.index && Array.isArray(scope.vars[u.node.name]) && !Array.isArray((scope.vars[u.node.name] as Value[])[0]));
+      if (entryOf) length = (scope.vars[entryOf.node.name] as number[]).length;
       depth++;
       try {
         return Array.from({length}, (_, k) => evaluateWith(per.body, {...scope, idx: {...scope.idx, [per.index!]: k + 1}}) as number);

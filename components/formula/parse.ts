@@ -549,6 +549,13 @@ class Parser {
           p = {type: "call", fn: "entry", args: [p, node], builtin: true, parens: "none", start: p.start, end: this.prevEnd()};
           continue;
         }
+        // [u]_+, (x)_+, \left[ m - d \right]_{+}: the positive part, max(u, 0)
+        if (p.type === "paren" && /^[+]$/.test(this.peekScriptRawAt(this.pos + 1))) {
+          this.next();
+          this.skipScript();
+          p = {type: "call", fn: "max", args: [p.arg, {type: "num", value: 0, start: p.end, end: p.end}], builtin: true, parens: "none", start: p.start, end: this.prevEnd()};
+          continue;
+        }
         if (p.type !== "sym") this.fail("a subscript on something that is not a symbol");
         if (p.sub) this.fail(`a second subscript on ${p.name}`);
         this.next();
