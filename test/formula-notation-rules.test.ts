@@ -198,4 +198,31 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     // softmax((2, 1, 0)/2) = (0.50648, 0.30720, 0.18632)
     expect([s[13], s[17], s[21], s[25]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
+  test("φ(x) beside Φ(x) is the standard normal density; \\[4pt] in cases is layout; d/dx f_{L_1}(x) differentiates the call", async () => {
+    const s = await statuses(doc("\\mathrm{GELU}(x) = x\\,\\Phi(x)", "\\mathrm{GELU}'(x) = \\Phi(x) + x\\,\\varphi(x)", "\\mathrm{GELU}'(x) = \\Phi(x) + \\varphi(x)",
+      "\\operatorname{smooth}_{L_1}(x) = \\begin{cases} \\dfrac{0.5\\,x^{2}}{\\beta}, & |x| < \\beta \\\\[4pt] |x| - 0.5\\,\\beta, & \\text{otherwise} \\end{cases}",
+      "\\frac{\\mathrm{d}}{\\mathrm{d}x}\\operatorname{smooth}_{L_1}(x) = \\begin{cases} x/\\beta, & |x| < \\beta \\\\ \\operatorname{sign}(x), & \\text{otherwise} \\end{cases}",
+      "\\frac{\\mathrm{d}}{\\mathrm{d}x}\\operatorname{smooth}_{L_1}(x) = \\begin{cases} x, & |x| < \\beta \\\\ \\operatorname{sign}(x), & \\text{otherwise} \\end{cases}"));
+    expect([s[9], s[13], s[21], s[25]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
+  test("a formula with its own region (|x| < β) is judged on seeded inputs inside it", async () => {
+    const s = await statuses(doc("s(x) = \\begin{cases} \\dfrac{0.5\\,x^{2}}{\\beta}, & |x| < \\beta \\\\ |x| - 0.5\\,\\beta, & \\text{otherwise} \\end{cases}",
+      "\\frac{\\mathrm{d}}{\\mathrm{d}x} s(x) = \\frac{x}{\\beta}, \\qquad |x| < \\beta", "\\frac{\\mathrm{d}}{\\mathrm{d}x} s(x) = x, \\qquad |x| < \\beta", "\\frac{\\mathrm{d}}{\\mathrm{d}x} s(x) = \\operatorname{sign}(x), \\qquad |x| \\ge \\beta"));
+    expect([s[9], s[13], s[17]]).toEqual(["verified", "flagged", "verified"]);
+  });
+  test("‖X‖_2 of a matrix is its spectral norm (‖X‖₂² = 7.1284 for this X, ‖X‖_F² = 15)", async () => {
+    const s = await statuses(doc("L = \\frac{\\lVert X \\rVert_2^2}{4n}", "%Take $n = 4$ and $X = \\begin{pmatrix} 1 & 2 & 0 \\\\ 1 & -1 & 1 \\\\ 2 & 0 & -1 \\\\ 0 & 1 & 1 \\end{pmatrix}$.",
+      "L \\approx 0.4455, \\qquad 1/L \\approx 2.2445", "L \\approx 0.9375", "\\lVert X \\rVert_F^2 = 15"));
+    expect([s[11], s[15], s[19]]).toEqual(["verified", "flagged", "verified"]);
+  });
+  test("a function defined twice (a schedule, then its cosine variant): a worked value of either is not an error; η_max is no use of η", async () => {
+    const s = await statuses(doc("\\eta(t) = \\eta_{\\max} \\frac{T - t}{T - W}", "\\eta(t) = \\eta_{\\min} + \\tfrac{1}{2}\\left( \\eta_{\\max} - \\eta_{\\min} \\right)\\left( 1 + \\cos\\left( \\pi\\, \\frac{t - W}{T - W} \\right) \\right)",
+      "%A run: $\\eta_{\\max} = 3 \\times 10^{-4}$, $W = 1000$, $T = 10000$, $\\eta_{\\min} = 3 \\times 10^{-5}$.", "\\eta(5500) = 3 \\times 10^{-4} \\times \\frac{10000 - 5500}{9000} = 1.5 \\times 10^{-4}",
+      "\\eta(5500) = \\frac{\\eta_{\\max} + \\eta_{\\min}}{2} = 1.65 \\times 10^{-4}", "\\eta(5500) = 1.9 \\times 10^{-4}"));
+    expect([s[9], s[15], s[19], s[23]]).toEqual(["executable", "verified", "verified", "flagged"]);
+  });
+  test("PE_{pos} beside PE_{(pos, 2i)} = sin(…) is an entry the definition fixes: not seeded, not judged", async () => {
+    const s = await statuses(doc("\\mathrm{PE}_{(pos,\\,2i)} = \\sin\\left(\\frac{pos}{10000^{2i/d}}\\right)", "\\mathrm{PE}_{pos}^{\\top}\\, \\mathrm{PE}_{pos+k} = 3 k"));
+    expect(s[9]).not.toBe("flagged");
+  });
 });

@@ -17,6 +17,7 @@ import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
 import {toLatex} from "./print.js";
 import {proseRoles} from "./prose.js";
 import {compileRecurrence} from "./recurrence.js";
+import {judgeInRegion} from "./region.js";
 import {runPlan} from "./runPlan.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
@@ -41,10 +42,12 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   // \mathbf{w}'\mathbf{x}_i: a bold vector's prime is its transpose (econometrics' notation), when the chapter never
   // writes that vector's prime as a derivative (\mathbf{w}'(t)).
   const primedVectors = new Set(blocks.flatMap((b) => [...b.latex.matchAll(/\\(?:mathbf|boldsymbol|bm|vec)\{\\?([a-zA-Z]+)\}'(?!\s*\()/g)].map((m) => m[1])));
+  // Φ(x) for the standard normal CDF: φ(x) is its density (the pair's convention), unless the chapter defines φ
+  const normalDensity = blocks.some((b) => /\\Phi\s*(?:\(|\\left|\\big)/.test(b.latex));
   const parseAll = (functions?: ReadonlySet<string>): Parsed[] =>
     blocks.map((b) => {
       try {
-        return {formula: primeTransposes(parseFormula(b.latex, {functions}), primedVectors)};
+        return {formula: primeTransposes(parseFormula(b.latex, {functions, normalDensity}), primedVectors)};
       } catch (e) {
         return {error: e as Error};
       }
@@ -80,8 +83,13 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     let outcome: Outcome;
     try {
       budget.charge(block.latex.length);
-      outcome = await analyzeFormula(block, i, p.formula, defs, (seed * 7919 + i * 104729) >>> 0, budget, chapterDefs, fns);
-      outcome = conditionBound(regionBound(outcome, block, p.formula), block);
+      const formulaSeed = (seed * 7919 + i * 104729) >>> 0;
+      outcome = await analyzeFormula(block, i, p.formula, defs, formulaSeed, budget, chapterDefs, fns);
+      // a formula with its own region (|x| < β) is judged on seeded inputs inside it
+      const inRegion = outcome.status === "flagged" && !outcome.check
+        ? await judgeInRegion(outcome, p.formula, block.latex, formulaSeed, (s) => analyzeFormula(block, i, p.formula, defs, s, budget, chapterDefs, fns))
+        : undefined;
+      outcome = inRegion ?? conditionBound(regionBound(outcome, block, p.formula), block);
       outcome = dimensionsBound(outcome, p.formula, block, declared);
       // ln(1 − σ(40)) = ln 0, "为 −∞": the text itself says the value is infinite
       if (!outcome.reason && outcome.plan && /\\(?:ln|log)\s*\{?\s*0\s*\}?(?![.\d])|\\infty|∞/.test(`${block.latex} ${(block.prose ?? "").split("\n").find((l) => l.includes(block.latex)) ?? ""}`))
@@ -278,7 +286,17 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const eq = checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs: chapterDefs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+    let eq = check(chapterDefs);
+    // η(5500) = … with η(t) defined twice (the linear schedule, then its cosine variant): a value one of them gives
+    if (eq?.verdict === "bad")
+      for (const alt of otherReadings(line, chapterDefs, blockIndex)) {
+        const again = check(alt.defs);
+        if (again?.verdict === "ok") {
+          eq = {...again, message: `${again.message}, with another of the chapter's definitions of ${alt.key} (it defines ${alt.key} more than once)`};
+          break;
+        }
+      }
     if (eq?.verdict === "bad") bad = eq;
     else if (eq) ok ??= eq;
   });
@@ -288,6 +306,25 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   if (out.status === "not-executable") return equalityOutcome(eq, block, f, seed);
   const reason = [eq.message, ...(out.reason ? [out.reason] : [])].join("; ");
   return {...out, status: eq.verdict === "ok" ? "verified" : "flagged", reason};
+}
+
+/**
+ * The chapter's definitions with one of several definitions of a function the line applies kept (each earlier one
+ * in turn, nearest first after the one the line reads by default): η(t) defined as a linear schedule and later as its
+ * cosine variant, and a worked value of either.
+ */
+function otherReadings(line: Line, defs: ChapterDef[], blockIndex: number): {key: string; defs: ChapterDef[]}[] {
+  const calls = [line.first, ...line.rest.map((r) => r.node)].flatMap((n) => findAll(n, "call").filter((c) => !c.builtin).map((c) => c.fn));
+  const out: {key: string; defs: ChapterDef[]}[] = [];
+  for (const key of new Set(calls)) {
+    const own = defs.filter((d) => d.key === key && d.params?.length && d.fact === undefined && !d.restatement && d.blockIndex < blockIndex);
+    if (own.length < 2) continue;
+    own.sort((a, b) => b.blockIndex - a.blockIndex || b.lineIndex - a.lineIndex);
+    // (in as many parameters as the one read by default: f(x) and f(x, y) are two functions, not two readings)
+    const same = own.filter((d) => d.params!.length === own[0].params!.length);
+    for (const keep of same.slice(1, 4)) out.push({key, defs: defs.filter((d) => d === keep || !same.includes(d))});
+  }
+  return out;
 }
 
 /**

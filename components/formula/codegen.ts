@@ -292,7 +292,7 @@ function symbol(node: NodeOf<"sym">, env: Env): Expr {
 }
 
 const UNARY_FNS: Record<string, string> = {log: "log", ln: "log", exp: "exp", sqrt: "sqrt", sin: "sin", cos: "cos", tan: "tan", arcsin: "asin", arccos: "acos", arctan: "atan", tanh: "tanh", abs: "abs", sign: "sign", relu: "relu", sigma: "sigmoid",
-  floor: "floor", ceil: "ceil", softplus: "softplus", erf: "erfOf", Phi: "Phi", factorial: "factorialOf"};
+  floor: "floor", ceil: "ceil", softplus: "softplus", erf: "erfOf", Phi: "Phi", phi: "phi", factorial: "factorialOf"};
 /** Relations in conditions: 1 where they hold, else 0, entrywise (values.ts COMPARE). */
 const COMPARISONS = new Set(["lt", "le", "gt", "ge", "eq", "neq", "and"]);
 
@@ -327,6 +327,7 @@ function builtin(node: NodeOf<"call">, env: Env): Expr {
     case "norm":
     case "sqnorm":
     case "norm1":
+    case "norm2":
       return call(env, node.fn, [one().code], []);
     case "det":
     case "tr": {

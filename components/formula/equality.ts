@@ -58,6 +58,10 @@ export function normalize(n: Node): Node {
         const of: Node = {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
         return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
       }
+      // \frac{d}{dx} f(x) parses as (d/dx · f)(x): the operator applies to f(x)
+      const dd = (x: Node) => x.type === "div" && x.num.type === "sym" && x.num.name === "d" && x.den.type === "mul" && x.den.left.type === "sym" && x.den.left.name === "d" && x.den.right.type === "sym";
+      if (n.op === "implicit" && n.left.type === "mul" && n.left.op === "implicit" && dd(n.left.left) && n.left.right.type === "sym" && n.right.type === "paren")
+        return rec({...n, left: n.left.left, right: {...n, left: n.left.right, right: n.right}});
       // \frac{d}{dz} X
       const d = n.left.type === "div" ? n.left : undefined;
       if (d && d.num.type === "sym" && d.num.name === "d" && d.den.type === "mul" && d.den.left.type === "sym" && d.den.left.name === "d" && d.den.right.type === "sym")
@@ -217,13 +221,16 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   // S_λ of one function indexed by its parameter.
   // So is ℓ_w(z, y) (the weighted loss): a subscript that indexes nothing in the body is part of the name.
   const indexesBody = (d: ChapterDef) => symbolUses(d.body).some((u) => (u.node.subText ?? "").split(/[^A-Za-z\\]+/).includes(d.index!));
+  // And smooth_{L_1}(x): a subscript the body never mentions names the function, it indexes no family.
+  const mentioned = (d: ChapterDef) => indexesBody(d) || symbolUses(d.body).some((u) => u.key === d.index || u.node.name === d.index);
   const named = out.map((d) =>
-    d.index && (d.index.startsWith("\\") || !indexesBody(d)) && d.params && out.some((o) => o !== d && o.key === d.key && !o.index && o.params) ? {...d, key: symKey(d.key, d.index), index: undefined} : d
+    d.index && d.params && ((d.index.startsWith("\\") || !indexesBody(d)) && out.some((o) => o !== d && o.key === d.key && !o.index && o.params) || !mentioned(d)) ? {...d, key: symKey(d.key, d.index), index: undefined} : d
   );
   // s = ln σ², later σ² = e^s: the second inverts the first (a cycle); the first stays the definition
-  const uses = (d: ChapterDef, key: string) => symbolUses(d.body).some((u) => u.key === key || u.node.name === key);
+  // (η_max is not a use of η(t): a base name only stands for its entries when the definition is indexed, s_i)
+  const uses = (d: ChapterDef, o: ChapterDef) => symbolUses(d.body).some((u) => u.key === o.key || (!!o.index && u.node.name === o.key));
   const earlier = (a: ChapterDef, b: ChapterDef) => a.blockIndex < b.blockIndex || (a.blockIndex === b.blockIndex && a.lineIndex < b.lineIndex);
-  return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && earlier(o, d) && uses(d, o.key) && uses(o, d.key)));
+  return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && earlier(o, d) && uses(d, o) && uses(o, d)));
 }
 
 /** Later formulas whose definitions a formula may use (`… where ŷ = σ(z)` just after it); farther ones define anew. */
@@ -487,7 +494,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     visit(p);
     return found;
   };
-  const skipped = new Set(parts.map((p, i) => (findAllGrads(p).some((g) => unchecked.has(g)) || applied(p) ? i : -1)).filter((i) => i >= 0));
+  // PE_{pos} beside PE_{(pos, 2i)} = sin(…): the chapter defines that name under another subscript (its entries);
+  // a seeded value would stand for what the definition fixes
+  const shaped = new Set(defs.filter((d) => !d.index && d.key.includes("_{")).map((d) => d.key.slice(0, d.key.indexOf("_{"))));
+  const otherShape = (p: Node) => symbolUses(p).some((u) => !!u.node.sub && shaped.has(u.node.name) && !keyed.has(u.key) && !indexed.has(u.node.name) && !(u.key in facts) && !(u.node.name in facts));
+  const skipped = new Set(parts.map((p, i) => (findAllGrads(p).some((g) => unchecked.has(g)) || applied(p) || otherShape(p) ? i : -1)).filter((i) => i >= 0));
   if (skipped.size && parts.length - skipped.size < 2) return undefined;
   // An index on the right that nothing binds, beside the left side's own (∂L/∂z_j = p_j - y_k): a wrong index.
   // A letter that is also a variable of the formula (k in q \cdot k_j / \sqrt{d_k}) names that variable, not an index.

@@ -77,8 +77,10 @@ export function tokenize(latex: string): Token[] {
       const next = latex[i + 1];
       if (next === undefined) throw new FormulaError("a lone backslash at the end", i, "\\", latex);
       if (next === "\\") {
+        // \\[4pt]: a line break with extra space; the space is layout only
+        const gap = /^\s*\[\s*-?\d*\.?\d+\s*(?:pt|em|ex|mm|cm|in|mu|bp|pc|sp)\s*\]/.exec(latex.slice(i + 2));
         out.push({kind: "newline", text: "\\\\", start, end: i + 2, spaceBefore: space});
-        i += 2;
+        i += 2 + (gap ? gap[0].length : 0);
         space = false;
         continue;
       }

@@ -77,11 +77,13 @@ export interface ParseOptions {
    * calls wherever they are followed by `(`, not products. Single capitals, f/g/h and multi-letter names always are.
    */
   functions?: ReadonlySet<string>;
+  /** The chapter writes Φ for the standard normal CDF: φ(x) (\phi, \varphi) applied to an argument is its density. */
+  normalDensity?: boolean;
 }
 
 /** Parses LaTeX into lines of relation chains. Throws FormulaError (offset, token) on anything it does not know. */
 export function parseFormula(latex: string, options: ParseOptions = {}): Formula {
-  const f = new Parser(latex, options.functions).formula();
+  const f = new Parser(latex, options.functions, options.normalDensity).formula();
   // Long operator chains (`a b c d …`, `a/b/c/…`) deepen the tree without nesting: bound what later stages walk.
   const check = (l: Line): void => {
     checkTree(l.first, latex);
@@ -133,7 +135,7 @@ class Parser {
   /** Tokens that separate a call's arguments like commas: `\|` in D(p \| q), `\mid` / `|` in P(y \mid \lambda). */
   private readonly separators = new Set<Token>();
   private readonly toks: Token[];
-  constructor(private readonly latex: string, private readonly functions: ReadonlySet<string> = NO_FUNCTIONS) {
+  constructor(private readonly latex: string, private readonly functions: ReadonlySet<string> = NO_FUNCTIONS, private readonly normalDensity = false) {
     this.toks = keepMatrixAmpersands(tokenize(latex), latex);
   }
 
@@ -539,7 +541,8 @@ class Parser {
           const raw = this.peekScriptRaw();
           if (raw !== "1" && raw !== "2" && raw !== "F") this.fail(`the norm \\|·\\|_{${raw}} is not one the engine knows`);
           this.skipScript();
-          p = {...p, fn: raw === "1" ? "norm1" : "norm", end: this.prevEnd()};
+          // (‖X‖_2 of a matrix is its spectral norm, the largest singular value: norm2; ‖·‖_F and ‖x‖_2 of a vector: norm)
+          p = {...p, fn: raw === "1" ? "norm1" : raw === "2" ? "norm2" : "norm", end: this.prevEnd()};
           continue;
         }
         // \mathrm{softmax}(\mathbf{z})_k: the k-th entry of a function's value
@@ -843,7 +846,7 @@ class Parser {
       const changed = name === "Delta" ? this.changeOf() : undefined;
       if (changed) return {type: "sym", name: `\\Delta${changed}`, start, end: this.prevEnd()};
       const sym: Node = {type: "sym", name: `\\${name}`, start, end: t.end};
-      const builtin = GREEK_BUILTINS[name];
+      const builtin = GREEK_BUILTINS[name] ?? (this.normalDensity && (name === "phi" || name === "varphi") ? "phi" : undefined);
       if (builtin && !this.functions.has(`\\${name}`) && (this.isOp(this.peek(), "(") || (this.isCmd(this.peek(), "left") && this.isOp(this.peek(1), "(")))) {
         const c = this.maybeCall(sym, builtin, true);
         return c.type === "call" ? {...c, fn: builtin, builtin: true} : c;

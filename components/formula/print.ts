@@ -109,6 +109,7 @@ export function toLatex(n: Node): string {
         if (n.fn === "abs") return `\\left|${toLatex(n.args[0])}\\right|`;
         if (n.fn === "norm") return `\\left\\|${toLatex(n.args[0])}\\right\\|`;
         if (n.fn === "norm1") return `\\left\\|${toLatex(n.args[0])}\\right\\|_1`;
+        if (n.fn === "norm2") return `\\left\\|${toLatex(n.args[0])}\\right\\|_2`;
       }
       if (n.builtin && n.fn === "entry" && n.args.length === 2) return `${toLatex(n.args[0])}_{${toLatex(n.args[1])}}`;
       if (n.builtin && n.fn === "hadamard" && n.parens === "none" && n.args.length === 2) return `${wrap(n.args[0], PREC.mul)} \\odot ${wrap(n.args[1], PREC.mul)}`;

@@ -36,6 +36,11 @@ export function erfcLarge(a: number): number {
   return Math.exp(-a * a) / (Math.sqrt(Math.PI) * f);
 }
 
+/** φ(x): the standard normal density, e^{−x²/2}/√(2π). */
+export function normalPdf(x: number): number {
+  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}
+
 /** Φ(x): the standard normal cumulative distribution function. */
 export function normalCdf(x: number): number {
   return 0.5 * (1 + erf(x / Math.SQRT2));

@@ -77,6 +77,9 @@ export const tfOps: Ops<tf.Tensor> = {
       case "Phi":
         // Φ(x) = (1 + erf(x/√2))/2
         return tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+      case "phi":
+        // φ(x) = e^{−x²/2}/√(2π)
+        return tf.div(tf.exp(tf.mul(-0.5, tf.square(x))), Math.sqrt(2 * Math.PI));
       case "floor":
         return tf.floor(x);
       case "ceil":
@@ -115,6 +118,8 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.sqrt(tf.sum(tf.square(x)));
       case "norm1":
         return tf.sum(tf.abs(x));
+      case "norm2":
+        return rank(x) < 2 ? tf.sqrt(tf.sum(tf.square(x))) : spectralNorm(x as tf.Tensor2D);
       case "max":
       case "min": {
         if (args.length === 2) return fn === "max" ? tf.maximum(args[0], args[1]) : tf.minimum(args[0], args[1]);
@@ -168,4 +173,15 @@ function determinant(m: tf.Tensor2D): tf.Tensor {
   const minor = (a: number, b: number, c: number, d: number) => tf.sub(tf.mul(e(a, c), e(b, d)), tf.mul(e(a, d), e(b, c)));
   if (n === 2) return minor(0, 1, 0, 1);
   return tf.addN([tf.mul(e(0, 0), minor(1, 2, 1, 2)), tf.neg(tf.mul(e(0, 1), minor(1, 2, 0, 2))), tf.mul(e(0, 2), minor(1, 2, 0, 1))]);
+}
+
+/** ‖A‖₂ of a matrix: power iteration on AᵀA (100 steps, differentiable through tf's tape). */
+function spectralNorm(a: tf.Tensor2D): tf.Tensor {
+  const ata = tf.matMul(a, a, true, false);
+  let v: tf.Tensor2D = tf.div(tf.ones([a.shape[1], 1]), Math.sqrt(a.shape[1]));
+  for (let k = 0; k < 100; k++) {
+    const w = tf.matMul(ata, v);
+    v = tf.div(w, tf.norm(w)) as tf.Tensor2D;
+  }
+  return tf.sqrt(tf.norm(tf.matMul(ata, v)));
 }

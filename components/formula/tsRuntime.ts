@@ -9,13 +9,13 @@
  * by name (special.ts's functions through the SPECIAL object): no module-level state.
  */
 import * as special from "./special.js";
-import {erf, factorial, normalCdf} from "./special.js";
+import {erf, factorial, normalCdf, normalPdf} from "./special.js";
 
 /**
  * The special functions (special.ts, the interpreter's own) the runtime calls, always through this object: in the
  * sandbox it is the one global that runtimeScript() defines for them (module loaders rename imported bindings).
  */
-const SPECIAL = {erf, normalCdf, factorial};
+const SPECIAL = {erf, normalCdf, normalPdf, factorial};
 
 export type Vec = number[];
 export type Mat = number[][];
@@ -206,6 +206,10 @@ export function erfOf<T extends Value>(x: T): T {
 export function Phi<T extends Value>(x: T): T {
   return map(x, SPECIAL.normalCdf);
 }
+/** φ entrywise: the standard normal density (special.ts normalPdf). */
+export function phi<T extends Value>(x: T): T {
+  return map(x, SPECIAL.normalPdf);
+}
 /** n! entrywise (special.ts factorial: exact for integers up to 170, Γ(n + 1) otherwise). */
 export function factorialOf<T extends Value>(x: T): T {
   return map(x, SPECIAL.factorial);
@@ -291,6 +295,26 @@ export function entries(v: Value): number[] {
 /** ‖x‖ (Euclidean, or Frobenius for a matrix). */
 export function norm(x: Value): number {
   return Math.sqrt(entries(x).reduce((s, v) => s + v * v, 0));
+}
+/**
+ * ‖x‖₂: a vector's Euclidean norm; a matrix's spectral norm (its largest singular value), by power iteration on
+ * AᵀA from the all-ones vector (200 steps at most, stopping when the estimate changes by less than 1e-15 of itself).
+ */
+export function norm2(x: Value): number {
+  if (typeof x === "number" || !Array.isArray(x[0])) return norm(x);
+  const a = x as Mat, cols = a[0].length;
+  let v: Vec = Array.from({length: cols}, () => 1 / Math.sqrt(cols)), s = 0;
+  for (let k = 0; k < 200; k++) {
+    const av = a.map((row) => row.reduce((t, r, j) => t + r * v[j], 0));
+    const w = Array.from({length: cols}, (_, j) => a.reduce((t, row, i) => t + row[j] * av[i], 0));
+    const n = Math.sqrt(w.reduce((t, y) => t + y * y, 0));
+    if (n === 0) return 0;
+    v = w.map((y) => y / n);
+    const last = s;
+    s = Math.sqrt(n);
+    if (Math.abs(s - last) <= 1e-15 * s) break;
+  }
+  return s;
 }
 /** ‖x‖², the sum of squares. */
 export function sqnorm(x: Value): number {
@@ -419,7 +443,7 @@ export function full(x: number, n: number): Vec {
 export const RUNTIME: Record<string, (...args: never[]) => unknown> = {
   map, zip, add, sub, mul, div, neg, pow, dot, matvec, vecmat, matmul, transpose, sum, prod, terms, log, exp, sqrt, sin, cos,
   tan, asin, acos, atan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
-  floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag, det, trace
+  floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag, det, trace, phi, norm2
 };
 
 /** Global names of the sandbox runtime besides RUNTIME's (what generated identifiers must avoid). */

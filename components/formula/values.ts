@@ -3,8 +3,8 @@ import {attention} from "../math/attention.js";
 import {sigmoid} from "../math/sigmoid.js";
 import {softmax} from "../math/softmax.js";
 import {dot, matMul, matVec, transpose as transposeMatrix} from "../math/matrix.js";
-import {erf, factorial, normalCdf} from "./special.js";
-import {det, trace} from "./tsRuntime.js";
+import {erf, factorial, normalCdf, normalPdf} from "./special.js";
+import {det, norm2, trace} from "./tsRuntime.js";
 
 export type Value = number | number[] | number[][];
 
@@ -118,6 +118,8 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return flatOf(one()).reduce((s, x) => s + x * x, 0);
     case "norm1":
       return flatOf(one()).reduce((s, x) => s + Math.abs(x), 0);
+    case "norm2":
+      return norm2(one());
     case "relu":
       return map(one(), (x) => Math.max(0, x));
     case "softplus":
@@ -126,6 +128,8 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return map(one(), erf);
     case "Phi":
       return map(one(), normalCdf);
+    case "phi":
+      return map(one(), normalPdf);
     case "floor":
       return map(one(), Math.floor);
     case "ceil":
