@@ -18,6 +18,7 @@ import {toLatex} from "./print.js";
 import {proseRoles} from "./prose.js";
 import {compileRecurrence} from "./recurrence.js";
 import {judgeInRegion} from "./region.js";
+import {distributionOutcome} from "./distribution.js";
 import {runPlan} from "./runPlan.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
@@ -84,10 +85,10 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
     try {
       budget.charge(block.latex.length);
       const formulaSeed = (seed * 7919 + i * 104729) >>> 0;
-      outcome = await analyzeFormula(block, i, p.formula, defs, formulaSeed, budget, chapterDefs, fns);
+      outcome = await analyzeFormula(block, i, p.formula, defs, formulaSeed, budget, chapterDefs, fns, blocks);
       // a formula with its own region (|x| < β) is judged on seeded inputs inside it
       const inRegion = outcome.status === "flagged" && !outcome.check
-        ? await judgeInRegion(outcome, p.formula, block.latex, formulaSeed, (s) => analyzeFormula(block, i, p.formula, defs, s, budget, chapterDefs, fns))
+        ? await judgeInRegion(outcome, p.formula, block.latex, formulaSeed, (s) => analyzeFormula(block, i, p.formula, defs, s, budget, chapterDefs, fns, blocks))
         : undefined;
       outcome = inRegion ?? conditionBound(regionBound(outcome, block, p.formula), block);
       outcome = dimensionsBound(outcome, p.formula, block, declared);
@@ -205,7 +206,7 @@ function describeNames(f: Formula, latex: string): string | undefined {
 }
 
 async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, defs: Definition[], seed: number, budget: WorkBudget, chapterDefs: ChapterDef[] = [],
-  fns: ReadonlyMap<string, FunctionDef> = new Map()): Promise<Outcome> {
+  fns: ReadonlyMap<string, FunctionDef> = new Map(), blocks: MathBlock[] = [block]): Promise<Outcome> {
   const names = describeNames(f, block.latex.trim());
   if (names) return {status: "not-executable", reason: names};
   // f(x + ε) = f(x) + ε f'(x) + O(ε²): an order of growth, true only in the limit.
@@ -217,7 +218,8 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   // E[y] = Var[y] = λ, Var(q·k) = d_k: properties of a random variable's distribution, not of seeded values.
   // (E[g^2]_t, with a step index, is a running average: a symbol of its own.)
   if (/\\mathbb\{[EV]\}|\\(?:operatorname|mathrm|text|textrm)\{(?:Var|Cov|E|Corr|Std)\}|\\(?:Var|Cov|E)\b|(?<![A-Za-z\\])(?:Var|Cov)\s*[[(]|(?<![A-Za-z\\])E\s*\[[^\]]*\](?!\s*_)/.test(block.latex))
-    return {status: "not-executable", reason: "states a property of a random variable's distribution (an expectation or a variance); seeded values cannot check it"};
+    // judged on seeded draws of the random variables the chapter declares (x ∼ N(0, σ²), "m_i 是独立的伯努利变量")
+    return distributionOutcome(f, block, blocks, seed) ?? {status: "not-executable", reason: "states a property of a random variable's distribution (an expectation or a variance); seeded values cannot check it"};
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   const up = ascentStep(f, block);

@@ -58,6 +58,13 @@ export function normalize(n: Node): Node {
         const of: Node = {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
         return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
       }
+      // swish_1'(0): the derivative of a member of a family (swish_β) at a
+      // (at a number, a worked value: swish_1'(x) in a symbol is left to the definitions)
+      if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && n.left.sub && n.right.type === "paren" && n.right.delim === "()" && (n.right.arg.type === "num" || (n.right.arg.type === "neg" && n.right.arg.arg.type === "num"))) {
+        const u: Node = {...span, type: "sym", name: "\\_u"};
+        const of: Node = {...span, type: "mul", op: "implicit", left: {...n.left, name: n.left.name.replace(/'$/, "")}, right: {...span, type: "paren", arg: u, delim: "()"}};
+        return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
+      }
       // \frac{d}{dx} f(x) parses as (d/dx · f)(x): the operator applies to f(x)
       const dd = (x: Node) => x.type === "div" && x.num.type === "sym" && x.num.name === "d" && x.den.type === "mul" && x.den.left.type === "sym" && x.den.left.name === "d" && x.den.right.type === "sym";
       if (n.op === "implicit" && n.left.type === "mul" && n.left.op === "implicit" && dd(n.left.left) && n.left.right.type === "sym" && n.right.type === "paren")
@@ -486,7 +493,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
         const f = x.left, key = symKey(f.name, f.subText);
         const arg = x.right.type === "paren" ? x.right.arg : x.right;
         const simpleArg = arg.type === "sym" || arg.type === "tuple" || arg.type === "list";
-        const named = (/^[A-Za-z]{2,}$/.test(f.name) || (!!f.sub && f.sub.type !== "num" && simpleArg)) && !keyed.has(key) && !keyed.has(f.name) && !(key in facts);
+        // (swish_1(2) with swish_β(x) = x σ(βx): a member of a family the chapter defines)
+        const family = f.sub?.type === "num" && !!indexed.get(f.name)?.params;
+        // (and a primed name left applied, swish_1'(y): a derivative the rewriting above did not resolve, never a seeded value)
+        const named = ((/^[A-Za-z]{2,}$/.test(f.name) || (!!f.sub && f.sub.type !== "num" && simpleArg)) && !keyed.has(key) && !keyed.has(f.name) && !family && !(key in facts)) ||
+          (/'$/.test(f.name) && !keyed.has(key) && !(key in facts));
         if (named) found = true;
       }
       for (const c of childrenOf(x)) visit(c);

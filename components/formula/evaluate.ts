@@ -457,8 +457,20 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
     product(scope, node, value, args[0]);
     return scope.ops.mul(value, args[0]);
   }
+  // KL(p ‖ q), D_KL(p ‖ q), H(p), H(p, q) the chapter does not define: relative entropy, entropy, cross-entropy (in nats)
+  const info = INFORMATION[node.fn]?.[args.length];
+  if (info) {
+    price(scope, node, args.reduce((n, a) => n + elementsOf(scope.ops.shape(a)), 0), 1);
+    return scope.ops.call(info, args);
+  }
   return fail(`unknown function ${node.fn}`, node, scope);
 }
+
+/** Information measures by name and number of arguments, when the chapter does not define them itself. */
+const INFORMATION: Record<string, Record<number, string>> = {
+  KL: {2: "kl"}, "D_{KL}": {2: "kl"}, "D_{\\mathrm{KL}}": {2: "kl"}, "D_{\\text{KL}}": {2: "kl"}, "D_{\\operatorname{KL}}": {2: "kl"},
+  H: {1: "entropy", 2: "crossEntropy"}
+};
 
 function sum<T>(node: NodeOf<"sum">, scope: Scope<T>): T {
   const from = node.from ? numeric(node.from, scope) : 1;

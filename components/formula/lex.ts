@@ -98,6 +98,12 @@ export function tokenize(latex: string): Token[] {
           continue;
         }
         i = j;
+        // \Vert is \| (a norm's bars, or the separator of KL(p \Vert q))
+        if (name === "Vert") {
+          out.push({kind: "cmd", text: "|", start, end: j, spaceBefore: space});
+          space = false;
+          continue;
+        }
         if (SPACING.has(name)) {
           space = true;
           continue;

@@ -84,6 +84,12 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.floor(x);
       case "ceil":
         return tf.ceil(x);
+      case "entropy":
+        return tf.neg(tf.sum(tf.mul(x, tf.log(x))));
+      case "kl":
+        return tf.sum(tf.mul(args[0], tf.log(tf.div(args[0], args[1]))));
+      case "crossEntropy":
+        return tf.neg(tf.sum(tf.mul(args[0], tf.log(args[1]))));
       case "diag":
         return diag(x);
       case "tr":

@@ -136,6 +136,15 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return map(one(), Math.ceil);
     case "factorial":
       return map(one(), factorial);
+    case "entropy":
+    case "kl":
+    case "crossEntropy": {
+      // H(p) = −Σ p ln p, KL(p ‖ q) = Σ p ln(p/q), H(p, q) = −Σ p ln q (0 ln 0 = 0)
+      const [p, q] = args.map(flatOf);
+      if (q && q.length !== p.length) throw new Error(`${fn} needs two distributions of the same length, got ${p.length} and ${q.length}`);
+      const term = (x: number, k: number) => (x === 0 ? 0 : fn === "entropy" ? -x * Math.log(x) : fn === "kl" ? x * Math.log(x / q![k]) : -x * Math.log(q![k]));
+      return p.reduce((s, x, k) => s + term(x, k), 0);
+    }
     case "diag":
       return diag(one());
     case "det":

@@ -111,7 +111,9 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     } else root.append(head);
     if (report.status === "not-executable" || !plan) {
       // Readers see the book's language; the engine's reason (English, for authors) is kept on the element and in /report.
-      body.append(el("p", "gb-cell__reason", tFormula("notRunnable")));
+      // (a verdict without a cell: an expectation or variance judged on seeded draws)
+      const verdict = report.status === "verified" ? "drawsAgree" : report.status === "flagged" ? "drawsDisagree" : "notRunnable";
+      body.append(el("p", "gb-cell__reason", tFormula(verdict)));
       if (report.reason) root.dataset.reason = report.reason;
       return;
     }
