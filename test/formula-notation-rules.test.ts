@@ -225,4 +225,16 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     const s = await statuses(doc("\\mathrm{PE}_{(pos,\\,2i)} = \\sin\\left(\\frac{pos}{10000^{2i/d}}\\right)", "\\mathrm{PE}_{pos}^{\\top}\\, \\mathrm{PE}_{pos+k} = 3 k"));
     expect(s[9]).not.toBe("flagged");
   });
+  test("a family member at a number (swish_1(2), swish_1'(0)); swish_1'(y) in a symbol is not a seeded value", async () => {
+    const s = await statuses(doc("\\operatorname{swish}_\\beta(x) = x\\,\\sigma(\\beta x)", "\\operatorname{swish}_1(2) \\approx 1.7616, \\qquad \\operatorname{swish}_1(-1) \\approx -0.2689",
+      "\\operatorname{swish}_1(-1) \\approx 0.2689", "\\operatorname{swish}_1'(0) = 0.5", "\\operatorname{swish}_1'(0) = 1", "\\operatorname{swish}_1'(y) = 3y"));
+    // swish_1(2) = 2σ(2) = 1.76159, swish_1(−1) = −σ(−1) = −0.26894, swish_1'(0) = σ(0) = 0.5
+    expect([s[9], s[13], s[17], s[21], s[25]]).toEqual(["verified", "flagged", "verified", "flagged", "executable"]);
+  });
+  test("KL(p ‖ q), H(p) and H(p, q) the chapter does not define; \\Vert is \\|", async () => {
+    const s = await statuses(doc("%Take $p = (0.7, 0.2, 0.1)$ and $q = (0.5, 0.3, 0.2)$.", "H(p, q) = -\\sum_{c=1}^{3} p_c \\ln q_c = H(p) + \\operatorname{KL}(p \\,\\Vert\\, q)",
+      "H(p, q) = -\\sum_{c=1}^{3} p_c \\ln q_c = H(p) - \\operatorname{KL}(p \\,\\Vert\\, q)", "\\operatorname{KL}(p \\,\\|\\, q) \\approx 0.0851"));
+    // KL = 0.7 ln 1.4 + 0.2 ln(2/3) + 0.1 ln 0.5 = 0.08512
+    expect([s[7], s[11], s[15]]).toEqual(["verified", "flagged", "verified"]);
+  });
 });

@@ -444,7 +444,12 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
       def.params.forEach((p, i) => (vars[p] = scope.ops.index(point, i + 1)));
       return expand(def.body, node, {...scope, vars});
     }
-    if (def.params.length !== args.length) return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
+    if (def.params.length !== args.length) {
+      // H(p) beside the chapter's H(p, q) = −Σ p ln q: the entropy, in the arity the chapter does not define
+      const info = INFORMATION[node.fn]?.[args.length];
+      if (info) return scope.ops.call(info, args);
+      return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
+    }
     const vars = {...scope.vars};
     const named = node.argNames;
     if (named && def.params.some((p) => !named.includes(p))) return fail(`${node.fn}'s parameters are ${def.params.join(", ")}, not ${named.join(", ")}`, node, scope);
