@@ -370,6 +370,8 @@ function closedForm(line: Line, block: MathBlock, blockIndex: number, lineIndex:
 /** Whether a line's left side is itself a claim to check (not the name it defines). */
 function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
   if (line.assign) return false;
+  // e^{0.85} ≈ 2.72, \ln 2 = 0.693: a left side of numbers only is a value to check, never a name
+  if (symbolUses(line.first).every((u) => u.key === "e" || u.key === "\\pi") && !defs.some((d) => d.key === "e" && d.fact === undefined && !d.index)) return true;
   const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
   let lhs = line.first.type === "pow" ? line.first.base : line.first;
   // \Delta\theta_2, \delta w: a name, not a product.

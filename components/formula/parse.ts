@@ -593,6 +593,16 @@ class Parser {
           p = {...p, name: raw === "+" || raw === "-" ? `${p.name}^{${raw}}` : `${p.name}^*`, end: this.prevEnd()};
           continue;
         }
+        // a^o_t, W^{f}_{h}: a letter as a superscript before a subscript names the quantity (the output gate's a^o), no power
+        if (/^[A-Za-z]$/.test(raw) && p.type === "sym" && !p.sub) {
+          const t0 = this.peek();
+          const after = this.isOp(t0, "{") ? this.matchingBrace(this.pos) + 1 : t0.kind === "word" && t0.text.length === 1 ? this.pos + 1 : -1;
+          if (after > 0 && this.isOp(this.toks[after] ?? t0, "_")) {
+            this.skipScript();
+            p = {...p, name: `${p.name}^{${raw}}`, end: this.prevEnd()};
+            continue;
+          }
+        }
         // 53.4^\circ: degrees, π/180 of a radian
         if (raw === "\\circ") {
           this.skipScript();
