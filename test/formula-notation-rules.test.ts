@@ -237,4 +237,10 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     // KL = 0.7 ln 1.4 + 0.2 ln(2/3) + 0.1 ln 0.5 = 0.08512
     expect([s[7], s[11], s[15]]).toEqual(["verified", "flagged", "verified"]);
   });
+  test("a step's own derivative through its recurrence (LSTM c_t, RNN h_t), the earlier state an input; ∂⁺ is the immediate partial", async () => {
+    const s = await statuses(doc("c_t = f_t \\odot c_{t-1} + i_t \\odot g_t", "\\frac{\\partial c_t}{\\partial c_{t-1}} = f_t", "\\frac{\\partial c_t}{\\partial g_t} = f_t",
+      "h_t = \\tanh(w h_{t-1} + u x_t)", "\\frac{\\partial h_t}{\\partial h_{t-1}} = w\\left(1 - h_t^2\\right)", "\\frac{\\partial^{+} h_t}{\\partial w} = \\left(1 - h_t^2\\right) h_{t-1}",
+      "\\frac{\\partial^{+} h_t}{\\partial w} = \\left(1 - h_t^2\\right) h_t", "e^{0.85} \\approx 2.72"));
+    expect([s[9], s[13], s[21], s[25], s[29], s[33]]).toEqual(["verified", "flagged", "verified", "verified", "flagged", "flagged"]);
+  });
 });

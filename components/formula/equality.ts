@@ -373,6 +373,14 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
   if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
+  // ∂c_t/∂g_t, ∂h_t/∂h_{t−1} with the recurrence c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t: the step's own derivative, the
+  // earlier state c_{t−1} an input like any other (a step of the rule, not the rule unrolled)
+  for (const p of parts)
+    for (const g of findAllGrads(p)) {
+      const of = g.of, r = of.type === "sym" && of.sub?.type === "sym" && !of.sub.sub ? recurrences.get(of.name) : undefined;
+      if (r && of.type === "sym" && r.index === (of.sub as NodeOf<"sym">).name && !keyed.has(symKey(of.name, r.index)))
+        keyed.set(symKey(of.name, r.index), {...r, key: symKey(of.name, r.index), index: undefined, recurrence: false});
+    }
   const chained = new Map<string, {via: NodeOf<"sym">; body: Node}>();
   // A derivative with respect to a symbol the chapter defines (∂ℓ/∂ŷ with ŷ = σ(z)) treats it as the variable.
   for (const p of parts)
