@@ -243,4 +243,11 @@ describe("general rules (third session): values at a point, Hessians, det and tr
       "\\frac{\\partial^{+} h_t}{\\partial w} = \\left(1 - h_t^2\\right) h_t", "e^{0.85} \\approx 2.72"));
     expect([s[9], s[13], s[21], s[25], s[29], s[33]]).toEqual(["verified", "flagged", "verified", "verified", "flagged", "flagged"]);
   });
+  test("a sum from 0 counts its entries from 0 (w_0 is the first); N − K in a bound gets distinct counts; δ_i = y_i − t_i is expanded, not seeded", async () => {
+    const s = await statuses(doc("%With $\\mathbf{w} = (0.4762,\\ 1.6667,\\ 3.3333)$ and $C = 3$,", "\\frac{1}{C}\\sum_{c=0}^{C-1} w_c \\approx 1.825", "\\frac{1}{C}\\sum_{c=0}^{C-1} w_c = 1",
+      "y_i = \\sum_{k=0}^{K-1} w_k\\, x_{i+k} + b", "L = \\frac{1}{2} \\sum_{i=0}^{N-K} \\left( y_i - t_i \\right)^2", "%记 $\\delta_i = y_i - t_i$。",
+      "\\frac{\\partial L}{\\partial b} = \\sum_{i=0}^{N-K} \\delta_i", "\\frac{\\partial L}{\\partial b} = \\frac{1}{N-K+1}\\sum_{i=0}^{N-K} \\delta_i"));
+    // (0.4762 + 1.6667 + 3.3333)/3 = 1.8254
+    expect([s[7], s[11], s[25], s[29]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
 });

@@ -261,6 +261,27 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       if (eq) return equalityOutcome(eq, block, f, seed);
       return {status: "not-executable", reason: r.reason};
     }
+    // Σ_i δ_i with δ_i = y_i − t_i defined in the chapter: a seeded δ stands for what the definition fixes, so the
+    // comparison is the chapter's definitions' (or none)
+    const base = (k: string) => k.replace(/_(?:\{[^{}]*\}|[^{}])$/, "");
+    // (one the loss itself uses, ŷ_i in MSE = Σ(y_i − ŷ_i)², is the prediction the check differentiates through)
+    const gof = (first.first as NodeOf<"grad">).of;
+    const lossKey = gof.type === "sym" ? symKey(gof.name, gof.subText) : gof.type === "call" ? gof.fn : "";
+    // (and what the loss reaches through the chapter's definitions: x̂_i in y_i = γ x̂_i + β)
+    const inLoss = new Set<string>();
+    let frontier = [lossKey];
+    for (let depth = 0; depth < 4 && frontier.length; depth++) {
+      const next = chapterDefs.filter((d) => d.fact === undefined && frontier.includes(d.key)).flatMap((d) => symbolUses(d.body).map((u) => u.node.name)).filter((n) => !inLoss.has(n));
+      next.forEach((n) => inLoss.add(n));
+      frontier = next;
+    }
+    const seededDefined = r.check.verdict === "bad" && r.plan.symbols.some((x) => !inLoss.has(base(x.key)) && !inLoss.has(x.key) &&
+      chapterDefs.some((d) => d.fact === undefined && !d.recurrence && d.blockIndex !== blockIndex && (d.key === x.key || (!!d.index && d.key === base(x.key)))));
+    if (seededDefined) {
+      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+      if (eq) return equalityOutcome(eq, block, f, seed);
+      return {status: "not-executable", reason: "the stated derivative uses symbols the chapter defines elsewhere, which the per-sample check would seed; not judged"};
+    }
     // Without a stated link the comparison assumed one (per sample, no chain factor): a disagreement there is only
     // a verdict when the chapter's own definitions cannot be differentiated instead.
     if (r.check.verdict === "bad" && r.check.mode === "prediction") {

@@ -576,6 +576,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (const [k, v] of Object.entries(args.facts ?? {})) if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) vars[k] = v;
   const idx: Record<string, number> = {};
   for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
+  // \sum_{i=0}^{N-K} with N and K both seeded 4: one term, and a factor 1/(N − K + 1) would be 1. The subtracted
+  // count is one less (N = 4, K = 3), so such a factor shows.
+  for (const [a, b] of countDifferences([...parts, ...reach])) {
+    if (idx[a] === undefined || idx[b] === undefined || idx[a] !== idx[b] || idx[b] < 2) continue;
+    idx[b] -= 1;
+    if (typeof vars[b] === "number") vars[b] = idx[b];
+  }
   // λ used whole beside λ_i = e^{η_i}: the vector of the defined entries (its seeded length), computed on use
   const wholeOfIndexed = new Map<string, number>();
   // (not a step's value g_t, nor a variable the formula differentiates in)
@@ -964,5 +971,21 @@ export function orthogonalMatrices(prose: string): Set<string> {
   const sym = String.raw`\$\s*(?:\\(?:mathbf|boldsymbol|bm)\{)?([A-Z])\}?\s*\$`;
   for (const m of prose.matchAll(new RegExp(String.raw`(?:orthogonal|orthonormal|rotation|正交)[^$。.;]{0,40}?` + sym, "gi"))) out.add(m[1]);
   for (const m of prose.matchAll(new RegExp(sym + String.raw`[^$。.;]{0,30}?(?:orthogonal|orthonormal|正交)`, "gi"))) out.add(m[1]);
+  return out;
+}
+
+/** Pairs (A, B) of plain symbols written as a difference A − B in a sum's bound (\sum_{i=0}^{N-K}, \frac{1}{N-K+1}). */
+function countDifferences(nodes: Node[]): [string, string][] {
+  const out: [string, string][] = [];
+  const visit = (n: Node) => {
+    if (n.type === "add") {
+      const pos = n.terms.filter((t) => t.sign === 1 && t.node.type === "sym" && !t.node.sub).map((t) => (t.node as NodeOf<"sym">).name);
+      const neg = n.terms.filter((t) => t.sign === -1 && t.node.type === "sym" && !t.node.sub).map((t) => (t.node as NodeOf<"sym">).name);
+      for (const a of pos) for (const b of neg) if (a !== b) out.push([a, b]);
+    }
+    if (n.type === "sum") [n.from, n.to].forEach((x) => x && visit(x));
+    for (const c of childrenOf(n)) visit(c);
+  };
+  nodes.forEach(visit);
   return out;
 }

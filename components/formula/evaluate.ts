@@ -64,6 +64,15 @@ export interface Scope<T> {
   expansion?: number;
   /** Indexed definitions being expanded: inside `\eta_t = \eta_0 / (1 + kt)`, `\eta_0` is a given value, not the rule at 0. */
   expanding?: {name: string; at: number}[];
+  /** Indices that count from 0 here (`\sum_{c=0}^{C-1} w_c`): an entry they index is the (k+1)-th of its vector. */
+  zeroBased?: ReadonlySet<string>;
+}
+
+/** Whether a subscript uses an index that counts from 0 in this scope (w_c inside \sum_{c=0}). */
+function countsFromZero<T>(sub: Node, scope: Scope<T>): boolean {
+  if (!scope.zeroBased?.size) return false;
+  const visit = (n: Node): boolean => (n.type === "sym" && !n.sub && scope.zeroBased!.has(n.name)) || childNodes(n).some(visit);
+  return visit(sub);
 }
 
 export const jsOps: Ops<Value> = {
@@ -381,6 +390,8 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
       } catch {
         return fail(`unknown symbol ${key}`, node, scope);
       }
+      if (matrix && countsFromZero(two[0], scope)) r += 1;
+      if (matrix && countsFromZero(two[1], scope)) c += 1;
       return matrix ? scope.ops.index(scope.ops.index(m!, r), c) : scope.ops.lift(r === c ? 1 : 0);
     }
   }
@@ -396,14 +407,16 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
       } catch {
         return fail(`unknown symbol ${key}`, node, scope);
       }
-      if (base !== undefined) return scope.ops.index(base, k);
+      if (base !== undefined) return scope.ops.index(base, countsFromZero(node.sub, scope) ? k + 1 : k);
       // Inside \eta_t at t = 2, \eta_0 is a given value (another index of the rule being expanded); the same index
       // again (\hat{y}_i = … + \hat{y}_i) is a definition that uses itself and ends at the expansion limit.
       const other = scope.expanding?.some((x) => x.name === node.name && x.at !== k);
       // η_0 inside η_t = η_0 e^{−kt}: the start the definition is written in, a given value, never the definition at 0
       const start = def!.body && symbolUses(def!.body).some((u) => u.node.name === node.name && u.node.sub?.type === "num" && u.node.sub.value === k);
       if (start) return fail(`unknown symbol ${key} (the value ${node.name}_{${k}} the definition starts from)`, node, scope);
-      if (!other) return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}, expanding: [...(scope.expanding ?? []), {name: node.name, at: k}]});
+      // (s_i at i = 0 of \sum_{i=0}: inside its definition the index counts from 0 too)
+      const zero = countsFromZero(node.sub, scope) ? new Set([...(scope.zeroBased ?? []), def!.index!]) : scope.zeroBased;
+      if (!other) return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}, expanding: [...(scope.expanding ?? []), {name: node.name, at: k}], zeroBased: zero});
     }
   } else {
     const def = scope.defs?.[node.name];
@@ -501,7 +514,11 @@ function sum<T>(node: NodeOf<"sum">, scope: Scope<T>): T {
   // Fail before the first term when the terms alone would spend more than is left.
   if (scope.budget && count > scope.budget.left) work(scope, node, count);
   const terms: T[] = [];
-  for (let i = from; i <= to; i++) terms.push(ev(node.body, {...scope, idx: {...scope.idx, [node.index]: i}}));
+  // \sum_{c=0}^{C-1} w_c: inside, c counts from 0 (w_0 is the vector's first entry); a sum from 1 counts from 1
+  const zeroBased = new Set(scope.zeroBased ?? []);
+  if (from === 0) zeroBased.add(node.index);
+  else zeroBased.delete(node.index);
+  for (let i = from; i <= to; i++) terms.push(ev(node.body, {...scope, idx: {...scope.idx, [node.index]: i}, zeroBased}));
   if (scope.unsum === node.index) return stack(terms, node, scope);
   if (!terms.length) return scope.ops.lift(node.op === "prod" ? 1 : 0);
   return terms.reduce((a, b) => {
