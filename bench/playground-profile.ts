@@ -2,13 +2,15 @@
  * Where a playground redraw's time goes (a tool, not a benchmark: `npx tsx bench/playground-profile.ts [dist]`):
  * the slider sweep of playground-frames.ts on the harness page (the composed widget) and, with a dist/ argument,
  * on that build's playground page, under Chromium's tracing and V8's sampling profiler. Prints per move the main
- * thread's time by trace event (script, style, layout, paint, GC, …), how many paints and layout passes a move
- * costs, and the functions with the most self time.
+ * thread's time by trace event (script, style, layout, paint, GC, …; wall time, and the thread's CPU time, which
+ * the machine's load does not inflate), how many paints and layout passes a move
+ * costs, and the functions with the most self time. GB_PROFILE_FLAGS=widget opens the book page with the composed
+ * widget's browser flags instead of the browser tests' (playground-book.ts).
  */
 import {writeFileSync} from "node:fs";
 import type {CDPSession, Page} from "playwright-core";
 import {startBook} from "../test/browser/harness.js";
-import {playgroundPage, readyPlayground} from "./playground-book.js";
+import {openWithWidgetFlags, playgroundPage, readyPlayground} from "./playground-book.js";
 import {measureMoves} from "./playground-frames.js";
 import {startPlaygroundHarness} from "./playground-harness.js";
 
@@ -20,6 +22,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** thread (CPU) time: unlike dur, it does not grow while the machine's other processes hold the cores */
+  tdur?: number;
   tid: number;
   pid: number;
   args?: {name?: string; [k: string]: unknown};
@@ -40,13 +44,13 @@ async function traced(cdp: CDPSession, run: () => Promise<unknown>): Promise<Tra
 function summarize(events: TraceEvent[], moves: number): void {
   const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
   const own = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === "X" && typeof e.dur === "number").sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-  const by = new Map<string, {ms: number; self: number; n: number}>();
+  const by = new Map<string, {ms: number; self: number; cpu: number; n: number}>();
   const stack: {e: TraceEvent; child: number}[] = [];
   const close = (until: number) => {
     while (stack.length && stack[stack.length - 1].e.ts + stack[stack.length - 1].e.dur! <= until) {
       const {e, child} = stack.pop()!;
-      const s = by.get(e.name) ?? {ms: 0, self: 0, n: 0};
-      (s.ms += e.dur! / 1000), (s.self += (e.dur! - child) / 1000), s.n++;
+      const s = by.get(e.name) ?? {ms: 0, self: 0, cpu: 0, n: 0};
+      (s.ms += e.dur! / 1000), (s.self += (e.dur! - child) / 1000), (s.cpu += (e.tdur ?? e.dur!) / 1000), s.n++;
       by.set(e.name, s);
       if (stack.length) stack[stack.length - 1].child += e.dur!;
     }
@@ -57,8 +61,9 @@ function summarize(events: TraceEvent[], moves: number): void {
   }
   close(Infinity);
   const rows = [...by].filter(([, s]) => s.self / moves >= 0.05).sort((a, b) => b[1].self - a[1].self).slice(0, 24);
-  console.log(`  ${"event".padEnd(44)} ${"self".padStart(7)}    ${"total".padStart(7)}    count`);
-  for (const [name, s] of rows) console.log(`  ${name.slice(0, 44).padEnd(44)} ${(s.self / moves).toFixed(2).padStart(7)} ms ${(s.ms / moves).toFixed(2).padStart(7)} ms ${(s.n / moves).toFixed(2).padStart(6)} ×/move`);
+  console.log(`  ${"event".padEnd(44)} ${"self".padStart(7)}    ${"total".padStart(7)}    ${"cpu".padStart(7)}    count`);
+  const ms = (v: number) => `${(v / moves).toFixed(2).padStart(7)} ms`;
+  for (const [name, s] of rows) console.log(`  ${name.slice(0, 44).padEnd(44)} ${ms(s.self)} ${ms(s.ms)} ${ms(s.cpu)} ${(s.n / moves).toFixed(2).padStart(6)} ×/move`);
 }
 
 async function profiled(cdp: CDPSession, run: () => Promise<unknown>): Promise<void> {
@@ -126,12 +131,14 @@ const dist = process.argv[2];
 if (dist) {
   const path = playgroundPage(dist);
   if (!path) throw new Error(`no playground page in ${dist}`);
-  const book = await startBook(dist);
+  // GB_PROFILE_FLAGS=widget: the composed widget's browser flags (no SwiftShader GPU; playground-book.ts)
+  const widget = process.env.GB_PROFILE_FLAGS === "widget";
+  const book = widget ? null : await startBook(dist);
+  const opened = book ? {...(await book.open(path)), close: () => book.close()} : await openWithWidgetFlags(dist, path);
   try {
-    const {page} = await book.open(path);
-    await readyPlayground(page);
-    await profilePage(`book page ${path}`, page, "body");
+    await readyPlayground(opened.page);
+    await profilePage(`book page ${path}${widget ? " (widget flags)" : ""}`, opened.page, "body");
   } finally {
-    await book.close();
+    await opened.close();
   }
 }

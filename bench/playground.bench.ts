@@ -6,10 +6,13 @@
  * after its paint (playground-frames.ts), p95 ≤ 16 ms; then the same protocol on a built book page (dist/), and,
  * with GB_DIST_COMPARE=<another build's dist>, on that build too, alternating runs (before/after in one run).
  * GB_BENCH_RUNS (default 1) repeats the sweeps; the lines give the median and p95 of all moves and
- * the spread of the runs' p95.
+ * the spread of the runs' p95. The book page is measured twice per run: in the browser tests' set-up (GPU emulated
+ * by SwiftShader) and with the composed widget's browser flags (playground-book.ts), the latter like for like
+ * with the composed widget's lines; the CPU each move costs the renderer and the GPU process is read from /proc.
  */
 import {report} from "./run.js";
-import {measureBookRedraw} from "./playground-book.js";
+import {existsSync, readFileSync} from "node:fs";
+import {measureBookRedraw, type BrowserFlags} from "./playground-book.js";
 import {measureMoves, stats, type MoveTimes} from "./playground-frames.js";
 import {startPlaygroundHarness} from "./playground-harness.js";
 
@@ -106,27 +109,36 @@ try {
   await hz.close();
 }
 
-// the same protocol on generated pages: Framework re-running the notebook cells (needs a built dist/)
+// the same protocol on generated pages: Framework re-running the notebook cells (needs a built dist/), in the
+// browser tests' set-up (SwiftShader GPU) and in the composed widget's (like for like with the lines above)
 const dists = [process.env.GB_DIST ?? "dist", ...(process.env.GB_DIST_COMPARE ? [process.env.GB_DIST_COMPARE] : [])];
-const book = new Map<string, {page: string; runs: MoveTimes[]; errors: number; view3d: boolean; tf: number; replaced: number}>();
+const setups: BrowserFlags[] = ["book", "widget"];
+const book = new Map<string, {page: string; runs: MoveTimes[]; errors: number; view3d: boolean; tf: number; replaced: number; cpu: Record<string, number>[]}>();
 for (let k = 0; k < BOOK_RUNS; k++) {
   for (const dist of dists) {
-    const b = await measureBookRedraw(dist);
-    if (!b) continue;
-    const acc = book.get(dist) ?? {page: b.page, runs: [], errors: 0, view3d: false, tf: 0, replaced: 0};
-    acc.runs.push(b), (acc.errors += b.errors.length), (acc.view3d ||= b.view3dOnScreen), (acc.tf += b.tfFiles), (acc.replaced += b.contoursReplaced);
-    book.set(dist, acc);
+    for (const flags of setups) {
+      const b = await measureBookRedraw(dist, 200, flags);
+      if (!b) continue;
+      const key = JSON.stringify([dist, flags]);
+      const acc = book.get(key) ?? {page: b.page, runs: [], errors: 0, view3d: false, tf: 0, replaced: 0, cpu: []};
+      acc.runs.push(b), (acc.errors += b.errors.length), (acc.view3d ||= b.view3dOnScreen), (acc.tf += b.tfFiles), (acc.replaced += b.contoursReplaced), acc.cpu.push(b.cpu);
+      book.set(key, acc);
+    }
   }
 }
 if (!book.size) report({metric: "book page redraw", value: "skipped: no dist/ with a playground page (npm run build)"});
-for (const [dist, b] of book) {
-  const name = `book page ${b.page}${dists.length > 1 ? ` (${dist})` : ""}`;
+for (const [key, b] of book) {
+  const [dist, flags] = JSON.parse(key) as [string, BrowserFlags];
+  const name = `book page ${b.page}${dists.length > 1 ? ` (${dist})` : ""}${flags === "widget" ? ", the composed widget's browser flags" : ""}`;
   frameLines(name, b.runs);
+  const perMove = (kind: string) => b.cpu.map((c) => (c[kind] ?? NaN).toFixed(1)).join(" / ");
+  if (b.cpu.some((c) => Object.keys(c).length)) report({metric: `${name}: CPU per move of the renderer; of the GPU process (each run)`, value: `${perMove("renderer")}; ${perMove("gpu-process")}`, unit: "ms"});
   report({metric: `${name}: contour paths replaced during the sweeps`, value: b.replaced});
   report({metric: `${name}: 3-D view on screen during the sweep`, value: b.view3d ? "yes" : "no"});
   report({metric: `${name}: tf.memory()`, value: b.tf ? `tf loaded (${b.tf} files): not measured` : "n/a: the page loads no tfjs"});
   report({metric: `${name}: page errors`, value: b.errors});
 }
+if (existsSync("/proc/loadavg")) report({metric: "load average (1 min) at the end", value: readFileSync("/proc/loadavg", "utf8").split(" ")[0]});
 
 /** median and p95 over every move of every run, the runs' p95 (spread), and how late the redraw came. */
 function frameLines(name: string, runs: MoveTimes[]) {

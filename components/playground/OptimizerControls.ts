@@ -68,7 +68,9 @@ export function OptimizerControls(defaults: Partial<Hyper> & {steps?: number}, o
       const val = v[def.key];
       if (positions) input.value = String(toPosition(def, val));
       const text = def.key === "steps" ? String(val) : fmt(val);
-      // the output's text node is rewritten, not replaced (a slider move makes no node)
+      // only the slider that moved is written (a text node given its own text again is laid out again), and
+      // its text node is rewritten, not replaced (a slider move makes no node)
+      if (out.textContent === text) continue;
       const t = out.firstChild;
       if (t && t === out.lastChild && t.nodeType === Node.TEXT_NODE) (t as Text).data = text;
       else out.value = text;

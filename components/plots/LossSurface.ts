@@ -95,9 +95,11 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
     drawPaths(paths, place, box);
     setLegend(frame.legend, paths.map((p) => ({label: p.label, color: safeColor(p.color), dash: p.dash})));
     const [sx, sy] = start ? place(start) : [NaN, NaN];
-    layers.start.setAttribute("transform", `translate(${r2(sx)},${r2(sy)})`);
-    layers.start.style.display = Number.isFinite(sx) && Number.isFinite(sy) ? "" : "none";
-    layers.start.setAttribute("aria-label", tPlayground("start", {at: (start ?? []).map(fmt).join(", ")}));
+    // written only when they change: a slider move leaves the start where it is (no SVG transform to redo)
+    setAttr(layers.start, "transform", `translate(${r2(sx)},${r2(sy)})`);
+    const display = Number.isFinite(sx) && Number.isFinite(sy) ? "" : "none";
+    if (layers.start.style.display !== display) layers.start.style.display = display;
+    setAttr(layers.start, "aria-label", tPlayground("start", {at: (start ?? []).map(fmt).join(", ")}));
     renderStep();
   };
 
@@ -137,6 +139,10 @@ export function LossSurface(surface: Surface, options: LossSurfaceOptions = {}):
   frame.onResize(draw);
   if (surface.note) frame.figure.append(Object.assign(document.createElement("figcaption"), {className: "gb-pg-note", textContent: surface.note}));
   return el;
+}
+
+function setAttr(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 /** Hovering the plot rings the nearest step of any path (within 24 px) and reads it out. */
