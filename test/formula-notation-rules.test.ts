@@ -250,4 +250,9 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     // (0.4762 + 1.6667 + 3.3333)/3 = 1.8254
     expect([s[7], s[11], s[25], s[29]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
+  test("a subscript that states a condition (D_{s=1}, x_{<t}) is a name; 'τ = 1:\\quad …' separates two statements", async () => {
+    const s = await statuses(doc("D_{s=1} = \\frac{4.2}{4.9} \\approx 0.8571", "D_{s=1} = \\frac{4.2}{4.9} \\approx 0.8671", "\\tau = 1:\\quad a = \\frac{1}{2} \\approx 0.5"));
+    expect([s[5], s[9]]).toEqual(["verified", "flagged"]);
+    expect(s[13]).not.toBe("not-executable");
+  });
 });

@@ -304,7 +304,8 @@ class Parser {
     // Sentence punctuation closing the formula or its line (`… + b.`, `… = 0,` before `\\`): no meaning.
     if ((this.isOp(this.peek(), ".") || this.isOp(this.peek(), ",") || this.isOp(this.peek(), ";")) && this.endsLine(this.peek(1))) this.next();
     // `a = 1, \quad b = 2`: two equations side by side.
-    if (this.isOp(this.peek(), ",") && this.isQuad(this.peek(1)) && rest.length && this.depth === 1) {
+    // (`\tau = 1:\quad a \approx …`, `a = 1;\quad b = 2`: a colon or semicolon before the space too)
+    if ((this.isOp(this.peek(), ",") || this.isOp(this.peek(), ":") || this.isOp(this.peek(), ";")) && this.isQuad(this.peek(1)) && rest.length && this.depth === 1) {
       this.next();
       this.next();
       if (this.peek().kind !== "eof" && this.peek().kind !== "newline" && !this.isCmd(this.peek(), "end")) this.split = true;
@@ -692,6 +693,11 @@ class Parser {
     if (name) return name;
     // w_{+}, w_-, n_{\pm}: a sign alone names (the positive and the negative class), it is not an operator
     const raw = this.peekScriptRaw();
+    // D_{s=1}, x_{<t}, y_{i \ne j}: a subscript that states a condition names the quantity under it
+    if (this.isOp(t, "{") && /[=<>]|\\(?:le|ge|leq|geq|ne|neq|mid)\b/.test(raw)) {
+      this.skipScript();
+      return {node: {type: "sym", name: raw.replace(/\s+/g, ""), start: t.start, end: this.prevEnd()}, text: raw.replace(/\s+/g, "")};
+    }
     if (raw === "+" || raw === "-" || raw === "\\pm") {
       this.skipScript();
       return {node: {type: "sym", name: raw, start: t.start, end: this.prevEnd()}, text: raw};
