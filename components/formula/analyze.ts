@@ -219,7 +219,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   // (E[g^2]_t, with a step index, is a running average: a symbol of its own.)
   if (/\\mathbb\{[EV]\}|\\(?:operatorname|mathrm|text|textrm)\{(?:Var|Cov|E|Corr|Std)\}|\\(?:Var|Cov|E)\b|(?<![A-Za-z\\])(?:Var|Cov)\s*[[(]|(?<![A-Za-z\\])E\s*\[[^\]]*\](?!\s*_)/.test(block.latex))
     // judged on seeded draws of the random variables the chapter declares (x ∼ N(0, σ²), "m_i 是独立的伯努利变量")
-    return distributionOutcome(f, block, blocks, seed) ?? {status: "not-executable", reason: "states a property of a random variable's distribution (an expectation or a variance); seeded values cannot check it"};
+    return distributionOutcome(namedConstants(f), block, blocks, seed) ?? {status: "not-executable", reason: "states a property of a random variable's distribution (an expectation or a variance); seeded values cannot check it"};
   const equations = f.lines.filter((l) => l.rest.length);
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   const up = ascentStep(f, block);
@@ -329,6 +329,20 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   if (out.status === "not-executable") return equalityOutcome(eq, block, f, seed);
   const reason = [eq.message, ...(out.reason ? [out.reason] : [])].join("; ");
   return {...out, status: eq.verdict === "ok" ? "verified" : "flagged", reason};
+}
+
+/**
+ * E[g] = γ ≈ 0.5772: a bare symbol beside the number that follows it names that number (the Euler–Mascheroni
+ * constant), it is not a seeded value; the line is read without it.
+ */
+function namedConstants(f: Formula): Formula {
+  const lines = f.lines.map((l) => {
+    const parts = [l.first, ...l.rest.map((r) => r.node)];
+    const literal = (n: Node) => n.type === "num" || (n.type === "neg" && n.arg.type === "num");
+    const drop = parts.findIndex((p, i) => i > 0 && p.type === "sym" && i + 1 < parts.length && literal(parts[i + 1]));
+    return drop > 0 ? {...l, rest: l.rest.filter((_, k) => k !== drop - 1)} : l;
+  });
+  return {...f, lines};
 }
 
 /**
@@ -726,11 +740,13 @@ function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
   const lead = block.before ?? "";
   // a worked example (decimals in the formula) is evaluated at the text's values already
   if (/\d\.\d/.test(block.latex)) return outcome;
-  const cond = /(?:当|若|如果|假设|假定|when|if|assuming|provided)\s*\$([^$]*=[^$]*)\$(?:[^$。.;；]{0,12}\$([^$]*=[^$]*)\$)?|\$([^$]*=[^$]*)\$\s*(?:时|的时候|的情况下)/i.exec(lead);
+  // ("With $\beta = 0$", "At $t = 1$ with $\epsilon = 0$", "取 $\epsilon = 0$": a symbol set to a number; not "令 $v_0 = 0$",
+  // a start value, nor "not differentiable at $z = 1$")
+  const cond = /(?:当|若|如果|假设|假定|when|if|assuming|provided)\s*\$([^$]*=[^$]*)\$(?:[^$。.;；]{0,12}\$([^$]*=[^$]*)\$)?|\$([^$]*=[^$]*)\$\s*(?:时|的时候|的情况下)|(?:\bwith|取)\s*\$(\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*)\$/i.exec(lead);
   // "Because $\sum_k q_k = 1$": a normalisation the seeded values do not have
   const norm = /\$\s*(\\sum[^$]*=\s*1)\s*\$/.exec(lead);
   if (!cond && !norm) return outcome;
-  const what = cond ? [cond[1], cond[2], cond[3]].filter(Boolean).map((x) => x!.trim()).join(", ") : norm![1].trim();
+  const what = cond ? [cond[1], cond[2], cond[3], cond[4]].filter(Boolean).map((x) => x!.trim()).join(", ") : norm![1].trim();
   // the condition must fix a symbol of the formula (or one its definitions use: not judged either way)
   return {status: "executable", reason: `holds under the condition the text states (${what}); seeded inputs do not satisfy it, so it is not judged (${outcome.reason ?? ""})`};
 }

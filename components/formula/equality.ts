@@ -125,8 +125,12 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
     lhs = lhs.base;
   }
   const at = {blockIndex, lineIndex};
-  // p = (p_1, …, p_K), y = [y_1, \dots, y_n]: notation for the entries, not a value.
-  if (hasEllipsis(body)) return undefined;
+  // p = (p_1, …, p_K), y = [y_1, \dots, y_n]: notation for the entries, not a value. But S = diag(p_1(1 − p_1), …,
+  // p_n(1 − p_n)) defines S by a pattern the engine cannot expand: S is defined (never seeded) and has no value.
+  if (hasEllipsis(body)) {
+    const entriesOnly = (n: Node): boolean => n.type === "sym" || n.type === "ellipsis" || ((n.type === "tuple" || n.type === "vector" || n.type === "transpose" || n.type === "paren") && childrenOf(n).every(entriesOnly));
+    return lhs.type === "sym" && !entriesOnly(body) ? {...at, key: symKey(lhs.name, lhs.subText), body: {...span, type: "ellipsis"} as Node} : undefined;
+  }
   if (lhs.type === "sym") {
     if (selfReferential(lhs, body)) {
       // v_t = \gamma v_{t-1} + …: a recurrence, only ever instantiated at a printed step (v_2) from earlier values.
