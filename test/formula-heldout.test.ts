@@ -49,7 +49,7 @@ describe("test/corpus-heldout (formula)", () => {
 });
 
 // of 250 planted errors, 570 checkable correct formulas, 1053 keyed formulas (formula-a 33/83/175, b 23/82/159,
-// c 28/59/132, d 30/58/121, e 21/46/123, f 19/54/133).
-const RECALL_FLOOR = 154;
+// c 28/59/132, d 30/58/121, e 21/46/123, f 20/54/134).
+const RECALL_FLOOR = 155;
 const VERIFIED_FLOOR = 382;
-const EXECUTED_FLOOR = 843;
+const EXECUTED_FLOOR = 844;

@@ -261,4 +261,9 @@ describe("general rules (third session): values at a point, Hessians, det and tr
       "H = X^{\\top} S X + \\lambda I, \\qquad S = \\operatorname{diag}\\bigl(p_1(1 - p_1), \\dots, p_n(1 - p_n)\\bigr)"));
     expect(Object.values(s).filter((x) => x === "flagged")).toEqual([]);
   });
+  test("a derivative through the upstream gradient of any loss (weight normalisation: ∇_g L = ∇_w L · v/‖v‖)", async () => {
+    const s = await statuses(doc("\\mathbf{w} = \\frac{g}{\\|\\mathbf{v}\\|}\\mathbf{v}", "\\nabla_g L = \\frac{\\nabla_{\\mathbf{w}} L \\cdot \\mathbf{v}}{\\|\\mathbf{v}\\|}",
+      "\\nabla_g L = \\frac{\\nabla_{\\mathbf{w}} L \\cdot \\mathbf{v}}{\\|\\mathbf{v}\\|^2}"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
 });

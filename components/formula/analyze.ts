@@ -259,6 +259,12 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
       const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
       if (eq) return equalityOutcome(eq, block, f, seed);
+      // ∂L/∂a = ∂L/∂h ⊙ 𝟙[a > 0]: the chain rule for any loss, through the upstream gradient it names
+      const up = upstreamLoss(first, chapterDefs, block.latex);
+      if (up) {
+        const again = checkEquality({line: up.line, latex: block.latex, blockIndex, lineIndex: 0, defs: up.defs, seed, checkFirst: true, budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+        if (again) return equalityOutcome({...again, message: `${again.message}, for any loss: ${up.note}`}, block, f, seed);
+      }
       return {status: "not-executable", reason: r.reason};
     }
     // Σ_i δ_i with δ_i = y_i − t_i defined in the chapter: a seeded δ stands for what the definition fixes, so the
@@ -329,6 +335,41 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   if (out.status === "not-executable") return equalityOutcome(eq, block, f, seed);
   const reason = [eq.message, ...(out.reason ? [out.reason] : [])].join("; ");
   return {...out, status: eq.verdict === "ok" ? "verified" : "flagged", reason};
+}
+
+/**
+ * A stated derivative written through upstream gradients of the same loss (∂L/∂a = ∂L/∂h ⊙ 𝟙[a > 0],
+ * ∇_g L = ∇_w L · v/‖v‖): the chain rule holds for every loss that reaches the variable through those quantities, so
+ * it is checked for the loss L = ξᵀh, with a seeded vector ξ per upstream quantity h (so ∂L/∂h = ξ, written in for
+ * the upstream gradient), through the chapter's definition of h, whatever the chapter's own L is.
+ */
+function upstreamLoss(line: Line, defs: ChapterDef[], latex: string): {line: Line; defs: ChapterDef[]; note: string} | undefined {
+  const g = line.first;
+  if (g.type !== "grad" || g.of.type !== "sym" || g.wrt.type !== "sym") return undefined;
+  const loss = symKey(g.of.name, g.of.subText), x = symKey(g.wrt.name, g.wrt.subText);
+  // (not for a matrix variable: x δᵀ and δ xᵀ hold the same numbers, and which layout the text means is not checked here)
+  if (/^[A-Z]/.test(g.wrt.name)) return undefined;
+  const keyOf = (n: Node) => (n.type === "sym" ? symKey(n.name, n.subText) : "");
+  const isUp = (n: Node): n is NodeOf<"grad"> => n.type === "grad" && keyOf(n.of) === loss && n.wrt.type === "sym" && keyOf(n.wrt) !== x && !(n as {at?: Node}).at;
+  const names = [...new Set(line.rest.flatMap((r) => findAll(r.node, "grad")).filter(isUp).map((u) => keyOf(u.wrt)))];
+  // each upstream quantity must be one the chapter defines (so the loss reaches x through it)
+  if (!names.length || !names.every((k) => defs.some((d) => d.fact === undefined && !d.params && !d.index && d.key === k))) return undefined;
+  const free = ["xi", "zeta", "nu"].filter((l) => !latex.includes(`\\${l}`));
+  if (free.length < names.length) return undefined;
+  const span = {start: 0, end: 0};
+  const xiOf = (k: string): Node => ({...span, type: "sym", name: `\\${free[names.indexOf(k)]}`});
+  const upstream = (k: string): Node => {
+    const d = defs.find((e) => e.key === k && !e.index)!;
+    return d.body.type === "sym" ? d.body : ({...span, type: "sym", name: k.includes("_") ? k.slice(0, k.indexOf("_")) : k, ...(k.includes("_") ? {sub: {...span, type: "sym", name: k.slice(k.indexOf("_") + 1).replace(/^\{|\}$/g, "")}, subText: k.slice(k.indexOf("_") + 1).replace(/^\{|\}$/g, "")} : {})} as Node);
+  };
+  const terms = names.map((k): Node => ({...span, type: "mul", op: "implicit", left: {...span, type: "transpose", arg: xiOf(k)}, right: upstream(k)} as Node));
+  const body: Node = terms.length === 1 ? terms[0] : ({...span, type: "add", terms: terms.map((node) => ({sign: 1, node}))} as Node);
+  const replace = (n: Node): Node => (isUp(n) ? xiOf(keyOf(n.wrt)) : mapChildren(n, replace));
+  return {
+    line: {...line, rest: line.rest.map((r) => ({...r, node: replace(r.node)}))},
+    defs: [...defs.filter((d) => d.key !== loss), {blockIndex: -1, lineIndex: 0, key: loss, body}],
+    note: `L = ${names.map((k) => `${xiOf(k).type === "sym" ? (xiOf(k) as NodeOf<"sym">).name : ""}^\\top ${k}`).join(" + ")}, seeded`
+  };
 }
 
 /**
