@@ -6,7 +6,7 @@
  * content (a symbol named in prose, a set, a condition at an unknown optimum) with a plain reason.
  * Runs in Node at generation time (uses tf on the CPU backend). Never throws.
  */
-import {FormulaError, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
+import {FormulaError, keyBase, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
 import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
 import {chapterDefinitions, checkEquality, orthogonalMatrices, symmetricMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
@@ -23,7 +23,7 @@ import {runPlan} from "./runPlan.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
-import {canonicalHyper, containsType, findAll, indexedBy, symbolUses, twoIndices} from "./symbols.js";
+import {canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, symbolUses, twoIndices} from "./symbols.js";
 import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
 
 export type {CellPlan, DerivationCheck, FormulaReport, MathBlock, SectionKind, SymbolBinding} from "./types.js";
@@ -254,22 +254,24 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       return {status: "not-executable", reason: `states a condition (the gradient vanishes${/\*/.test(at) ? ` at the unknown minimiser ${at}` : ""}); no formula to evaluate`};
     }
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
+    // the stated derivative (or a rewriting of it) against the gradient of the chapter's definitions
+    const derivativeCheck = (line: Line = first, against: ChapterDef[] = chapterDefs) =>
+      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
-      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+      const eq = derivativeCheck();
       if (eq) return equalityOutcome(eq, block, f, seed);
       // ∂L/∂a = ∂L/∂h ⊙ 𝟙[a > 0]: the chain rule for any loss, through the upstream gradient it names
       const up = upstreamLoss(first, chapterDefs, block.latex);
       if (up) {
-        const again = checkEquality({line: up.line, latex: block.latex, blockIndex, lineIndex: 0, defs: up.defs, seed, checkFirst: true, budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+        const again = derivativeCheck(up.line, up.defs);
         if (again) return equalityOutcome({...again, message: `${again.message}, for any loss: ${up.note}`}, block, f, seed);
       }
       return {status: "not-executable", reason: r.reason};
     }
     // Σ_i δ_i with δ_i = y_i − t_i defined in the chapter: a seeded δ stands for what the definition fixes, so the
     // comparison is the chapter's definitions' (or none)
-    const base = (k: string) => k.replace(/_(?:\{[^{}]*\}|[^{}])$/, "");
     // (one the loss itself uses, ŷ_i in MSE = Σ(y_i − ŷ_i)², is the prediction the check differentiates through)
     const gof = (first.first as NodeOf<"grad">).of;
     const lossKey = gof.type === "sym" ? symKey(gof.name, gof.subText) : gof.type === "call" ? gof.fn : "";
@@ -281,17 +283,17 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       next.forEach((n) => inLoss.add(n));
       frontier = next;
     }
-    const seededDefined = r.check.verdict === "bad" && r.plan.symbols.some((x) => !inLoss.has(base(x.key)) && !inLoss.has(x.key) &&
-      chapterDefs.some((d) => d.fact === undefined && !d.recurrence && d.blockIndex !== blockIndex && (d.key === x.key || (!!d.index && d.key === base(x.key)))));
+    const seededDefined = r.check.verdict === "bad" && r.plan.symbols.some((x) => !inLoss.has(keyBase(x.key)) && !inLoss.has(x.key) &&
+      chapterDefs.some((d) => d.fact === undefined && !d.recurrence && d.blockIndex !== blockIndex && (d.key === x.key || (!!d.index && d.key === keyBase(x.key)))));
     if (seededDefined) {
-      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+      const eq = derivativeCheck();
       if (eq) return equalityOutcome(eq, block, f, seed);
       return {status: "not-executable", reason: "the stated derivative uses symbols the chapter defines elsewhere, which the per-sample check would seed; not judged"};
     }
     // Without a stated link the comparison assumed one (per sample, no chain factor): a disagreement there is only
     // a verdict when the chapter's own definitions cannot be differentiated instead.
     if (r.check.verdict === "bad" && r.check.mode === "prediction") {
-      const eq = checkEquality({line: first, latex: block.latex, blockIndex, lineIndex: 0, defs: chapterDefs, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+      const eq = derivativeCheck();
       if (eq) return equalityOutcome(eq, block, f, seed);
     }
     return {status: r.check.verdict === "ok" ? "verified" : "flagged", plan: r.plan, check: r.check, ...(r.check.notes.length ? {reason: r.check.notes.join("; ")} : {})};
@@ -351,24 +353,22 @@ function upstreamLoss(line: Line, defs: ChapterDef[], latex: string): {line: Lin
   if (/^[A-Z]/.test(g.wrt.name)) return undefined;
   const keyOf = (n: Node) => (n.type === "sym" ? symKey(n.name, n.subText) : "");
   const isUp = (n: Node): n is NodeOf<"grad"> => n.type === "grad" && keyOf(n.of) === loss && n.wrt.type === "sym" && keyOf(n.wrt) !== x && !(n as {at?: Node}).at;
-  const names = [...new Set(line.rest.flatMap((r) => findAll(r.node, "grad")).filter(isUp).map((u) => keyOf(u.wrt)))];
+  // the upstream quantities by key, each as the text writes it (∇_{\mathbf{w}} L: w)
+  const upstream = new Map(line.rest.flatMap((r) => findAll(r.node, "grad")).filter(isUp).map((u) => [keyOf(u.wrt), u.wrt] as const));
+  const names = [...upstream.keys()];
   // each upstream quantity must be one the chapter defines (so the loss reaches x through it)
   if (!names.length || !names.every((k) => defs.some((d) => d.fact === undefined && !d.params && !d.index && d.key === k))) return undefined;
-  const free = ["xi", "zeta", "nu"].filter((l) => !latex.includes(`\\${l}`));
+  const free = ["xi", "zeta", "nu"].filter((l) => !latex.includes(`\\${l}`)).slice(0, names.length).map((l) => `\\${l}`);
   if (free.length < names.length) return undefined;
   const span = {start: 0, end: 0};
-  const xiOf = (k: string): Node => ({...span, type: "sym", name: `\\${free[names.indexOf(k)]}`});
-  const upstream = (k: string): Node => {
-    const d = defs.find((e) => e.key === k && !e.index)!;
-    return d.body.type === "sym" ? d.body : ({...span, type: "sym", name: k.includes("_") ? k.slice(0, k.indexOf("_")) : k, ...(k.includes("_") ? {sub: {...span, type: "sym", name: k.slice(k.indexOf("_") + 1).replace(/^\{|\}$/g, "")}, subText: k.slice(k.indexOf("_") + 1).replace(/^\{|\}$/g, "")} : {})} as Node);
-  };
-  const terms = names.map((k): Node => ({...span, type: "mul", op: "implicit", left: {...span, type: "transpose", arg: xiOf(k)}, right: upstream(k)} as Node));
+  const xiOf = (k: string): Node => ({...span, type: "sym", name: free[names.indexOf(k)]});
+  const terms = names.map((k): Node => ({...span, type: "mul", op: "implicit", left: {...span, type: "transpose", arg: xiOf(k)}, right: upstream.get(k)!} as Node));
   const body: Node = terms.length === 1 ? terms[0] : ({...span, type: "add", terms: terms.map((node) => ({sign: 1, node}))} as Node);
   const replace = (n: Node): Node => (isUp(n) ? xiOf(keyOf(n.wrt)) : mapChildren(n, replace));
   return {
     line: {...line, rest: line.rest.map((r) => ({...r, node: replace(r.node)}))},
     defs: [...defs.filter((d) => d.key !== loss), {blockIndex: -1, lineIndex: 0, key: loss, body}],
-    note: `L = ${names.map((k) => `${xiOf(k).type === "sym" ? (xiOf(k) as NodeOf<"sym">).name : ""}^\\top ${k}`).join(" + ")}, seeded`
+    note: `L = ${names.map((k, i) => `${free[i]}^\\top ${k}`).join(" + ")}, seeded`
   };
 }
 
@@ -379,8 +379,7 @@ function upstreamLoss(line: Line, defs: ChapterDef[], latex: string): {line: Lin
 function namedConstants(f: Formula): Formula {
   const lines = f.lines.map((l) => {
     const parts = [l.first, ...l.rest.map((r) => r.node)];
-    const literal = (n: Node) => n.type === "num" || (n.type === "neg" && n.arg.type === "num");
-    const drop = parts.findIndex((p, i) => i > 0 && p.type === "sym" && i + 1 < parts.length && literal(parts[i + 1]));
+    const drop = parts.findIndex((p, i) => i > 0 && p.type === "sym" && i + 1 < parts.length && isSignedNumber(parts[i + 1]));
     return drop > 0 ? {...l, rest: l.rest.filter((_, k) => k !== drop - 1)} : l;
   });
   return {...f, lines};
@@ -473,7 +472,7 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition,
   // unless the text says it restates the earlier one ("Equivalently", "也可以写成") in the same symbols.
   // (ℓ_w(−1, 1) = …, with numbers for arguments, is the function at a point: a claim)
-  if (own.params?.length) return !!own.restatement || (own.paramNodes ?? []).every((a) => a.type === "num" || (a.type === "neg" && a.arg.type === "num"));
+  if (own.params?.length) return !!own.restatement || (own.paramNodes ?? []).every(isSignedNumber);
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.
   const sameParams = (d: ChapterDef) => JSON.stringify(d.params ?? []) === JSON.stringify(own.params ?? []);

@@ -130,6 +130,11 @@ export function children(n: Node): Node[] {
 }
 
 /** The lookup key of a symbol with its subscript as printed: `\beta_1`, `d_k`, `W_{new}`, `y'_i`. */
+/** A symbol key without its subscript (`w_2` → `w`, `x_{ij}` → `x`): the inverse of symKey's suffix. */
+export function keyBase(key: string): string {
+  return key.replace(/_(?:\{[^{}]*\}|[^{}])$/, "");
+}
+
 export function symKey(name: string, subText?: string): string {
   if (subText === undefined) return name;
   const s = subText.trim();

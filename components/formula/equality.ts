@@ -12,7 +12,7 @@ import {children, symKey, type Formula, type Line, type Node, type NodeOf} from 
 import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} from "./evaluate.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
-import {symbolUses} from "./symbols.js";
+import {isSignedNumber, symbolUses} from "./symbols.js";
 import {mapChildren, replaceNode} from "./rewrite.js";
 import {shapeOf, type Value} from "./values.js";
 
@@ -50,29 +50,25 @@ export function normalize(n: Node): Node {
       // a f'(b) parses as (a f')(b): re-associate so the derivative applies to its argument.
       if (n.op === "implicit" && n.right.type === "paren" && n.right.delim === "()" && n.left.type === "mul" && n.left.right.type === "sym" && /'$/.test(n.left.right.name) && !n.left.right.sub)
         return rec({...n, left: n.left.left, right: {...n, left: n.left.right, right: n.right}, op: n.left.op});
-      // f'(a): the derivative of f at a.
-      if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && !n.left.sub && n.right.type === "paren" && n.right.delim === "()") {
+      // f'(a): the derivative of f at a; swish_1'(0), a member of a family (swish_β), at a number (a worked value:
+      // swish_1'(x) in a symbol is left to the definitions).
+      if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && n.right.type === "paren" && n.right.delim === "()" && (!n.left.sub || isSignedNumber(n.right.arg))) {
         const base = n.left.name.replace(/'$/, "");
         const fn = base.replace(/^\\/, "");
         const u: Node = {...span, type: "sym", name: "\\_u"};
-        const of: Node = {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
+        const of: Node = n.left.sub
+          ? {...span, type: "mul", op: "implicit", left: {...n.left, name: base}, right: {...span, type: "paren", arg: u, delim: "()"}}
+          : {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
         return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
       }
-      // swish_1'(0): the derivative of a member of a family (swish_β) at a
-      // (at a number, a worked value: swish_1'(x) in a symbol is left to the definitions)
-      if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && n.left.sub && n.right.type === "paren" && n.right.delim === "()" && (n.right.arg.type === "num" || (n.right.arg.type === "neg" && n.right.arg.arg.type === "num"))) {
-        const u: Node = {...span, type: "sym", name: "\\_u"};
-        const of: Node = {...span, type: "mul", op: "implicit", left: {...n.left, name: n.left.name.replace(/'$/, "")}, right: {...span, type: "paren", arg: u, delim: "()"}};
-        return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
-      }
+      // \frac{d}{dx}, read as d/dx (the operator, no operand of its own)
+      const ddx = (x: Node): x is NodeOf<"div"> => x.type === "div" && x.num.type === "sym" && x.num.name === "d" && x.den.type === "mul" && x.den.left.type === "sym" && x.den.left.name === "d" && x.den.right.type === "sym";
       // \frac{d}{dx} f(x) parses as (d/dx · f)(x): the operator applies to f(x)
-      const dd = (x: Node) => x.type === "div" && x.num.type === "sym" && x.num.name === "d" && x.den.type === "mul" && x.den.left.type === "sym" && x.den.left.name === "d" && x.den.right.type === "sym";
-      if (n.op === "implicit" && n.left.type === "mul" && n.left.op === "implicit" && dd(n.left.left) && n.left.right.type === "sym" && n.right.type === "paren")
+      if (n.op === "implicit" && n.left.type === "mul" && n.left.op === "implicit" && ddx(n.left.left) && n.left.right.type === "sym" && n.right.type === "paren")
         return rec({...n, left: n.left.left, right: {...n, left: n.left.right, right: n.right}});
       // \frac{d}{dz} X
-      const d = n.left.type === "div" ? n.left : undefined;
-      if (d && d.num.type === "sym" && d.num.name === "d" && d.den.type === "mul" && d.den.left.type === "sym" && d.den.left.name === "d" && d.den.right.type === "sym")
-        return {...n, type: "grad", wrt: d.den.right, of: rec(n.right), style: "partial"} as Node;
+      if (ddx(n.left))
+        return {...n, type: "grad", wrt: (n.left.den as NodeOf<"mul">).right, of: rec(n.right), style: "partial"} as Node;
       return {...n, left: rec(n.left), right: rec(n.right)};
     }
     case "div":

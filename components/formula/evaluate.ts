@@ -459,9 +459,7 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
     }
     if (def.params.length !== args.length) {
       // H(p) beside the chapter's H(p, q) = −Σ p ln q: the entropy, in the arity the chapter does not define
-      const info = INFORMATION[node.fn]?.[args.length];
-      if (info) return scope.ops.call(info, args);
-      return fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
+      return informationMeasure(node, args, scope) ?? fail(`${node.fn} takes ${def.params.length} arguments, got ${args.length}`, node, scope);
     }
     const vars = {...scope.vars};
     const named = node.argNames;
@@ -475,13 +473,15 @@ function call<T>(node: NodeOf<"call">, scope: Scope<T>): T {
     product(scope, node, value, args[0]);
     return scope.ops.mul(value, args[0]);
   }
-  // KL(p ‖ q), D_KL(p ‖ q), H(p), H(p, q) the chapter does not define: relative entropy, entropy, cross-entropy (in nats)
+  return informationMeasure(node, args, scope) ?? fail(`unknown function ${node.fn}`, node, scope);
+}
+
+/** KL(p ‖ q), D_KL(p ‖ q), H(p), H(p, q) in an arity the chapter does not define: relative entropy, entropy, cross-entropy (in nats). */
+function informationMeasure<T>(node: NodeOf<"call">, args: T[], scope: Scope<T>): T | undefined {
   const info = INFORMATION[node.fn]?.[args.length];
-  if (info) {
-    price(scope, node, args.reduce((n, a) => n + elementsOf(scope.ops.shape(a)), 0), 1);
-    return scope.ops.call(info, args);
-  }
-  return fail(`unknown function ${node.fn}`, node, scope);
+  if (!info) return undefined;
+  price(scope, node, args.reduce((n, a) => n + elementsOf(scope.ops.shape(a)), 0), 1);
+  return scope.ops.call(info, args);
 }
 
 /** Information measures by name and number of arguments, when the chapter does not define them itself. */

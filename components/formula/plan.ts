@@ -1,6 +1,6 @@
 /** Default bindings for a formula's free symbols (seeded), and which reference implementation it matches. */
 import type {Node, NodeOf} from "./ast.js";
-import {children, symKey} from "./ast.js";
+import {children, keyBase, symKey} from "./ast.js";
 import {MAX_SEEDED_SIZE} from "./limits.js";
 import {findAll, indexedBy, isKronecker, symbolUses, twoIndices} from "./symbols.js";
 import {mulberry32, randn} from "../math/random.js";
@@ -181,7 +181,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   }
   // A transposed symbol is a matrix unless it is the weight vector of a per-sample product (\theta^T x_i).
   // A lower-case letter transposed (w^T w, x^T y) is a vector, as is a bold lower-case one; capitals are matrices.
-  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !LOWER.test(k) && !LOWER.test(k.replace(/_(?:\{[^{}]*\}|[^{}])$/, ""))) matrices.add(k);
+  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !LOWER.test(k) && !LOWER.test(keyBase(k))) matrices.add(k);
   // Once some symbols are matrices (QK^T), the other upper-case factors of products are matrices too (…)V.
   if (matrices.size && !vec3.size)
     for (const x of nodes)
@@ -251,7 +251,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
     else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else if (entries.has(key)) (value = normal(Math.min(MAX_SEEDED_SIZE, Math.max(d, entries.get(key)!)))), (role = "vector");
-    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(key.replace(/_(?:\{[^{}]*\}|[^{}])$/, ""))) || innerPartners.has(key)) (value = normal(d)), (role = "vector");
+    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(keyBase(key))) || innerPartners.has(key)) (value = normal(d)), (role = "vector");
     // Φ_{ik} = x_i^k: a letter that indexes an entry (Φ_{ik}) is an index where it stands alone too: an integer
     else if (indexLetters.has(key)) (value = 2), (role = "count"), (fixed = true);
     else (value = r3(randn(rng))), (role = "scalar");

@@ -66,6 +66,9 @@ export function indexedBy(use: SymbolUse): string | undefined {
   return use.indices.find((i) => names.has(i));
 }
 
+/** A number as printed, signed or not: `2`, `-1` (a worked point's coordinate, a function's argument at a point). */
+export const isSignedNumber = (n: Node): boolean => n.type === "num" || (n.type === "neg" && n.arg.type === "num");
+
 export function containsType(node: Node, type: Node["type"]): boolean {
   let found = false;
   const visit = (n: Node): void => {
