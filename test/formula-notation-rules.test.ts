@@ -267,3 +267,28 @@ describe("general rules (third session): values at a point, Hessians, det and tr
     expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
   });
 });
+
+describe("general rules from the held-out documents (fourth session)", () => {
+  test("∂/∂u_j of a function of a vector the chapter defines whole (u = softmax(a)): the entries are the variables", async () => {
+    const s = await statuses(doc("%Let $u = \\operatorname{softmax}(a)$ be the model's distribution and $r$ the target.", "G(r, u) = -\\sum_{j=1}^{J} r_j \\ln u_j",
+      "\\frac{\\partial}{\\partial u_j} G(r, u) = -\\frac{r_j}{u_j}", "\\frac{\\partial}{\\partial u_j} G(r, u) = \\frac{r_j}{u_j}"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
+  test("∂/∂a_j of an expression written out in the entries a_l it sums over", async () => {
+    const s = await statuses(doc("\\frac{\\partial}{\\partial a_j} \\left( \\ln \\sum_{l=1}^{J} e^{a_l} \\right) = \\frac{e^{a_j}}{\\sum_{l=1}^{J} e^{a_l}}",
+      "\\frac{\\partial}{\\partial a_j} \\left( \\ln \\sum_{l=1}^{J} e^{a_l} \\right) = \\frac{1}{\\sum_{l=1}^{J} e^{a_l}}"));
+    expect([s[5], s[9]]).toEqual(["verified", "flagged"]);
+  });
+  test("a worked derivative with a symbolic first step (∂t_1/∂a_2 = −t_1 t_2 ≈ −0.0449): the step on seeded inputs, the numbers with the text's values", async () => {
+    const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "%取 $a = (0, 0, 1)$：", "t_1 = t_2 = \\frac{e^{0}}{2e^{0} + e^{1}} \\approx 0.2119",
+      "t_3 = \\frac{e^{1}}{2e^{0} + e^{1}} \\approx 0.5761", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449", "\\frac{\\partial t_1}{\\partial a_3} = t_1 t_3 \\approx 0.1221",
+      "\\frac{\\partial t_1}{\\partial a_3} = -t_1 t_3 \\approx -0.1221"));
+    // 1/(2 + e) = 0.21194, e/(2 + e) = 0.57612; t_1 t_2 = 0.044918, t_1 t_3 = 0.12210
+    expect([s[11], s[15], s[19], s[23], s[27]]).toEqual(["verified", "verified", "verified", "flagged", "verified"]);
+  });
+  test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
+    const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
+      "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));
+    expect([s[13], s[17]]).toEqual(["verified", "flagged"]);
+  });
+});

@@ -8,7 +8,7 @@
  * builtins (`e`, `\exp`, `\ln`, `\log`, `\sigma`, `\tanh`) mean what they mean. A part that cannot be evaluated is
  * left out; the verdict needs at least two evaluated parts. Pure JS (no tf), never throws.
  */
-import {children, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
+import {children, keyBase, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} from "./evaluate.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
@@ -221,6 +221,14 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
       for (const x of facts) if (x.lhs.type === "sym") out.push({blockIndex: b, lineIndex: i, key: symKey(x.lhs.name, x.lhs.subText), body: x.lhs, fact: x.value});
       return;
     }
+    // s_1 = s_2 = \frac{e^{0.5}}{2e^{0.5} + e^{1}} ≈ 0.274: several names given one worked value, the chain's last number
+    const names = [l.first, ...l.rest.map((r) => r.node)];
+    const lead = names.findIndex((n) => n.type !== "sym");
+    const value = l.rest.length ? literal(l.rest[l.rest.length - 1].node) : undefined;
+    if (!facts.length && lead >= 2 && typeof value === "number" && l.rest.every((r) => r.rel === "=" || r.rel === "\\approx")) {
+      for (const x of names.slice(0, lead)) if (x.type === "sym") out.push({blockIndex: b, lineIndex: i, key: symKey(x.name, x.subText), body: x, fact: value});
+      return;
+    }
     const d = defOf(l, b, i);
     if (d) out.push(d);
   }));
@@ -399,6 +407,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
         if (made.length === 1 && !made[0].sub && !reaches(g.of, 0)) chained.set(k, {via: made[0] as NodeOf<"sym">, body: def.body});
         else keyed.delete(k);
       }
+      // ∂H(p, q)/∂q_k with q = softmax(z) defined whole: the entries of the argument q are the variables, q is seeded
+      const argument = g.of.type === "call" && g.of.args.some((a) => a.type === "sym" && !a.sub && a.name === (g.wrt as NodeOf<"sym">).name);
+      const whole = !def && g.wrt.sub && argument ? keyed.get(g.wrt.name) : undefined;
+      if (whole && !whole.params && !whole.index) keyed.delete(g.wrt.name);
       // d/dp_t with p_t = (cases …) defined per t: p_t is the variable here too
       const per = g.wrt.sub && g.wrt.sub.type === "sym" ? indexed.get(g.wrt.name) : undefined;
       if (per && per.index === (g.wrt.sub as NodeOf<"sym">).name && !per.params) indexed.delete(g.wrt.name);
@@ -434,6 +446,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   if (atPoint) visit(parts[0]);
   const definedKeys = new Set([...keyed.keys(), ...indexed.keys()]);
   const seedExclude = new Set(keyed.keys());
+  // s_1 beside s_i = e^{z_i}/Σ_j e^{z_j}: an entry the definition computes, never a seeded value
+  for (const p of parts)
+    for (const u of symbolUses(p)) {
+      const per = u.node.sub?.type === "num" ? indexed.get(u.node.name) : undefined;
+      // (not T_0 of T_i = T_0 T_{mult}^i: the start the definition is written from)
+      if (per && !per.params && !symbolUses(per.body).some((x) => x.node.name === u.node.name)) seedExclude.add(u.key);
+    }
   // m_2 of a recurrence m_t = β m_{t−1} + …: computed from the recurrence, never a seeded value
   // (when the text gives its start, m_0 = 0: else the steps have no value to unroll from)
   for (const p of parts)
@@ -478,7 +497,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     collect(g.of, 0);
     const ofUses = symbolUses(g.of);
     // An expression written out in the variable (∂_w ‖y − Xw‖²) is its own definition.
-    const written = g.of.type !== "sym" && g.of.type !== "call" && wrts.some((w) => ofUses.some((u) => u.key === symKey(w.name, w.subText)));
+    // (∂/∂z_k of −Σ_j y_j ln(e^{z_j}/Σ_m e^{z_m}): an entry of the vector the expression sums over)
+    const written = g.of.type !== "sym" && g.of.type !== "call" && wrts.some((w) => ofUses.some((u) => u.key === symKey(w.name, w.subText) || (!!w.sub && !!u.node.sub && u.node.name === w.name)));
     const definesOf = written || ofUses.some((u) => definedKeys.has(u.key) || definedKeys.has(u.node.name)) || (g.of.type === "call" && (g.of.builtin || keyed.has(g.of.fn)));
     const through = (w: NodeOf<"sym">) => {
       const c = chained.get(symKey(w.name, w.subText));
@@ -594,6 +614,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (const [k, d] of keyed) if (d.params) evalDefs[k] = {params: d.params, body: d.body, order: d.blockIndex * 1000 + (d.lineIndex ?? 0)};
   let depth = 0;
   let stepping = 0;
+  let seeded = false;
   const resolve = (n: NodeOf<"sym">, scope: Scope<Value>): Value | undefined => {
     const key = symKey(n.name, n.subText);
     if (key in scope.vars) return undefined;
@@ -634,7 +655,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
         depth--;
       }
     }
-    const d = keyed.get(key);
+    // s_3 = e^{1}/(2e^{0.5} + e^{1}) ≈ 0.452 beside s_i = e^{z_i}/Σ_j e^{z_j}: the worked value at the text's z; on
+    // seeded inputs the entry is what the definition gives
+    const worked = keyed.get(key);
+    const d = seeded && worked && n.sub?.type === "num" && indexed.has(n.name) && !indexed.get(n.name)!.params && symbolUses(worked.body).every((u) => u.key === "e" || u.key === "\\pi") ? undefined : worked;
     // \hat{y}_i with \hat{y} = X\mathbf{w}: the i-th entry of the defined vector.
     const whole = !d && n.sub && !(n.name in scope.vars) ? keyed.get(n.name) : undefined;
     if (whole && !whole.params && depth <= 12) {
@@ -660,7 +684,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       depth--;
     }
   };
-  const gradient = (g: NodeOf<"grad">, scope: Scope<Value>): Value => {
+  const gradient = (g: NodeOf<"grad">, given: Scope<Value>): Value => {
+    // ∂t_1/∂a_2 at the text's a = (0, 0, 1) beside its worked t_1 ≈ 0.2119: the entry moves with a through its definition
+    // t_i = e^{a_i}/Σ_l e^{a_l}, the worked value does not
+    const moving = Object.keys(given.vars).filter((k) => k in facts && k !== keyBase(k) && indexed.has(keyBase(k)) && !indexed.get(keyBase(k))!.params);
+    const scope = moving.length ? {...given, vars: Object.fromEntries(Object.entries(given.vars).filter(([k]) => !moving.includes(k)))} : given;
     // dη_t/dt with η_t = η_0 e^{−kt} defined per step: the definition as a function of a continuous t
     if (g.wrt.type === "sym" && !g.wrt.sub && g.of.type === "sym" && g.of.sub?.type === "sym" && g.of.sub.name === g.wrt.name && !(g as {at?: Node}).at) {
       const per = indexed.get(g.of.name), t = g.wrt.name;
@@ -714,6 +742,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       const scope: Scope<Value> = closed
         ? {ops: jsOps, vars: bare ? {} : {...facts}, idx: {}, defs: evalDefs, resolve, gradient, budget, latex}
         : {ops: jsOps, vars, idx: at, defs: evalDefs, resolve, gradient, budget, latex};
+      seeded = !closed;
       return evaluateWith(n, scope);
     } catch {
       return undefined;
@@ -797,6 +826,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     const cap = 0.01 * Math.max(...flat(base).map(Math.abs));
     return Number.isFinite(sum) ? Math.min(sum, cap) : 0;
   };
+  // ∂s_1/∂z_2 = s_1 s_2 ≈ 0.0751: a worked derivative whose first step is symbolic; the numbers are compared with the
+  // text's values, and the derivative, which those values do not reach (z is not given), with that step on seeded inputs
+  const symbolicStep = closed && args.checkFirst && closedValues[0] === undefined && !skipped.has(0) && findAllGrads(parts[0]).length > 0 && !isLiteral(1) && symbolUses(parts[1]).length > 0 ? [values[0], values[1]] : undefined;
+  if (symbolicStep && symbolicStep.every((v) => v !== undefined && finite(v) && flat(v).length === flat(symbolicStep[0]!).length && flat(v).some((x) => x !== 0)) && !agree(symbolicStep[0]!, symbolicStep[1]!, 0)) {
+    const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
+    return {verdict: "bad", values, inputs: vars, message: `the derivative in part 1 evaluates to ${show(symbolicStep[0]!)} but part 2 to ${show(symbolicStep[1]!)} on seeded inputs`};
+  }
   for (let j = 1; j < got.length; j++) {
     const a = got[j - 1], b = got[j];
     // A worked step that uses the text's earlier results (δ_1 x_2 with δ_1 ≈ −0.488 computed three lines up) is
@@ -818,7 +854,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       return {verdict: "bad", values, inputs: vars, message: `part ${a.i + 1} evaluates to ${show(a.v)} but part ${b.i + 1} to ${show(b.v)} on the same inputs${skipped.size ? ` (the derivative in part ${[...skipped].map((i) => i + 1).join(", ")} is not evaluated)` : ""}`};
     }
   }
-  const unread = skipped.size ? `; the derivative in part ${[...skipped].map((i) => i + 1).join(", ")} is not evaluated (nothing the chapter defines to differentiate)` : "";
+  const unread = skipped.size ? `; the derivative in part ${[...skipped].map((i) => i + 1).join(", ")} is not evaluated (nothing the chapter defines to differentiate)` :
+    symbolicStep?.every((v) => v !== undefined) ? "; the derivative in part 1 agrees with part 2 on seeded inputs" : "";
   return {verdict: "ok", values, inputs: vars, message: `all ${got.length} evaluated parts agree on seeded inputs${unread}`};
   }
 }
