@@ -286,6 +286,11 @@ describe("general rules from the held-out documents (fourth session)", () => {
     // 1/(2 + e) = 0.21194, e/(2 + e) = 0.57612; t_1 t_2 = 0.044918, t_1 t_3 = 0.12210
     expect([s[11], s[15], s[19], s[23], s[27]]).toEqual(["verified", "verified", "verified", "flagged", "verified"]);
   });
+  test("a definition folded back (s_k = w_k + c inside q_k's formula): ∂q_k/∂s_m is taken in s", async () => {
+    const s = await statuses(doc("%其中 $s_k = w_k + c$ 为第 $k$ 个打分。", "q_k = \\frac{e^{(w_k + c)/T}}{\\sum_{m=1}^{M} e^{(w_m + c)/T}}",
+      "\\frac{\\partial q_k}{\\partial s_m} = \\frac{1}{T} q_k \\left(\\delta_{km} - q_m\\right)", "\\frac{\\partial q_k}{\\partial s_k} = T q_k (1 - q_k)"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

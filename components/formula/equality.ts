@@ -10,6 +10,7 @@
  */
 import {children, keyBase, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} from "./evaluate.js";
+import {foldDefinition} from "./fold.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
 import {isSignedNumber, symbolUses} from "./symbols.js";
@@ -388,6 +389,15 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       const of = g.of, r = of.type === "sym" && of.sub?.type === "sym" && !of.sub.sub ? recurrences.get(of.name) : undefined;
       if (r && of.type === "sym" && r.index === (of.sub as NodeOf<"sym">).name && !keyed.has(symKey(of.name, r.index)))
         keyed.set(symKey(of.name, r.index), {...r, key: symKey(of.name, r.index), index: undefined, recurrence: false});
+    }
+  // ∂y_i/∂x_j with x_i = log π_i + g_i and y_i written out in log π_i + g_i: y read in x, and x the variable
+  for (const p of parts)
+    for (const g of findAllGrads(p)) {
+      const x = g.wrt.type === "sym" && g.wrt.sub ? indexed.get(g.wrt.name) : undefined;
+      const y = g.of.type === "sym" ? indexed.get(g.of.name) : undefined;
+      if (!x || !y || x === y || x.params || y.params || (g as {at?: Node}).at || symbolUses(y.body).some((u) => u.node.name === x.key)) continue;
+      const folded = foldDefinition(y.body, x.key, x.index!, x.body, y.index);
+      if (folded) (indexed.set(y.key, {...y, body: folded}), indexed.delete(x.key));
     }
   const chained = new Map<string, {via: NodeOf<"sym">; body: Node}>();
   // A derivative with respect to a symbol the chapter defines (∂ℓ/∂ŷ with ŷ = σ(z)) treats it as the variable.
