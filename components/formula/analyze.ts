@@ -9,7 +9,7 @@
 import {FormulaError, keyBase, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
 import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
-import {chapterDefinitions, checkEquality, orthogonalMatrices, symmetricMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
+import {SETTINGS_NOTE, chapterDefinitions, checkEquality, orthogonalMatrices, symmetricMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
 import {definedFunctions, parseFormula, substitute} from "./parse.js";
 import {inlineCalls, type FunctionDef} from "./inline.js";
@@ -20,6 +20,7 @@ import {compileRecurrence} from "./recurrence.js";
 import {judgeInRegion} from "./region.js";
 import {distributionOutcome} from "./distribution.js";
 import {runPlan} from "./runPlan.js";
+import {leadSettings} from "./settings.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
@@ -256,7 +257,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
     // the stated derivative (or a rewriting of it) against the gradient of the chapter's definitions
     const derivativeCheck = (line: Line = first, against: ChapterDef[] = chapterDefs) =>
-      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose), facts: leadSettings(block.before ?? "")});
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
@@ -317,7 +318,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose)});
+    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose), facts: leadSettings(block.before ?? "")});
     let eq = check(chapterDefs);
     // η(5500) = … with η(t) defined twice (the linear schedule, then its cosine variant): a value one of them gives
     if (eq?.verdict === "bad")
@@ -776,7 +777,7 @@ function dimensionsBound(outcome: Outcome, f: Formula, block: MathBlock, declare
  * not satisfy them, so a disagreement there is no verdict.
  */
 function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
-  if (outcome.status !== "flagged" || outcome.check) return outcome;
+  if (outcome.status !== "flagged" || outcome.check || outcome.reason?.includes(SETTINGS_NOTE)) return outcome;
   const lead = block.before ?? "";
   // a worked example (decimals in the formula) is evaluated at the text's values already
   if (/\d\.\d/.test(block.latex)) return outcome;

@@ -286,6 +286,18 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     }
     if (!cur || rank(d) < rank(cur)) best.set(k, d);
   }
+  // D = J/(1 + J) after D = (2Σ_i p_i y_i + s)/(…) and J = D/(2 − D): two symbols written through each other relate
+  // them (a claim); D keeps its earlier definition in the chapter's own quantities
+  const circular = (x: ChapterDef) => symbolUses(x.body).some((u) => {
+    const e = best.get(`${u.key}|`);
+    return !!e && e !== x && e.fact === undefined && !e.params && symbolUses(e.body).some((v) => v.key === x.key);
+  });
+  for (const [k, d] of best) {
+    if (d.params || d.index || d.recurrence || d.fact !== undefined || !circular(d)) continue;
+    const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
+    const alt = defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !circular(x)).sort((a, b) => dist(a) - dist(b))[0];
+    if (alt) best.set(k, alt);
+  }
   const out = [...best.values()];
   for (const [a, d] of arities) {
     const chosen = best.get(a.slice(0, a.lastIndexOf("/")));
@@ -355,6 +367,9 @@ function agree(a: Value, b: Value, tol: number): boolean {
  * Checks the parts of a stated equality. `checkFirst`: whether the left side is a claim (an expression, a derivative,
  * a restated symbol) rather than the name being defined. Returns undefined when fewer than two parts evaluate.
  */
+/** How a comparison made at the values a lead-in sets says so (a verdict there is one, not a condition left unmet). */
+export const SETTINGS_NOTE = "the value the text sets for this formula";
+
 export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>;
   /** The text restricts two indices (`i \neq j`, `当 i = j 时`): only the pairs that satisfy it are compared. */
   indexCondition?: IndexCondition;
@@ -566,10 +581,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   let out: EqualityResult | undefined;
   // Between the two, the same structure with every dimension equal (square matrices): shapes that fail for n × d
   // (a product missing its transpose) evaluate and are compared.
+  let settled: string[] = [];
   for (const reading of ["structural", "square", "flat"] as const) {
     out = attempt(reading);
     if (out) break;
   }
+  // "For the unsmoothed loss ($s = 0$)": compared at the value the lead-in sets
+  if (out && settled.length) out = {...out, message: `${out.message}, at ${settled.join(", ")} (${SETTINGS_NOTE})`};
   return out;
   function attempt(reading: "structural" | "square" | "flat"): EqualityResult | undefined {
   // The variable of ∂L/∂w_j is a coordinate: w is a vector and j runs over it.
@@ -603,7 +621,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (k === bindings.freeIndex && Array.isArray(v)) bindings.counts[k] = v.length;
   }
   // Seeded inputs, not the text's values: a worked example's special point (x = 1, w = 0) would hide a wrong factor.
-  for (const [k, v] of Object.entries(args.facts ?? {})) if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) vars[k] = v;
+  settled = [];
+  for (const [k, v] of Object.entries(args.facts ?? {}))
+    if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) (vars[k] = v, settled.push(`${k} = ${JSON.stringify(v)}`));
   const idx: Record<string, number> = {};
   for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
   // \sum_{i=0}^{N-K} with N and K both seeded 4: one term, and a factor 1/(N − K + 1) would be 1. The subtracted

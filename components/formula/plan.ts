@@ -114,7 +114,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     if (entryOfWhole(u)) continue;
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
     // x_i beside the data matrix X used as a whole (X^T(Xw − y) and Σ_i (x_i^T w − y_i) x_i): the rows of X.
-    if (u.node.sub?.type === "sym" && /^[a-z]$/.test(u.node.name) && !wholes.has(u.node.name) && wholes.has(u.node.name.toUpperCase()) && !exclude.has(u.node.name)) {
+    // (not p_i beside P = Σ_i p_i, a scalar the chapter defines: its P is no matrix)
+    if (u.node.sub?.type === "sym" && /^[a-z]$/.test(u.node.name) && !wholes.has(u.node.name) && wholes.has(u.node.name.toUpperCase()) && !exclude.has(u.node.name) && !exclude.has(u.node.name.toUpperCase())) {
       dataMatrices.add(u.node.name.toUpperCase());
       continue;
     }
