@@ -297,6 +297,12 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "%同理（$r = 0$）：", "\\frac{\\partial Q}{\\partial a_j} = \\frac{2 b_j (A + B) - C}{(A + B)^2}"));
     expect([s[15], s[19], s[25], s[31]]).toEqual(["verified", "verified", "verified", "flagged"]);
   });
+  test("a value beside a log is no one-hot label (t_k in ln(2π s_k²) + (t_k − m_k)²/s_k²); ∂ℓ/∂u with u = s² of a vector s, entry by entry", async () => {
+    const s = await statuses(doc("\\ell(m, s) = \\frac{1}{2}\\sum_{k=1}^{K}\\left[\\ln\\left(2\\pi s_k^2\\right) + \\frac{(t_k - m_k)^2}{s_k^2}\\right]",
+      "\\frac{\\partial \\ell}{\\partial m} = -\\frac{t - m}{s^2}", "\\frac{\\partial \\ell}{\\partial m} = \\frac{t - m}{s^2}", "%In the variance $u = s^2$ directly:",
+      "\\frac{\\partial \\ell}{\\partial u} = \\frac{1}{2u} - \\frac{(t - m)^2}{2u^2}", "\\frac{\\partial \\ell}{\\partial u} = \\frac{1}{2u} - \\frac{(t - m)^2}{2u^3}"));
+    expect([s[9], s[13], s[19], s[23]]).toEqual(["verified", "flagged", "verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

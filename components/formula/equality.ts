@@ -757,6 +757,21 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     const chain = wrtKey !== undefined ? chained.get(wrtKey) : undefined;
     if (chain && !(wrtKey! in scope.vars)) {
       const outer = numericGradient({...g, wrt: chain.via}, scope);
+      const viaKey = symKey(chain.via.name, chain.via.subText), at = scope.vars[viaKey];
+      // v = σ² of a vector σ, entry by entry: ∂ℓ/∂v_k = (∂ℓ/∂σ_k)/(dv_k/dσ_k)
+      if (Array.isArray(outer) && Array.isArray(at) && outer.length === at.length && at.every((x) => typeof x === "number")) {
+        const entry = (x: number[], k: number) => {
+          const v = evaluateWith(chain.body, {...scope, vars: {...scope.vars, [viaKey]: x}});
+          if (!Array.isArray(v) || v.length !== x.length || typeof v[k] !== "number") throw new Error("the chain rule through a definition needs it entry by entry");
+          return v[k] as number;
+        };
+        return (outer as number[]).map((o, k) => {
+          const x = at as number[], h = 1e-5 * Math.max(1, Math.abs(x[k]));
+          const inner = (entry(x.map((e, j) => (j === k ? e + h : e)), k) - entry(x.map((e, j) => (j === k ? e - h : e)), k)) / (2 * h);
+          if (inner === 0) throw new Error("the chain rule through a definition needs a non-zero inner derivative");
+          return o / inner;
+        });
+      }
       const inner = numericGradient({...g, wrt: chain.via, of: chain.body}, scope);
       if (typeof outer !== "number" || typeof inner !== "number" || inner === 0) throw new Error("the chain rule through a definition needs scalars");
       return outer / inner;

@@ -196,6 +196,13 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     for (const a of findAll(x, "add"))
       if (a.terms.length === 2 && a.terms[0].node.type === "num" && a.terms[0].node.value === 1 && a.terms[1].sign === -1)
         for (const u of symbolUses(a.terms[1].node)) complemented.add(u.node.name);
+  // Symbols that weight a logarithm (y_k in −Σ_k y_k log p_k, y in y log ŷ + (1 − y) log(1 − ŷ)): the labels of a
+  // cross-entropy. (Not y_k in ln(2πσ_k²) + (y_k − μ_k)²/σ_k²: a value beside a log, no label.)
+  const isLog = (n: Node) => findAll(n, "call").some((c) => c.fn === "log" || c.fn === "ln");
+  const logWeighted = new Set<string>();
+  for (const x of nodes)
+    for (const m of findAll(x, "mul"))
+      for (const [a, b] of [[m.left, m.right], [m.right, m.left]]) if (isLog(b) && !isLog(a)) for (const u of symbolUses(a)) logWeighted.add(u.node.name);
   // What sits under a square root is non-negative (an accumulator of squares, a variance): seeded so.
   // Earlier steps of a rooted accumulator (r_{t-1} beside \sqrt{r_t}) are non-negative as well.
   const rooted = new Set<string>(), rootedNames = new Set<string>();
@@ -220,13 +227,13 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
       if (params.has(key) && !inputs.has(key)) (value = normal(d)), (role = "parameter");
       else if (inputs.has(key)) (value = Array.from({length: n}, () => normal(Math.max(d, Math.min(columns, MAX_SEEDED_SIZE)))), (role = "input"));
       else if (probs.has(key)) (value = Array.from({length: n}, () => r3(0.1 + 0.8 * rng())), (role = "prediction"));
-      else if (hasLog && !complemented.has(key)) {
+      else if (hasLog && logWeighted.has(key) && !complemented.has(key)) {
         // Labels of a categorical cross-entropy (-Σ_k y_k log p_k, no 1 - y_k term): one-hot, a distribution.
         const labels: number[] = Array.from({length: n}, () => 0);
         labels[Math.floor(rng() * n)] = 1;
         value = labels;
         role = "label";
-      } else if (hasLog) {
+      } else if (hasLog && logWeighted.has(key)) {
         const labels: number[] = Array.from({length: n}, (_, i) => (i % 2 === 0 ? 1 : 0));
         for (let i = n - 1; i > 0; i--) {
           const j = Math.floor(rng() * (i + 1));
