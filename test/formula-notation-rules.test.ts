@@ -303,6 +303,12 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "\\frac{\\partial \\ell}{\\partial u} = \\frac{1}{2u} - \\frac{(t - m)^2}{2u^2}", "\\frac{\\partial \\ell}{\\partial u} = \\frac{1}{2u} - \\frac{(t - m)^2}{2u^3}"));
     expect([s[9], s[13], s[19], s[23]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
+  test("a family of functions under any subscript (h_c(v), q_{1−a}(−v), q_{0.5}(v)) is applied, never seeded; members written through each other are claims; d/dv of an expression in a plain v is a function of a number", async () => {
+    const s = await statuses(doc("%残差记为 $v_i = t_i - a s_i$。", "h_c(v) = c^2\\left(\\sqrt{1 + (v/c)^2} - 1\\right)", "\\frac{d}{dv} h_c(v) = \\frac{v}{\\sqrt{1 + (v/c)^2}}",
+      "\\frac{d}{dv} h_c(v) = \\frac{v}{1 + (v/c)^2}", "\\frac{d}{dv}\\left(\\tfrac{1}{3} v^3\\right) = v^2", "q_a(x) = \\max\\bigl(a x,\\ (a - 1) x\\bigr)",
+      "q_{1-a}(-x) = q_a(x)", "q_{1-a}(x) = q_a(x)", "q_{0.5}(x) = \\tfrac{1}{2}|x|"));
+    expect([s[11], s[15], s[19], s[27], s[31], s[35]]).toEqual(["verified", "flagged", "verified", "verified", "flagged", "verified"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

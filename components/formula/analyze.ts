@@ -473,6 +473,9 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   // A function defined again with the same parameters (f(x) = x cos(cx) for a new example): a new definition,
   // unless the text says it restates the earlier one ("Equivalently", "也可以写成") in the same symbols.
   // (ℓ_w(−1, 1) = …, with numbers for arguments, is the function at a point: a claim)
+  // (ρ_{0.5}(u) = ½|u| after the family ρ_τ(u) = …: a member of a function family the chapter defines, a claim)
+  const member = line.first.type === "mul" && line.first.left.type === "sym" && line.first.left.sub ? line.first.left.name : undefined;
+  if (own.params?.length && member && defs.some((d) => earlier(d) && d.index && d.params?.length && d.key === member && d.fact === undefined)) return true;
   if (own.params?.length) return !!own.restatement || (own.paramNodes ?? []).every(isSignedNumber);
   // A symbol the chapter already defines elsewhere, restated: both sides are claims.
   // A function defined again in other parameters (J(w) then J(\boldsymbol{\beta})) is a new definition, not a restatement.

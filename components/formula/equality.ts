@@ -152,6 +152,8 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
     else fn = symKey(s.name, s.subText);
   }
   if (!fn || !args.length || !args.every((a) => a.type === "sym")) return undefined;
+  // ρ_{1−τ}(u) = ρ_τ(−u): one family on both sides, under two subscripts: an identity about it, not a definition
+  if (lhs.type === "mul" && lhs.left.type === "sym" && lhs.left.sub && otherMember(body, lhs.left.name, lhs.left.subText)) return undefined;
   // H(p, q) = H(p) + D_KL(p ‖ q): a function written in terms of itself is an identity about it, not its definition.
   if (callsItself(body, fn, index !== undefined && lhs.type === "mul" && lhs.left.type === "sym" ? lhs.left.subText : undefined)) return undefined;
   // L(\mathbf{w}^*) = \frac{1}{6}(0.1667^2 + …): the value at a point, not the function's definition.
@@ -161,6 +163,13 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
 }
 
 const hasEllipsis = (n: Node): boolean => n.type === "ellipsis" || childrenOf(n).some(hasEllipsis);
+
+/** Whether n applies name under a subscript other than sub (ρ_τ(−u) beside ρ_{1−τ}). */
+function otherMember(n: Node, name: string, sub?: string): boolean {
+  if (n.type === "mul" && n.op === "implicit" && n.left.type === "sym" && n.left.name === name && n.left.sub && n.left.subText !== sub && (n.right.type === "paren" || n.right.type === "tuple")) return true;
+  if (n.type === "call" && !n.builtin && n.fn.startsWith(`${name}_`) && n.fn !== symKey(name, sub)) return true;
+  return childrenOf(n).some((c) => otherMember(c, name, sub));
+}
 
 /** Whether n applies the function fn (as a call, or as fn(…) read as a product). */
 function callsItself(n: Node, fn: string, sub?: string): boolean {
@@ -477,6 +486,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       const per = u.node.sub?.type === "num" ? indexed.get(u.node.name) : undefined;
       // (not T_0 of T_i = T_0 T_{mult}^i: the start the definition is written from)
       if (per && !per.params && !symbolUses(per.body).some((x) => x.node.name === u.node.name)) seedExclude.add(u.key);
+      // PH_δ(r), Huber_1(x) with PH_δ(r) = … defined: a member of a family of functions, never a seeded number
+      const fam = u.node.sub ? indexed.get(u.node.name) : undefined;
+      if (fam?.params) seedExclude.add(u.key);
     }
   // m_2 of a recurrence m_t = β m_{t−1} + …: computed from the recurrence, never a seeded value
   // (when the text gives its start, m_0 = 0: else the steps have no value to unroll from)
@@ -547,7 +559,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
         const arg = x.right.type === "paren" ? x.right.arg : x.right;
         const simpleArg = arg.type === "sym" || arg.type === "tuple" || arg.type === "list";
         // (swish_1(2) with swish_β(x) = x σ(βx): a member of a family the chapter defines)
-        const family = f.sub?.type === "num" && !!indexed.get(f.name)?.params;
+        // (or PH_δ(r) itself, or ρ_{1−τ}(u): under any subscript)
+        const fam = indexed.get(f.name);
+        const family = !!fam?.params && !!f.sub;
         // (and a primed name left applied, swish_1'(y): a derivative the rewriting above did not resolve, never a seeded value)
         const named = ((/^[A-Za-z]{2,}$/.test(f.name) || (!!f.sub && f.sub.type !== "num" && simpleArg)) && !keyed.has(key) && !keyed.has(f.name) && !family && !(key in facts)) ||
           (/'$/.test(f.name) && !keyed.has(key) && !(key in facts));
@@ -601,6 +615,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     // σ'(z): the point a derivative is taken at is that argument too
     const at = (g as {at?: Node}).at;
     if (at?.type === "sym" && !at.sub) return [at.name];
+    // d/dr (½ r²), d/dr [δ(|r| − δ/2)]: an expression written out in a plain variable is a function of a number
+    if (g.of.type !== "sym" && g.of.type !== "call" && g.wrt.type === "sym" && !g.wrt.sub && symbolUses(g.of).some((u) => !u.node.sub && u.node.name === (g.wrt as NodeOf<"sym">).name)) return [g.wrt.name];
     return g.wrt.type === "sym" && !g.wrt.sub && (builtin || fn?.params?.includes(g.wrt.name)) ? [g.wrt.name] : [];
   }));
   const bindings = inferBindings([...seedFrom, ...wrtCoords], {seed, exclude: seedExclude, excludeIndexed: new Set([...indexed.keys()].filter((k) => !fnArgs.has(k))), freeIndices: [...[...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1), ...wrtCoords.map((w) => (w.sub as NodeOf<"sym">).name)], separating: true, ...(reading === "flat" ? {flat: true} : reading === "square" ? {square: true} : {})});
