@@ -309,6 +309,19 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "q_{1-a}(-x) = q_a(x)", "q_{1-a}(x) = q_a(x)", "q_{0.5}(x) = \\tfrac{1}{2}|x|"));
     expect([s[11], s[15], s[19], s[27], s[31], s[35]]).toEqual(["verified", "flagged", "verified", "verified", "flagged", "verified"]);
   });
+  test("the index of a definition an entry reaches (r_j = softmax(a)_j = …, then r_1) is never a seeded value", async () => {
+    const s = await statuses(doc("r_j = \\mathrm{softmax}(\\mathbf{a})_j = \\frac{\\exp(a_j)}{\\sum_{l=1}^{M}\\exp(a_l)}", "\\frac{\\partial r_1}{\\partial a_2} = -r_1 r_2", "\\frac{\\partial r_1}{\\partial a_2} = r_1 r_2"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
+  test("several schedules α_n written from the same start α_0 are each a definition (no cycle through α_0 or α_max); an entry α_{10} uses the index, not a t of the text's", async () => {
+    const s = await statuses(doc("%训练从 $n = 0$ 开始。", "\\alpha_n = \\alpha_0 \\, c^{\\lfloor n / m \\rfloor}", "\\alpha_n = \\alpha_0 e^{-r n}", "\\frac{d\\alpha_n}{dn} = -r \\alpha_0 e^{-r n}",
+      "\\frac{d\\alpha_n}{dn} = r \\alpha_0 e^{-r n}", "\\alpha_n = \\alpha_{\\min} + \\frac{1}{2}\\left(\\alpha_{\\max} - \\alpha_{\\min}\\right)\\left(1 + \\cos\\frac{\\pi n}{N}\\right)",
+      "\\frac{d\\alpha_n}{dn} = -\\frac{\\pi}{2N}\\left(\\alpha_{\\max} - \\alpha_{\\min}\\right)\\sin\\frac{\\pi n}{N}"));
+    expect([s[15], s[19], s[27]]).toEqual(["verified", "flagged", "verified"]);
+    const w = await statuses(doc("%训练从 $n = 0$ 开始。", "\\alpha_n = \\alpha_{\\max} \\frac{n}{W}, \\quad n \\le W", "%取 $\\alpha_{\\max} = 0.2$，$W = 50$：",
+      "\\alpha_{10} = 0.2 \\times \\frac{10}{50} = 0.04", "\\alpha_{10} = 0.2 \\times \\frac{10}{50} = 0.05", "\\alpha_{10} = \\alpha_{\\max} \\cdot \\frac{10}{W}"));
+    expect([w[13], w[17], w[21]]).toEqual(["verified", "flagged", "verified"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

@@ -105,7 +105,9 @@ export function normalize(n: Node): Node {
 function selfReferential(lhs: NodeOf<"sym">, rhs: Node): boolean {
   const key = symKey(lhs.name, lhs.subText);
   const letters = (lhs.subText ?? "").match(/[a-zA-Z]/g) ?? [];
-  return symbolUses(rhs).some((u) => u.node.name === lhs.name && (u.key === key || (!!u.node.subText && letters.some((c) => u.node.subText!.includes(c)))));
+  // (η_{\min}, η_{max}: a subscript that is a word names another symbol; n in t − n is a use of the index)
+  const indexLetters = (sub: string) => sub.replace(/\\(?:text|mathrm|operatorname)\{[^}]*\}|\\[a-zA-Z]+/g, " ").replace(/[a-zA-Z]{2,}/g, " ");
+  return symbolUses(rhs).some((u) => u.node.name === lhs.name && (u.key === key || (!!u.node.subText && letters.some((c) => indexLetters(u.node.subText!).includes(c)))));
 }
 
 /** What a line defines, if its left side is a definable form. */
@@ -253,7 +255,10 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   );
   // s = ln σ², later σ² = e^s: the second inverts the first (a cycle); the first stays the definition
   // (η_max is not a use of η(t): a base name only stands for its entries when the definition is indexed, s_i)
-  const uses = (d: ChapterDef, o: ChapterDef) => symbolUses(d.body).some((u) => u.key === o.key || (!!o.index && u.node.name === o.key));
+  // (nor η_0 in both η_t = η_0 γ^{⌊t/s⌋} and η_t = η_0 e^{−kt}: the start constant both are written from)
+  // (nor η_{max}, η_{min}: names of their own, not entries)
+  const entry = (u: ReturnType<typeof symbolUses>[number]) => !(u.node.sub?.type === "sym" && (u.node.sub.name.length > 1 || !!u.node.subText?.startsWith("\\")));
+  const uses = (d: ChapterDef, o: ChapterDef) => symbolUses(d.body).some((u) => u.key === o.key || (!!o.index && u.node.name === o.key && entry(u) && !symbolUses(o.body).some((v) => v.key === u.key)));
   const earlier = (a: ChapterDef, b: ChapterDef) => a.blockIndex < b.blockIndex || (a.blockIndex === b.blockIndex && a.lineIndex < b.lineIndex);
   return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && earlier(o, d) && uses(d, o) && uses(o, d)));
 }
@@ -480,6 +485,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   if (atPoint) visit(parts[0]);
   const definedKeys = new Set([...keyed.keys(), ...indexed.keys()]);
   const seedExclude = new Set(keyed.keys());
+  // p_k = softmax(z)_k = …: the index of a definition the parts reach is that definition's index, never a seeded value
+  // (unless the parts use the letter themselves)
+  const partLetters = new Set(parts.flatMap((p) => symbolUses(p).filter((u) => !u.node.sub).map((u) => u.key)));
+  for (const d of seen) if (d.index && !d.params && !partLetters.has(d.index)) seedExclude.add(d.index);
   // s_1 beside s_i = e^{z_i}/Σ_j e^{z_j}: an entry the definition computes, never a seeded value
   for (const p of parts)
     for (const u of symbolUses(p)) {

@@ -416,7 +416,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
       if (start) return fail(`unknown symbol ${key} (the value ${node.name}_{${k}} the definition starts from)`, node, scope);
       // (s_i at i = 0 of \sum_{i=0}: inside its definition the index counts from 0 too)
       const zero = countsFromZero(node.sub, scope) ? new Set([...(scope.zeroBased ?? []), def!.index!]) : scope.zeroBased;
-      if (!other) return expand(def!.body, node, {...scope, idx: {...scope.idx, [def!.index!]: k}, expanding: [...(scope.expanding ?? []), {name: node.name, at: k}], zeroBased: zero});
+      // (the body's t is the index, k, whatever value a t of the text's has: η_{100} of η_t = η_max t/T_w beside t = 0)
+      const vars = def!.index! in scope.vars ? Object.fromEntries(Object.entries(scope.vars).filter(([v]) => v !== def!.index)) : scope.vars;
+      if (!other) return expand(def!.body, node, {...scope, vars, idx: {...scope.idx, [def!.index!]: k}, expanding: [...(scope.expanding ?? []), {name: node.name, at: k}], zeroBased: zero});
     }
   } else {
     const def = scope.defs?.[node.name];
