@@ -322,6 +322,12 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "\\alpha_{10} = 0.2 \\times \\frac{10}{50} = 0.04", "\\alpha_{10} = 0.2 \\times \\frac{10}{50} = 0.05", "\\alpha_{10} = \\alpha_{\\max} \\cdot \\frac{10}{W}"));
     expect([w[13], w[17], w[21]]).toEqual(["verified", "flagged", "verified"]);
   });
+  test("\\cosh and \\sinh are functions (log-cosh loss, its derivatives, cosh² − sinh² = 1); a restatement word earlier in the paragraph does not make a new function a claim", async () => {
+    const s = await statuses(doc("\\rho(r) = \\log\\cosh r", "\\frac{d}{dr}\\log\\cosh r = \\tanh r", "\\frac{d^2}{dr^2}\\log\\cosh r = 1 + \\tanh^2 r",
+      "\\cosh^2 x - \\sinh^2 x = 1", "%In other words, it is smooth. Take instead $g(x) = \\frac{1}{2} x^2$ and later $g(x) = \\cosh(2x)$ for a steeper example."));
+    expect([s[9], s[13], s[17]]).toEqual(["verified", "flagged", "verified"]);
+    expect(Object.values(s).filter((x) => x === "flagged")).toHaveLength(1);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

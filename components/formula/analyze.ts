@@ -63,7 +63,7 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
   // "Equivalently, LSE(z) = m + …": a restatement of a function in the same parameters is a claim, not a definition
   for (const d of chapterDefs)
-    if (d.params && RESTATES.test(leadWords(blocks[d.blockIndex])) &&
+    if (d.params && RESTATES.test(lastSentence(leadWords(blocks[d.blockIndex]))) &&
       chapterDefs.some((e) => e !== d && e.key === d.key && JSON.stringify(e.params) === JSON.stringify(d.params) && (e.blockIndex < d.blockIndex || (e.blockIndex === d.blockIndex && e.lineIndex < d.lineIndex))))
       d.restatement = true;
   const declared = declaredShapes(parsed.map((p, i) => ({formula: "formula" in p ? p.formula : undefined, line: blocks[i].line})));
@@ -800,6 +800,9 @@ const RESTATES = /equivalently|compactly|more compact|紧凑|can (?:also )?be (?
 
 /** The words of the lines just above a formula, its inline math left out. */
 const leadWords = (block: MathBlock) => nearLines(block.before ?? "").replace(/\$[^$]*\$/g, "");
+
+/** The sentence a lead-in ends with ("In other words, a single step …. Given … $f(x) = \cosh(cx)$": the second). */
+const lastSentence = (words: string) => words.split(/(?<=[.!?;。！？；])\s+|(?<=[。！？；])/).filter((x) => x.trim()).pop() ?? "";
 
 /** The last three lines of a lead-in (the lines just above a formula, not those above the formulas before it). */
 const nearLines = (before: string) => before.split("\n").slice(-4).join("\n");

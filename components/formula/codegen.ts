@@ -291,7 +291,7 @@ function symbol(node: NodeOf<"sym">, env: Env): Expr {
   throw new CodegenError(`unknown symbol ${key}`);
 }
 
-const UNARY_FNS: Record<string, string> = {log: "log", ln: "log", exp: "exp", sqrt: "sqrt", sin: "sin", cos: "cos", tan: "tan", arcsin: "asin", arccos: "acos", arctan: "atan", tanh: "tanh", abs: "abs", sign: "sign", relu: "relu", sigma: "sigmoid",
+const UNARY_FNS: Record<string, string> = {log: "log", ln: "log", exp: "exp", sqrt: "sqrt", sin: "sin", cos: "cos", tan: "tan", arcsin: "asin", arccos: "acos", arctan: "atan", tanh: "tanh", sinh: "sinh", cosh: "cosh", abs: "abs", sign: "sign", relu: "relu", sigma: "sigmoid",
   floor: "floor", ceil: "ceil", softplus: "softplus", erf: "erfOf", Phi: "Phi", phi: "phi", factorial: "factorialOf"};
 /** Relations in conditions: 1 where they hold, else 0, entrywise (values.ts COMPARE). */
 const COMPARISONS = new Set(["lt", "le", "gt", "ge", "eq", "neq", "and"]);

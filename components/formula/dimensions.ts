@@ -124,7 +124,7 @@ function inferVectors(formulas: {formula?: Formula}[], decl: Declarations): void
 class DimensionError extends Error {}
 
 const SCALAR_GREEK = /^\\(?:lambda|eta|alpha|beta|gamma|epsilon|varepsilon|rho|tau|kappa)$/;
-const ELEMENTWISE = new Set(["sigma", "sigmoid", "tanh", "exp", "log", "ln", "relu", "sqrt", "abs", "sign", "sgn", "softplus", "softmax"]);
+const ELEMENTWISE = new Set(["sigma", "sigmoid", "tanh", "sinh", "cosh", "exp", "log", "ln", "relu", "sqrt", "abs", "sign", "sgn", "softplus", "softmax"]);
 const show = (s: Shape) => (s === "scalar" ? "a scalar" : `${s[0]}×${s[1]}`);
 const same = (a: Dim, b: Dim) => a === b || a === "?" || b === "?";
 const isVector = (s: Shape) => s !== "scalar" && (s[1] === "1" || s[0] === "1");

@@ -88,7 +88,7 @@ function at(a: Batch, i: number): Value {
 }
 
 /** Builtins that act entry by entry (values.ts): applied to the draws of scalars as one vector. */
-const ENTRYWISE = new Set(["log", "ln", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "tanh", "abs", "sign", "relu", "softplus", "erf", "Phi",
+const ENTRYWISE = new Set(["log", "ln", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "tanh", "sinh", "cosh", "abs", "sign", "relu", "softplus", "erf", "Phi",
   "floor", "ceil", "factorial", "indicator", "sigma", "hadamard", "cases", "lt", "le", "gt", "ge", "eq", "neq", "and"]);
 
 function constant(a: Float64Array): boolean {

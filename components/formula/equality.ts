@@ -37,8 +37,8 @@ export interface ChapterDef {
 }
 
 /** Builtins of one argument: written with more, the name is the chapter's own function. */
-const UNARY_BUILTINS = new Set(["sin", "cos", "tan", "exp", "log", "ln", "tanh", "sigma", "sqrt", "abs"]);
-const BUILTIN = new Set(["sigma", "tanh", "exp", "log", "ln", "relu", "softmax", "sin", "cos", "tan", "sqrt", "abs"]);
+const UNARY_BUILTINS = new Set(["sin", "cos", "tan", "exp", "log", "ln", "tanh", "sinh", "cosh", "sigma", "sqrt", "abs"]);
+const BUILTIN = new Set(["sigma", "tanh", "sinh", "cosh", "exp", "log", "ln", "relu", "softmax", "sin", "cos", "tan", "sqrt", "abs"]);
 const span = {start: 0, end: 0};
 
 /** `f'(a)`, `\frac{d}{dz} X`, `\frac{dJ}{dw}` and tuples as vectors, rewritten into nodes the evaluator knows. */
@@ -856,7 +856,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   // The claim must be a property of a quantity the chapter defines per index, over all its entries (\sum_k p_k with p_k
   // defined): a statistic of raw data (\sum_i x_i = 10) or an instance (\hat{y}_1 = 0.5) depends on the text's values.
   const ofDefined = (p: Node) => findAllSums(p).some((sm) => symbolUses(sm.body).some((u) => indexed.has(u.node.name) && u.node.subText === sm.index));
-  const general =
+  // sin²x + cos²x = 1, σ(z) + σ(−z) = 1: every symbol only ever the argument of a builtin function, and one the
+  // chapter neither defines nor gives a value: an identity of functions, for every input
+  const onlyArguments = (n: Node, inside = false): boolean =>
+    n.type === "sym" ? inside && !n.sub && !(symKey(n.name, n.subText) in facts) && !keyed.has(n.name) && !indexed.has(n.name) :
+    n.type === "call" ? n.builtin && n.args.every((a) => onlyArguments(a, true)) : childrenOf(n).every((c) => onlyArguments(c, inside));
+  const functionIdentity = parts.every((p, i) => decimalsOf(i === 0 ? line.first : line.rest[i - 1].node, latex) !== undefined || (symbolUses(p).length > 0 && onlyArguments(p)));
+  const general = functionIdentity ||
     bindings.symbols.every((s) => (s.role === "count" || s.role === "hyper" || s.role === "time" || Array.isArray(s.value)) && !/_\{?\d/.test(s.key) && s.role !== "matrix" && s.role !== "parameter") &&
     parts.every((p, i) => decimalsOf(i === 0 ? line.first : line.rest[i - 1].node, latex) !== undefined || (ofDefined(p) && !symbolUses(p).some((u) => u.node.sub?.type === "num")));
   const closedCount = closedValues.filter((v) => v !== undefined).length;

@@ -15,7 +15,7 @@ export const GREEK = new Set([
   "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell"
 ]);
 /** Functions written as commands. */
-export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "max", "min", "arcsin", "arccos", "arctan", "det"]);
+export const FUNCTION_CMDS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "sinh", "cosh", "max", "min", "arcsin", "arccos", "arctan", "det"]);
 /** Words that join two equations in one display (`\text{ and }`, `\text{where}`, `\text{其中}`). */
 const CONNECTOR_WORD = "(?:and|or|where|with|for|for all|if|then|while|so|hence|thus|therefore|since|because|i\\.e\\.|e\\.g\\.|s\\.t\\.|且|和|以及|其中|则|即|所以|因此|从而|于是|故)";
 /** One connector word, or several (`and hence`, `so that`, `从而得到`), with punctuation between them. */
@@ -1345,7 +1345,7 @@ export function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Nod
 }
 
 /** Functions the evaluator knows (lower-case). */
-export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
+export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos", "arctan", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
   "erf", "diag", "softplus", "floor", "ceil", "det", "tr", "trace"]);
 /** Builtins a chapter may define itself (then its definition is used): `\mathrm{softplus}(x) = \ln(1 + e^x)`. */
 const SOFT_BUILTINS = new Set(["erf", "diag", "softplus", "floor", "ceil", "Phi"]);

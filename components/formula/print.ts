@@ -33,7 +33,7 @@ function wrap(n: Node, min: number): string {
   return prec(n) < min ? `\\left(${s}\\right)` : s;
 }
 
-const BUILTIN_LATEX: Record<string, string> = {sign: "\\operatorname{sign}", log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", arcsin: "\\arcsin", arccos: "\\arccos", arctan: "\\arctan", tanh: "\\tanh", max: "\\max", min: "\\min", sigma: "\\sigma",
+const BUILTIN_LATEX: Record<string, string> = {sign: "\\operatorname{sign}", log: "\\log", ln: "\\ln", exp: "\\exp", sin: "\\sin", cos: "\\cos", tan: "\\tan", arcsin: "\\arcsin", arccos: "\\arccos", arctan: "\\arctan", tanh: "\\tanh", sinh: "\\sinh", cosh: "\\cosh", max: "\\max", min: "\\min", sigma: "\\sigma",
   erf: "\\operatorname{erf}", diag: "\\operatorname{diag}", softplus: "\\operatorname{softplus}", Phi: "\\Phi"};
 const RELATION_LATEX: Record<string, string> = {lt: "<", le: "\\le", gt: ">", ge: "\\ge", eq: "=", neq: "\\neq"};
 

@@ -68,6 +68,10 @@ export const tfOps: Ops<tf.Tensor> = {
         return tf.sigmoid(x);
       case "tanh":
         return tf.tanh(x);
+      case "sinh":
+        return tf.sinh(x);
+      case "cosh":
+        return tf.cosh(x);
       case "relu":
         return tf.relu(x);
       case "softplus":

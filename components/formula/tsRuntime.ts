@@ -176,6 +176,12 @@ export function atan<T extends Value>(x: T): T {
 export function tanh<T extends Value>(x: T): T {
   return map(x, Math.tanh);
 }
+export function sinh<T extends Value>(x: T): T {
+  return map(x, Math.sinh);
+}
+export function cosh<T extends Value>(x: T): T {
+  return map(x, Math.cosh);
+}
 export function abs<T extends Value>(x: T): T {
   return map(x, Math.abs);
 }
@@ -442,7 +448,7 @@ export function full(x: number, n: number): Vec {
 /** The runtime's functions by name (what a compiled formula may call). */
 export const RUNTIME: Record<string, (...args: never[]) => unknown> = {
   map, zip, add, sub, mul, div, neg, pow, dot, matvec, vecmat, matmul, transpose, sum, prod, terms, log, exp, sqrt, sin, cos,
-  tan, asin, acos, atan, tanh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
+  tan, asin, acos, atan, tanh, sinh, cosh, abs, sign, relu, sigmoid, softmax, entries, norm, sqnorm, norm1, max, min, maximum, minimum, attention, grad, full, inverse, matpow,
   floor, ceil, softplus, erfOf, Phi, factorialOf, lt, le, gt, ge, eq, neq, and, cases, diag, det, trace, phi, norm2
 };
 

@@ -108,6 +108,10 @@ export function applyBuiltin(fn: string, args: Value[]): Value {
       return map(one(), Math.atan);
     case "tanh":
       return map(one(), Math.tanh);
+    case "sinh":
+      return map(one(), Math.sinh);
+    case "cosh":
+      return map(one(), Math.cosh);
     case "abs":
       return map(one(), Math.abs);
     case "sign":
