@@ -328,6 +328,13 @@ describe("general rules from the held-out documents (fourth session)", () => {
     expect([s[9], s[13], s[17]]).toEqual(["verified", "flagged", "verified"]);
     expect(Object.values(s).filter((x) => x === "flagged")).toHaveLength(1);
   });
+  test("a worked derivative at the text's values goes through the definitions, not their worked numbers (Q ≈ 0.5 beside Q's definition); L stands for the chapter's one L_{soft}", async () => {
+    const s = await statuses(doc("%Write $A = \\sum_k a_k$, $B = \\sum_k b_k$ and $C = \\sum_k a_k b_k$.", "Q = \\frac{2C + r}{A + B + r}", "L_{\\text{soft}} = 1 - Q",
+      "%Take $a = (0.5, 0.5)$, $b = (1, 0)$ and $r = 0$. Then", "Q = \\frac{1}{2} = 0.5", "%and the gradients ($r = 0$) are",
+      "\\frac{\\partial L}{\\partial a_1} = -0.75, \\qquad \\frac{\\partial L}{\\partial a_2} = 0.25", "\\frac{\\partial L}{\\partial a_1} = -0.5"));
+    // A = B = 1, C = 0.5: ∂L/∂a_j = −(2 b_j (A + B) − 2C)/(A + B)² = −0.75, 0.25
+    expect([s[23], s[27]]).toEqual(["verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

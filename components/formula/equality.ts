@@ -300,6 +300,25 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     }
     if (!cur || rank(d) < rank(cur)) best.set(k, d);
   }
+  // D = 3.2/3.9 ≈ 0.8205 (a worked value) after D = (2Σ_i p_i y_i + s)/(…): the definition stays what D is made of,
+  // the worked number is the text's value of it (for the text's example; a derivative still goes through the definition)
+  const closedBody = (x: ChapterDef) => symbolUses(x.body).every((u) => u.key === "e" || u.key === "\\pi");
+  const workedValues: ChapterDef[] = [];
+  for (const [k, d] of best) {
+    if (d.params || d.index || d.recurrence || d.fact !== undefined || !closedBody(d)) continue;
+    const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
+    const made = defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !closedBody(x)).sort((a, b) => dist(a) - dist(b))[0];
+    if (!made) continue;
+    let value: Value | undefined;
+    try {
+      value = evaluateWith(d.body, {ops: jsOps, vars: {}, idx: {}});
+    } catch {
+      value = undefined;
+    }
+    if (typeof value !== "number" || !Number.isFinite(value)) continue;
+    best.set(k, made);
+    workedValues.push({...d, fact: value});
+  }
   // D = J/(1 + J) after D = (2Σ_i p_i y_i + s)/(…) and J = D/(2 − D): two symbols written through each other relate
   // them (a claim); D keeps its earlier definition in the chapter's own quantities
   const circular = (x: ChapterDef) => symbolUses(x.body).some((u) => {
@@ -312,7 +331,7 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     const alt = defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !circular(x)).sort((a, b) => dist(a) - dist(b))[0];
     if (alt) best.set(k, alt);
   }
-  const out = [...best.values()];
+  const out = [...best.values(), ...workedValues];
   for (const [a, d] of arities) {
     const chosen = best.get(a.slice(0, a.lastIndexOf("/")));
     if (chosen?.params && chosen.params.length !== d.params!.length) out.push(d);
@@ -407,6 +426,12 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     if (other?.params && other.params.length !== d.params!.length) keyed.set(`${d.key}#${d.params!.length}`, d);
     else (d.index ? indexed : keyed).set(d.key, d);
   }
+  // ∂\mathcal{L}/∂p_1 with only \mathcal{L}_{Dice} defined: the chapter's one loss of that name
+  for (const g of [line.first, ...line.rest.map((r) => r.node)].flatMap(findAllGrads))
+    if (g.of.type === "sym" && !g.of.sub && !keyed.has(g.of.name) && !indexed.has(g.of.name) && !(g.of.name in facts)) {
+      const name = g.of.name, named = [...keyed.values()].filter((d) => keyBase(d.key) === name && d.key !== name && !d.params);
+      if (named.length === 1 && ![...indexed.values()].some((d) => d.key === name)) keyed.set(name, {...named[0], key: name});
+    }
   const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
@@ -742,7 +767,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const gradient = (g: NodeOf<"grad">, given: Scope<Value>): Value => {
     // ∂t_1/∂a_2 at the text's a = (0, 0, 1) beside its worked t_1 ≈ 0.2119: the entry moves with a through its definition
     // t_i = e^{a_i}/Σ_l e^{a_l}, the worked value does not
-    const moving = Object.keys(given.vars).filter((k) => k in facts && k !== keyBase(k) && indexed.has(keyBase(k)) && !indexed.get(keyBase(k))!.params);
+    // (and D ≈ 0.8205 beside D's definition: the worked value is D at the text's inputs, not a constant)
+    const moving = Object.keys(given.vars).filter((k) => k in facts && ((k !== keyBase(k) && indexed.has(keyBase(k)) && !indexed.get(keyBase(k))!.params) || (keyed.has(k) && !keyed.get(k)!.params)));
     const scope = moving.length ? {...given, vars: Object.fromEntries(Object.entries(given.vars).filter(([k]) => !moving.includes(k)))} : given;
     // dη_t/dt with η_t = η_0 e^{−kt} defined per step: the definition as a function of a continuous t
     if (g.wrt.type === "sym" && !g.wrt.sub && g.of.type === "sym" && g.of.sub?.type === "sym" && g.of.sub.name === g.wrt.name && !(g as {at?: Node}).at) {
