@@ -335,6 +335,13 @@ describe("general rules from the held-out documents (fourth session)", () => {
     // A = B = 1, C = 0.5: ∂L/∂a_j = −(2 b_j (A + B) − 2C)/(A + B)² = −0.75, 0.25
     expect([s[23], s[27]]).toEqual(["verified", "flagged"]);
   });
+  test("a restatement in the same symbols after a worked value is a claim; a worked value is stale once its inputs are set again; an instance's earlier value is not the claim's", async () => {
+    const s = await statuses(doc("q_\\infty = \\frac{1}{1 - a} - 1", "q_n = q_\\infty - \\frac{n a^n}{1 - a^n}", "%取 $a = 0.5$：", "q_\\infty = \\frac{1}{0.5} - 1 = 1",
+      "q_\\infty = \\frac{1}{1 - a} + 1 = 3", "q_2 = 1 - \\frac{2 \\cdot 0.25}{0.75} \\approx 0.3333", "%换成 $a = 0.25$：", "q_\\infty = \\frac{1}{0.75} - 1 \\approx 0.3333",
+      "q_2 = 0.3333 - \\frac{2 \\cdot 0.0625}{0.9375} \\approx 0.2", "%再回到 $a = 0.5$：", "q_2 \\approx 0.3333", "q_2 \\approx 0.2"));
+    // a = 0.5: q_∞ = 1, q_2 = 1 − 0.5/0.75 = 0.3333; a = 0.25: q_∞ = 0.3333, q_2 = 0.2
+    expect([s[19], s[23], s[29], s[33], s[39], s[43]]).toEqual(["flagged", "verified", "verified", "verified", "verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

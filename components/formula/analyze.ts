@@ -6,7 +6,7 @@
  * content (a symbol named in prose, a set, a condition at an unknown optimum) with a plain reason.
  * Runs in Node at generation time (uses tf on the CPU backend). Never throws.
  */
-import {FormulaError, keyBase, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
+import {FormulaError, children, keyBase, symKey, type Formula, type Line, type Node, type NodeOf} from "./ast.js";
 import {checkDerivation, type Definition} from "./derivation.js";
 import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
 import {SETTINGS_NOTE, chapterDefinitions, checkEquality, orthogonalMatrices, symmetricMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
@@ -94,7 +94,8 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
       outcome = inRegion ?? conditionBound(regionBound(outcome, block, p.formula), block);
       outcome = dimensionsBound(outcome, p.formula, block, declared);
       // ln(1 − σ(40)) = ln 0, "为 −∞": the text itself says the value is infinite
-      if (!outcome.reason && outcome.plan && /\\(?:ln|log)\s*\{?\s*0\s*\}?(?![.\d])|\\infty|∞/.test(`${block.latex} ${(block.prose ?? "").split("\n").find((l) => l.includes(block.latex)) ?? ""}`))
+      // (ρ_∞ is a name: an ∞ in a subscript says nothing about the value)
+      if (!outcome.reason && outcome.plan && /\\(?:ln|log)\s*\{?\s*0\s*\}?(?![.\d])|\\infty|∞/.test(`${block.latex} ${(block.prose ?? "").split("\n").find((l) => l.includes(block.latex)) ?? ""}`.replace(/_\{?\s*(?:\\infty|∞)\s*\}?/g, "")))
         outcome = {...outcome, reason: "the text states that this value is infinite (ln 0, ∞); the cell shows it as such"};
     } catch (e) {
       if (e instanceof FormulaLimitError) budget.limitHit ??= e;
@@ -661,7 +662,7 @@ function definitions(block: MathBlock, f: Formula, seed: number, budget: WorkBud
     if (rel !== "=" && rel !== "\\approx") return {status: "not-executable", reason: `states a relation (${rel}), not a value`};
     const rhs0 = line.rest[line.rest.length - 1].node;
     if (containsType(rhs0, "set")) return {status: "not-executable", reason: "defines a set (the training data); no numeric content"};
-    if (containsType(rhs0, "ellipsis") || containsType(rhs0, "infinity")) return {status: "not-executable", reason: "contains … or ∞; no finite value to compute"};
+    if (containsType(rhs0, "ellipsis") || containsOutsideNames(rhs0, "infinity")) return {status: "not-executable", reason: "contains … or ∞; no finite value to compute"};
     if (containsType(rhs0, "grad")) return {status: "not-executable", reason: "uses a gradient with no formula to differentiate"};
     // (u, v) = (-2, 4): one value per symbol, as a worked example states a point.
     const items = line.first.type === "tuple" && rhs0.type === "tuple" && line.rest.length === 1 ? line.first.items : undefined;
@@ -793,6 +794,13 @@ function conditionBound(outcome: Outcome, block: MathBlock): Outcome {
   const what = cond ? [cond[1], cond[2], cond[3], cond[4]].filter(Boolean).map((x) => x!.trim()).join(", ") : norm![1].trim();
   // the condition must fix a symbol of the formula (or one its definitions use: not judged either way)
   return {status: "executable", reason: `holds under the condition the text states (${what}); seeded inputs do not satisfy it, so it is not judged (${outcome.reason ?? ""})`};
+}
+
+/** Whether n has a node of the type outside the subscripts of its symbols (ρ_∞ is a name, not ∞). */
+function containsOutsideNames(n: Node, type: Node["type"]): boolean {
+  if (n.type === type) return true;
+  if (n.type === "sym") return false;
+  return children(n).some((c) => containsOutsideNames(c, type));
 }
 
 /** A lead-in that says the formula restates an earlier one. */

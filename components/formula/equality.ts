@@ -263,6 +263,34 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && earlier(o, d) && uses(d, o) && uses(o, d)));
 }
 
+/** Drops from facts the worked values whose definition's inputs the text set again after them (before the line). */
+function staleFacts(facts: Record<string, Value>, all: ChapterDef[], blockIndex: number, lineIndex: number): void {
+  const at = (d: ChapterDef) => d.blockIndex * 1000 + d.lineIndex, here = blockIndex * 1000 + lineIndex;
+  const factAt = new Map<string, number>();
+  for (const d of all) if (d.fact !== undefined && at(d) < here) factAt.set(d.key, Math.max(factAt.get(d.key) ?? -1, at(d)));
+  const symbolic = all.filter((d) => d.fact === undefined && !d.params && !d.recurrence && symbolUses(d.body).some((u) => u.key !== "e" && u.key !== "\\pi"));
+  const defOfKey = (k: string) => symbolic.find((d) => (!d.index && d.key === k) || (!!d.index && d.key === keyBase(k) && k !== keyBase(k)));
+  for (const [k, when] of factAt) {
+    const def = defOfKey(k);
+    if (!def) continue;
+    // the definition's inputs, through the chapter's other definitions (a few levels)
+    const inputs = new Set<string>();
+    let frontier = [def];
+    for (let depth = 0; depth < 4 && frontier.length; depth++) {
+      const next: ChapterDef[] = [];
+      for (const d of frontier)
+        for (const u of symbolUses(d.body)) {
+          if (inputs.has(u.key)) continue;
+          inputs.add(u.key);
+          const e = defOfKey(u.key) ?? symbolic.find((x) => x.index && x.key === u.node.name);
+          if (e && e !== def) next.push(e);
+        }
+      frontier = next;
+    }
+    if ([...inputs].some((i) => i !== k && (factAt.get(i) ?? -1) > when)) delete facts[k];
+  }
+}
+
 /** Later formulas whose definitions a formula may use (`… where ŷ = σ(z)` just after it); farther ones define anew. */
 const LATER_REACH = 3;
 
@@ -277,6 +305,13 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   const vectors = new Set(defs.flatMap((d) => symbolUses(d.body).filter((u) => u.node.sub?.type === "sym").map((u) => u.node.name)));
   const byLabel = (d: ChapterDef) => symbolUses(d.body).some((u) => u.node.sub?.type === "sym" && !u.node.sub.sub && vectors.has(u.node.sub.name) && !u.indices.includes(u.node.sub.name));
   const best = new Map<string, ChapterDef>();
+  const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].sort().join(",");
+  // ρ_∞ = 2/(1 − β₂) + 1 = 2001 after ρ_∞ = 2/(1 − β₂) − 1 (and a worked ρ_∞ = 2/0.001 − 1 between them): the earlier
+  // definition in the same symbols stays the definition, wherever a worked value stands
+  // (not "at $t = W$", a symbol set to another: a condition of the sentence, the nearest counts)
+  const restates = (d: ChapterDef) => d.fact === undefined && !d.params && symbolUses(d.body).length > 0 && d.body.type !== "sym" &&
+    defs.some((x) => x !== d && x.key === d.key && !!x.index === !!d.index && !!x.recurrence === !!d.recurrence && x.fact === undefined && !x.params && !x.restatement &&
+      (x.blockIndex < d.blockIndex || (x.blockIndex === d.blockIndex && x.lineIndex < d.lineIndex)) && names(x) === names(d));
   // H(p) and H(p, q): a function of the same name in another number of arguments is visible as well.
   const arities = new Map<string, ChapterDef>();
   for (const d of defs) {
@@ -292,9 +327,13 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     // σ² = (1/m)Σ(x_i − μ)², later σ² = (1/m)Σx_i² − μ² (a restatement in the same symbols): the first is the
     // definition, the later a claim about it (checked on its own line) — a wrong restatement must not spread.
     const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
-    const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].sort().join(",");
     // (a value the text gives again, τ = 1 then τ = 2 for the worked example, is a new setting: the nearest counts)
-    if (cur && before(cur) && before(d) && !cur.params && !d.params && !(cur.fact !== undefined && d.fact !== undefined) && names(cur) === names(d)) {
+    // (and ρ_∞ = 2/(1 − β₂) + 1 = 2001 after ρ_∞ = 2/(1 − β₂) − 1 and a worked ρ_∞ = 2/0.001 − 1 in between: the
+    // earlier definition in the same symbols, wherever the worked value stands)
+    if (before(d) && restates(d)) continue;
+    // (two worked values, ρ_∞ = 2/0.001 − 1 then ρ_∞ = 2/0.01 − 1 for another example: the nearest counts)
+    const closed = (x: ChapterDef) => x.fact !== undefined || symbolUses(x.body).every((u) => u.key === "e" || u.key === "\\pi");
+    if (cur && before(cur) && before(d) && !cur.params && !d.params && !(closed(cur) && closed(d)) && names(cur) === names(d)) {
       if (d.blockIndex < cur.blockIndex || (d.blockIndex === cur.blockIndex && d.lineIndex < cur.lineIndex)) best.set(k, d);
       continue;
     }
@@ -305,9 +344,11 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   const closedBody = (x: ChapterDef) => symbolUses(x.body).every((u) => u.key === "e" || u.key === "\\pi");
   const workedValues: ChapterDef[] = [];
   for (const [k, d] of best) {
-    if (d.params || d.index || d.recurrence || d.fact !== undefined || !closedBody(d)) continue;
     const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
-    const made = defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !closedBody(x)).sort((a, b) => dist(a) - dist(b))[0];
+    if (d.params || d.index || d.recurrence || d.fact !== undefined || !closedBody(d) || !before(d)) continue;
+    // (q_2 = 0.3333 − 2·0.0625/0.9375 ≈ 0.2 beside q_n = …: the worked value of an entry of the definition)
+    const entryOf = d.key !== keyBase(d.key) && /_\{?\d+\}?$/.test(d.key) ? defs.find((x) => x.index && !x.params && !x.recurrence && x.fact === undefined && x.key === keyBase(d.key) && before(x)) : undefined;
+    const made = entryOf ?? defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !closedBody(x) && !restates(x)).sort((a, b) => dist(a) - dist(b))[0];
     if (!made) continue;
     let value: Value | undefined;
     try {
@@ -316,7 +357,8 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
       value = undefined;
     }
     if (typeof value !== "number" || !Number.isFinite(value)) continue;
-    best.set(k, made);
+    if (entryOf) best.delete(k);
+    else best.set(k, made);
     workedValues.push({...d, fact: value});
   }
   // D = J/(1 + J) after D = (2Σ_i p_i y_i + s)/(…) and J = D/(2 − D): two symbols written through each other relate
@@ -418,6 +460,14 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const facts: Record<string, Value> = {};
   for (const d of all) if (d.fact !== undefined) facts[d.key] = d.fact;
   const recurrences = new Map(all.filter((d) => d.recurrence).map((d) => [d.key, d]));
+  // r_5 = 0.05447 from an example at β₂ = 0.99, then "β₂ = 0.999" for the next: a worked value of what a definition
+  // computes (r_t = …, ρ_∞ = 2/(1 − β₂) − 1) is stale once one of the definition's inputs is given a value after it
+  staleFacts(facts, all, args.blockIndex, args.lineIndex);
+  // ρ_5 = 4.9598 for a second example after ρ_5 = 4.9960 for the first, with ρ_t = … defined: the claim is about ρ_5
+  // as the definition gives it now, not the value the text gave it before
+  const lhs0 = line.first;
+  if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && symKey(lhs0.name, lhs0.subText) in facts &&
+    all.some((d) => d.fact === undefined && d.index && d.key === lhs0.name && !d.params)) delete facts[symKey(lhs0.name, lhs0.subText)];
   const defs = all.filter((d) => d.fact === undefined && !d.recurrence);
   const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
   for (const d of defs) {
@@ -432,6 +482,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       const name = g.of.name, named = [...keyed.values()].filter((d) => keyBase(d.key) === name && d.key !== name && !d.params);
       if (named.length === 1 && ![...indexed.values()].some((d) => d.key === name)) keyed.set(name, {...named[0], key: name});
     }
+  // (nor a worked value of it elsewhere: q_2 ≈ 0.2 for another example)
+  if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && indexed.has(lhs0.name)) {
+    const own = keyed.get(symKey(lhs0.name, lhs0.subText));
+    if (own && symbolUses(own.body).every((u) => u.key === "e" || u.key === "\\pi")) keyed.delete(symKey(lhs0.name, lhs0.subText));
+  }
   const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
@@ -519,7 +574,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     for (const u of symbolUses(p)) {
       const per = u.node.sub?.type === "num" ? indexed.get(u.node.name) : undefined;
       // (not T_0 of T_i = T_0 T_{mult}^i: the start the definition is written from)
-      if (per && !per.params && !symbolUses(per.body).some((x) => x.node.name === u.node.name)) seedExclude.add(u.key);
+      if (per && !per.params && !symbolUses(per.body).some((x) => x.key === u.key)) seedExclude.add(u.key);
       // PH_δ(r), Huber_1(x) with PH_δ(r) = … defined: a member of a family of functions, never a seeded number
       const fam = u.node.sub ? indexed.get(u.node.name) : undefined;
       if (fam?.params) seedExclude.add(u.key);
