@@ -342,6 +342,12 @@ describe("general rules from the held-out documents (fourth session)", () => {
     // a = 0.5: q_∞ = 1, q_2 = 1 − 0.5/0.75 = 0.3333; a = 0.25: q_∞ = 0.3333, q_2 = 0.2
     expect([s[19], s[23], s[29], s[33], s[39], s[43]]).toEqual(["flagged", "verified", "verified", "verified", "verified", "flagged"]);
   });
+  test("a matrix the chapter calls symmetric anywhere is symmetric in every section (∇ of ½xᵀQx − cᵀx is Qx − c)", async () => {
+    const md = ["# T", "", "## 核心概念", "", "目标函数（$\\mathbf{Q}$ 对称正定）：", "", "$$", "g(\\mathbf{x}) = \\frac{1}{2}\\mathbf{x}^\\top \\mathbf{Q}\\mathbf{x} - \\mathbf{c}^\\top \\mathbf{x}", "$$", "",
+      "## 数学推导", "", "梯度：", "", "$$", "\\nabla g(\\mathbf{x}) = \\mathbf{Q}\\mathbf{x} - \\mathbf{c}", "$$", "", "$$", "\\nabla g(\\mathbf{x}) = \\mathbf{Q}\\mathbf{x} + \\mathbf{c}", "$$", ""].join("\n");
+    const s = await statuses(md);
+    expect([s[15], s[19]]).toEqual(["verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

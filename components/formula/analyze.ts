@@ -258,7 +258,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
     // the stated derivative (or a rewriting of it) against the gradient of the chapter's definitions
     const derivativeCheck = (line: Line = first, against: ChapterDef[] = chapterDefs) =>
-      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose), facts: leadSettings(block.before ?? "")});
+      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? "")});
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
@@ -319,7 +319,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: symmetricMatrices(block.prose), facts: leadSettings(block.before ?? "")});
+    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? "")});
     let eq = check(chapterDefs);
     // η(5500) = … with η(t) defined twice (the linear schedule, then its cosine variant): a value one of them gives
     if (eq?.verdict === "bad")
@@ -801,6 +801,14 @@ function containsOutsideNames(n: Node, type: Node["type"]): boolean {
   if (n.type === type) return true;
   if (n.type === "sym") return false;
   return children(n).some((c) => containsOutsideNames(c, type));
+}
+
+/** Matrices the chapter calls symmetric or positive definite anywhere ("目标函数（$\mathbf{A}$ 对称正定）"): a declaration for all its formulas. */
+const symmetricOf = new WeakMap<MathBlock[], Set<string>>();
+function chapterSymmetric(blocks: MathBlock[]): Set<string> {
+  let out = symmetricOf.get(blocks);
+  if (!out) symmetricOf.set(blocks, (out = symmetricMatrices([...new Set(blocks.map((b) => b.prose))].join("\n"))));
+  return out;
 }
 
 /** A lead-in that says the formula restates an earlier one. */
