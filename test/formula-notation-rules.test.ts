@@ -348,6 +348,10 @@ describe("general rules from the held-out documents (fourth session)", () => {
     const s = await statuses(md);
     expect([s[15], s[19]]).toEqual(["verified", "flagged"]);
   });
+  test("a chain of names (d_q = d_r = D/m) defines them all; it is no claim that d_r equals D/m on seeded values", async () => {
+    const s = await statuses(doc("d_q = d_r = \\frac{D}{m}", "d_q = \\frac{512}{8} = 64", "d_q = \\frac{512}{8} = 60"));
+    expect([s[5], s[9], s[13]]).toEqual(["executable", "verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

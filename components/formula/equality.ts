@@ -489,6 +489,10 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   }
   const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
+  // d_k = d_v = d_{model}/h: a chain of names the chapter gives no other value is a definition of all of them, no claim
+  const lead = [line.first, ...line.rest.map((r) => r.node)].findIndex((n) => n.type !== "sym");
+  const names0 = [line.first, ...line.rest.map((r) => r.node)].slice(0, lead) as NodeOf<"sym">[];
+  if (lead >= 2 && names0.slice(1).every((n) => !keyed.has(symKey(n.name, n.subText)) && !(n.sub?.type === "num" && indexed.has(n.name)) && !(symKey(n.name, n.subText) in facts))) return undefined;
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
   if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
   // ∂c_t/∂g_t, ∂h_t/∂h_{t−1} with the recurrence c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t: the step's own derivative, the
