@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, test} from "vitest";
-import {analyzeChapter} from "../components/formula/analyze.js";
+import {analyzeChapter, unreadDefinitions} from "../components/formula/analyze.js";
+import {parseFormula} from "../components/formula/parse.js";
 import {extractMathBlocks, leadIn} from "../components/formula/extract.js";
 
 /** Statuses of a small document's display formulas, by their first LaTeX line. */
@@ -351,6 +352,22 @@ describe("general rules from the held-out documents (fourth session)", () => {
   test("a chain of names (d_q = d_r = D/m) defines them all; it is no claim that d_r equals D/m on seeded values", async () => {
     const s = await statuses(doc("d_q = d_r = \\frac{D}{m}", "d_q = \\frac{512}{8} = 64", "d_q = \\frac{512}{8} = 60"));
     expect([s[5], s[9], s[13]]).toEqual(["executable", "verified", "flagged"]);
+  });
+  test("a symbol defined by a display the parser cannot read (a sum over a set, i ∈ S_j) is never seeded as free", async () => {
+    const parts = (withDefinition: boolean) => doc("%The loss is $\\mathcal{L}(\\mathbf{w}) = \\frac{1}{N} \\sum_{i=1}^{N} \\ell_i(\\mathbf{w})$ and each group's mean gradient is",
+      ...(withDefinition ? ["\\bar{\\mathbf{g}}^{(j)} = \\frac{1}{n_j} \\sum_{i \\in B_j} \\nabla \\ell_i(\\mathbf{w})"] : []), "\\nabla \\mathcal{L}(\\mathbf{w}) = \\sum_{j=0}^{k-1} \\frac{n_j}{N} \\, \\bar{\\mathbf{g}}^{(j)}");
+    expect(Object.values(await statuses(parts(true))).filter((x) => x === "flagged")).toEqual([]);
+    // the unread display still defines its left side (and a left side that is no symbol defines nothing)
+    const md = doc("\\bar{\\mathbf{g}}^{(j)} = \\frac{1}{n_j} \\sum_{i \\in B_j} \\nabla \\ell_i(\\mathbf{w})", "x = 1 +", "a + b = \\frac{1}{");
+    const blocks = extractMathBlocks(md, "doc.md");
+    const parsed = blocks.map((b) => {
+      try {
+        return {formula: parseFormula(b.latex)};
+      } catch (error) {
+        return {error};
+      }
+    });
+    expect(unreadDefinitions(blocks, parsed).map((d) => [d.key, d.body.type])).toEqual([["\\bar{g}_j", "ellipsis"], ["x", "ellipsis"]]);
   });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",

@@ -11,7 +11,7 @@ import {checkDerivation, type Definition} from "./derivation.js";
 import {declaredShapes, dimensionMismatch, type Declarations} from "./dimensions.js";
 import {SETTINGS_NOTE, chapterDefinitions, checkEquality, orthogonalMatrices, symmetricMatrices, type ChapterDef, type IndexCondition} from "./equality.js";
 import {FormulaLimitError, WORK_PER_CHAPTER, WORK_PER_FORMULA, WorkBudget} from "./limits.js";
-import {definedFunctions, parseFormula, substitute} from "./parse.js";
+import {definedFunctions, parseExpression, parseFormula, substitute} from "./parse.js";
 import {inlineCalls, type FunctionDef} from "./inline.js";
 import {HYPER_DEFAULTS, inferBindings} from "./plan.js";
 import {toLatex} from "./print.js";
@@ -61,6 +61,9 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   const defs = collectDefinitions(blocks, parsed);
   const fns = functionDefinitions(parsed);
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
+  // \bar{g}^{(j)} = \frac{1}{n_j} \sum_{i \in B_j} … (a form the parser does not read): the symbol is still defined, with
+  // no value the engine can compute, so it is never seeded as if it were free
+  chapterDefs.push(...unreadDefinitions(blocks, parsed));
   // "Equivalently, LSE(z) = m + …": a restatement of a function in the same parameters is a claim, not a definition
   for (const d of chapterDefs)
     if (d.params && RESTATES.test(lastSentence(leadWords(blocks[d.blockIndex]))) &&
@@ -808,6 +811,23 @@ const symmetricOf = new WeakMap<MathBlock[], Set<string>>();
 function chapterSymmetric(blocks: MathBlock[]): Set<string> {
   let out = symmetricOf.get(blocks);
   if (!out) symmetricOf.set(blocks, (out = symmetricMatrices([...new Set(blocks.map((b) => b.prose))].join("\n"))));
+  return out;
+}
+
+/** The symbols that display formulas the parser could not read define on their left side (opaque: no value). */
+export function unreadDefinitions(blocks: MathBlock[], parsed: ({formula: Formula} | {error: unknown})[]): ChapterDef[] {
+  const out: ChapterDef[] = [];
+  parsed.forEach((p, i) => {
+    if (!("error" in p) || !blocks[i].display) return;
+    const lhs = /^\s*([^=<>]{1,80}?)\s*(?::=|=)/.exec(blocks[i].latex)?.[1];
+    if (!lhs) return;
+    try {
+      const n = parseExpression(lhs);
+      if (n.type === "sym") out.push({blockIndex: i, lineIndex: 0, key: symKey(n.name, n.subText), body: {type: "ellipsis", start: 0, end: 0} as Node});
+    } catch {
+      // not a symbol on the left: nothing defined
+    }
+  });
   return out;
 }
 
