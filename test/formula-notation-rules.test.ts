@@ -369,6 +369,13 @@ describe("general rules from the held-out documents (fourth session)", () => {
     });
     expect(unreadDefinitions(blocks, parsed).map((d) => [d.key, d.body.type])).toEqual([["\\bar{g}_j", "ellipsis"], ["x", "ellipsis"]]);
   });
+  test("a vector the lead-in makes a unit vector (on the sphere uᵀu = 1, 单位向量 u) is seeded with norm 1", async () => {
+    const s = await statuses(doc("\\mathbf{S} = \\frac{1}{n} X^\\top X", "J(\\mathbf{u}) = \\operatorname{tr}(\\mathbf{S}) - 2\\, \\mathbf{u}^\\top \\mathbf{S} \\mathbf{u} + (\\mathbf{u}^\\top \\mathbf{u})(\\mathbf{u}^\\top \\mathbf{S} \\mathbf{u})",
+      "\\nabla_{\\mathbf{u}} J = -4 \\mathbf{S} \\mathbf{u} + 2 (\\mathbf{u}^\\top \\mathbf{S} \\mathbf{u})\\, \\mathbf{u} + 2 (\\mathbf{u}^\\top \\mathbf{u})\\, \\mathbf{S} \\mathbf{u}",
+      "%在单位球面 $\\mathbf{u}^\\top \\mathbf{u} = 1$ 上化简为", "\\nabla_{\\mathbf{u}} J = -2 \\mathbf{S} \\mathbf{u} + 2 (\\mathbf{u}^\\top \\mathbf{S} \\mathbf{u})\\, \\mathbf{u}",
+      "%同样在 $\\mathbf{u}^\\top \\mathbf{u} = 1$ 上：", "\\nabla_{\\mathbf{u}} J = -2 \\mathbf{S} \\mathbf{u} + (\\mathbf{u}^\\top \\mathbf{S} \\mathbf{u})\\, \\mathbf{u}"));
+    expect([s[13], s[19], s[25]]).toEqual(["verified", "verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

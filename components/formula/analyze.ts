@@ -20,7 +20,7 @@ import {compileRecurrence} from "./recurrence.js";
 import {judgeInRegion} from "./region.js";
 import {distributionOutcome} from "./distribution.js";
 import {runPlan} from "./runPlan.js";
-import {leadSettings} from "./settings.js";
+import {leadSettings, leadUnitVectors} from "./settings.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
@@ -261,7 +261,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
     // the stated derivative (or a rewriting of it) against the gradient of the chapter's definitions
     const derivativeCheck = (line: Line = first, against: ChapterDef[] = chapterDefs) =>
-      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? "")});
+      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? "")});
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
@@ -322,7 +322,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? "")});
+    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? "")});
     let eq = check(chapterDefs);
     // η(5500) = … with η(t) defined twice (the linear schedule, then its cosine variant): a value one of them gives
     if (eq?.verdict === "bad")

@@ -451,7 +451,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   /** Matrices the text calls orthogonal: seeded so. */
   orthogonal?: ReadonlySet<string>;
   /** Matrices the text calls symmetric or positive definite: seeded so. */
-  symmetric?: ReadonlySet<string>}): EqualityResult | undefined {
+  symmetric?: ReadonlySet<string>;
+  /** Vectors the lead-in makes unit vectors ("on the unit sphere wᵀw = 1"): seeded with norm 1. */
+  unit?: ReadonlySet<string>}): EqualityResult | undefined {
   const {line, latex, seed} = args;
   const budget = args.budget ?? new WorkBudget();
   const rels = line.rest.map((r) => r.rel);
@@ -723,6 +725,11 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   for (const k of args.symmetric ?? []) {
     const m = vars[k];
     if (Array.isArray(m) && Array.isArray(m[0]) && m.length === (m[0] as number[]).length) vars[k] = spdLike(m as number[][]);
+  }
+  for (const k of args.unit ?? []) {
+    const v = vars[k];
+    const norm = Array.isArray(v) && v.every((x) => typeof x === "number") ? Math.hypot(...(v as number[])) : 0;
+    if (norm > 0) vars[k] = (v as number[]).map((x) => x / norm);
   }
   // A coordinate index runs over its vector (∂L/∂w_k, k = 1..dim w).
   for (const w of wrtCoords) {

@@ -32,3 +32,21 @@ export function leadSettings(before: string): Record<string, number> {
   }
   return out;
 }
+
+/**
+ * Vectors the lead-in makes unit vectors: "On the unit sphere $\mathbf{w}^\top \mathbf{w} = 1$", "$\|\mathbf{u}\| = 1$",
+ * "for a unit $\mathbf{w}$", "单位向量 $\mathbf{w}$". The formula holds for them, so they are seeded with norm 1.
+ */
+export function leadUnitVectors(before: string): Set<string> {
+  const near = before.replace(/\$\$[\s\S]*?\$\$/g, "").split("\n").filter((l) => l.trim()).slice(-3).join("\n");
+  const v = String.raw`(?:\\(?:mathbf|boldsymbol|bm|vec)\{\s*([A-Za-z])\s*\}|([a-z]))`;
+  const out = new Set<string>();
+  const add = (m: RegExpMatchArray) => out.add((m[1] ?? m[2])!);
+  // w^T w = 1, ‖w‖ = 1, ‖w‖_2 = 1
+  for (const m of near.matchAll(new RegExp(String.raw`\$\s*` + v + String.raw`\s*\^\s*\{?\s*(?:\\top|T|\\mathsf\{T\}|\\intercal)\s*\}?\s*` + v + String.raw`\s*=\s*1\s*\$`, "g")))
+    if ((m[1] ?? m[2]) === (m[3] ?? m[4])) add(m);
+  for (const m of near.matchAll(new RegExp(String.raw`\$\s*(?:\\\||\\lVert|\\Vert)\s*` + v + String.raw`\s*(?:\\\||\\rVert|\\Vert)(?:_\{?2\}?)?\s*=\s*1\s*\$`, "g"))) add(m);
+  // "unit $\mathbf{w}$", "unit vector $w$", "单位向量 $\mathbf{w}$"
+  for (const m of near.matchAll(new RegExp(String.raw`(?:\bunit(?:[- ]norm)?(?:\s+vectors?)?|单位(?:向量|长度)?)\s*\$\s*` + v + String.raw`\s*\$`, "gi"))) add(m);
+  return out;
+}
