@@ -376,6 +376,10 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "%同样在 $\\mathbf{u}^\\top \\mathbf{u} = 1$ 上：", "\\nabla_{\\mathbf{u}} J = -2 \\mathbf{S} \\mathbf{u} + (\\mathbf{u}^\\top \\mathbf{S} \\mathbf{u})\\, \\mathbf{u}"));
     expect([s[13], s[19], s[25]]).toEqual(["verified", "verified", "flagged"]);
   });
+  test("inside a sum its index is the index, whatever the chapter sets that letter to ('at $n = N$')", async () => {
+    const s = await statuses(doc("%两段在 $n = N$ 处相接。", "\\sum_{n=1}^{N} a \\frac{n}{N} = \\frac{a (N + 1)}{2}", "\\sum_{n=1}^{N} a \\frac{n}{N} = \\frac{a N}{2}"));
+    expect([s[7], s[11]]).toEqual(["verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

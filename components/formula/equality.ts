@@ -763,6 +763,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   let seeded = false;
   const resolve = (n: NodeOf<"sym">, scope: Scope<Value>): Value | undefined => {
     const key = symKey(n.name, n.subText);
+    // Σ_{t=1}^{W} η_max t/W beside "at $t = W$": inside the sum t is its index, not the chapter's t
+    if (!n.sub && scope.idx && key in scope.idx && !(key in idx)) return undefined;
     if (key in scope.vars) return undefined;
     // A printed step of a recurrence (\theta_2), and inside it the earlier steps it names (\theta_{t-1} at t = 2).
     const rec = n.sub && !keyed.get(key) && (n.sub.type === "num" || stepping > 0) ? recurrences.get(n.name) : undefined;
