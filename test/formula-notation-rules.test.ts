@@ -380,6 +380,11 @@ describe("general rules from the held-out documents (fourth session)", () => {
     const s = await statuses(doc("%两段在 $n = N$ 处相接。", "\\sum_{n=1}^{N} a \\frac{n}{N} = \\frac{a (N + 1)}{2}", "\\sum_{n=1}^{N} a \\frac{n}{N} = \\frac{a N}{2}"));
     expect([s[7], s[11]]).toEqual(["verified", "flagged"]);
   });
+  test("an instance h_1 of a zero-based definition beside the worked vector h = (0, 7, −4.5) is what the definition gives at the text's inputs", async () => {
+    const s = await statuses(doc("h_i = \\sum_{j=0}^{J-1} v_j\\, u_{i+j} + c", "%取 $u = (1, 2, -1, 3, 0)$，$v = (2, -1, 0.5)$，$c = 0.5$，得 $h = (0, 7, -4.5)$。",
+      "h_1 = 2 \\times 2 + (-1) \\times (-1) + 0.5 \\times 3 + 0.5 = 7", "h_2 = 2 \\times (-1) + (-1) \\times 3 + 0.5 \\times 0 + 0.5 = -4"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

@@ -470,6 +470,9 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   const lhs0 = line.first;
   if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && symKey(lhs0.name, lhs0.subText) in facts &&
     all.some((d) => d.fact === undefined && d.index && d.key === lhs0.name && !d.params)) delete facts[symKey(lhs0.name, lhs0.subText)];
+  // (nor an entry of a worked vector y = (0, 7, −4.5) beside y_i = Σ_k w_k x_{i+k} + b: y_1 is what the definition gives)
+  if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && Array.isArray(facts[lhs0.name]) &&
+    all.some((d) => d.fact === undefined && d.index && d.key === lhs0.name && !d.params)) delete facts[lhs0.name];
   const defs = all.filter((d) => d.fact === undefined && !d.recurrence);
   const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
   for (const d of defs) {
