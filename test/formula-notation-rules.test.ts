@@ -385,6 +385,13 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "h_1 = 2 \\times 2 + (-1) \\times (-1) + 0.5 \\times 3 + 0.5 = 7", "h_2 = 2 \\times (-1) + (-1) \\times 3 + 0.5 \\times 0 + 0.5 = -4"));
     expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
   });
+  test("a function at another point (G(v^{(1)})) recomputes what depends on its parameter (q_i = σ(x_iᵀv)), not the value the text gave at the first point", async () => {
+    const s = await statuses(doc("q_i = \\sigma(\\mathbf{x}_i^\\top \\mathbf{v})", "G(\\mathbf{v}) = -\\sum_{i=1}^{n} \\ln q_i",
+      "%取 $X = \\begin{pmatrix} 1 & 0 \\\\ 1 & 1 \\end{pmatrix}$（$n = 2$），在 $\\mathbf{v}^{(0)} = (0, 0)$ 处 $q_i = 0.5$。一步之后 $\\mathbf{v}^{(1)} = (0.5, 0.5)$：",
+      "G(\\mathbf{v}^{(1)}) \\approx 0.7873", "G(\\mathbf{v}^{(1)}) \\approx 1.3863"));
+    // q = (σ(0.5), σ(1)) = (0.6225, 0.7311): G = 0.78734; 2 ln 2 = 1.38629 is G at v = 0
+    expect([s[15], s[19]]).toEqual(["verified", "flagged"]);
+  });
   test("without the text's inputs the worked derivative's symbolic step is still checked on seeded inputs (a sign slip in ∂t_1/∂a_2 = t_1 t_2)", async () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));

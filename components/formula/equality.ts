@@ -13,7 +13,7 @@ import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} fro
 import {foldDefinition} from "./fold.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
-import {isSignedNumber, symbolUses} from "./symbols.js";
+import {findAll, isSignedNumber, symbolUses} from "./symbols.js";
 import {mapChildren, replaceNode} from "./rewrite.js";
 import {shapeOf, type Value} from "./values.js";
 
@@ -494,6 +494,20 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   }
   const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
+  // J(w^{(1)}) beside p_i = 0.5 worked out at w = 0, with p_i = σ(x_i^T w): inside a call at another point the
+  // chapter's p_i follows its definition, not the value the text gave it at the first point
+  const elsewhere = (params: string[] | undefined, at: Node[]) => (params && at.some((a, i) => a.type !== "sym" || symKey(a.name, a.subText) !== params[i]) ? params : []);
+  const atPointOf = (p: Node): string[] => [
+    ...findAll(p, "call").filter((c) => !c.builtin).flatMap((c) => elsewhere(fnDef(c)?.params, c.args)),
+    ...findAll(p, "mul").filter((m) => m.op === "implicit" && m.left.type === "sym" && m.right.type === "paren")
+      .flatMap((m) => elsewhere(keyed.get(symKey((m.left as NodeOf<"sym">).name, (m.left as NodeOf<"sym">).subText))?.params, [(m.right as NodeOf<"paren">).arg]))
+  ];
+  const called = new Set(parts.flatMap(atPointOf));
+  if (called.size)
+    for (const k of Object.keys(facts)) {
+      const d = keyed.get(k) ?? indexed.get(k) ?? indexed.get(keyBase(k));
+      if (d && !d.params && symbolUses(d.body).some((u) => called.has(u.key) || called.has(u.node.name))) delete facts[k];
+    }
   // d_k = d_v = d_{model}/h: a chain of names the chapter gives no other value is a definition of all of them, no claim
   const lead = [line.first, ...line.rest.map((r) => r.node)].findIndex((n) => n.type !== "sym");
   const names0 = [line.first, ...line.rest.map((r) => r.node)].slice(0, lead) as NodeOf<"sym">[];
