@@ -6,9 +6,9 @@ import {scoreCorpus, totals, type DocScore} from "../scripts/corpus.js";
 /**
  * The formula engine against test/corpus-heldout/formula-* (68 documents written after the engine by authors who
  * never read it; their first-run figures are in test/corpus-heldout/README.md). No correct formula of formula-a,
- * formula-b, formula-c and formula-e may be flagged; formula-d (4 false alarms on its first run) may keep at most the 2
- * left, formula-f the 2 left of its 6, formula-g and formula-h (the fourth session's sets) the 2 and 1 left of their 3
- * and 11; the other levels are floors at what is reached now (regressions fail), below the issue's targets.
+ * -b, -c, -d, -e and -h may be flagged; formula-f may keep its 1 (01:146, an error its author did not plant),
+ * formula-g the 2 left of its first run's 3 (one, 06:122, follows from the planted error at 06:112); the other
+ * levels are floors at what is reached now (regressions fail), below the issue's targets.
  */
 let docs: DocScore[];
 const byDir: Record<string, DocScore[]> = {};
@@ -25,18 +25,14 @@ describe("test/corpus-heldout (formula)", () => {
     expect(totals(docs).items.filter((x) => x.status === "missing")).toEqual([]);
   });
   const alarmsIn = (set: DocScore[]) => set.flatMap((d) => d.items.filter((x) => x.kind === "correct" && x.status === "flagged").map((x) => `${d.file}:${x.line} ${x.what}: ${x.reason}`));
-  test("no false alarm on documents written after the engine (formula-a, formula-b, formula-c, formula-e)", () => {
-    expect(alarmsIn([...byDir["formula-a"], ...byDir["formula-b"], ...byDir["formula-c"], ...byDir["formula-e"]])).toEqual([]);
+  test("no false alarm on documents written after the engine (formula-a, -b, -c, -d, -e, -h)", () => {
+    expect(alarmsIn(["formula-a", "formula-b", "formula-c", "formula-d", "formula-e", "formula-h"].flatMap((d) => byDir[d]))).toEqual([]);
   });
-  test("formula-d: at most the 2 false alarms left of its first run's 4", () => {
-    expect(alarmsIn(byDir["formula-d"]).length).toBeLessThanOrEqual(2);
+  test("formula-f: only 01:146, an error its author did not plant (0 − 0.1 × (−0.02938) printed −0.002938)", () => {
+    expect(alarmsIn(byDir["formula-f"]).map((x) => x.split(" ")[0])).toEqual(["01-gru-gates.md:146"]);
   });
-  test("formula-f: at most the 2 false alarms left of its first run's 6 (one, 01:146, is an error the author did not plant)", () => {
-    expect(alarmsIn(byDir["formula-f"]).length).toBeLessThanOrEqual(2);
-  });
-  test("formula-g and formula-h: at most the 2 and 1 false alarms left of their first runs' 3 and 11", () => {
+  test("formula-g: at most the 2 false alarms left of its first run's 3", () => {
     expect(alarmsIn(byDir["formula-g"]).length).toBeLessThanOrEqual(2);
-    expect(alarmsIn(byDir["formula-h"]).length).toBeLessThanOrEqual(1);
   });
   test("levels reached (floors): recall, verified, executed, non-finite", () => {
     const t = totals(docs);
@@ -50,7 +46,7 @@ describe("test/corpus-heldout (formula)", () => {
 });
 
 // of 344 planted errors, 751 checkable correct formulas, 1410 keyed formulas (formula-a 39/89/182, b 24/82/160,
-// c 30/65/135, d 31/58/121, e 23/49/126, f 22/57/140, g 18/50/122, h 12/35/97).
-const RECALL_FLOOR = 199;
-const VERIFIED_FLOOR = 485;
-const EXECUTED_FLOOR = 1083;
+// c 31/65/136, d 31/60/121, e 23/49/126, f 22/57/140, g 18/50/122, h 12/36/97).
+const RECALL_FLOOR = 200;
+const VERIFIED_FLOOR = 488;
+const EXECUTED_FLOOR = 1084;
