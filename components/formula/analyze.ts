@@ -24,7 +24,7 @@ import {leadSettings, leadUnitVectors} from "./settings.js";
 import {shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
-import {canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, symbolUses, twoIndices} from "./symbols.js";
+import {canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
 import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
 
 export type {CellPlan, DerivationCheck, FormulaReport, MathBlock, SectionKind, SymbolBinding} from "./types.js";
@@ -214,6 +214,10 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   fns: ReadonlyMap<string, FunctionDef> = new Map(), blocks: MathBlock[] = [block]): Promise<Outcome> {
   const names = describeNames(f, block.latex.trim());
   if (names) return {status: "not-executable", reason: names};
+  // What the text says of the inputs, read once for every comparison of this formula: orthogonal and symmetric
+  // matrices, the values its lead-in sets, the vectors it makes unit vectors.
+  let seeded: Pick<Parameters<typeof checkEquality>[0], "orthogonal" | "symmetric" | "facts" | "unit"> | undefined;
+  const seeding = () => (seeded ??= {orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? "")});
   // f(x + ε) = f(x) + ε f'(x) + O(ε²): an order of growth, true only in the limit.
   const bigO = (n: Node) =>
     findAll(n, "call").some((c) => !c.builtin && c.fn === "O") ||
@@ -261,7 +265,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
     if (rhs.type === "grad") return {status: "not-executable", reason: "defines notation (∇ as the vector of partial derivatives); no numeric content"};
     // the stated derivative (or a rewriting of it) against the gradient of the chapter's definitions
     const derivativeCheck = (line: Line = first, against: ChapterDef[] = chapterDefs) =>
-      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? "")});
+      checkEquality({line, latex: block.latex, blockIndex, lineIndex: 0, defs: against, seed, checkFirst: true, budget, indexCondition: indexConditionOf(block), ...seeding()});
     const r = await checkDerivation({block, blockIndex, line: first, defs, seed, budget});
     if ("reason" in r) {
       // Any symbol the chapter defines: the stated value against the gradient of its definition.
@@ -322,7 +326,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
       else ok ??= unrolled;
       return;
     }
-    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? "")});
+    const check = (defs: ChapterDef[]) => checkEquality({line, latex: block.latex, blockIndex, lineIndex, defs, seed, checkFirst: lhsIsClaim(line, blockIndex, lineIndex, chapterDefs) && !componentLead(line, block), budget, ...seeding()});
     let eq = check(chapterDefs);
     // η(5500) = … with η(t) defined twice (the linear schedule, then its cosine variant): a value one of them gives
     if (eq?.verdict === "bad")
@@ -451,7 +455,7 @@ function closedForm(line: Line, block: MathBlock, blockIndex: number, lineIndex:
 function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
   if (line.assign) return false;
   // e^{0.85} ≈ 2.72, \ln 2 = 0.693: a left side of numbers only is a value to check, never a name
-  if (symbolUses(line.first).every((u) => u.key === "e" || u.key === "\\pi") && !defs.some((d) => d.key === "e" && d.fact === undefined && !d.index)) return true;
+  if (numbersOnly(line.first) && !defs.some((d) => d.key === "e" && d.fact === undefined && !d.index)) return true;
   const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
   let lhs = line.first.type === "pow" ? line.first.base : line.first;
   // \Delta\theta_2, \delta w: a name, not a product.
@@ -459,8 +463,7 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   const earlier = (d: ChapterDef) => d !== own && (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex));
   // θ_1 = 1 − 0.025 · (…) after an earlier θ_1 = 1 − 0.1 · (…) with numbers only: another worked example (another
   // method's first step), not a claim about the earlier one.
-  const closedBody = (n: Node) => symbolUses(n).every((u) => u.key === "e" || u.key === "\\pi");
-  if (own && closedBody(own.body) && defs.some((d) => earlier(d) && !d.index && d.key === own.key && d.fact === undefined && closedBody(d.body))) return false;
+  if (own && numbersOnly(own.body) && defs.some((d) => earlier(d) && !d.index && d.key === own.key && d.fact === undefined && numbersOnly(d.body))) return false;
   if (lhs.type === "sym") {
     // An instance of a general formula the chapter states (\eta_2 with \eta_t = …), or a restated symbol.
     if (lhs.sub?.type === "num" && defs.some((d) => earlier(d) && d.index && d.key === lhs.name)) return true;

@@ -16,7 +16,7 @@ import {proseRoles} from "./prose.js";
 import {signVariants} from "./rewrite.js";
 import {bindingsOf} from "./runPlan.js";
 import {readSumOverRest} from "./scope.js";
-import {findAll, indexedBy, symbolUses} from "./symbols.js";
+import {findAll, indexedBy, numbersOnly, symbolUses} from "./symbols.js";
 import {tfOps} from "./tfOps.js";
 import type {CellPlan, DerivationCheck, MathBlock} from "./types.js";
 import {close, maxAbsDiff, round, type Value} from "./values.js";
@@ -52,7 +52,7 @@ export async function checkDerivation(args: {block: MathBlock; blockIndex: numbe
   // Finding the loss and the link looks at every definition of the chapter (a few times).
   budget.charge(4 * defs.length, line.start, block.latex);
   // ∂L/∂γ = 0.1(−1.265) − 0.2(−0.6325) + … ≈ 0.6957: a worked value at the text's numbers; seeded inputs cannot judge it.
-  if (line.rest.every((r) => symbolUses(r.node).every((u) => u.key === "e" || u.key === "\\pi")))
+  if (line.rest.every((r) => numbersOnly(r.node)))
     return {reason: "a worked value of the derivative: its numbers are compared with each other, not on seeded inputs"};
   const grad = line.first as NodeOf<"grad">;
   const lhsLatex = block.latex.slice(line.first.start, line.first.end).trim();

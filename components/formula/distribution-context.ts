@@ -9,7 +9,7 @@ import {declaredShapes} from "./dimensions.js";
 import {chapterDefinitions} from "./equality.js";
 import type {Def} from "./evaluate.js";
 import {parseFormula} from "./parse.js";
-import {findAll, symbolUses} from "./symbols.js";
+import {findAll, numbersOnly, symbolUses} from "./symbols.js";
 import {declaredDistributions, type Declared} from "./distribution-declare.js";
 import {rewriteMoments, type MomentUse} from "./distribution-moments.js";
 import type {MathBlock} from "./types.js";
@@ -61,7 +61,7 @@ export function chapterContext(blocks: MathBlock[]): ChapterContext {
   // a distribution's parameter (σ in N(0, σ²)) is a free value here, whatever the text later sets it to
   const params = new Set([...random.values()].flatMap((d) => d.params.flatMap((p) => symbolUses(p).map((u) => u.key))));
   const usable = all.filter((d) => d.fact === undefined && !d.recurrence && !d.restatement && !NOTATION.has(d.key) && !params.has(d.key) && !hasMoments(d.body) &&
-    symbolUses(d.body).some((u) => u.key !== "e" && u.key !== "\\pi"));
+    !numbersOnly(d.body));
   const defsFor = (blockIndex: number, lineIndex: number): Record<string, Def> => {
     const out: Record<string, Def> = {};
     // the nearest earlier definition, else one at most LATER_REACH formulas after

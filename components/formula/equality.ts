@@ -13,7 +13,7 @@ import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} fro
 import {foldDefinition} from "./fold.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
-import {findAll, isSignedNumber, symbolUses} from "./symbols.js";
+import {findAll, isSignedNumber, numbersOnly, symbolUses} from "./symbols.js";
 import {mapChildren, replaceNode} from "./rewrite.js";
 import {shapeOf, type Value} from "./values.js";
 
@@ -159,7 +159,7 @@ function defOf(line: Line, blockIndex: number, lineIndex: number): ChapterDef | 
   // H(p, q) = H(p) + D_KL(p ‖ q): a function written in terms of itself is an identity about it, not its definition.
   if (callsItself(body, fn, index !== undefined && lhs.type === "mul" && lhs.left.type === "sym" ? lhs.left.subText : undefined)) return undefined;
   // L(\mathbf{w}^*) = \frac{1}{6}(0.1667^2 + …): the value at a point, not the function's definition.
-  if (symbolUses(body).every((u) => u.key === "e" || u.key === "\\pi")) return undefined;
+  if (numbersOnly(body)) return undefined;
   const params = args.map((a) => (a.type === "sym" ? symKey(a.name, a.subText) : ""));
   return {...at, key: fn, params, paramNodes: args, body, ...(index ? {index} : {})};
 }
@@ -234,11 +234,10 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
       return;
     }
     // s_1 = s_2 = \frac{e^{0.5}}{2e^{0.5} + e^{1}} ≈ 0.274: several names given one worked value, the chain's last number
-    const names = [l.first, ...l.rest.map((r) => r.node)];
-    const lead = names.findIndex((n) => n.type !== "sym");
+    const names = leadingNames(l);
     const value = l.rest.length ? literal(l.rest[l.rest.length - 1].node) : undefined;
-    if (!facts.length && lead >= 2 && typeof value === "number" && l.rest.every((r) => r.rel === "=" || r.rel === "\\approx")) {
-      for (const x of names.slice(0, lead)) if (x.type === "sym") out.push({blockIndex: b, lineIndex: i, key: symKey(x.name, x.subText), body: x, fact: value});
+    if (!facts.length && names.length >= 2 && names.length <= l.rest.length && typeof value === "number" && l.rest.every((r) => r.rel === "=" || r.rel === "\\approx")) {
+      for (const x of names) out.push({blockIndex: b, lineIndex: i, key: symKey(x.name, x.subText), body: x, fact: value});
       return;
     }
     const d = defOf(l, b, i);
@@ -259,16 +258,29 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
   // (nor η_{max}, η_{min}: names of their own, not entries)
   const entry = (u: ReturnType<typeof symbolUses>[number]) => !(u.node.sub?.type === "sym" && (u.node.sub.name.length > 1 || !!u.node.subText?.startsWith("\\")));
   const uses = (d: ChapterDef, o: ChapterDef) => symbolUses(d.body).some((u) => u.key === o.key || (!!o.index && u.node.name === o.key && entry(u) && !symbolUses(o.body).some((v) => v.key === u.key)));
-  const earlier = (a: ChapterDef, b: ChapterDef) => a.blockIndex < b.blockIndex || (a.blockIndex === b.blockIndex && a.lineIndex < b.lineIndex);
-  return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && earlier(o, d) && uses(d, o) && uses(o, d)));
+  return named.filter((d) => d.fact !== undefined || d.recurrence || !named.some((o) => o !== d && o.fact === undefined && !o.recurrence && precedes(o, d) && uses(d, o) && uses(o, d)));
 }
+
+/** The bare symbols a chain begins with (d_k, d_v in d_k = d_v = d_{model}/h). */
+function leadingNames(line: Line): NodeOf<"sym">[] {
+  const out: NodeOf<"sym">[] = [];
+  for (const n of [line.first, ...line.rest.map((r) => r.node)]) {
+    if (n.type !== "sym") break;
+    out.push(n);
+  }
+  return out;
+}
+
+/** Whether a stands before b in the chapter (an earlier block, or an earlier line of the same block). */
+const precedes = (a: {blockIndex: number; lineIndex: number}, b: {blockIndex: number; lineIndex: number}) =>
+  a.blockIndex < b.blockIndex || (a.blockIndex === b.blockIndex && a.lineIndex < b.lineIndex);
 
 /** Drops from facts the worked values whose definition's inputs the text set again after them (before the line). */
 function staleFacts(facts: Record<string, Value>, all: ChapterDef[], blockIndex: number, lineIndex: number): void {
   const at = (d: ChapterDef) => d.blockIndex * 1000 + d.lineIndex, here = blockIndex * 1000 + lineIndex;
   const factAt = new Map<string, number>();
   for (const d of all) if (d.fact !== undefined && at(d) < here) factAt.set(d.key, Math.max(factAt.get(d.key) ?? -1, at(d)));
-  const symbolic = all.filter((d) => d.fact === undefined && !d.params && !d.recurrence && symbolUses(d.body).some((u) => u.key !== "e" && u.key !== "\\pi"));
+  const symbolic = all.filter((d) => d.fact === undefined && !d.params && !d.recurrence && !numbersOnly(d.body));
   const defOfKey = (k: string) => symbolic.find((d) => (!d.index && d.key === k) || (!!d.index && d.key === keyBase(k) && k !== keyBase(k)));
   for (const [k, when] of factAt) {
     const def = defOfKey(k);
@@ -299,19 +311,20 @@ const LATER_REACH = 3;
  * within LATER_REACH formulas, never the line itself.
  */
 function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): ChapterDef[] {
-  const dist = (d: ChapterDef) => (d.blockIndex < blockIndex || (d.blockIndex === blockIndex && d.lineIndex < lineIndex) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
+  const dist = (d: ChapterDef) => (precedes(d, {blockIndex, lineIndex}) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
   // \mathcal{L} = -z_y + \log Σ_j e^{z_j} beside \mathcal{L}(z, y) = -Σ_k y_k \log p_k: z_y indexes by the label y,
   // which is a vector elsewhere (y_k); such a form is only used when it is the symbol's one definition.
   const vectors = new Set(defs.flatMap((d) => symbolUses(d.body).filter((u) => u.node.sub?.type === "sym").map((u) => u.node.name)));
   const byLabel = (d: ChapterDef) => symbolUses(d.body).some((u) => u.node.sub?.type === "sym" && !u.node.sub.sub && vectors.has(u.node.sub.name) && !u.indices.includes(u.node.sub.name));
   const best = new Map<string, ChapterDef>();
+  const before = (x: ChapterDef) => precedes(x, {blockIndex, lineIndex});
   const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].sort().join(",");
   // ρ_∞ = 2/(1 − β₂) + 1 = 2001 after ρ_∞ = 2/(1 − β₂) − 1 (and a worked ρ_∞ = 2/0.001 − 1 between them): the earlier
   // definition in the same symbols stays the definition, wherever a worked value stands
   // (not "at $t = W$", a symbol set to another: a condition of the sentence, the nearest counts)
   const restates = (d: ChapterDef) => d.fact === undefined && !d.params && symbolUses(d.body).length > 0 && d.body.type !== "sym" &&
     defs.some((x) => x !== d && x.key === d.key && !!x.index === !!d.index && !!x.recurrence === !!d.recurrence && x.fact === undefined && !x.params && !x.restatement &&
-      (x.blockIndex < d.blockIndex || (x.blockIndex === d.blockIndex && x.lineIndex < d.lineIndex)) && names(x) === names(d));
+      precedes(x, d) && names(x) === names(d));
   // H(p) and H(p, q): a function of the same name in another number of arguments is visible as well.
   const arities = new Map<string, ChapterDef>();
   for (const d of defs) {
@@ -326,29 +339,26 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     const rank = (x: ChapterDef) => dist(x) + (byLabel(x) ? 1e7 : 0);
     // σ² = (1/m)Σ(x_i − μ)², later σ² = (1/m)Σx_i² − μ² (a restatement in the same symbols): the first is the
     // definition, the later a claim about it (checked on its own line) — a wrong restatement must not spread.
-    const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
     // (a value the text gives again, τ = 1 then τ = 2 for the worked example, is a new setting: the nearest counts)
     // (and ρ_∞ = 2/(1 − β₂) + 1 = 2001 after ρ_∞ = 2/(1 − β₂) − 1 and a worked ρ_∞ = 2/0.001 − 1 in between: the
     // earlier definition in the same symbols, wherever the worked value stands)
     if (before(d) && restates(d)) continue;
     // (two worked values, ρ_∞ = 2/0.001 − 1 then ρ_∞ = 2/0.01 − 1 for another example: the nearest counts)
-    const closed = (x: ChapterDef) => x.fact !== undefined || symbolUses(x.body).every((u) => u.key === "e" || u.key === "\\pi");
+    const closed = (x: ChapterDef) => x.fact !== undefined || numbersOnly(x.body);
     if (cur && before(cur) && before(d) && !cur.params && !d.params && !(closed(cur) && closed(d)) && names(cur) === names(d)) {
-      if (d.blockIndex < cur.blockIndex || (d.blockIndex === cur.blockIndex && d.lineIndex < cur.lineIndex)) best.set(k, d);
+      if (precedes(d, cur)) best.set(k, d);
       continue;
     }
     if (!cur || rank(d) < rank(cur)) best.set(k, d);
   }
   // D = 3.2/3.9 ≈ 0.8205 (a worked value) after D = (2Σ_i p_i y_i + s)/(…): the definition stays what D is made of,
   // the worked number is the text's value of it (for the text's example; a derivative still goes through the definition)
-  const closedBody = (x: ChapterDef) => symbolUses(x.body).every((u) => u.key === "e" || u.key === "\\pi");
   const workedValues: ChapterDef[] = [];
   for (const [k, d] of best) {
-    const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
-    if (d.params || d.index || d.recurrence || d.fact !== undefined || !closedBody(d) || !before(d)) continue;
+    if (d.params || d.index || d.recurrence || d.fact !== undefined || !numbersOnly(d.body) || !before(d)) continue;
     // (q_2 = 0.3333 − 2·0.0625/0.9375 ≈ 0.2 beside q_n = …: the worked value of an entry of the definition)
     const entryOf = d.key !== keyBase(d.key) && /_\{?\d+\}?$/.test(d.key) ? defs.find((x) => x.index && !x.params && !x.recurrence && x.fact === undefined && x.key === keyBase(d.key) && before(x)) : undefined;
-    const made = entryOf ?? defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !closedBody(x) && !restates(x)).sort((a, b) => dist(a) - dist(b))[0];
+    const made = entryOf ?? defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !numbersOnly(x.body) && !restates(x)).sort((a, b) => dist(a) - dist(b))[0];
     if (!made) continue;
     let value: Value | undefined;
     try {
@@ -369,7 +379,6 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   });
   for (const [k, d] of best) {
     if (d.params || d.index || d.recurrence || d.fact !== undefined || !circular(d)) continue;
-    const before = (x: ChapterDef) => x.blockIndex < blockIndex || (x.blockIndex === blockIndex && x.lineIndex < lineIndex);
     const alt = defs.filter((x) => x !== d && x.key === d.key && !x.index && !x.params && !x.recurrence && x.fact === undefined && !x.restatement && before(x) && !circular(x)).sort((a, b) => dist(a) - dist(b))[0];
     if (alt) best.set(k, alt);
   }
@@ -467,12 +476,13 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
   staleFacts(facts, all, args.blockIndex, args.lineIndex);
   // ρ_5 = 4.9598 for a second example after ρ_5 = 4.9960 for the first, with ρ_t = … defined: the claim is about ρ_5
   // as the definition gives it now, not the value the text gave it before
-  const lhs0 = line.first;
-  if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && symKey(lhs0.name, lhs0.subText) in facts &&
-    all.some((d) => d.fact === undefined && d.index && d.key === lhs0.name && !d.params)) delete facts[symKey(lhs0.name, lhs0.subText)];
   // (nor an entry of a worked vector y = (0, 7, −4.5) beside y_i = Σ_k w_k x_{i+k} + b: y_1 is what the definition gives)
-  if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && Array.isArray(facts[lhs0.name]) &&
-    all.some((d) => d.fact === undefined && d.index && d.key === lhs0.name && !d.params)) delete facts[lhs0.name];
+  const numbered = args.checkFirst && line.first.type === "sym" && line.first.sub?.type === "num" ? line.first : undefined;
+  const instance = numbered && all.some((d) => d.fact === undefined && d.index && d.key === numbered.name && !d.params) ? numbered : undefined;
+  if (instance) {
+    delete facts[symKey(instance.name, instance.subText)];
+    if (Array.isArray(facts[instance.name])) delete facts[instance.name];
+  }
   const defs = all.filter((d) => d.fact === undefined && !d.recurrence);
   const keyed = new Map<string, ChapterDef>(), indexed = new Map<string, ChapterDef>();
   for (const d of defs) {
@@ -488,10 +498,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       if (named.length === 1 && ![...indexed.values()].some((d) => d.key === name)) keyed.set(name, {...named[0], key: name});
     }
   // (nor a worked value of it elsewhere: q_2 ≈ 0.2 for another example)
-  if (args.checkFirst && lhs0.type === "sym" && lhs0.sub?.type === "num" && indexed.has(lhs0.name)) {
-    const own = keyed.get(symKey(lhs0.name, lhs0.subText));
-    if (own && symbolUses(own.body).every((u) => u.key === "e" || u.key === "\\pi")) keyed.delete(symKey(lhs0.name, lhs0.subText));
-  }
+  const own = numbered && indexed.has(numbered.name) ? keyed.get(symKey(numbered.name, numbered.subText)) : undefined;
+  if (numbered && own && numbersOnly(own.body)) keyed.delete(symKey(numbered.name, numbered.subText));
   const fnDef = (c: NodeOf<"call">) => keyed.get(`${c.fn}#${c.args.length}`) ?? keyed.get(c.fn);
   const parts = [line.first, ...line.rest.map((r) => r.node)].map((p) => functionDerivatives(resolveGradients(normalize(p), keyed), keyed));
   // J(w^{(1)}) beside p_i = 0.5 worked out at w = 0, with p_i = σ(x_i^T w): inside a call at another point the
@@ -509,9 +517,8 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
       if (d && !d.params && symbolUses(d.body).some((u) => called.has(u.key) || called.has(u.node.name))) delete facts[k];
     }
   // d_k = d_v = d_{model}/h: a chain of names the chapter gives no other value is a definition of all of them, no claim
-  const lead = [line.first, ...line.rest.map((r) => r.node)].findIndex((n) => n.type !== "sym");
-  const names0 = [line.first, ...line.rest.map((r) => r.node)].slice(0, lead) as NodeOf<"sym">[];
-  if (lead >= 2 && names0.slice(1).every((n) => !keyed.has(symKey(n.name, n.subText)) && !(n.sub?.type === "num" && indexed.has(n.name)) && !(symKey(n.name, n.subText) in facts))) return undefined;
+  const names0 = leadingNames(line);
+  if (names0.length >= 2 && names0.length <= line.rest.length && names0.slice(1).every((n) => !keyed.has(symKey(n.name, n.subText)) && !(n.sub?.type === "num" && indexed.has(n.name)) && !(symKey(n.name, n.subText) in facts))) return undefined;
   // ∇L = 2X^T(Xw − y) = 0: the closing `= 0` of a derivative states the condition of the optimum, not a value.
   if (parts.length > 2 && findAllGrads(parts[0]).length && parts[parts.length - 1].type === "num" && (parts[parts.length - 1] as NodeOf<"num">).value === 0) parts.pop();
   // ∂c_t/∂g_t, ∂h_t/∂h_{t−1} with the recurrence c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t: the step's own derivative, the
@@ -823,7 +830,7 @@ export function checkEquality(args: {line: Line; latex: string; blockIndex: numb
     // s_3 = e^{1}/(2e^{0.5} + e^{1}) ≈ 0.452 beside s_i = e^{z_i}/Σ_j e^{z_j}: the worked value at the text's z; on
     // seeded inputs the entry is what the definition gives
     const worked = keyed.get(key);
-    const d = seeded && worked && n.sub?.type === "num" && indexed.has(n.name) && !indexed.get(n.name)!.params && symbolUses(worked.body).every((u) => u.key === "e" || u.key === "\\pi") ? undefined : worked;
+    const d = seeded && worked && n.sub?.type === "num" && indexed.has(n.name) && !indexed.get(n.name)!.params && numbersOnly(worked.body) ? undefined : worked;
     // \hat{y}_i with \hat{y} = X\mathbf{w}: the i-th entry of the defined vector.
     const whole = !d && n.sub && !(n.name in scope.vars) ? keyed.get(n.name) : undefined;
     if (whole && !whole.params && depth <= 12) {

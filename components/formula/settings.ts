@@ -10,10 +10,12 @@ import {parseExpression} from "./parse.js";
 const INTRODUCES = /(?:当|若|如果|假设|假定|取|令|设|在|(?:\b(?:when|if|assuming|provided|with|at|for|setting|set|taking|take|let)\b))[^$。.;；]{0,12}$/i;
 const SETTING = /^\s*(\\?[A-Za-z]+(?:_\{?[\w\\]+\}?)?)\s*=\s*(-?\d+(?:\.\d+)?)\s*$/;
 
+/** The last lines of a lead-in: the sentence above a run of formulas, the run's earlier displays left out. */
+const nearLead = (before: string) => before.replace(/\$\$[\s\S]*?\$\$/g, "").split("\n").filter((l) => l.trim()).slice(-3).join("\n");
+
 /** The symbol keys the last lines of a lead-in set to a number, with their values. */
 export function leadSettings(before: string): Record<string, number> {
-  // (the sentence above a run of formulas: the run's earlier displays left out)
-  const near = before.replace(/\$\$[\s\S]*?\$\$/g, "").split("\n").filter((l) => l.trim()).slice(-3).join("\n");
+  const near = nearLead(before);
   const out: Record<string, number> = {};
   const math = /\$([^$]+)\$/g;
   for (let m = math.exec(near); m; m = math.exec(near)) {
@@ -38,7 +40,7 @@ export function leadSettings(before: string): Record<string, number> {
  * "for a unit $\mathbf{w}$", "单位向量 $\mathbf{w}$". The formula holds for them, so they are seeded with norm 1.
  */
 export function leadUnitVectors(before: string): Set<string> {
-  const near = before.replace(/\$\$[\s\S]*?\$\$/g, "").split("\n").filter((l) => l.trim()).slice(-3).join("\n");
+  const near = nearLead(before);
   const v = String.raw`(?:\\(?:mathbf|boldsymbol|bm|vec)\{\s*([A-Za-z])\s*\}|([a-z]))`;
   const out = new Set<string>();
   const add = (m: RegExpMatchArray) => out.add((m[1] ?? m[2])!);

@@ -69,6 +69,9 @@ export function indexedBy(use: SymbolUse): string | undefined {
 /** A number as printed, signed or not: `2`, `-1` (a worked point's coordinate, a function's argument at a point). */
 export const isSignedNumber = (n: Node): boolean => n.type === "num" || (n.type === "neg" && n.arg.type === "num");
 
+/** Whether n is made of numbers only (no symbol but Euler's e and π): `0.5 \ln 0.5`, `e^{1}/(2e^{0.5} + e^{1})`. */
+export const numbersOnly = (n: Node): boolean => symbolUses(n).every((u) => u.key === "e" || u.key === "\\pi");
+
 export function containsType(node: Node, type: Node["type"]): boolean {
   let found = false;
   const visit = (n: Node): void => {
