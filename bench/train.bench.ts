@@ -4,11 +4,13 @@
  * kernels — and, for comparison, with composed.ts's gradients and im2col.ts's variants), in headless Chromium per
  * backend, and in PyTorch CPU where python3 can import torch — side by side, plus the CPU time of each kernel in one
  * CNN training step on wasm (`cnn wasm step: …`) and the time the 000 MLP needs to reach its test accuracy on wasm.
- * `cnn wasm / pytorch cpu` uses the page's own path (build.ts's model) in Chromium, else in Node.
+ * `cnn wasm / pytorch cpu` uses the page's own path (build.ts's model) in Chromium, else in Node. The Chromium page
+ * is served with COOP/COEP, as the book is on a configured host or through components/coi/'s service worker, so
+ * wasm runs threaded on every core as backend.ts sets it; the same page from a server without them (not isolated,
+ * one thread) is measured beside it.
  * Run: npx tsx bench/train.bench.ts (or npm run bench). Env: GB_BENCH_SECONDS (time per measurement, default 4),
  * GB_BENCH_FULL=0 skips the 5-epoch accuracy run, GB_BENCH_BROWSER=0 skips Chromium, GB_BENCH_COI=1 also measures
- * the CNN in a page made cross-origin isolated by components/coi/'s service worker (wasm threads + SIMD, one thread
- * per core: the bench lifts tfjs's cap of half of navigator.hardwareConcurrency, which the book keeps),
+ * the CNN in a page made cross-origin isolated by components/coi/'s service worker (no headers: one reload),
  * GB_BENCH_BACKENDS=cpu,wasm limits the Chromium backends (default cpu,wasm,webgl,webgpu).
  * Writes bench/results/train.json.
  */
@@ -204,7 +206,7 @@ import {buildWasmModel} from "./components/models/im2col.ts";
 import {imageDataset} from "./components/models/datasets.ts";
 import {decodeImageSet} from "./components/models/mnist-format.ts";
 import {train, evaluate} from "./components/models/train.ts";
-import {getThreadsCount, setThreadsCount} from "@tensorflow/tfjs-backend-wasm";
+import {getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
 
 const dense = (units, activation) => ({type: "dense", units, activation, useBias: true, line: 1});
 const conv = (filters) => ({type: "conv2d", filters, kernelSize: [3, 3], strides: [1, 1], padding: "valid", activation: "relu", useBias: true, line: 1});
@@ -214,13 +216,6 @@ const MODELS = {
   cnn: {inputShape: [28, 28, 1], layers: [conv(32), pool, conv(64), pool, conv(64), {type: "flatten", line: 1}, dense(64, "relu"), dense(10, "softmax")]}
 };
 const COMPILE = {optimizer: {name: "adam", learningRate: 0.001, learningRateExplicit: false}, loss: "sparse_categorical_crossentropy"};
-const threads = new URLSearchParams(location.search).get("threads");
-if (threads && self.crossOriginIsolated) {
-  // before the wasm backend starts. tfjs caps its pool at half of hardwareConcurrency (1 on a 2-core machine, where
-  // PyTorch uses 2): the bench lifts the cap for this page only, to measure what threads give on this machine
-  setThreadsCount(Number(threads));
-  Object.defineProperty(navigator, "hardwareConcurrency", {configurable: true, get: () => 2 * Number(threads)});
-}
 let sets;
 async function load() {
   if (sets) return sets;
@@ -280,6 +275,8 @@ export interface TrainBenchResult {
   throughput: {backend: string; model: string; samplesPerSec?: number; batches?: number; error?: string}[];
   wasmOverCpu: {mlp: number; cnn: number};
   mlpAccuracy?: {backend: string; epochs: number; trainSize: number; testSize: number; testAcc: number; trainSec: number; samplesPerSec: number};
+  /** The CNN on wasm in the same page from a server without COOP/COEP: not isolated, one thread. */
+  notIsolated?: {crossOriginIsolated: boolean; wasmThreads: number; samplesPerSec?: number; error?: string};
   /** The CNN on wasm in a page isolated by components/coi/'s service worker (GB_BENCH_COI=1): whether it was, wasm threads, samples/s. */
   isolated?: {crossOriginIsolated: boolean; wasmThreads: number; multithreadSupport: boolean; samplesPerSec?: number; error?: string};
 }
@@ -292,7 +289,7 @@ type BenchWindow = {gbBench: {info(): Promise<{crossOriginIsolated: boolean; was
  */
 async function isolatedCnn(browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>, url: string): Promise<NonNullable<TrainBenchResult["isolated"]>> {
   const page = await browser.newPage();
-  await page.goto(`${url}/isolated.html?threads=${cpus().length}`);
+  await page.goto(`${url}/isolated.html`);
   await page.waitForFunction(() => self.crossOriginIsolated === true, null, {timeout: 30_000}).catch(() => undefined);
   await page.waitForSelector("body[data-ready='1']", {timeout: 60_000, state: "attached"});
   const info = await page.evaluate(() => (window as unknown as BenchWindow).gbBench.info());
@@ -301,6 +298,18 @@ async function isolatedCnn(browser: Awaited<ReturnType<typeof chromium.launchPer
   const metric = info.crossOriginIsolated ? `cnn train, wasm, cross-origin isolated (${info.wasmThreads} threads)` : "cnn train, wasm, cross-origin isolation failed";
   report({metric, value: r.error ? "n/a" : Math.round(r.samplesPerSec!), unit: "samples/s"});
   return {...info, samplesPerSec: r.samplesPerSec, error: r.error};
+}
+
+/** The page's CNN on wasm from a server that sends no isolation headers (and no service worker): one thread. */
+async function notIsolatedCnn(browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>, url: string): Promise<NonNullable<TrainBenchResult["notIsolated"]>> {
+  const page = await browser.newPage();
+  await page.goto(`${url}/index.html`);
+  await page.waitForSelector("body[data-ready='1']", {timeout: 60_000, state: "attached"});
+  const info = await page.evaluate(() => (window as unknown as BenchWindow).gbBench.info());
+  const r = await page.evaluate(([s]) => (window as unknown as BenchWindow).gbBench.throughput("wasm", "cnn", s), [SECONDS] as [number]);
+  await page.close();
+  report({metric: `cnn train, wasm, not isolated (${info.wasmThreads} thread${info.wasmThreads === 1 ? "" : "s"})`, value: r.error ? "n/a" : Math.round(r.samplesPerSec!), unit: "samples/s"});
+  return {crossOriginIsolated: info.crossOriginIsolated, wasmThreads: info.wasmThreads, samplesPerSec: r.samplesPerSec, error: r.error};
 }
 
 export async function runTrainBench(): Promise<TrainBenchResult> {
@@ -318,7 +327,8 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
   for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) writeFileSync(join(dir, f), wasmBinary(f));
   writeFileSync(join(dir, "mnist-train.bin"), mnistSplit("train", MNIST_TRAIN_COUNT));
   writeFileSync(join(dir, "mnist-test.bin"), mnistSplit("t10k", MNIST_TEST_COUNT));
-  const server = await serveStatic(dir);
+  const server = await serveStatic(dir, {isolate: true});
+  const plain = await serveStatic(dir);
   const userDataDir = mkdtempSync(join(tmpdir(), "gb-chromium-"));
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM, headless: true,
@@ -351,7 +361,8 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
     report({metric: "mlp wasm / cpu", value: +wasmOverCpu.mlp.toFixed(1), unit: "×", target: "≥ 5"});
     report({metric: "cnn wasm / cpu", value: +wasmOverCpu.cnn.toFixed(1), unit: "×", target: "≥ 5"});
     const out: TrainBenchResult = {device: deviceLine, throughput, wasmOverCpu};
-    if (COI) out.isolated = await isolatedCnn(browser, server.url);
+    out.notIsolated = await notIsolatedCnn(browser, plain.url);
+    if (COI) out.isolated = await isolatedCnn(browser, plain.url);
     if (FULL) {
       out.mlpAccuracy = await page.evaluate(() => (window as unknown as {gbBench: {mlpAccuracy(b: string, e: number): Promise<NonNullable<TrainBenchResult["mlpAccuracy"]>>}}).gbBench.mlpAccuracy("wasm", 5));
       const a = out.mlpAccuracy;
@@ -364,6 +375,7 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
   } finally {
     await browser.close();
     await server.close();
+    await plain.close();
     rmSync(dir, {recursive: true, force: true});
     rmSync(userDataDir, {recursive: true, force: true});
   }
@@ -398,6 +410,7 @@ if (process.argv[1]?.endsWith("train.bench.ts")) {
     report({metric: "cnn wasm / pytorch cpu, 1 thread", value: +(wasm.cnn / torch.cnn1Thread).toFixed(2), unit: "×"});
     report({metric: "cnn step cpu time, pytorch 1 thread", value: +torch.cnnStepCpuMs1Thread.toFixed(1), unit: "ms"});
     report({metric: "cnn wasm / pytorch, one core each (cpu time per step)", value: +(torch.cnnStepCpuMs1Thread / profile.stepMs).toFixed(2), unit: "×"});
+    if (browser?.notIsolated?.samplesPerSec) report({metric: "cnn wasm (not isolated, 1 thread) / pytorch cpu", value: +(browser.notIsolated.samplesPerSec / torch.cnn).toFixed(2), unit: "×"});
     if (browser?.isolated?.samplesPerSec) report({metric: "cnn wasm (cross-origin isolated) / pytorch cpu", value: +(browser.isolated.samplesPerSec / torch.cnn).toFixed(2), unit: "×"});
   }
   report({metric: "node cnn wasm: upsampled pool / composed.ts", value: +(nodeSps("cnn (upsampled pool)") / nodeSps("cnn (composed gradients)")).toFixed(2), unit: "×"});

@@ -11,8 +11,10 @@ const steps = [
   [bin("tsx"), ["scripts/offline-cache.ts"]],
   [bin("tsx"), ["scripts/vendor.ts"]],
   [bin("observable"), ["build"]],
-  // The book's own search (npm run build's postbuild does the same), then the Content-Security-Policy <meta> of every page.
+  // The book's own search (npm run build's postbuild does the same), the cross-origin-isolation service worker, then
+  // the Content-Security-Policy <meta> of every page.
   [bin("tsx"), ["scripts/search.ts", "dist"]],
+  [bin("tsx"), ["components/coi/install.ts", "dist"]],
   [bin("tsx"), ["scripts/csp.ts", "dist"]]
 ];
 const t0 = Date.now();

@@ -6,8 +6,12 @@
  *
  * What the pages need, and why the policy has it:
  * - 'wasm-unsafe-eval': tfjs-backend-wasm compiles its .wasm (WebAssembly only; not JavaScript eval).
- * - worker-src 'self': the homework editor runs QuickJS in a same-origin worker script (_file/data/sandbox-worker.js).
- *   No blob: — a Blob-URL worker would inherit this policy anyway, and nothing needs one.
+ * - worker-src 'self' blob:, and blob: in script-src: the homework editor runs QuickJS in a same-origin worker script
+ *   (_file/data/sandbox-worker.js); tfjs-backend-wasm's threaded binary (on a cross-origin-isolated page:
+ *   components/coi/) starts its pthread workers from blob: URLs, and each imports the module from another blob: URL.
+ *   A blob: URL can only be made by script already running on the page (injected markup cannot mint one, and an
+ *   injected <script> does not run), so this lets no new code in; a Blob-URL worker inherits this whole policy (no
+ *   eval, no connection elsewhere: test/browser/csp.test.ts).
  * - img-src data: blob:, font-src data:: KaTeX's fonts are inlined as data: URLs; plots and downloads use blobs.
  * - style-src 'unsafe-inline': KaTeX, Plot, mermaid and Framework set style attributes and <style> in SVG.
  * No 'unsafe-inline' and no 'unsafe-eval' in script-src.
@@ -34,11 +38,11 @@ export function policyFor(html: string): string {
     if (/\ssrc\s*=/i.test(m[1])) continue;
     hashes.add(scriptHash(m[2]));
   }
-  const script = ["'self'", "'wasm-unsafe-eval'", ...hashes];
+  const script = ["'self'", "'wasm-unsafe-eval'", "blob:", ...hashes];
   return [
     "default-src 'self'",
     `script-src ${script.join(" ")}`,
-    "worker-src 'self'",
+    "worker-src 'self' blob:",
     "connect-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

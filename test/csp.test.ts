@@ -29,7 +29,7 @@ describe("scripts/csp.ts", () => {
     const a = scriptHash(`document.documentElement.lang = "zh-CN";`);
     const b = scriptHash(`\nimport {x} from "./a.js";\n`);
     expect(policy).toBe(
-      `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${a} ${b}; worker-src 'self'; connect-src 'self'; ` +
+      `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob: ${a} ${b}; worker-src 'self' blob:; connect-src 'self'; ` +
         `img-src 'self' data: blob:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'`
     );
   });

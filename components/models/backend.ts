@@ -36,12 +36,56 @@ const registered = new Set<string>();
 /**
  * Why tfjs-backend-wasm must not pick its threaded binary on this page (wasm/threads.ts), or null. Outside a page
  * (Node) tfjs decides alone. A cross-origin-isolated page (components/coi/) whose policy allows blob: workers gets
- * threads: tfjs uses half of navigator.hardwareConcurrency, at most 8.
+ * threads: wasmThreadCount of them.
  */
 export function wasmThreadsBlocked(): string | null {
   if (typeof document === "undefined") return null;
   const policies = Array.from(document.querySelectorAll('meta[http-equiv="Content-Security-Policy" i]'), (m) => m.getAttribute("content") ?? "");
   return threadsBlocked({crossOriginIsolated: globalThis.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer !== "undefined", policies});
+}
+
+/**
+ * How many threads tfjs-backend-wasm gets on a page where it may use them: every logical core, at most 8 (the
+ * threaded binary starts a pool of 8 pthread workers). tfjs's own default is half the logical cores, at most 4 — one
+ * thread on a 2-core machine, where PyTorch uses two (bench/train.bench.ts measures both).
+ */
+export function wasmThreadCount(logicalCores: number): number {
+  return Number.isFinite(logicalCores) && logicalCores >= 1 ? Math.min(8, Math.floor(logicalCores)) : 1;
+}
+
+/**
+ * Runs `start` (the wasm backend's first start) with `threads` threads. tfjs's C side bounds setThreadsCount by
+ * navigator.hardwareConcurrency / 2, so while the backend starts the page's navigator reports twice the count; its
+ * own value comes back as soon as `start` settles, whatever happens.
+ */
+async function withWasmThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  wasm.setThreadsCount(threads);
+  const nav = globalThis.navigator as Navigator | undefined;
+  let shadowed = false;
+  try {
+    if (nav) {
+      Object.defineProperty(nav, "hardwareConcurrency", {configurable: true, get: () => 2 * threads});
+      shadowed = true;
+    }
+  } catch {
+    // a navigator that cannot be shadowed: tfjs then uses its own count
+  }
+  try {
+    return await start();
+  } finally {
+    if (shadowed) delete (nav as unknown as {hardwareConcurrency?: number}).hardwareConcurrency;
+  }
+}
+
+/** The threads tfjs-backend-wasm uses, once it has started (1 for its single-threaded binaries); null before. */
+export async function wasmThreadsInUse(): Promise<number | null> {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  try {
+    return wasm.getThreadsCount();
+  } catch {
+    return null;
+  }
 }
 
 /** Software-emulated GPUs, fastest first (bench/train.bench.ts, SwiftShader). */
@@ -156,7 +200,11 @@ export async function chooseBackend(preferred: BackendName | "auto" = "auto", op
 export async function useBackend(name: BackendName, opts: BackendOptions = {}): Promise<void> {
   if (!BACKENDS.includes(name)) throw new Error(`unknown backend "${name}" (choose one of ${BACKENDS.join(", ")})`);
   await register(name, opts);
-  if (!(await tf.setBackend(name))) throw new Error("backend failed to initialise");
+  // the wasm backend starts on its first setBackend; later switches back to it find it started and ignore the count
+  const threaded = name === "wasm" && typeof document !== "undefined" && !wasmThreadsBlocked();
+  const start = () => tf.setBackend(name);
+  const ok = threaded ? await withWasmThreads(wasmThreadCount(navigator.hardwareConcurrency), start) : await start();
+  if (!ok) throw new Error("backend failed to initialise");
   await tf.ready();
   await smokeTest({needsConvGradients: opts.needsConvGradients});
   if (name === "webgpu" && opts.onDeviceLost) {

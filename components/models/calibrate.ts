@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {mulberry32} from "../math/random.js";
-import {BACKENDS, softwareGpu, useBackend, type BackendName, type BackendOptions} from "./backend.js";
+import {BACKENDS, softwareGpu, useBackend, wasmThreadsInUse, type BackendName, type BackendOptions} from "./backend.js";
 import {buildModel, lossFunction, makeOptimizer, optimizerStep} from "./build.js";
 import type {KerasProgram} from "./keras/program.js";
 
@@ -20,6 +20,8 @@ export interface CalibrationRow {
   warmupMs: number;
   /** Why the backend was not measured (unavailable, failed, out of time). */
   error?: string;
+  /** wasm: the threads it ran on (more than 1 on a cross-origin-isolated page, backend.ts). */
+  threads?: number;
 }
 
 export interface Calibration {
@@ -130,6 +132,7 @@ export async function calibrate(spec: Model, opts: CalibrateOptions): Promise<Ca
         aborted(signal);
         const r = await timeSteps(spec, batchSize, share, seed, signal);
         Object.assign(row, r, {samplesPerSec: (r.steps * batchSize) / (r.ms / 1000)});
+        if (backend === "wasm") row.threads = (await wasmThreadsInUse()) ?? undefined;
       } catch (e) {
         if ((e as Error)?.name === "AbortError") throw e;
         row.error = (e as Error)?.message ?? String(e);

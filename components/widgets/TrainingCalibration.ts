@@ -29,7 +29,8 @@ export function CalibrationTable(c: Calibration, {selected}: {selected?: string}
     if (r.backend === c.chosen) tr.className = "gb-cal-chosen";
     const th = document.createElement("th");
     th.scope = "row";
-    th.textContent = r.backend;
+    th.textContent = r.threads && r.threads > 1 ? `${r.backend} · ${t("threads", {n: r.threads})}` : r.backend;
+    if (r.threads) tr.dataset.threads = String(r.threads);
     tr.append(th);
     tr.insertCell().textContent = r.samplesPerSec === null ? "–" : Math.round(r.samplesPerSec).toLocaleString("en-US");
     tr.insertCell().textContent = r.samplesPerSec === null ? "" : String(r.steps);

@@ -15,7 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as Plot from "@observablehq/plot";
 import {t} from "../i18n/trainingPanel.js";
-import {BACKENDS, chooseBackend, isBackendFailure, nextBackend, type BackendName} from "../models/backend.js";
+import {BACKENDS, chooseBackend, isBackendFailure, nextBackend, wasmThreadsInUse, type BackendName} from "../models/backend.js";
 import {closedFormTheta, runNumpyGd} from "../models/build.js";
 import {calibrate, runPlans, type Calibration, type RunPlan} from "../models/calibrate.js";
 import type {KerasProgram, LayerSpec, NumpyGdProgram, Program} from "../models/keras/program.js";
@@ -303,8 +303,11 @@ async function pickBackend(c: Ctx, pref: BackendName | "auto", my: AbortControll
     void start(c, kind, next, t("deviceLostNote", {next}));
   }});
   c.root.dataset.backend = choice.name;
+  const threads = choice.name === "wasm" ? await wasmThreadsInUse() : null;
+  if (threads) c.root.dataset.wasmThreads = String(threads);
+  else delete c.root.dataset.wasmThreads;
   const skipped = choice.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason}`).join("; ");
-  c.ui.badge.textContent = t("badge", {backend: choice.name});
+  c.ui.badge.textContent = t("badge", {backend: threads && threads > 1 ? `${choice.name} · ${t("threads", {n: threads})}` : choice.name});
   c.ui.badge.title = skipped ? t("skipped", {list: skipped}) : t("badgeTitle");
   return choice.name;
 }

@@ -25,9 +25,13 @@ export interface BookSession {
   close(): Promise<void>;
 }
 
-/** Serves dist/ on loopback and starts headless Debian Chromium with a fresh profile. */
-export async function startBook(dist = "dist"): Promise<BookSession> {
-  const server = await serveStatic(dist);
+/**
+ * Serves dist/ on loopback and starts headless Debian Chromium with a fresh profile. The server sends COOP/COEP, as a
+ * host configured for the book does (README), so pages are cross-origin isolated from their first load (wasm
+ * threads) and the service worker never reloads one under a test; `isolate: false` serves them as a plain host does.
+ */
+export async function startBook(dist = "dist", {isolate = true} = {}): Promise<BookSession> {
+  const server = await serveStatic(dist, {isolate});
   // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir with launch()).
   const browser = await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true});
   const host = new URL(server.url).host;

@@ -21,8 +21,15 @@ export function resolveStatic(dir: string, urlPath: string): string | undefined 
   return undefined;
 }
 
-/** A static server for dist/ on 127.0.0.1 (loopback only), on a free port. */
-export async function serveStatic(dir: string): Promise<{url: string; server: Server; close(): Promise<void>}> {
+/** The two headers that make a page cross-origin isolated (SharedArrayBuffer: tfjs-backend-wasm's threads). */
+export const ISOLATION_HEADERS = {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"} as const;
+
+/**
+ * A static server for dist/ on 127.0.0.1 (loopback only), on a free port. `isolate` sends COOP/COEP with every
+ * response, as a host configured for the book does (README); without it the pages isolate themselves through
+ * components/coi/'s service worker, after one reload.
+ */
+export async function serveStatic(dir: string, {isolate = false} = {}): Promise<{url: string; server: Server; close(): Promise<void>}> {
   const root = resolve(dir);
   const server = createServer((req, res) => {
     const file = resolveStatic(root, req.url ?? "/");
@@ -30,7 +37,7 @@ export async function serveStatic(dir: string): Promise<{url: string; server: Se
       res.writeHead(404, {"content-type": "text/plain"}).end("not found");
       return;
     }
-    res.writeHead(200, {"content-type": TYPES[extname(file)] ?? "application/octet-stream"});
+    res.writeHead(200, {"content-type": TYPES[extname(file)] ?? "application/octet-stream", ...(isolate ? ISOLATION_HEADERS : {})});
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));

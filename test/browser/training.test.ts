@@ -1,6 +1,10 @@
 import {existsSync} from "node:fs";
+import {cpus} from "node:os";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {type BookSession, startBook} from "./harness.js";
+
+/** The threads tfjs-backend-wasm gets on an isolated page here: every logical core, at most 8 (backend.ts). */
+const THREADS = String(Math.min(8, cpus().length));
 
 let book: BookSession;
 beforeAll(async () => {
@@ -24,6 +28,7 @@ describe("each chapter's code-practice page trains its model in headless Chromiu
     const {data, report} = await train("/startup-chaos/code", "gb-backend=wasm&gb-autostart=1");
     expect(data.state).toBe("done");
     expect(data.backend).toBe("wasm");
+    expect(data.wasmThreads).toBe(THREADS); // the test server isolates the page, as a configured host does
     expect(data.trainSize).toBe("20000");
     expect(data.testSize).toBe("10000");
     expect(Number(data.epochsDone)).toBe(5);
@@ -63,6 +68,34 @@ describe("each chapter's code-practice page trains its model in headless Chromiu
   }, 120_000);
 });
 
+describe("on a host that sends no isolation headers", () => {
+  test("the book's service worker isolates the page after one reload, and the chapter's model trains on every core", async () => {
+    const plain = await startBook("dist", {isolate: false});
+    try {
+      const {page, report} = await plain.open("/positioning/code?gb-backend=wasm");
+      await page.waitForFunction(() => self.crossOriginIsolated === true, null, {timeout: 30_000});
+      await page.waitForSelector(".gb-train-controls button", {timeout: 60_000});
+      await page.click(".gb-train-controls button:first-child");
+      await page.waitForSelector("[data-state=done], [data-state=error]", {timeout: 60_000});
+      const data = await page.$eval("[data-state]", (e) => ({...(e as HTMLElement).dataset}));
+      const nav = await page.evaluate(() => ({
+        worker: navigator.serviceWorker.controller?.scriptURL ?? null,
+        type: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).type
+      }));
+      await page.close();
+      expect(nav).toEqual({worker: expect.stringMatching(/\/coi-sw\.js$/), type: "reload"}); // the one reload register.js makes
+      expect(data.state).toBe("done");
+      expect(data.backend).toBe("wasm");
+      expect(data.wasmThreads).toBe(THREADS);
+      expect(report.consoleErrors).toEqual([]);
+      expect(report.pageErrors).toEqual([]);
+      expect(report.externalRequests).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  }, 120_000);
+});
+
 describe("training controls", () => {
   test("stop ends a running training and leaves the page usable", async () => {
     const {page, report} = await book.open("/startup-chaos/code?gb-backend=wasm&gb-epochs=5");
@@ -93,6 +126,7 @@ describe("readers who wait, in the built book", () => {
       state: (e as HTMLElement).dataset.state, backend: (e as HTMLElement).dataset.backend, calibrated: (e as HTMLElement).dataset.calibrated,
       rows: Array.from(e.querySelectorAll(".gb-train-calibration tbody tr"), (r) => (r as HTMLElement).dataset.backend),
       chosen: e.querySelector(".gb-train-calibration tr.gb-cal-chosen")?.getAttribute("data-backend"),
+      threads: (e.querySelector(".gb-train-calibration tr[data-backend=wasm]") as HTMLElement | null)?.dataset.threads,
       code: (e.querySelector(".gb-train-code") as HTMLElement & {editor?: {state: {doc: {toString(): string}}}})?.editor?.state.doc.toString() ?? "",
       confusion: Array.from(e.querySelectorAll(".gb-confusion tbody td"), (td) => Number(td.textContent)).reduce((a, b) => a + b, 0),
       samples: e.querySelectorAll(".gb-sample canvas").length, result: e.querySelector(".gb-train-result")?.textContent ?? ""
@@ -102,6 +136,7 @@ describe("readers who wait, in the built book", () => {
     expect(got.rows).toEqual(["wasm", "webgpu", "webgl", "cpu"]);
     expect(got.chosen).toBe(got.calibrated);
     expect(got.backend).toBe(got.calibrated);
+    expect(got.threads).toBe(THREADS); // the wasm row ran on every core
     expect(got.code).toMatch(/model\.add\(tf\.layers\.conv2d\(\{inputShape: \[28, 28, 1\], filters: 32/);
     expect(got.confusion).toBe(500);
     expect(got.samples).toBeGreaterThanOrEqual(8);
