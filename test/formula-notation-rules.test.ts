@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, test} from "vitest";
 import {analyzeChapter, unreadDefinitions} from "../components/formula/analyze.js";
+import {chapterDefinitions} from "../components/formula/equality.js";
 import {parseFormula} from "../components/formula/parse.js";
 import {extractMathBlocks, leadIn} from "../components/formula/extract.js";
 
@@ -396,5 +397,14 @@ describe("general rules from the held-out documents (fourth session)", () => {
     const s = await statuses(doc("t_i = \\frac{e^{a_i}}{\\sum_{l=1}^{J} e^{a_l}}", "t_1 = t_2 \\approx 0.2119", "\\frac{\\partial t_1}{\\partial a_2} = -t_1 t_2 \\approx -0.0449",
       "\\frac{\\partial t_1}{\\partial a_2} = t_1 t_2 \\approx 0.0449"));
     expect([s[13], s[17]]).toEqual(["verified", "flagged"]);
+  });
+  test("diag(2, 5) is the diagonal matrix of those entries, and u_1, u_2 beside an arrowed vector u are its entries: the stated gradients of ½ uᵀBu are checked", async () => {
+    const s = await statuses(doc("%Take $B = \\operatorname{diag}(2, 5)$.", "g(\\vec u) = \\frac{1}{2} \\vec u^{\\top} B \\vec u = u_1^2 + \\frac{5}{2} u_2^2",
+      "\\nabla g(\\vec u) = B \\vec u = (2 u_1,\\ 5 u_2)", "\\nabla g(\\vec u) = 2 B \\vec u", "g(\\vec u) = \\frac{1}{2} \\vec u^{\\top} B \\vec u = u_1^2 + 5 u_2^2"));
+    expect([s[7], s[11], s[15], s[19]]).toEqual(["verified", "verified", "flagged", "flagged"]);
+  });
+  test("a start at the bold zero (\\mathbf{z}_0 = \\mathbf{0}) is the zero vector of a size the text does not give: no value for z_0, unlike w_0 = 0", () => {
+    const defs = chapterDefinitions(["\\mathbf{z}_0 = \\mathbf{0}", "w_0 = 0", "\\mathbf{u} = \\boldsymbol{0}, \\quad b = 0"].map((l) => parseFormula(l)));
+    expect(defs.map((d) => [d.key, d.fact ?? null])).toEqual([["w_0", 0], ["b", 0]]);
   });
 });

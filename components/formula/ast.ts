@@ -7,7 +7,7 @@ interface Span {
 }
 
 export type Node =
-  | (Span & {type: "num"; value: number})
+  | (Span & {type: "num"; value: number; /** \mathbf{0}, \boldsymbol{0}: the zero vector, of a size the text does not give */ bold?: true})
   /**
    * A symbol. `name` is its canonical base without the index subscript: `y`, `\hat{y}`, `y'`, `\beta`, `W^{(l)}`,
    * `MSE`. `sub` is the subscript, `subText` its LaTeX (`i`, `t+1`, `1`, `new`).
@@ -134,6 +134,9 @@ export function children(n: Node): Node[] {
 export function keyBase(key: string): string {
   return key.replace(/_(?:\{[^{}]*\}|[^{}])$/, "");
 }
+
+/** x_1, x_2 beside an arrowed \vec x (and no plain x): the entries of that vector. The key of the whole. */
+export const arrowedWhole = (name: string): string => `\\vec{${name}}`;
 
 export function symKey(name: string, subText?: string): string {
   if (subText === undefined) return name;

@@ -12,7 +12,7 @@
  * `identifier()` (/^[A-Za-z_][A-Za-z0-9_]*$/, never a reserved word, a global or a runtime name), numeric literals of
  * finite numbers, the runtime's fixed names and fixed punctuation. No chapter text is ever copied into it.
  */
-import {children, FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
+import {arrowedWhole, children, FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
 import {parseExpression} from "./parse.js";
 import {twoIndices} from "./symbols.js";
 import type {CellPlan} from "./types.js";
@@ -275,8 +275,9 @@ function symbol(node: NodeOf<"sym">, env: Env): Expr {
     if (m && m.shape.length === 2) return entry(entry(m, numeric(two[0], env)), numeric(two[1], env));
   }
   if (node.sub) {
-    const base = env.vars.has(node.name) ? param(env, node.name) : undefined;
     const def = env.defs[node.name];
+    // x_1 beside \vec{x} and no x of its own: the first entry of \vec{x}
+    const base = env.vars.has(node.name) ? param(env, node.name) : !def && env.vars.has(arrowedWhole(node.name)) ? param(env, arrowedWhole(node.name)) : undefined;
     if (base) return entry(base, numeric(node.sub, env));
     if (def) {
       if (env.expanding.includes(node.name)) throw new CodegenError(`the definition of ${node.name} uses itself`);

@@ -223,7 +223,8 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
     for (const r of l.rest) {
       if (r.rel !== "=") break;
       const items = r.node.type === "list" ? r.node.items : [r.node];
-      const v = literal(items[0]);
+      // (x_0 = \mathbf{0}: the zero vector of a size the text does not give, not the number 0)
+      const v = items[0].type === "num" && items[0].bold ? undefined : literal(items[0]);
       if (v === undefined || lhs.type !== "sym") break;
       facts.push({lhs, value: v});
       if (items.length === 2 && items[1].type === "sym") lhs = items[1];
@@ -241,7 +242,7 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
       return;
     }
     const d = defOf(l, b, i);
-    if (d) out.push(d);
+    if (d && !(d.body.type === "num" && d.body.bold)) out.push(d);
   }));
   // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2 beside ℓ(w) = …: the subscripted name is a function of its own (ℓ_λ), not the family
   // S_λ of one function indexed by its parameter.

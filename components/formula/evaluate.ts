@@ -6,7 +6,7 @@
  * their dot product, matrix·vector and matrix·matrix are matrix products, scalars broadcast; `QK^T` multiplies
  * implicitly; `\sigma(·)` is the logistic sigmoid, `\text{softmax}` works on the last axis.
  */
-import {FormulaError, symKey, type Node, type NodeOf} from "./ast.js";
+import {FormulaError, arrowedWhole, symKey, type Node, type NodeOf} from "./ast.js";
 import {FormulaLimitError, MAX_ELEMENTS, MAX_EXPANSION, MAX_SUM_TERMS, WorkBudget, elementsOf} from "./limits.js";
 import {grad, matpow} from "./tsRuntime.js";
 import {applyBuiltin, describeShape, map, multiply, shapeOf, transpose, zip, type Value} from "./values.js";
@@ -398,7 +398,9 @@ function symbol<T>(node: NodeOf<"sym">, scope: Scope<T>): T {
   if (node.sub) {
     // x_i beside a data matrix X and no x of its own: the i-th row of X.
     const upper = /^[a-z]$/.test(node.name) && scope.vars[node.name] === undefined ? scope.vars[node.name.toUpperCase()] : undefined;
-    const base = scope.vars[node.name] ?? (upper !== undefined && scope.ops.shape(upper).length === 2 && !scope.defs?.[node.name] ? upper : undefined);
+    // x_1 beside \vec{x} and no x of its own: the first entry of \vec{x}.
+    const arrowed = scope.vars[node.name] === undefined && !scope.defs?.[node.name] ? scope.vars[arrowedWhole(node.name)] : undefined;
+    const base = scope.vars[node.name] ?? arrowed ?? (upper !== undefined && scope.ops.shape(upper).length === 2 && !scope.defs?.[node.name] ? upper : undefined);
     const def = scope.defs?.[node.name];
     if (base !== undefined || def?.index) {
       let k: number;

@@ -895,6 +895,7 @@ class Parser {
       if (indicator) return indicator;
       this.next();
       const inner = this.group(`\\${name}`);
+      if (inner.type === "num" && inner.value === 0 && name !== "mathbb" && name !== "mathcal") return {...inner, bold: true};
       // \mathcal{L}(w, b): a function when the chapter defines one by that name
       return inner.type === "sym" && !inner.sub && this.functions.has(inner.name) ? this.maybeCall(inner, inner.name, true) : inner;
     }
@@ -1321,6 +1322,9 @@ class Parser {
       this.next();
     }
     const builtin = (BUILTIN_FUNCTIONS.has(fn.toLowerCase()) && !(SOFT_BUILTINS.has(canonicalFn(fn)) && this.functions.has(canonicalFn(fn)))) || fn === "sigma";
+    // diag(1, 10, 100): the diagonal matrix of those entries, diag of the vector (1, 10, 100)
+    if (builtin && canonicalFn(fn) === "diag" && args.length > 1 && !names.length)
+      args.splice(0, args.length, {type: "vector", items: args.slice(), start: args[0].start, end: args[args.length - 1].end});
     return {type: "call", fn: builtin ? canonicalFn(fn) : fn, args, builtin, parens: leftParen ? "left" : "paren", ...(names.length ? {argNames: names} : {}), start: sym.start, end: this.prevEnd()};
   }
 }

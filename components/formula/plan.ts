@@ -1,6 +1,6 @@
 /** Default bindings for a formula's free symbols (seeded), and which reference implementation it matches. */
 import type {Node, NodeOf} from "./ast.js";
-import {children, keyBase, symKey} from "./ast.js";
+import {arrowedWhole, children, keyBase, symKey} from "./ast.js";
 import {MAX_SEEDED_SIZE} from "./limits.js";
 import {findAll, indexedBy, isKronecker, symbolUses, twoIndices} from "./symbols.js";
 import {mulberry32, randn} from "../math/random.js";
@@ -105,11 +105,13 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
   // x_{ij} (two indices) beside an upper-case X used as a whole: the entries of X, not a symbol of their own.
   const wholes = new Set(uses.filter((u) => !u.node.sub).map((u) => u.key));
   // x_1, x_2 beside x itself used as a whole (f(x) = x_1^2 + 2 x_2^2): the entries of the vector x.
-  const entryOfWhole = (u: (typeof uses)[number]) => u.node.sub?.type === "num" && Number.isInteger(u.node.sub.value) && u.node.sub.value >= 1 && wholes.has(u.node.name) && !exclude.has(u.node.name);
+  // (x_1, x_2 beside \vec{x} and no plain x: the entries of \vec{x})
+  const wholeOf = (name: string) => (wholes.has(name) ? name : wholes.has(arrowedWhole(name)) && !exclude.has(arrowedWhole(name)) ? arrowedWhole(name) : undefined);
+  const entryOfWhole = (u: (typeof uses)[number]) => u.node.sub?.type === "num" && Number.isInteger(u.node.sub.value) && u.node.sub.value >= 1 && wholeOf(u.node.name) !== undefined && !exclude.has(u.node.name);
   const entries = new Map<string, number>();
   // X whose rows are the samples x_i: it has one row per sample
   const dataMatrices = new Set<string>();
-  for (const u of uses) if (entryOfWhole(u)) entries.set(u.node.name, Math.max(entries.get(u.node.name) ?? 0, (u.node.sub as NodeOf<"num">).value));
+  for (const u of uses) if (entryOfWhole(u)) entries.set(wholeOf(u.node.name)!, Math.max(entries.get(wholeOf(u.node.name)!) ?? 0, (u.node.sub as NodeOf<"num">).value));
   for (const u of uses) {
     if (entryOfWhole(u)) continue;
     if (twoIndices(u.node.sub) && /^[a-z]$/.test(u.node.name) && wholes.has(u.node.name.toUpperCase())) continue;
