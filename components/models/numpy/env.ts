@@ -4,7 +4,7 @@ import {Generator} from "./random.js";
 import type {NPEnv, NPValue} from "./values.js";
 
 export function newEnv(seed = 42, budget = new Budget()): NPEnv {
-  return {vars: new Map<string, NPValue>(), rng: new Generator(seed), budget, defaultSeed: seed};
+  return {vars: new Map<string, NPValue>(), rng: new Generator(seed, {legacy: true}), budget, defaultSeed: seed};
 }
 
 /** Binds `import numpy as np` / `from sklearn.datasets import make_moons` style imports; false when not a data module. */

@@ -36,7 +36,7 @@ function sizeArg(v: NPValue | undefined): number[] {
 function rngFor(v: NPValue | undefined, env: NPEnv): Generator {
   if (v === undefined || v === null) return env.rng;
   if (isObj(v) && v.obj === "rng") return v.gen;
-  return new Generator(toInt(v, "random_state"));
+  return new Generator(toInt(v, "random_state"), {legacy: true}); // scikit-learn: RandomState(random_state)
 }
 
 function arange(args: NPValue[], env: NPEnv, what: string): NDArray {
@@ -196,7 +196,7 @@ function permuted(a: NDArray, gen: Generator, env: NPEnv): NDArray {
 function castTo(a: NDArray, dtype: NPValue | undefined, env: NPEnv): NDArray {
   if (dtype === undefined || dtype === null) return a;
   const name = typeof dtype === "string" ? dtype : isObj(dtype) && dtype.obj === "dtype" ? dtype.name : isObj(dtype) && dtype.obj === "module" ? dtype.path.split(".").pop()! : "";
-  if (/^(float|double)/.test(name)) return {...a, dtype: "float"};
+  if (/^(float|double)/.test(name)) return {shape: [...a.shape], data: Float64Array.from(a.data), dtype: "float"}; // a copy, as NumPy's astype
   if (/^(int|long|uint)/.test(name)) return map(a, Math.trunc, env.budget, "astype", "int");
   if (/^bool/.test(name)) return map(a, (x) => Number(x !== 0), env.budget, "astype", "bool");
   throw new Error(`dtype ${name || typeName(dtype)} is not supported`);
@@ -283,7 +283,7 @@ export function callFunction(rawPath: string, args: NPValue[], kw: Record<string
   if ((m = /^numpy\.random\.(\w+)$/.exec(path))) {
     if (m[1] === "default_rng" || m[1] === "RandomState") {
       const s = args[0] ?? kw.seed;
-      return {obj: "rng", gen: new Generator(s === undefined || s === null ? env.defaultSeed : toInt(s, "seed"))};
+      return {obj: "rng", gen: new Generator(s === undefined || s === null ? env.defaultSeed : toInt(s, "seed"), {legacy: m[1] === "RandomState"})};
     }
     return randomCall(env.rng, m[1], args, kw, env);
   }
@@ -499,6 +499,9 @@ function sklearnCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, e
   };
   const bool = (k: string, d: boolean) => (kw[k] === undefined ? d : truthy(kw[k], k));
   const g = () => rngFor(kw.random_state, env);
+  // make_classification / make_regression draw in another order than scikit-learn's: with a random_state they use
+  // gradbook's stream (same construction and distributions), never a RandomState that would promise sklearn's numbers
+  const own = () => (kw.random_state === undefined || kw.random_state === null || (isObj(kw.random_state) && kw.random_state.obj === "rng") ? g() : new Generator(toInt(kw.random_state, "random_state")));
   switch (fn) {
     case "make_moons":
       return makeMoons(num("n_samples", 0, 100), num("noise", 99, 0), bool("shuffle", true), g(), B);
@@ -516,9 +519,9 @@ function sklearnCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, e
         nFeatures: num("n_features", 1, 20), nInformative: num("n_informative", 2, 2), nRedundant: num("n_redundant", 3, 2),
         nClasses: num("n_classes", 99, 2), nClustersPerClass: num("n_clusters_per_class", 99, 2), flipY: num("flip_y", 99, 0.01),
         classSep: num("class_sep", 99, 1), shuffle: bool("shuffle", true)
-      }, g(), B);
+      }, own(), B);
     case "make_regression": {
-      const r = makeRegression(num("n_samples", 0, 100), num("n_features", 1, 100), num("n_informative", 2, 10), num("bias", 99, 0), num("noise", 99, 0), g(), B);
+      const r = makeRegression(num("n_samples", 0, 100), num("n_features", 1, 100), num("n_informative", 2, 10), num("bias", 99, 0), num("noise", 99, 0), own(), B);
       return bool("coef", false) ? [r.X, r.y, r.coef] : [r.X, r.y];
     }
     case "train_test_split": {

@@ -48,7 +48,8 @@ function arrayMethod(a: NDArray, name: string, args: NPValue[], kw: Record<strin
       return castTo(a, "int", env);
     case "bool":
       return castTo(a, "bool", env);
-    case "flatten":
+    case "flatten": // a copy (ravel and reshape are views, as in NumPy)
+      return {shape: [a.data.length], data: Float64Array.from(a.data), dtype: a.dtype};
     case "ravel":
       return reshape(a, [-1]);
     case "copy":

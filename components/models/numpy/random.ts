@@ -1,36 +1,42 @@
 /**
- * NumPy's random API over gradbook's seeded generator (mulberry32 + Box–Muller). Values follow the same
- * distributions as NumPy's, not NumPy's bit stream: `np.random.seed(0); np.random.rand()` is a uniform number,
- * reproducible here, but not the 0.5488… NumPy prints. Pure.
+ * NumPy's random API. The legacy stream (`np.random.*` after `np.random.seed`, `RandomState`, scikit-learn's
+ * `random_state`) is NumPy's own, bit for bit (mt19937.ts): `np.random.seed(0); np.random.rand()` is 0.5488… here
+ * too. `default_rng` streams (PCG64 in NumPy) and torch's generator use gradbook's seeded generator (mulberry32 +
+ * Box–Muller): the same distributions, reproducible here, not NumPy's or torch's bits. Pure.
  */
 import {mulberry32, randn} from "../../math/random.js";
+import {MT19937} from "./mt19937.js";
 import {Budget, make, type NDArray} from "./ndarray.js";
 
 export class Generator {
   private rng: () => number;
-  constructor(seed: number) {
-    this.rng = mulberry32(seed);
+  private mt: MT19937 | null;
+  /** `legacy`: NumPy's RandomState stream; else gradbook's own (default_rng). */
+  constructor(seed: number, {legacy = false} = {}) {
+    this.mt = legacy ? new MT19937(seed >>> 0) : null;
+    this.rng = this.mt ? () => this.mt!.double() : mulberry32(seed);
   }
   reseed(seed: number): void {
-    this.rng = mulberry32(seed);
+    if (this.mt) this.mt.seed(seed >>> 0);
+    else this.rng = mulberry32(seed);
   }
   uniform(): number {
     return this.rng();
   }
   normal(): number {
-    return randn(this.rng);
+    return this.mt ? this.mt.normal() : randn(this.rng);
   }
   /** Integer in [lo, hi). */
   integer(lo: number, hi: number): number {
     if (!(hi > lo)) throw new Error(`integers: low (${lo}) must be below high (${hi})`);
-    return lo + Math.floor(this.rng() * (hi - lo));
+    return this.mt ? lo + this.mt.interval(hi - 1 - lo) : lo + Math.floor(this.rng() * (hi - lo));
   }
-  /** A seeded Fisher–Yates permutation of 0..n-1. */
+  /** A seeded Fisher–Yates permutation of 0..n-1 (NumPy's legacy shuffle on the legacy stream). */
   permutation(n: number, budget: Budget): number[] {
     budget.charge(n, "permutation");
     const p = Array.from({length: n}, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(this.rng() * (i + 1));
+      const j = this.mt ? this.mt.interval(i) : Math.floor(this.rng() * (i + 1));
       [p[i], p[j]] = [p[j], p[i]];
     }
     return p;

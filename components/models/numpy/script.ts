@@ -30,6 +30,7 @@ class Return {
 class Break {}
 class Continue {}
 
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
 const AUG = /^(.+?)\s*(\+|-|\*|\/|\/\/|@|\*\*|%|&|\|)=\s*(.+)$/;
 
 /** Index of the assignment `=` at bracket depth 0 (not ==, <=, >=, !=, or part of an augmented operator). */
@@ -93,7 +94,12 @@ export class Script {
     }
     if ((m = AUG.exec(t)) && assignIndex(t.replace(AUG, "$1 = $3")) >= 0) {
       const target = parseExpr(m[1]);
-      this.bind(target, binOp(m[2], evalNP(target, this.env), evalNP(parseExpr(m[3]), this.env), this.env));
+      const current = evalNP(target, this.env);
+      const result = binOp(m[2], current, evalNP(parseExpr(m[3]), this.env), this.env);
+      // p -= lr * v on an array writes into that array, as NumPy does: every name and list holding it sees the change
+      // (for p, v in zip(params, velocity): v *= beta; p -= lr * v updates the weights in params)
+      if (target.type === "name" && isND(current) && isND(result) && sameShape(current.shape, result.shape) && (current.dtype === result.dtype || current.dtype === "float")) current.data.set(result.data);
+      else this.bind(target, result);
       return i;
     }
     evalNP(parseExpr(t), this.env);

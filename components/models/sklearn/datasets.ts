@@ -1,7 +1,10 @@
 /**
  * scikit-learn's usual data generators and helpers with their default parameters: make_moons, make_circles,
- * make_blobs, make_classification, make_regression, train_test_split, StandardScaler. Seeded by `random_state`
- * through gradbook's generator: same construction and distributions as sklearn, not sklearn's exact numbers. Pure.
+ * make_blobs, make_classification, make_regression, train_test_split, StandardScaler. Seeded by `random_state`:
+ * a RandomState (NumPy's legacy stream, numpy/mt19937.ts) for the ones built in scikit-learn's draw order (moons,
+ * circles, blobs: points, one shuffle, then noise; train_test_split: the test rows first of one permutation), which
+ * scikit-learn's tests are not run against here; make_classification and make_regression on gradbook's own stream
+ * (the same construction and distributions, another draw order). Pure.
  */
 import {Budget, make, reduce, size, takeRows, type NDArray} from "../numpy/ndarray.js";
 import {Generator} from "../numpy/random.js";
