@@ -52,6 +52,82 @@ ${LOOP}`);
     expect(p.dataset).toMatchObject({id: "arrays", inputShape: [4], train: {n: 64}});
   });
 
+  test("the training step in a function of the code's own (train_one_epoch(), run(net, loader, opt, crit)) is read as the loop", () => {
+    const head = `from torch.utils.data import TensorDataset, DataLoader
+model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+criterion = nn.CrossEntropyLoss()
+optimizer = torch.optim.RMSprop(model.parameters(), lr=0.01)
+sched = torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True)
+`;
+    const noArgs = torch(`${head}
+def train_one_epoch():
+    model.train()
+    total = 0.0
+    for xb, yb in loader:
+        optimizer.zero_grad()
+        loss = criterion(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+    return total
+
+for epoch in range(1, 7):
+    avg = train_one_epoch()
+    sched.step()
+`);
+    const withArgs = torch(`${head}
+def run(net, data, opt, crit):
+    for a, b in data:
+        opt.zero_grad()
+        out = net(a)
+        loss = crit(out, b)
+        loss.backward()
+        opt.step()
+
+for epoch in range(6):
+    run(model, loader, optimizer, criterion)
+    sched.step()
+`);
+    for (const r of [noArgs, withArgs]) {
+      expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const p = r.program as KerasProgram;
+      expect(p.compile).toMatchObject({loss: "sparse_categorical_crossentropy", fromLogits: true, optimizer: {name: "rmsprop", learningRate: 0.01}});
+      expect(p.fit).toMatchObject({epochs: 6, batchSize: 16, shuffle: true});
+    }
+  });
+
+  test("batches sliced by hand: a fresh permutation per epoch is a shuffled batch of B, a plain slice an unshuffled one", () => {
+    const head = `model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+criterion = nn.CrossEntropyLoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+`;
+    const shuffled = torch(`${head}bs = 16
+for epoch in range(3):
+    order = torch.randperm(len(X))
+    for start in range(0, len(X), bs):
+        idx = order[start:start + bs]
+        out = model(X[idx])
+        loss = criterion(out, y[idx])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`);
+    const plain = torch(`${head}for epoch in range(4):
+    for s in range(0, 64, 8):
+        xb, yb = X[s:s + 8], y[s:s + 8]
+        loss = criterion(model(xb), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`);
+    for (const [r, fit] of [[shuffled, {epochs: 3, batchSize: 16, shuffle: true}], [plain, {epochs: 4, batchSize: 8, shuffle: false}]] as const) {
+      expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect((r.program as KerasProgram).fit).toMatchObject(fit);
+      expect((r.program as KerasProgram).dataset).toMatchObject({id: "arrays", train: {n: 64}});
+    }
+  });
+
   test("an nn.Module: __init__ layers with constructor arguments, forward with F.relu and view", () => {
     const r = torch(`class Net(nn.Module):
     def __init__(self, hidden=8):

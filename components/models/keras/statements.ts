@@ -9,7 +9,7 @@ import {Return, sp, splitTop, topLevelAssign, type Val} from "./values.js";
 import {analyzeGdClass} from "./gd.js";
 import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
 import {bindImport} from "../numpy/env.js";
-import {readLoop} from "../pytorch/loop.js";
+import {inlineTrainingCalls, readLoop} from "../pytorch/loop.js";
 import {isTorchModel, loaderEval, noGrad} from "../pytorch/calls.js";
 
 type Handler = (it: Interpreter, s: PyStmt, scope: Map<string, Val>) => boolean;
@@ -103,7 +103,12 @@ const ifStmt: Handler = (it, s, scope) => {
 /** A PyTorch training loop (for epoch in range(N): … loss.backward() … optimizer.step()). */
 const torchLoopStmt: Handler = (it, s, scope) => {
   if (!/^for\s/.test(s.text)) return false;
-  const loop = readLoop(s, (n) => isTorchModel(it, n, scope), it.unsupported, (n) => {
+  // for epoch in range(E): train_one_epoch(): the training step in a function of the code's own
+  const funcOf = (n: string) => {
+    const v = it.lookup(n, scope);
+    return v?.k === "func" ? {params: v.params.map((p) => p.name), body: v.body} : undefined;
+  };
+  const loop = readLoop(inlineTrainingCalls(s, funcOf), (n) => isTorchModel(it, n, scope), it.unsupported, (n) => {
     const v = it.lookup(n, scope);
     return v?.k === "torch" ? v.t.kind === "scheduler" : /sched/i.test(n);
   });
@@ -123,11 +128,17 @@ const blockStmt: Handler = (it, s, scope) => {
   if (/^(for|while)\s/.test(t) && isNumpyBlock(it, s, scope)) it.runNumpy(s, [], 0, true);
   else if (/^for\s/.test(t) && loaderEval(it, s, scope)) return true;
   else if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) noGrad(it, s, scope);
+  else if (/^for\s/.test(t) && printsOnly(s.body)) return true; // for epoch in (0, 49, 99): print(history…): a report, nothing trains
   else if (/^(elif|else|try|except|finally|with|while|for)\b/.test(t)) {
     it.error(s.line, `"${t.split(/\s|:/)[0]}" blocks are not supported outside a gradient-descent class: ${t}`);
   } else return false;
   return true;
 };
+
+/** A loop body that only prints (and loops or branches that only print). */
+function printsOnly(body: PyStmt[]): boolean {
+  return body.length > 0 && body.every((x) => /^print\s*\(/.test(x.text) || (/^(for|if|elif|else)\b/.test(x.text) && printsOnly(x.body)));
+}
 
 const returnStmt: Handler = (it, s, scope) => {
   const m = /^return\b\s*(.*)$/.exec(s.text);

@@ -39,6 +39,13 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
     const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
     dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes);
     batchSize = dataset?.ref.id === "arrays" ? dataset.ref.train.n : 0;
+    // batches the loop slices itself (for start in range(0, n, B): idx = perm[start:start + B])
+    if (loop.data.batch && dataset) {
+      const b = it.evaluate(loop.data.batch.size, g, loop.line);
+      if (b.k !== "num" || !Number.isInteger(b.v) || b.v < 1) return fail(loop.line, `the batch size (${show(loop.data.batch.size)}) cannot be followed`);
+      batchSize = Math.min(b.v, batchSize || b.v);
+      shuffle = loop.data.batch.shuffle;
+    }
   }
   return dataset ? {dataset, batchSize, shuffle} : null;
 }

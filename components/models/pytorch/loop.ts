@@ -16,11 +16,17 @@ export interface TorchLoop {
   criterion: string;
   optimizer: string;
   /** Batches from a DataLoader, or one full batch of two tensors. */
-  data: {kind: "loader"; loader: string} | {kind: "tensors"; x: Expr; y: Expr};
+  data: {kind: "loader"; loader: string} | {kind: "tensors"; x: Expr; y: Expr; batch?: HandBatches};
   /** A scheduler or clipping call that the page does not replay. */
   ignored: Unsupported[];
   /** `scheduler.step()` calls: in the epoch loop (once per epoch) or in the batch loop (once per batch). */
   schedulerSteps: {name: string; line: number; perBatch: boolean}[];
+}
+
+/** Batches the loop slices itself: for s in range(0, n, B): idx = perm[s:s + B] (perm a fresh permutation: shuffled). */
+export interface HandBatches {
+  size: Expr;
+  shuffle: boolean;
 }
 
 const BOOKKEEPING = /^(print\s*\(|if\s.*:$|elif\s|else\s*:|\w+(\.\w+)?\s*(\+|-)=|\w+\s*=\s*0(\.0)?$|(\w+\.)?(train|eval)\(\)$|\w+\.append\(|(epoch_)?losses?\.append|running_\w+|total\w*\s*[+=]|correct\w*\s*[+=])/;
@@ -33,6 +39,73 @@ function callName(e: Expr): string | null {
 export function stripShape(e: Expr): Expr {
   while (e.type === "call" && e.fn.type === "attr" && ["squeeze", "view", "float", "long", "flatten", "unsqueeze", "reshape", "to", "type", "double"].includes(e.fn.name)) e = e.fn.obj;
   return e;
+}
+
+/** A function the code defines: its parameter names and body. */
+export type CodeFunction = {params: string[]; body: PyStmt[]};
+
+const CALL_STMT = /^(?:[\w\s,()]+=\s*)?(\w+)\((.*)\)$/;
+
+/** `param` → `arg`, as whole names (not attributes: `self.model` keeps its `model`). */
+function renamed(b: PyStmt[], names: Map<string, string>): PyStmt[] {
+  const swap = (t: string) => t.replace(/(?<![\w.])([A-Za-z_]\w*)\b/g, (w) => names.get(w) ?? w);
+  return b.map((x) => ({...x, text: swap(x.text), body: renamed(x.body, names), ...(x.phys ? {phys: x.phys.map((p) => ({...p, text: swap(p.text)}))} : {})}));
+}
+
+/**
+ * The epoch loop with its calls to the code's own functions that hold the training step (`train_one_epoch()`,
+ * `loss = run_epoch(model, loader, opt)`) replaced by their bodies, the parameters renamed to the call's arguments
+ * and their `return` dropped (what it returns is bookkeeping). A call whose arguments do not name every parameter
+ * stays as it is; a function calling itself is not followed.
+ */
+export function inlineTrainingCalls(s: PyStmt, funcOf: (name: string) => CodeFunction | undefined, seen: string[] = []): PyStmt {
+  const expand = (b: PyStmt[]): PyStmt[] => b.flatMap((x) => {
+    const m = CALL_STMT.exec(x.text);
+    const f = m && !seen.includes(m[1]) ? funcOf(m[1]) : undefined;
+    if (!m || !f || !/\.backward\(\s*\)/.test(JSON.stringify(f.body))) return [{...x, body: expand(x.body)}];
+    const args = splitArgs(m[2]);
+    const names = new Map<string, string>();
+    args.forEach((a, k) => {
+      const kw = /^(\w+)\s*=(?!=)\s*(.+)$/.exec(a);
+      if (kw) names.set(kw[1], kw[2]);
+      else if (k < f.params.length) names.set(f.params[k], a);
+    });
+    if (!f.params.every((p) => names.has(p))) return [{...x, body: expand(x.body)}];
+    const body = renamed(f.body.filter((y) => !/^return\b/.test(y.text)), names);
+    return inlineTrainingCalls({...x, body}, funcOf, [...seen, m[1]]).body;
+  });
+  return {...s, body: expand(s.body)};
+}
+
+/** The comma-separated arguments of a call, brackets and strings kept whole. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0, quote = "", cur = "";
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = "";
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth--;
+    else if (ch === "," && depth === 0) {
+      out.push(cur.trim());
+      cur = "";
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** `X[…]` parsed, or null. */
+function subscriptOf(name: string, inside: string): Extract<Expr, {type: "index"}> | null {
+  try {
+    const e = parseExpr(`${name}[${inside}]`);
+    return e.type === "index" ? e : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a training loop; null when `s` is not one (no .backward() inside). */
@@ -53,7 +126,9 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     unsupported.push({line: s.line, message: `the training loop must be "for epoch in range(N):", got: ${s.text}`});
     return null;
   }
-  const epochs = parseExpr(outer[2].includes(",") ? outer[2].split(",")[1] : outer[2]);
+  // range(E), range(1, E + 1), range(a, b, s): how many times the loop runs
+  const [from, to, step] = splitArgs(outer[2]);
+  const epochs = parseExpr(to === undefined ? from : step === undefined ? `(${to}) - (${from})` : `-((${from}) - (${to})) // (${step})`);
   let data: TorchLoop["data"] | null = null;
   const batchVars = new Map<string, string>();
   const outs = new Map<string, Expr>();
@@ -61,9 +136,58 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   const ignored: Unsupported[] = [];
   const schedulerSteps: TorchLoop["schedulerSteps"] = [];
   let stepped = false, backward = false;
+  // for start in range(0, len(X), B): idx = order[start:start + B]; model(X[idx]) — batches sliced by hand
+  let sliceLoop: {v: string; size: Expr} | null = null;
+  const perms = new Set<string>(), slices = new Map<string, {of: string}>(), aliases = new Map<string, Expr>();
+  let batch: HandBatches | undefined;
+  /** X[idx] / xb (= X[start:start + B]) / X: the tensor itself, noting the hand-made batches it is cut into. */
+  const source = (e: Expr): Expr => {
+    for (let k = 0; k < 4 && e.type === "name" && aliases.has(e.id); k++) e = aliases.get(e.id)!;
+    const cut = e.type === "index" ? sliceOf(e.index) : null;
+    if (e.type === "index" && e.index.type === "name" && slices.has(e.index.id) && sliceLoop) {
+      batch = {size: sliceLoop.size, shuffle: perms.has(slices.get(e.index.id)!.of)};
+      return e.obj;
+    }
+    if (e.type === "index" && cut && sliceLoop) {
+      batch = {size: sliceLoop.size, shuffle: false};
+      return e.obj;
+    }
+    return e;
+  };
+  /** start:start + B of the slicing loop. */
+  const sliceOf = (e: Expr): boolean =>
+    !!sliceLoop && e.type === "slice" && e.lo?.type === "name" && e.lo.id === sliceLoop.v && e.hi?.type === "bin" && e.hi.op === "+" && e.hi.left.type === "name" && e.hi.left.id === sliceLoop.v;
   for (const x of all) {
     const t = x.text;
     let m: RegExpExecArray | null;
+    if ((m = /^for\s+(\w+)\s+in\s+range\(\s*0\s*,\s*(.+?)\s*,\s*([^,]+?)\s*\)\s*:$/.exec(t))) {
+      sliceLoop = {v: m[1], size: parseExpr(m[3])};
+      continue;
+    }
+    if ((m = /^(\w+)\s*=\s*(?:torch\.randperm|(?:np|numpy)\.random\.permutation|\w+\.permutation)\(/.exec(t))) {
+      perms.add(m[1]);
+      continue;
+    }
+    if ((m = /^(\w+)\s*=\s*(\w+)\s*\[(.+)\]$/.exec(t)) && sliceLoop) {
+      const cut = subscriptOf(m[2], m[3]);
+      if (cut && sliceOf(cut.index)) {
+        // idx = order[start:start + B] (a batch of a permutation) or xb = X[start:start + B] (the batch itself)
+        if (perms.has(m[2])) slices.set(m[1], {of: m[2]});
+        else aliases.set(m[1], cut);
+        continue;
+      }
+    }
+    if ((m = /^(\w+)\s*,\s*(\w+)\s*=\s*(.+)$/.exec(t)) && !batchVars.has(m[3].trim())) {
+      try {
+        const rhs = parseExpr(m[3]);
+        if (rhs.type === "tuple" && rhs.items.length === 2) {
+          aliases.set(m[1], rhs.items[0]).set(m[2], rhs.items[1]);
+          continue;
+        }
+      } catch {
+        /* not a pair */
+      }
+    }
     if ((m = /^for\s+(?:\w+\s*,\s*)?\(?\s*(\w+)\s*,\s*(\w+)\s*\)?\s+in\s+(?:enumerate\()?(\w+)\)?\s*:$/.exec(t))) {
       data = {kind: "loader", loader: m[3]};
       batchVars.set(m[1], "x").set(m[2], "y");
@@ -118,7 +242,11 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         lossVar = eq[1];
         const xIn = pred.type === "name" ? outs.get(pred.id)! : (pred as Extract<Expr, {type: "call"}>).args[0];
         const yIn = stripShape(inner.args[1]);
-        if (!data || data.kind !== "loader") data = {kind: "tensors", x: stripShape(xIn), y: yIn};
+        if (!data || data.kind !== "loader") {
+          batch = undefined;
+          const xs = source(stripShape(xIn)), ys = source(stripShape(yIn));
+          data = {kind: "tensors", x: stripShape(xs), y: stripShape(ys), ...(batch ? {batch} : {})};
+        }
         continue;
       }
     }
