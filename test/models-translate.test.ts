@@ -140,6 +140,28 @@ describe("translatePython: the supported subset and its diagnostics", () => {
     expect(p.layers[0]).toMatchObject({type: "dense", units: 4, activation: "tanh", line: 13});
   });
 
+  test("Keras optimiser settings train as written: SGD momentum/nesterov, RMSprop rho, Adam betas and epsilon; others are named", () => {
+    const opt = (call: string) => {
+      const r = translatePython(["import numpy as np", "from tensorflow import keras", "x = np.ones((8, 2))", "y = x.sum(axis=1)", "model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])",
+        `model.compile(optimizer=keras.optimizers.${call}, loss='mse')`, "model.fit(x, y, epochs=2)"].join("\n"), at);
+      return {optimizer: (r.program as KerasProgram).compile.optimizer, warnings: r.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message)};
+    };
+    expect(opt("SGD(learning_rate=0.05, momentum=0.9, nesterov=True)").optimizer).toEqual({name: "sgd", learningRate: 0.05, learningRateExplicit: true, momentum: 0.9, nesterov: true});
+    expect(opt("RMSprop(learning_rate=0.001, rho=0.8)").optimizer).toEqual({name: "rmsprop", learningRate: 0.001, learningRateExplicit: true, rho: 0.8});
+    expect(opt("Adam(beta_1=0.8, beta_2=0.99, epsilon=1e-8)").optimizer).toEqual({name: "adam", learningRate: 0.001, learningRateExplicit: false, beta1: 0.8, beta2: 0.99, epsilon: 1e-8});
+    const clip = opt("Adam(learning_rate=0.01, clipnorm=1.0)");
+    expect(clip.optimizer).toEqual({name: "adam", learningRate: 0.01, learningRateExplicit: true});
+    expect(clip.warnings).toContainEqual(expect.stringContaining("clipnorm= is ignored"));
+  });
+
+  test("a loop that only prints (for e in (0, 9): print(history.history['loss'][e])) is a report: no error, the model trains", () => {
+    const r = translatePython(["import numpy as np", "from tensorflow import keras", "x = np.ones((8, 2))", "y = x.sum(axis=1)",
+      "model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])", "model.compile(optimizer='adam', loss='mse')",
+      "history = model.fit(x, y, epochs=10)", "for e in (0, 9):", "    print(e, history.history['loss'][e])", "while False:", "    print(1)"].join("\n"), at);
+    expect(r.program).toBeDefined();
+    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => [d.line, d.message])).toEqual([[20, expect.stringContaining('"while" blocks are not supported')]]);
+  });
+
   test("unsupported layer and activation: errors on their file lines, no program", () => {
     const r = translatePython([
       "from tensorflow import keras",

@@ -3,6 +3,7 @@
  * train_test_split. Pure.
  */
 import type {Interpreter} from "./interpreter.js";
+import type {OptimizerName, OptimizerOptions} from "./program.js";
 import {LOSSES, OPTIMIZERS, SKIPPABLE_LAYERS, SKIPPED_LAYER, UNKNOWN, describe, type DataSrc, type ModelState, type Val} from "./values.js";
 import {foldModifier} from "./fold.js";
 import {addLayer, kerasLayer} from "./layers.js";
@@ -107,11 +108,9 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     const kw = kwargs();
     const lrv = kw.learning_rate ?? kw.lr ?? args()[0];
     if (kw.lr) it.warn(line, `"lr=" is the old Keras spelling of learning_rate`);
-    for (const k of Object.keys(kw)) {
-      if (!["learning_rate", "lr"].includes(k)) it.warn(line, `optimizer argument ${k}= is ignored; tfjs defaults are used`);
-    }
-    if (lrv?.k === "schedule") return {k: "optimizer", name, lr: lrv.initial, schedule: lrv.schedule};
-    return {k: "optimizer", name, lr: lrv ? it.num(lrv, line, "learning_rate") : undefined};
+    const options = kerasOptimizerOptions(it, name, kw, line);
+    if (lrv?.k === "schedule") return {k: "optimizer", name, lr: lrv.initial, schedule: lrv.schedule, options};
+    return {k: "optimizer", name, lr: lrv ? it.num(lrv, line, "learning_rate") : undefined, options};
   }
   const sched = /^keras\.optimizers\.schedules\.(\w+)$/.exec(path)?.[1];
   if (sched) {
@@ -144,4 +143,29 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     return UNKNOWN(path);
   }
   return null;
+}
+
+/** Keras' keyword for each optimiser setting the page trains with (build.ts's makeOptimizer), per optimiser. */
+const KERAS_OPTIMIZER_ARGS: Partial<Record<OptimizerName, Record<string, keyof OptimizerOptions>>> = {
+  sgd: {momentum: "momentum", nesterov: "nesterov"},
+  rmsprop: {rho: "rho", momentum: "momentum", epsilon: "epsilon"},
+  adam: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
+  adamax: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
+  adadelta: {rho: "rho", epsilon: "epsilon"}
+};
+
+/** SGD(momentum=0.9, nesterov=True), RMSprop(rho=0.95), Adam(beta_1=0.8): the settings, each other keyword named as ignored. */
+function kerasOptimizerOptions(it: Interpreter, name: OptimizerName, kw: Record<string, Val>, line: number): OptimizerOptions | undefined {
+  const out: OptimizerOptions = {};
+  for (const [k, v] of Object.entries(kw)) {
+    if (k === "learning_rate" || k === "lr") continue;
+    const key = KERAS_OPTIMIZER_ARGS[name]?.[k];
+    if (!key) {
+      it.warn(line, `optimizer argument ${k}= is ignored; tfjs defaults are used`);
+      continue;
+    }
+    if (key === "nesterov") out.nesterov = v.k === "bool" ? v.v : !!it.num(v, line, k);
+    else out[key] = it.num(v, line, k);
+  }
+  return Object.keys(out).length ? out : undefined;
 }

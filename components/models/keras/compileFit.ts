@@ -27,7 +27,7 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
         if (!name) throw new Error(`optimizer "${o.v}" is not supported (supported: ${Object.keys(OPTIMIZERS).join(", ")})`);
         optimizer = {name, learningRate: DEFAULT_LR[name], learningRateExplicit: false};
       } else if (o.k === "optimizer") {
-        optimizer = {name: o.name, learningRate: o.lr ?? DEFAULT_LR[o.name], learningRateExplicit: o.lr !== undefined};
+        optimizer = {name: o.name, learningRate: o.lr ?? DEFAULT_LR[o.name], learningRateExplicit: o.lr !== undefined, ...o.options};
         schedule = o.schedule;
       } else throw new Error(`optimizer ${describe(o)} cannot be followed`);
       const l = kw.loss ?? args[1];

@@ -5,7 +5,7 @@
 import type {Expr} from "./expr.js";
 import type {GdClass, PyStmt} from "./gd.js";
 import {scanCode} from "./lines.js";
-import type {Activation, CompileSpec, FitSpec, LayerSpec, LossName, LrSchedule, OptimizerName} from "./program.js";
+import type {Activation, CompileSpec, FitSpec, LayerSpec, LossName, LrSchedule, OptimizerName, OptimizerOptions} from "./program.js";
 import type {LabelledTable} from "./table.js";
 import type {Modifier} from "./fold.js";
 import type {NPValue} from "../numpy/values.js";
@@ -33,7 +33,7 @@ export type Val =
   | {k: "modifier"; mod: Modifier; inputShape?: number[]}
   | {k: "input"; shape: number[]}
   | {k: "model"; m: ModelState}
-  | {k: "optimizer"; name: OptimizerName; lr?: number; schedule?: LrSchedule}
+  | {k: "optimizer"; name: OptimizerName; lr?: number; schedule?: LrSchedule; options?: OptimizerOptions}
   | {k: "schedule"; schedule: LrSchedule; initial: number}
   | {k: "callback"; name: string; fn?: Val; line: number}
   | {k: "lambda"; params: string[]; body: Expr; line: number}
