@@ -340,12 +340,13 @@ export async function runTrainBench(): Promise<TrainBenchResult> {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     await page.goto(`${server.url}/index.html`);
     await page.waitForSelector("body[data-ready='1']", {timeout: 60_000, state: "attached"});
-    const pageInfo = await page.evaluate(() => (window as unknown as BenchWindow).gbBench.info());
     const device = await page.evaluate(async () => {
       const gpu = (navigator as unknown as {gpu?: {requestAdapter(): Promise<{info?: {vendor?: string; architecture?: string}} | null>}}).gpu;
       const a = gpu ? await gpu.requestAdapter() : null;
       return `${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]} · ${navigator.hardwareConcurrency} cores · webgpu adapter: ${a ? `${a.info?.vendor} ${a.info?.architecture}` : "none"}`;
     });
+    // (after the device line: once the threaded wasm backend starts, navigator.hardwareConcurrency reads twice the threads)
+    const pageInfo = await page.evaluate(() => (window as unknown as BenchWindow).gbBench.info());
     const deviceLine = `${device} · crossOriginIsolated: ${pageInfo.crossOriginIsolated} · wasm threads: ${pageInfo.wasmThreads}`;
     const throughput: TrainBenchResult["throughput"] = [];
     for (const model of ["mlp", "cnn", "cnn-fast"]) {
