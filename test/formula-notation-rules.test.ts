@@ -407,4 +407,9 @@ describe("general rules from the held-out documents (fourth session)", () => {
     const defs = chapterDefinitions(["\\mathbf{z}_0 = \\mathbf{0}", "w_0 = 0", "\\mathbf{u} = \\boldsymbol{0}, \\quad b = 0"].map((l) => parseFormula(l)));
     expect(defs.map((d) => [d.key, d.fact ?? null])).toEqual([["w_0", 0], ["b", 0]]);
   });
+  test("a formula with pieces is compared at more seeded inputs: a sign slip on the hinge piece (max(0, k − r)) is caught wherever the first input puts r", async () => {
+    const s = await statuses(doc("\\ell(r, c) = (1 - c)\\,\\frac{1}{2} r^2 + c\\,\\frac{1}{2}\\left[\\max(0,\\ k - r)\\right]^2",
+      "\\frac{\\partial \\ell}{\\partial r} = (1 - c)\\, r - c \\max(0,\\ k - r)", "\\frac{\\partial \\ell}{\\partial r} = (1 - c)\\, r + c \\max(0,\\ k - r)"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
 });

@@ -455,7 +455,28 @@ function agree(a: Value, b: Value, tol: number): boolean {
 /** How a comparison made at the values a lead-in sets says so (a verdict there is one, not a condition left unmet). */
 export const SETTINGS_NOTE = "the value the text sets for this formula";
 
-export function checkEquality(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>;
+type EqualityArgs = Parameters<typeof checkEqualityAt>[0];
+
+/** Builtins whose value switches between pieces: a comparison on one seeded input may see only one of them. */
+const PIECEWISE = new Set(["max", "min", "abs", "indicator", "cases", "sign", "relu", "lt", "le", "gt", "ge", "eq", "neq"]);
+const piecewise = (n: Node): boolean => (n.type === "call" && PIECEWISE.has(n.fn)) || childrenOf(n).some(piecewise);
+
+/**
+ * The comparison of the parts of `line` (checkEqualityAt). A formula with pieces (max(0, m − D), |r|, 𝟙[z > 0],
+ * cases) that agrees on the seeded input is compared again at three more: agreement where one piece is zero says
+ * nothing about the others ((1 − Y)D + Y max(0, m − D) beside its sign slip, with the seeded D past the margin).
+ */
+export function checkEquality(args: EqualityArgs): EqualityResult | undefined {
+  const r = checkEqualityAt(args);
+  if (r?.verdict !== "ok" || ![args.line.first, ...args.line.rest.map((x) => x.node)].some(piecewise)) return r;
+  for (const k of [1, 2, 3]) {
+    const again = checkEqualityAt({...args, seed: args.seed + 7919 * k});
+    if (again?.verdict === "bad") return {...again, message: `${again.message} (at another seeded input: the formula has pieces, and the first input left one of them out)`};
+  }
+  return r;
+}
+
+function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>;
   /** The text restricts two indices (`i \neq j`, `当 i = j 时`): only the pairs that satisfy it are compared. */
   indexCondition?: IndexCondition;
   /** Matrices the text calls orthogonal: seeded so. */
