@@ -412,4 +412,9 @@ describe("general rules from the held-out documents (fourth session)", () => {
       "\\frac{\\partial \\ell}{\\partial r} = (1 - c)\\, r - c \\max(0,\\ k - r)", "\\frac{\\partial \\ell}{\\partial r} = (1 - c)\\, r + c \\max(0,\\ k - r)"));
     expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
   });
+  test("a tuple of numbers beside a vector is that vector: Bu = (3, 1) is checked at the text's B and u, (3, 2) is flagged", async () => {
+    const s = await statuses(doc("%取 $B = \\begin{pmatrix} 1 & 2 \\\\ 0 & 1 \\end{pmatrix}$，$\\mathbf{u} = (1, 1)^\\top$。", "B\\mathbf{u} = (3,\\ 1)", "B\\mathbf{u} = (3,\\ 2)",
+      "\\mathbf{s} = B\\mathbf{u} \\approx (3.0,\\ 1.0)"));
+    expect([s[7], s[11], s[15]]).toEqual(["verified", "flagged", "verified"]);
+  });
 });

@@ -485,6 +485,12 @@ function expr(node: Node, env: Env): Expr {
     }
     case "paren":
       return expr(node.arg, env);
+    case "tuple": {
+      // (0.6, 0.4, 0): a tuple of numbers is the vector of them
+      const items = node.items.map((i) => expr(i, env));
+      if (items.length >= 2 && items.every((x) => !x.shape.length)) return atom(`[${items.map((x) => x.code).join(", ")}]`, [items.length]);
+      throw new CodegenError("a tuple has no single value");
+    }
     case "vector": {
       const items = node.items.map((i) => expr(i, env));
       if (items.every((x) => !x.shape.length)) return atom(`[${items.map((x) => x.code).join(", ")}]`, [items.length]);

@@ -306,8 +306,12 @@ function ev<T>(node: Node, scope: Scope<T>): T {
         if (node.at) return atPoint(node, scope);
         if (!scope.gradient) return fail(`a gradient (${scope.latex?.slice(node.start, node.end) ?? "∇"}) needs a formula to differentiate or a value`, node, scope);
         return scope.gradient(node, scope);
-      case "tuple":
+      case "tuple": {
+        // p − q ≈ (−0.2743, 0.2091, 0.0652): a tuple of numbers beside a vector is that vector
+        const items = node.items.map((i) => ev(i, scope));
+        if (items.length >= 2 && items.every((v) => ops.shape(v).length === 0)) return stack(items, node, scope);
         return fail("a tuple has no single value", node, scope);
+      }
       case "list":
         return fail("a list of symbols has no single value", node, scope);
       case "set":
