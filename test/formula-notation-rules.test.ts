@@ -354,12 +354,12 @@ describe("general rules from the held-out documents (fourth session)", () => {
     const s = await statuses(doc("d_q = d_r = \\frac{D}{m}", "d_q = \\frac{512}{8} = 64", "d_q = \\frac{512}{8} = 60"));
     expect([s[5], s[9], s[13]]).toEqual(["executable", "verified", "flagged"]);
   });
-  test("a symbol defined by a display the parser cannot read (a sum over a set, i ∈ S_j) is never seeded as free", async () => {
+  test("a symbol defined by a display the parser cannot read (a sum over pairs in a set, (i, c) ∈ B_j) is never seeded as free", async () => {
     const accumulation = doc("%The loss is $\\mathcal{L}(\\mathbf{w}) = \\frac{1}{N} \\sum_{i=1}^{N} \\ell_i(\\mathbf{w})$ and each group's mean gradient is",
-      "\\bar{\\mathbf{g}}^{(j)} = \\frac{1}{n_j} \\sum_{i \\in B_j} \\nabla \\ell_i(\\mathbf{w})", "\\nabla \\mathcal{L}(\\mathbf{w}) = \\sum_{j=0}^{k-1} \\frac{n_j}{N} \\, \\bar{\\mathbf{g}}^{(j)}");
+      "\\bar{\\mathbf{g}}^{(j)} = \\frac{1}{n_j} \\sum_{(i, c) \\in B_j} \\nabla \\ell_i(\\mathbf{w})", "\\nabla \\mathcal{L}(\\mathbf{w}) = \\sum_{j=0}^{k-1} \\frac{n_j}{N} \\, \\bar{\\mathbf{g}}^{(j)}");
     expect(Object.values(await statuses(accumulation)).filter((x) => x === "flagged")).toEqual([]);
     // the unread display still defines its left side (and a left side that is no symbol defines nothing)
-    const md = doc("\\bar{\\mathbf{g}}^{(j)} = \\frac{1}{n_j} \\sum_{i \\in B_j} \\nabla \\ell_i(\\mathbf{w})", "x = 1 +", "a + b = \\frac{1}{");
+    const md = doc("\\bar{\\mathbf{g}}^{(j)} = \\frac{1}{n_j} \\sum_{(i, c) \\in B_j} \\nabla \\ell_i(\\mathbf{w})", "x = 1 +", "a + b = \\frac{1}{");
     const blocks = extractMathBlocks(md, "doc.md");
     const parsed = blocks.map((b) => {
       try {
@@ -416,5 +416,10 @@ describe("general rules from the held-out documents (fourth session)", () => {
     const s = await statuses(doc("%取 $B = \\begin{pmatrix} 1 & 2 \\\\ 0 & 1 \\end{pmatrix}$，$\\mathbf{u} = (1, 1)^\\top$。", "B\\mathbf{u} = (3,\\ 1)", "B\\mathbf{u} = (3,\\ 2)",
       "\\mathbf{s} = B\\mathbf{u} \\approx (3.0,\\ 1.0)"));
     expect([s[7], s[11], s[15]]).toEqual(["verified", "flagged", "verified"]);
+  });
+  test("sums over a named set (Σ_{k ∈ S} with |S| its size) and over two indices at once (Σ_{i,j}) are read", async () => {
+    const s = await statuses(doc("\\bar{g} = \\frac{1}{|\\mathcal{S}|} \\sum_{k \\in \\mathcal{S}} g_k", "\\frac{\\partial \\bar{g}}{\\partial g_k} = \\frac{1}{|\\mathcal{S}|}",
+      "\\frac{\\partial \\bar{g}}{\\partial g_k} = |\\mathcal{S}|", "\\sum_{i,j} u_i v_j = \\left(\\sum_{i} u_i\\right)\\left(\\sum_{j} v_j\\right)", "\\sum_{i,j} u_i v_j = \\sum_{i} u_i v_i"));
+    expect([s[9], s[13], s[17], s[21]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
 });

@@ -966,6 +966,8 @@ class Parser {
     if (name === "sum" || name === "prod") {
       this.next();
       let index: string | undefined, from: Node | undefined, to: Node | undefined;
+      /** \sum_{i,j}: the further indices, summed inside (Σ_i Σ_j) over their whole ranges. */
+      const inner: string[] = [];
       for (let k = 0; k < 2; k++) {
         if (this.isOp(this.peek(), "_")) {
           this.next();
@@ -977,6 +979,20 @@ class Parser {
             if (this.isOp(this.peek(), "=")) {
               this.next();
               from = this.expr();
+            } else if (this.isOp(this.peek(), ",") && node.type === "sym" && !node.sub) {
+              while (this.isOp(this.peek(), ",")) {
+                this.next();
+                const more = this.scriptNode().node;
+                if (more.type !== "sym" || more.sub) this.fail(`\\${name}_{${node.name}, …}: each index must be one symbol`, scriptTok);
+                inner.push(more.name);
+              }
+            } else if (this.isCmd(this.peek(), "in") && node.type === "sym" && !node.sub) {
+              // \sum_{i \in \mathcal{B}}: i runs over the set's members, as many as |B| (a count, like n in \sum_{i=1}^{n})
+              this.next();
+              const set = this.expr();
+              if (set.type !== "sym") this.fail(`\\${name}_{${node.name} \\in …}: the index must run over a named set (\\mathcal{B}, S_j)`, scriptTok);
+              from = {type: "num", value: 1, start: set.start, end: set.start};
+              to = set;
             }
             this.expectOp("}", `to close \\${name}'s subscript`);
           } else node = this.scriptNode().node;
@@ -988,7 +1004,9 @@ class Parser {
         }
       }
       if (index === undefined) this.fail(`\\${name} needs an index, as in \\${name}_{i=1}^{n}`, t);
-      const body = this.term();
+      if (inner.length && (from || to)) this.fail(`\\${name}_{${index}, ${inner.join(", ")}} with bounds: write one \\${name} per index`, t);
+      let body = this.term();
+      for (const j of inner.reverse()) body = {type: "sum", index: j, body, op: name, start, end: this.prevEnd()};
       return {type: "sum", index, ...(from ? {from} : {}), ...(to ? {to} : {}), body, op: name, start, end: this.prevEnd()};
     }
     if (name === "nabla") {
