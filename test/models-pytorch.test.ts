@@ -128,6 +128,32 @@ for epoch in range(3):
     }
   });
 
+  test("the evaluation under torch.no_grad() through a converted tensor (X_t = torch.from_numpy(X_test).float()) is on the test rows", () => {
+    const r = translatePython(`import numpy as np
+import torch
+from torch import nn
+np.random.seed(0)
+X = np.random.randn(100, 3)
+y = (X[:, 0] > 0).astype(np.float32)
+X_train, y_train, X_test, y_test = X[:80], y[:80], X[80:], y[80:]
+model = nn.Sequential(nn.Linear(3, 1), nn.Sigmoid())
+criterion = nn.BCELoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+xt, yt = torch.from_numpy(X_train).float(), torch.from_numpy(y_train).float().view(-1, 1)
+for epoch in range(5):
+    optimizer.zero_grad()
+    loss = criterion(model(xt), yt)
+    loss.backward()
+    optimizer.step()
+with torch.no_grad():
+    X_t = torch.from_numpy(X_test).float()
+    y_t = torch.tensor(y_test, dtype=torch.float32).view(-1, 1)
+    acc = ((model(X_t) >= 0.5).float() == y_t).float().mean().item()
+`, {file: "t.md", line: 0});
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect((r.program as KerasProgram).dataset).toMatchObject({id: "arrays", train: {n: 80}, test: {n: 20}});
+  });
+
   test("an nn.Module: __init__ layers with constructor arguments, forward with F.relu and view", () => {
     const r = torch(`class Net(nn.Module):
     def __init__(self, hidden=8):

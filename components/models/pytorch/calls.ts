@@ -201,15 +201,40 @@ export function noGrad(it: Interpreter, s: PyStmt, scope: Map<string, Val>): voi
   const all: PyStmt[] = [];
   const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
   walk(s.body);
+  // X_t = torch.from_numpy(X_test).float() inside the block: model(X_t) is evaluated on X_test
+  const alias = new Map<string, string>();
+  for (const x of all) {
+    const m = /^(\w+)\s*=\s*(.+)$/.exec(x.text);
+    const of = m ? tensorOf(m[2]) : null;
+    if (m && of && isND(it.np.vars.get(of))) alias.set(m[1], of);
+  }
+  const arrayOf = (n: string) => alias.get(n) ?? n;
   for (const x of all) {
     for (const m of x.text.matchAll(/\b(\w+)\(\s*(\w+)\s*\)/g)) {
-      if (isTorchModel(it, m[1], scope) && isND(it.np.vars.get(m[2]))) {
-        const X = it.np.vars.get(m[2]) as NDArray;
-        const names = [...x.text.matchAll(/\b(\w+)\b/g), ...all.flatMap((z) => [...z.text.matchAll(/\b(\w+)\b/g)])].map((n) => n[1]);
-        const y = names.find((n) => n !== m[2] && isND(it.np.vars.get(n)) && (it.np.vars.get(n) as NDArray).shape[0] === X.shape[0]);
-        it.torchEval = {x: m[2], y, line: x.line};
+      const xName = arrayOf(m[2]);
+      if (isTorchModel(it, m[1], scope) && isND(it.np.vars.get(xName))) {
+        const X = it.np.vars.get(xName) as NDArray;
+        const names = [...x.text.matchAll(/\b(\w+)\b/g), ...all.flatMap((z) => [...z.text.matchAll(/\b(\w+)\b/g)])].map((n) => arrayOf(n[1]));
+        const y = names.find((n) => n !== xName && isND(it.np.vars.get(n)) && (it.np.vars.get(n) as NDArray).shape[0] === X.shape[0]);
+        it.torchEval = {x: xName, y, line: x.line};
         return;
       }
     }
   }
+}
+
+/** The array a tensor expression wraps: torch.from_numpy(X).float(), torch.tensor(X, dtype=…), X.float().view(-1, 1). */
+function tensorOf(text: string): string | null {
+  let t = text.trim();
+  for (let k = 0; k < 6; k++) {
+    const method = /^(.+)\.(?:float|double|long|to|view|reshape|unsqueeze|squeeze|flatten|type)\([^()]*\)$/.exec(t);
+    if (method) {
+      t = method[1].trim();
+      continue;
+    }
+    const wrap = /^torch\.(?:from_numpy|tensor|as_tensor|Tensor|FloatTensor)\(\s*(\w+)\s*(?:,[^()]*)?\)$/.exec(t);
+    if (wrap) return wrap[1];
+    break;
+  }
+  return /^\w+$/.test(t) ? t : null;
 }
