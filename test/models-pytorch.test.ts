@@ -97,6 +97,40 @@ for epoch in range(6):
     }
   });
 
+  test("the whole epoch loop in a function called at top level (train(model, loader, opt, crit, epochs=4)) is read as the loop, defaults included", () => {
+    const r = torch(`from torch.utils.data import TensorDataset, DataLoader
+model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)
+def fit_model(net, data, opt, crit, epochs, sched=None):
+    for epoch in range(epochs):
+        for xb, yb in data:
+            opt.zero_grad()
+            loss = crit(net(xb), yb)
+            loss.backward()
+            opt.step()
+        if sched is not None:
+            sched.step()
+adam = torch.optim.Adam(model.parameters(), lr=0.01)
+ce = nn.CrossEntropyLoss()
+fit_model(model, loader, adam, ce, epochs=4)
+`);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect((r.program as KerasProgram).fit).toMatchObject({epochs: 4, batchSize: 32, shuffle: true});
+  });
+
+  test("the loss and its backward pass in one statement (criterion(model(xb), yb).backward()) is the usual loop", () => {
+    const r = torch(`model = nn.Sequential(nn.Linear(4, 2))
+criterion = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(3):
+    optimizer.zero_grad()
+    criterion(model(X), y).backward()
+    optimizer.step()
+`);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect((r.program as KerasProgram).fit).toMatchObject({epochs: 3, batchSize: 64});
+  });
+
   test("batches sliced by hand: a fresh permutation per epoch is a shuffled batch of B, a plain slice an unshuffled one", () => {
     const head = `model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
 criterion = nn.CrossEntropyLoss()

@@ -21,11 +21,13 @@ const PROSE_EN = new RegExp(String.raw`\b(?:(training|train|test|testing|held-ou
 /** "reaches 97% accuracy", "0.98 test accuracy". */
 const PROSE_EN_BEFORE = new RegExp(NUMBER + String.raw`\s+(?:(training|train|test|validation)\s+)?(accuracy)\b`, "gi");
 /** "训练准确率约为 0.98", "测试集上的准确率达到 97.5%", "损失降到 0.01". */
-const PROSE_ZH = new RegExp(String.raw`(训练|测试|验证)?[^。，,；;\n0-9]{0,6}?(准确率|精度|正确率|损失)` + FILLER_ZH + NUMBER, "g");
+const PROSE_ZH = new RegExp(String.raw`(训练|测试|验证)?[^。，,；;\n0-9]{0,6}?(准确率|精度|正确率|损失|MSE|均方误差)` + FILLER_ZH + NUMBER, "g");
 
 const KV = /\b(test[ _]?|val[ _]?)?(loss|accuracy|acc)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])(%?)/gi;
 /** "test MSE: 0.0154", "final training MSE: 0.01025": a regression's printed loss (only with a split named, so prose about the formula is not read). */
 const KV_MSE = /\b(test|testing|train|training)[ _]?(mse)\b\s*[:=]\s*([0-9]*\.?[0-9]+)(?![\w}])()/gi;
+/** "最终训练 MSE: 2.767", "测试集 MSE：0.0043", "测试均方误差 = 0.01": the same in Chinese. */
+const KV_MSE_ZH = /(测试|训练)集?\s*(?:上的?)?\s*(MSE|均方误差)\s*[:=：]\s*([0-9]*\.?[0-9]+)(?![\w}])()/gi;
 const PROSE = /(测试[^。，,；;\n]*?)?(准确率|精度|正确率)[^0-9%。\n]{0,8}?([0-9]+(?:\.[0-9]+)?)\s*%/g;
 
 /** The split a claim's own words name ("轮后测试集准确率约为 0.94": test, though the sentence began with 训练 100 轮). */
@@ -48,13 +50,13 @@ export function parseClaims(pieces: TextPiece[]): Claim[] {
     if (isLog) lines.forEach((l, i) => /loss\s*:/.test(l) && (lastEpochLine = i));
     lines.forEach((l, i) => {
       if (isLog && i !== lastEpochLine) return;
-      for (const m of [...l.matchAll(KV), ...l.matchAll(KV_MSE)]) {
+      for (const m of [...l.matchAll(KV), ...l.matchAll(KV_MSE), ...l.matchAll(KV_MSE_ZH)]) {
         if (m[1] && /^val/i.test(m[1])) continue;
         let value = Number(m[3]);
         if (m[4] === "%") value /= 100;
-        const metric = /loss|mse/i.test(m[2]) ? "loss" : "accuracy";
+        const metric = /loss|mse|均方误差/i.test(m[2]) ? "loss" : "accuracy";
         if (metric === "accuracy" && !(value >= 0 && value <= 1)) continue;
-        push({metric, split: isLog || (m[1] && /^train/i.test(m[1])) ? "train" : "test", value, text: l.trim().replace(/^#\s*/, ""), line: piece.line + i});
+        push({metric, split: isLog || (m[1] && /^(train|训练)/i.test(m[1])) ? "train" : "test", value, text: l.trim().replace(/^#\s*/, ""), line: piece.line + i});
       }
       for (const m of l.matchAll(PROSE)) {
         const value = Number(m[3]) / 100;
@@ -66,7 +68,7 @@ export function parseClaims(pieces: TextPiece[]): Claim[] {
       const prose = (split: string | undefined, metric: string, num: string, pct: string, text: string) => {
         let value = Number(num);
         if (pct === "%") value /= 100;
-        const kind = /loss|损失/i.test(metric) ? "loss" : "accuracy";
+        const kind = /loss|损失|mse|均方误差/i.test(metric) ? "loss" : "accuracy";
         if (kind === "accuracy" && !(value >= 0 && value <= 1)) return;
         if (!Number.isFinite(value)) return;
         const train = split ? /train|训练/i.test(split) : (splitNamedIn(text) ?? (/\b(training|train)\b|训练/i.test(l) ? "train" : "test")) === "train";

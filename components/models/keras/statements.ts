@@ -9,7 +9,7 @@ import {Return, sp, splitTop, topLevelAssign, type Val} from "./values.js";
 import {analyzeGdClass} from "./gd.js";
 import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
 import {bindImport} from "../numpy/env.js";
-import {inlineTrainingCalls, readLoop} from "../pytorch/loop.js";
+import {inlineTrainingCalls, inlinedCall, readLoop} from "../pytorch/loop.js";
 import {isTorchModel, loaderEval, noGrad} from "../pytorch/calls.js";
 
 type Handler = (it: Interpreter, s: PyStmt, scope: Map<string, Val>) => boolean;
@@ -61,7 +61,7 @@ const defStmt: Handler = (it, s, scope) => {
   for (const p of splitTop(m[2])) {
     if (!p.trim()) continue;
     const [name, def] = p.split(/=(.*)/s).map((x) => x?.trim());
-    params.push({name: name.replace(/:.*$/, "").trim(), def: def ? it.evaluate(parseExpr(def), scope, s.line) : undefined});
+    params.push({name: name.replace(/:.*$/, "").trim(), def: def ? it.evaluate(parseExpr(def), scope, s.line) : undefined, ...(def ? {defText: def} : {})});
   }
   scope.set(m[1], {k: "func", name: m[1], params, body: s.body, line: s.line});
   if (scope === it.globals && !MODEL_CODE.test(JSON.stringify(s.body))) {
@@ -100,15 +100,25 @@ const ifStmt: Handler = (it, s, scope) => {
   return true;
 };
 
+/** The code's own functions, for the training-loop reader (their parameters, defaults as written, bodies). */
+const codeFunctionOf = (it: Interpreter, scope: Map<string, Val>) => (n: string) => {
+  const v = it.lookup(n, scope);
+  return v?.k === "func" ? {params: v.params.map((p) => p.name), defaults: v.params.map((p) => p.defText), body: v.body} : undefined;
+};
+
+/** train(model, loader, optimizer, criterion, epochs=60): a function of the code's own that trains, run in place. */
+const trainingCallStmt: Handler = (it, s, scope) => {
+  const body = /^for\s/.test(s.text) ? null : inlinedCall(s, codeFunctionOf(it, scope));
+  if (!body) return false;
+  it.run(body, scope);
+  return true;
+};
+
 /** A PyTorch training loop (for epoch in range(N): … loss.backward() … optimizer.step()). */
 const torchLoopStmt: Handler = (it, s, scope) => {
   if (!/^for\s/.test(s.text)) return false;
   // for epoch in range(E): train_one_epoch(): the training step in a function of the code's own
-  const funcOf = (n: string) => {
-    const v = it.lookup(n, scope);
-    return v?.k === "func" ? {params: v.params.map((p) => p.name), body: v.body} : undefined;
-  };
-  const loop = readLoop(inlineTrainingCalls(s, funcOf), (n) => isTorchModel(it, n, scope), it.unsupported, (n) => {
+  const loop = readLoop(inlineTrainingCalls(s, codeFunctionOf(it, scope)), (n) => isTorchModel(it, n, scope), it.unsupported, (n) => {
     const v = it.lookup(n, scope);
     return v?.k === "torch" ? v.t.kind === "scheduler" : /sched/i.test(n);
   });
@@ -159,7 +169,7 @@ const printStmt: Handler = (it, s, scope) => {
   return true;
 };
 
-const HANDLERS: Handler[] = [importStmt, defStmt, classStmt, ifStmt, torchLoopStmt, blockStmt, returnStmt, printStmt];
+const HANDLERS: Handler[] = [importStmt, defStmt, classStmt, ifStmt, torchLoopStmt, trainingCallStmt, blockStmt, returnStmt, printStmt];
 
 /** `a op= b`, `a = b`, or an expression statement (a call) evaluated by the translator. */
 function assignOrCall(it: Interpreter, s: PyStmt, scope: Map<string, Val>): void {

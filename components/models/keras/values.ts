@@ -45,7 +45,7 @@ export type Val =
   | {k: "data"; src: DataSrc; part: "x" | "y" | "frame"; split: "train" | "test" | "all"; sampleShape?: number[]; scale?: number; limit?: number}
   | {k: "tensor"; inputShape: number[]; layers: LayerSpec[]; used: {v: boolean}}
   | {k: "torch"; t: TorchVal}
-  | {k: "func"; name: string; params: {name: string; def?: Val}[]; body: PyStmt[]; line: number}
+  | {k: "func"; name: string; params: {name: string; def?: Val; defText?: string}[]; body: PyStmt[]; line: number}
   | {k: "class"; name: string; gd: GdClass | null; line: number}
   | {k: "instance"; cls: GdClass; fields: Record<string, number>; line: number}
   | {k: "nd"; name: string}

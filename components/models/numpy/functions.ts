@@ -374,6 +374,22 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       const rows = a.shape[0];
       return takeRows(a, Array.from({length: rows * k}, (_, i) => Math.floor(i / k)), B);
     }
+    case "split":
+    case "array_split": {
+      // np.split(X, [800, 1000]): the pieces between the cut rows; np.split(X, 4): four equal pieces
+      const a = toND(a0, `np.${fn}`), ind = args[1] ?? kw.indices_or_sections;
+      if ((axisOf(kw, args[2]) ?? 0) !== 0) throw new Error(`np.${fn}: only axis=0 is supported`);
+      const n = a.shape[0] ?? 0;
+      let cuts: number[];
+      if (typeof ind === "number") {
+        if (!(Number.isInteger(ind) && ind >= 1)) throw new Error(`np.${fn}: the number of sections must be a positive integer`);
+        if (fn === "split" && n % ind !== 0) throw new Error("np.split: array split does not result in an equal division");
+        const big = n % ind, size = Math.floor(n / ind);
+        cuts = Array.from({length: ind - 1}, (_, k) => (k + 1) * size + Math.min(k + 1, big));
+      } else cuts = Array.from(toND(ind, `np.${fn}`).data);
+      const bounds = [0, ...cuts.map((c) => Math.max(0, Math.min(n, c < 0 ? c + n : c))), n];
+      return bounds.slice(0, -1).map((lo, k) => takeRows(a, Array.from({length: Math.max(0, bounds[k + 1] - lo)}, (_, i) => lo + i), B));
+    }
     case "vstack":
     case "row_stack":
       return concatenate(arraysOf(a0, `np.${fn}`).map((a) => (a.shape.length === 1 ? reshape(a, [1, -1]) : a)), 0, B, `np.${fn}`);

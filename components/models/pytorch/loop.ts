@@ -42,7 +42,7 @@ export function stripShape(e: Expr): Expr {
 }
 
 /** A function the code defines: its parameter names and body. */
-export type CodeFunction = {params: string[]; body: PyStmt[]};
+export type CodeFunction = {params: string[]; body: PyStmt[]; /** each parameter's default, as written */ defaults?: (string | undefined)[]};
 
 const CALL_STMT = /^(?:[\w\s,()]+=\s*)?(\w+)\((.*)\)$/;
 
@@ -60,21 +60,32 @@ function renamed(b: PyStmt[], names: Map<string, string>): PyStmt[] {
  */
 export function inlineTrainingCalls(s: PyStmt, funcOf: (name: string) => CodeFunction | undefined, seen: string[] = []): PyStmt {
   const expand = (b: PyStmt[]): PyStmt[] => b.flatMap((x) => {
-    const m = CALL_STMT.exec(x.text);
-    const f = m && !seen.includes(m[1]) ? funcOf(m[1]) : undefined;
-    if (!m || !f || !/\.backward\(\s*\)/.test(JSON.stringify(f.body))) return [{...x, body: expand(x.body)}];
-    const args = splitArgs(m[2]);
-    const names = new Map<string, string>();
-    args.forEach((a, k) => {
-      const kw = /^(\w+)\s*=(?!=)\s*(.+)$/.exec(a);
-      if (kw) names.set(kw[1], kw[2]);
-      else if (k < f.params.length) names.set(f.params[k], a);
-    });
-    if (!f.params.every((p) => names.has(p))) return [{...x, body: expand(x.body)}];
-    const body = renamed(f.body.filter((y) => !/^return\b/.test(y.text)), names);
-    return inlineTrainingCalls({...x, body}, funcOf, [...seen, m[1]]).body;
+    const body = inlinedCall(x, funcOf, seen);
+    return body ? inlineTrainingCalls({...x, body}, funcOf, [...seen, CALL_STMT.exec(x.text)![1]]).body : [{...x, body: expand(x.body)}];
   });
   return {...s, body: expand(s.body)};
+}
+
+/**
+ * `train(model, train_loader, optimizer, criterion, epochs=60)` (or `h = train(…)`) calling a function of the code's
+ * own that trains (its body calls .backward()): that body with the parameters renamed to the arguments (a missing one
+ * takes its default) and its `return` dropped; null for any other statement.
+ */
+export function inlinedCall(x: PyStmt, funcOf: (name: string) => CodeFunction | undefined, seen: string[] = []): PyStmt[] | null {
+  const m = CALL_STMT.exec(x.text);
+  const f = m && !seen.includes(m[1]) ? funcOf(m[1]) : undefined;
+  if (!m || !f || !/\.backward\(\s*\)/.test(JSON.stringify(f.body))) return null;
+  const names = new Map<string, string>();
+  splitArgs(m[2]).forEach((a, k) => {
+    const kw = /^(\w+)\s*=(?!=)\s*(.+)$/.exec(a);
+    if (kw) names.set(kw[1], kw[2]);
+    else if (k < f.params.length) names.set(f.params[k], a);
+  });
+  f.params.forEach((p, k) => !names.has(p) && f.defaults?.[k] !== undefined && names.set(p, f.defaults[k]!));
+  if (!f.params.every((p) => names.has(p))) return null;
+  // (a parameter left at its default None: `if sched is not None: sched.step()` is then dead code)
+  const live = (b: PyStmt[]): PyStmt[] => b.filter((y) => !/^if\s+None\s+is\s+not\s+None\s*:$/.test(y.text)).map((y) => ({...y, body: live(y.body)}));
+  return live(renamed(f.body.filter((y) => !/^return\b/.test(y.text)), names));
 }
 
 /** The comma-separated arguments of a call, brackets and strings kept whole. */
@@ -115,8 +126,13 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   /** Statements inside a loop nested in the epoch loop (the batch loop). */
   const inner = new Set<PyStmt>();
   const walk = (b: PyStmt[], nested: boolean) => b.forEach((x) => {
-    all.push(x);
-    if (nested) inner.add(x);
+    // criterion(model(xb), yb).backward(): the loss and its backward pass in one statement
+    const oneLine = /^(.+\))\.backward\(\s*\)$/.exec(x.text);
+    const parts = oneLine && !/^\w+$/.test(oneLine[1]) ? [{...x, text: `__loss = ${oneLine[1]}`}, {...x, text: "__loss.backward()"}] : [x];
+    for (const p of parts) {
+      all.push(p);
+      if (nested) inner.add(p);
+    }
     walk(x.body, nested || /^(for|while)\s/.test(x.text));
   });
   walk(s.body, false);
