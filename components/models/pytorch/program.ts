@@ -33,6 +33,8 @@ export function labelsOf(y: NDArray, notes: Note[]): Float64Array {
   if (y.shape.length === 2) {
     const k = y.shape[1];
     void notes;
+    // 0/1 rows are one-hot class labels; rows of other values are several targets per sample
+    if (y.data.some((v) => v !== 0 && v !== 1)) throw new Error(`y has ${k} columns of values per sample (a regression with ${k} outputs), which the page cannot train: it trains one target or one-hot classes`);
     return Float64Array.from({length: y.shape[0]}, (_, i) => {
       let best = 0;
       for (let j = 1; j < k; j++) if (y.data[i * k + j] > y.data[i * k + best]) best = j;
