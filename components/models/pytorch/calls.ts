@@ -2,7 +2,7 @@
  * torch.nn layers, losses and modules, torch.optim, DataLoader / TensorDataset / Subset and torchvision's MNIST as
  * the translator meets them in calls; `with torch.no_grad():` evaluation. Pure.
  */
-import {dotted, type Expr} from "../keras/expr.js";
+import {dotted, parseExpr, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Interpreter} from "../keras/interpreter.js";
 import {NUM, UNKNOWN, argToVal, describe, type Val} from "../keras/values.js";
@@ -11,6 +11,7 @@ import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "./layers.js";
 import {torchScheduler} from "./schedulers.js";
 import {forwardChain, initLayers} from "./module.js";
 import {isTorchLoss, isTorchOptimizer, torchLoss, torchOptimizer} from "./objects.js";
+import {stripShape} from "./loop.js";
 
 /** torch.nn layers, losses and modules; torch.optim; DataLoader / TensorDataset; torchvision's MNIST. */
 export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "call"}>, scope: Map<string, Val>, line: number): Val {
@@ -225,16 +226,12 @@ export function noGrad(it: Interpreter, s: PyStmt, scope: Map<string, Val>): voi
 
 /** The array a tensor expression wraps: torch.from_numpy(X).float(), torch.tensor(X, dtype=…), X.float().view(-1, 1). */
 function tensorOf(text: string): string | null {
-  let t = text.trim();
-  for (let k = 0; k < 6; k++) {
-    const method = /^(.+)\.(?:float|double|long|to|view|reshape|unsqueeze|squeeze|flatten|type)\([^()]*\)$/.exec(t);
-    if (method) {
-      t = method[1].trim();
-      continue;
-    }
-    const wrap = /^torch\.(?:from_numpy|tensor|as_tensor|Tensor|FloatTensor)\(\s*(\w+)\s*(?:,[^()]*)?\)$/.exec(t);
-    if (wrap) return wrap[1];
-    break;
+  let e: Expr;
+  try {
+    e = stripShape(parseExpr(text));
+  } catch {
+    return null;
   }
-  return /^\w+$/.test(t) ? t : null;
+  if (e.type === "call" && e.args.length >= 1 && /^torch\.(?:from_numpy|tensor|as_tensor|Tensor|FloatTensor)$/.test(dotted(e.fn) ?? "")) e = stripShape(e.args[0]);
+  return e.type === "name" ? e.id : null;
 }

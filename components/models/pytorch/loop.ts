@@ -5,6 +5,7 @@
  * Bookkeeping (prints, running sums, model.train()) is skipped; anything that changes training is named. Pure.
  */
 import {dotted, parseExpr, show, type Expr} from "../keras/expr.js";
+import {scanCode} from "../keras/lines.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Unsupported} from "../keras/program.js";
 
@@ -88,25 +89,18 @@ export function inlinedCall(x: PyStmt, funcOf: (name: string) => CodeFunction | 
   return live(renamed(f.body.filter((y) => !/^return\b/.test(y.text)), names));
 }
 
-/** The comma-separated arguments of a call, brackets and strings kept whole. */
+/** The comma-separated arguments of a call, brackets and strings kept whole (keras/lines.ts's scanner). */
 function splitArgs(text: string): string[] {
   const out: string[] = [];
-  let depth = 0, quote = "", cur = "";
-  for (const ch of text) {
-    if (quote) {
-      if (ch === quote) quote = "";
-    } else if (ch === "'" || ch === '"') quote = ch;
-    else if ("([{".includes(ch)) depth++;
-    else if (")]}".includes(ch)) depth--;
-    else if (ch === "," && depth === 0) {
-      out.push(cur.trim());
-      cur = "";
-      continue;
+  let from = 0;
+  scanCode(text, (c, i, depth) => {
+    if (c === "," && depth === 0) {
+      out.push(text.slice(from, i));
+      from = i + 1;
     }
-    cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
+  });
+  out.push(text.slice(from));
+  return out.map((a) => a.trim()).filter(Boolean);
 }
 
 /** `X[…]` parsed, or null. */
@@ -154,21 +148,17 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   let stepped = false, backward = false;
   // for start in range(0, len(X), B): idx = order[start:start + B]; model(X[idx]) — batches sliced by hand
   let sliceLoop: {v: string; size: Expr} | null = null;
-  const perms = new Set<string>(), slices = new Map<string, {of: string}>(), aliases = new Map<string, Expr>();
+  /** perms: fresh permutations; slices: idx → the permutation it is a batch of; aliases: xb → X[start:start + B]. */
+  const perms = new Set<string>(), slices = new Map<string, string>(), aliases = new Map<string, Expr>();
   let batch: HandBatches | undefined;
   /** X[idx] / xb (= X[start:start + B]) / X: the tensor itself, noting the hand-made batches it is cut into. */
   const source = (e: Expr): Expr => {
     for (let k = 0; k < 4 && e.type === "name" && aliases.has(e.id); k++) e = aliases.get(e.id)!;
-    const cut = e.type === "index" ? sliceOf(e.index) : null;
-    if (e.type === "index" && e.index.type === "name" && slices.has(e.index.id) && sliceLoop) {
-      batch = {size: sliceLoop.size, shuffle: perms.has(slices.get(e.index.id)!.of)};
-      return e.obj;
-    }
-    if (e.type === "index" && cut && sliceLoop) {
-      batch = {size: sliceLoop.size, shuffle: false};
-      return e.obj;
-    }
-    return e;
+    if (e.type !== "index" || !sliceLoop) return e;
+    const of = e.index.type === "name" ? slices.get(e.index.id) : undefined;
+    if (of === undefined && !sliceOf(e.index)) return e;
+    batch = {size: sliceLoop.size, shuffle: of !== undefined && perms.has(of)};
+    return e.obj;
   };
   /** start:start + B of the slicing loop. */
   const sliceOf = (e: Expr): boolean =>
@@ -188,7 +178,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       const cut = subscriptOf(m[2], m[3]);
       if (cut && sliceOf(cut.index)) {
         // idx = order[start:start + B] (a batch of a permutation) or xb = X[start:start + B] (the batch itself)
-        if (perms.has(m[2])) slices.set(m[1], {of: m[2]});
+        if (perms.has(m[2])) slices.set(m[1], m[2]);
         else aliases.set(m[1], cut);
         continue;
       }
