@@ -3,7 +3,7 @@
  * chapter compiled with. No DOM. The NumPy gradient-descent runner for chapter 004 is re-exported from gd.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-import type {Activation, CompileSpec, KerasProgram, LayerSpec, LossName} from "./keras/program.js";
+import type {Activation, CompileSpec, KerasProgram, LayerSpec, LossName, LossSpec} from "./keras/program.js";
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
 
@@ -179,22 +179,47 @@ export function optimizerStep(optimizer: tf.Optimizer, opt: CompileSpec["optimiz
   return value;
 }
 
-/** Mean loss over a batch: labels are class ids (sparse) or 0/1 (binary), predictions the model's outputs. */
-export function lossFunction(loss: LossName, fromLogits = false): (labels: tf.Tensor, preds: tf.Tensor) => tf.Scalar {
-  if (fromLogits && (loss === "sparse_categorical_crossentropy" || loss === "categorical_crossentropy")) {
-    return (labels, logits) => {
-      const k = logits.shape[logits.shape.length - 1] as number;
-      const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), "int32"), k);
-      return tf.mean(tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
-    };
-  }
-  if (fromLogits && loss === "binary_crossentropy") {
-    // max(z, 0) − z·y + log(1 + e^(−|z|)): PyTorch's BCEWithLogitsLoss, stable for large |z|
-    return (labels, z) => {
-      const y = tf.reshape(labels, z.shape);
-      return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar;
-    };
-  }
+/**
+ * Cross-entropy on logits, as PyTorch's CrossEntropyLoss: with class weights w the batch loss is
+ * Σ w_{y_i}·nll_i / Σ w_{y_i}; with label smoothing ε the target is (1 − ε)·one-hot + ε/k.
+ */
+function logitsCrossEntropy(spec: LossSpec): (labels: tf.Tensor, logits: tf.Tensor) => tf.Scalar {
+  return (labels, logits) => {
+    const k = logits.shape[logits.shape.length - 1] as number;
+    const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), "int32"), k);
+    const eps = spec.labelSmoothing ?? 0;
+    const target = eps ? tf.add(tf.mul(oneHot, 1 - eps), eps / k) : oneHot;
+    const nll = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1));
+    if (!spec.classWeight) return tf.mean(nll) as tf.Scalar;
+    if (spec.classWeight.length !== k) throw new Error(`CrossEntropyLoss(weight=…) has ${spec.classWeight.length} weights for ${k} classes`);
+    const w = tf.sum(tf.mul(oneHot, tf.tensor1d(spec.classWeight)), -1);
+    return tf.div(tf.sum(tf.mul(w, nll)), tf.sum(w)) as tf.Scalar;
+  };
+}
+
+/**
+ * Binary cross-entropy on logits, as PyTorch's BCEWithLogitsLoss: p·y·softplus(−z) + (1 − y)·softplus(z) with the
+ * positive weight p (1 without pos_weight), softplus(z) = max(z, 0) + log(1 + e^(−|z|)) so large |z| stay finite.
+ */
+function logitsBinaryCrossEntropy(spec: LossSpec): (labels: tf.Tensor, z: tf.Tensor) => tf.Scalar {
+  return (labels, z) => {
+    const y = tf.reshape(labels, z.shape);
+    const tail = tf.log1p(tf.exp(tf.neg(tf.abs(z))));
+    const spPos = tf.add(tf.relu(z), tail), spNeg = tf.add(tf.relu(tf.neg(z)), tail);
+    const p = spec.posWeight ? tf.tensor1d(spec.posWeight) : tf.scalar(1);
+    return tf.mean(tf.add(tf.mul(tf.mul(p, y), spNeg), tf.mul(tf.sub(1, y), spPos))) as tf.Scalar;
+  };
+}
+
+/**
+ * Mean loss over a batch: labels are class ids (sparse) or 0/1 (binary), predictions the model's outputs. `loss` is
+ * a loss name or a program's compile spec (its logits flag and loss options: pos_weight, class weights, smoothing).
+ */
+export function lossFunction(lossOrSpec: LossName | LossSpec, logits = false): (labels: tf.Tensor, preds: tf.Tensor) => tf.Scalar {
+  const spec: LossSpec = typeof lossOrSpec === "string" ? {loss: lossOrSpec, fromLogits: logits} : lossOrSpec;
+  const {loss, fromLogits} = spec;
+  if (fromLogits && (loss === "sparse_categorical_crossentropy" || loss === "categorical_crossentropy")) return logitsCrossEntropy(spec);
+  if (fromLogits && loss === "binary_crossentropy") return logitsBinaryCrossEntropy(spec);
   switch (loss) {
     case "sparse_categorical_crossentropy":
     case "categorical_crossentropy": // the page's datasets always hold class ids (to_categorical is not replayed)
@@ -218,9 +243,17 @@ export function lossFunction(loss: LossName, fromLogits = false): (labels: tf.Te
   }
 }
 
-/** Number of correct predictions in a batch (argmax for several outputs, > 0.5 for one; > 0 for one logit). */
+/**
+ * Number of correct predictions in a batch (argmax for several outputs, > 0.5 for one; > 0 for one logit). With
+ * several targets per sample (labels shaped as the outputs), each output is thresholded and a sample counts by the
+ * fraction it gets right, as Keras' binary accuracy averages over the last axis.
+ */
 export function correctCount(labels: tf.Tensor, preds: tf.Tensor, fromLogits = false): tf.Scalar {
   const k = preds.shape.length < 2 ? 1 : (preds.shape[preds.shape.length - 1] as number);
+  if (k > 1 && labels.size === preds.size) {
+    const guess = tf.cast(tf.greater(preds, fromLogits ? 0 : 0.5), "float32");
+    return tf.div(tf.sum(tf.cast(tf.equal(guess, tf.reshape(labels, preds.shape)), "float32")), k) as tf.Scalar;
+  }
   const y = tf.reshape(labels, [-1]);
   const guess = k === 1 ? tf.cast(tf.greater(tf.reshape(preds, [-1]), fromLogits ? 0 : 0.5), "float32") : tf.cast(tf.argMax(preds, -1), "float32");
   return tf.sum(tf.cast(tf.equal(guess, tf.cast(y, "float32")), "float32")) as tf.Scalar;

@@ -78,7 +78,7 @@ function syntheticBatch(model: tf.LayersModel, inputShape: number[], batchSize: 
 async function timeSteps(spec: Model, batchSize: number, shareMs: number, seed: number, signal?: AbortSignal): Promise<{steps: number; ms: number; warmupMs: number}> {
   const model = buildModel(spec, {seed});
   const optimizer = makeOptimizer(spec.compile.optimizer);
-  const lossFn = lossFunction(spec.compile.loss, !!spec.compile.fromLogits);
+  const lossFn = lossFunction(spec.compile);
   const {x, y} = syntheticBatch(model, spec.inputShape, batchSize, seed);
   const step = async () => {
     const l = tf.tidy(() => optimizerStep(optimizer, spec.compile.optimizer, () => lossFn(y, model.apply(x, {training: true}) as tf.Tensor)));

@@ -9,8 +9,10 @@ export interface Dataset {
   size: number;
   /** Shape of one sample, e.g. [784], [28, 28, 1], [32, 32, 3], [3]. */
   inputShape: number[];
-  /** One label per sample (class id, or 0/1). */
+  /** One label per sample (class id, or 0/1), or `targetWidth` targets per sample, row-major. */
   labels: Float32Array;
+  /** Targets per sample when there are several (a multi-output regression); absent means one. */
+  targetWidth?: number;
   /** Writes the samples `indices` one after another into `out` (length indices.length · prod(inputShape)). */
   fill(indices: ArrayLike<number>, out: Float32Array): void;
   /** A short description for the page ("MNIST 训练集前 12000 张" …). */
@@ -134,17 +136,18 @@ export function splitTable(rows: number[][], labels: number[], testSize: number,
   };
 }
 
-/** Samples the code computed (row-major x, one label per sample) as a Dataset of per-sample shape `inputShape`. */
-export function arraysDataset(data: {x?: number[]; y?: number[]; n: number}, inputShape: number[], describe = "arrays"): Dataset {
+/** Samples the code computed (row-major x; one label per sample, or `yWidth` targets) as a Dataset of per-sample shape `inputShape`. */
+export function arraysDataset(data: {x?: number[]; y?: number[]; n: number; yWidth?: number}, inputShape: number[], describe = "arrays"): Dataset {
   const per = sampleSize(inputShape);
-  const x = data.x ?? [], y = data.y ?? [];
+  const x = data.x ?? [], y = data.y ?? [], width = data.yWidth ?? 1;
   if (x.length !== data.n * per) throw new Error(`arraysDataset: ${x.length} numbers for ${data.n} samples of shape (${inputShape.join(", ")})`);
-  if (y.length !== data.n) throw new Error(`arraysDataset: ${y.length} labels for ${data.n} samples`);
+  if (y.length !== data.n * width) throw new Error(`arraysDataset: ${y.length} targets for ${data.n} samples of ${width}`);
   const xs = Float32Array.from(x);
   return {
     size: data.n,
     inputShape,
     labels: Float32Array.from(y),
+    ...(width > 1 ? {targetWidth: width} : {}),
     fill(indices, out) {
       for (let i = 0; i < indices.length; i++) {
         const r = indices[i];

@@ -310,6 +310,14 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   o.done();
   const out: KerasProgram["compile"] = {optimizer, loss: p.oneOf("loss", LOSSES), metrics: p.has("metrics") ? p.strings("metrics") : base.compile.metrics, line};
   if (p.has("fromLogits")) out.fromLogits = p.bool("fromLogits");
+  for (const k of ["posWeight", "classWeight"] as const) {
+    if (!p.has(k)) continue;
+    const v = p.raw(k);
+    if (v?.k !== "arr" || !v.v.length || !v.v.every((x) => x.k === "num" && x.v >= 0)) throw new Fail(`compile.${k} must be an array of non-negative numbers`);
+    out[k] = v.v.map((x) => (x as {v: number}).v);
+  }
+  if (p.has("labelSmoothing")) out.labelSmoothing = p.num("labelSmoothing", {min: 0});
+  if ((out.labelSmoothing ?? 0) >= 1) throw new Fail("compile.labelSmoothing must be below 1");
   if (p.has("schedule")) out.schedule = scheduleOf(p.obj("schedule"), base.compile.schedule?.line ?? line);
   p.done();
   return out;

@@ -128,11 +128,18 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
 /** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
 export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho"] as const;
 
+/** The loss options the program sets (pos_weight, class weights, label smoothing), as compile fields. */
+function lossOptions(p: KerasProgram): string {
+  const {posWeight, classWeight, labelSmoothing} = p.compile;
+  return (posWeight ? `, posWeight: [${posWeight.join(", ")}]` : "") + (classWeight ? `, classWeight: [${classWeight.join(", ")}]` : "") +
+    (labelSmoothing ? `, labelSmoothing: ${labelSmoothing}` : "");
+}
+
 function compileLine(p: KerasProgram): string {
   const o = p.compile.optimizer;
   const extra = OPTIMIZER_OPTIONS.filter((k) => o[k] !== undefined).map((k) => `, ${k}: ${o[k]}`).join("");
   return `export const compile = {optimizer: {name: ${str(o.name)}, learningRate: ${o.learningRate}, learningRateExplicit: ${o.learningRateExplicit}${extra}}, ` +
-    `loss: ${str(p.compile.loss)}${p.compile.fromLogits === undefined ? "" : `, fromLogits: ${p.compile.fromLogits}`}, metrics: [${p.compile.metrics.map(str).join(", ")}]` +
+    `loss: ${str(p.compile.loss)}${p.compile.fromLogits === undefined ? "" : `, fromLogits: ${p.compile.fromLogits}`}${lossOptions(p)}, metrics: [${p.compile.metrics.map(str).join(", ")}]` +
     `${p.compile.schedule ? `, schedule: ${scheduleText(p.compile.schedule)}` : ""}} as const; ${c("line", {n: p.compile.line})}`;
 }
 

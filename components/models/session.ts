@@ -97,7 +97,7 @@ export async function* runProgram(program: KerasProgram, data: PreparedData, s: 
       limit: s.limit, signal: ctl.signal, compile: program.compile, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery,
       shuffle: program.fit.shuffle ?? true});
     if (ctl.signal?.aborted) return null;
-    const r = await evaluate(model, data.test, {loss: program.compile.loss, signal: ctl.signal, fromLogits: !!program.compile.fromLogits});
+    const r = await evaluate(model, data.test, {loss: program.compile, signal: ctl.signal});
     return {testLoss: r.loss, testAcc: r.acc, testSize: r.n, params: countParams(model)};
   } finally {
     model.dispose();

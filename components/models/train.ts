@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {correctCount, lossFunction, makeOptimizer, optimizerStep} from "./build.js";
 import {permutation, sampleSize, type Dataset} from "./datasets.js";
-import type {CompileSpec} from "./keras/program.js";
+import type {CompileSpec, LossSpec} from "./keras/program.js";
 import {learningRateAt, perBatch} from "./keras/schedule.js";
 
 export interface TrainOptions {
@@ -66,16 +66,18 @@ export function batchTensors(data: Dataset, indices: ArrayLike<number>): {x: tf.
   const per = sampleSize(data.inputShape);
   const buf = new Float32Array(indices.length * per);
   data.fill(indices, buf);
-  const y = new Float32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) y[i] = data.labels[indices[i]];
-  return {x: tf.tensor(buf, [indices.length, ...data.inputShape]), y: tf.tensor1d(y)};
+  const w = data.targetWidth ?? 1;
+  const y = new Float32Array(indices.length * w);
+  for (let i = 0; i < indices.length; i++) y.set(data.labels.subarray(indices[i] * w, indices[i] * w + w), i * w);
+  return {x: tf.tensor(buf, [indices.length, ...data.inputShape]), y: w === 1 ? tf.tensor1d(y) : tf.tensor2d(y, [indices.length, w])};
 }
 
 /** Loss and accuracy of `model` on `indices` of `data` (inference mode), in batches. */
-export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"], signal, fromLogits = false}:
-  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"]; signal?: AbortSignal; fromLogits?: boolean} = {}): Promise<{loss: number; acc: number; n: number}> {
+export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"] | LossSpec, signal, fromLogits = false}:
+  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"] | LossSpec; signal?: AbortSignal; fromLogits?: boolean} = {}): Promise<{loss: number; acc: number; n: number}> {
   const idx = indices ?? Int32Array.from({length: data.size}, (_, i) => i);
   const lossFn = lossFunction(loss, fromLogits);
+  if (typeof loss !== "string") fromLogits = !!loss.fromLogits;
   let sumLoss = 0, correct = 0;
   for (let s = 0; s < idx.length; s += batchSize) {
     if (signal?.aborted) throw new DOMException("evaluation stopped", "AbortError");
@@ -106,7 +108,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
   const optimizer = makeOptimizer(compile?.optimizer ?? {name: "adam", learningRate: 0.001, learningRateExplicit: false});
   const lossName = compile?.loss ?? "sparse_categorical_crossentropy";
   const fromLogits = !!compile?.fromLogits;
-  const lossFn = lossFunction(lossName, fromLogits);
+  const lossFn = lossFunction(compile ?? lossName);
   const shuffle = opts.shuffle ?? true;
   const batches = Math.ceil(trainSize / batchSize);
   const t0 = performance.now();
@@ -169,7 +171,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
           samplesPerSec: sps, etaSec: left / sps, trainSize, valSize};
         if (compile?.schedule) step.learningRate = scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, true);
         if (last && valSize > 0) {
-          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: lossName, signal, fromLogits});
+          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: compile ?? lossName, signal, fromLogits});
           step.valLoss = v.loss;
           step.valAcc = v.acc;
         }

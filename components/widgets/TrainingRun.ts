@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {buildModel, correctCount, countParams, lossFunction} from "../models/build.js";
 import type {Dataset} from "../models/datasets.js";
-import type {KerasProgram} from "../models/keras/program.js";
+import type {KerasProgram, LossSpec} from "../models/keras/program.js";
 import type {PreparedData, RunSettings} from "../models/session.js";
 import {batchTensors, evaluate, train, type TrainStep} from "../models/train.js";
 
@@ -47,11 +47,14 @@ export function isClassifier(program: Pick<KerasProgram, "compile">): boolean {
 }
 
 /** Loss, accuracy and per-sample predictions on all of `data` (inference mode). */
-export async function evaluateWithPredictions(model: tf.LayersModel, data: Dataset, lossName: KerasProgram["compile"]["loss"], batchSize = 256,
-  fromLogits = false): Promise<TestEvaluation> {
+export async function evaluateWithPredictions(model: tf.LayersModel, data: Dataset, lossOrSpec: KerasProgram["compile"]["loss"] | LossSpec, batchSize = 256,
+  logits = false): Promise<TestEvaluation> {
   const n = data.size;
-  const lossFn = lossFunction(lossName, fromLogits);
-  const classifier = /crossentropy/.test(lossName);
+  const lossFn = lossFunction(lossOrSpec, logits);
+  const lossName = typeof lossOrSpec === "string" ? lossOrSpec : lossOrSpec.loss;
+  const fromLogits = typeof lossOrSpec === "string" ? logits : !!lossOrSpec.fromLogits;
+  // several targets per sample (a multi-output regression, several 0/1 labels) have no one class to show
+  const classifier = /crossentropy/.test(lossName) && (data.targetWidth ?? 1) === 1;
   const predicted = new Int32Array(classifier ? n : 0), confidence = new Float32Array(classifier ? n : 0);
   let sumLoss = 0, correct = 0, classes = 0;
   for (let s = 0; s < n; s += batchSize) {
@@ -82,7 +85,7 @@ export async function evaluateWithPredictions(model: tf.LayersModel, data: Datas
 /** The first `n` samples of a dataset as a dataset. */
 function head(data: Dataset, n: number): Dataset {
   const size = Math.min(n, data.size);
-  return {...data, size, labels: data.labels.subarray(0, size)};
+  return {...data, size, labels: data.labels.subarray(0, size * (data.targetWidth ?? 1))};
 }
 
 function either(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
@@ -120,7 +123,7 @@ export async function* runForPanel(program: KerasProgram, data: PreparedData, s:
         if (step.batch !== step.batches) continue;
         lastEpoch = {epoch: step.epoch, loss: step.loss, acc: step.acc};
         if (monitor && monitor.size > 0 && !trainSignal?.aborted) {
-          const m = await evaluate(model, monitor, {loss: program.compile.loss, signal: trainSignal, fromLogits: !!program.compile.fromLogits});
+          const m = await evaluate(model, monitor, {loss: program.compile, signal: trainSignal});
           yield {type: "monitor", epoch: step.epoch, loss: m.loss, acc: m.acc, n: m.n};
         }
       }
@@ -130,7 +133,7 @@ export async function* runForPanel(program: KerasProgram, data: PreparedData, s:
     }
     if (ctl.signal?.aborted) return null;
     yield {type: "evaluating"};
-    const test = await evaluateWithPredictions(model, data.test, program.compile.loss, 256, !!program.compile.fromLogits);
+    const test = await evaluateWithPredictions(model, data.test, program.compile, 256);
     if (ctl.signal?.aborted) return null;
     const done = last !== null && last.epoch === last.epochs && last.batch === last.batches;
     return {partial: !done, last, lastEpoch, test, params: countParams(model)};

@@ -66,9 +66,18 @@ export interface CompileSpec {
   loss: LossName;
   /** The model outputs logits and the loss applies softmax/sigmoid itself (PyTorch's CrossEntropyLoss, BCEWithLogitsLoss). */
   fromLogits?: boolean;
+  /** Binary cross-entropy on logits: the positive class's weight per output (PyTorch's pos_weight). */
+  posWeight?: number[];
+  /** Cross-entropy: a weight per class, the batch loss their weighted mean (PyTorch's weight=). */
+  classWeight?: number[];
+  /** Cross-entropy: the target mixes ε of the uniform distribution into the one-hot label (label_smoothing=). */
+  labelSmoothing?: number;
   metrics: string[];
   line: number;
 }
+
+/** How the loss is computed: CompileSpec's loss fields. */
+export type LossSpec = Pick<CompileSpec, "loss" | "fromLogits" | "posWeight" | "classWeight" | "labelSmoothing">;
 
 export interface FitSpec {
   epochs: number;
@@ -83,9 +92,11 @@ export interface FitSpec {
 export interface ArraysData {
   /** Row-major samples, n × prod(inputShape); absent when `recipe` is given. */
   x?: number[];
-  /** One label per sample (class id, 0/1 or a regression target). */
+  /** One label per sample (class id, 0/1 or a regression target), or `yWidth` targets per sample, row-major. */
   y?: number[];
   n: number;
+  /** Targets per sample when there are several (a multi-output regression, or several 0/1 labels); absent for one. */
+  yWidth?: number;
 }
 
 /**

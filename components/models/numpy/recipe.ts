@@ -6,6 +6,7 @@ import type {ArraysData, ArraysRecipe} from "../keras/program.js";
 import {statements} from "../keras/lines.js";
 import {bindImport, newEnv} from "./env.js";
 import {isND} from "./ndarray.js";
+import {targetsOf} from "../targets.js";
 import {Script} from "./script.js";
 import type {NPEnv} from "./values.js";
 
@@ -33,7 +34,8 @@ export function runImport(env: NPEnv, text: string): boolean {
 function read(env: NPEnv, x: string, y: string): ArraysData {
   const X = env.vars.get(x), Y = env.vars.get(y);
   if (!isND(X) || !isND(Y)) throw new Error(`the recipe does not define arrays ${x} and ${y}`);
-  return {x: Array.from(X.data), y: Array.from(Y.data), n: X.shape[0]};
+  const t = targetsOf(Y);
+  return {x: Array.from(X.data), y: Array.from(t.values), n: X.shape[0], ...(t.width > 1 ? {yWidth: t.width} : {})};
 }
 
 export function regenerateArrays(recipe: ArraysRecipe): {train: ArraysData; test?: ArraysData} {

@@ -95,7 +95,9 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   const program: KerasProgram = {
     kind: "keras", framework: "pytorch", init: "pytorch", file: it.opts.file, line: mv!.k === "torch" && mv.t.kind === "model" ? mv.t.line : modelLayers[0].line,
     inputShape: dataset.inputShape, layers: lowered.layers,
-    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop)},
+    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop),
+      ...(loss.posWeight ? {posWeight: loss.posWeight} : {}), ...(loss.classWeight ? {classWeight: loss.classWeight} : {}),
+      ...(loss.labelSmoothing ? {labelSmoothing: loss.labelSmoothing} : {})},
     fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle},
     evaluate: it.torchEval ? {line: it.torchEval.line} : null, dataset: dataset.ref, claims, notes
   };

@@ -44,7 +44,7 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
     if (["to", "train", "eval", "cuda", "cpu", "float", "double"].includes(name)) return recv;
     return UNKNOWN(`${recv.t.kind}.${name}()`);
   }
-  if (/^torch\.nn\.\w+$/.test(path) && isTorchLoss(name)) return {k: "torch", t: {kind: "loss", loss: torchLoss(name, kw, line)}};
+  if (/^torch\.nn\.\w+$/.test(path) && isTorchLoss(name)) return {k: "torch", t: {kind: "loss", loss: torchLoss(name, kw, line, (key) => numbersOf(it, rawKw[key]))}};
   if (/^torch\.nn\.\w+$/.test(path) && TORCH_LAYERS.includes(name)) {
     const at = it.physLine(name, line);
     try {
@@ -155,6 +155,15 @@ function randomSplit(it: Interpreter, ds: Val | undefined, lengths: Val | undefi
   })};
 }
 
+/** The numbers of a tensor, list or number argument (torch.tensor([4.0]), [1, 3], 2.5), or null. */
+function numbersOf(it: Interpreter, v: Val | undefined): number[] | null {
+  if (!v) return null;
+  if (v.k === "num") return [v.v];
+  if (v.k === "seq") return v.items.every((x) => x.k === "num") ? v.items.map((x) => (x as {v: number}).v) : null;
+  const a = v.k === "nd" ? it.np.vars.get(v.name) : undefined;
+  return a && isND(a) && a.shape.length <= 1 ? Array.from(a.data) : null;
+}
+
 export function toArg(it: Interpreter, v: Val): Arg {
   switch (v.k) {
     case "num": return v.v;
@@ -169,7 +178,8 @@ export function toArg(it: Interpreter, v: Val): Arg {
 
 export function isTorchModel(it: Interpreter, name: string, scope: Map<string, Val>): boolean {
   const v = it.lookup(name, scope);
-  return v?.k === "torch" && (v.t.kind === "model" || (v.t.kind === "layer" && v.t.layer.kind === "sequential"));
+  // a model is a Module, a Sequential, or one layer with weights used on its own (model = nn.Linear(1, 1))
+  return v?.k === "torch" && (v.t.kind === "model" || (v.t.kind === "layer" && ["sequential", "linear", "conv2d"].includes(v.t.layer.kind)));
 }
 
 /**

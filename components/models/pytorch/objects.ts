@@ -8,6 +8,9 @@ import type {Arg} from "./layers.js";
 export interface TorchLoss {
   loss: LossName;
   fromLogits: boolean;
+  posWeight?: number[];
+  classWeight?: number[];
+  labelSmoothing?: number;
   /** NLLLoss: cross-entropy only when the model ends in LogSoftmax. */
   nll: boolean;
   line: number;
@@ -33,11 +36,28 @@ const LOSSES: Record<string, Omit<TorchLoss, "line">> = {
   BCEWithLogitsLoss: {loss: "binary_crossentropy", fromLogits: true, nll: false}
 };
 
-export function torchLoss(name: string, kw: Record<string, Arg>, line: number): TorchLoss {
+/**
+ * A loss module with its options. `numbers` reads a tensor argument's values (pos_weight=torch.tensor([4.0])).
+ * Supported beyond reduction="mean": BCEWithLogitsLoss's pos_weight, CrossEntropyLoss's weight and label_smoothing.
+ */
+export function torchLoss(name: string, kw: Record<string, Arg>, line: number, numbers: (key: string) => number[] | null = () => null): TorchLoss {
   const l = LOSSES[name];
   if (!l) throw new Error(`nn.${name} is not supported (supported: ${Object.keys(LOSSES).join(", ")})`);
-  for (const k of Object.keys(kw)) if (k !== "reduction" || kw[k] !== "mean") throw new Error(`nn.${name}(${k}=…) is not supported`);
-  return {...l, line};
+  const out: TorchLoss = {...l, line};
+  const vector = (k: string) => {
+    const v = numbers(k);
+    if (!v || !v.length || v.some((x) => !(x >= 0))) throw new Error(`nn.${name}(${k}=…) must be a tensor of non-negative numbers the page can compute`);
+    return v;
+  };
+  for (const k of Object.keys(kw)) {
+    if (k === "reduction" && kw[k] === "mean") continue;
+    if (k === "pos_weight" && name === "BCEWithLogitsLoss") out.posWeight = vector(k);
+    else if (k === "weight" && name === "CrossEntropyLoss") out.classWeight = vector(k);
+    else if (k === "label_smoothing" && name === "CrossEntropyLoss" && typeof kw[k] === "number" && kw[k] >= 0 && kw[k] < 1) out.labelSmoothing = kw[k] as number;
+    else throw new Error(`nn.${name}(${k}=…) is not supported`);
+  }
+  if (out.classWeight && out.labelSmoothing) throw new Error(`nn.${name}: weight= together with label_smoothing= is not supported`);
+  return out;
 }
 
 /** torch.nn.functional's losses, by the module they stand for. */

@@ -8,6 +8,7 @@ import type {ArraysData, Claim, DatasetRef, Note, NumpyScriptProgram, Unsupporte
 import {parseClaims} from "../keras/claims.js";
 import {tTraining} from "../../i18n/training.js";
 import {isND, type NDArray} from "../numpy/ndarray.js";
+import {targetsOf} from "../targets.js";
 import type {Printed} from "../numpy/script.js";
 import type {NPValue} from "../numpy/values.js";
 
@@ -24,24 +25,6 @@ function toNHWC(a: NDArray): NDArray {
   const out = new Float64Array(a.data.length);
   for (let s = 0; s < n; s++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) out[s * c * h * w + i * c + ch] = a.data[s * c * h * w + ch * h * w + i];
   return {shape: [n, h, w, c], data: out, dtype: a.dtype};
-}
-
-/** Labels as one number per sample: (n,), (n, 1), or one-hot rows (n, k) → class ids. */
-export function labelsOf(y: NDArray, notes: Note[]): Float64Array {
-  if (y.shape.length === 1) return y.data;
-  if (y.shape.length === 2 && y.shape[1] === 1) return y.data;
-  if (y.shape.length === 2) {
-    const k = y.shape[1];
-    void notes;
-    // 0/1 rows are one-hot class labels; rows of other values are several targets per sample
-    if (y.data.some((v) => v !== 0 && v !== 1)) throw new Error(`y has ${k} columns of values per sample (a regression with ${k} outputs), which the page cannot train: it trains one target or one-hot classes`);
-    return Float64Array.from({length: y.shape[0]}, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (y.data[i * k + j] > y.data[i * k + best]) best = j;
-      return best;
-    });
-  }
-  throw new Error(`labels of shape (${y.shape.join(", ")}) are not supported`);
 }
 
 export interface ArraysInput {
@@ -64,7 +47,11 @@ export function kerasArrays(a: ArraysInput, notes: Note[]): {ref: Extract<Datase
   if (x.shape.length < 2) throw new Error(`the training data has shape (${x.shape.join(", ")}); it needs one row per sample (reshape(-1, 1) for one feature)`);
   if (x.shape[0] !== a.y.shape[0]) throw new Error(`x has ${x.shape[0]} samples but y has ${a.y.shape[0]}`);
   const inputShape = x.shape.slice(1);
-  const data = (X: NDArray, Y: NDArray): ArraysData => ({x: Array.from(X.data, round), y: Array.from(labelsOf(Y, notes), round), n: X.shape[0]});
+  void notes;
+  const data = (X: NDArray, Y: NDArray): ArraysData => {
+    const t = targetsOf(Y);
+    return {x: Array.from(X.data, round), y: Array.from(t.values, round), n: X.shape[0], ...(t.width > 1 ? {yWidth: t.width} : {})};
+  };
   const total = x.data.length + (a.test ? a.test.x.data.length : 0);
   const straight = a.statements?.every((s) => !s.body.length) ?? false;
   const recipeOk = total > INLINE_LIMIT && straight && a.names && !Object.values(a.names).some((n) => n?.startsWith("__"));
