@@ -423,3 +423,34 @@ describe("general rules from the held-out documents (fourth session)", () => {
     expect([s[9], s[13], s[17], s[21]]).toEqual(["verified", "flagged", "verified", "flagged"]);
   });
 });
+
+describe("general rules from the held-out documents (formula-i)", () => {
+  test("a function's argument without parentheses runs over the product after it (\\sin 2u = sin(2u), \\cos \\pi q), up to an explicit space or another function", async () => {
+    expect(parseFormula("\\sin 2u").lines[0].first).toMatchObject({type: "call", fn: "sin", args: [{type: "mul"}]});
+    expect(parseFormula("\\sin\\theta\\, r").lines[0].first).toMatchObject({type: "mul", left: {type: "call", fn: "sin"}});
+    expect(parseFormula("\\cos\\theta \\sin\\theta").lines[0].first).toMatchObject({type: "mul", left: {type: "call", fn: "cos"}, right: {type: "call", fn: "sin"}});
+    const s = await statuses(doc("h(q) = c + \\frac{a - c}{2}\\left(1 + \\cos \\pi q\\right)", "\\frac{dh}{dq} = -\\frac{(a - c)\\pi}{2} \\sin \\pi q",
+      "\\frac{dh}{dq} = -\\frac{(a - c)}{2} \\sin \\pi q"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
+  test("beside the identity, a capital added to it is a matrix (A + γI) and the letter it acts on a vector: b − Ac = γc is verified for c = (A + γI)⁻¹b", async () => {
+    const s = await statuses(doc("c = (A + \\gamma I)^{-1} b", "b - A c = \\gamma\\, c", "b - A c = 2\\gamma\\, c"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
+  test("an arrowed letter's subscript names one of several vectors, not a coordinate: ∂L/∂a⃗_p beside Σ_m over a⃗_m is checked as a vector gradient", async () => {
+    const s = await statuses(doc("L = -\\log \\sigma(\\vec a_p^\\top \\vec z) - \\sum_{m=1}^{M} \\log \\sigma(-\\vec a_m^\\top \\vec z)",
+      "\\frac{\\partial L}{\\partial \\vec a_p} = \\left(\\sigma(\\vec a_p^\\top \\vec z) - 1\\right) \\vec z", "\\frac{\\partial L}{\\partial \\vec a_p} = \\left(1 - \\sigma(\\vec a_p^\\top \\vec z)\\right) \\vec z"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
+  test("a derivative's step with a worked number in it (−0.4651 z⃗) holds at the text's values only: it is not compared with the derivative on seeded inputs", async () => {
+    const s = await statuses(doc("L = -\\log \\sigma(\\vec a_p^\\top \\vec z) - \\sum_{m=1}^{M} \\log \\sigma(-\\vec a_m^\\top \\vec z)",
+      "%Take $\\vec z = (0.5, -0.2)$ and $\\vec a_p = (0.4, 0.3)$.", "\\frac{\\partial L}{\\partial \\vec a_p} = -0.4651\\, \\vec z = (-0.2325,\\ 0.0930)",
+      "\\frac{\\partial L}{\\partial \\vec a_p} = -0.4651\\, \\vec z = (-0.2325,\\ 0.0830)"));
+    expect(s[11]).not.toBe("flagged");
+    expect(s[15]).toBe("flagged");
+  });
+  test("a pairwise quantity (E_ij through Q_ij = σ(r_i − r_j)) is compared over pairs of two items (i ≠ j): ∂E_ij/∂r_i = Q_ij − 1 is verified", async () => {
+    const s = await statuses(doc("Q_{ij} = \\sigma(r_i - r_j)", "E_{ij} = -\\log Q_{ij}", "\\frac{\\partial E_{ij}}{\\partial r_i} = Q_{ij} - 1", "\\frac{\\partial E_{ij}}{\\partial r_i} = 1 - Q_{ij}"));
+    expect([s[13], s[17]]).toEqual(["verified", "flagged"]);
+  });
+});

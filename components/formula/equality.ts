@@ -13,7 +13,7 @@ import {evaluateWith, jsOps, numeric, numericGradient, type Def, type Scope} fro
 import {foldDefinition} from "./fold.js";
 import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
-import {findAll, isSignedNumber, numbersOnly, symbolUses} from "./symbols.js";
+import {findAll, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
 import {mapChildren, replaceNode} from "./rewrite.js";
 import {shapeOf, type Value} from "./values.js";
 
@@ -746,7 +746,9 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   return out;
   function attempt(reading: "structural" | "square" | "flat"): EqualityResult | undefined {
   // The variable of ∂L/∂w_j is a coordinate: w is a vector and j runs over it.
-  const wrtCoords = grads.flatMap((g) => (g.wrt.type === "sym" && g.wrt.sub?.type === "sym" && !g.wrt.sub.sub && g.wrt.sub.name.length === 1 && !(symKey(g.wrt.name, g.wrt.subText) in facts) ? [g.wrt] : []));
+  // (not ∂J/∂\vec u_o, ∂L/∂\mathbf{h}_t: a bold or arrowed letter's subscript names one of several vectors)
+  const wrtCoords = grads.flatMap((g) => (g.wrt.type === "sym" && g.wrt.sub?.type === "sym" && !g.wrt.sub.sub && g.wrt.sub.name.length === 1 && !(symKey(g.wrt.name, g.wrt.subText) in facts) &&
+    !/^\\(?:mathbf|boldsymbol|bm|vec)\{/.test(g.wrt.name) ? [g.wrt] : []));
   // dσ/dz of σ(z) = … beside z_i = w^T x_i + b: the function's own argument, a number, not the vector of the z_i
   const fnArgs = new Set(grads.flatMap((g) => {
     const fn = g.of.type === "sym" ? keyed.get(symKey(g.of.name, g.of.subText)) ?? (FUNCTION_SYMBOLS[g.of.name] ? keyed.get(FUNCTION_SYMBOLS[g.of.name]) : undefined) : g.of.type === "call" ? fnDef(g.of) : undefined;
@@ -959,11 +961,32 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
     }
   };
   const freeN = bindings.freeIndex ? bindings.counts[bindings.freeIndex] : undefined;
+  // ∂C_ij/∂s_i of a pairwise C_ij, whose definition uses s at both indices: a pair is of two items, so only i ≠ j
+  // (at i = j both s_i and s_j move and the pair's term is constant)
+  function pairCondition(): IndexCondition | undefined {
+    if (!second || !bindings.freeIndex) return undefined;
+    const pairwise = grads.some((g) => {
+      if (g.of.type !== "sym" || !twoIndices(g.of.sub) || g.wrt.type !== "sym" || g.wrt.sub?.type !== "sym") return false;
+      const family = g.wrt.name, at = new Set<string>(), seen = new Set<ChapterDef>();
+      // through the definitions it is written in (C_ij in P_ij, P_ij in s_i − s_j), a few levels deep
+      const walk = (d: ChapterDef | undefined, depth: number): void => {
+        if (!d || seen.has(d) || depth > 4) return;
+        seen.add(d);
+        for (const u of symbolUses(d.body)) {
+          if (u.node.name === family && u.node.sub?.type === "sym") at.add(u.node.sub.name);
+          else walk(keyed.get(u.key) ?? indexed.get(u.node.name), depth + 1);
+        }
+      };
+      walk(keyed.get(symKey(g.of.name, g.of.subText)) ?? indexed.get(g.of.name), 0);
+      return at.size >= 2;
+    });
+    return pairwise ? {a: bindings.freeIndex, b: second, equal: false} : undefined;
+  }
   const values = parts.map((p, i) => {
     if ((i === 0 && !args.checkFirst) || skipped.has(i)) return undefined;
     if (freeN === undefined) return evalPart(p, undefined);
     const out: Value[] = [];
-    const cond = args.indexCondition;
+    const cond = args.indexCondition ?? pairCondition();
     const applies = !!second && !!cond && new Set([cond?.a, cond?.b]).size === 2 && [cond!.a, cond!.b].every((x) => x === second || x === bindings.freeIndex);
     for (let k = 1; k <= freeN; k++) {
       if (second) {
@@ -1044,7 +1067,12 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   };
   // ∂s_1/∂z_2 = s_1 s_2 ≈ 0.0751: a worked derivative whose first step is symbolic; the numbers are compared with the
   // text's values, and the derivative, which those values do not reach (z is not given), with that step on seeded inputs
-  const symbolicStep = closed && args.checkFirst && closedValues[0] === undefined && !skipped.has(0) && findAllGrads(parts[0]).length > 0 && !isLiteral(1) && symbolUses(parts[1]).length > 0 ? [values[0], values[1]] : undefined;
+  // (not −0.4775 v⃗_c: a step with a worked number of the example in it holds only at the text's values)
+  const hasWorkedNumber = (p: Node) => findAllNums(p).some((n) => {
+    const text = latex.slice(n.start, n.end).replace(/^-/, "");
+    return /\./.test(text) && text.replace(/^[0.]+/, "").replace(".", "").length >= 3 && !givenValues.has(Math.abs(n.value));
+  });
+  const symbolicStep = closed && args.checkFirst && closedValues[0] === undefined && !skipped.has(0) && findAllGrads(parts[0]).length > 0 && !isLiteral(1) && symbolUses(parts[1]).length > 0 && !hasWorkedNumber(parts[1]) ? [values[0], values[1]] : undefined;
   if (symbolicStep && symbolicStep.every((v) => v !== undefined && finite(v) && flat(v).length === flat(symbolicStep[0]!).length && flat(v).some((x) => x !== 0)) && !agree(symbolicStep[0]!, symbolicStep[1]!, 0)) {
     const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
     return {verdict: "bad", values, inputs: vars, message: `the derivative in part 1 evaluates to ${show(symbolicStep[0]!)} but part 2 to ${show(symbolicStep[1]!)} on seeded inputs`};

@@ -371,6 +371,22 @@ class Parser {
     return false;
   }
 
+  /**
+   * The next token continues a function's argument written without parentheses: a number, a letter or a Greek
+   * letter (with its scripts), or a bold/accented symbol, not followed by "(" (a call), with no explicit space
+   * (\, \; \quad ~) before it.
+   */
+  private continuesBareArgument(): boolean {
+    const t = this.peek();
+    if (this.separators.has(t) || /\\[,;:!>]|\\q?quad|~/.test(this.latex.slice(this.prevEnd(), t.start))) return false;
+    const symbolic = t.kind === "num" || (t.kind === "word" && !isCallableName(t.text) && !this.functions.has(t.text)) ||
+      (t.kind === "cmd" && ((GREEK.has(t.text) && !this.functions.has(`\\${t.text}`) && t.text !== "Delta") || STYLE_CMDS.has(t.text) || ACCENTS.has(t.text)));
+    if (!symbolic) return false;
+    // the token's own group and scripts are part of the factor; a "(" right after the symbol makes it a call
+    const after = this.toks[t.kind === "cmd" && !GREEK.has(t.text) ? this.matchingBrace(this.pos + 1) + 1 : this.pos + 1];
+    return !(after && this.isOp(after, "(") && t.kind !== "num");
+  }
+
   /** `\text{ and }`, `\textrm{where}`, `\text{且}` at token k: a word between two equations, not a factor. */
   private connectorAt(k: number): boolean {
     const t = this.toks[k];
@@ -1062,7 +1078,14 @@ class Parser {
         return {type: "sym", name: `\\${name}`, start, end: t.end};
       let call = this.maybeCall(sym, name, true);
       if (call.type !== "call") {
-        const arg = this.factor();
+        let arg = this.factor();
+        // \sin 2x, \cos \pi p, \log 2\pi\sigma^2: an argument without parentheses runs over the product of numbers and
+        // symbols written after it, up to an operator, a bracket, another function or an explicit space (\sin\theta\, r)
+        const delimited = (n: Node): boolean => n.type === "paren" || (n.type === "call" && n.parens !== "none") || (n.type === "pow" && delimited(n.base));
+        while (!delimited(arg) && this.continuesBareArgument()) {
+          const right = this.factor();
+          arg = {type: "mul", left: arg, right, op: "implicit", start: arg.start, end: this.prevEnd()};
+        }
         call = {type: "call", fn: name, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
       }
       return power ? {type: "pow", base: call, exp: power, start, end: this.prevEnd()} : call;

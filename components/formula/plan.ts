@@ -182,9 +182,27 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     for (const m of findAll(x, "mul"))
       if (m.left.type === "transpose" && m.left.arg.type === "sym" && LOWER.test(m.left.arg.name) && m.right.type === "sym" && !m.right.sub && LOWER.test(m.right.name) && plain.has(m.right.name)) innerPartners.add(m.right.name);
   }
+  // Where the matrices are square (an identity stands beside them): a capital added to the identity (K + λI) is a
+  // matrix, and a plain lower-case letter a matrix acts on ((K + λI)^{-1} y) or added to a matrix–vector product
+  // (y − Kα) is a vector of that size. (Elsewhere a letter's size cannot be told from one product: Xᵀy has X's rows.)
+  if (!options.flat && square) {
+    const isI = (n: Node): boolean => (n.type === "sym" && isIdentity(symKey(n.name, n.subText))) || (n.type === "mul" && (isI(n.left) || isI(n.right)));
+    for (const x of nodes)
+      for (const a of findAll(x, "add"))
+        if (a.terms.some((t) => isI(t.node))) for (const t of a.terms) if (t.node.type === "sym" && !t.node.sub && CAPITAL.test(t.node.name) && plain.has(t.node.name) && !isI(t.node)) matrices.add(t.node.name);
+    const hasMatrix = (n: Node) => symbolUses(n).some((u) => matrices.has(u.key) || isIdentity(u.key));
+    const lowerPlain = (n: Node | undefined, hyper = false): n is NodeOf<"sym"> => n?.type === "sym" && !n.sub && LOWER.test(n.name) && plain.has(n.name) && (hyper || !HYPERISH.test(n.name)) && !(n.name in counts);
+    const acted = (n: Node) => n.type === "mul" && hasMatrix(n.left) && (vec3.has(keyOf(n.right)) || lowerPlain(n.right, true));
+    for (const x of nodes) {
+      // (a matrix times a Greek letter, Kα, is a vector too: a hyper-parameter scales from the left, λA)
+      for (const m of findAll(x, "mul")) if (hasMatrix(m.left) && lowerPlain(m.right, true) && !matrices.has(m.right.name)) vec3.add(m.right.name);
+      for (const a of findAll(x, "add")) if (a.terms.some((t) => acted(t.node))) for (const t of a.terms) if (lowerPlain(t.node)) vec3.add(t.node.name);
+    }
+  }
   // A transposed symbol is a matrix unless it is the weight vector of a per-sample product (\theta^T x_i).
   // A lower-case letter transposed (w^T w, x^T y) is a vector, as is a bold lower-case one; capitals are matrices.
-  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !LOWER.test(k) && !LOWER.test(keyBase(k))) matrices.add(k);
+  // (\vec u_o, \mathbf{x}_t: a bold or arrowed lower-case letter with a subscript is a vector as well)
+  for (const k of transposed) if (!params.has(k) && !BOLD_VECTOR.test(k) && !BOLD_VECTOR.test(keyBase(k)) && !LOWER.test(k) && !LOWER.test(keyBase(k))) matrices.add(k);
   // Once some symbols are matrices (QK^T), the other upper-case factors of products are matrices too (…)V.
   if (matrices.size && !vec3.size)
     for (const x of nodes)
@@ -261,7 +279,7 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     else if (softmaxed.has(key)) (value = normal(n)), (role = "vector");
     else if (rooted.has(key) || rootedNames.has(nameOf.get(key) ?? key)) (value = r3(0.1 + Math.abs(randn(rng)))), (role = "scalar");
     else if (entries.has(key)) (value = normal(Math.min(MAX_SEEDED_SIZE, Math.max(d, entries.get(key)!)))), (role = "vector");
-    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && LOWER.test(keyBase(key))) || innerPartners.has(key)) (value = normal(d)), (role = "vector");
+    else if (BOLD_VECTOR.test(key) || (transposed.has(key) && (LOWER.test(keyBase(key)) || BOLD_VECTOR.test(keyBase(key)))) || innerPartners.has(key)) (value = normal(d)), (role = "vector");
     // Φ_{ik} = x_i^k: a letter that indexes an entry (Φ_{ik}) is an index where it stands alone too: an integer
     else if (indexLetters.has(key)) (value = 2), (role = "count"), (fixed = true);
     else (value = r3(randn(rng))), (role = "scalar");
