@@ -453,6 +453,15 @@ export class Interpreter {
     const method = path.slice(path.lastIndexOf(".") + 1);
     const recv = e.fn.type === "attr" ? this.evaluate(e.fn.obj, scope, line) : null;
 
+    // layers.append(nn.Linear(a, b)), sizes.extend([64, 32]): a list the code builds (Python lists are shared)
+    if (recv?.k === "seq" && (method === "append" || method === "extend") && e.args.length === 1) {
+      const v = args()[0];
+      if (method === "append") recv.items.push(v);
+      else if (v.k === "seq") recv.items.push(...v.items);
+      else return UNKNOWN(`${method}() of a non-list`);
+      if (recv.items.length > 100_000) throw new Error("a list built by the code grew past 100,000 items");
+      return {k: "none"};
+    }
     // methods on tracked objects
     if (recv && recv.k === "model") return modelMethod(this, recv.m, method, args(), kwargs(), line);
     if (recv && recv.k === "instance") return instanceMethod(this, recv, method, e, line);

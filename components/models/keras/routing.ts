@@ -126,7 +126,12 @@ export function isNumpyBlock(it: Interpreter, s: PyStmt, scope: Map<string, Val>
   const all: PyStmt[] = [];
   const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
   walk([s]);
-  if (all.some((x) => /\.(fit|backward|step|zero_grad)\(/.test(x.text))) return false;
+  // model.fit(…), loss.backward(), optimizer.step(): not NumPy (clf.step(0.5) on an instance of the code's own NumPy class is)
+  const own = (name: string) => {
+    const v = it.np.vars.get(name);
+    return v !== undefined && isObj(v) && v.obj === "instance";
+  };
+  if (all.some((x) => [...x.text.matchAll(/([\w.]*?)(\w+)\.(fit|backward|step|zero_grad)\(/g)].some((m) => m[1] || !own(m[2])))) return false;
   let touches = false;
   for (const x of all) {
     const head = /^(?:for\s+.+?\s+in|while|if|elif)\s+(.+):$/.exec(x.text)?.[1] ?? (/^(else|try)\s*:$/.test(x.text) ? null : x.text.replace(/^return\s+/, ""));

@@ -83,8 +83,22 @@ const classStmt: Handler = (it, s, scope) => {
     return true;
   }
   if (!(m = /^class\s+(\w+)\s*(\(.*\))?\s*:$/.exec(s.text))) return false;
-  const gd = analyzeGdClass(m[1], s.line, s.body, it.diag);
-  if (!gd) it.error(s.line, `class ${m[1]}: only a NumPy gradient-descent class (fit with θ -= lr * X.T @ (X @ θ - y)) is supported`);
+  const notes: typeof it.diag = [];
+  const gd = analyzeGdClass(m[1], s.line, s.body, notes);
+  // a class of plain Python over NumPy (forward/backward/step methods, no torch or keras): the NumPy interpreter's
+  if (!gd && !/\b(nn|torch|keras|layers|optim|tf)\./.test(JSON.stringify(s.body)) && scope === it.globals && !m[2]?.replace(/\(\s*(object)?\s*\)/, "")) {
+    try {
+      it.script.run([s]);
+      it.npStatements.push(s);
+      scope.delete(m[1]);
+      return true;
+    } catch (e) {
+      it.error((e as {line?: number}).line ?? s.line, `class ${m[1]}: ${(e as Error).message}`);
+      return true;
+    }
+  }
+  it.diag.push(...notes);
+  if (!gd) it.error(s.line, `class ${m[1]}: only a NumPy gradient-descent class (fit with θ -= lr * X.T @ (X @ θ - y)) or a class of plain NumPy methods is supported`);
   scope.set(m[1], {k: "class", name: m[1], gd, line: s.line});
   return true;
 };
@@ -139,11 +153,39 @@ const blockStmt: Handler = (it, s, scope) => {
   else if (/^for\s/.test(t) && loaderEval(it, s, scope)) return true;
   else if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) noGrad(it, s, scope);
   else if (/^for\s/.test(t) && printsOnly(s.body)) return true; // for epoch in (0, 49, 99): print(history…): a report, nothing trains
+  else if (/^for\s/.test(t) && unrolled(it, s, scope)) return true;
   else if (/^(elif|else|try|except|finally|with|while|for)\b/.test(t)) {
     it.error(s.line, `"${t.split(/\s|:/)[0]}" blocks are not supported outside a gradient-descent class: ${t}`);
   } else return false;
   return true;
 };
+
+/** At most this many passes of a loop that builds the model are unrolled. */
+const MAX_UNROLLED = 64;
+
+/**
+ * A loop that builds the model, run pass by pass over an iterable the translator can evaluate: `for units in [64, 32]:
+ * model.add(Dense(units, activation="relu"))`, `for a, b in zip(sizes[:-1], sizes[1:]): layers.append(nn.Linear(a, b))`.
+ * (Training loops — backward/step/fit — are read by the loop readers, NumPy loops run in the NumPy interpreter.)
+ */
+function unrolled(it: Interpreter, s: PyStmt, scope: Map<string, Val>): boolean {
+  const m = /^for\s+(.+?)\s+in\s+(.+):$/.exec(s.text);
+  const text = JSON.stringify(s.body);
+  if (!m || /\.(backward|step|zero_grad|fit|train_on_batch)\s*\(/.test(text) || !/\b(add|append|extend|nn|layers|Dense|Linear|Conv2d|Conv2D)\b/.test(text)) return false;
+  let items: Val;
+  try {
+    items = it.evaluate(parseExpr(m[2]), scope, s.line);
+  } catch {
+    return false;
+  }
+  if (items.k !== "seq" || items.items.length > MAX_UNROLLED) return false;
+  const target = parseExpr(m[1]);
+  for (const item of [...items.items]) {
+    it.bind(target, item, scope, s.line);
+    it.run(s.body, scope);
+  }
+  return true;
+}
 
 /** A loop body that only prints (and loops or branches that only print). */
 function printsOnly(body: PyStmt[]): boolean {

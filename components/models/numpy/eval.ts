@@ -9,7 +9,7 @@ import {binary, isBinaryOp, isND, map, matmul, transpose, type NDArray} from "./
 import {callLambda, iterItems, listComprehension, makeLambda} from "./comprehension.js";
 import {callFunction, canonicalPath} from "./functions.js";
 import {arrayAttribute, callMethod} from "./methods.js";
-import {isObj, toND, toNumber, truthy, typeName, unwrap, type NPEnv, type NPValue} from "./values.js";
+import {isObj, toND, toNumber, truthy, typeName, unwrap, type NPEnv, type NPInstance, type NPValue} from "./values.js";
 
 export function lookup(name: string, env: NPEnv): NPValue {
   if (env.vars.has(name)) return env.vars.get(name)!;
@@ -161,6 +161,7 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
         if (e.name === "scale_") return {shape: [obj.state.scale.length], data: obj.state.scale, dtype: "float"} as NDArray;
       }
       if (typeof obj === "number" && (e.name === "real")) return obj;
+      if (isObj(obj) && obj.obj === "instance") return instanceAttribute(obj, e.name);
       throw new Error(`attribute .${e.name} of ${typeName(obj)} is not supported`);
     }
     case "index":
@@ -176,6 +177,11 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
       for (const [k, v] of Object.entries(e.kwargs)) kwargs[k] = evalNP(v, env);
       if (e.fn.type === "attr") {
         const recv = evalNP(e.fn.obj, env);
+        if (isObj(recv) && recv.obj === "instance") {
+          const m = instanceAttribute(recv, e.fn.name);
+          if (!(isObj(m) && m.obj === "func") || !env.callUser) throw new Error(`${recv.cls.name}.${e.fn.name} is not a method that can be called here`);
+          return env.callUser(m, args, kwargs);
+        }
         if (!(isObj(recv) && recv.obj === "module")) return callMethod(recv, e.fn.name, args, kwargs, env);
         return callFunction(`${recv.path}.${e.fn.name}`, args, kwargs, env);
       }
@@ -186,6 +192,16 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
         return env.callUser(fn, args, kwargs);
       }
       if (isObj(fn) && fn.obj === "module") return callFunction(fn.path, args, kwargs, env);
+      if (isObj(fn) && fn.obj === "class") {
+        if (!env.construct) throw new Error(`${fn.name}() cannot be called here`);
+        return env.construct(fn, args, kwargs);
+      }
+      if (isObj(fn) && fn.obj === "instance") {
+        // model(X): the instance's __call__
+        const m = fn.cls.methods.get("__call__");
+        if (!m || !env.callUser) throw new Error(`${fn.cls.name} instances are not callable (no __call__)`);
+        return env.callUser({...m, self: fn}, args, kwargs);
+      }
       throw new Error(`${dotted(e.fn) ?? show(e.fn)} is not callable (${typeName(fn)})`);
     }
     case "slice":
@@ -195,6 +211,14 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
     case "lambda":
       return makeLambda(e);
   }
+}
+
+/** self.w (an attribute the instance holds) or self.forward (a method, bound to the instance). */
+function instanceAttribute(inst: NPInstance, name: string): NPValue {
+  if (inst.attrs.has(name)) return inst.attrs.get(name)!;
+  const m = inst.cls.methods.get(name);
+  if (m) return {...m, self: inst};
+  throw new Error(`${inst.cls.name} has no attribute .${name} (set it in a method first, e.g. self.${name} = …)`);
 }
 
 const CONSTANTS: Record<string, NPValue> = {"numpy.pi": Math.PI, "numpy.e": Math.E, "numpy.inf": Infinity, "numpy.nan": NaN, "numpy.newaxis": null,

@@ -31,6 +31,24 @@ export class Generator {
     if (!(hi > lo)) throw new Error(`integers: low (${lo}) must be below high (${hi})`);
     return this.mt ? lo + this.mt.interval(hi - 1 - lo) : lo + Math.floor(this.rng() * (hi - lo));
   }
+  /**
+   * One Poisson draw of mean λ: Knuth's product of uniforms, in pieces of mean ≤ 30 (a sum of Poissons is Poisson),
+   * so e^(−λ) never underflows; about λ + 1 uniforms. (Not NumPy's or torch's algorithm: the same distribution.)
+   */
+  poisson(lam: number): number {
+    if (!(lam >= 0 && lam <= 1e6)) throw new Error(`poisson: the mean must be in [0, 1e6], got ${lam}`);
+    let k = 0;
+    for (let left = lam; left > 0; left -= 30) {
+      const L = Math.exp(-Math.min(30, left));
+      let p = this.uniform();
+      while (p > L) {
+        k++;
+        p *= this.uniform();
+      }
+    }
+    return k;
+  }
+
   /** A seeded Fisher–Yates permutation of 0..n-1 (NumPy's legacy shuffle on the legacy stream). */
   permutation(n: number, budget: Budget): number[] {
     budget.charge(n, "permutation");
@@ -77,6 +95,11 @@ export class Generator {
           for (let t = 0; t < n; t++) if (this.uniform() < p) k++;
           return k;
         }, budget, what, "int");
+      }
+      case "poisson": {
+        const [lam = 1] = params;
+        budget.charge((lam + 1) * shape.reduce((a, b) => a * b, 1), what);
+        return make(shape, () => this.poisson(lam), budget, what, "int");
       }
       case "exponential": {
         const [scale = 1] = params;

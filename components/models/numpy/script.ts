@@ -11,7 +11,7 @@ import {splitTop} from "../keras/values.js";
 import {binOp, evalNP} from "./eval.js";
 import {getIndex, setIndex, type IndexItem} from "./indexing.js";
 import {isND} from "./ndarray.js";
-import {isObj, toND, toNumber, truthy, unwrap, type NPEnv, type NPObject, type NPValue} from "./values.js";
+import {isObj, toND, toNumber, truthy, unwrap, type NPEnv, type NPInstance, type NPObject, type NPValue} from "./values.js";
 
 export interface Printed {
   line: number;
@@ -42,6 +42,7 @@ export class Script {
   readonly printed: Printed[] = [];
   constructor(readonly env: NPEnv) {
     env.callUser = (f, args, kwargs) => this.callUser(f, args, kwargs);
+    env.construct = (cls, args, kwargs) => this.construct(cls, args, kwargs);
   }
 
   /** Runs statements; throws ScriptError naming the first statement it cannot follow. */
@@ -85,6 +86,10 @@ export class Script {
       this.print(s, t);
       return i;
     }
+    if ((m = /^class\s+(\w+)\s*(?:\(\s*(?:object)?\s*\))?\s*:$/.exec(t))) {
+      vars.set(m[1], this.defineClass(m[1], s));
+      return i;
+    }
     if (/^(class|with|try|except|finally|lambda|yield|assert|raise|del)\b/.test(t)) throw new Error(`"${t.split(/[\s:(]/)[0]}" is not supported in NumPy code`);
     const eq = assignIndex(t);
     if (eq >= 0) {
@@ -98,7 +103,8 @@ export class Script {
       const result = binOp(m[2], current, evalNP(parseExpr(m[3]), this.env), this.env);
       // p -= lr * v on an array writes into that array, as NumPy does: every name and list holding it sees the change
       // (for p, v in zip(params, velocity): v *= beta; p -= lr * v updates the weights in params)
-      if (target.type === "name" && isND(current) && isND(result) && sameShape(current.shape, result.shape) && (current.dtype === result.dtype || current.dtype === "float")) current.data.set(result.data);
+      // (self.w -= lr * self.dw too: the attribute's array is written into)
+      if ((target.type === "name" || target.type === "attr") && isND(current) && isND(result) && sameShape(current.shape, result.shape) && (current.dtype === result.dtype || current.dtype === "float")) current.data.set(result.data);
       else this.bind(target, result);
       return i;
     }
@@ -106,10 +112,33 @@ export class Script {
     return i;
   }
 
-  private defineFunction(name: string, params: string, s: PyStmt): NPObject {
+  /** `class Model:` of plain Python: its `def`s are the methods (their first parameter, self, bound at the call). */
+  private defineClass(name: string, s: PyStmt): NPObject {
+    const methods = new Map<string, Extract<NPObject, {obj: "func"}>>();
+    for (const x of s.body) {
+      const m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(x.text);
+      if (m) methods.set(m[1], this.defineFunction(m[1], m[2], x, true) as Extract<NPObject, {obj: "func"}>);
+      else if (!/^(pass|(['"]).*\2)$/.test(x.text)) throw new ScriptError(`class ${name}: only methods (def) are supported in its body, not: ${x.text}`, x.line);
+    }
+    return {obj: "class", name, methods, line: s.line};
+  }
+
+  /** `Model(5)`: a new instance, its __init__ run with self bound to it. */
+  construct(cls: Extract<NPObject, {obj: "class"}>, args: NPValue[], kwargs: Record<string, NPValue>): NPValue {
+    const inst: NPInstance = {obj: "instance", cls, attrs: new Map()};
+    const init = cls.methods.get("__init__");
+    if (init) this.callUser({...init, self: inst}, args, kwargs);
+    else if (args.length || Object.keys(kwargs).length) throw new Error(`${cls.name}() takes no arguments (it has no __init__)`);
+    return inst;
+  }
+
+  private defineFunction(name: string, params: string, s: PyStmt, method = false): NPObject {
     const list: {name: string; def?: NPValue}[] = [];
-    for (const p of splitTop(params)) {
-      if (!p.trim() || p.trim() === "self") continue;
+    const all = splitTop(params).filter((p) => p.trim());
+    // a method's first parameter is the instance (self, by convention)
+    if (method && all.length) all.shift();
+    for (const p of all) {
+      if (!p.trim() || (!method && p.trim() === "self")) continue;
       const [n, d] = p.split(/=(.*)/s).map((x) => x?.trim());
       list.push({name: n.replace(/:.*$/, "").replace(/^\*+/, "").trim(), def: d ? evalNP(parseExpr(d), this.env) : undefined});
     }
@@ -168,6 +197,13 @@ export class Script {
       target.items.forEach((t, k) => this.bind(t, items[k]));
       return;
     }
+    if (target.type === "attr") {
+      // self.w = …: an attribute of an instance of the code's own class
+      const obj = evalNP(target.obj, this.env);
+      if (!(isObj(obj) && obj.obj === "instance")) throw new Error(`assignment to ${show(target)} is not supported`);
+      obj.attrs.set(target.name, value);
+      return;
+    }
     if (target.type === "index") {
       const obj = evalNP(target.obj, this.env);
       if (Array.isArray(obj)) {
@@ -196,6 +232,7 @@ export class Script {
     if (this.depth >= 50) throw new Error(`${f.name}(): calls nested more than 50 deep (recursion is not followed)`);
     this.depth++;
     const saved = new Map(this.env.vars);
+    if (f.self) this.env.vars.set("self", f.self);
     f.params.forEach((p, k) => {
       const v = k < args.length ? args[k] : kwargs[p.name] ?? p.def;
       if (v === undefined) throw new Error(`${f.name}() missing argument ${p.name}`);

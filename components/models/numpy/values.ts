@@ -9,10 +9,20 @@ export type NPObject =
   | {obj: "module"; path: string}
   | {obj: "rng"; gen: Generator}
   | {obj: "scaler"; state: ScalerState | null}
-  | {obj: "func"; name: string; params: {name: string; def?: NPValue}[]; body: PyStmt[]; line: number}
+  | {obj: "func"; name: string; params: {name: string; def?: NPValue}[]; body: PyStmt[]; line: number; self?: NPInstance}
+  /** A class of the code's own (plain Python over NumPy values): its methods by name. */
+  | {obj: "class"; name: string; methods: Map<string, Extract<NPObject, {obj: "func"}>>; line: number}
+  | NPInstance
   | {obj: "dtype"; name: string}
   | {obj: "lambda"; params: string[]; body: Expr}
   | {obj: "opaque"; why: string};
+
+/** An instance of such a class: its attributes (self.w, self.lr) and its class. */
+export interface NPInstance {
+  obj: "instance";
+  cls: Extract<NPObject, {obj: "class"}>;
+  attrs: Map<string, NPValue>;
+}
 
 export type NPValue = number | boolean | string | null | NDArray | NPValue[] | NPObject;
 
@@ -25,6 +35,8 @@ export interface NPEnv {
   fallback?: (name: string) => NPValue | undefined;
   /** Runs a user function (def) on NumPy values. */
   callUser?: (f: Extract<NPObject, {obj: "func"}>, args: NPValue[], kwargs: Record<string, NPValue>) => NPValue;
+  /** Makes an instance of a class of the code's own (runs its __init__). */
+  construct?: (cls: Extract<NPObject, {obj: "class"}>, args: NPValue[], kwargs: Record<string, NPValue>) => NPValue;
   /** Seed for generators created without one (default_rng(), random_state=None). */
   defaultSeed: number;
 }

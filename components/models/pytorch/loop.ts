@@ -42,6 +42,28 @@ export function stripShape(e: Expr): Expr {
   return e;
 }
 
+/**
+ * `X[perm].split(B)` / `torch.split(X[perm], B)` / `X.split(B)`: the tensor cut into batches of B, shuffled when it
+ * is indexed by a fresh permutation (one of `perms`); null for anything else.
+ */
+function splitCall(text: string, perms: Set<string>): {of: Expr; size: Expr; shuffled: boolean} | null {
+  let e: Expr;
+  try {
+    e = parseExpr(text);
+  } catch {
+    return null;
+  }
+  if (e.type !== "call") return null;
+  const method = e.fn.type === "attr" && e.fn.name === "split" && e.args.length === 1 && !dotted(e.fn.obj)?.startsWith("torch");
+  const fn = dotted(e.fn) === "torch.split" && e.args.length === 2;
+  if (!method && !fn) return null;
+  const whole = method ? (e.fn as Extract<Expr, {type: "attr"}>).obj : e.args[0];
+  const size = method ? e.args[0] : e.args[1];
+  const shuffled = whole.type === "index" && whole.index.type === "name" && perms.has(whole.index.id);
+  const of = shuffled ? (whole as Extract<Expr, {type: "index"}>).obj : whole;
+  return of.type === "name" ? {of, size, shuffled} : null;
+}
+
 /** A function the code defines: its parameter names and body. */
 export type CodeFunction = {params: string[]; body: PyStmt[]; /** each parameter's default, as written */ defaults?: (string | undefined)[]};
 
@@ -150,7 +172,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   let sliceLoop: {v: string; size: Expr} | null = null;
   /** perms: fresh permutations; slices: idx → the permutation it is a batch of; aliases: xb → X[start:start + B]. */
   const perms = new Set<string>(), slices = new Map<string, string>(), aliases = new Map<string, Expr>();
-  let batch: HandBatches | undefined;
+  let batch: HandBatches | undefined, zipped: HandBatches | undefined;
   /** X[idx] / xb (= X[start:start + B]) / X: the tensor itself, noting the hand-made batches it is cut into. */
   const source = (e: Expr): Expr => {
     for (let k = 0; k < 4 && e.type === "name" && aliases.has(e.id); k++) e = aliases.get(e.id)!;
@@ -192,6 +214,15 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         }
       } catch {
         /* not a pair */
+      }
+    }
+    if ((m = /^for\s+\(?\s*(\w+)\s*,\s*(\w+)\s*\)?\s+in\s+zip\((.+)\)\s*:$/.exec(t))) {
+      // for xb, yb in zip(X[perm].split(B), y[perm].split(B)): batches of B, shuffled when cut from a permutation
+      const cuts = splitArgs(m[3]).map((a) => splitCall(a, perms));
+      if (cuts.length === 2 && cuts[0] && cuts[1] && show(cuts[0].size) === show(cuts[1].size)) {
+        zipped = {size: cuts[0].size, shuffle: cuts[0].shuffled && cuts[1].shuffled};
+        aliases.set(m[1], cuts[0].of).set(m[2], cuts[1].of);
+        continue;
       }
     }
     if ((m = /^for\s+(?:\w+\s*,\s*)?\(?\s*(\w+)\s*,\s*(\w+)\s*\)?\s+in\s+(?:enumerate\()?(\w+)\)?\s*:$/.exec(t))) {
@@ -251,6 +282,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         if (!data || data.kind !== "loader") {
           batch = undefined;
           const xs = source(stripShape(xIn)), ys = source(stripShape(yIn));
+          batch ??= zipped;
           data = {kind: "tensors", x: stripShape(xs), y: stripShape(ys), ...(batch ? {batch} : {})};
         }
         continue;
