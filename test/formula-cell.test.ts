@@ -216,3 +216,23 @@ describe("FormulaCell in the book's language", () => {
     }
   });
 });
+
+describe("FormulaCell: values that are not finite", () => {
+  test("a branch formula at inputs no branch covers says why in the book's language; inside a branch the value shows and the note goes", async () => {
+    const md = "# T\n\n## 数学\n\n$$\nh_s = \\begin{cases} a s, & 0 \\le s \\le S \\\\ c, & s > S \\end{cases}\n$$\n";
+    const [r] = await analyzeChapter(extractMathBlocks(md, "t.md"), {seed: 1});
+    expect(r.status).toBe("executable");
+    const cell = FormulaCell(r);
+    const set = (key: string, v: number) => {
+      const inp = symbolInput(cell, key);
+      inp.value = String(v);
+      inp.dispatchEvent(new Event("input", {bubbles: true}));
+    };
+    set("a", 2), set("c", 5), set("S", 3), set("s", -1);
+    expect(cell.querySelector(".gb-cell__out")!.textContent).toContain("NaN");
+    expect(cell.querySelector(".gb-cell__note")?.textContent).toContain("不是有限数");
+    set("s", 2);
+    expect(num(cell.querySelector(".gb-cell__out .gb-cell__number"))).toBe(4);
+    expect(cell.querySelector(".gb-cell__note")).toBeNull();
+  });
+});

@@ -453,4 +453,13 @@ describe("general rules from the held-out documents (formula-i)", () => {
     const s = await statuses(doc("Q_{ij} = \\sigma(r_i - r_j)", "E_{ij} = -\\log Q_{ij}", "\\frac{\\partial E_{ij}}{\\partial r_i} = Q_{ij} - 1", "\\frac{\\partial E_{ij}}{\\partial r_i} = 1 - Q_{ij}"));
     expect([s[13], s[17]]).toEqual(["verified", "flagged"]);
   });
+  test("a branch condition written as a chain (0 ≤ s ≤ S) runs, the schedule's worked value at a step is compared, and no branch at seeded bounds is no verdict", async () => {
+    const s = await statuses(doc("h_s = \\begin{cases} a s, & 0 \\le s \\le S \\\\ c, & s > S \\end{cases}", "%Take $a = 2$, $c = 5$ and $S = 3$.", "h_{2} = 4", "h_{2} = 5"));
+    expect(s[5]).toBe("executable");
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
+  test("a family's start read by its own definition (c_0 in c_k = c_0 ρ^k) stays the text's value when ρ is given after it: c_3 = 0.25 is checked", async () => {
+    const s = await statuses(doc("c_k = c_0 \\rho^{k}", "%With $c_0 = 2$ and $\\rho = 0.5$:", "c_{3} = 0.25", "c_{3} = 0.5"));
+    expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
+  });
 });

@@ -285,7 +285,8 @@ function staleFacts(facts: Record<string, Value>, all: ChapterDef[], blockIndex:
   const defOfKey = (k: string) => symbolic.find((d) => (!d.index && d.key === k) || (!!d.index && d.key === keyBase(k) && k !== keyBase(k)));
   for (const [k, when] of factAt) {
     const def = defOfKey(k);
-    if (!def) continue;
+    // (b_0 in b_k = b_0 γ^k: a start the family's definition reads is an input of it, not a value it computed)
+    if (!def || symbolUses(def.body).some((u) => u.key === k)) continue;
     // the definition's inputs, through the chapter's other definitions (a few levels)
     const inputs = new Set<string>();
     let frontier = [def];

@@ -43,8 +43,13 @@ function notation(n: Extract<Node, {type: "call"}>): string | undefined {
   const [a, b] = n.args;
   if (RELATION_LATEX[n.fn] && n.args.length === 2) return `${toLatex(a)} ${RELATION_LATEX[n.fn]} ${toLatex(b)}`;
   switch (n.fn) {
-    case "and":
+    case "and": {
+      // 0 ≤ t ≤ T (a chain read as two links) is printed as the chain, so that it reads back the same
+      const lastOf = (x: Node): Node | undefined => (x.type === "call" && x.builtin && x.fn === "and" ? lastOf(x.args[1]) : x.type === "call" && x.builtin && RELATION_LATEX[x.fn] ? x.args[1] : undefined);
+      const end = lastOf(a);
+      if (end && b.type === "call" && b.builtin && RELATION_LATEX[b.fn] && toLatex(end) === toLatex(b.args[0])) return `${toLatex(a)} ${RELATION_LATEX[b.fn]} ${toLatex(b.args[1])}`;
       return `${toLatex(a)},\\ ${toLatex(b)}`;
+    }
     case "indicator":
       return `\\mathbb{1}[${toLatex(a)}]`;
     case "floor":

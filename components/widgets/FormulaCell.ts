@@ -306,6 +306,8 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
           else line.append(FormulaValue(r?.value, {document: doc}));
           out.append(line);
         });
+        // NaN or ∞ is never shown without a word on why
+        if (result.equations.some((r) => !r.error && !finiteValue(r.value))) out.append(el("p", "gb-cell__note", tFormula("notFinite")));
         if (plan!.reference && result.reference) {
           const ref = el("div", "gb-cell__reference");
           ref.append(el("span", "gb-cell__refname", `${tFormula("reference")} `), texEl("span", "", plan!.reference.latex), el("span", "gb-cell__eq", "="));
@@ -388,6 +390,11 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     p.append(tFormula("statedVsAutodiff", {stated: formatValue(c.stated), autodiff: formatValue(c.autodiff)}));
     return p;
   }
+}
+
+/** Every number of a value is finite (nothing to show counts as finite). */
+function finiteValue(v: unknown): boolean {
+  return v === undefined || (typeof v === "number" ? Number.isFinite(v) : Array.isArray(v) ? v.every(finiteValue) : true);
 }
 
 function hyperLatex(key: string): string {
