@@ -50,7 +50,7 @@ describe("test/corpus-heldout (formula)", () => {
 });
 
 // of 386 planted errors, 847 checkable correct formulas, 1571 keyed formulas (formula-a 39/89/184, b 24/82/162,
-// c 31/65/137, d 31/60/125, e 23/49/136, f 22/57/151, g 19/51/129, h 13/40/111, i 24/64/142).
-const RECALL_FLOOR = 226;
+// c 31/65/137, d 31/60/125, e 23/49/136, f 22/57/151, g 19/51/129, h 13/40/111, i 25/64/142).
+const RECALL_FLOOR = 227;
 const VERIFIED_FLOOR = 557;
 const EXECUTED_FLOOR = 1277;

@@ -462,4 +462,9 @@ describe("general rules from the held-out documents (formula-i)", () => {
     const s = await statuses(doc("c_k = c_0 \\rho^{k}", "%With $c_0 = 2$ and $\\rho = 0.5$:", "c_{3} = 0.25", "c_{3} = 0.5"));
     expect([s[11], s[15]]).toEqual(["verified", "flagged"]);
   });
+  test("a worked step ending in a matrix (M = ½·½ AᵀA = [[2, 1], [1, 2]]) gives M that matrix: the stated inverse is checked", async () => {
+    const s = await statuses(doc("M = \\frac{0.5}{2} A^T A = \\begin{pmatrix} 2 & 1 \\\\ 1 & 2 \\end{pmatrix}", "M^{-1} = \\begin{pmatrix} 0.6667 & -0.3333 \\\\ -0.3333 & 0.6667 \\end{pmatrix}",
+      "M^{-1} = \\begin{pmatrix} 0.6667 & 0.3333 \\\\ 0.3333 & 0.6667 \\end{pmatrix}"));
+    expect([s[9], s[13]]).toEqual(["verified", "flagged"]);
+  });
 });

@@ -242,7 +242,14 @@ export function chapterDefinitions(parsed: (Formula | undefined)[]): ChapterDef[
       return;
     }
     const d = defOf(l, b, i);
-    if (d && !(d.body.type === "num" && d.body.bold)) out.push(d);
+    // F = \frac{0.25}{4} X^T X = \begin{pmatrix} … \end{pmatrix}: a worked step (numbers of the example in it) ending in
+    // the matrix it comes to: that matrix is the text's value of F from here on (F^{-1} = … is checked with it), not a
+    // definition of F (a vector stays a definition: p = (7.389/11.21, …) = (0.659, …) is still p's own formula)
+    const last = l.rest.length ? literal(l.rest[l.rest.length - 1].node) : undefined;
+    if (d && !d.params && !d.index && Array.isArray(last) && Array.isArray(last[0]) && l.rest.length >= 2 && l.rest.every((r) => r.rel === "=" || r.rel === "\\approx") &&
+        l.rest.slice(0, -1).some((r) => findAllNums(r.node).some((n) => !Number.isInteger(n.value))))
+      out.push({blockIndex: b, lineIndex: i, key: d.key, body: l.first, fact: last});
+    else if (d && !(d.body.type === "num" && d.body.bold)) out.push(d);
   }));
   // ℓ_λ(w) = ℓ(w) + λ‖w‖²/2 beside ℓ(w) = …: the subscripted name is a function of its own (ℓ_λ), not the family
   // S_λ of one function indexed by its parameter.
