@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type {Activation, CompileSpec, KerasProgram, LayerSpec, LossName, LossSpec} from "./keras/program.js";
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
+import {RMSpropEpsOutside} from "./rmsprop.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
 
@@ -149,7 +150,7 @@ export function makeOptimizer(opt: CompileSpec["optimizer"]): tf.Optimizer {
     case "sgd":
       return opt.momentum ? tf.train.momentum(lr, opt.momentum, !!opt.nesterov) : tf.train.sgd(lr);
     case "rmsprop":
-      return tf.train.rmsprop(lr, opt.rho ?? 0.9, opt.momentum ?? 0, opt.epsilon ?? 1e-7);
+      return new RMSpropEpsOutside(lr, opt.rho ?? 0.9, opt.momentum ?? 0, opt.epsilon ?? 1e-7);
     case "adagrad":
       return tf.train.adagrad(lr);
     case "adadelta":
