@@ -113,3 +113,42 @@ for i in range(2):
     expect(() => new Script(e).run(statements("class A:\n    n = 3\n    def f(self):\n        return self.n", 0))).toThrow(/only methods/);
   });
 });
+
+describe("more habits (held-out code-f)", () => {
+  test("nn.Sequential() filled by add_module keeps the layers in order; Keras metric and loss objects stand for their names (from_logits=True read)", () => {
+    const t = translatePython(["import torch", "from torch import nn", "X = torch.randn(30, 2)", "Y = X * 2", "net = nn.Sequential()", "net.add_module('a', nn.Linear(2, 5))",
+      "net.add_module('b', nn.Softplus())", "net.add_module('c', nn.Linear(5, 2))", "opt = torch.optim.Adam(net.parameters(), lr=0.01)", "mse = nn.MSELoss()",
+      "for s in range(3):", "    opt.zero_grad()", "    loss = mse(net(X), Y)", "    loss.backward()", "    opt.step()"].join("\n"), at);
+    expect(errors(t)).toEqual([]);
+    expect(layers(t)).toEqual(["5:softplus", "2:linear"]);
+    const k = translatePython(["import numpy as np", "from tensorflow import keras", "X = np.random.rand(40, 2)", "y = (X[:, 0] > X[:, 1]).astype(int)",
+      "m = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(2)])",
+      "m.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=[keras.metrics.SparseCategoricalAccuracy()])",
+      "m.fit(X, y, epochs=2)"].join("\n"), at);
+    expect(errors(k)).toEqual([]);
+    expect((k.program as KerasProgram).compile).toMatchObject({loss: "sparse_categorical_crossentropy", fromLogits: true, metrics: ["accuracy"]});
+  });
+
+  test("np.append (flattened, or along an axis) and np.digitize give NumPy's values", () => {
+    const e = newEnv(0);
+    bindImport(e, "numpy", null, "np");
+    new Script(e).run(statements(["a = np.append(np.array([[1, 2], [3, 4]]), np.array([5]))", "b = np.append(np.ones((1, 2)), np.zeros((1, 2)), axis=0)",
+      "c = np.digitize(np.array([0.2, 1, 1.5, 3, -1]), np.array([0, 1, 2]))", "d = np.digitize(np.array([0.2, 1, 1.5, 3, -1]), np.array([0, 1, 2]), right=True)"].join("\n"), 0));
+    const get = (k: string) => {
+      const v = e.vars.get(k);
+      if (!isND(v)) throw new Error(`${k} is not an array`);
+      return {shape: v.shape, data: Array.from(v.data)};
+    };
+    expect(get("a")).toEqual({shape: [5], data: [1, 2, 3, 4, 5]});
+    expect(get("b")).toEqual({shape: [2, 2], data: [1, 1, 0, 0]});
+    expect(get("c").data).toEqual([1, 2, 2, 3, 0]);
+    expect(get("d").data).toEqual([1, 1, 2, 3, 0]);
+  });
+
+  test("what a NumPy trainer prints after one of its statements failed is not taken as its result", () => {
+    const r = translatePython(["import numpy as np", "w = 0.0", "for i in range(5):", "    w = w + np.undefined_function(1.0)", "print(f'final loss: {w:.3f}')"].join("\n"), at);
+    expect(errors(r)).toContainEqual(expect.objectContaining({line: 4}));
+    expect(r.script?.results ?? []).toEqual([]);
+  });
+});
+

@@ -9,6 +9,7 @@ import {callLambda} from "../numpy/comprehension.js";
 import {evalNP} from "../numpy/eval.js";
 import {isObj, toNumber, type NPValue} from "../numpy/values.js";
 import {addLayer} from "./layers.js";
+import {FROM_LOGITS} from "./calls.js";
 import {isND} from "../numpy/ndarray.js";
 
 export function modelMethod(it: Interpreter, m: ModelState, method: string, args: Val[], kw: Record<string, Val>, line: number): Val {
@@ -32,7 +33,9 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       } else throw new Error(`optimizer ${describe(o)} cannot be followed`);
       const l = kw.loss ?? args[1];
       if (!l) throw new Error("compile() needs a loss");
-      const lossName = LOSSES[it.str(l, "loss")];
+      const lossText = it.str(l, "loss");
+      const fromLogits = lossText.endsWith(FROM_LOGITS);
+      const lossName = LOSSES[lossText.replace(FROM_LOGITS, "")];
       if (!lossName) throw new Error(`loss "${it.str(l, "loss")}" is not supported (supported: ${Object.keys(LOSSES).filter((k) => k.includes("_") || k.length <= 3).join(", ")})`);
       const mv = kw.metrics ?? args[2];
       const metrics: string[] = [];
@@ -47,7 +50,7 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       for (const k of Object.keys(kw)) {
         if (!["optimizer", "loss", "metrics"].includes(k)) it.warn(line, `compile(): argument ${k}= is ignored`);
       }
-      m.compile = {optimizer, loss: lossName, metrics, line, ...(schedule ? {schedule} : {})};
+      m.compile = {optimizer, loss: lossName, metrics, line, ...(schedule ? {schedule} : {}), ...(fromLogits ? {fromLogits: true} : {})};
       return {k: "none"};
     }
     case "fit": {

@@ -56,6 +56,8 @@ export class Interpreter {
   /** Top-level statements run by the NumPy interpreter, in order (the page's recipe), and whether a loop trained. */
   readonly npStatements: PyStmt[] = [];
   readonly npLoops: number[] = [];
+  /** The first line where the NumPy code failed: what it prints after that is not the code's result. */
+  npFailedAt: number | undefined;
   readonly torchLoops: TorchLoop[] = [];
   torchEval: {x: string; y?: string; line: number} | null = null;
   readonly unsupported: {line: number; message: string}[] = [];
@@ -257,6 +259,7 @@ export class Interpreter {
     } catch (e) {
       const line = e instanceof ScriptError ? e.line : s.line;
       this.error(line, e instanceof SyntaxErrorAt ? `syntax error: ${e.message}` : (e as Error).message);
+      this.npFailedAt = Math.min(this.npFailedAt ?? Infinity, line);
     }
     if (this.scopeNow === this.globals) {
       this.npStatements.push(s);

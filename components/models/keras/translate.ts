@@ -56,7 +56,9 @@ export function translateChapterCode(blocks: CodeBlock[], at: TranslateOptions):
   // Keras
   const fitted = it.models.filter((m) => m.fits.length);
   if (!fitted.length && it.npLoops.length) {
-    const script = buildNumpyScript({file, statements: it.npStatements, loops: it.npLoops, printed: it.script.printed, claims,
+    // (after a statement that failed, the loop ran without it: what it printed then is not the code's result)
+    const printed = it.script.printed.filter((p) => it.npFailedAt === undefined || p.line < it.npFailedAt);
+    const script = buildNumpyScript({file, statements: it.npStatements, loops: it.npLoops, printed, claims,
       unsupported: it.readerUnsupported(), seed: it.np.defaultSeed});
     return {script, diagnostics};
   }

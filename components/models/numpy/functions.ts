@@ -374,6 +374,30 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     }
     case "concatenate":
       return concatenate(arraysOf(a0, "np.concatenate"), axisOf(kw, args[1]) ?? 0, B);
+    case "digitize": {
+      // np.digitize(x, bins): for increasing bins, i with bins[i-1] <= x < bins[i] (right=True: bins[i-1] < x <= bins[i])
+      const x = toND(a0, "np.digitize"), bins = toND(args[1], "np.digitize");
+      const right = kw.right !== undefined && truthy(kw.right, "right");
+      if (bins.shape.length !== 1 || bins.data.some((v, i) => i > 0 && v < bins.data[i - 1])) throw new Error("np.digitize: bins must be a 1-D increasing array");
+      B.charge(x.data.length * Math.max(1, Math.log2(bins.data.length + 1)), "np.digitize");
+      const count = (v: number) => {
+        let lo = 0, hi = bins.data.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (right ? bins.data[mid] < v : bins.data[mid] <= v) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      return unwrap(make(x.shape, (i) => count(x.data[i]), B, "np.digitize", "int"));
+    }
+    case "append": {
+      // np.append(a, b): both flattened and joined; with axis=, joined along that axis (shapes must agree)
+      const axis = axisOf(kw, args[2]);
+      const a = toND(a0, "np.append"), b = toND(args[1], "np.append");
+      if (axis === null) return concatenate([reshape(a, [-1]), reshape(b, [-1])], 0, B);
+      return concatenate([a, b], axis, B);
+    }
     case "repeat": {
       // np.repeat(np.arange(3), 300): each entry repeated (flattened, or along axis 0)
       const a = toND(a0, "np.repeat"), k = toInt(args[1] ?? kw.repeats, "np.repeat");

@@ -41,6 +41,13 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
   const recv = e.fn.type === "attr" ? it.evaluate(e.fn.obj, scope, line) : null;
   if (recv?.k === "torch") {
     if (name === "parameters") return {k: "torch", t: {kind: "params"}};
+    // net = nn.Sequential(); net.add_module("fc1", nn.Linear(4, 64)) (or net.append(layer)): the layer joins in order
+    if ((name === "add_module" || name === "append") && recv.t.kind === "layer" && recv.t.layer.kind === "sequential") {
+      const layer = args[name === "add_module" ? 1 : 0];
+      if (!layer || typeof layer !== "object" || !("layer" in layer)) throw new Error(`nn.Sequential.${name}(): the argument is not a layer the translator follows`);
+      recv.t.layer.layers.push(layer.layer);
+      return {k: "none"};
+    }
     if (["to", "train", "eval", "cuda", "cpu", "float", "double"].includes(name)) return recv;
     return UNKNOWN(`${recv.t.kind}.${name}()`);
   }
