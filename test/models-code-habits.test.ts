@@ -5,7 +5,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, test} from "vitest";
+import {buildModel} from "../components/models/build.js";
 import type {KerasProgram} from "../components/models/keras/program.js";
+import {parseProgram} from "../components/models/parseProgram.js";
+import {printProgram} from "../components/models/printProgram.js";
 import {statements} from "../components/models/keras/lines.js";
 import {translatePython} from "../components/models/keras/translate.js";
 import {bindImport, newEnv} from "../components/models/numpy/env.js";
@@ -152,3 +155,37 @@ describe("more habits (held-out code-f)", () => {
   });
 });
 
+
+describe("LeakyReLU", () => {
+  test("nn.LeakyReLU(0.1) after nn.Linear and Keras' LeakyReLU() layer (slope 0.3) become the layer's activation; printed as its own tf layer and read back", async () => {
+    const t = translatePython(["import torch", "from torch import nn", "X = torch.randn(30, 2)", "Y = X.sum(dim=1, keepdim=True)",
+      "net = nn.Sequential(nn.Linear(2, 4), nn.LeakyReLU(0.1), nn.Linear(4, 1))", "opt = torch.optim.SGD(net.parameters(), lr=0.1)", "crit = nn.MSELoss()",
+      "for s in range(2):", "    opt.zero_grad()", "    loss = crit(net(X), Y)", "    loss.backward()", "    opt.step()"].join("\n"), at);
+    expect(errors(t)).toEqual([]);
+    const p = t.program as KerasProgram;
+    expect(p.layers[0]).toMatchObject({type: "dense", units: 4, activation: "leakyRelu", alpha: 0.1});
+    const text = printProgram(p);
+    expect(text).toContain("tf.layers.leakyReLU({alpha: 0.1})");
+    const back = parseProgram(text, p);
+    expect("layers" in back && back.layers).toEqual(p.layers);
+    const k = translatePython(["import numpy as np", "from tensorflow import keras", "X = np.random.rand(40, 1)", "y = X[:, 0] ** 2",
+      "m = keras.Sequential()", "m.add(keras.layers.Dense(8, input_dim=1))", "m.add(keras.layers.LeakyReLU())", "m.add(keras.layers.Dense(1))",
+      "m.compile(optimizer='adam', loss='mse')", "m.fit(X, y, epochs=2)"].join("\n"), at);
+    expect(errors(k)).toEqual([]);
+    expect((k.program as KerasProgram).layers[0]).toMatchObject({activation: "leakyRelu", alpha: 0.3});
+    const f = translatePython(["import torch", "from torch import nn", "import torch.nn.functional as F", "X = torch.randn(30, 2)", "Y = X.sum(dim=1, keepdim=True)",
+      "class Net(nn.Module):", "    def __init__(self):", "        super().__init__()", "        self.a = nn.Linear(2, 4)", "        self.b = nn.Linear(4, 1)",
+      "    def forward(self, x):", "        return self.b(F.leaky_relu(self.a(x), 0.2))", "net = Net()", "opt = torch.optim.SGD(net.parameters(), lr=0.1)", "crit = nn.MSELoss()",
+      "for s in range(2):", "    opt.zero_grad()", "    loss = crit(net(X), Y)", "    loss.backward()", "    opt.step()"].join("\n"), at);
+    expect(errors(f)).toEqual([]);
+    expect((f.program as KerasProgram).layers[0]).toMatchObject({activation: "leakyRelu", alpha: 0.2});
+  });
+
+  test("the built layer computes max(z, 0) + α·min(z, 0): kernel (1, 2), inputs (1, 1) and (−1, −1) give 3 and −0.3 at α = 0.1", () => {
+    const model = buildModel({inputShape: [2], layers: [{type: "dense", units: 1, activation: "leakyRelu", alpha: 0.1, useBias: false, line: 1}]}, {seed: 1});
+    const dense = model.layers.find((l) => l.getWeights().length)!;
+    dense.setWeights([tf.tensor2d([[1], [2]])]);
+    expect(Array.from((model.predict(tf.tensor2d([[1, 1], [-1, -1]])) as tf.Tensor).dataSync()).map((x) => +x.toFixed(6))).toEqual([3, -0.3]);
+    model.dispose();
+  });
+});

@@ -12,7 +12,9 @@ export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
 
 const TF_ACTIVATION: Record<Activation, string> = {
   linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
-  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", gelu: "gelu", hardSigmoid: "hardSigmoid"
+  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", gelu: "gelu", hardSigmoid: "hardSigmoid",
+  // tfjs has no leaky activation by name: buildLayers adds a LeakyReLU layer after a linear one
+  leakyRelu: "linear"
 };
 
 type TfActivation = Parameters<typeof tf.layers.dense>[0]["activation"];
@@ -48,6 +50,11 @@ export function buildLayer(spec: LayerSpec, seed: number, inputShape?: number[],
 export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed = false, unfusedConv = false, init = "keras", fanIn = 0}:
   {inputShape?: number[]; composed?: boolean; unfusedConv?: boolean; init?: InitScheme; fanIn?: number}): tf.layers.Layer[] {
   const input = inputShape ? {inputShape} : {};
+  if ((spec.type === "dense" || spec.type === "conv2d") && spec.activation === "leakyRelu") {
+    if (spec.batchNorm?.afterActivation) throw new Error("a batch normalisation after a LeakyReLU is not supported");
+    const core = buildLayers({...spec, activation: "linear"}, seed, {inputShape, composed, unfusedConv, init, fanIn});
+    return [...core, tf.layers.leakyReLU({alpha: spec.alpha ?? 0.01})];
+  }
   const bn = (spec.type === "dense" || spec.type === "conv2d") ? spec.batchNorm : undefined;
   if (bn && (spec.type === "dense" || spec.type === "conv2d")) {
     const core = buildLayers({...spec, batchNorm: undefined, activation: "linear"}, seed, {inputShape, composed, unfusedConv, init, fanIn})[0];

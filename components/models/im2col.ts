@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type {KerasProgram} from "./keras/program.js";
-import {buildLayer} from "./build.js";
+import {buildLayers} from "./build.js";
 import {ComposedMaxPool2D, maxPoolComposed} from "./composed.js";
 
 /** y = conv2d(x, w, 1, padding) computed as patches · reshape(w). */
@@ -107,7 +107,7 @@ export function buildWasmModel(program: Pick<KerasProgram, "layers" | "inputShap
     } else if (spec.type === "maxPooling2d" && spec.strides.join() === spec.poolSize.join() && spec.padding === "valid") {
       model.add(new ComposedMaxPool2D(spec.poolSize, inputShape)); // the upsampled gradient
     } else {
-      model.add(buildLayer(spec, seed + i, inputShape, true));
+      for (const layer of buildLayers(spec, seed + i, {inputShape, composed: true})) model.add(layer);
     }
   });
   return model;

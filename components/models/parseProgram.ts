@@ -218,7 +218,7 @@ function checkInputShape(p: Props, i: number, inputShape: number[], what: string
 }
 
 /** One model.add statement: a layer (with the initialisation it uses), or a batchNormalization / activation that belongs to the previous layer. */
-type Added = {spec: LayerSpec; init: Init | null} | {norm: {momentum: number; epsilon: number}} | {activation: Activation};
+type Added = {spec: LayerSpec; init: Init | null} | {norm: {momentum: number; epsilon: number}} | {activation: Activation} | {leaky: number};
 
 function layerOf(text: string, i: number, line: number, inputShape: number[]): Added {
   const m = /^model\.add\((.*)\);$/.exec(text);
@@ -232,6 +232,11 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): A
     const norm = {momentum: p.num("momentum", {min: 0, max: 1, def: 0.99}), epsilon: p.num("epsilon", {min: 0, def: 0.001})};
     p.done();
     return {norm};
+  }
+  if (!v.isNew && v.callee === "tf.layers.leakyReLU") {
+    const leaky = p.num("alpha", {min: 0, def: 0.3});
+    p.done();
+    return {leaky};
   }
   if (!v.isNew && v.callee === "tf.layers.activation") {
     const activation = p.oneOf("activation", ACTIVATIONS);
@@ -275,7 +280,15 @@ function addTo(layers: LayerSpec[], a: Added, line: number): Init | null {
     return a.init;
   }
   const prev = layers[layers.length - 1];
-  if (!prev || (prev.type !== "dense" && prev.type !== "conv2d")) throw new Fail(`${"norm" in a ? "batchNormalization" : "activation"} must follow a dense or conv2d layer`);
+  if (!prev || (prev.type !== "dense" && prev.type !== "conv2d")) throw new Fail(`${"norm" in a ? "batchNormalization" : "leaky" in a ? "leakyReLU" : "activation"} must follow a dense or conv2d layer`);
+  if ("leaky" in a) {
+    // the leaky ReLU of the layer before it (after its batchNormalization, when it has one)
+    if (prev.activation !== "linear") throw new Fail("leakyReLU: the layer before it already has an activation");
+    prev.activation = "leakyRelu";
+    prev.alpha = a.leaky;
+    if (prev.batchNorm) prev.batchNorm.afterActivation = false;
+    return null;
+  }
   if ("norm" in a) {
     if (prev.batchNorm) throw new Fail("batchNormalization: the layer already has one");
     prev.batchNorm = {...a.norm, afterActivation: prev.activation !== "linear", line};

@@ -98,6 +98,9 @@ export function fanIns(layers: LayerSpec[], inputShape: number[]): number[] {
  * tf.layers.batchNormalization and — when the norm comes before the activation — the activation as its own layer.
  */
 export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null, fanIn: number | null = null): {expr: string; line: number}[] {
+  // a leaky ReLU is its own tf layer after the linear one (tfjs has no activation of that name)
+  if ((l.type === "dense" || l.type === "conv2d") && l.activation === "leakyRelu")
+    return [...layerExprs({...l, activation: "linear", alpha: undefined}, i, inputShape, fanIn), {expr: `tf.layers.leakyReLU({alpha: ${l.alpha ?? 0.01}})`, line: l.line}];
   const bn = (l.type === "dense" || l.type === "conv2d") ? l.batchNorm : undefined;
   if (!bn || l.type === "maxPooling2d" || l.type === "flatten" || l.type === "dropout") return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
   const before = !bn.afterActivation;

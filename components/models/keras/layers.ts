@@ -120,7 +120,7 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
   return {k: "layer", spec, inputShape};
 }
 
-const MODIFIERS = ["BatchNormalization", "Activation", "ReLU", "Softmax"];
+const MODIFIERS = ["BatchNormalization", "Activation", "ReLU", "Softmax", "LeakyReLU"];
 
 /** BatchNormalization (Keras' defaults: momentum 0.99, epsilon 1e-3) or an activation layer, folded later (fold.ts). */
 function modifier(it: Interpreter, name: string, get: (key: string, pos?: number) => Val | undefined,
@@ -138,6 +138,11 @@ function modifier(it: Interpreter, name: string, get: (key: string, pos?: number
   if (name === "ReLU") {
     for (const k of ["max_value", "negative_slope", "threshold"]) if (set(get(k))) throw new Error(`ReLU(${k}=…) is not supported`);
     return {kind: "activation", activation: "relu", line};
+  }
+  if (name === "LeakyReLU") {
+    // Keras 2's alpha / Keras 3's negative_slope, both 0.3 by default
+    const slope = get("negative_slope") ?? get("alpha", 0);
+    return {kind: "activation", activation: "leakyRelu", alpha: slope ? it.num(slope, line, "negative_slope") : 0.3, line};
   }
   if (name === "Softmax") {
     const axis = get("axis", 0);

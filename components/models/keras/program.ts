@@ -6,7 +6,7 @@ import type {Expr} from "./expr.js";
 
 export type Activation =
   | "linear" | "relu" | "relu6" | "sigmoid" | "softmax" | "tanh" | "elu" | "selu" | "softplus" | "softsign"
-  | "swish" | "gelu" | "hardSigmoid";
+  | "swish" | "gelu" | "hardSigmoid" | "leakyRelu";
 
 /**
  * Batch normalisation applied to a dense/conv layer's output: before its activation (Linear → BatchNorm → ReLU, the
@@ -20,9 +20,10 @@ export interface BatchNormSpec {
 }
 
 export type LayerSpec =
-  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec}
+  /** `alpha`: the negative slope of a leakyRelu activation (PyTorch 0.01, Keras' layer 0.3). */
+  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number}
   | {type: "conv2d"; filters: number; kernelSize: [number, number]; strides: [number, number];
-      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec}
+      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}
   | {type: "flatten"; line: number}
   | {type: "dropout"; rate: number; line: number};

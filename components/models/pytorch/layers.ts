@@ -10,7 +10,7 @@ export type TorchLayer =
   | {kind: "linear"; inF: number; outF: number; bias: boolean; line: number}
   | {kind: "conv2d"; inC: number; outC: number; k: [number, number]; stride: [number, number]; padding: "valid" | "same"; bias: boolean; line: number}
   | {kind: "maxpool2d"; k: [number, number]; stride: [number, number]; line: number}
-  | {kind: "act"; act: Activation; line: number}
+  | {kind: "act"; act: Activation; line: number; alpha?: number}
   | {kind: "logsoftmax"; line: number}
   | {kind: "dropout"; p: number; line: number}
   | {kind: "flatten"; line: number}
@@ -27,7 +27,7 @@ export const ACTS: Record<string, Activation> = {
 };
 
 export const TORCH_LAYERS = ["Linear", "Conv2d", "MaxPool2d", "Dropout", "Flatten", "BatchNorm1d", "BatchNorm2d", "Sequential",
-  "LogSoftmax", "Identity", ...Object.keys(ACTS)];
+  "LogSoftmax", "Identity", "LeakyReLU", ...Object.keys(ACTS)];
 
 function num(v: Arg | undefined, what: string): number {
   if (typeof v === "number") return v;
@@ -50,6 +50,11 @@ export function torchLayer(name: string, args: Arg[], kw: Record<string, Arg>, l
   const get = (k: string, pos: number): Arg | undefined => kw[k] ?? args[pos];
   const bias = kw.bias === undefined ? true : kw.bias === true;
   if (ACTS[name]) return {kind: "act", act: ACTS[name], line};
+  if (name === "LeakyReLU") {
+    const slope = get("negative_slope", 0);
+    if (slope !== undefined && typeof slope !== "number") throw new Error("nn.LeakyReLU: negative_slope must be a number");
+    return {kind: "act", act: "leakyRelu", alpha: slope ?? 0.01, line};
+  }
   switch (name) {
     case "Linear":
       return {kind: "linear", inF: int(get("in_features", 0), "in_features"), outF: int(get("out_features", 1), "out_features"), bias, line};
@@ -111,8 +116,9 @@ export interface Lowered {
 /** ReLU/Sigmoid/Tanh commute with max pooling, any activation with Flatten, ReLU with Dropout (it scales by ≥ 0). */
 export function canFoldThrough(l: LayerSpec, act: Activation): boolean {
   if (l.type === "flatten") return true;
-  if (l.type === "maxPooling2d") return ["relu", "sigmoid", "tanh", "relu6", "elu", "selu", "softplus", "swish"].includes(act) && act !== "swish";
-  if (l.type === "dropout") return act === "relu" || act === "relu6";
+  if (l.type === "maxPooling2d") return ["relu", "sigmoid", "tanh", "relu6", "elu", "selu", "softplus", "swish", "leakyRelu"].includes(act) && act !== "swish";
+  // (dropout scales by a positive number: a piecewise-linear activation through zero commutes with it)
+  if (l.type === "dropout") return act === "relu" || act === "relu6" || act === "leakyRelu";
   return false;
 }
 
@@ -220,6 +226,7 @@ function foldActivation(specs: LayerSpec[], l: Extract<TorchLayer, {kind: "act"}
     return false;
   }
   target.activation = l.act;
+  if (l.alpha !== undefined) target.alpha = l.alpha;
   if (target.batchNorm) target.batchNorm.afterActivation = false;
   return true;
 }

@@ -226,6 +226,13 @@ function chain(e: Expr, ctx: Ctx, line: number): TorchLayer[] {
 /** F.relu / torch.tanh / F.softmax / F.log_softmax / F.max_pool2d / F.dropout / torch.flatten as a module. */
 function functional(name: string, e: Extract<Expr, {type: "call"}>, fn: string, line: number): TorchLayer {
   if (FUNCTIONAL_ACTS[name]) return {kind: "act", act: ACTS[FUNCTIONAL_ACTS[name]], line};
+  if (name === "leaky_relu") {
+    // F.leaky_relu(x, 0.2) / F.leaky_relu(x, negative_slope=0.2); PyTorch's default slope 0.01
+    const s = e.kwargs.negative_slope ?? e.args[1];
+    const slope = !s ? 0.01 : s.type === "num" ? s.value : NaN;
+    if (!Number.isFinite(slope)) throw new Error("F.leaky_relu: negative_slope must be a number");
+    return {kind: "act", act: "leakyRelu", alpha: slope, line};
+  }
   if (name === "log_softmax") return {kind: "logsoftmax", line};
   if (name === "flatten") return {kind: "flatten", line};
   if (name === "max_pool2d") {
