@@ -13,7 +13,7 @@ import {fileURLToPath, pathToFileURL} from "node:url";
 import {analyzeChapter, type FormulaReport, type MathBlock} from "../components/formula/analyze.js";
 import {extractMathBlocks} from "../components/formula/extract.js";
 import {runPlan} from "../components/formula/runPlan.js";
-import type {Value} from "../components/formula/values.js";
+import {allFinite} from "../components/formula/values.js";
 
 export interface Answer {
   line: number;
@@ -44,8 +44,6 @@ export interface DocScore {
 
 const CHECKABLE = new Set(["derivative", "identity", "numeric"]);
 
-const finite = (v: Value | undefined): boolean => v === undefined || (typeof v === "number" ? Number.isFinite(v) : (v as (number | number[])[]).every((x) => finite(x as Value)));
-
 /** Line of the formula's first LaTeX line: the line after a lone `$$`, else the block's own line. */
 function firstLatexLine(b: MathBlock, lines: string[]): number {
   return lines[b.line - 1]?.trim() === "$$" ? b.line + 1 : b.line;
@@ -56,7 +54,7 @@ function nonFiniteCells(r: FormulaReport): string | undefined {
   if (!r.plan || r.status === "not-executable") return undefined;
   if (r.plan.kind === "derivation") return undefined; // checked by the derivation itself (stated vs autodiff)
   const run = runPlan(r.plan, r.plan.symbols);
-  const bad = run.equations.findIndex((e) => !e.error && !finite(e.value));
+  const bad = run.equations.findIndex((e) => !e.error && !allFinite(e.value));
   if (bad >= 0 && !r.reason) return `equation ${bad + 1} (${r.plan.equations[bad]?.lhs || "expression"}) is not finite`;
   if (run.iterates?.some((it) => !it.w.every(Number.isFinite) || !Number.isFinite(it.loss)) && !r.reason) return "iterates are not finite";
   return undefined;

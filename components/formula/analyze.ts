@@ -21,7 +21,7 @@ import {judgeInRegion} from "./region.js";
 import {distributionOutcome} from "./distribution.js";
 import {runPlan} from "./runPlan.js";
 import {leadSettings, leadUnitVectors} from "./settings.js";
-import {shapeOf} from "./values.js";
+import {allFinite, shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
 import {canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
@@ -311,15 +311,11 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   // \hat{m}_t = m_t / (1 − β₁^{t−1}): a formula of the step t that is not finite at the first step, t = 1.
   // (not a formula with branches: there a NaN at t = 1 is a step no branch covers at the seeded bounds, 0 ≤ t ≤ T₁)
   const branched = f.lines.some((l) => [l.first, ...l.rest.map((r) => r.node)].some((n) => findAll(n, "call").some((c) => c.builtin && c.fn === "cases")));
-  if (out.plan && out.status === "executable" && branched && !out.reason) {
+  if (out.plan && out.status === "executable" && (branched ? !out.reason : out.plan.symbols.some((x) => x.role === "time" && x.value === 1))) {
     const run = runPlan(out.plan, out.plan.symbols, undefined, {budget});
-    if (run.equations.some((e) => !e.error && JSON.stringify(e.value ?? 0).match(/null|Infinity|NaN/) !== null))
-      out = {...out, reason: "at the inputs shown no branch of the cases holds (the cell says so); inside a branch's condition it has a value"};
-  }
-  if (out.plan && out.status === "executable" && !branched && out.plan.symbols.some((x) => x.role === "time" && x.value === 1)) {
-    const run = runPlan(out.plan, out.plan.symbols, undefined, {budget});
-    const bad = run.equations.findIndex((e) => !e.error && !(typeof e.value === "number" ? Number.isFinite(e.value) : JSON.stringify(e.value ?? 0).match(/null|Infinity|NaN/) === null));
-    if (bad >= 0) return {...out, status: "flagged", reason: `not finite at the first step t = 1 (${out.plan.equations[bad]?.lhs ?? "the value"} divides by zero there?)`};
+    const bad = run.equations.findIndex((e) => !e.error && !allFinite(e.value));
+    if (bad >= 0 && branched) out = {...out, reason: "at the inputs shown no branch of the cases holds (the cell says so); inside a branch's condition it has a value"};
+    else if (bad >= 0) return {...out, status: "flagged", reason: `not finite at the first step t = 1 (${out.plan.equations[bad]?.lhs ?? "the value"} divides by zero there?)`};
   }
   if (out.status === "verified" && !out.reason?.startsWith("agrees with")) return out;
   if (out.status === "verified") return out;

@@ -76,6 +76,11 @@ export function transpose(v: Value): Value {
 const flatOf = (v: Value): number[] => (typeof v === "number" ? [v] : (v as (number | number[])[]).flat());
 
 /** Sum of all entries. */
+/** Every number of a value, at any depth, is finite (no value, nothing to show, counts as finite). */
+export function allFinite(v: Value | undefined): boolean {
+  return v === undefined || (typeof v === "number" ? Number.isFinite(v) : !Array.isArray(v) || (v as Value[]).every(allFinite));
+}
+
 export function total(v: Value): number {
   if (typeof v === "number") return v;
   return (v as (number | number[])[]).reduce<number>((s, e) => s + (typeof e === "number" ? e : e.reduce((a, b) => a + b, 0)), 0);

@@ -219,12 +219,17 @@ function logitsBinaryCrossEntropy(spec: LossSpec): (labels: tf.Tensor, z: tf.Ten
   };
 }
 
+/** A loss name with its logits flag, or a program's compile spec (its logits flag and loss options), as a LossSpec. */
+export function lossSpecOf(lossOrSpec: LossName | LossSpec, fromLogits = false): LossSpec {
+  return typeof lossOrSpec === "string" ? {loss: lossOrSpec, fromLogits} : lossOrSpec;
+}
+
 /**
  * Mean loss over a batch: labels are class ids (sparse) or 0/1 (binary), predictions the model's outputs. `loss` is
  * a loss name or a program's compile spec (its logits flag and loss options: pos_weight, class weights, smoothing).
  */
 export function lossFunction(lossOrSpec: LossName | LossSpec, logits = false): (labels: tf.Tensor, preds: tf.Tensor) => tf.Scalar {
-  const spec: LossSpec = typeof lossOrSpec === "string" ? {loss: lossOrSpec, fromLogits: logits} : lossOrSpec;
+  const spec = lossSpecOf(lossOrSpec, logits);
   const {loss, fromLogits} = spec;
   if (fromLogits && (loss === "sparse_categorical_crossentropy" || loss === "categorical_crossentropy")) return logitsCrossEntropy(spec);
   if (fromLogits && loss === "binary_crossentropy") return logitsBinaryCrossEntropy(spec);

@@ -4,7 +4,7 @@
  * Never reads tensors synchronously (webgpu-safe): losses come back with `await t.data()`.
  */
 import * as tf from "@tensorflow/tfjs";
-import {correctCount, lossFunction, makeOptimizer, optimizerStep} from "./build.js";
+import {correctCount, lossFunction, lossSpecOf, makeOptimizer, optimizerStep} from "./build.js";
 import {permutation, sampleSize, type Dataset} from "./datasets.js";
 import type {CompileSpec, LossSpec} from "./keras/program.js";
 import {learningRateAt, perBatch} from "./keras/schedule.js";
@@ -76,8 +76,8 @@ export function batchTensors(data: Dataset, indices: ArrayLike<number>): {x: tf.
 export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"] | LossSpec, signal, fromLogits = false}:
   {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"] | LossSpec; signal?: AbortSignal; fromLogits?: boolean} = {}): Promise<{loss: number; acc: number; n: number}> {
   const idx = indices ?? Int32Array.from({length: data.size}, (_, i) => i);
-  const lossFn = lossFunction(loss, fromLogits);
-  if (typeof loss !== "string") fromLogits = !!loss.fromLogits;
+  const spec = lossSpecOf(loss, fromLogits);
+  const lossFn = lossFunction(spec), logits = !!spec.fromLogits;
   let sumLoss = 0, correct = 0;
   for (let s = 0; s < idx.length; s += batchSize) {
     if (signal?.aborted) throw new DOMException("evaluation stopped", "AbortError");
@@ -85,7 +85,7 @@ export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, b
     const out = tf.tidy(() => {
       const {x, y} = batchTensors(data, part);
       const p = model.predict(x) as tf.Tensor;
-      return tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p, fromLogits)]);
+      return tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p, logits)]);
     });
     const v = await out.data();
     out.dispose();
@@ -171,7 +171,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
           samplesPerSec: sps, etaSec: left / sps, trainSize, valSize};
         if (compile?.schedule) step.learningRate = scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, true);
         if (last && valSize > 0) {
-          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: compile ?? lossName, signal, fromLogits});
+          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: compile ?? lossName, signal});
           step.valLoss = v.loss;
           step.valAcc = v.acc;
         }

@@ -20,7 +20,7 @@ import {MAX_RECURRENCE_STEPS} from "../formula/limits.js";
 import {reseed} from "../formula/plan.js";
 import {bindingsOf, runPlan, type PlanResult} from "../formula/runPlan.js";
 import type {FormulaReport, SymbolBinding} from "../formula/types.js";
-import {close, isValue, type Value} from "../formula/values.js";
+import {allFinite, close, isValue, type Value} from "../formula/values.js";
 import {tFormula} from "../i18n/formula.js";
 import {FormulaCode} from "./FormulaCode.js";
 import {FormulaValue, formatValue, shapeLabel} from "./FormulaValue.js";
@@ -307,7 +307,7 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
           out.append(line);
         });
         // NaN or ∞ is never shown without a word on why
-        if (result.equations.some((r) => !r.error && !finiteValue(r.value))) out.append(el("p", "gb-cell__note", tFormula("notFinite")));
+        if (result.equations.some((r) => !r.error && !allFinite(r.value))) out.append(el("p", "gb-cell__note", tFormula("notFinite")));
         if (plan!.reference && result.reference) {
           const ref = el("div", "gb-cell__reference");
           ref.append(el("span", "gb-cell__refname", `${tFormula("reference")} `), texEl("span", "", plan!.reference.latex), el("span", "gb-cell__eq", "="));
@@ -390,11 +390,6 @@ export function FormulaCell(report: FormulaReport, options: FormulaCellOptions =
     p.append(tFormula("statedVsAutodiff", {stated: formatValue(c.stated), autodiff: formatValue(c.autodiff)}));
     return p;
   }
-}
-
-/** Every number of a value is finite (nothing to show counts as finite). */
-function finiteValue(v: unknown): boolean {
-  return v === undefined || (typeof v === "number" ? Number.isFinite(v) : Array.isArray(v) ? v.every(finiteValue) : true);
 }
 
 function hyperLatex(key: string): string {

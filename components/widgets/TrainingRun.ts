@@ -5,7 +5,7 @@
  * tf, no DOM (lives next to the panel it serves).
  */
 import * as tf from "@tensorflow/tfjs";
-import {buildModel, correctCount, countParams, lossFunction} from "../models/build.js";
+import {buildModel, correctCount, countParams, lossFunction, lossSpecOf} from "../models/build.js";
 import type {Dataset} from "../models/datasets.js";
 import type {KerasProgram, LossSpec} from "../models/keras/program.js";
 import type {PreparedData, RunSettings} from "../models/session.js";
@@ -50,9 +50,8 @@ export function isClassifier(program: Pick<KerasProgram, "compile">): boolean {
 export async function evaluateWithPredictions(model: tf.LayersModel, data: Dataset, lossOrSpec: KerasProgram["compile"]["loss"] | LossSpec, batchSize = 256,
   logits = false): Promise<TestEvaluation> {
   const n = data.size;
-  const lossFn = lossFunction(lossOrSpec, logits);
-  const lossName = typeof lossOrSpec === "string" ? lossOrSpec : lossOrSpec.loss;
-  const fromLogits = typeof lossOrSpec === "string" ? logits : !!lossOrSpec.fromLogits;
+  const spec = lossSpecOf(lossOrSpec, logits);
+  const lossFn = lossFunction(spec), lossName = spec.loss, fromLogits = !!spec.fromLogits;
   // several targets per sample (a multi-output regression, several 0/1 labels) have no one class to show
   const classifier = /crossentropy/.test(lossName) && (data.targetWidth ?? 1) === 1;
   const predicted = new Int32Array(classifier ? n : 0), confidence = new Float32Array(classifier ? n : 0);

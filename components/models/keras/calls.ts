@@ -62,13 +62,10 @@ export function applyLayer(it: Interpreter, layer: Extract<Val, {k: "layer" | "m
   void line;
 }
 
-/** keras.Model / Sequential / Input / layers / optimizers / losses / datasets, read_csv, train_test_split, to_categorical; null: not Keras. */
-/** Keras' loss classes by the loss name compile() takes. */
-const LOSS_CLASSES: Record<string, string> = {BinaryCrossentropy: "binary_crossentropy", CategoricalCrossentropy: "categorical_crossentropy",
-  SparseCategoricalCrossentropy: "sparse_categorical_crossentropy", MeanSquaredError: "mse", MeanAbsoluteError: "mae"};
 /** Marks a loss name whose object was built with from_logits=True (compile() reads it back). */
 export const FROM_LOGITS = "#from_logits";
 
+/** keras.Model / Sequential / Input / layers / optimizers / losses / metrics / datasets, read_csv, train_test_split, to_categorical; null: not Keras. */
 export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwargs: () => Record<string, Val>, line: number): Val | null {
   if (/^keras\.(models\.)?Model$/.test(path)) {
     const kw = kwargs(), a = args();
@@ -88,16 +85,9 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     }
     return {k: "model", m};
   }
-  // keras.metrics.BinaryAccuracy(), keras.losses.SparseCategoricalCrossentropy(from_logits=True): the names they stand for
+  // keras.metrics.BinaryAccuracy(): the name it stands for
   const metric = /^keras\.metrics\.(\w+)$/.exec(path)?.[1];
   if (metric) return {k: "str", v: /Accuracy$/.test(metric) ? "accuracy" : metric};
-  const lossClass = /^keras\.losses\.(\w+)$/.exec(path)?.[1];
-  if (lossClass && LOSS_CLASSES[lossClass]) {
-    const kw = kwargs();
-    for (const k of Object.keys(kw)) if (k !== "from_logits" && k !== "name") it.warn(line, `${lossClass}(${k}=…) is ignored`);
-    const logits = kw.from_logits?.k === "bool" && kw.from_logits.v;
-    return {k: "str", v: `${LOSS_CLASSES[lossClass]}${logits ? FROM_LOGITS : ""}`};
-  }
   if (/^keras\.(Input|layers\.Input)$/.test(path)) {
     return {k: "input", shape: it.shape(kwargs().shape ?? args()[0], line, "shape")};
   }
@@ -138,8 +128,12 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
   if (callback) return {k: "callback", name: callback, fn: callback === "LearningRateScheduler" ? kwargs().schedule ?? args()[0] : undefined, line};
   const loss = /^keras\.losses\.(\w+)$/.exec(path)?.[1];
   if (loss) {
+    // keras.losses.SparseCategoricalCrossentropy(from_logits=True): the loss by name, its from_logits kept
     if (!LOSSES[loss]) throw new Error(`loss ${loss} is not supported`);
-    return {k: "str", v: LOSSES[loss]};
+    const kw = kwargs();
+    for (const k of Object.keys(kw)) if (k !== "from_logits" && k !== "name") it.warn(line, `${loss}(${k}=…) is ignored`);
+    const logits = kw.from_logits?.k === "bool" && kw.from_logits.v;
+    return {k: "str", v: `${LOSSES[loss]}${logits ? FROM_LOGITS : ""}`};
   }
   const ds = /^keras\.datasets\.(\w+)\.load_data$/.exec(path)?.[1];
   if (ds) {

@@ -109,10 +109,8 @@ export function randomCall(gen: Generator, name: string, args: NPValue[], kw: Re
       const lam = kw.lam ?? args[0];
       if (arrayLike(lam)) {
         // one mean per entry (np.random.poisson(rates)): each entry drawn with its own mean
-        const L = toND(lam, name);
         if ((kw.size ?? args[1]) != null) throw new Error("random.poisson: size= with an array of means is not supported");
-        env.budget.charge(L.data.reduce((a, b) => a + Math.abs(b) + 1, 0), name);
-        out = make(L.shape, (i) => gen.poisson(L.data[i]), env.budget, name, "int");
+        out = gen.poissonEach(toND(lam, name), env.budget, name, "int");
         break;
       }
       out = gen.draw("poisson", sizeArg(kw.size ?? args[1]), [num(lam, 1)], env.budget);
@@ -525,9 +523,7 @@ function torchCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       return randomCall(env.rng, fn.slice(0, -5), [...toND(args[0], `torch.${fn}`).shape], {}, env);
     case "poisson": {
       // torch.poisson(rates): one draw per entry, of that entry's mean (float, as torch returns)
-      const r = toND(args[0], "torch.poisson");
-      env.budget.charge(r.data.reduce((a, b) => a + Math.abs(b) + 1, 0), "torch.poisson");
-      return make(r.shape, (i) => env.rng.poisson(r.data[i]), env.budget, "torch.poisson");
+      return env.rng.poissonEach(toND(args[0], "torch.poisson"), env.budget, "torch.poisson", "float");
     }
     case "tensor":
     case "as_tensor":

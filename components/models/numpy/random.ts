@@ -49,6 +49,12 @@ export class Generator {
     return k;
   }
 
+  /** One Poisson draw per entry of `rates`, each of that entry's mean (np.random.poisson(rates), torch.poisson). */
+  poissonEach(rates: NDArray, budget: Budget, what: string, dtype: "int" | "float"): NDArray {
+    budget.charge(rates.data.reduce((a, b) => a + Math.abs(b) + 1, 0), what);
+    return make(rates.shape, (i) => this.poisson(rates.data[i]), budget, what, dtype);
+  }
+
   /** A seeded Fisher–Yates permutation of 0..n-1 (NumPy's legacy shuffle on the legacy stream). */
   permutation(n: number, budget: Budget): number[] {
     budget.charge(n, "permutation");

@@ -138,7 +138,7 @@ export class Script {
     // a method's first parameter is the instance (self, by convention)
     if (method && all.length) all.shift();
     for (const p of all) {
-      if (!p.trim() || (!method && p.trim() === "self")) continue;
+      if (!method && p.trim() === "self") continue;
       const [n, d] = p.split(/=(.*)/s).map((x) => x?.trim());
       list.push({name: n.replace(/:.*$/, "").replace(/^\*+/, "").trim(), def: d ? evalNP(parseExpr(d), this.env) : undefined});
     }

@@ -5,7 +5,8 @@
 import {dotted, parseExpr, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Interpreter} from "../keras/interpreter.js";
-import {NUM, UNKNOWN, argToVal, describe, type Val} from "../keras/values.js";
+import {NUM, UNKNOWN, argToVal, describe, valToNP, type Val} from "../keras/values.js";
+import {toND} from "../numpy/values.js";
 import {isND, takeRows, type NDArray} from "../numpy/ndarray.js";
 import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "./layers.js";
 import {torchScheduler} from "./schedulers.js";
@@ -164,11 +165,14 @@ function randomSplit(it: Interpreter, ds: Val | undefined, lengths: Val | undefi
 
 /** The numbers of a tensor, list or number argument (torch.tensor([4.0]), [1, 3], 2.5), or null. */
 function numbersOf(it: Interpreter, v: Val | undefined): number[] | null {
-  if (!v) return null;
-  if (v.k === "num") return [v.v];
-  if (v.k === "seq") return v.items.every((x) => x.k === "num") ? v.items.map((x) => (x as {v: number}).v) : null;
-  const a = v.k === "nd" ? it.np.vars.get(v.name) : undefined;
-  return a && isND(a) && a.shape.length <= 1 ? Array.from(a.data) : null;
+  const np = !v ? undefined : v.k === "nd" ? it.np.vars.get(v.name) : valToNP(v);
+  if (np === undefined || np === null || typeof np === "string" || typeof np === "boolean") return null;
+  try {
+    const a = toND(np, "a loss weight");
+    return a.shape.length <= 1 ? Array.from(a.data) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function toArg(it: Interpreter, v: Val): Arg {
