@@ -41,6 +41,13 @@ describe("layers built in a loop", () => {
     expect(errors(r)).toEqual([]);
     expect(layers(r)).toEqual(["8:tanh", "4:tanh", "1:linear"]);
   });
+
+  test("nested loops that build the model are bounded in all (40 × 40 × 40 passes): named at the loop, no hang", () => {
+    const r = translatePython(["import numpy as np", "from tensorflow import keras", "X = np.random.rand(10, 2)", "y = X[:, 0]", "model = keras.Sequential([keras.Input(shape=(2,))])",
+      "for a in range(40):", "    for b in range(40):", "        for c in range(40):", "            model.add(keras.layers.Dense(2))", "model.compile(optimizer='adam', loss='mse')",
+      "model.fit(X, y, epochs=1)"].join("\n"), at);
+    expect(errors(r)).toContainEqual(expect.objectContaining({message: expect.stringContaining("more than 1024 passes")}));
+  });
 });
 
 describe("torch data and batches", () => {

@@ -56,6 +56,8 @@ export class Interpreter {
   /** Top-level statements run by the NumPy interpreter, in order (the page's recipe), and whether a loop trained. */
   readonly npStatements: PyStmt[] = [];
   readonly npLoops: number[] = [];
+  /** Passes of model-building loops run so far (statements.ts unrolls them; nested loops multiply, so all are bounded). */
+  unrolledPasses = 0;
   /** The first line where the NumPy code failed: what it prints after that is not the code's result. */
   npFailedAt: number | undefined;
   readonly torchLoops: TorchLoop[] = [];

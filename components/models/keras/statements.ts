@@ -160,8 +160,9 @@ const blockStmt: Handler = (it, s, scope) => {
   return true;
 };
 
-/** At most this many passes of a loop that builds the model are unrolled. */
+/** At most this many passes of a loop that builds the model are unrolled, and this many in all (nested loops multiply). */
 const MAX_UNROLLED = 64;
+const MAX_UNROLLED_TOTAL = 1024;
 
 /**
  * A loop that builds the model, run pass by pass over an iterable the translator can evaluate: `for units in [64, 32]:
@@ -179,6 +180,10 @@ function unrolled(it: Interpreter, s: PyStmt, scope: Map<string, Val>): boolean 
     return false;
   }
   if (items.k !== "seq" || items.items.length > MAX_UNROLLED) return false;
+  if ((it.unrolledPasses += items.items.length) > MAX_UNROLLED_TOTAL) {
+    it.error(s.line, `loops that build the model run more than ${MAX_UNROLLED_TOTAL} passes in all; the page does not follow them`);
+    return true;
+  }
   const target = parseExpr(m[1]);
   for (const item of [...items.items]) {
     it.bind(target, item, scope, s.line);
