@@ -29,6 +29,18 @@ const arr = (v: unknown) => {
 };
 
 describe("NumPy subset", () => {
+  test("np.meshgrid: 'xy' indexing gives (len(y), len(x)) grids, 'ij' the transpose (NumPy's values)", () => {
+    const {vars} = run(`
+gx, gy = np.meshgrid(np.array([1, 2, 3]), np.array([10, 20]))
+ix, iy = np.meshgrid(np.array([1, 2, 3]), np.array([10, 20]), indexing="ij")
+P = np.c_[gx.ravel(), gy.ravel()]`);
+    expect(arr(vars.get("gx"))).toMatchObject({shape: [2, 3], data: [1, 2, 3, 1, 2, 3]});
+    expect(arr(vars.get("gy"))).toMatchObject({shape: [2, 3], data: [10, 10, 10, 20, 20, 20]});
+    expect(arr(vars.get("ix"))).toMatchObject({shape: [3, 2], data: [1, 1, 2, 2, 3, 3]});
+    expect(arr(vars.get("iy"))).toMatchObject({shape: [3, 2], data: [10, 20, 10, 20, 10, 20]});
+    expect(arr(vars.get("P")).data.slice(0, 6)).toEqual([1, 10, 2, 10, 3, 10]);
+  });
+
   test("broadcasting, comparisons, masks, astype", () => {
     const {vars} = run(`
 a = np.array([[1, 2, 3], [4, 5, 6]])

@@ -336,7 +336,7 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   return out;
 }
 
-const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table"] as const;
+const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle"] as const;
 
 /** compile.schedule: one of the LrSchedule kinds with its numbers (checked as the translator checks them). */
 function scheduleOf(o: Props, line: number): LrSchedule {
@@ -353,7 +353,13 @@ function scheduleOf(o: Props, line: number): LrSchedule {
   else if (kind === "exponential") s = {kind, per: per(), gamma: o.num("gamma", {min: 0}), line};
   else if (kind === "cosine") s = {kind, per: per(), tMax: o.num("tMax", {min: 0}), etaMin: o.num("etaMin", {min: 0, def: 0}), line};
   else if (kind === "decay") s = {kind, decaySteps: o.num("decaySteps", {min: 0}), decayRate: o.num("decayRate", {min: 0}), staircase: o.bool("staircase", false), line};
-  else {
+  else if (kind === "lambda") {
+    const text = o.raw("text");
+    s = {kind, per: per(), factors: nums("factors"), text: text?.k === "str" ? text.v : "", line};
+  } else if (kind === "onecycle") {
+    s = {kind, per: per(), maxLr: o.num("maxLr", {min: 0}), totalSteps: o.num("totalSteps", {int: true, min: 2}), pctStart: o.num("pctStart", {min: 0}),
+      divFactor: o.num("divFactor", {min: 0}), finalDivFactor: o.num("finalDivFactor", {min: 0}), anneal: o.oneOf("anneal", ["cos", "linear"] as const), line};
+  } else {
     const text = o.raw("text");
     s = {kind, lrs: nums("lrs"), text: text?.k === "str" ? text.v : "", line};
   }

@@ -117,6 +117,17 @@ function fitCallbacks(it: Interpreter, v: Val | undefined, line: number): {lrCal
   return lrCallback ? {lrCallback} : {};
 }
 
+/** A Python function of the code's own (a lambda or a def), called on NumPy values by the NumPy interpreter. */
+export function pyCallable(it: Interpreter, f: Val | undefined, what: string): (args: NPValue[]) => NPValue {
+  const np: NPValue | undefined = f?.k === "nd" || f?.k === "func" ? it.np.vars.get(f.name) : undefined;
+  return (args) => {
+    if (f?.k === "lambda") return callLambda({obj: "lambda", params: f.params, body: f.body}, args, {}, it.np, evalNP);
+    if (np !== undefined && isObj(np) && np.obj === "lambda") return callLambda(np, args, {}, it.np, evalNP);
+    if (np !== undefined && isObj(np) && np.obj === "func") return it.script.callUser(np, args, {});
+    throw new Error(`${what}: its function (${f ? describe(f) : "missing"}) cannot be followed`);
+  };
+}
+
 /** Longest table of per-epoch learning rates computed from a LearningRateScheduler function. */
 const TABLE_EPOCHS = 1000;
 
@@ -125,14 +136,7 @@ const TABLE_EPOCHS = 1000;
  * rates are computed here, by the NumPy interpreter, for max(2·epochs, 100) epochs (the last one holds afterwards).
  */
 export function lrTable(it: Interpreter, cb: Extract<Val, {k: "callback"}>, base: number, epochs: number, text: string): LrSchedule {
-  const f = cb.fn;
-  const np: NPValue | undefined = f?.k === "nd" || f?.k === "func" ? it.np.vars.get(f.name) : undefined;
-  const call = (args: NPValue[]): NPValue => {
-    if (f?.k === "lambda") return callLambda({obj: "lambda", params: f.params, body: f.body}, args, {}, it.np, evalNP);
-    if (np !== undefined && isObj(np) && np.obj === "lambda") return callLambda(np, args, {}, it.np, evalNP);
-    if (np !== undefined && isObj(np) && np.obj === "func") return it.script.callUser(np, args, {});
-    throw new Error(`LearningRateScheduler: its function (${f ? describe(f) : "missing"}) cannot be followed`);
-  };
+  const call = pyCallable(it, cb.fn, "LearningRateScheduler");
   const lrs: number[] = [];
   let lr = base;
   for (let e = 0; e < Math.min(TABLE_EPOCHS, Math.max(2 * epochs, 100)); e++) {

@@ -7,6 +7,7 @@
 import {show, type Expr} from "./expr.js";
 import type {Interpreter} from "./interpreter.js";
 import {NUM, UNKNOWN, describe, type Val} from "./values.js";
+import {isND} from "../numpy/ndarray.js";
 
 /** The items a `for` visits, or null when the value is not a sequence the translator holds. */
 export function valItems(v: Val): Val[] | null {
@@ -59,6 +60,17 @@ export function listComp(it: Interpreter, e: Extract<Expr, {type: "listcomp"}>, 
 
 const nums = (it: Interpreter, v: Val | undefined, line: number, what: string) => it.num(v ?? UNKNOWN("missing"), line, what);
 
+/** len() of a DataLoader (its batches) or of a dataset (its samples); null for other torch objects. */
+function torchLength(it: Interpreter, v: Extract<Val, {k: "torch"}>): number | null {
+  const t = v.t;
+  const data = t.kind === "loader" ? t.loader.data : t.kind === "data" ? t.data : null;
+  if (!data) return null;
+  const x = data.kind === "tensors" ? it.np.vars.get(data.x) : undefined;
+  const n = data.kind === "mnist" ? data.limit ?? (data.train ? 60000 : 10000) : isND(x) ? x.shape[0] : null;
+  if (n === null) return null;
+  return t.kind === "loader" ? Math.ceil(n / t.loader.batchSize) : n;
+}
+
 /** Python builtins on the translator's values; null when `name` is not one of them. */
 export function callBuiltin(it: Interpreter, name: string, args: Val[], line: number): Val | null {
   const seqs = () => args.map((a) => {
@@ -82,8 +94,10 @@ export function callBuiltin(it: Interpreter, name: string, args: Val[], line: nu
       for (let x = lo; step > 0 ? x < hi : x > hi; x += step) items.push(NUM(x));
       return {k: "seq", items};
     }
-    case "len":
-      return NUM(seqs()[0].length);
+    case "len": {
+      const n = args[0]?.k === "torch" ? torchLength(it, args[0]) : null;
+      return NUM(n ?? seqs()[0].length);
+    }
     case "list":
     case "tuple":
       return {k: "seq", items: args.length ? seqs()[0] : []};

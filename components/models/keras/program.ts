@@ -58,7 +58,12 @@ export type LrSchedule =
   | {kind: "exponential"; per: "epoch" | "batch"; gamma: number; line: number}
   | {kind: "cosine"; per: "epoch" | "batch"; tMax: number; etaMin: number; line: number}
   | {kind: "decay"; decaySteps: number; decayRate: number; staircase: boolean; line: number}
-  | {kind: "table"; lrs: number[]; text: string; line: number};
+  | {kind: "table"; lrs: number[]; text: string; line: number}
+  /** PyTorch's LambdaLR: the initial rate times the code's factor for each step taken (the last one holds afterwards). */
+  | {kind: "lambda"; per: "epoch" | "batch"; factors: number[]; text: string; line: number}
+  /** PyTorch's OneCycleLR (two phases): from maxLr/divFactor up to maxLr over pctStart of the steps, then down to maxLr/(divFactor·finalDivFactor). */
+  | {kind: "onecycle"; per: "epoch" | "batch"; maxLr: number; totalSteps: number; pctStart: number; divFactor: number; finalDivFactor: number;
+    anneal: "cos" | "linear"; line: number};
 
 export interface CompileSpec {
   optimizer: {name: OptimizerName; learningRate: number; learningRateExplicit: boolean} & OptimizerOptions;

@@ -8,7 +8,7 @@ import type {Interpreter} from "./interpreter.js";
 import {canon, topLevelAssign, type Val} from "./values.js";
 import {isObj} from "../numpy/values.js";
 
-const TORCH_DATA = /^torch\.(randn|rand|randint|randperm|normal|tensor|as_tensor|from_numpy|Tensor|FloatTensor|LongTensor|zeros|ones|zeros_like|ones_like|arange|linspace|manual_seed|cat|stack|eye|full|where|exp|log|sin|cos|sqrt|abs|float32|float64|long|int64|float)$/;
+const TORCH_DATA = /^torch\.(randn|rand|randint|randperm|normal|tensor|empty|as_tensor|from_numpy|Tensor|FloatTensor|LongTensor|zeros|ones|zeros_like|ones_like|arange|linspace|manual_seed|cat|stack|eye|full|where|exp|log|sin|cos|sqrt|abs|float32|float64|long|int64|float)$/;
 
 /** True when an expression reads a NumPy/sklearn name or an array the NumPy interpreter holds. */
 export function mentionsND(it: Interpreter, e: Expr): boolean {

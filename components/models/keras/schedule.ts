@@ -18,7 +18,20 @@ export function learningRateAt(s: LrSchedule, base: number, epoch: number, step:
       return base * s.gamma ** k;
     case "cosine":
       return s.etaMin + ((base - s.etaMin) * (1 + Math.cos((Math.PI * k) / s.tMax))) / 2;
+    case "lambda":
+      return base * s.factors[Math.min(k, s.factors.length - 1)];
+    case "onecycle":
+      return oneCycleAt(s, k);
   }
+}
+
+/** torch.optim.lr_scheduler.OneCycleLR (three_phase=False) after k steps; past the last step the final rate holds. */
+function oneCycleAt(s: Extract<LrSchedule, {kind: "onecycle"}>, k: number): number {
+  const initial = s.maxLr / s.divFactor, final = initial / s.finalDivFactor;
+  const peak = s.pctStart * s.totalSteps - 1, end = s.totalSteps - 1;
+  const anneal = (a: number, b: number, pct: number) => (s.anneal === "cos" ? b + ((a - b) / 2) * (Math.cos(Math.PI * pct) + 1) : (b - a) * pct + a);
+  const step = Math.min(k, end);
+  return step <= peak ? anneal(initial, s.maxLr, peak > 0 ? step / peak : 1) : anneal(s.maxLr, final, (step - peak) / (end - peak));
 }
 
 /** Whether the rate can change between batches of one epoch (else it is set once per epoch). */
@@ -37,5 +50,14 @@ export function checkSchedule(s: LrSchedule): LrSchedule {
   if (s.kind === "cosine") (pos(s.tMax, "tMax"), pos(s.etaMin + 1, "etaMin"));
   if (s.kind === "decay") (pos(s.decaySteps, "decaySteps"), pos(s.decayRate, "decayRate"));
   if (s.kind === "table") s.lrs.forEach((x) => pos(x, "lrs"));
+  if (s.kind === "lambda") {
+    if (!s.factors.length) throw new Error("schedule lambda: factors must not be empty");
+    for (const x of s.factors) if (!(Number.isFinite(x) && x >= 0)) throw new Error(`schedule lambda: every factor must be a number ≥ 0, got ${x}`);
+  }
+  if (s.kind === "onecycle") {
+    (pos(s.maxLr, "maxLr"), pos(s.divFactor, "divFactor"), pos(s.finalDivFactor, "finalDivFactor"));
+    if (!(Number.isInteger(s.totalSteps) && s.totalSteps >= 2)) throw new Error(`schedule onecycle: totalSteps must be an integer ≥ 2, got ${s.totalSteps}`);
+    if (!(s.pctStart > 0 && s.pctStart < 1)) throw new Error(`schedule onecycle: pctStart must lie in (0, 1), got ${s.pctStart}`);
+  }
   return s;
 }

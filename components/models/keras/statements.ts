@@ -5,7 +5,7 @@
 import {parseExpr} from "./expr.js";
 import type {PyStmt} from "./gd.js";
 import type {Interpreter} from "./interpreter.js";
-import {Return, sp, splitTop, topLevelAssign, type Val} from "./values.js";
+import {Return, canon, sp, splitTop, topLevelAssign, type Val} from "./values.js";
 import {analyzeGdClass} from "./gd.js";
 import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
 import {bindImport} from "../numpy/env.js";
@@ -83,6 +83,7 @@ const classStmt: Handler = (it, s, scope) => {
     return true;
   }
   if (!(m = /^class\s+(\w+)\s*(\(.*\))?\s*:$/.exec(s.text))) return false;
+  if (m[2] && isTorchDatasetBase(it, m[2].slice(1, -1).trim(), scope) && scope === it.globals) return datasetClass(it, s, m[1]);
   const notes: typeof it.diag = [];
   const gd = analyzeGdClass(m[1], s.line, s.body, notes);
   // a class of plain Python over NumPy (forward/backward/step methods, no torch or keras): the NumPy interpreter's
@@ -102,6 +103,31 @@ const classStmt: Handler = (it, s, scope) => {
   scope.set(m[1], {k: "class", name: m[1], gd, line: s.line});
   return true;
 };
+
+/** `(Dataset)` / `(torch.utils.data.Dataset)`: the base of a dataset class of the code's own. */
+function isTorchDatasetBase(it: Interpreter, base: string, scope: Map<string, Val>): boolean {
+  const root = it.lookup(base.split(".")[0], scope);
+  return root?.k === "mod" && canon([root.path, ...base.split(".").slice(1)].join(".")) === "torch.utils.data.Dataset";
+}
+
+/**
+ * `class Points(Dataset):` whose methods build and index tensors: a plain class of the NumPy interpreter (a DataLoader
+ * over an instance reads its samples, pytorch/dataset.ts). Model code inside it is not followed.
+ */
+function datasetClass(it: Interpreter, s: PyStmt, name: string): boolean {
+  if (/\b(nn|optim|keras|layers)\.|\.(backward|step)\(/.test(JSON.stringify(s.body))) {
+    it.error(s.line, `class ${name}(Dataset): only data code (tensors, NumPy) is followed in a Dataset's methods`);
+    return true;
+  }
+  const plain = {...s, text: `class ${name}:`};
+  try {
+    it.script.run([plain]);
+    it.npStatements.push(plain);
+  } catch (e) {
+    it.error((e as {line?: number}).line ?? s.line, `class ${name}: ${(e as Error).message}`);
+  }
+  return true;
+}
 
 /** `if cond:` — decided when the translator can, else its body is followed. */
 const ifStmt: Handler = (it, s, scope) => {

@@ -62,7 +62,7 @@ export type TorchVal =
   | {kind: "data"; data: TorchData}
   | {kind: "loader"; loader: TorchLoader}
   | {kind: "transform"; normalize: boolean}
-  | {kind: "scheduler"; schedule: LrSchedule}
+  | {kind: "scheduler"; schedule: LrSchedule; factor?: (k: number) => number}
   | {kind: "modulelist"; layers: TorchLayer[]};
 
 export class Return {

@@ -215,6 +215,20 @@ function castTo(a: NDArray, dtype: NPValue | undefined, env: NPEnv): NDArray {
 
 export {castTo};
 
+/** np.meshgrid(x, y) of 1-D arrays: indexing "xy" gives arrays of shape (len(y), len(x)), "ij" (len(x), len(y)). */
+function meshgrid(vs: NDArray[], ij: boolean, B: Budget): NDArray[] {
+  if (vs.length !== 2) throw new Error("np.meshgrid: only two 1-D arrays are supported");
+  const [x, y] = vs.map((v) => v.data);
+  const [rows, cols] = ij ? [x.length, y.length] : [y.length, x.length];
+  B.charge(2 * rows * cols, "np.meshgrid");
+  const grid = (f: (i: number, j: number) => number): NDArray => {
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = f(i, j);
+    return {shape: [rows, cols], data, dtype: vs[0].dtype === "int" && vs[1].dtype === "int" ? "int" : "float"};
+  };
+  return ij ? [grid((i) => x[i]), grid((_, j) => y[j])] : [grid((_, j) => x[j]), grid((i) => y[i])];
+}
+
 function arraysOf(v: NPValue, what: string): NDArray[] {
   if (!Array.isArray(v)) throw new Error(`${what} expects a sequence of arrays, got ${typeName(v)}`);
   return v.map((x) => toND(x, what));
@@ -279,7 +293,7 @@ function builtin(name: string, args: NPValue[], env: NPEnv): NPValue {
 
 /** torch.X → the NumPy function of the same meaning (tensors are read as arrays). */
 const TORCH: Record<string, string> = {
-  zeros: "zeros", ones: "ones", arange: "arange", linspace: "linspace", exp: "exp", log: "log", sin: "sin", cos: "cos",
+  zeros: "zeros", empty: "zeros", ones: "ones", arange: "arange", linspace: "linspace", exp: "exp", log: "log", sin: "sin", cos: "cos",
   sqrt: "sqrt", abs: "abs", tanh: "tanh", sigmoid: "sigmoid", relu: "relu", sum: "sum", mean: "mean", max: "max", min: "min",
   argmax: "argmax", matmul: "matmul", mm: "matmul", where: "where", clamp: "clip", zeros_like: "zeros_like",
   ones_like: "ones_like", cat: "concatenate", stack: "stack", eye: "eye", full: "full", square: "square", std: "std",
@@ -425,6 +439,8 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       const bounds = [0, ...cuts.map((c) => Math.max(0, Math.min(n, c < 0 ? c + n : c))), n];
       return bounds.slice(0, -1).map((lo, k) => takeRows(a, Array.from({length: Math.max(0, bounds[k + 1] - lo)}, (_, i) => lo + i), B));
     }
+    case "meshgrid":
+      return meshgrid(args.map((a) => toND(a, "np.meshgrid")), kw.indexing === "ij", B);
     case "vstack":
     case "row_stack":
       return concatenate(arraysOf(a0, `np.${fn}`).map((a) => (a.shape.length === 1 ? reshape(a, [1, -1]) : a)), 0, B, `np.${fn}`);

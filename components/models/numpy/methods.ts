@@ -40,6 +40,11 @@ function arrayMethod(a: NDArray, name: string, args: NPValue[], kw: Record<strin
     case "to":
       if (name === "to" && (typeof args[0] === "string" || (isObj(args[0]) && args[0].obj !== "dtype"))) return a; // .to(device)
       return castTo(a, args[0] ?? kw.dtype, env);
+    case "uniform_":
+    case "normal_":
+    case "fill_":
+    case "zero_":
+      return fillInPlace(a, name, args, kw, env);
     case "float":
     case "double":
       return castTo(a, "float", env);
@@ -119,6 +124,19 @@ function arrayMethod(a: NDArray, name: string, args: NPValue[], kw: Record<strin
   throw new Error(`array method .${name}() is not supported`);
 }
 
+/** torch's in-place fills (`torch.empty(n, 2).uniform_(-1, 1)`, `.normal_(0, 0.1)`, `.fill_(3)`, `.zero_()`) from the seeded generator. */
+function fillInPlace(a: NDArray, name: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NDArray {
+  const arg = (k: number, key: string, def: number) => toNumber(args[k] ?? kw[key] ?? def, `.${name}() ${key}`);
+  env.budget.charge(a.data.length, `.${name}()`);
+  const g = env.rng;
+  const draw = name === "uniform_" ? ((lo, hi) => () => lo + (hi - lo) * g.uniform())(arg(0, "from", 0), arg(1, "to", 1))
+    : name === "normal_" ? ((mu, sd) => () => mu + sd * g.normal())(arg(0, "mean", 0), arg(1, "std", 1))
+    : ((v) => () => v)(name === "fill_" ? arg(0, "value", 0) : 0);
+  for (let i = 0; i < a.data.length; i++) a.data[i] = draw();
+  if (name !== "fill_" && name !== "zero_") a.dtype = "float";
+  return a;
+}
+
 export function callMethod(recv: NPValue, name: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
   if (isND(recv)) return arrayMethod(recv, name, args, kw, env);
   if (isObj(recv) && recv.obj === "rng") return randomCall(recv.gen, name, args, kw, env);
@@ -148,5 +166,7 @@ export function callMethod(recv: NPValue, name: string, args: NPValue[], kw: Rec
   }
   if (typeof recv === "string" && name === "format") return recv;
   if (typeof recv === "number" && name === "item") return recv;
+  // an element of a tensor is a 0-d tensor: x[i].unsqueeze(0), y[i].float()
+  if (typeof recv === "number" || typeof recv === "boolean") return arrayMethod(toND(recv, `.${name}()`), name, args, kw, env);
   throw new Error(`method .${name}() of ${typeName(recv)} is not supported`);
 }

@@ -7,6 +7,7 @@ import type {Interpreter} from "../keras/interpreter.js";
 import type {Val} from "../keras/values.js";
 import type {Claim, DatasetRef, KerasProgram, LrSchedule, Note} from "../keras/program.js";
 import {functionalLoss} from "./objects.js";
+import {lambdaSchedule} from "./schedulers.js";
 import {readerText} from "../keras/messages.js";
 import {ndDataset} from "../keras/assemble.js";
 import {lowerLayers} from "./layers.js";
@@ -95,7 +96,7 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   const program: KerasProgram = {
     kind: "keras", framework: "pytorch", init: "pytorch", file: it.opts.file, line: mv!.k === "torch" && mv.t.kind === "model" ? mv.t.line : modelLayers[0].line,
     inputShape: dataset.inputShape, layers: lowered.layers,
-    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop),
+    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop, epochsV.v, batchesPerEpoch(dataset.ref, batchSize)),
       ...(loss.posWeight ? {posWeight: loss.posWeight} : {}), ...(loss.classWeight ? {classWeight: loss.classWeight} : {}),
       ...(loss.labelSmoothing ? {labelSmoothing: loss.labelSmoothing} : {})},
     fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle},
@@ -119,7 +120,7 @@ function criterionOf(it: Interpreter, loop: TorchLoop): Val | undefined {
 }
 
 /** The schedule `scheduler.step()` advances: per epoch in the epoch loop, per batch inside the batch loop. */
-function scheduleOf(it: Interpreter, loop: TorchLoop): {schedule?: LrSchedule} {
+function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: number): {schedule?: LrSchedule} {
   const [first, ...rest] = loop.schedulerSteps;
   if (!first) return {};
   for (const r of rest) it.warn(r.line, `${r.name}.step(): only the first learning-rate schedule (line ${first.line}) is replayed`);
@@ -128,6 +129,21 @@ function scheduleOf(it: Interpreter, loop: TorchLoop): {schedule?: LrSchedule} {
     it.error(first.line, `${first.name}.step(): ${first.name} is not a torch.optim.lr_scheduler the translator could follow; the page keeps the initial learning rate`);
     return {};
   }
-  const s = v.t.schedule;
+  let s = v.t.schedule;
+  // LambdaLR: the code's factor for every step the training takes
+  if (s.kind === "lambda" && v.t.factor) {
+    try {
+      s = lambdaSchedule(v.t.factor, first.perBatch ? epochs * batches : epochs, s.text, s.line);
+    } catch (e) {
+      it.error(s.line, (e as Error).message);
+      return {};
+    }
+  }
   return {schedule: s.kind === "decay" || s.kind === "table" ? s : {...s, per: first.perBatch ? "batch" : "epoch"}};
+}
+
+/** Batches in one epoch of the training data (the last one may be short). */
+function batchesPerEpoch(ref: DatasetRef, batchSize: number): number {
+  const n = ref.id === "arrays" ? ref.train.n : ref.id === "mnist" ? ref.trainLimit ?? 60000 : 1;
+  return Math.ceil(n / Math.max(1, batchSize));
 }

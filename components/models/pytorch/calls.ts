@@ -2,11 +2,13 @@
  * torch.nn layers, losses and modules, torch.optim, DataLoader / TensorDataset / Subset and torchvision's MNIST as
  * the translator meets them in calls; `with torch.no_grad():` evaluation. Pure.
  */
+import {datasetOfInstance} from "./dataset.js";
 import {dotted, parseExpr, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Interpreter} from "../keras/interpreter.js";
 import {NUM, UNKNOWN, argToVal, describe, valToNP, type Val} from "../keras/values.js";
-import {toND} from "../numpy/values.js";
+import {toND, toNumber} from "../numpy/values.js";
+import {pyCallable} from "../keras/compileFit.js";
 import {isND, takeRows, type NDArray} from "../numpy/ndarray.js";
 import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "./layers.js";
 import {torchScheduler} from "./schedulers.js";
@@ -66,7 +68,13 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
   if (/^torch\.optim\.lr_scheduler\.\w+$/.test(path)) {
     const opt = rawArgs[0] ?? rawKw.optimizer;
     if (opt?.k !== "torch" || opt.t.kind !== "optimizer") throw new Error(`${name}: its first argument must be the torch.optim optimiser`);
-    return {k: "torch", t: {kind: "scheduler", schedule: torchScheduler(name, args, kw, line)}};
+    const fn = rawArgs[1] ?? rawKw.lr_lambda;
+    const call = name === "LambdaLR" ? pyCallable(it, fn, "LambdaLR") : null;
+    const factor = call ? (k: number) => toNumber(call([k]), `LambdaLR's factor at step ${k}`) : undefined;
+    if (name === "OneCycleLR" && kw.cycle_momentum !== false) {
+      it.warn(line, "OneCycleLR: its momentum cycle (cycle_momentum) is not replayed; the optimiser's momentum / β1 stays as set");
+    }
+    return {k: "torch", t: {kind: "scheduler", schedule: torchScheduler(name, args, kw, line, factor, fn?.k === "lambda" ? "lambda" : fn?.k === "func" ? fn.name : ""), factor}};
   }
   if (path === "torch.nn.ModuleList") {
     const list = rawArgs[0] ?? {k: "seq", items: []};
@@ -88,6 +96,13 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
   throw new Error(`${path}() is not supported`);
 }
 
+/** An instance of the code's own Dataset subclass (held by the NumPy interpreter) as the dataset of its tensors. */
+function ownDataset(it: Interpreter, v: Val | undefined, line: number): Val | undefined {
+  if (v?.k !== "nd") return v;
+  const data = datasetOfInstance(it, v.name, line);
+  return data ? {k: "torch", t: {kind: "data", data}} : v;
+}
+
 /** TensorDataset, DataLoader, Subset(…, range(N)), torchvision's MNIST and transforms; null: none of them. */
 function torchDataCall(it: Interpreter, path: string, name: string, rawArgs: Val[], rawKw: Record<string, Val>, e: Extract<Expr, {type: "call"}>,
   scope: Map<string, Val>, line: number): Val | null {
@@ -98,13 +113,13 @@ function torchDataCall(it: Interpreter, path: string, name: string, rawArgs: Val
     return {k: "torch", t: {kind: "data", data: {kind: "tensors", x: x.name, y: y.name, line}}};
   }
   if (/\.DataLoader$/.test(path)) {
-    const ds = rawArgs[0] ?? rawKw.dataset;
+    const ds = ownDataset(it, rawArgs[0] ?? rawKw.dataset, line);
     if (ds?.k !== "torch" || ds.t.kind !== "data") throw new Error("DataLoader: the dataset cannot be followed");
     const bs = kw.batch_size ?? 1, sh = kw.shuffle ?? false;
     if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) throw new Error("DataLoader: batch_size must be a positive integer");
     return {k: "torch", t: {kind: "loader", loader: {data: ds.t.data, batchSize: bs, shuffle: sh === true, line}}};
   }
-  if (/\.random_split$/.test(path)) return randomSplit(it, rawArgs[0] ?? rawKw.dataset, rawArgs[1] ?? rawKw.lengths, line);
+  if (/\.random_split$/.test(path)) return randomSplit(it, ownDataset(it, rawArgs[0] ?? rawKw.dataset, line), rawArgs[1] ?? rawKw.lengths, line);
   if (/\.Subset$/.test(path)) {
     const ds = rawArgs[0];
     const r = e.args[1];
@@ -230,14 +245,22 @@ export function noGrad(it: Interpreter, s: PyStmt, scope: Map<string, Val>): voi
     const of = m ? tensorOf(m[2]) : null;
     if (m && of && isND(it.np.vars.get(of))) alias.set(m[1], of);
   }
-  const arrayOf = (n: string) => alias.get(n) ?? n;
+  // inside the code's own evaluate(model, X, y): a parameter stands for the array the call passed
+  const param = (n: string) => {
+    const v = scope === it.globals ? undefined : scope.get(n);
+    return v?.k === "nd" ? v.name : n;
+  };
+  const arrayOf = (n: string) => alias.get(n) ?? param(n);
   for (const x of all) {
     for (const m of x.text.matchAll(/\b(\w+)\(\s*(\w+)\s*\)/g)) {
       const xName = arrayOf(m[2]);
       if (isTorchModel(it, m[1], scope) && isND(it.np.vars.get(xName))) {
         const X = it.np.vars.get(xName) as NDArray;
         const names = [...x.text.matchAll(/\b(\w+)\b/g), ...all.flatMap((z) => [...z.text.matchAll(/\b(\w+)\b/g)])].map((n) => arrayOf(n[1]));
-        const y = names.find((n) => n !== xName && isND(it.np.vars.get(n)) && (it.np.vars.get(n) as NDArray).shape[0] === X.shape[0]);
+        const sameRows = (n: string) => n !== xName && isND(it.np.vars.get(n)) && (it.np.vars.get(n) as NDArray).shape[0] === X.shape[0];
+        // evaluate(model, X, y) compares with y after the with block: the call's other array argument
+        const locals = scope === it.globals ? [] : [...scope.values()].flatMap((v) => (v.k === "nd" ? [v.name] : []));
+        const y = names.find(sameRows) ?? locals.find(sameRows);
         it.torchEval = {x: xName, y, line: x.line};
         return;
       }

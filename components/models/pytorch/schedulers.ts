@@ -7,7 +7,10 @@ import type {LrSchedule} from "../keras/program.js";
 import {checkSchedule} from "../keras/schedule.js";
 import type {Arg} from "./layers.js";
 
-export const TORCH_SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR"];
+export const TORCH_SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR"];
+
+/** Steps of a LambdaLR whose factors are computed (the last one holds afterwards). */
+export const LAMBDA_STEPS = 20_000;
 
 function num(v: Arg | undefined, what: string, def?: number): number {
   if (v === undefined && def !== undefined) return def;
@@ -15,11 +18,16 @@ function num(v: Arg | undefined, what: string, def?: number): number {
   throw new Error(`${what} must be a number`);
 }
 
-/** `torch.optim.lr_scheduler.<name>(optimizer, …)`: args[0] is the optimiser (already checked by the caller). */
-export function torchScheduler(name: string, args: Arg[], kw: Record<string, Arg>, line: number): LrSchedule {
+/**
+ * `torch.optim.lr_scheduler.<name>(optimizer, …)`: args[0] is the optimiser (already checked by the caller). LambdaLR's
+ * factors come from the caller, which calls the code's function (`factor(k)` for k = 0, 1, …).
+ */
+export function torchScheduler(name: string, args: Arg[], kw: Record<string, Arg>, line: number, factor?: (k: number) => number, text = ""): LrSchedule {
   const get = (k: string, pos: number) => kw[k] ?? args[pos];
   const known: Record<string, string[]> = {StepLR: ["step_size", "gamma"], MultiStepLR: ["milestones", "gamma"], ExponentialLR: ["gamma"],
-    CosineAnnealingLR: ["T_max", "eta_min"]};
+    CosineAnnealingLR: ["T_max", "eta_min"], LambdaLR: ["lr_lambda"],
+    OneCycleLR: ["max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy", "div_factor", "final_div_factor", "cycle_momentum",
+      "base_momentum", "max_momentum", "three_phase"]};
   if (!known[name]) throw new Error(`torch.optim.lr_scheduler.${name} is not supported (supported: ${TORCH_SCHEDULERS.join(", ")})`);
   for (const k of Object.keys(kw)) {
     if (!known[name].includes(k) && k !== "optimizer" && !(k === "verbose" || (k === "last_epoch" && kw[k] === -1))) {
@@ -35,11 +43,37 @@ export function torchScheduler(name: string, args: Arg[], kw: Record<string, Arg
       if (!Array.isArray(m) || !m.every((x) => typeof x === "number")) throw new Error("MultiStepLR: milestones must be a list of numbers");
       return checkSchedule({kind: "multistep", per, milestones: m as number[], gamma: num(get("gamma", 2), "gamma", 0.1), line});
     }
+    case "LambdaLR":
+      if (!factor) throw new Error("LambdaLR: lr_lambda must be a function of the code's own");
+      return lambdaSchedule(factor, 1, text, line);
+    case "OneCycleLR":
+      return oneCycle(get, kw, line);
     case "ExponentialLR":
       return checkSchedule({kind: "exponential", per, gamma: num(get("gamma", 1), "gamma"), line});
     default:
       return checkSchedule({kind: "cosine", per, tMax: num(get("T_max", 1), "T_max"), etaMin: num(get("eta_min", 2), "eta_min", 0), line});
   }
+}
+
+/** LambdaLR's rates for `steps` steps: factor(k) for k = 0 … steps − 1 (a tail that no longer changes is dropped). */
+export function lambdaSchedule(factor: (k: number) => number, steps: number, text: string, line: number): LrSchedule {
+  const factors = Array.from({length: Math.max(1, Math.min(steps, LAMBDA_STEPS))}, (_, k) => +factor(k).toPrecision(7));
+  let n = factors.length;
+  while (n > 1 && factors[n - 2] === factors[n - 1]) n--;
+  return checkSchedule({kind: "lambda", per: "epoch", factors: factors.slice(0, n), text, line});
+}
+
+/** OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3, anneal_strategy="cos", …). */
+function oneCycle(get: (k: string, pos: number) => Arg | undefined, kw: Record<string, Arg>, line: number): LrSchedule {
+  if (kw.three_phase === true) throw new Error("OneCycleLR: three_phase=True is not supported");
+  const maxLr = get("max_lr", 1);
+  if (Array.isArray(maxLr)) throw new Error("OneCycleLR: one max_lr per parameter group is not supported");
+  const total = get("total_steps", 2) ?? null;
+  const totalSteps = total !== null ? num(total, "total_steps") : num(get("epochs", 3), "epochs (or total_steps)") * num(get("steps_per_epoch", 4), "steps_per_epoch");
+  const anneal = get("anneal_strategy", 6) ?? "cos";
+  if (anneal !== "cos" && anneal !== "linear") throw new Error(`OneCycleLR: anneal_strategy must be "cos" or "linear", got ${String(anneal)}`);
+  return checkSchedule({kind: "onecycle", per: "epoch", maxLr: num(maxLr, "max_lr"), totalSteps, pctStart: num(get("pct_start", 5), "pct_start", 0.3), anneal,
+    divFactor: num(get("div_factor", 10), "div_factor", 25), finalDivFactor: num(get("final_div_factor", 11), "final_div_factor", 1e4), line});
 }
 
 /** keras.optimizers.schedules.ExponentialDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False). */
