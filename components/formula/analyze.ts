@@ -24,6 +24,7 @@ import {leadSettings, leadUnitVectors} from "./settings.js";
 import {allFinite, shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
+import {chapterSubscriptedFunctions, subscriptedCalls} from "./subscriptedFunctions.js";
 import {canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
 import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
 
@@ -46,18 +47,21 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   const primedVectors = new Set(blocks.flatMap((b) => [...b.latex.matchAll(/\\(?:mathbf|boldsymbol|bm|vec)\{\\?([a-zA-Z]+)\}'(?!\s*\()/g)].map((m) => m[1])));
   // Φ(x) for the standard normal CDF: φ(x) is its density (the pair's convention), unless the chapter defines φ
   const normalDensity = blocks.some((b) => /\\Phi\s*(?:\(|\\left|\\big)/.test(b.latex));
-  const parseAll = (functions?: ReadonlySet<string>): Parsed[] =>
+  const parseAll = (functions?: ReadonlySet<string>, subscripted: ReadonlySet<string> = new Set()): Parsed[] =>
     blocks.map((b) => {
       try {
-        return {formula: primeTransposes(parseFormula(b.latex, {functions, normalDensity}), primedVectors)};
+        return {formula: subscriptedCalls(primeTransposes(parseFormula(b.latex, {functions, normalDensity}), primedVectors), subscripted)};
       } catch (e) {
         return {error: e as Error};
       }
     });
   let parsed = parseAll();
+  // \mu_*(x) = …: a function with a subscripted name, called as \mu_*(2) elsewhere
+  const subscripted = chapterSubscriptedFunctions(parsed.flatMap((p) => ("formula" in p ? [p.formula] : [])));
+  if (subscripted.size) parsed = parseAll(undefined, subscripted);
   // A function the chapter defines with a letter the parser reads as a factor (\ell(a, c) = …) is a call everywhere.
   const functions = new Set(parsed.flatMap((p) => ("formula" in p ? definedFunctions(p.formula) : [])));
-  if (functions.size) parsed = parseAll(functions);
+  if (functions.size) parsed = parseAll(functions, subscripted);
   const defs = collectDefinitions(blocks, parsed);
   const fns = functionDefinitions(parsed);
   const chapterDefs = chapterDefinitions(parsed.map((p) => ("formula" in p ? p.formula : undefined)));
@@ -113,6 +117,8 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   }
   return reports;
 }
+
+const absValue = <T,>(v: T): T => (typeof v === "number" ? Math.abs(v) : Array.isArray(v) ? v.map(absValue) : v) as T;
 
 const isFinite = (v: unknown): boolean => (typeof v === "number" ? Number.isFinite(v) : Array.isArray(v) && v.every(isFinite));
 
@@ -216,8 +222,9 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   if (names) return {status: "not-executable", reason: names};
   // What the text says of the inputs, read once for every comparison of this formula: orthogonal and symmetric
   // matrices, the values its lead-in sets, the vectors it makes unit vectors.
-  let seeded: Pick<Parameters<typeof checkEquality>[0], "orthogonal" | "symmetric" | "facts" | "unit"> | undefined;
-  const seeding = () => (seeded ??= {orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? "")});
+  let seeded: Pick<Parameters<typeof checkEquality>[0], "orthogonal" | "symmetric" | "facts" | "unit" | "zeroComponents"> | undefined;
+  const seeding = () => (seeded ??= {orthogonal: orthogonalMatrices(block.prose), symmetric: chapterSymmetric(blocks), facts: leadSettings(block.before ?? ""), unit: leadUnitVectors(block.before ?? ""),
+    zeroComponents: zeroComponents(blocks)});
   // f(x + ε) = f(x) + ε f'(x) + O(ε²): an order of growth, true only in the limit.
   const bigO = (n: Node) =>
     findAll(n, "call").some((c) => !c.builtin && c.fn === "O") ||
@@ -312,7 +319,9 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   // (not a formula with branches: there a NaN at t = 1 is a step no branch covers at the seeded bounds, 0 ≤ t ≤ T₁)
   const branched = f.lines.some((l) => [l.first, ...l.rest.map((r) => r.node)].some((n) => findAll(n, "call").some((c) => c.builtin && c.fn === "cases")));
   if (out.plan && out.status === "executable" && (branched ? !out.reason : out.plan.symbols.some((x) => x.role === "time" && x.value === 1))) {
-    const run = runPlan(out.plan, out.plan.symbols, undefined, {budget});
+    // (with the other inputs' magnitudes: d^{-0.5} min(t^{-0.5}, t W^{-1.5}) at a seeded d < 0 is no fault of t = 1)
+    const magnitudes = branched ? out.plan.symbols : out.plan.symbols.map((x) => (x.role === "time" ? x : {...x, value: absValue(x.value)}));
+    const run = runPlan(out.plan, magnitudes, undefined, {budget});
     const bad = run.equations.findIndex((e) => !e.error && !allFinite(e.value));
     if (bad >= 0 && branched) out = {...out, reason: "at the inputs shown no branch of the cases holds (the cell says so); inside a branch's condition it has a value"};
     else if (bad >= 0) return {...out, status: "flagged", reason: `not finite at the first step t = 1 (${out.plan.equations[bad]?.lhs ?? "the value"} divides by zero there?)`};
@@ -495,7 +504,8 @@ function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: Cha
   // A letter reused for something else (y = \log \text{price} after y = w^T x + b) or for another model (y = w^T x + b
   // + ε, later y = Σ_i x_i w_i + b) uses other symbols: a new definition. A restatement ("the variance can also be
   // written as") uses the same ones.
-  const names = (n: Node) => new Set(symbolUses(n).map((u) => u.node.name));
+  // (p_{out} is another quantity than p: a subscript that is not an index counts)
+  const names = (n: Node) => new Set(symbolUses(n).map((u) => (u.node.sub && !u.indices.includes(u.node.subText ?? "") && u.node.sub.type === "sym" && u.node.sub.name.length > 1 && !u.node.sub.name.startsWith("\\") ? u.key : u.node.name)));
   const mine = names(own.body);
   const related = (d: ChapterDef) => {
     const theirs = names(d.body);
@@ -814,6 +824,17 @@ function containsOutsideNames(n: Node, type: Node["type"]): boolean {
 
 /** Matrices the chapter calls symmetric or positive definite anywhere ("目标函数（$\mathbf{A}$ 对称正定）"): a declaration for all its formulas. */
 const symmetricOf = new WeakMap<MathBlock[], Set<string>>();
+/**
+ * Vectors the chapter differentiates by their components 0 and 1 (∂ℓ/∂w_0 and ∂ℓ/∂w_1): it counts their entries from 0.
+ * (∂c_T/∂c_0 alone is a derivative by a step's value, not by an entry.)
+ */
+function zeroComponents(blocks: MathBlock[]): Set<string> {
+  const at = (k: string) => new Set(blocks.flatMap((b) =>
+    [...b.latex.matchAll(new RegExp(String.raw`\\partial\s*(?:\\(?:mathbf|boldsymbol|bm|vec)\s*\{\s*)?(\\?[A-Za-z]+)\s*\}?\s*_\s*(?:\{\s*${k}\s*\}|${k}(?![0-9]))`, "g"))].map((m) => m[1])));
+  const one = at("1");
+  return new Set([...at("0")].filter((x) => one.has(x)));
+}
+
 function chapterSymmetric(blocks: MathBlock[]): Set<string> {
   let out = symmetricOf.get(blocks);
   if (!out) symmetricOf.set(blocks, (out = symmetricMatrices([...new Set(blocks.map((b) => b.prose))].join("\n"))));
@@ -838,7 +859,7 @@ export function unreadDefinitions(blocks: MathBlock[], parsed: ({formula: Formul
 }
 
 /** A lead-in that says the formula restates an earlier one. */
-const RESTATES = /equivalently|compactly|more compact|紧凑|can (?:also )?be (?:re)?written|rewrit|in other words|the same as|stable form|等价|也可(?:以)?写(?:成|作)|改写|换一种写法|即|也就是|稳定(?:的)?(?:形式|写法)/i;
+const RESTATES = /equivalently|compactly|piecewise|in cases|分段(?:形式|写法)|写成|more compact|紧凑|can (?:also )?be (?:re)?written|rewrit|in other words|the same as|stable form|等价|也可(?:以)?写(?:成|作)|改写|换一种写法|即|也就是|稳定(?:的)?(?:形式|写法)/i;
 
 /** The words of the lines just above a formula, its inline math left out. */
 const leadWords = (block: MathBlock) => nearLines(block.before ?? "").replace(/\$[^$]*\$/g, "");

@@ -319,6 +319,13 @@ const LATER_REACH = 3;
  * The definitions visible from line (block, line): the nearest one per key, earlier ones first, a later one only
  * within LATER_REACH formulas, never the line itself.
  */
+/** A definition without parameters of a name the chapter defines as a function, in that function's parameters. */
+function withoutArgument(d: ChapterDef, defs: ChapterDef[]): boolean {
+  if (d.params || d.index || d.fact !== undefined) return false;
+  const fn = defs.find((e) => e.key === d.key && !e.index && e.params?.length);
+  return !!fn && fn.params!.every((p) => symbolUses(d.body).some((u) => !u.node.sub && u.node.name === p));
+}
+
 function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): ChapterDef[] {
   const dist = (d: ChapterDef) => (precedes(d, {blockIndex, lineIndex}) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
   // \mathcal{L} = -z_y + \log Σ_j e^{z_j} beside \mathcal{L}(z, y) = -Σ_k y_k \log p_k: z_y indexes by the label y,
@@ -352,6 +359,8 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
     // (and ρ_∞ = 2/(1 − β₂) + 1 = 2001 after ρ_∞ = 2/(1 − β₂) − 1 and a worked ρ_∞ = 2/0.001 − 1 in between: the
     // earlier definition in the same symbols, wherever the worked value stands)
     if (before(d) && restates(d)) continue;
+    // φ(x) = (1, x)ᵀ, later "for φ = (1, x)ᵀ": the function written without its argument, not a value that replaces it
+    if (withoutArgument(d, defs)) continue;
     // (two worked values, ρ_∞ = 2/0.001 − 1 then ρ_∞ = 2/0.01 − 1 for another example: the nearest counts)
     const closed = (x: ChapterDef) => x.fact !== undefined || numbersOnly(x.body);
     if (cur && before(cur) && before(d) && !cur.params && !d.params && !(closed(cur) && closed(d)) && names(cur) === names(d)) {
@@ -474,6 +483,8 @@ const piecewise = (n: Node): boolean => (n.type === "call" && PIECEWISE.has(n.fn
  * cases) that agrees on the seeded input is compared again at three more: agreement where one piece is zero says
  * nothing about the others ((1 − Y)D + Y max(0, m − D) beside its sign slip, with the seeded D past the margin).
  */
+const magnitude = (v: Value): Value => (typeof v === "number" ? Math.abs(v) : (v as Value[]).map(magnitude) as Value);
+
 export function checkEquality(args: EqualityArgs): EqualityResult | undefined {
   const r = checkEqualityAt(args);
   if (r?.verdict !== "ok" || ![args.line.first, ...args.line.rest.map((x) => x.node)].some(piecewise)) return r;
@@ -481,7 +492,34 @@ export function checkEquality(args: EqualityArgs): EqualityResult | undefined {
     const again = checkEqualityAt({...args, seed: args.seed + 7919 * k});
     if (again?.verdict === "bad") return {...again, message: `${again.message} (at another seeded input: the formula has pieces, and the first input left one of them out)`};
   }
+  // t ≤ W / t > W with the text's W = 4000: seeded steps never reach the second piece, so the variable a condition
+  // tests is set along a ladder of magnitudes, each sign
+  // (not a formula that states its own region, \qquad 0 \le t \le T: it is judged on seeded inputs inside it)
+  if (!statesRegion(args.latex)) for (const name of conditionVariables([args.line.first, ...args.line.rest.map((x) => x.node)]))
+    for (const v of CONDITION_LADDER) {
+      const again = checkEqualityAt({...args, force: {[name]: v}});
+      if (again?.verdict === "bad") return {...again, message: `${again.message} (at ${name} = ${v}: the formula has pieces, and the seeded inputs left one of them out)`};
+    }
   return r;
+}
+
+/** Whether a formula states a region of its own outside any cases (\qquad 0 \le t \le T, x \in [0, 1]): seeded inside it. */
+const statesRegion = (latex: string): boolean => /\\(?:le|ge|leq|geq|in)\b|[<>]/.test(latex.replace(/\\begin\{cases\}[^]*?\\end\{cases\}/g, ""));
+
+const CONDITION_LADDER = [-1000, -10, -0.5, 0.5, 3, 30, 300, 3000, 30000, 3e5];
+const COMPARISONS = new Set(["lt", "le", "gt", "ge"]);
+
+/** Plain symbols a piece's condition compares (the t of `t \le W` inside cases), at most two. */
+function conditionVariables(parts: Node[]): string[] {
+  const out = new Set<string>();
+  const visit = (n: Node) => {
+    if (n.type === "call" && n.builtin && n.fn === "cases")
+      for (const c of n.args.filter((a) => a.type === "call" && a.builtin && COMPARISONS.has(a.fn)) as NodeOf<"call">[])
+        for (const a of c.args) if (a.type === "sym" && !a.sub) out.add(a.name);
+    childrenOf(n).forEach(visit);
+  };
+  parts.forEach(visit);
+  return [...out].slice(0, 2);
 }
 
 function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; lineIndex: number; defs: ChapterDef[]; seed: number; checkFirst: boolean; budget?: WorkBudget; facts?: Record<string, number>;
@@ -492,7 +530,13 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   /** Matrices the text calls symmetric or positive definite: seeded so. */
   symmetric?: ReadonlySet<string>;
   /** Vectors the lead-in makes unit vectors ("on the unit sphere wᵀw = 1"): seeded with norm 1. */
-  unit?: ReadonlySet<string>}): EqualityResult | undefined {
+  unit?: ReadonlySet<string>;
+  /** Vectors whose components the chapter counts from 0 (it differentiates by w_0): ∂L/∂w_1 is the second entry. */
+  zeroComponents?: ReadonlySet<string>;
+  /** Seeded inputs at their magnitudes (a second try when a part was not finite at signed ones). */
+  positive?: boolean;
+  /** Values set whatever the chapter defines the symbol as (a piece's condition variable, along a ladder). */
+  force?: Record<string, number>}): EqualityResult | undefined {
   const {line, latex, seed} = args;
   const budget = args.budget ?? new WorkBudget();
   const rels = line.rest.map((r) => r.rel);
@@ -774,6 +818,7 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   const vars: Record<string, Value> = {};
   for (const s of bindings.symbols) if (s.key !== bindings.freeIndex) vars[s.key] = s.value;
   // "for an orthogonal matrix U", "U 是正交矩阵": seeded orthogonal (QᵀQ = I), as the text says it is
+  if (args.positive) for (const k of Object.keys(vars)) vars[k] = magnitude(vars[k]);
   for (const k of args.orthogonal ?? []) {
     const m = vars[k];
     if (Array.isArray(m) && Array.isArray(m[0])) vars[k] = orthogonalLike(m as number[][]);
@@ -796,6 +841,7 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   settled = [];
   for (const [k, v] of Object.entries(args.facts ?? {}))
     if (k in vars && JSON.stringify(shapeOf(vars[k])) === JSON.stringify(shapeOf(v))) (vars[k] = v, settled.push(`${k} = ${JSON.stringify(v)}`));
+  for (const [k, v] of Object.entries(args.force ?? {})) vars[k] = v;
   const idx: Record<string, number> = {};
   for (const [k, v] of Object.entries(bindings.counts)) if (k !== bindings.freeIndex) idx[k] = v;
   // \sum_{i=0}^{N-K} with N and K both seeded 4: one term, and a factor 1/(N − K + 1) would be 1. The subtracted
@@ -926,7 +972,7 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
     // ∂L/∂w_j: the j-th entry of the gradient in the vector w.
     if (g.wrt.type === "sym" && g.wrt.sub && !(symKey(g.wrt.name, g.wrt.subText) in scope.vars) && Array.isArray(scope.vars[g.wrt.name])) {
       const whole = numericGradient({...g, wrt: {...g.wrt, sub: undefined, subText: undefined}}, scope);
-      return jsOps.index(whole, numeric(g.wrt.sub, scope));
+      return jsOps.index(whole, numeric(g.wrt.sub, scope) + (args.zeroComponents?.has(g.wrt.name) ? 1 : 0));
     }
     const wrtKey = g.wrt.type === "sym" ? symKey(g.wrt.name, g.wrt.subText) : undefined;
     const chain = wrtKey !== undefined ? chained.get(wrtKey) : undefined;
@@ -1044,6 +1090,8 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   // A part that is not a finite number there (a division by zero, a log of a negative seeded value) says nothing.
   const finite = (v: Value): boolean => (typeof v === "number" ? Number.isFinite(v) : flat(v).every(Number.isFinite));
   const got = (closed ? closedValues : values).map((v, i) => ({v, i})).filter((x) => x.v !== undefined && finite(x.v)) as {v: Value; i: number}[];
+  // (t^{-0.5} at a seeded t < 0: the parts are compared again at the seeded inputs' magnitudes)
+  if (got.length < 2 && !args.positive && !statesRegion(latex) && (closed ? closedValues : values).some((v) => v !== undefined && !finite(v))) return checkEqualityAt({...args, positive: true});
   if (got.length < 2) return undefined;
   const tolOf = (i: number) => {
     const d = decimalsOf(line.rest[i - 1]?.node ?? line.first, latex);

@@ -21,6 +21,16 @@ const SPACING = new Set([",", ";", "!", ":", " ", "displaystyle", "textstyle", "
   // sizing of delimiters: \bigg( is (
   "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"]);
 
+/** Units written after a number (\text{nat}, \mathrm{ms}, \text{ bits}). */
+const UNITS = /^(?:nats?|bits?|bytes?|[KMGT]i?B|ms|s|sec|seconds?|min|h|hours?|px|dB|FLOPs?|MACs?|params?|parameters|steps?|epochs?|samples?|tokens?|images?|%|个|秒|毫秒|步|轮|字节|比特|奈特)$/;
+
+/** The units a formula writes after its numbers. */
+function unitsIn(latex: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of latex.slice(0, 4000).matchAll(/\d\s*(?:\\[ ,;:!]|~|\s)*\\(?:text|textrm|mathrm)\s*\{\s*([^{}\\]{1,12}?)\s*\}/g)) if (UNITS.test(m[1])) out.add(m[1].replace(/s$/, ""));
+  return out;
+}
+
 const RAW_TEXT = new Set(["text", "textrm", "mathrm", "textit", "textbf", "mbox", "operatorname", "mathit", "mathsf"]);
 const FULL_WIDTH: Record<string, string> = {"，": ",", "；": ";", "：": ":", "。": ".", "（": "(", "）": ")"};
 
@@ -108,6 +118,14 @@ export function tokenize(latex: string): Token[] {
           space = true;
           continue;
         }
+        // 0.6068 \ \text{nat}, 12 \,\mathrm{ms}: a unit after a number, not a factor (dropped, as a space)
+        // (not two units in one formula, 0.6931 nat = 1 bit: a conversion, whose numbers differ)
+        const unit = RAW_TEXT.has(name) && out[out.length - 1]?.kind === "num" ? /^\s*\{\s*([^{}\\]{1,12}?)\s*\}/.exec(latex.slice(j, j + 40)) : undefined;
+        if (unit && UNITS.test(unit[1]) && unitsIn(latex).size === 1) {
+          i = j + unit[0].length;
+          space = true;
+          continue;
+        }
         out.push({kind: "cmd", text: name, start, end: j, spaceBefore: space});
         space = false;
         // \text{其中}, \text{，从而}: text the math lexer has no tokens for is one word (a name or a connector).
@@ -137,6 +155,16 @@ export function tokenize(latex: string): Token[] {
     if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(latex[i + 1] ?? ""))) {
       let j = i;
       while (j < n && /[0-9]/.test(latex[j])) j++;
+      // 8{,}786 and 73\,856: a thousands separator inside an integer (groups of three digits)
+      let grouped = false;
+      const group = /^(?:\{,\}|\\,)\d{3}(?![0-9])/;
+      if (j - i <= 3) for (let sep = group.exec(latex.slice(j, j + 8)); sep; sep = group.exec(latex.slice(j, j + 8))) (j += sep[0].length, grouped = true);
+      if (grouped) {
+        out.push({kind: "num", text: latex.slice(i, j).replace(/\{,\}|\\,/g, ""), start, end: j, spaceBefore: space});
+        i = j;
+        space = false;
+        continue;
+      }
       if (latex[j] === "." && /[0-9]/.test(latex[j + 1] ?? "")) {
         j++;
         while (j < n && /[0-9]/.test(latex[j])) j++;

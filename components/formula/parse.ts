@@ -895,6 +895,8 @@ class Parser {
     if (TEXT_CMDS.has(name)) {
       this.next();
       const text = this.rawGroup().replace(/\\,|\\ /g, " ").trim();
+      // \text{SARSA: } δ = …, \text{情形一：} …: a label before the formula, not a name in it
+      if (/[:：]$/.test(text) && this.peek().kind !== "eof") return this.primaryAt();
       if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(text)) this.fail(`\\${name}{${text}} is not a name the engine knows`, t);
       const sym: Node = {type: "sym", name: text, start, end: this.prevEnd()};
       const called = this.maybeCall(sym, text, true);
@@ -1065,6 +1067,12 @@ class Parser {
     }
     if (FUNCTION_CMDS.has(name)) {
       this.next();
+      // \log_2 z, \log_{10} x: the logarithm in that base, ln z / ln 2
+      let base: Node | undefined;
+      if (name === "log" && this.isOp(this.peek(), "_")) {
+        this.next();
+        base = this.scriptNode().node;
+      }
       // \tanh^2(z) = (\tanh z)^2
       let power: Node | undefined;
       if (this.isOp(this.peek(), "^") && name !== "max" && name !== "min") {
@@ -1088,6 +1096,7 @@ class Parser {
         }
         call = {type: "call", fn: name, args: [arg], builtin: true, parens: "none", start, end: this.prevEnd()};
       }
+      if (base) call = {type: "div", num: call, den: {type: "call", fn: "ln", args: [base], builtin: true, parens: "paren", start: base.start, end: base.end}, frac: true, start, end: this.prevEnd()};
       return power ? {type: "pow", base: call, exp: power, start, end: this.prevEnd()} : call;
     }
     if (name === "left") {
