@@ -20,7 +20,8 @@ export type Expr =
   | {type: "const"; value: boolean | null}
   | {type: "tuple"; items: Expr[]}
   | {type: "list"; items: Expr[]}
-  | {type: "dict"; entries: [Expr, Expr][]}
+  /** A dict display; with clauses, the comprehension `{key: value for … in …}` of its one entry. */
+  | {type: "dict"; entries: [Expr, Expr][]; clauses?: CompClause[]}
   | {type: "attr"; obj: Expr; name: string}
   | {type: "call"; fn: Expr; args: Expr[]; kwargs: Record<string, Expr>; stars?: number[]}
   | {type: "index"; obj: Expr; index: Expr}
@@ -359,6 +360,11 @@ export class Parser {
         const k = this.expr();
         this.expect(":");
         entries.push([k, this.expr()]);
+        if (entries.length === 1 && this.isOp("for")) {
+          const comp: Expr = {type: "dict", entries, clauses: this.clauses()};
+          this.expect("}");
+          return comp;
+        }
         if (!this.eat(",")) {
           this.expect("}");
           break;
@@ -400,7 +406,7 @@ export function show(e: Expr): string {
     case "list":
       return `[${e.items.map(show).join(", ")}]`;
     case "dict":
-      return `{${e.entries.map(([k, v]) => `${show(k)}: ${show(v)}`).join(", ")}}`;
+      return `{${e.entries.map(([k, v]) => `${show(k)}: ${show(v)}`).join(", ")}${e.clauses ? ` ${showClauses(e.clauses)}` : ""}}`;
     case "attr":
       return `${show(e.obj)}.${e.name}`;
     case "call":
@@ -416,8 +422,12 @@ export function show(e: Expr): string {
     case "bin":
       return `${show(e.left)} ${e.op} ${show(e.right)}`;
     case "listcomp":
-      return `[${show(e.elt)} ${e.clauses.map((c) => `for ${c.target.type === "tuple" ? c.target.items.map(show).join(", ") : show(c.target)} in ${show(c.iter)}${c.ifs.map((x) => ` if ${show(x)}`).join("")}`).join(" ")}]`;
+      return `[${show(e.elt)} ${showClauses(e.clauses)}]`;
     case "lambda":
       return `lambda ${e.params.join(", ")}: ${show(e.body)}`;
   }
+}
+
+function showClauses(clauses: CompClause[]): string {
+  return clauses.map((c) => `for ${c.target.type === "tuple" ? c.target.items.map(show).join(", ") : show(c.target)} in ${show(c.iter)}${c.ifs.map((x) => ` if ${show(x)}`).join("")}`).join(" ");
 }

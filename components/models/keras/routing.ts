@@ -75,6 +75,8 @@ function someChild(x: Expr, walk: (y: Expr) => boolean): boolean {
     case "tuple":
     case "list":
       return x.items.some(walk);
+    case "dict":
+      return x.entries.some(([k, v]) => walk(k) || walk(v)) || (x.clauses ?? []).some((c) => walk(c.iter) || c.ifs.some(walk));
     case "ifelse":
       return walk(x.cond) || walk(x.then) || walk(x.orelse);
     case "slice":

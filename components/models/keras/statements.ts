@@ -180,6 +180,7 @@ const blockStmt: Handler = (it, s, scope) => {
   else if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) noGrad(it, s, scope);
   else if (/^for\s/.test(t) && printsOnly(s.body)) return true; // for epoch in (0, 49, 99): print(history…): a report, nothing trains
   else if (/^for\s/.test(t) && unrolled(it, s, scope)) return true;
+  else if (/^for\s/.test(t) && initOnly(s.body)) initLoop(it, s);
   else if (/^(elif|else|try|except|finally|with|while|for)\b/.test(t)) {
     it.error(s.line, `"${t.split(/\s|:/)[0]}" blocks are not supported outside a gradient-descent class: ${t}`);
   } else return false;
@@ -216,6 +217,21 @@ function unrolled(it: Interpreter, s: PyStmt, scope: Map<string, Val>): boolean 
     it.run(s.body, scope);
   }
   return true;
+}
+
+/** Statements that only re-initialise weights: nn.init.*_(…), `.weight.data.normal_(…)`, under isinstance checks. */
+function initOnly(body: PyStmt[]): boolean {
+  const init = (t: string) => /^(?:torch\.)?(?:nn\.)?init\.\w+_\s*\(/.test(t) || /^[\w.]+\.(?:weight|bias)(?:\.data)?\.(?:zero_|fill_|normal_|uniform_|copy_)\s*\(/.test(t);
+  const all: PyStmt[] = [];
+  const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
+  walk(body);
+  const ok = (x: PyStmt) => (x.body.length ? /^(if|elif|else)\b/.test(x.text) : init(x.text) || x.text === "pass");
+  return all.every(ok) && all.some((x) => init(x.text));
+}
+
+/** `for m in model.modules(): if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight)`: not replayed, said once. */
+function initLoop(it: Interpreter, s: PyStmt): void {
+  it.warn(s.line, "this loop re-initialises the weights; it is not replayed: the page initialises them as PyTorch does by default");
 }
 
 /** A loop body that only prints (and loops or branches that only print). */

@@ -4,9 +4,10 @@
  * comprehension's duration and restored afterwards (Python 3 scoping); a lambda reads the variables of the moment
  * it is called. Pure; every element is charged to the budget.
  */
-import {show, type Expr} from "../keras/expr.js";
+import {show, type CompClause, type Expr} from "../keras/expr.js";
+import {dictKeys, dictSet, isDict, newDict} from "./dicts.js";
 import {isND, type NDArray} from "./ndarray.js";
-import {truthy, typeName, unwrap, type NPEnv, type NPObject, type NPValue} from "./values.js";
+import {truthy, typeName, unwrap, type NPDict, type NPEnv, type NPObject, type NPValue} from "./values.js";
 
 export type Evaluate = (e: Expr, env: NPEnv) => NPValue;
 
@@ -14,6 +15,7 @@ export type Evaluate = (e: Expr, env: NPEnv) => NPValue;
 export function iterItems(v: NPValue, what: string): NPValue[] {
   if (Array.isArray(v)) return v;
   if (typeof v === "string") return [...v];
+  if (isDict(v)) return dictKeys(v);
   if (isND(v)) {
     if (!v.shape.length) throw new Error(`${what}: iteration over a 0-d array`);
     const n = v.shape[0], inner = v.data.length / Math.max(n, 1);
@@ -49,13 +51,26 @@ function restore(env: NPEnv, saved: Map<string, NPValue | undefined>): void {
 /** `[elt for … in … if …]` → a list. */
 export function listComprehension(e: Extract<Expr, {type: "listcomp"}>, env: NPEnv, evaluate: Evaluate): NPValue[] {
   const out: NPValue[] = [];
+  comprehend(e.clauses, env, evaluate, () => out.push(evaluate(e.elt, env)));
+  return out;
+}
+
+/** `{key: value for … in … if …}` → a dict. */
+export function dictComprehension(key: Expr, value: Expr, clauses: CompClause[], env: NPEnv, evaluate: Evaluate): NPDict {
+  const out = newDict();
+  comprehend(clauses, env, evaluate, () => dictSet(out, evaluate(key, env), evaluate(value, env)));
+  return out;
+}
+
+/** Runs `emit` once for each binding the clauses make (nested `for`s, their `if`s), the loop names restored after. */
+function comprehend(clauses: CompClause[], env: NPEnv, evaluate: Evaluate, emit: () => void): void {
   const saved = new Map<string, NPValue | undefined>();
   const visit = (k: number): void => {
-    if (k === e.clauses.length) {
-      out.push(evaluate(e.elt, env));
+    if (k === clauses.length) {
+      emit();
       return;
     }
-    const c = e.clauses[k];
+    const c = clauses[k];
     for (const item of iterItems(evaluate(c.iter, env), show(c.iter))) {
       env.budget.step("list comprehension");
       bindTarget(c.target, item, env, saved);
@@ -67,7 +82,6 @@ export function listComprehension(e: Extract<Expr, {type: "listcomp"}>, env: NPE
   } finally {
     restore(env, saved);
   }
-  return out;
 }
 
 export type Lambda = Extract<NPObject, {obj: "lambda"}>;

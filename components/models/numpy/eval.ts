@@ -1,13 +1,15 @@
 /**
- * Evaluates a Python expression over NumPy values: names, numbers, operators with broadcasting, subscripts,
- * attributes (.T, .shape), and calls into numpy / sklearn / torch's tensor functions (functions.ts) and array
- * methods (methods.ts). An interpreter of a subset over data, never Python execution; bounded by env.budget. Pure.
+ * Evaluates a Python expression over NumPy values: names, numbers, operators with broadcasting, `in` / `is`,
+ * subscripts, dicts (dicts.ts), attributes (.T, .shape, a named tuple's fields), and calls into numpy / sklearn /
+ * torch's tensor functions (functions.ts) and array methods (methods.ts). An interpreter of a subset over data, never Python execution; bounded by env.budget. Pure.
  */
 import {dotted, show, type Expr} from "../keras/expr.js";
 import {getIndex, type IndexItem} from "./indexing.js";
 import {binary, isBinaryOp, isND, map, matmul, transpose, type NDArray} from "./ndarray.js";
-import {callLambda, iterItems, listComprehension, makeLambda} from "./comprehension.js";
+import {callLambda, dictComprehension, iterItems, listComprehension, makeLambda} from "./comprehension.js";
+import {dictGet, dictHas, isDict, newDict} from "./dicts.js";
 import {callFunction, canonicalPath} from "./functions.js";
+import {tupleField} from "./namedtuple.js";
 import {arrayAttribute, callMethod} from "./methods.js";
 import {isObj, toND, toNumber, truthy, typeName, unwrap, type NPEnv, type NPInstance, type NPValue} from "./values.js";
 
@@ -20,7 +22,7 @@ export function lookup(name: string, env: NPEnv): NPValue {
   throw new Error(`name '${name}' is not defined`);
 }
 
-const BUILTINS = new Set(["len", "range", "int", "float", "abs", "min", "max", "sum", "round", "list", "tuple", "bool", "print", "str", "zip", "enumerate"]);
+const BUILTINS = new Set(["len", "range", "int", "float", "abs", "min", "max", "sum", "round", "list", "tuple", "bool", "print", "str", "zip", "enumerate", "dict"]);
 
 function scalarOp(op: string, a: number, b: number): number | boolean {
   switch (op) {
@@ -93,6 +95,7 @@ function indexValue(obj: NPValue, e: Extract<Expr, {type: "index"}>, env: NPEnv)
     const which = canonicalPath(obj.path).endsWith("c_") ? "numpy.column_stack" : "numpy.concatenate";
     return callFunction(which, [items], {}, env);
   }
+  if (isDict(obj)) return dictGet(obj, evalNP(e.index, env));
   if (Array.isArray(obj) || typeof obj === "string") {
     const idx = e.index;
     if (idx.type === "slice") {
@@ -125,7 +128,8 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
     case "list":
       return e.items.map((x) => evalNP(x, env));
     case "dict":
-      throw new Error("dictionaries are not supported in NumPy code");
+      if (e.clauses) return dictComprehension(e.entries[0][0], e.entries[0][1], e.clauses, env, evalNP);
+      return newDict(e.entries.map(([k, v]): [NPValue, NPValue] => [evalNP(k, env), evalNP(v, env)]));
     case "ifelse":
       return truthy(evalNP(e.cond, env), "condition") ? evalNP(e.then, env) : evalNP(e.orelse, env);
     case "unary": {
@@ -143,7 +147,8 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
         const t = truthy(l, e.op);
         return e.op === "and" ? (t ? evalNP(e.right, env) : l) : t ? l : evalNP(e.right, env);
       }
-      if (e.op === "in" || e.op === "is") throw new Error(`operator ${e.op} is not supported in NumPy code`);
+      if (e.op === "in") return contains(evalNP(e.right, env), evalNP(e.left, env));
+      if (e.op === "is") return evalNP(e.left, env) === evalNP(e.right, env); // x is None, flag is True
       return binOp(e.op, evalNP(e.left, env), evalNP(e.right, env), env);
     }
     case "attr": {
@@ -162,6 +167,8 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
       }
       if (typeof obj === "number" && (e.name === "real")) return obj;
       if (isObj(obj) && obj.obj === "instance") return instanceAttribute(obj, e.name);
+      const field = Array.isArray(obj) ? tupleField(obj, e.name) : undefined;
+      if (field !== undefined) return field;
       throw new Error(`attribute .${e.name} of ${typeName(obj)} is not supported`);
     }
     case "index":
@@ -211,6 +218,18 @@ export function evalNP(e: Expr, env: NPEnv): NPValue {
     case "lambda":
       return makeLambda(e);
   }
+}
+
+/** `k in d` (a key), `x in [..]` (an item equal to x), `"ab" in s` (a substring). */
+function contains(container: NPValue, item: NPValue): boolean {
+  if (isDict(container)) return dictHas(container, item);
+  if (typeof container === "string" && typeof item === "string") return container.includes(item);
+  if (Array.isArray(container)) {
+    const plain = (v: NPValue) => typeof v === "number" || typeof v === "boolean" || typeof v === "string" || v === null;
+    if (!plain(item)) throw new Error(`"in": only numbers, strings and None can be looked up in a list, not ${typeName(item)}`);
+    return container.some((x) => plain(x) && (typeof x === "string" || typeof item === "string" || x === null || item === null ? x === item : Number(x) === Number(item)));
+  }
+  throw new Error(`operator in is not supported on ${typeName(container)}`);
 }
 
 /** self.w (an attribute the instance holds) or self.forward (a method, bound to the instance). */

@@ -7,7 +7,12 @@ import {
   applyScaler, makeBlobs, makeCircles, makeClassification, makeMoons, makeRegression, trainTestSplit
 } from "../sklearn/datasets.js";
 import {Budget, binary, broadcastShape, checkShape, concatenate, isND, make, map, matmul, reduce, reshape, size, takeRows, type NDArray} from "./ndarray.js";
+import {dictKeys, isDict, makeDict} from "./dicts.js";
+import {einsum} from "./einsum.js";
+import {cholesky} from "./linalg.js";
+import {valuesIndices} from "./namedtuple.js";
 import {Generator} from "./random.js";
+import {binaryUfunc, isBinaryUfunc, ufuncMethod} from "./ufuncs.js";
 import {isObj, toInt, toND, toNumber, toShape, truthy, typeName, unwrap, type NPEnv, type NPValue} from "./values.js";
 
 export function canonicalPath(path: string): string {
@@ -234,11 +239,16 @@ function arraysOf(v: NPValue, what: string): NDArray[] {
   return v.map((x) => toND(x, what));
 }
 
-function builtin(name: string, args: NPValue[], env: NPEnv): NPValue {
+/** Builtins that iterate their arguments see a dict as its keys (list(d), sum(d), zip(d, …)). */
+const ITERATING = new Set(["list", "tuple", "min", "max", "sum", "zip", "enumerate"]);
+
+function builtin(name: string, given: NPValue[], env: NPEnv): NPValue {
+  const args = ITERATING.has(name) ? given.map((x) => (isDict(x) ? dictKeys(x) : x)) : given;
   const a = args[0];
   switch (name) {
     case "len":
       if (Array.isArray(a) || typeof a === "string") return a.length;
+      if (isDict(a)) return a.entries.size;
       if (isND(a) && a.shape.length) return a.shape[0];
       throw new Error(`len() of ${typeName(a)}`);
     case "range": {
@@ -297,13 +307,15 @@ const TORCH: Record<string, string> = {
   sqrt: "sqrt", abs: "abs", tanh: "tanh", sigmoid: "sigmoid", relu: "relu", sum: "sum", mean: "mean", max: "max", min: "min",
   argmax: "argmax", matmul: "matmul", mm: "matmul", where: "where", clamp: "clip", zeros_like: "zeros_like",
   ones_like: "ones_like", cat: "concatenate", stack: "stack", eye: "eye", full: "full", square: "square", std: "std",
-  round: "round", sign: "sign", maximum: "maximum", minimum: "minimum", flatten: "ravel"
+  round: "round", sign: "sign", maximum: "maximum", minimum: "minimum", flatten: "ravel", add: "add", sub: "subtract",
+  subtract: "subtract", mul: "multiply", multiply: "multiply", div: "divide", pow: "power", logaddexp: "logaddexp"
 };
 
 export function callFunction(rawPath: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
   const path = canonicalPath(rawPath);
   const B = env.budget;
   let m: RegExpExecArray | null;
+  if (path === "builtins.dict") return makeDict(args, kw);
   if ((m = /^builtins\.(\w+)$/.exec(path))) return builtin(m[1], args, env);
   if ((m = /^numpy\.random\.(\w+)$/.exec(path))) {
     if (m[1] === "default_rng" || m[1] === "RandomState") {
@@ -315,6 +327,7 @@ export function callFunction(rawPath: string, args: NPValue[], kw: Record<string
   if ((m = /^torch\.(\w+)$/.exec(path))) return torchCall(m[1], args, kw, env);
   if ((m = /^sklearn\.[\w.]+\.(\w+)$/.exec(path))) return sklearnCall(m[1], args, kw, env);
   if ((m = /^math\.(\w+)$/.exec(path)) && UNARY[m[1]]) return UNARY[m[1]](toNumber(args[0], path));
+  if ((m = /^numpy\.(\w+)\.(outer|reduce|accumulate)$/.exec(path)) && isBinaryUfunc(m[1])) return ufuncMethod(m[1], m[2], args, kw, B);
   m = /^numpy\.((?:linalg\.)?\w+)$/.exec(path);
   if (!m) throw new Error(`${rawPath}() is not supported in NumPy code`);
   return numpyCall(m[1], args, kw, env, B);
@@ -326,6 +339,7 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     if (typeof a0 === "number") return UNARY[fn](a0);
     return map(toND(a0, `np.${fn}`), UNARY[fn], B, `np.${fn}`, ["floor", "ceil", "round", "rint", "sign"].includes(fn) ? toND(a0, fn).dtype : "float");
   }
+  if (isBinaryUfunc(fn)) return binaryUfunc(fn, args, kw, B);
   if ((REDUCE as readonly string[]).includes(fn)) {
     const kind = fn === "amax" ? "max" : fn === "amin" ? "min" : (fn as "sum");
     return unwrap(reduce(toND(a0, `np.${fn}`), kind, axisOf(kw, args[1]), B, !!kw.keepdims && truthy(kw.keepdims, "keepdims")));
@@ -367,15 +381,13 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       const a = toND(a0, "outer"), b = toND(args[1], "outer");
       return binary("*", reshape(a, [-1, 1]), reshape(b, [1, -1]), B);
     }
-    case "maximum":
-    case "minimum":
-      return unwrap(binary(fn, toND(a0, fn), toND(args[1], fn), B));
-    case "power":
-      return unwrap(binary("**", toND(a0, fn), toND(args[1], fn), B));
     case "clip": {
       const lo = args[1] ?? kw.a_min ?? kw.min, hi = args[2] ?? kw.a_max ?? kw.max;
       const l = lo === undefined || lo === null ? -Infinity : toNumber(lo, "clip"), h = hi === undefined || hi === null ? Infinity : toNumber(hi, "clip");
-      return unwrap(map(toND(a0, "clip"), (x) => Math.min(Math.max(x, l), h), B, "np.clip"));
+      const a = toND(a0, "clip");
+      // integers clipped to integer bounds stay integers (labels = torch.clamp(k.long(), max=3))
+      const dtype = a.dtype !== "float" && [l, h].every((b) => !Number.isFinite(b) || Number.isInteger(b)) ? "int" : "float";
+      return unwrap(map(a, (x) => Math.min(Math.max(x, l), h), B, "np.clip", dtype));
     }
     case "where": {
       if (args.length === 1) throw new Error("np.where with one argument is not supported");
@@ -479,6 +491,11 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       const ax = axisOf(kw, args[2]);
       return unwrap(map(reduce(map(a, (x) => x * x, B, "norm"), "sum", ax, B), Math.sqrt, B, "norm"));
     }
+    case "einsum":
+      if (typeof a0 !== "string") throw new Error("np.einsum: the first argument must be the subscripts string");
+      return unwrap(einsum(a0, args.slice(1).map((x) => toND(x, "np.einsum")), B));
+    case "linalg.cholesky":
+      return cholesky(toND(a0, "np.linalg.cholesky"), B);
     case "linalg.inv":
     case "linalg.solve":
     case "linalg.pinv":
@@ -554,6 +571,9 @@ function torchCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     }
     case "no_grad":
       return {obj: "opaque", why: "torch.no_grad()"};
+    case "max":
+    case "min":
+      return torchMinMax(fn, args, kw, env);
   }
   const np = TORCH[fn];
   if (!np) throw new Error(`torch.${fn}() is not supported in data code`);
@@ -563,6 +583,15 @@ function torchCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
   if (np === "linspace") return numpyCall(np, [args[0], args[1], args[2] ?? kw.steps ?? 100], {}, env, env.budget);
   if (np === "clip") return numpyCall(np, [args[0], args[1] ?? kw.min ?? null, args[2] ?? kw.max ?? null], {}, env, env.budget);
   return numpyCall(np, args, kw2, env, env.budget);
+}
+
+/** torch.max(x) (the extreme), torch.max(x, dim) ((values, indices)), torch.max(x, y) (elementwise, as torch.maximum). */
+function torchMinMax(fn: "max" | "min", args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
+  const x = toND(args[0] ?? kw.input, `torch.${fn}`), second = args[1] ?? kw.dim ?? kw.other;
+  const keep = kw.keepdim !== undefined && truthy(kw.keepdim, "keepdim");
+  if (second === undefined || second === null) return unwrap(reduce(x, fn, null, env.budget));
+  if (typeof second === "number" && kw.other === undefined) return valuesIndices(x, fn, toInt(second, "dim"), keep, env.budget);
+  return unwrap(binary(fn === "max" ? "maximum" : "minimum", x, toND(second, `torch.${fn}`), env.budget));
 }
 
 function sklearnCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {

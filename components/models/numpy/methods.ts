@@ -1,6 +1,8 @@
 /** Attributes and methods of the interpreter's values: arrays (NumPy and torch spellings), generators, scalers, lists. Pure. */
 import {applyScaler, fitScaler} from "../sklearn/datasets.js";
+import {dictMethod, isDict} from "./dicts.js";
 import {castTo, randomCall} from "./functions.js";
+import {valuesIndices} from "./namedtuple.js";
 import {binary, isND, map, matmul, reduce, reshape, transpose, type NDArray} from "./ndarray.js";
 import {isObj, toInt, toND, toNumber, toShape, truthy, typeName, unwrap, type NPEnv, type NPValue} from "./values.js";
 
@@ -29,6 +31,8 @@ function arrayMethod(a: NDArray, name: string, args: NPValue[], kw: Record<strin
   if (REDUCTIONS.has(name)) {
     const ax = kw.axis ?? kw.dim ?? args[0];
     const keep = kw.keepdims ?? kw.keepdim;
+    // x.max(dim=1): torch's (values, indices) (dim= is torch's spelling; NumPy's a.max(axis=1) is the array alone)
+    if ((name === "max" || name === "min") && kw.dim !== undefined && kw.dim !== null) return valuesIndices(a, name, toInt(kw.dim, "dim"), keep !== undefined && truthy(keep, "keepdim"), B);
     return unwrap(reduce(a, name as "sum", ax === undefined || ax === null ? null : toInt(ax, "axis"), B, keep !== undefined && truthy(keep, "keepdims")));
   }
   switch (name) {
@@ -139,6 +143,7 @@ function fillInPlace(a: NDArray, name: string, args: NPValue[], kw: Record<strin
 
 export function callMethod(recv: NPValue, name: string, args: NPValue[], kw: Record<string, NPValue>, env: NPEnv): NPValue {
   if (isND(recv)) return arrayMethod(recv, name, args, kw, env);
+  if (isDict(recv)) return dictMethod(recv, name, args, kw);
   if (isObj(recv) && recv.obj === "rng") return randomCall(recv.gen, name, args, kw, env);
   if (isObj(recv) && recv.obj === "scaler") {
     switch (name) {

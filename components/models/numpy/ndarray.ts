@@ -132,9 +132,14 @@ function resultType(op: string, a: NDArray, b: NDArray): DType {
 export function binary(op: string, a: NDArray, b: NDArray, budget: Budget): NDArray {
   const f = ARITH[op];
   if (!f) throw new Error(`operator ${op} is not supported on arrays`);
-  const shape = broadcastShape(a.shape, b.shape, `operator ${op}`);
+  return broadcastWith(a, b, f, budget, `operator ${op}`, resultType(op, a, b));
+}
+
+/** f(a, b) elementwise with NumPy broadcasting, into an array of `dtype`. */
+export function broadcastWith(a: NDArray, b: NDArray, f: (x: number, y: number) => number, budget: Budget, what: string, dtype: DType): NDArray {
+  const shape = broadcastShape(a.shape, b.shape, what);
   const ia = broadcastIndex(a.shape, shape), ib = broadcastIndex(b.shape, shape);
-  return make(shape, (i) => f(a.data[ia(i)], b.data[ib(i)]), budget, `operator ${op}`, resultType(op, a, b));
+  return make(shape, (i) => f(a.data[ia(i)], b.data[ib(i)]), budget, what, dtype);
 }
 
 export function isBinaryOp(op: string): boolean {

@@ -1,17 +1,19 @@
 /**
- * Runs Python statements over NumPy values: assignments (names, tuples, subscripts, augmented), `for` over
- * range / lists / arrays / zip / enumerate, `while`, if/elif/else, `def` + `return`, and `print` (its text is kept,
- * f-strings and format specs included). Bounded by the env's Budget (statements and element operations), so a
- * 10⁹-step loop stops with an error at its line. Pure: an interpreter of a subset over data, never Python.
+ * Runs Python statements over NumPy values: assignments (names, tuples, subscripts, dict entries, augmented),
+ * `for` over range / lists / arrays / dicts / zip / enumerate, `while`, if/elif/else, `def` + `return`, `del`, and
+ * `print` (its text is kept, f-strings and format specs included). Bounded by the env's Budget (statements and
+ * element operations), so a 10⁹-step loop stops with an error at its line. Pure: an interpreter of a subset over data, never Python.
  */
 import {parseExpr, show, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import {scanCode} from "../keras/lines.js";
 import {splitTop} from "../keras/values.js";
+import {iterItems} from "./comprehension.js";
+import {dictDelete, dictItems, dictSet, isDict, reprKey} from "./dicts.js";
 import {binOp, evalNP} from "./eval.js";
 import {getIndex, setIndex, type IndexItem} from "./indexing.js";
 import {isND} from "./ndarray.js";
-import {isObj, toND, toNumber, truthy, unwrap, type NPEnv, type NPInstance, type NPObject, type NPValue} from "./values.js";
+import {isObj, toND, toNumber, truthy, unwrap, type NPEnv, type NPDict, type NPInstance, type NPObject, type NPValue} from "./values.js";
 
 export interface Printed {
   line: number;
@@ -90,7 +92,11 @@ export class Script {
       vars.set(m[1], this.defineClass(m[1], s));
       return i;
     }
-    if (/^(class|with|try|except|finally|lambda|yield|assert|raise|del)\b/.test(t)) throw new Error(`"${t.split(/[\s:(]/)[0]}" is not supported in NumPy code`);
+    if ((m = /^del\s+(.+)$/.exec(t))) {
+      this.del(parseExpr(m[1]));
+      return i;
+    }
+    if (/^(class|with|try|except|finally|lambda|yield|assert|raise)\b/.test(t)) throw new Error(`"${t.split(/[\s:(]/)[0]}" is not supported in NumPy code`);
     const eq = assignIndex(t);
     if (eq >= 0) {
       const value = evalNP(parseExpr(t.slice(eq + 1)), this.env);
@@ -104,12 +110,41 @@ export class Script {
       // p -= lr * v on an array writes into that array, as NumPy does: every name and list holding it sees the change
       // (for p, v in zip(params, velocity): v *= beta; p -= lr * v updates the weights in params)
       // (self.w -= lr * self.dw too: the attribute's array is written into)
-      if ((target.type === "name" || target.type === "attr") && isND(current) && isND(result) && sameShape(current.shape, result.shape) && (current.dtype === result.dtype || current.dtype === "float")) current.data.set(result.data);
+      // (velocity["w"] *= beta, params[0] -= …: an array held in a dict or a list is written into as well)
+      const held = target.type === "name" || target.type === "attr" || (target.type === "index" && this.isContainer(target.obj));
+      if (held && isND(current) && isND(result) && sameShape(current.shape, result.shape) && (current.dtype === result.dtype || current.dtype === "float")) current.data.set(result.data);
       else this.bind(target, result);
       return i;
     }
     evalNP(parseExpr(t), this.env);
     return i;
+  }
+
+  /** True when `e` is a dict or a list (whose items are whole values, not views into an array). */
+  private isContainer(e: Expr): boolean {
+    const v = evalNP(e, this.env);
+    return isDict(v) || Array.isArray(v);
+  }
+
+  /** `del d[k]`, `del xs[i]`, `del name` (several, comma-separated). */
+  private del(target: Expr): void {
+    if (target.type === "tuple") return target.items.forEach((t) => this.del(t));
+    if (target.type === "name") {
+      if (!this.env.vars.delete(target.id)) throw new Error(`name '${target.id}' is not defined`);
+      return;
+    }
+    if (target.type === "index") {
+      const obj = evalNP(target.obj, this.env);
+      if (isDict(obj)) return dictDelete(obj, evalNP(target.index, this.env));
+      if (Array.isArray(obj) && target.index.type !== "slice") {
+        const k = toNumber(evalNP(target.index, this.env), "list index");
+        const j = k < 0 ? k + obj.length : k;
+        if (!(j >= 0 && j < obj.length)) throw new Error(`list index ${k} out of range`);
+        obj.splice(j, 1);
+        return;
+      }
+    }
+    throw new Error(`del ${show(target)} is not supported`);
   }
 
   /** `class Model:` of plain Python: its `def`s are the methods (their first parameter, self, bound at the call). */
@@ -176,6 +211,7 @@ export class Script {
   private forLoop(target: Expr, iter: NPValue, s: PyStmt): void {
     let items: NPValue[];
     if (Array.isArray(iter)) items = iter;
+    else if (isDict(iter) || typeof iter === "string") items = iterItems(iter, s.text);
     else if (isND(iter)) {
       const n = iter.shape[0] ?? 0, inner = iter.data.length / Math.max(n, 1);
       items = Array.from({length: n}, (_, k) => (iter.shape.length === 1 ? iter.data[k] : {shape: iter.shape.slice(1), data: iter.data.slice(k * inner, (k + 1) * inner), dtype: iter.dtype}));
@@ -206,6 +242,10 @@ export class Script {
     }
     if (target.type === "index") {
       const obj = evalNP(target.obj, this.env);
+      if (isDict(obj)) {
+        dictSet(obj, evalNP(target.index, this.env), value);
+        return;
+      }
       if (Array.isArray(obj)) {
         const k = toNumber(evalNP(target.index, this.env), "list index");
         obj[k < 0 ? k + obj.length : k] = value;
@@ -291,11 +331,18 @@ export function formatValue(v: NPValue): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(v);
   if (typeof v === "string") return v;
   if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
+  if (isDict(v)) return formatDict(v);
   if (isND(v)) {
     if (v.data.length > 20) return `array(shape=(${v.shape.join(", ")}))`;
     return `[${Array.from(v.data, (x) => +x.toPrecision(8)).join(" ")}]`;
   }
   return isObj(v) ? `<${v.obj}>` : String(v);
+}
+
+/** `{'w': [0.5 1], 'steps': 3}`: keys and string values quoted, as Python prints a dict. */
+function formatDict(d: NPDict): string {
+  const entry = ([k, x]: NPValue[]) => `${reprKey(k)}: ${typeof x === "string" ? reprKey(x) : formatValue(x)}`;
+  return `{${dictItems(d).map((p) => entry(p as NPValue[])).join(", ")}}`;
 }
 
 /** Python's format-spec mini-language, the common part: [fill][align][width][,][.precision][f|e|%|d|g]. */

@@ -15,7 +15,14 @@ export type NPObject =
   | NPInstance
   | {obj: "dtype"; name: string}
   | {obj: "lambda"; params: string[]; body: Expr}
-  | {obj: "opaque"; why: string};
+  | {obj: "opaque"; why: string}
+  | NPDict;
+
+/** A Python dict: entries by key identity (dicts.ts: dictKey), each [key, value], in insertion order. */
+export interface NPDict {
+  obj: "dict";
+  entries: Map<string, [NPValue, NPValue]>;
+}
 
 /** An instance of such a class: its attributes (self.w, self.lr) and its class. */
 export interface NPInstance {
@@ -100,6 +107,7 @@ export function truthy(v: NPValue, what: string): boolean {
     if (v.data.length !== 1) throw new Error(`${what}: the truth value of an array with more than one element is ambiguous`);
     return v.data[0] !== 0;
   }
+  if (v.obj === "dict") return v.entries.size > 0;
   return true;
 }
 
