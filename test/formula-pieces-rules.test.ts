@@ -91,3 +91,13 @@ describe("units and reused letters", () => {
     expect((await statusOf(body, "p_{\\text{out}}")).status).not.toBe("flagged");
   });
 });
+
+describe("tables of two indices", () => {
+  test("a_{pq} inside Σ_p Σ_q is a matrix: J = Σ_p Σ_q a_{pq}(u_p − c_q)² runs, ∂J/∂c_q = −2 Σ_p a_{pq}(u_p − c_q) holds and −Σ_p … is flagged", async () => {
+    const def = "$$\nJ = \\sum_{p=1}^{P} \\sum_{q=1}^{Q} a_{pq} (u_p - c_q)^2\n$$\n\n";
+    const J = await statusOf(def, "J =");
+    expect(J.status).toBe("executable");
+    expect((await statusOf(`${def}$$\n\\frac{\\partial J}{\\partial c_q} = -2 \\sum_{p=1}^{P} a_{pq} (u_p - c_q)\n$$`, "partial")).status).toBe("verified");
+    expect((await statusOf(`${def}$$\n\\frac{\\partial J}{\\partial c_q} = -\\sum_{p=1}^{P} a_{pq} (u_p - c_q)\n$$`, "partial")).status).toBe("flagged");
+  });
+});

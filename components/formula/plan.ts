@@ -235,6 +235,18 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     for (const c of findAll(x, "call"))
       if (c.fn === "softmax") for (const a of c.args) for (const u of symbolUses(a)) if (!u.node.sub && (a.type === "sym" || (a.type === "add" && a.terms[0].node === u.node))) softmaxed.add(u.key);
   const nameOf = new Map(uses.map((u) => [u.key, u.node.name]));
+  // r_{nk} inside Σ_n Σ_k: a matrix, one row per value of the first index and one column per value of the second
+  const rangeOf = (index: string) => {
+    const sm = sums.find((x) => x.index === index);
+    return sm?.to?.type === "sym" && !sm.to.sub && sm.to.name in counts ? counts[sm.to.name] : n;
+  };
+  const tables = new Map<string, [number, number]>();
+  for (const u of uses) {
+    const two = twoIndices(u.node.sub);
+    if (!two || two.some((x) => x.type !== "sym" || x.sub || !/^[a-z]$/.test(x.name))) continue;
+    const [a, b] = two as NodeOf<"sym">[];
+    if (a.name !== b.name && [a, b].every((x) => sumIndices.has(x.name) || x.name === freeIndex)) tables.set(u.node.name, [rangeOf(a.name), rangeOf(b.name)]);
+  }
   const indexLetters = new Set([...(options.indexLetters ?? []), ...uses.flatMap((u) => (twoIndices(u.node.sub) ?? []).flatMap((x) => (x.type === "sym" && !x.sub && /^[a-z]$/.test(x.name) ? [x.name] : [])))]);
   const hasLog = nodes.some((x) => findAll(x, "call").some((c) => c.fn === "log" || c.fn === "ln"));
   const matRows = [...matrices].some((k) => !vec3.size || !vec3.has(k)) ? 3 : 2;
@@ -244,7 +256,8 @@ export function inferBindings(nodes: Node[], options: BindingOptions): Bindings 
     let value: Value, role: Role, fixed = false;
     if (indexed.has(key)) {
       // w_k (a coordinate) of a w that is also a weight vector (w^T x_j): the weights, of the feature dimension.
-      if (params.has(key) && !inputs.has(key)) (value = normal(d)), (role = "parameter");
+      if (tables.has(key) && !inputs.has(key)) (value = Array.from({length: tables.get(key)![0]}, () => normal(tables.get(key)![1]))), (role = "matrix");
+      else if (params.has(key) && !inputs.has(key)) (value = normal(d)), (role = "parameter");
       else if (inputs.has(key)) (value = Array.from({length: n}, () => normal(Math.max(d, Math.min(columns, MAX_SEEDED_SIZE)))), (role = "input"));
       else if (probs.has(key)) (value = Array.from({length: n}, () => r3(0.1 + 0.8 * rng())), (role = "prediction"));
       else if (hasLog && logWeighted.has(key) && !complemented.has(key)) {
