@@ -101,3 +101,16 @@ describe("tables of two indices", () => {
     expect((await statusOf(`${def}$$\n\\frac{\\partial J}{\\partial c_q} = -\\sum_{p=1}^{P} a_{pq} (u_p - c_q)\n$$`, "partial")).status).toBe("flagged");
   });
 });
+
+describe("derivatives written with primes", () => {
+  test("h''(u) of the chapter's h(u) = ln(1 + e^{2u}) is its second derivative: 4σ(2u)(1 − σ(2u)) holds, 4σ(2u)(1 + σ(2u)) is flagged", async () => {
+    const def = "$$\nh(u) = \\ln\\left(1 + e^{2u}\\right)\n$$\n\n";
+    expect((await statusOf(`${def}$$\nh''(u) = 4 \\sigma(2u)(1 - \\sigma(2u))\n$$`, "h''")).status).toBe("verified");
+    expect((await statusOf(`${def}$$\nh''(u) = 4 \\sigma(2u)(1 + \\sigma(2u))\n$$`, "h''")).status).toBe("flagged");
+  });
+  test("beside Φ, the chapter's own φ (written \\varphi) is the function its φ' differentiates: φ'(s) = −s φ(s) holds, s φ(s) is flagged", async () => {
+    const def = "$$\n\\varphi(s) = \\frac{1}{\\sqrt{2\\pi}} e^{-s^2/2}\n$$\n\nand $\\Phi(s)$ is its distribution function.\n\n";
+    expect((await statusOf(`${def}$$\n\\varphi'(s) = -s\\,\\varphi(s)\n$$`, "varphi'")).status).toBe("verified");
+    expect((await statusOf(`${def}$$\n\\varphi'(s) = s\\,\\varphi(s)\n$$`, "varphi'")).status).toBe("flagged");
+  });
+});

@@ -54,12 +54,16 @@ export function normalize(n: Node): Node {
       // f'(a): the derivative of f at a; swish_1'(0), a member of a family (swish_β), at a number (a worked value:
       // swish_1'(x) in a symbol is left to the definitions).
       if (n.op === "implicit" && n.left.type === "sym" && /'$/.test(n.left.name) && n.right.type === "paren" && n.right.delim === "()" && (!n.left.sub || isSignedNumber(n.right.arg))) {
-        const base = n.left.name.replace(/'$/, "");
+        // (f''(a), f'''(a): the derivative of the derivative, at most three deep)
+        const primes = /'+$/.exec(n.left.name)![0].length;
+        const base = n.left.name.replace(/'+$/, "");
         const fn = base.replace(/^\\/, "");
         const u: Node = {...span, type: "sym", name: "\\_u"};
-        const of: Node = n.left.sub
+        let of: Node = n.left.sub
           ? {...span, type: "mul", op: "implicit", left: {...n.left, name: base}, right: {...span, type: "paren", arg: u, delim: "()"}}
           : {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
+        if (primes > 3) return {...n, left: rec(n.left), right: rec(n.right)};
+        for (let k = 1; k < primes; k++) of = {...span, type: "grad", wrt: u, of, style: "partial"} as unknown as Node;
         return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
       }
       // \frac{d}{dx}, read as d/dx (the operator, no operand of its own)

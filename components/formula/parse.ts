@@ -105,7 +105,9 @@ export function definedFunctions(f: Formula): string[] {
     // \Phi(x) = …, \mathrm{softplus}(x) = …: the chapter's own function, not the builtin of that name
     if (line.rest[0]?.rel === "=" && lhs.type === "call" && lhs.builtin && SOFT_BUILTINS.has(lhs.fn) && lhs.args.every((a) => a.type === "sym")) {
       const greek = Object.keys(GREEK_BUILTINS).find((g) => GREEK_BUILTINS[g] === lhs.fn);
-      out.push(greek ? `\\${greek}` : lhs.fn);
+      // (φ read as the normal density beside Φ: the chapter's own φ, written \phi or \varphi)
+      if (lhs.fn === "phi") out.push("\\phi", "\\varphi");
+      else out.push(greek ? `\\${greek}` : lhs.fn);
     }
     if (line.rest[0]?.rel !== "=" || lhs.type !== "mul" || lhs.op !== "implicit") continue;
     const {left, right} = lhs;
@@ -1402,7 +1404,7 @@ export function substitute(n: Node, names: NodeOf<"sym">[], values: Node[]): Nod
 export const BUILTIN_FUNCTIONS = new Set(["log", "ln", "exp", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos", "arctan", "max", "min", "sigma", "sigmoid", "softmax", "relu", "attention", "sqrt", "abs", "sign", "sgn",
   "erf", "diag", "softplus", "floor", "ceil", "det", "tr", "trace"]);
 /** Builtins a chapter may define itself (then its definition is used): `\mathrm{softplus}(x) = \ln(1 + e^x)`. */
-const SOFT_BUILTINS = new Set(["erf", "diag", "softplus", "floor", "ceil", "Phi"]);
+const SOFT_BUILTINS = new Set(["erf", "diag", "softplus", "floor", "ceil", "Phi", "phi"]);
 
 function canonicalFn(fn: string): string {
   const l = fn.toLowerCase();
