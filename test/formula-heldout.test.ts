@@ -26,7 +26,7 @@ describe("test/corpus-heldout (formula)", () => {
     expect(totals(docs).items.filter((x) => x.status === "missing")).toEqual([]);
   });
   const alarmsIn = (set: DocScore[]) => set.flatMap((d) => d.items.filter((x) => x.kind === "correct" && x.status === "flagged").map((x) => `${d.file}:${x.line} ${x.what}: ${x.reason}`));
-  test("no false alarm on documents written after the engine (formula-a, -b, -c, -d, -e, -h)", () => {
+  test("no false alarm on documents written after the engine (formula-a, -b, -c, -d, -e, -h; -j and -k below)", () => {
     expect(alarmsIn(["formula-a", "formula-b", "formula-c", "formula-d", "formula-e", "formula-h"].flatMap((d) => byDir[d]))).toEqual([]);
   });
   test("formula-i: only 06:128, a worked value computed with the correct schedule where the text prints its planted error (06:98)", () => {
@@ -38,8 +38,8 @@ describe("test/corpus-heldout (formula)", () => {
   test("formula-g: at most the 2 false alarms left of its first run's 3", () => {
     expect(alarmsIn(byDir["formula-g"]).length).toBeLessThanOrEqual(2);
   });
-  test("formula-j: only 04:44 left of its first run's 7 false alarms", () => {
-    expect(alarmsIn(byDir["formula-j"]).map((x) => x.split(" ")[0])).toEqual(["04-ordinal-cumulative-logit.md:44"]);
+  test("formula-j: none left of its first run's 7 false alarms", () => {
+    expect(alarmsIn(byDir["formula-j"])).toEqual([]);
   });
   test("formula-k: none left of its first run's 2 false alarms", () => {
     expect(alarmsIn(byDir["formula-k"])).toEqual([]);
@@ -56,8 +56,8 @@ describe("test/corpus-heldout (formula)", () => {
 });
 
 // of 473 planted errors, 1057 checkable correct formulas, 1956 keyed formulas (formula-a 39/89/184, b 24/82/162,
-// c 31/65/137, d 32/61/125, e 23/50/136, f 22/57/151, g 19/51/133, h 13/40/111, i 25/64/142, j 24/66/141), and
+// c 31/65/137, d 32/61/125, e 23/50/136, f 22/57/151, g 19/51/133, h 13/40/111, i 25/64/142, j 24/66/140), and
 // formula-k's run after the fixes it prompted, 32/68/161 (its first run: 26/64/152 of 46, 106, 204).
 const RECALL_FLOOR = 284;
 const VERIFIED_FLOOR = 693;
-const EXECUTED_FLOOR = 1583;
+const EXECUTED_FLOOR = 1582;

@@ -678,8 +678,12 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   const partLetters = new Set(parts.flatMap((p) => symbolUses(p).filter((u) => !u.node.sub).map((u) => u.key)));
   for (const d of seen) if (d.index && !d.params && !partLetters.has(d.index)) seedExclude.add(d.index);
   // s_1 beside s_i = e^{z_i}/Σ_j e^{z_j}: an entry the definition computes, never a seeded value
-  for (const p of parts)
+  // (and c_{y-1} in p_y = c_y − c_{y−1} beside c_k = σ(θ_k − s): the entry at a shifted index, computed too)
+  const shifted = (sub: Node | undefined) => sub?.type === "add" && sub.terms.length === 2 && sub.terms[0].node.type === "sym" && sub.terms[1].node.type === "num";
+  for (const p of [...parts, ...reach])
     for (const u of symbolUses(p)) {
+      if (shifted(u.node.sub) && indexed.get(u.node.name) && !indexed.get(u.node.name)!.params && !indexed.get(u.node.name)!.recurrence) seedExclude.add(u.key);
+      if (!parts.includes(p)) continue;
       const per = u.node.sub?.type === "num" ? indexed.get(u.node.name) : undefined;
       // (not T_0 of T_i = T_0 T_{mult}^i: the start the definition is written from)
       if (per && !per.params && !symbolUses(per.body).some((x) => x.key === u.key)) seedExclude.add(u.key);
