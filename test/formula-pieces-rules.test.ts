@@ -114,3 +114,15 @@ describe("derivatives written with primes", () => {
     expect((await statusOf(`${def}$$\n\\varphi'(s) = s\\,\\varphi(s)\n$$`, "varphi'")).status).toBe("flagged");
   });
 });
+
+describe("primes as superscripts", () => {
+  test("b^{(2)\\prime}, the updated value, is a name: b^{(2)\\prime} = 0.05 − 0.1 × (−1.063) = 0.1563 holds, = −0.05630 is flagged", async () => {
+    expect((await statusOf("$$\nb^{(2)\\prime} = 0.05 - 0.1 \\times (-1.063) = 0.1563\n$$", "prime")).status).toBe("verified");
+    expect((await statusOf("$$\nb^{(2)\\prime} = 0.05 - 0.1 \\times (-1.063) = -0.05630\n$$", "prime")).status).toBe("flagged");
+  });
+  test("f^{\\prime\\prime}(x) is f''(x)", async () => {
+    const def = "$$\nf(x) = x^3\n$$\n\n";
+    expect((await statusOf(`${def}$$\nf^{\\prime\\prime}(x) = 6x\n$$`, "prime")).status).toBe("verified");
+    expect((await statusOf(`${def}$$\nf^{\\prime\\prime}(x) = 3x\n$$`, "prime")).status).toBe("flagged");
+  });
+});

@@ -602,6 +602,14 @@ class Parser {
           sampleOf = sample[1];
           continue;
         }
+        // x^\prime, W^{(1)\prime}: primes written as a superscript (the updated value W^{(1)}', a derivative f'')
+        const primed = /^((?:\(.*\))?)\s*((?:\\prime\s*){1,3})$/.exec(raw);
+        if (primed && p.type === "sym") {
+          this.skipScript();
+          const primes = "'".repeat(primed[2].match(/\\prime/g)!.length);
+          p = {...p, name: primed[1] ? `${p.name}^{${primed[1]}}${primes}` : `${p.name}${primes}`, end: this.prevEnd()};
+          continue;
+        }
         if (/^\(.*\)$/.test(raw) && p.type === "sym") {
           this.scriptNode(); // consume
           p = {...p, name: `${p.name}^{${raw}}`, end: this.prevEnd()};
