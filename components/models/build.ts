@@ -173,9 +173,14 @@ export function makeOptimizer(opt: CompileSpec["optimizer"]): tf.Optimizer {
  */
 export function optimizerStep(optimizer: tf.Optimizer, opt: CompileSpec["optimizer"] | undefined, f: () => tf.Scalar): tf.Scalar {
   const wd = opt?.weightDecay ?? 0;
-  if (!wd) return optimizer.minimize(f, true) as tf.Scalar;
-  const {value, grads} = tf.variableGrads(f);
+  if (!wd && !opt?.clipNorm) return optimizer.minimize(f, true) as tf.Scalar;
+  const {value, grads: raw} = tf.variableGrads(f);
+  const grads = opt?.clipNorm ? clipByGlobalNorm(raw, opt.clipNorm) : raw;
   const named: tf.NamedTensorMap = {};
+  if (!wd) {
+    optimizer.applyGradients(grads);
+    return value;
+  }
   for (const [name, g] of Object.entries(grads)) {
     const v = tf.engine().registeredVariables[name];
     if (opt!.name === "adamw") {
@@ -185,6 +190,18 @@ export function optimizerStep(optimizer: tf.Optimizer, opt: CompileSpec["optimiz
   }
   optimizer.applyGradients(named);
   return value;
+}
+
+/**
+ * PyTorch's clip_grad_norm_(parameters, maxNorm): every gradient times min(1, maxNorm / (‖g‖ + 1e-6)), ‖g‖ the L2 norm
+ * of all gradients together.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  const gs = Object.values(grads);
+  if (!gs.length) return grads;
+  const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
+  const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, coef)]));
 }
 
 /**

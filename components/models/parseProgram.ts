@@ -7,6 +7,7 @@
  */
 import type {Activation, KerasProgram, LayerSpec, LossName, LrSchedule, OptimizerName} from "./keras/program.js";
 import {checkSchedule} from "./keras/schedule.js";
+import {checkEarlyStop} from "./earlyStop.js";
 import {OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON} from "./printProgram.js";
 
 export interface ParseError {
@@ -336,7 +337,7 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   return out;
 }
 
-const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle"] as const;
+const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle", "plateau"] as const;
 
 /** compile.schedule: one of the LrSchedule kinds with its numbers (checked as the translator checks them). */
 function scheduleOf(o: Props, line: number): LrSchedule {
@@ -356,6 +357,10 @@ function scheduleOf(o: Props, line: number): LrSchedule {
   else if (kind === "lambda") {
     const text = o.raw("text");
     s = {kind, per: per(), factors: nums("factors"), text: text?.k === "str" ? text.v : "", line};
+  } else if (kind === "plateau") {
+    s = {kind, monitor: o.oneOf("monitor", ["val_loss", "loss"] as const), mode: o.oneOf("mode", ["min", "max"] as const), factor: o.num("factor", {min: 0}),
+      patience: o.num("patience", {int: true, min: 0}), threshold: o.num("threshold", {min: 0}), thresholdMode: o.oneOf("thresholdMode", ["rel", "abs"] as const),
+      cooldown: o.num("cooldown", {int: true, min: 0}), minLr: o.num("minLr", {min: 0}), eps: o.num("eps", {min: 0}), line};
   } else if (kind === "onecycle") {
     s = {kind, per: per(), maxLr: o.num("maxLr", {min: 0}), totalSteps: o.num("totalSteps", {int: true, min: 2}), pctStart: o.num("pctStart", {min: 0}),
       divFactor: o.num("divFactor", {min: 0}), finalDivFactor: o.num("finalDivFactor", {min: 0}), anneal: o.oneOf("anneal", ["cos", "linear"] as const), line};
@@ -376,6 +381,17 @@ function fitOf(text: string, line: number): KerasProgram["fit"] {
   const out: KerasProgram["fit"] = {epochs: p.num("epochs", {int: true, min: 1}), batchSize: p.num("batchSize", {int: true, min: 1}),
     validationSplit: p.num("validationSplit", {min: 0, below: 1, def: 0}), line};
   if (p.has("shuffle")) out.shuffle = p.bool("shuffle");
+  if (p.has("earlyStopping")) {
+    const o = p.obj("earlyStopping");
+    try {
+      out.earlyStopping = checkEarlyStop({monitor: o.oneOf("monitor", ["val_loss", "loss"] as const), mode: o.oneOf("mode", ["min", "max"] as const),
+        minDelta: o.num("minDelta", {min: 0}), patience: o.num("patience", {int: true, min: 1}), restoreBest: o.bool("restoreBest"), line});
+    } catch (e) {
+      if (e instanceof Fail) throw e;
+      throw new Fail(`fit.${(e as Error).message}`);
+    }
+    o.done();
+  }
   p.done();
   return out;
 }

@@ -5,7 +5,7 @@
  * Pure: no tf, no DOM. Comments are in the book's language.
  */
 import {messages} from "../i18n/index.js";
-import type {KerasProgram, LayerSpec, LrSchedule} from "./keras/program.js";
+import type {EarlyStopSpec, KerasProgram, LayerSpec, LrSchedule} from "./keras/program.js";
 
 const c = messages({
   "zh-CN": {
@@ -129,7 +129,7 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
 }
 
 /** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
-export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho"] as const;
+export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho", "clipNorm"] as const;
 
 /** The loss options the program sets (pos_weight, class weights, label smoothing), as compile fields. */
 function lossOptions(p: KerasProgram): string {
@@ -147,7 +147,7 @@ function compileLine(p: KerasProgram): string {
 }
 
 /** A schedule as an object literal (its fields in declaration order, the source line left to the comment). */
-export function scheduleText(s: LrSchedule): string {
+export function scheduleText(s: LrSchedule | EarlyStopSpec): string {
   const parts = Object.entries(s).filter(([k]) => k !== "line").map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(", ")}]` : typeof v === "string" ? str(v) : v}`);
   return `{${parts.join(", ")}}`;
 }
@@ -167,7 +167,8 @@ export function printProgram(p: KerasProgram): string {
       out.push("", c("compile"), compileLine(p));
     } else if (s === "FIT") {
       const shuffle = p.fit.shuffle === undefined ? "" : `, shuffle: ${p.fit.shuffle}`;
-      out.push(`export const fit = {epochs: ${p.fit.epochs}, batchSize: ${p.fit.batchSize}, validationSplit: ${p.fit.validationSplit}${shuffle}}; ${c("line", {n: p.fit.line})}`, "", c("run"));
+      const early = p.fit.earlyStopping ? `, earlyStopping: ${scheduleText(p.fit.earlyStopping)}` : "";
+      out.push(`export const fit = {epochs: ${p.fit.epochs}, batchSize: ${p.fit.batchSize}, validationSplit: ${p.fit.validationSplit}${shuffle}${early}}; ${c("line", {n: p.fit.line})}`, "", c("run"));
     } else if (s.startsWith("import")) {
       out.push(s);
       if (s.includes("train.js")) out.push("");

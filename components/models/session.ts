@@ -23,6 +23,8 @@ export interface DataFiles {
 export interface PreparedData {
   train: Dataset;
   test: Dataset;
+  /** The code's own validation set, evaluated every epoch (absent: none). */
+  val?: Dataset;
   /** For the page: where the data came from and how much of it is used. */
   trainSize: number;
   testSize: number;
@@ -58,7 +60,8 @@ export async function prepareData(program: KerasProgram, files: DataFiles, s: Pi
     const arrays = ds.recipe ? regenerateArrays(ds.recipe) : null;
     const tr = arraysDataset(arrays?.train ?? ds.train, ds.inputShape, "arrays (train)");
     const te = ds.test || arrays?.test ? arraysDataset(arrays?.test ?? ds.test!, ds.inputShape, "arrays (test)") : tr;
-    return {train: tr, test: te, trainSize: tr.size, testSize: te.size,
+    const val = ds.val || arrays?.val ? arraysDataset(arrays?.val ?? ds.val!, ds.inputShape, "arrays (validation)") : undefined;
+    return {train: tr, test: te, ...(val ? {val} : {}), trainSize: tr.size, testSize: te.size,
       description: t(te !== tr ? "descArrays" : "descArraysSame", {line: ds.line, train: tr.size, test: te.size}) + (arrays ? t("descRegenerated") : "")};
   }
   if (ds.id === "table") {
@@ -95,7 +98,7 @@ export async function* runProgram(program: KerasProgram, data: PreparedData, s: 
   try {
     yield* train(model, data.train, {epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed,
       limit: s.limit, signal: ctl.signal, compile: program.compile, yieldEvery: ctl.yieldEvery, paused: ctl.paused, reportEvery: ctl.reportEvery,
-      shuffle: program.fit.shuffle ?? true});
+      shuffle: program.fit.shuffle ?? true, validation: data.val, earlyStopping: program.fit.earlyStopping});
     if (ctl.signal?.aborted) return null;
     const r = await evaluate(model, data.test, {loss: program.compile, signal: ctl.signal});
     return {testLoss: r.loss, testAcc: r.acc, testSize: r.n, params: countParams(model)};

@@ -8,6 +8,8 @@ import {correctCount, lossFunction, lossSpecOf, makeOptimizer, optimizerStep} fr
 import {permutation, sampleSize, type Dataset} from "./datasets.js";
 import type {CompileSpec, LossSpec} from "./keras/program.js";
 import {learningRateAt, perBatch} from "./keras/schedule.js";
+import {EpochWatch} from "./epochWatch.js";
+import type {EarlyStopSpec} from "./keras/program.js";
 
 export interface TrainOptions {
   epochs: number;
@@ -27,6 +29,10 @@ export interface TrainOptions {
   reportEvery?: number;
   /** Resolves when the reader un-pauses (polled between batches). */
   paused?: () => Promise<void> | undefined;
+  /** A validation set of its own (the code's X_val, y_val), evaluated after every epoch; replaces validationSplit. */
+  validation?: Dataset;
+  /** Stop when the monitored value stops improving (and load the best epoch's weights back). */
+  earlyStopping?: EarlyStopSpec;
 }
 
 export interface TrainStep {
@@ -46,6 +52,8 @@ export interface TrainStep {
   valSize: number;
   /** The learning rate of the last batch, when the program has a schedule. */
   learningRate?: number;
+  /** Early stopping: the best value so far and its epoch; `stop` on the epoch training stops at. */
+  earlyStop?: {best: number; bestEpoch: number; stop: boolean};
 }
 
 /** Sets a tfjs optimiser's learning rate (SGD and momentum keep it in a scalar, the others in a field). */
@@ -105,6 +113,8 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
   const trainSize = total - valSize;
   if (trainSize < 1) throw new Error(`train: no training samples (size ${data.size}, limit ${opts.limit}, validation ${validationSplit})`);
   const valIdx = Int32Array.from({length: valSize}, (_, i) => trainSize + i);
+  const valSet = opts.validation ? {data: opts.validation, indices: undefined} : valSize > 0 ? {data, indices: valIdx} : null;
+  const watch = new EpochWatch(compile, opts.earlyStopping, !!valSet);
   const optimizer = makeOptimizer(compile?.optimizer ?? {name: "adam", learningRate: 0.001, learningRateExplicit: false});
   const lossName = compile?.loss ?? "sparse_categorical_crossentropy";
   const fromLogits = !!compile?.fromLogits;
@@ -124,7 +134,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         const wait = paused?.();
         if (wait) await wait;
         if (signal?.aborted) return;
-        const lr = scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, b === 0);
+        const lr = b === 0 && watch.rate !== undefined ? watch.rate : scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, b === 0);
         if (lr !== undefined) setLearningRate(optimizer, lr);
         const idx = order.subarray(b * batchSize, Math.min(trainSize, (b + 1) * batchSize));
         const stats = tf.tidy(() => {
@@ -169,17 +179,28 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         const left = (epochs - epoch) * trainSize + (trainSize - Math.min(trainSize, (b + 1) * batchSize));
         const step: TrainStep = {epoch, epochs, batch: b + 1, batches, loss: sumLoss / count, acc: correct / count,
           samplesPerSec: sps, etaSec: left / sps, trainSize, valSize};
-        if (compile?.schedule) step.learningRate = scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, true);
-        if (last && valSize > 0) {
-          const v = await evaluate(model, data, {indices: valIdx, batchSize: Math.max(batchSize, 256), loss: compile ?? lossName, signal});
+        if (compile?.schedule) step.learningRate = watch.rate ?? scheduledRate(compile, epoch - 1, (epoch - 1) * batches + b, true);
+        if (last && valSet) {
+          const v = await evaluate(model, valSet.data, {indices: valSet.indices, batchSize: Math.max(batchSize, 256), loss: compile ?? lossName, signal});
           step.valLoss = v.loss;
           step.valAcc = v.acc;
         }
+        let stop = false;
+        if (last && watch.active) {
+          stop = watch.epochEnd(model, epoch, {loss: step.loss, valLoss: step.valLoss});
+          if (watch.stopState) step.earlyStop = {best: watch.stopState.best, bestEpoch: watch.stopState.bestEpoch, stop};
+        }
         yield step;
+        if (stop) {
+          watch.restore(model);
+          return;
+        }
         if (yieldEvery) await yieldEvery();
       }
     }
+    watch.restore(model);
   } finally {
+    watch.dispose();
     for (const p of pending.splice(0)) p.t.dispose();
     optimizer.dispose();
   }

@@ -16,8 +16,8 @@ export function failedOutside(diagnostics: TranslateDiagnostic[], it: Interprete
 }
 
 /** The "arrays" dataset for fit(x, y) on arrays the code computed; the evaluation set from evaluate(x, y) / no_grad. */
-export function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val} | undefined, line: number, channelsFirst: boolean, notes: Note[]):
-  {ref: DatasetRef; inputShape: number[]} | null {
+export function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val} | undefined, line: number, channelsFirst: boolean, notes: Note[],
+  valSet?: {x: Val; y: Val}): {ref: DatasetRef; inputShape: number[]} | null {
   const arr = (v: Val | undefined) => (v?.k === "nd" ? ndOf(it.np.vars.get(v.name)) : null);
   const X = arr(x), Y = arr(y);
   if (!X || !Y) {
@@ -29,10 +29,18 @@ export function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val
   const sameAsTrain = tX === X;
   const test = tX && tY && !sameAsTrain ? {x: tX, y: tY} : null;
   if (!test) notes.push({level: "info", text: tTraining("noTestSet")});
+  const vX = arr(valSet?.x), vY = arr(valSet?.y);
+  const val = vX && vY ? {x: vX, y: vY} : null;
+  if (valSet && !val) {
+    it.error(line, `the validation data (${describe(valSet.x)}, ${describe(valSet.y)}) must both be arrays the code computes`);
+    it.fatalLines.add(line);
+    return null;
+  }
   try {
     const names = {x: (x as {name: string}).name, y: (y as {name: string}).name,
-      ...(test ? {testX: (ev!.x as {name: string}).name, testY: (ev!.y as {name: string}).name} : {})};
-    const r = kerasArrays({x: X, y: Y, test, line, channelsFirst, names, statements: it.npStatements, seed: it.np.defaultSeed}, notes);
+      ...(test ? {testX: (ev!.x as {name: string}).name, testY: (ev!.y as {name: string}).name} : {}),
+      ...(val ? {valX: (valSet!.x as {name: string}).name, valY: (valSet!.y as {name: string}).name} : {})};
+    const r = kerasArrays({x: X, y: Y, test, val, line, channelsFirst, names, statements: it.npStatements, seed: it.np.defaultSeed}, notes);
     notes.push({level: "info", text: tTraining("arraysData", {line, n: X.shape[0], shape: r.inputShape.join(", ")})});
     notes.push({level: "info", text: tTraining("notBitIdentical")});
     return r;

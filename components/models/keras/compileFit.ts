@@ -11,6 +11,7 @@ import {isObj, toNumber, type NPValue} from "../numpy/values.js";
 import {addLayer} from "./layers.js";
 import {FROM_LOGITS} from "./calls.js";
 import {isND} from "../numpy/ndarray.js";
+import {unpackTfData} from "./tfdata.js";
 
 export function modelMethod(it: Interpreter, m: ModelState, method: string, args: Val[], kw: Record<string, Val>, line: number): Val {
   switch (method) {
@@ -54,7 +55,9 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       return {k: "none"};
     }
     case "fit": {
-      const x = kw.x ?? args[0], y = kw.y ?? args[1];
+      const x0 = kw.x ?? args[0];
+      const piped = x0?.k === "tfdata" ? unpackTfData(x0, line) : null;
+      const x = piped ? piped.x : x0, y = piped ? piped.y : kw.y ?? args[1];
       if (!x || !y) throw new Error("fit() needs x and y");
     if (kw.validation_data) it.warn(line, "fit(): validation_data= is not used in the page (the final evaluation uses evaluate()'s data)");
     const shuffleArg = kw.shuffle;
@@ -63,7 +66,7 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       const vs = kw.validation_split;
       const spec: FitSpec = {
         epochs: epochs ? it.num(epochs, line, "epochs") : 1,
-        batchSize: bs && bs.k !== "none" ? it.num(bs, line, "batch_size") : 32,
+        batchSize: piped ? piped.batchSize : bs && bs.k !== "none" ? it.num(bs, line, "batch_size") : 32,
         validationSplit: vs ? it.num(vs, line, "validation_split") : 0,
         line
       };
@@ -73,13 +76,16 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       for (const k of Object.keys(kw)) {
         if (!["x", "y", "epochs", "batch_size", "validation_split", "verbose", "validation_data", "shuffle", "callbacks"].includes(k)) it.warn(line, `fit(): argument ${k}= is ignored`);
       }
-      if (shuffleArg?.k === "bool" && !shuffleArg.v) spec.shuffle = false;
+      if ((shuffleArg?.k === "bool" && !shuffleArg.v) || (piped && !piped.shuffle)) spec.shuffle = false;
+      if (piped && bs && bs.k !== "none") it.warn(line, "fit(): batch_size= is ignored for a tf.data pipeline (its .batch() sets it)");
       m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...fitCallbacks(it, kw.callbacks, line)});
       return UNKNOWN("history");
     }
-    case "evaluate":
-      m.evaluate = {line, x: kw.x ?? args[0], y: kw.y ?? args[1]};
+    case "evaluate": {
+      const x0 = kw.x ?? args[0];
+      m.evaluate = x0?.k === "tfdata" ? {line, x: x0.x, y: x0.y} : {line, x: x0, y: kw.y ?? args[1]};
       return {k: "seq", items: [UNKNOWN("test loss"), UNKNOWN("test accuracy")]};
+    }
     case "predict":
     case "summary":
       return UNKNOWN(method);

@@ -4,6 +4,7 @@
  * `[layers.Dense(w, activation="relu") for w in widths]`. Comprehensions over NumPy data go to the NumPy
  * interpreter instead (routing.ts). Pure.
  */
+import {pyFloat} from "../numpy/pyfloat.js";
 import {show, type Expr} from "./expr.js";
 import type {Interpreter} from "./interpreter.js";
 import {NUM, UNKNOWN, describe, type Val} from "./values.js";
@@ -112,7 +113,7 @@ export function callBuiltin(it: Interpreter, name: string, args: Val[], line: nu
     case "int":
       return NUM(Math.trunc(nums(it, args[0], line, "int()")));
     case "float":
-      return NUM(nums(it, args[0], line, "float()"));
+      return NUM(args[0]?.k === "str" ? pyFloat(args[0].v) : nums(it, args[0], line, "float()"));
   }
   return null;
 }

@@ -21,6 +21,8 @@ import {torchCall} from "../pytorch/calls.js";
 import {applyLayer, trainTestSplit} from "./calls.js";
 import {BUILTIN_NAMES, callBuiltin, listComp, valItems} from "./comprehension.js";
 import {kerasCall} from "./calls.js";
+import {tfDataCall, tfDataMethod} from "./tfdata.js";
+import {subclassModel} from "./subclass.js";
 import {instanceMethod, modelMethod} from "./compileFit.js";
 
 const EXPAND_DIMS = /^(numpy|tensorflow|tf)\.expand_dims$/;
@@ -62,6 +64,8 @@ export class Interpreter {
   npFailedAt: number | undefined;
   readonly torchLoops: TorchLoop[] = [];
   torchEval: {x: string; y?: string; line: number} | null = null;
+  /** `model.load_state_dict(best_state)` calls: which model is given which variable's weights back. */
+  readonly stateLoads: {model: string; arg: string; line: number}[] = [];
   readonly unsupported: {line: number; message: string}[] = [];
   /** Lines whose errors make the model untrainable (as opposed to a side statement the page can skip). */
   readonly fatalLines = new Set<number>();
@@ -432,6 +436,7 @@ export class Interpreter {
     const kwargs = () => Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, this.evaluate(v, scope, line)]));
 
     if (fn.k === "func") return this.callFunc(fn, args(), kwargs(), line);
+    if (fn.k === "kclass") return subclassModel(this, fn, args(), kwargs(), line);
     if (fn.k === "class") {
       if (!fn.gd) return UNKNOWN(`instance of unsupported class ${fn.name}`);
       const fields = {...fn.gd.defaults};
@@ -469,6 +474,7 @@ export class Interpreter {
     }
     // methods on tracked objects
     if (recv && recv.k === "model") return modelMethod(this, recv.m, method, args(), kwargs(), line);
+    if (recv && recv.k === "tfdata") return tfDataMethod(this, recv, method, args(), kwargs(), line);
     if (recv && recv.k === "instance") return instanceMethod(this, recv, method, e, line);
     if (recv && recv.k === "data") {
       if (method === "reshape") {
@@ -484,7 +490,7 @@ export class Interpreter {
       if (r) return r;
       return UNKNOWN(path);
     }
-    const keras = kerasCall(this, path, args, kwargs, line);
+    const keras = kerasCall(this, path, args, kwargs, line) ?? tfDataCall(this, path, args, line);
     if (keras) return keras;
     this.warn(line, `call to ${path}() is not followed`);
     return UNKNOWN(path);

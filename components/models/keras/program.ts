@@ -41,6 +41,8 @@ export interface OptimizerOptions {
   epsilon?: number;
   /** RMSprop's decay (Keras rho, PyTorch alpha). */
   rho?: number;
+  /** The gradients rescaled so that their global L2 norm is at most this (PyTorch's clip_grad_norm_). */
+  clipNorm?: number;
 }
 export type LossName = "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
   | "mean_squared_error" | "mean_absolute_error";
@@ -63,7 +65,27 @@ export type LrSchedule =
   | {kind: "lambda"; per: "epoch" | "batch"; factors: number[]; text: string; line: number}
   /** PyTorch's OneCycleLR (two phases): from maxLr/divFactor up to maxLr over pctStart of the steps, then down to maxLr/(divFactor·finalDivFactor). */
   | {kind: "onecycle"; per: "epoch" | "batch"; maxLr: number; totalSteps: number; pctStart: number; divFactor: number; finalDivFactor: number;
-    anneal: "cos" | "linear"; line: number};
+    anneal: "cos" | "linear"; line: number}
+  /**
+   * PyTorch's ReduceLROnPlateau, stepped once per epoch on the monitored value (the validation loss, or the epoch's
+   * training loss): the rate times `factor` (not below minLr) after more than `patience` epochs without improvement.
+   */
+  | {kind: "plateau"; monitor: "val_loss" | "loss"; mode: "min" | "max"; factor: number; patience: number; threshold: number;
+    thresholdMode: "rel" | "abs"; cooldown: number; minLr: number; eps: number; line: number};
+
+/**
+ * Stop training when the monitored value has not improved by more than minDelta for `patience` epochs in a row
+ * (an early-stopping loop written by hand, or Keras' EarlyStopping); restoreBest: the best epoch's weights are
+ * loaded back at the end.
+ */
+export interface EarlyStopSpec {
+  monitor: "val_loss" | "loss";
+  mode: "min" | "max";
+  minDelta: number;
+  patience: number;
+  restoreBest: boolean;
+  line: number;
+}
 
 export interface CompileSpec {
   optimizer: {name: OptimizerName; learningRate: number; learningRateExplicit: boolean} & OptimizerOptions;
@@ -92,6 +114,7 @@ export interface FitSpec {
   line: number;
   /** Shuffle the training data every epoch (Keras' default; a PyTorch DataLoader only with shuffle=True). Absent: true. */
   shuffle?: boolean;
+  earlyStopping?: EarlyStopSpec;
 }
 
 /** Data the code computes (NumPy, sklearn, torch tensors): the arrays themselves, or a recipe to recompute them. */
@@ -112,7 +135,7 @@ export interface ArraysData {
 export interface ArraysRecipe {
   statements: {line: number; text: string}[];
   seed: number;
-  names: {x: string; y: string; testX?: string; testY?: string};
+  names: {x: string; y: string; testX?: string; testY?: string; valX?: string; valY?: string};
 }
 
 /** Where the training data comes from in the page. */
@@ -136,6 +159,8 @@ export type DatasetRef =
       train: ArraysData;
       /** The evaluation set; absent: the code evaluates on (or never leaves) its training data. */
       test?: ArraysData;
+      /** A validation set the code evaluates on every epoch (its own X_val, y_val); absent: none. */
+      val?: ArraysData;
       recipe?: ArraysRecipe;
       /** Line of the statement that made the training x. */
       line: number;

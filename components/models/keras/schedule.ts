@@ -4,10 +4,12 @@
  * forms) and Keras' ExponentialDecay / LearningRateScheduler. Pure: no tf, no DOM.
  */
 import type {LrSchedule} from "./program.js";
+import {checkPlateau} from "../pytorch/plateau.js";
 
 export function learningRateAt(s: LrSchedule, base: number, epoch: number, step: number): number {
   if (s.kind === "decay") return base * s.decayRate ** (s.staircase ? Math.floor(step / s.decaySteps) : step / s.decaySteps);
   if (s.kind === "table") return s.lrs.length ? s.lrs[Math.min(epoch, s.lrs.length - 1)] : base;
+  if (s.kind === "plateau") return base; // the rate before any reduction: the trainer steps it on the monitored value (pytorch/plateau.ts)
   const k = s.per === "epoch" ? epoch : step;
   switch (s.kind) {
     case "step":
@@ -36,7 +38,7 @@ function oneCycleAt(s: Extract<LrSchedule, {kind: "onecycle"}>, k: number): numb
 
 /** Whether the rate can change between batches of one epoch (else it is set once per epoch). */
 export function perBatch(s: LrSchedule): boolean {
-  return s.kind === "decay" || (s.kind !== "table" && s.per === "batch");
+  return s.kind === "decay" || (s.kind !== "table" && s.kind !== "plateau" && s.per === "batch");
 }
 
 /** Checks a schedule's numbers (the translator and the program reader both call it); throws with the field's name. */
@@ -54,6 +56,7 @@ export function checkSchedule(s: LrSchedule): LrSchedule {
     if (!s.factors.length) throw new Error("schedule lambda: factors must not be empty");
     for (const x of s.factors) if (!(Number.isFinite(x) && x >= 0)) throw new Error(`schedule lambda: every factor must be a number ≥ 0, got ${x}`);
   }
+  if (s.kind === "plateau") checkPlateau(s);
   if (s.kind === "onecycle") {
     (pos(s.maxLr, "maxLr"), pos(s.divFactor, "divFactor"), pos(s.finalDivFactor, "finalDivFactor"));
     if (!(Number.isInteger(s.totalSteps) && s.totalSteps >= 2)) throw new Error(`schedule onecycle: totalSteps must be an integer ≥ 2, got ${s.totalSteps}`);

@@ -11,6 +11,7 @@ import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
 import {bindImport} from "../numpy/env.js";
 import {inlineTrainingCalls, inlinedCall, readLoop} from "../pytorch/loop.js";
 import {isTorchModel, loaderEval, noGrad} from "../pytorch/calls.js";
+import {isKerasModelBase} from "./subclass.js";
 
 type Handler = (it: Interpreter, s: PyStmt, scope: Map<string, Val>) => boolean;
 
@@ -83,6 +84,10 @@ const classStmt: Handler = (it, s, scope) => {
     return true;
   }
   if (!(m = /^class\s+(\w+)\s*(\(.*\))?\s*:$/.exec(s.text))) return false;
+  if (m[2] && isKerasModelBase(it, m[2].slice(1, -1).trim(), scope)) {
+    scope.set(m[1], {k: "kclass", name: m[1], body: s.body, line: s.line});
+    return true;
+  }
   if (m[2] && isTorchDatasetBase(it, m[2].slice(1, -1).trim(), scope) && scope === it.globals) return datasetClass(it, s, m[1]);
   const notes: typeof it.diag = [];
   const gd = analyzeGdClass(m[1], s.line, s.body, notes);

@@ -49,6 +49,10 @@ export type Val =
   | {k: "class"; name: string; gd: GdClass | null; line: number}
   | {k: "instance"; cls: GdClass; fields: Record<string, number>; line: number}
   | {k: "nd"; name: string}
+  /** A tf.data pipeline over two arrays (keras/tfdata.ts). */
+  | {k: "tfdata"; x: Val; y: Val; batch?: number; shuffle: boolean; line: number}
+  /** `class Net(keras.Model):` — its __init__ and call read when instantiated (keras/subclass.ts). */
+  | {k: "kclass"; name: string; body: PyStmt[]; line: number}
   | {k: "undef"; name: string}
   | {k: "unknown"; why: string};
 

@@ -3,6 +3,7 @@
  * Python builtins on data (len, range, int, …), sklearn's generators and helpers, and torch's tensor creation
  * (read as the same NumPy arrays). Pure.
  */
+import {pyFloat} from "./pyfloat.js";
 import {
   applyScaler, makeBlobs, makeCircles, makeClassification, makeMoons, makeRegression, trainTestSplit
 } from "../sklearn/datasets.js";
@@ -261,7 +262,7 @@ function builtin(name: string, given: NPValue[], env: NPEnv): NPValue {
     case "int":
       return Math.trunc(toNumber(a, "int()"));
     case "float":
-      return typeof a === "string" ? Number(a) : toNumber(a, "float()");
+      return typeof a === "string" ? pyFloat(a) : toNumber(a, "float()");
     case "bool":
       return truthy(a, "bool()");
     case "abs":

@@ -38,13 +38,13 @@ function read(env: NPEnv, x: string, y: string): ArraysData {
   return {x: Array.from(X.data), y: Array.from(t.values), n: X.shape[0], ...(t.width > 1 ? {yWidth: t.width} : {})};
 }
 
-export function regenerateArrays(recipe: ArraysRecipe): {train: ArraysData; test?: ArraysData} {
+export function regenerateArrays(recipe: ArraysRecipe): {train: ArraysData; test?: ArraysData; val?: ArraysData} {
   const env = newEnv(recipe.seed);
   const script = new Script(env);
   for (const s of recipe.statements) {
     if (runImport(env, s.text)) continue;
     script.run(statements(s.text, s.line - 1));
   }
-  const {x, y, testX, testY} = recipe.names;
-  return {train: read(env, x, y), ...(testX && testY ? {test: read(env, testX, testY)} : {})};
+  const {x, y, testX, testY, valX, valY} = recipe.names;
+  return {train: read(env, x, y), ...(testX && testY ? {test: read(env, testX, testY)} : {}), ...(valX && valY ? {val: read(env, valX, valY)} : {})};
 }

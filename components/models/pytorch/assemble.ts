@@ -6,6 +6,7 @@ import {parseExpr, show} from "../keras/expr.js";
 import type {Interpreter} from "../keras/interpreter.js";
 import type {Val} from "../keras/values.js";
 import type {Claim, DatasetRef, KerasProgram, LrSchedule, Note} from "../keras/program.js";
+import {applyOutputActivation, earlyStopOf, monitorOf} from "./epochLoop.js";
 import {functionalLoss} from "./objects.js";
 import {lambdaSchedule} from "./schedulers.js";
 import {readerText} from "../keras/messages.js";
@@ -38,7 +39,8 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
   } else {
     const xv = it.evaluate(loop.data.x, g, loop.line), yv = it.evaluate(loop.data.y, g, loop.line);
     const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
-    dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes);
+    const val = loop.validation ? {x: it.evaluate(loop.validation.x, g, loop.validation.line), y: it.evaluate(loop.validation.y, g, loop.validation.line)} : undefined;
+    dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes, val);
     batchSize = dataset?.ref.id === "arrays" ? dataset.ref.train.n : 0;
     // batches the loop slices itself (for start in range(0, n, B): idx = perm[start:start + B])
     if (loop.data.batch && dataset) {
@@ -72,7 +74,7 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   let {dataset} = data;
   const {batchSize, shuffle} = data;
   const imageShape = dataset.inputShape.length === 3 ? dataset.inputShape : null;
-  const lowered = lowerLayers(modelLayers, imageShape, it.unsupported);
+  const lowered = applyOutputActivation(it, lowerLayers(modelLayers, imageShape, it.unsupported), loop);
   if (!lowered) {
     const u = it.unsupported[it.unsupported.length - 1];
     return fail(u?.line ?? loop.line, u?.message ?? "the model cannot be translated");
@@ -92,14 +94,17 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
     it.warn(loss.line, "BCELoss on outputs that are not probabilities (no Sigmoid at the end)");
   }
   if (dataset.ref.id === "mnist" && lowered.inputShape.length === 1) dataset = {ref: {...dataset.ref, inputShape: [784]}, inputShape: [784]};
+  const earlyStopping = earlyStopOf(it, loop);
+  const clipNorm = loop.clipNorm ? it.evaluate(loop.clipNorm.maxNorm, g, loop.clipNorm.line) : null;
+  if (clipNorm && !(clipNorm.k === "num" && clipNorm.v > 0)) return fail(loop.clipNorm!.line, "clip_grad_norm_: max_norm must be a positive number");
   for (const u of loop.ignored) notes.push({level: "info", text: tTraining("scheduleIgnored", {line: u.line, message: readerText(u.message, it.source.get(u.line)?.trim() ?? "")})});
   const program: KerasProgram = {
     kind: "keras", framework: "pytorch", init: "pytorch", file: it.opts.file, line: mv!.k === "torch" && mv.t.kind === "model" ? mv.t.line : modelLayers[0].line,
     inputShape: dataset.inputShape, layers: lowered.layers,
-    compile: {optimizer: ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop, epochsV.v, batchesPerEpoch(dataset.ref, batchSize)),
+    compile: {optimizer: clipNorm?.k === "num" ? {...ov.t.opt, clipNorm: clipNorm.v} : ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop, epochsV.v, batchesPerEpoch(dataset.ref, batchSize)),
       ...(loss.posWeight ? {posWeight: loss.posWeight} : {}), ...(loss.classWeight ? {classWeight: loss.classWeight} : {}),
       ...(loss.labelSmoothing ? {labelSmoothing: loss.labelSmoothing} : {})},
-    fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle},
+    fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle, ...(earlyStopping ? {earlyStopping} : {})},
     evaluate: it.torchEval ? {line: it.torchEval.line} : null, dataset: dataset.ref, claims, notes
   };
   if (it.unsupported.length) {
@@ -130,6 +135,11 @@ function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: n
     return {};
   }
   let s = v.t.schedule;
+  if (s.kind === "plateau") {
+    const monitor = monitorOf(it, loop, first.metric, first.line, "ReduceLROnPlateau");
+    return monitor ? {schedule: {...s, monitor}} : {};
+  }
+  if (first.metric) it.warn(first.line, `${first.name}.step(${first.metric}): the argument is ignored (only ReduceLROnPlateau reads a value)`);
   // LambdaLR: the code's factor for every step the training takes
   if (s.kind === "lambda" && v.t.factor) {
     try {
@@ -139,7 +149,7 @@ function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: n
       return {};
     }
   }
-  return {schedule: s.kind === "decay" || s.kind === "table" ? s : {...s, per: first.perBatch ? "batch" : "epoch"}};
+  return {schedule: s.kind === "decay" || s.kind === "table" ? s : {...s, per: first.perBatch ? "batch" : "epoch"} as LrSchedule};
 }
 
 /** Batches in one epoch of the training data (the last one may be short). */

@@ -52,6 +52,10 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
       return {k: "none"};
     }
     if (["to", "train", "eval", "cuda", "cpu", "float", "double"].includes(name)) return recv;
+    if (name === "load_state_dict" && e.fn.type === "attr" && e.fn.obj.type === "name" && e.args[0]?.type === "name") {
+      it.stateLoads.push({model: e.fn.obj.id, arg: e.args[0].id, line});
+      return {k: "none"};
+    }
     return UNKNOWN(`${recv.t.kind}.${name}()`);
   }
   if (/^torch\.nn\.\w+$/.test(path) && isTorchLoss(name)) return {k: "torch", t: {kind: "loss", loss: torchLoss(name, kw, line, (key) => numbersOf(it, rawKw[key]))}};

@@ -8,6 +8,8 @@ import {dotted, parseExpr, show, type Expr} from "../keras/expr.js";
 import {scanCode} from "../keras/lines.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Unsupported} from "../keras/program.js";
+import {readEarlyStop, type HandEarlyStop} from "./earlystop.js";
+import {outputActivation, readValidation, type OutputActivation} from "./validation.js";
 
 export interface TorchLoop {
   line: number;
@@ -20,8 +22,17 @@ export interface TorchLoop {
   data: {kind: "loader"; loader: string} | {kind: "tensors"; x: Expr; y: Expr; batch?: HandBatches};
   /** A scheduler or clipping call that the page does not replay. */
   ignored: Unsupported[];
-  /** `scheduler.step()` calls: in the epoch loop (once per epoch) or in the batch loop (once per batch). */
-  schedulerSteps: {name: string; line: number; perBatch: boolean}[];
+  /** `scheduler.step()` calls: in the epoch loop (once per epoch) or in the batch loop (once per batch); `metric`: step(val_loss). */
+  schedulerSteps: {name: string; line: number; perBatch: boolean; metric?: string}[];
+  /** The training loss's variable (`loss = criterion(out, y)`). */
+  lossVar: string;
+  /** `torch.sigmoid(model(x))` / `torch.softmax(model(x), dim=1)`: the activation the loop applies to the model's output. */
+  activation?: OutputActivation;
+  /** `val_loss = criterion(model(X_val), y_val).item()` under torch.no_grad(): the validation set and its loss's variable. */
+  validation?: {x: Expr; y: Expr; metric: string; line: number};
+  /** `nn.utils.clip_grad_norm_(model.parameters(), max_norm)`. */
+  clipNorm?: {maxNorm: Expr; line: number};
+  earlyStop?: HandEarlyStop;
 }
 
 /** Batches the loop slices itself: for s in range(0, n, B): idx = perm[s:s + B] (perm a fresh permutation: shuffled). */
@@ -141,15 +152,18 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   const all: PyStmt[] = [];
   /** Statements inside a loop nested in the epoch loop (the batch loop). */
   const inner = new Set<PyStmt>();
-  const walk = (b: PyStmt[], nested: boolean) => b.forEach((x) => {
+  /** Statements under `with torch.no_grad():` (evaluation, not training). */
+  const noGrad = new Set<PyStmt>();
+  const walk = (b: PyStmt[], nested: boolean, frozen = false) => b.forEach((x) => {
     // criterion(model(xb), yb).backward(): the loss and its backward pass in one statement
     const oneLine = /^(.+\))\.backward\(\s*\)$/.exec(x.text);
     const parts = oneLine && !/^\w+$/.test(oneLine[1]) ? [{...x, text: `__loss = ${oneLine[1]}`}, {...x, text: "__loss.backward()"}] : [x];
     for (const p of parts) {
       all.push(p);
       if (nested) inner.add(p);
+      if (frozen) noGrad.add(p);
     }
-    walk(x.body, nested || /^(for|while)\s/.test(x.text));
+    walk(x.body, nested || /^(for|while)\s/.test(x.text), frozen || /^with\s+torch\.no_grad\(\)\s*:$/.test(x.text));
   });
   walk(s.body, false);
   if (!all.some((x) => /\.backward\(\s*\)$/.test(x.text))) return null;
@@ -168,6 +182,9 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   const ignored: Unsupported[] = [];
   const schedulerSteps: TorchLoop["schedulerSteps"] = [];
   let stepped = false, backward = false;
+  let activation: OutputActivation | undefined, validation: TorchLoop["validation"], clipNorm: TorchLoop["clipNorm"];
+  const earlyStop = readEarlyStop(s.body) ?? undefined;
+  const valOuts = new Map<string, Expr>();
   // for start in range(0, len(X), B): idx = order[start:start + B]; model(X[idx]) — batches sliced by hand
   let sliceLoop: {v: string; size: Expr} | null = null;
   /** perms: fresh permutations; slices: idx → the permutation it is a batch of; aliases: xb → X[start:start + B]. */
@@ -188,6 +205,12 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   for (const x of all) {
     const t = x.text;
     let m: RegExpExecArray | null;
+    if (earlyStop?.lines.has(x.line)) continue;
+    if (noGrad.has(x) && model) {
+      const v = readValidation(t, isModel, valOuts);
+      if (v && v !== "output") validation ??= {...v, line: x.line};
+      if (v) continue;
+    }
     if ((m = /^for\s+(\w+)\s+in\s+range\(\s*0\s*,\s*(.+?)\s*,\s*([^,]+?)\s*\)\s*:$/.exec(t))) {
       sliceLoop = {v: m[1], size: parseExpr(m[3])};
       continue;
@@ -245,6 +268,10 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       lossVar ||= m[1];
       continue;
     }
+    if ((m = /^(\w+)\.step\((\w+)\)$/.exec(t)) && isScheduler(m[1])) {
+      schedulerSteps.push({name: m[1], line: x.line, perBatch: inner.has(x), metric: m[2]});
+      continue;
+    }
     if ((m = /^(\w+)\.step\(\)$/.exec(t))) {
       if (isScheduler(m[1]) || (stepped && m[1] !== optimizer)) schedulerSteps.push({name: m[1], line: x.line, perBatch: inner.has(x)});
       else if (backward) {
@@ -261,15 +288,19 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       } catch {
         continue;
       }
-      const inner = stripShape(e);
+      const wrapped = outputActivation(stripShape(e));
+      const inner = wrapped.inner;
       const fn = callName(inner);
       if (fn && isModel(fn) && inner.type === "call" && inner.args.length === 1) {
         model = fn;
         outs.set(eq[1], inner.args[0]);
+        if (wrapped.activation) activation = {...wrapped.activation, line: x.line};
         continue;
       }
       if (fn && inner.type === "call" && inner.args.length === 2 && !isModel(fn) && (eq[1] === lossVar || /loss/i.test(eq[1]) || outs.has(show(stripShape(inner.args[0]))) || callName(stripShape(inner.args[0])) !== null)) {
-        const pred = stripShape(inner.args[0]);
+        const predWrapped = outputActivation(stripShape(inner.args[0]));
+        const pred = predWrapped.inner;
+        if (predWrapped.activation) activation = {...predWrapped.activation, line: x.line};
         const predFn = callName(pred);
         if (predFn && isModel(predFn) && pred.type === "call") {
           model = predFn;
@@ -288,6 +319,15 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         continue;
       }
     }
+    if ((m = /^(?:torch\.)?(?:nn\.)?(?:utils\.)?clip_grad_norm_?\((.+)\)$/.exec(t))) {
+      const a = splitArgs(m[1]);
+      const maxNorm = a.find((z) => /^max_norm\s*=/.test(z))?.replace(/^max_norm\s*=\s*/, "") ?? (a[1] && !a[1].includes("=") ? a[1] : undefined);
+      const norm = a.find((z) => /^norm_type\s*=/.test(z))?.replace(/^norm_type\s*=\s*/, "") ?? (a[2] && !a[2].includes("=") ? a[2] : "2");
+      if (maxNorm && /^2(\.0*)?$/.test(norm.trim())) {
+        clipNorm = {maxNorm: parseExpr(maxNorm), line: x.line};
+        continue;
+      }
+    }
     if (/^(torch\.nn\.utils\.clip_grad|nn\.utils\.clip_grad)/.test(t)) {
       ignored.push({line: x.line, message: "gradient clipping is not replayed"});
       continue;
@@ -300,5 +340,6 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     unsupported.push({line: s.line, message: "training loop not recognised: it needs out = model(x), loss = criterion(out, y), loss.backward() and optimizer.step()"});
     return null;
   }
-  return {line: s.line, epochs, model, criterion, optimizer, data, ignored, schedulerSteps};
+  return {line: s.line, epochs, model, criterion, optimizer, data, ignored, schedulerSteps, lossVar,
+    ...(activation ? {activation} : {}), ...(validation ? {validation} : {}), ...(clipNorm ? {clipNorm} : {}), ...(earlyStop ? {earlyStop} : {})};
 }

@@ -31,11 +31,13 @@ export interface ArraysInput {
   x: NDArray;
   y: NDArray;
   test?: {x: NDArray; y: NDArray} | null;
+  /** A validation set the code evaluates every epoch. */
+  val?: {x: NDArray; y: NDArray} | null;
   line: number;
   /** PyTorch images are channels-first. */
   channelsFirst: boolean;
   /** Names of the arrays and the straight-line statements that computed them, for a recipe. */
-  names?: {x: string; y: string; testX?: string; testY?: string};
+  names?: {x: string; y: string; testX?: string; testY?: string; valX?: string; valY?: string};
   statements?: PyStmt[];
   seed: number;
 }
@@ -52,7 +54,7 @@ export function kerasArrays(a: ArraysInput, notes: Note[]): {ref: Extract<Datase
     const t = targetsOf(Y);
     return {x: Array.from(X.data, round), y: Array.from(t.values, round), n: X.shape[0], ...(t.width > 1 ? {yWidth: t.width} : {})};
   };
-  const total = x.data.length + (a.test ? a.test.x.data.length : 0);
+  const total = x.data.length + (a.test ? a.test.x.data.length : 0) + (a.val ? a.val.x.data.length : 0);
   const straight = a.statements?.every((s) => !s.body.length) ?? false;
   const recipeOk = total > INLINE_LIMIT && straight && a.names && !Object.values(a.names).some((n) => n?.startsWith("__"));
   if (total > INLINE_MAX && !recipeOk) throw new Error(`the data has ${total} numbers, too many to ship with the page, and cannot be recomputed from straight-line statements`);
@@ -60,12 +62,18 @@ export function kerasArrays(a: ArraysInput, notes: Note[]): {ref: Extract<Datase
   if (recipeOk) {
     ref.recipe = {statements: a.statements!.map((s) => ({line: s.line, text: s.text})), seed: a.seed, names: a.names!};
     if (a.test) ref.test = {n: a.test.x.shape[0]};
+    if (a.val) ref.val = {n: a.val.x.shape[0]};
   } else {
     ref.train = data(x, a.y);
     if (a.test) {
       const tx = prep(a.test.x);
       if (tx.shape.slice(1).join() !== inputShape.join()) throw new Error(`the test data's samples have shape (${tx.shape.slice(1).join(", ")}), the training data's (${inputShape.join(", ")})`);
       ref.test = data(tx, a.test.y);
+    }
+    if (a.val) {
+      const vx = prep(a.val.x);
+      if (vx.shape.slice(1).join() !== inputShape.join()) throw new Error(`the validation data's samples have shape (${vx.shape.slice(1).join(", ")}), the training data's (${inputShape.join(", ")})`);
+      ref.val = data(vx, a.val.y);
     }
   }
   return {ref, inputShape};

@@ -6,8 +6,9 @@
 import type {LrSchedule} from "../keras/program.js";
 import {checkSchedule} from "../keras/schedule.js";
 import type {Arg} from "./layers.js";
+import {plateauScheduler} from "./plateau.js";
 
-export const TORCH_SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR"];
+export const TORCH_SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR", "ReduceLROnPlateau"];
 
 /** Steps of a LambdaLR whose factors are computed (the last one holds afterwards). */
 export const LAMBDA_STEPS = 20_000;
@@ -23,6 +24,7 @@ function num(v: Arg | undefined, what: string, def?: number): number {
  * factors come from the caller, which calls the code's function (`factor(k)` for k = 0, 1, …).
  */
 export function torchScheduler(name: string, args: Arg[], kw: Record<string, Arg>, line: number, factor?: (k: number) => number, text = ""): LrSchedule {
+  if (name === "ReduceLROnPlateau") return plateauScheduler(args, kw, line);
   const get = (k: string, pos: number) => kw[k] ?? args[pos];
   const known: Record<string, string[]> = {StepLR: ["step_size", "gamma"], MultiStepLR: ["milestones", "gamma"], ExponentialLR: ["gamma"],
     CosineAnnealingLR: ["T_max", "eta_min"], LambdaLR: ["lr_lambda"],
