@@ -61,6 +61,11 @@ export class EpochWatch {
     if (this.best) model.setWeights(this.best);
   }
 
+  /** At the end of the last epoch: the best weights back, unless they are restored only on an early stop (Keras). */
+  restoreAtEnd(model: tf.LayersModel): void {
+    if (this.early?.s.restoreWhen !== "stopped") this.restore(model);
+  }
+
   private disposeBest(): void {
     for (const t of this.best ?? []) t.dispose();
     this.best = null;

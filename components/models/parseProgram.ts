@@ -385,7 +385,8 @@ function fitOf(text: string, line: number): KerasProgram["fit"] {
     const o = p.obj("earlyStopping");
     try {
       out.earlyStopping = checkEarlyStop({monitor: o.oneOf("monitor", ["val_loss", "loss"] as const), mode: o.oneOf("mode", ["min", "max"] as const),
-        minDelta: o.num("minDelta", {min: 0}), patience: o.num("patience", {int: true, min: 1}), restoreBest: o.bool("restoreBest"), line});
+        minDelta: o.num("minDelta", {min: 0}), patience: o.num("patience", {int: true, min: 1}), restoreBest: o.bool("restoreBest"),
+        ...(o.has("restoreWhen") ? {restoreWhen: o.oneOf("restoreWhen", ["stopped"] as const)} : {}), line});
     } catch (e) {
       if (e instanceof Fail) throw e;
       throw new Fail(`fit.${(e as Error).message}`);

@@ -198,7 +198,7 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
         if (yieldEvery) await yieldEvery();
       }
     }
-    watch.restore(model);
+    watch.restoreAtEnd(model);
   } finally {
     watch.dispose();
     for (const p of pending.splice(0)) p.t.dispose();

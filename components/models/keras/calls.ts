@@ -125,7 +125,11 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     return {k: "schedule", ...kerasExponentialDecay(args().map(plain), Object.fromEntries(Object.entries(kwargs()).map(([k, v]) => [k, plain(v)])), line)};
   }
   const callback = /^keras\.callbacks\.(\w+)$/.exec(path)?.[1];
-  if (callback) return {k: "callback", name: callback, fn: callback === "LearningRateScheduler" ? kwargs().schedule ?? args()[0] : undefined, line};
+  if (callback) {
+    const plain = (v: Val): number | string | boolean => (v.k === "num" || v.k === "bool" || v.k === "str" ? v.v : v.k === "none" ? "None" : describe(v));
+    const kw = Object.fromEntries(Object.entries(kwargs()).map(([k, v]) => [k, plain(v)]));
+    return {k: "callback", name: callback, fn: callback === "LearningRateScheduler" ? kwargs().schedule ?? args()[0] : undefined, kw, line};
+  }
   const loss = /^keras\.losses\.(\w+)$/.exec(path)?.[1];
   if (loss) {
     // keras.losses.SparseCategoricalCrossentropy(from_logits=True): the loss by name, its from_logits kept

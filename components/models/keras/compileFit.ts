@@ -4,7 +4,8 @@
 import {show, type Expr} from "./expr.js";
 import type {Interpreter} from "./interpreter.js";
 import {DEFAULT_LR, LOSSES, OPTIMIZERS, UNKNOWN, describe, type ModelState, type Val} from "./values.js";
-import type {CompileSpec, FitSpec, LrSchedule} from "./program.js";
+import type {CompileSpec, EarlyStopSpec, FitSpec, LrSchedule} from "./program.js";
+import {kerasEarlyStopping, kerasReduceLROnPlateau} from "./callbacks.js";
 import {callLambda} from "../numpy/comprehension.js";
 import {evalNP} from "../numpy/eval.js";
 import {isObj, toNumber, type NPValue} from "../numpy/values.js";
@@ -78,7 +79,14 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       }
       if ((shuffleArg?.k === "bool" && !shuffleArg.v) || (piped && !piped.shuffle)) spec.shuffle = false;
       if (piped && bs && bs.k !== "none") it.warn(line, "fit(): batch_size= is ignored for a tf.data pipeline (its .batch() sets it)");
-      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...fitCallbacks(it, kw.callbacks, line)});
+      const {earlyStopping, ...callbacks} = fitCallbacks(it, kw.callbacks, line);
+      // (val_loss needs validation data: validation_split or validation_data)
+      const validated = spec.validationSplit > 0 || (kw.validation_data !== undefined && kw.validation_data.k !== "none");
+      for (const [what, on] of [["EarlyStopping", earlyStopping?.monitor], ["ReduceLROnPlateau", callbacks.plateau?.monitor]] as const)
+        if (on === "val_loss" && !validated) it.warn(line, `fit(): ${what} monitors val_loss, but fit() has no validation data; it is not followed`);
+      if (earlyStopping && (earlyStopping.monitor !== "val_loss" || validated)) spec.earlyStopping = earlyStopping;
+      if (callbacks.plateau && callbacks.plateau.monitor === "val_loss" && !validated) delete callbacks.plateau;
+      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...callbacks});
       return UNKNOWN("history");
     }
     case "evaluate": {
@@ -111,16 +119,28 @@ export function instanceMethod(it: Interpreter, inst: Extract<Val, {k: "instance
   throw new Error(`${inst.cls.name}.${method}() is not supported`);
 }
 
-/** fit(callbacks=[…]): a LearningRateScheduler is replayed (kept for the program); other callbacks are named. */
-function fitCallbacks(it: Interpreter, v: Val | undefined, line: number): {lrCallback?: Extract<Val, {k: "callback"}>} {
+/**
+ * fit(callbacks=[…]): a LearningRateScheduler is replayed (kept for the program), EarlyStopping and ReduceLROnPlateau
+ * are followed (callbacks.ts); other callbacks are named.
+ */
+function fitCallbacks(it: Interpreter, v: Val | undefined, line: number): {lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>; earlyStopping?: EarlyStopSpec} {
   if (!v) return {};
   const items = v.k === "seq" ? v.items : [v];
-  let lrCallback: Extract<Val, {k: "callback"}> | undefined;
+  const out: ReturnType<typeof fitCallbacks> = {};
   for (const c of items) {
-    if (c.k === "callback" && c.name === "LearningRateScheduler" && !lrCallback) lrCallback = c;
+    const follow = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        it.warn((c as {line?: number}).line ?? line, `fit(): ${(e as Error).message}`);
+      }
+    };
+    if (c.k === "callback" && c.name === "LearningRateScheduler" && !out.lrCallback) out.lrCallback = c;
+    else if (c.k === "callback" && c.name === "EarlyStopping" && !out.earlyStopping) follow(() => (out.earlyStopping = kerasEarlyStopping(c.kw ?? {}, c.line)));
+    else if (c.k === "callback" && c.name === "ReduceLROnPlateau" && !out.plateau) follow(() => (out.plateau = kerasReduceLROnPlateau(c.kw ?? {}, c.line)));
     else it.warn(c.k === "callback" ? c.line : line, `fit(): callback ${c.k === "callback" ? c.name : describe(c)} is not replayed in the page`);
   }
-  return lrCallback ? {lrCallback} : {};
+  return out;
 }
 
 /** A Python function of the code's own (a lambda or a def), called on NumPy values by the NumPy interpreter. */

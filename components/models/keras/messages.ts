@@ -8,7 +8,7 @@ import type {Unsupported} from "./program.js";
 
 export const tUnsupported = messages<
   "notSupported" | "notSupportedList" | "syntax" | "block" | "undefinedCall" | "undefinedName" | "clipping" | "loopStatement"
-  | "loopShape" | "loopNotRecognised" | "forward" | "init" | "scheduler" | "lrFunction" | "notFollowed" | "callback" | "statement" | "skippedLayer"
+  | "loopShape" | "loopNotRecognised" | "forward" | "init" | "scheduler" | "lrFunction" | "notFollowed" | "callback" | "callbackNoValidation" | "statement" | "skippedLayer"
 >({
   "zh-CN": {
     notSupported: "{what} 目前不受支持",
@@ -27,6 +27,7 @@ export const tUnsupported = messages<
     lrFunction: "LearningRateScheduler 的函数无法计算，页面保持初始学习率：{code}",
     notFollowed: "这里调用的 {what} 没有被跟踪",
     callback: "回调 {name} 不在页面里重放",
+    callbackNoValidation: "回调 {name} 监控 val_loss，但 fit() 没有验证数据，页面不跟踪它",
     statement: "这行代码无法在页面里跟踪：{code}",
     skippedLayer: "这一层无法跟踪，页面训练的模型里没有它（它不改变形状）：{code}"
   },
@@ -47,6 +48,7 @@ export const tUnsupported = messages<
     lrFunction: "the LearningRateScheduler's function cannot be computed; the initial learning rate is kept: {code}",
     notFollowed: "the call to {what} is not followed",
     callback: "the callback {name} is not replayed in the page",
+    callbackNoValidation: "the callback {name} monitors val_loss, but fit() has no validation data; the page does not follow it",
     statement: "this line cannot be followed in the page: {code}",
     skippedLayer: "this layer cannot be followed; the page trains the model without it (it keeps the shape): {code}"
   }
@@ -70,6 +72,7 @@ const RULES: [RegExp, Key, (m: RegExpExecArray, code: string) => Record<string, 
   [/^(\w+)\.step\(\): \w+ is not a torch\.optim\.lr_scheduler/, "scheduler", (m) => ({name: m[1]})],
   [/^LearningRateScheduler/, "lrFunction", (_, code) => ({code})],
   [/^fit\(\): callback (\w+) is not replayed/, "callback", (m) => ({name: m[1]})],
+  [/^fit\(\): (\w+) monitors val_loss, but fit\(\) has no validation data/, "callbackNoValidation", (m) => ({name: m[1]})],
   [/^call to (.+) is not followed$/, "notFollowed", (m) => ({what: m[1]})],
   [/^([\w.]+(?:\(\))?(?:\([^)]*\))?|[\w.]+ [\w.]+) is not supported \(supported: (.+)\)$/, "notSupportedList", (m) => ({what: m[1], list: m[2]})],
   [/^([\w.]+\(\)|[\w.]+|[\w.]+\([^)]*\)) is not supported$/, "notSupported", (m) => ({what: m[1]})]

@@ -76,7 +76,7 @@ export type LrSchedule =
 /**
  * Stop training when the monitored value has not improved by more than minDelta for `patience` epochs in a row
  * (an early-stopping loop written by hand, or Keras' EarlyStopping); restoreBest: the best epoch's weights are
- * loaded back at the end.
+ * loaded back at the end (restoreWhen "stopped": only when early stopping ends training, as Keras does).
  */
 export interface EarlyStopSpec {
   monitor: "val_loss" | "loss";
@@ -84,6 +84,7 @@ export interface EarlyStopSpec {
   minDelta: number;
   patience: number;
   restoreBest: boolean;
+  restoreWhen?: "stopped";
   line: number;
 }
 

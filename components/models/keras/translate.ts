@@ -169,6 +169,8 @@ export function translatePython(code: string, at: {file: string; line: number} &
 /** compile() plus the schedule a LearningRateScheduler callback of fit() sets (named on the page when it cannot be followed). */
 function withCallbackSchedule(it: Interpreter, compile: CompileSpec, fit: ModelState["fits"][number]): CompileSpec {
   const cb = fit.lrCallback;
+  if (fit.plateau && (cb || compile.schedule)) it.warn(fit.plateau.line, "ReduceLROnPlateau beside another learning-rate schedule is not followed in the page");
+  else if (fit.plateau) return {...compile, schedule: fit.plateau};
   if (!cb) return compile;
   const f = cb.fn;
   const text = f?.k === "lambda" ? show({type: "lambda", params: f.params, body: f.body}) : f?.k === "func" ? `${f.name}(epoch, lr)` : f ? describe(f) : "";

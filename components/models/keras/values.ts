@@ -18,7 +18,7 @@ export interface ModelState {
   layers: LayerSpec[];
   inputShape?: number[];
   compile?: CompileSpec;
-  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>}[];
+  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>}[];
   evaluate?: {line: number; x?: Val; y?: Val};
 }
 
@@ -35,7 +35,7 @@ export type Val =
   | {k: "model"; m: ModelState}
   | {k: "optimizer"; name: OptimizerName; lr?: number; schedule?: LrSchedule; options?: OptimizerOptions}
   | {k: "schedule"; schedule: LrSchedule; initial: number}
-  | {k: "callback"; name: string; fn?: Val; line: number}
+  | {k: "callback"; name: string; fn?: Val; kw?: Record<string, number | string | boolean>; line: number}
   | {k: "lambda"; params: string[]; body: Expr; line: number}
   | {k: "num"; v: number}
   | {k: "str"; v: string}
