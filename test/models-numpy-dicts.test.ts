@@ -10,6 +10,7 @@ import {bindImport, newEnv} from "../components/models/numpy/env.js";
 import {isND} from "../components/models/numpy/ndarray.js";
 import {Script} from "../components/models/numpy/script.js";
 import type {NPEnv} from "../components/models/numpy/values.js";
+import {arr} from "./ndarrayOf.js";
 
 function run(code: string, setup?: (e: NPEnv) => void) {
   const e = newEnv(0);
@@ -19,10 +20,6 @@ function run(code: string, setup?: (e: NPEnv) => void) {
   s.run(statements(code, 0));
   return {vars: e.vars, printed: s.printed.map((p) => p.text)};
 }
-const arr = (v: unknown) => {
-  if (!isND(v)) throw new Error("not an array");
-  return {shape: v.shape, data: Array.from(v.data), dtype: v.dtype};
-};
 const close = (xs: number[], ys: number[]) => {
   expect(xs.length).toBe(ys.length);
   xs.forEach((x, i) => (Number.isFinite(ys[i]) ? expect(x).toBeCloseTo(ys[i], 12) : expect(x).toBe(ys[i])));

@@ -8,6 +8,7 @@ import {Budget, isND, type NDArray} from "../components/models/numpy/ndarray.js"
 import {regenerateArrays} from "../components/models/numpy/recipe.js";
 import {Script, formatSpec} from "../components/models/numpy/script.js";
 import type {KerasProgram} from "../components/models/keras/program.js";
+import {arr} from "./ndarrayOf.js";
 
 function env() {
   const e = newEnv(0);
@@ -23,10 +24,6 @@ function run(code: string) {
   s.run(statements(code, 0));
   return {vars: e.vars, printed: s.printed.map((p) => p.text)};
 }
-const arr = (v: unknown) => {
-  if (!isND(v)) throw new Error("not an array");
-  return {shape: v.shape, data: Array.from(v.data), dtype: v.dtype};
-};
 
 describe("NumPy subset", () => {
   test("np.meshgrid: 'xy' indexing gives (len(y), len(x)) grids, 'ij' the transpose (NumPy's values)", () => {
