@@ -18,7 +18,7 @@ beforeAll(async () => {
   const dirs = readdirSync("test/corpus-heldout").filter((d) => d.startsWith("formula")).sort();
   for (const d of dirs) byDir[d] = await scoreCorpus(`test/corpus-heldout/${d}`);
   docs = dirs.flatMap((d) => byDir[d]);
-}, 240_000);
+}, 900_000);
 
 describe("test/corpus-heldout (formula)", () => {
   test("100 documents, every keyed line a display formula", () => {
