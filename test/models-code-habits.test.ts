@@ -72,6 +72,17 @@ describe("torch data and batches", () => {
     expect(errors(r)).toEqual([]);
     expect((r.program as KerasProgram).fit).toMatchObject({epochs: 4, batchSize: 16, shuffle: true});
   });
+
+  test("for idx in torch.randperm(n).split(8) (and perm.split(8)) with X[idx], and evaluation under torch.inference_mode()", () => {
+    for (const loop of ["    for idx in torch.randperm(len(X)).split(8):", "    perm = torch.randperm(len(X))\n    for idx in perm.split(8):"]) {
+      const r = translatePython(["import torch", "import torch.nn as nn", "X = torch.rand(64, 2)", "y = X[:, :1] * 2", "net = nn.Linear(2, 1)",
+        "opt = torch.optim.SGD(net.parameters(), lr=0.1)", "for ep in range(3):", loop,
+        "        loss = nn.functional.mse_loss(net(X[idx]), y[idx])", "        opt.zero_grad()", "        loss.backward()", "        opt.step()",
+        "with torch.inference_mode():", "    test = nn.functional.mse_loss(net(X), y).item()"].join("\n"), at);
+      expect(errors(r)).toEqual([]);
+      expect((r.program as KerasProgram).fit).toMatchObject({epochs: 3, batchSize: 8, shuffle: true});
+    }
+  });
 });
 
 describe("NumPy classes", () => {

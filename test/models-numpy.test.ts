@@ -210,3 +210,12 @@ describe("NumPy subset: bounds on user functions", () => {
     expect(() => run("def f(n):\n    return f(n + 1)\nx = f(0)")).toThrow(/f\(\): calls nested more than 50 deep/);
   });
 });
+
+describe("np.eye(N, M, k)", () => {
+  test("rectangular and off the diagonal, as NumPy: eye(2, 3) and eye(3, k=1)", () => {
+    const {vars} = run("a = np.eye(2, 3)\nb = np.eye(3, k=1)\nc = np.eye(2, 4, -1)");
+    expect(arr(vars.get("a"))).toEqual({shape: [2, 3], data: [1, 0, 0, 0, 1, 0], dtype: "float"});
+    expect(arr(vars.get("b")).data).toEqual([0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(arr(vars.get("c"))).toMatchObject({shape: [2, 4], data: [0, 0, 0, 0, 1, 0, 0, 0]});
+  });
+});

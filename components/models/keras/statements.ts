@@ -182,7 +182,7 @@ const blockStmt: Handler = (it, s, scope) => {
   const t = s.text;
   if (/^(for|while)\s/.test(t) && isNumpyBlock(it, s, scope)) it.runNumpy(s, [], 0, true);
   else if (/^for\s/.test(t) && loaderEval(it, s, scope)) return true;
-  else if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t)) noGrad(it, s, scope);
+  else if (/^with\s+torch\.(?:no_grad|inference_mode)\(\)\s*:$/.test(t)) noGrad(it, s, scope);
   else if (/^for\s/.test(t) && printsOnly(s.body)) return true; // for epoch in (0, 49, 99): print(history…): a report, nothing trains
   else if (/^for\s/.test(t) && unrolled(it, s, scope)) return true;
   else if (/^for\s/.test(t) && initOnly(s.body)) initLoop(it, s);

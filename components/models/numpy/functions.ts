@@ -368,8 +368,12 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     }
     case "eye":
     case "identity": {
+      // np.eye(N, M=None, k=0): N×M with ones on the k-th diagonal (torch.eye(n, m) the same without k)
       const n = toInt(a0, `np.${fn}`);
-      return make([n, n], (i) => Number(Math.floor(i / n) === i % n), B, `np.${fn}`);
+      const mArg = fn === "eye" ? kw.M ?? kw.m ?? args[1] : undefined;
+      const m = mArg === undefined || mArg === null ? n : toInt(mArg, `np.${fn}`);
+      const k = fn === "eye" && (kw.k ?? args[2]) !== undefined ? toInt(kw.k ?? args[2], `np.${fn}`) : 0;
+      return make([n, m], (i) => Number(i % m - Math.floor(i / m) === k), B, `np.${fn}`);
     }
     case "arange":
       return arange(args, env, "np.arange");
@@ -571,7 +575,8 @@ function torchCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       return castTo(c, dt, env);
     }
     case "no_grad":
-      return {obj: "opaque", why: "torch.no_grad()"};
+    case "inference_mode":
+      return {obj: "opaque", why: `torch.${fn}()`};
     case "max":
     case "min":
       return torchMinMax(fn, args, kw, env);

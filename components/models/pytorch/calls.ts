@@ -92,7 +92,7 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
   }
   const data = torchDataCall(it, path, name, rawArgs, rawKw, e, scope, line);
   if (data) return data;
-  if (/^torch\.(device|cuda\.is_available|set_grad_enabled|no_grad|Generator)$/.test(path)) return UNKNOWN(path);
+  if (/^torch\.(device|cuda\.is_available|set_grad_enabled|no_grad|inference_mode|Generator)$/.test(path)) return UNKNOWN(path);
   if (/^torch\.nn\.init\.\w+$/.test(path)) {
     it.warn(line, `${path.replace(/^torch\./, "")}() is not replayed: the page initialises the weights as PyTorch does by default`);
     return UNKNOWN(path);

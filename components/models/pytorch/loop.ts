@@ -75,6 +75,24 @@ function splitCall(text: string, perms: Set<string>): {of: Expr; size: Expr; shu
   return of.type === "name" ? {of, size, shuffled} : null;
 }
 
+/** `torch.randperm(n).split(B)`, `perm.split(B)`, `torch.split(perm, B)`: index batches of a permutation (its name, or "randperm"). */
+function permutationSplit(text: string, perms: Set<string>): {perm: string; size: Expr} | null {
+  let e: Expr;
+  try {
+    e = parseExpr(text);
+  } catch {
+    return null;
+  }
+  if (e.type !== "call") return null;
+  const method = e.fn.type === "attr" && e.fn.name === "split" && e.args.length === 1 ? e.fn.obj : undefined;
+  const whole = method ?? (dotted(e.fn) === "torch.split" && e.args.length === 2 ? e.args[0] : undefined);
+  if (!whole) return null;
+  const size = method ? e.args[0] : e.args[1];
+  if (whole.type === "name" && perms.has(whole.id)) return {perm: whole.id, size};
+  if (whole.type === "call" && dotted(whole.fn) === "torch.randperm") return {perm: "randperm", size};
+  return null;
+}
+
 /** A function the code defines: its parameter names and body. */
 export type CodeFunction = {params: string[]; body: PyStmt[]; /** each parameter's default, as written */ defaults?: (string | undefined)[]};
 
@@ -163,7 +181,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       if (nested) inner.add(p);
       if (frozen) noGrad.add(p);
     }
-    walk(x.body, nested || /^(for|while)\s/.test(x.text), frozen || /^with\s+torch\.no_grad\(\)\s*:$/.test(x.text));
+    walk(x.body, nested || /^(for|while)\s/.test(x.text), frozen || /^with\s+torch\.(?:no_grad|inference_mode)\(\)\s*:$/.test(x.text));
   });
   walk(s.body, false);
   if (!all.some((x) => /\.backward\(\s*\)$/.test(x.text))) return null;
@@ -213,6 +231,14 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     }
     if ((m = /^for\s+(\w+)\s+in\s+range\(\s*0\s*,\s*(.+?)\s*,\s*([^,]+?)\s*\)\s*:$/.exec(t))) {
       sliceLoop = {v: m[1], size: parseExpr(m[3])};
+      continue;
+    }
+    // for idx in torch.randperm(n).split(B) (or perm.split(B)): shuffled index batches of B, used as X[idx]
+    if ((m = /^for\s+(\w+)\s+in\s+(.+)\s*:$/.exec(t)) && permutationSplit(m[2], perms)) {
+      const cut = permutationSplit(m[2], perms)!;
+      perms.add(cut.perm);
+      sliceLoop = {v: "", size: cut.size};
+      slices.set(m[1], cut.perm);
       continue;
     }
     if ((m = /^(\w+)\s*=\s*(?:torch\.randperm|(?:np|numpy)\.random\.permutation|\w+\.permutation)\(/.exec(t))) {
@@ -332,7 +358,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       ignored.push({line: x.line, message: "gradient clipping is not replayed"});
       continue;
     }
-    if (/^with\s+torch\.no_grad\(\)\s*:$/.test(t) || BOOKKEEPING.test(t)) continue;
+    if (/^with\s+torch\.(?:no_grad|inference_mode)\(\)\s*:$/.test(t) || BOOKKEEPING.test(t)) continue;
     if (/^(\w+)\s*=/.test(t) || /\(.*\)$/.test(t)) continue; // a value computed for a print (accuracy, loss.item())
     ignored.push({line: x.line, message: `statement in the training loop not followed: ${t}`});
   }
