@@ -227,7 +227,7 @@ describe("the sandbox runtime carries the new functions", () => {
 });
 
 describe("corpus: executed formulas with a TypeScript view", () => {
-  test("test/corpus + test/corpus-heldout/formula-*: compiled / executed: 595 / 649 (583 / 649 before cases, comparisons, ⌊⌋, n!, erf, Φ, diag and derivatives at a point compiled)", async () => {
+  test("test/corpus + test/corpus-heldout/formula-*: compiled / executed: 3102 / 3216 (on the first three sets, 595 / 649; 583 / 649 before cases, comparisons, ⌊⌋, n!, erf, Φ, diag and derivatives at a point compiled)", async () => {
     const dirs = ["test/corpus", ...readdirSync("test/corpus-heldout").filter((d) => d.startsWith("formula")).map((d) => `test/corpus-heldout/${d}`)];
     let executed = 0, compiled = 0;
     for (const dir of dirs)
@@ -242,11 +242,12 @@ describe("corpus: executed formulas with a TypeScript view", () => {
     console.log(`BENCH codegen-view compiled=${compiled} executed=${executed}`);
     expect(executed).toBeGreaterThan(200);
     expect(compiled).toBeGreaterThanOrEqual(COMPILED_FLOOR);
-  }, 180_000);
+  }, 900_000);
 });
 
 /**
- * Measured with this change: 595 of 649 executed formulas compile (the other 54 are ones the interpreter cannot
- * evaluate either: bare tuples, indices without a range). A regression in the code generator lowers it.
+ * Measured when it was written: 595 of 649 executed formulas compiled (the other 54 are ones the interpreter cannot
+ * evaluate either: bare tuples, indices without a range); over the 13 formula corpora of the eighth session, 3102 of
+ * 3216. A regression in the code generator lowers it.
  */
-const COMPILED_FLOOR = 595;
+const COMPILED_FLOOR = 3102;
