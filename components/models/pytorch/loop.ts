@@ -53,11 +53,8 @@ export function stripShape(e: Expr): Expr {
   return e;
 }
 
-/**
- * `X[perm].split(B)` / `torch.split(X[perm], B)` / `X.split(B)`: the tensor cut into batches of B, shuffled when it
- * is indexed by a fresh permutation (one of `perms`); null for anything else.
- */
-function splitCall(text: string, perms: Set<string>): {of: Expr; size: Expr; shuffled: boolean} | null {
+/** `W.split(B)` or `torch.split(W, B)`: what is split, and the batch size; null for anything else. */
+function splitOf(text: string): {whole: Expr; size: Expr} | null {
   let e: Expr;
   try {
     e = parseExpr(text);
@@ -65,11 +62,19 @@ function splitCall(text: string, perms: Set<string>): {of: Expr; size: Expr; shu
     return null;
   }
   if (e.type !== "call") return null;
-  const method = e.fn.type === "attr" && e.fn.name === "split" && e.args.length === 1 && !dotted(e.fn.obj)?.startsWith("torch");
-  const fn = dotted(e.fn) === "torch.split" && e.args.length === 2;
-  if (!method && !fn) return null;
-  const whole = method ? (e.fn as Extract<Expr, {type: "attr"}>).obj : e.args[0];
-  const size = method ? e.args[0] : e.args[1];
+  if (e.fn.type === "attr" && e.fn.name === "split" && e.args.length === 1 && !dotted(e.fn.obj)?.startsWith("torch")) return {whole: e.fn.obj, size: e.args[0]};
+  if (dotted(e.fn) === "torch.split" && e.args.length === 2) return {whole: e.args[0], size: e.args[1]};
+  return null;
+}
+
+/**
+ * `X[perm].split(B)` / `torch.split(X[perm], B)` / `X.split(B)`: the tensor cut into batches of B, shuffled when it
+ * is indexed by a fresh permutation (one of `perms`); null for anything else.
+ */
+function splitCall(text: string, perms: Set<string>): {of: Expr; size: Expr; shuffled: boolean} | null {
+  const cut = splitOf(text);
+  if (!cut) return null;
+  const {whole, size} = cut;
   const shuffled = whole.type === "index" && whole.index.type === "name" && perms.has(whole.index.id);
   const of = shuffled ? (whole as Extract<Expr, {type: "index"}>).obj : whole;
   return of.type === "name" ? {of, size, shuffled} : null;
@@ -77,17 +82,9 @@ function splitCall(text: string, perms: Set<string>): {of: Expr; size: Expr; shu
 
 /** `torch.randperm(n).split(B)`, `perm.split(B)`, `torch.split(perm, B)`: index batches of a permutation (its name, or "randperm"). */
 function permutationSplit(text: string, perms: Set<string>): {perm: string; size: Expr} | null {
-  let e: Expr;
-  try {
-    e = parseExpr(text);
-  } catch {
-    return null;
-  }
-  if (e.type !== "call") return null;
-  const method = e.fn.type === "attr" && e.fn.name === "split" && e.args.length === 1 ? e.fn.obj : undefined;
-  const whole = method ?? (dotted(e.fn) === "torch.split" && e.args.length === 2 ? e.args[0] : undefined);
-  if (!whole) return null;
-  const size = method ? e.args[0] : e.args[1];
+  const cut = splitOf(text);
+  if (!cut) return null;
+  const {whole, size} = cut;
   if (whole.type === "name" && perms.has(whole.id)) return {perm: whole.id, size};
   if (whole.type === "call" && dotted(whole.fn) === "torch.randperm") return {perm: "randperm", size};
   return null;
