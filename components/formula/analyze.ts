@@ -21,7 +21,7 @@ import {judgeInRegion} from "./region.js";
 import {distributionOutcome} from "./distribution.js";
 import {runPlan} from "./runPlan.js";
 import {leadSettings, leadUnitVectors} from "./settings.js";
-import {allFinite, shapeOf} from "./values.js";
+import {allFinite, map, shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
 import {chapterSubscriptedFunctions, subscriptedCalls} from "./subscriptedFunctions.js";
@@ -117,8 +117,6 @@ export async function analyzeChapter(blocks: MathBlock[], opts: AnalyzeOptions =
   }
   return reports;
 }
-
-const absValue = <T,>(v: T): T => (typeof v === "number" ? Math.abs(v) : Array.isArray(v) ? v.map(absValue) : v) as T;
 
 const isFinite = (v: unknown): boolean => (typeof v === "number" ? Number.isFinite(v) : Array.isArray(v) && v.every(isFinite));
 
@@ -320,7 +318,7 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   const branched = f.lines.some((l) => [l.first, ...l.rest.map((r) => r.node)].some((n) => findAll(n, "call").some((c) => c.builtin && c.fn === "cases")));
   if (out.plan && out.status === "executable" && (branched ? !out.reason : out.plan.symbols.some((x) => x.role === "time" && x.value === 1))) {
     // (with the other inputs' magnitudes: d^{-0.5} min(t^{-0.5}, t W^{-1.5}) at a seeded d < 0 is no fault of t = 1)
-    const magnitudes = branched ? out.plan.symbols : out.plan.symbols.map((x) => (x.role === "time" ? x : {...x, value: absValue(x.value)}));
+    const magnitudes = branched ? out.plan.symbols : out.plan.symbols.map((x) => (x.role === "time" ? x : {...x, value: map(x.value, Math.abs)}));
     const run = runPlan(out.plan, magnitudes, undefined, {budget});
     const bad = run.equations.findIndex((e) => !e.error && !allFinite(e.value));
     if (bad >= 0 && branched) out = {...out, reason: "at the inputs shown no branch of the cases holds (the cell says so); inside a branch's condition it has a value"};
@@ -822,19 +820,24 @@ function containsOutsideNames(n: Node, type: Node["type"]): boolean {
   return children(n).some((c) => containsOutsideNames(c, type));
 }
 
-/** Matrices the chapter calls symmetric or positive definite anywhere ("目标函数（$\mathbf{A}$ 对称正定）"): a declaration for all its formulas. */
-const symmetricOf = new WeakMap<MathBlock[], Set<string>>();
 /**
  * Vectors the chapter differentiates by their components 0 and 1 (∂ℓ/∂w_0 and ∂ℓ/∂w_1): it counts their entries from 0.
  * (∂c_T/∂c_0 alone is a derivative by a step's value, not by an entry.)
  */
+const zeroComponentsOf = new WeakMap<MathBlock[], Set<string>>();
 function zeroComponents(blocks: MathBlock[]): Set<string> {
+  const known = zeroComponentsOf.get(blocks);
+  if (known) return known;
   const at = (k: string) => new Set(blocks.flatMap((b) =>
     [...b.latex.matchAll(new RegExp(String.raw`\\partial\s*(?:\\(?:mathbf|boldsymbol|bm|vec)\s*\{\s*)?(\\?[A-Za-z]+)\s*\}?\s*_\s*(?:\{\s*${k}\s*\}|${k}(?![0-9]))`, "g"))].map((m) => m[1])));
   const one = at("1");
-  return new Set([...at("0")].filter((x) => one.has(x)));
+  const out = new Set([...at("0")].filter((x) => one.has(x)));
+  zeroComponentsOf.set(blocks, out);
+  return out;
 }
 
+/** Matrices the chapter calls symmetric or positive definite anywhere ("目标函数（$\mathbf{A}$ 对称正定）"): a declaration for all its formulas. */
+const symmetricOf = new WeakMap<MathBlock[], Set<string>>();
 function chapterSymmetric(blocks: MathBlock[]): Set<string> {
   let out = symmetricOf.get(blocks);
   if (!out) symmetricOf.set(blocks, (out = symmetricMatrices([...new Set(blocks.map((b) => b.prose))].join("\n"))));

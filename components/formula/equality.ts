@@ -15,7 +15,7 @@ import {WorkBudget} from "./limits.js";
 import {inferBindings} from "./plan.js";
 import {findAll, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
 import {mapChildren, replaceNode} from "./rewrite.js";
-import {shapeOf, type Value} from "./values.js";
+import {map, shapeOf, type Value} from "./values.js";
 
 /** One definition `lhs = rhs` of the chapter, as the evaluator expands it. */
 export interface ChapterDef {
@@ -58,11 +58,11 @@ export function normalize(n: Node): Node {
         const primes = /'+$/.exec(n.left.name)![0].length;
         const base = n.left.name.replace(/'+$/, "");
         const fn = base.replace(/^\\/, "");
+        if (primes > 3) return {...n, left: rec(n.left), right: rec(n.right)};
         const u: Node = {...span, type: "sym", name: "\\_u"};
         let of: Node = n.left.sub
           ? {...span, type: "mul", op: "implicit", left: {...n.left, name: base}, right: {...span, type: "paren", arg: u, delim: "()"}}
           : {...span, type: "call", fn: BUILTIN.has(fn) ? fn : base, args: [u], builtin: BUILTIN.has(fn), parens: "paren"};
-        if (primes > 3) return {...n, left: rec(n.left), right: rec(n.right)};
         for (let k = 1; k < primes; k++) of = {...span, type: "grad", wrt: u, of, style: "partial"} as unknown as Node;
         return {...n, type: "grad", wrt: u, of, style: "partial", at: rec(n.right.arg)} as unknown as Node;
       }
@@ -319,10 +319,6 @@ function staleFacts(facts: Record<string, Value>, all: ChapterDef[], blockIndex:
 /** Later formulas whose definitions a formula may use (`… where ŷ = σ(z)` just after it); farther ones define anew. */
 const LATER_REACH = 3;
 
-/**
- * The definitions visible from line (block, line): the nearest one per key, earlier ones first, a later one only
- * within LATER_REACH formulas, never the line itself.
- */
 /** A definition without parameters of a name the chapter defines as a function, in that function's parameters. */
 function withoutArgument(d: ChapterDef, defs: ChapterDef[]): boolean {
   if (d.params || d.index || d.fact !== undefined) return false;
@@ -330,6 +326,10 @@ function withoutArgument(d: ChapterDef, defs: ChapterDef[]): boolean {
   return !!fn && fn.params!.every((p) => symbolUses(d.body).some((u) => !u.node.sub && u.node.name === p));
 }
 
+/**
+ * The definitions visible from line (block, line): the nearest one per key, earlier ones first, a later one only
+ * within LATER_REACH formulas, never the line itself.
+ */
 function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): ChapterDef[] {
   const dist = (d: ChapterDef) => (precedes(d, {blockIndex, lineIndex}) ? (blockIndex - d.blockIndex) * 100 - d.lineIndex : 1e6 + (d.blockIndex - blockIndex) * 100 + d.lineIndex);
   // \mathcal{L} = -z_y + \log Σ_j e^{z_j} beside \mathcal{L}(z, y) = -Σ_k y_k \log p_k: z_y indexes by the label y,
@@ -487,8 +487,6 @@ const piecewise = (n: Node): boolean => (n.type === "call" && PIECEWISE.has(n.fn
  * cases) that agrees on the seeded input is compared again at three more: agreement where one piece is zero says
  * nothing about the others ((1 − Y)D + Y max(0, m − D) beside its sign slip, with the seeded D past the margin).
  */
-const magnitude = (v: Value): Value => (typeof v === "number" ? Math.abs(v) : (v as Value[]).map(magnitude) as Value);
-
 export function checkEquality(args: EqualityArgs): EqualityResult | undefined {
   const r = checkEqualityAt(args);
   if (r?.verdict !== "ok" || ![args.line.first, ...args.line.rest.map((x) => x.node)].some(piecewise)) return r;
@@ -682,8 +680,11 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   const shifted = (sub: Node | undefined) => sub?.type === "add" && sub.terms.length === 2 && sub.terms[0].node.type === "sym" && sub.terms[1].node.type === "num";
   for (const p of [...parts, ...reach])
     for (const u of symbolUses(p)) {
-      if (shifted(u.node.sub) && indexed.get(u.node.name) && !indexed.get(u.node.name)!.params && !indexed.get(u.node.name)!.recurrence) seedExclude.add(u.key);
-      if (!parts.includes(p)) continue;
+      const per = indexed.get(u.node.name);
+      if (shifted(u.node.sub) && per && !per.params && !per.recurrence) seedExclude.add(u.key);
+    }
+  for (const p of parts)
+    for (const u of symbolUses(p)) {
       const per = u.node.sub?.type === "num" ? indexed.get(u.node.name) : undefined;
       // (not T_0 of T_i = T_0 T_{mult}^i: the start the definition is written from)
       if (per && !per.params && !symbolUses(per.body).some((x) => x.key === u.key)) seedExclude.add(u.key);
@@ -825,8 +826,8 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
   const bindings = inferBindings([...seedFrom, ...wrtCoords], {seed, exclude: seedExclude, excludeIndexed: new Set([...indexed.keys()].filter((k) => !fnArgs.has(k))), freeIndices: [...[...indexed.values()].map((d) => d.index!).filter((x) => x.length === 1), ...wrtCoords.map((w) => (w.sub as NodeOf<"sym">).name)], separating: true, ...(reading === "flat" ? {flat: true} : reading === "square" ? {square: true} : {})});
   const vars: Record<string, Value> = {};
   for (const s of bindings.symbols) if (s.key !== bindings.freeIndex) vars[s.key] = s.value;
+  if (args.positive) for (const k of Object.keys(vars)) vars[k] = map(vars[k], Math.abs);
   // "for an orthogonal matrix U", "U 是正交矩阵": seeded orthogonal (QᵀQ = I), as the text says it is
-  if (args.positive) for (const k of Object.keys(vars)) vars[k] = magnitude(vars[k]);
   for (const k of args.orthogonal ?? []) {
     const m = vars[k];
     if (Array.isArray(m) && Array.isArray(m[0])) vars[k] = orthogonalLike(m as number[][]);

@@ -56,6 +56,7 @@ export function tokenize(latex: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   let space = false;
+  let units: Set<string> | undefined;
   const n = latex.length;
   while (i < n) {
     const c = latex[i];
@@ -121,7 +122,7 @@ export function tokenize(latex: string): Token[] {
         // 0.6068 \ \text{nat}, 12 \,\mathrm{ms}: a unit after a number, not a factor (dropped, as a space)
         // (not two units in one formula, 0.6931 nat = 1 bit: a conversion, whose numbers differ)
         const unit = RAW_TEXT.has(name) && out[out.length - 1]?.kind === "num" ? /^\s*\{\s*([^{}\\]{1,12}?)\s*\}/.exec(latex.slice(j, j + 40)) : undefined;
-        if (unit && UNITS.test(unit[1]) && unitsIn(latex).size === 1) {
+        if (unit && UNITS.test(unit[1]) && (units ??= unitsIn(latex)).size === 1) {
           i = j + unit[0].length;
           space = true;
           continue;
