@@ -248,6 +248,14 @@ describe("keras.Model subclasses and tf.data", () => {
     expect(a.inputShape).toEqual([5]);
   });
 
+  test("__init__ parameters with a tuple default (widths=(20, 12)) are read whole, as def statements are", () => {
+    const withTuple = SUBCLASS.replace("def __init__(self, width=24):", "def __init__(self, widths=(24, 12)):").replace("keras.layers.Dense(width)", "keras.layers.Dense(widths[0])")
+      .replace("model = Net(width=20)", "model = Net(widths=(20, 12))");
+    const r = translate(KERAS_HEAD + withTuple + KERAS_TAIL);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(strip(r.program as KerasProgram)).toEqual(strip(translate(KERAS_HEAD + SEQUENTIAL + KERAS_TAIL).program as KerasProgram));
+  });
+
   test("the tf.data pipeline gives the batch size and the shuffling; evaluate's [loss, acc] the test set", () => {
     const a = translate(KERAS_HEAD + SUBCLASS + KERAS_TAIL).program as KerasProgram;
     expect(a.fit).toMatchObject({epochs: 3, batchSize: 16});

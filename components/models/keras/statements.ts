@@ -5,7 +5,7 @@
 import {parseExpr} from "./expr.js";
 import type {PyStmt} from "./gd.js";
 import type {Interpreter} from "./interpreter.js";
-import {Return, canon, sp, splitTop, topLevelAssign, type Val} from "./values.js";
+import {Return, canon, defSignature, sp, topLevelAssign, type Val} from "./values.js";
 import {analyzeGdClass} from "./gd.js";
 import {isNumpyBlock, isNumpyStmt, refsOpaqueText} from "./routing.js";
 import {bindImport} from "../numpy/env.js";
@@ -56,15 +56,10 @@ const MODEL_CODE = /\b(keras|layers|Sequential|compile|fit|nn|optim|model|utils|
 
 /** `def f(a, b=1):` — a translator function; also a NumPy helper when its body holds no model code. */
 const defStmt: Handler = (it, s, scope) => {
-  const m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(s.text);
-  if (!m) return false;
-  const params: {name: string; def?: Val}[] = [];
-  for (const p of splitTop(m[2])) {
-    if (!p.trim()) continue;
-    const [name, def] = p.split(/=(.*)/s).map((x) => x?.trim());
-    params.push({name: name.replace(/:.*$/, "").trim(), def: def ? it.evaluate(parseExpr(def), scope, s.line) : undefined, ...(def ? {defText: def} : {})});
-  }
-  scope.set(m[1], {k: "func", name: m[1], params, body: s.body, line: s.line});
+  const sig = defSignature(s.text);
+  if (!sig) return false;
+  const params = sig.params.map((p) => ({...p, def: p.defText ? it.evaluate(parseExpr(p.defText), scope, s.line) : undefined}));
+  scope.set(sig.name, {k: "func", name: sig.name, params, body: s.body, line: s.line});
   if (scope === it.globals && !MODEL_CODE.test(JSON.stringify(s.body))) {
     try {
       it.script.run([s]); // a NumPy helper (sigmoid, loss, a learning-rate function): callable from NumPy code

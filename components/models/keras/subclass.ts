@@ -9,7 +9,7 @@ import {parseExpr, show, type Expr} from "./expr.js";
 import type {PyStmt} from "./gd.js";
 import type {Interpreter} from "./interpreter.js";
 import type {Activation} from "./program.js";
-import {Return, canon, describe, topLevelAssign, type ModelState, type Val} from "./values.js";
+import {Return, canon, defSignature, describe, topLevelAssign, type ModelState, type Val} from "./values.js";
 import {addLayer} from "./layers.js";
 
 type KClass = Extract<Val, {k: "kclass"}>;
@@ -36,11 +36,9 @@ class SubclassError extends Error {
 
 function method(cls: KClass, name: string): {params: string[]; defaults: (string | undefined)[]; body: PyStmt[]; line: number} | null {
   for (const s of cls.body) {
-    const m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(s.text);
-    if (!m || m[1] !== name) continue;
-    const parts = m[2].split(",").map((p) => p.trim()).filter(Boolean);
-    return {params: parts.map((p) => p.split("=")[0].replace(/:.*$/, "").trim()), defaults: parts.map((p) => (p.includes("=") ? p.slice(p.indexOf("=") + 1).trim() : undefined)),
-      body: s.body, line: s.line};
+    const sig = defSignature(s.text);
+    if (!sig || sig.name !== name) continue;
+    return {params: sig.params.map((p) => p.name), defaults: sig.params.map((p) => p.defText), body: s.body, line: s.line};
   }
   return null;
 }

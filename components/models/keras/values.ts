@@ -132,6 +132,17 @@ export function splitTop(s: string): string[] {
   return out;
 }
 
+/** `def f(a, b=(1, 2), c: int = 3) -> T:`: the function's name and its parameters, each with its default as written. */
+export function defSignature(text: string): {name: string; params: {name: string; defText?: string}[]} | null {
+  const m = /^def\s+(\w+)\s*\((.*)\)\s*(->.*)?:$/.exec(text);
+  if (!m) return null;
+  const params = splitTop(m[2]).filter((p) => p.trim()).map((p) => {
+    const [name, def] = p.split(/=(.*)/s).map((x) => x?.trim());
+    return {name: name.replace(/:.*$/, "").trim(), ...(def ? {defText: def} : {})};
+  });
+  return {name: m[1], params};
+}
+
 /** A translator value as the NumPy interpreter sees it (plain numbers, strings, tuples, module names). */
 export function valToNP(v: Val): NPValue | undefined {
   switch (v.k) {
