@@ -4,6 +4,7 @@ import {messages} from "./index.js";
 export const tTraining = messages<
   "numpyScript" | "arraysData" | "pytorchInit" | "unsupportedPart" | "torchNormalize" | "shuffleOff" | "logSoftmax" | "noTestSet"
   | "notBitIdentical" | "scheduleIgnored" | "scriptPrinted" | "notTrainable" | "lineMessage" | "scriptClaim"
+  | "handMse" | "handCrossEntropy" | "handBinaryCrossEntropy" | "gradAccumulation" | "onLogits" | "onProbabilities" | "accumSumSgd" | "accumSum"
 >({
   "zh-CN": {
     numpyScript: "这段 NumPy 代码在生成页面时由 gradbook 自带的 NumPy 子集解释器运行，页面显示它打印的结果。",
@@ -19,7 +20,15 @@ export const tTraining = messages<
     scriptPrinted: "这段 NumPy 代码（第 {line} 行起）在生成页面时由 gradbook 的 NumPy 子集解释器运行（固定种子，分布与 NumPy 相同但不是同一串随机数）。它打印了：",
     notTrainable: "这段代码不能在页面里训练，原因如下（作者可用 npm run check 查看）：",
     lineMessage: "第 {line} 行：{message}",
-    scriptClaim: "文中声称 {metric} = {claimed}；运行得到 {measured}。"
+    scriptClaim: "文中声称 {metric} = {claimed}；运行得到 {measured}。",
+    handMse: "第 {line} 行手写的损失是均方误差：页面按同一损失训练。",
+    handCrossEntropy: "第 {line} 行手写的损失是交叉熵（{logits}）：页面按同一损失训练。",
+    handBinaryCrossEntropy: "第 {line} 行手写的损失是二元交叉熵（{logits}）：页面按同一损失训练。",
+    gradAccumulation: "第 {line} 行每 {every} 个批次才更新一次参数（梯度累积）：页面按每批 {batch} 个样本训练{scaled}。",
+    onLogits: "作用在 logits 上",
+    onProbabilities: "作用在概率上",
+    accumSumSgd: "；损失没有除以 {every}，每次更新用的是 {every} 个批次梯度之和，所以学习率乘以 {every}",
+    accumSum: "；损失没有除以 {every}，每次更新用的是 {every} 个批次梯度之和，{optimizer} 的步长几乎不受梯度尺度影响，按均值训练"
   },
   en: {
     numpyScript: "This NumPy code was run when the page was generated, by gradbook's own interpreter of a NumPy subset; the page shows what it printed.",
@@ -35,6 +44,14 @@ export const tTraining = messages<
     scriptPrinted: "This NumPy code (from line {line}) was run when the page was generated, by gradbook's interpreter of a NumPy subset (fixed seed: NumPy's distributions, not NumPy's numbers). It printed:",
     notTrainable: "This code cannot be trained in the page, for these reasons (authors: see npm run check):",
     lineMessage: "Line {line}: {message}",
-    scriptClaim: "The text claims {metric} = {claimed}; the run gives {measured}."
+    scriptClaim: "The text claims {metric} = {claimed}; the run gives {measured}.",
+    handMse: "The loss written out on line {line} is the mean squared error: the page trains the same loss.",
+    handCrossEntropy: "The loss written out on line {line} is cross-entropy ({logits}): the page trains the same loss.",
+    handBinaryCrossEntropy: "The loss written out on line {line} is binary cross-entropy ({logits}): the page trains the same loss.",
+    gradAccumulation: "Line {line} updates the parameters only every {every} batches (gradient accumulation): the page trains on batches of {batch} samples{scaled}.",
+    onLogits: "on logits",
+    onProbabilities: "on probabilities",
+    accumSumSgd: "; the loss is not divided by {every}, so each update uses the sum of {every} batches' gradients and the learning rate is multiplied by {every}",
+    accumSum: "; the loss is not divided by {every}, so each update uses the sum of {every} batches' gradients; {optimizer}'s step hardly depends on the gradient's scale, so the mean is trained"
   }
 });

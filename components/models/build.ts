@@ -205,20 +205,36 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.
 }
 
 /**
- * Cross-entropy on logits, as PyTorch's CrossEntropyLoss: with class weights w the batch loss is
- * Σ w_{y_i}·nll_i / Σ w_{y_i}; with label smoothing ε the target is (1 − ε)·one-hot + ε/k.
+ * The batch loss from per-sample losses: their mean, or with class weights w a weighted sum over Σ w_{y_i}
+ * (PyTorch's CrossEntropyLoss(weight=…)) or over the batch size (Keras' fit(class_weight=…), which weights each
+ * sample and keeps SUM_OVER_BATCH_SIZE).
  */
+function reduceLoss(spec: LossSpec, labels: tf.Tensor, losses: tf.Tensor): tf.Scalar {
+  const w0 = spec.classWeight;
+  if (!w0) return tf.mean(losses) as tf.Scalar;
+  if (losses.size !== labels.size) throw new Error("class weights need one class label per sample");
+  const ids = tf.cast(tf.reshape(labels, [-1]), "int32");
+  const w = tf.gather(tf.tensor1d(w0), ids);
+  const total = tf.sum(tf.mul(w, tf.reshape(losses, [-1])));
+  return tf.div(total, spec.classWeightNorm === "count" ? losses.size : tf.sum(w)) as tf.Scalar;
+}
+
+/** Checks that there is one class weight per class (k classes; a single sigmoid output has 2). */
+function checkWeights(spec: LossSpec, k: number): void {
+  if (spec.classWeight && spec.classWeight.length !== k) {
+    throw new Error(`${spec.classWeightNorm === "count" ? "fit(class_weight=…)" : "CrossEntropyLoss(weight=…)"} has ${spec.classWeight.length} weights for ${k} classes`);
+  }
+}
+
+/** Cross-entropy on logits, as PyTorch's CrossEntropyLoss; with label smoothing ε the target is (1 − ε)·one-hot + ε/k. */
 function logitsCrossEntropy(spec: LossSpec): (labels: tf.Tensor, logits: tf.Tensor) => tf.Scalar {
   return (labels, logits) => {
     const k = logits.shape[logits.shape.length - 1] as number;
+    checkWeights(spec, k);
     const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), "int32"), k);
     const eps = spec.labelSmoothing ?? 0;
     const target = eps ? tf.add(tf.mul(oneHot, 1 - eps), eps / k) : oneHot;
-    const nll = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1));
-    if (!spec.classWeight) return tf.mean(nll) as tf.Scalar;
-    if (spec.classWeight.length !== k) throw new Error(`CrossEntropyLoss(weight=…) has ${spec.classWeight.length} weights for ${k} classes`);
-    const w = tf.sum(tf.mul(oneHot, tf.tensor1d(spec.classWeight)), -1);
-    return tf.div(tf.sum(tf.mul(w, nll)), tf.sum(w)) as tf.Scalar;
+    return reduceLoss(spec, labels, tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1)));
   };
 }
 
@@ -228,11 +244,26 @@ function logitsCrossEntropy(spec: LossSpec): (labels: tf.Tensor, logits: tf.Tens
  */
 function logitsBinaryCrossEntropy(spec: LossSpec): (labels: tf.Tensor, z: tf.Tensor) => tf.Scalar {
   return (labels, z) => {
+    checkWeights(spec, 2);
     const y = tf.reshape(labels, z.shape);
     const tail = tf.log1p(tf.exp(tf.neg(tf.abs(z))));
     const spPos = tf.add(tf.relu(z), tail), spNeg = tf.add(tf.relu(tf.neg(z)), tail);
     const p = spec.posWeight ? tf.tensor1d(spec.posWeight) : tf.scalar(1);
-    return tf.mean(tf.add(tf.mul(tf.mul(p, y), spNeg), tf.mul(tf.sub(1, y), spPos))) as tf.Scalar;
+    return reduceLoss(spec, labels, tf.add(tf.mul(tf.mul(p, y), spNeg), tf.mul(tf.sub(1, y), spPos)));
+  };
+}
+
+/**
+ * Huber loss, mean over the batch: ½r² where |r| ≤ δ, δ(|r| − ½δ) beyond (Keras' Huber, PyTorch's HuberLoss);
+ * divided by δ it is PyTorch's SmoothL1Loss(beta=δ).
+ */
+function huberLoss(delta: number, smoothL1: boolean): (labels: tf.Tensor, preds: tf.Tensor) => tf.Scalar {
+  return (labels, preds) => {
+    const r = tf.abs(tf.sub(preds, tf.reshape(labels, preds.shape)));
+    // with q = min(|r|, δ): ½q² + δ(|r| − q), the two pieces in one differentiable expression
+    const q = tf.minimum(r, delta);
+    const l = tf.add(tf.mul(0.5, tf.square(q)), tf.mul(delta, tf.sub(r, q)));
+    return tf.mean(smoothL1 ? tf.div(l, delta) : l) as tf.Scalar;
   };
 }
 
@@ -250,27 +281,66 @@ export function lossFunction(lossOrSpec: LossName | LossSpec, logits = false): (
   const {loss, fromLogits} = spec;
   if (fromLogits && (loss === "sparse_categorical_crossentropy" || loss === "categorical_crossentropy")) return logitsCrossEntropy(spec);
   if (fromLogits && loss === "binary_crossentropy") return logitsBinaryCrossEntropy(spec);
+  if (spec.classWeight && loss !== "sparse_categorical_crossentropy" && loss !== "categorical_crossentropy" && loss !== "binary_crossentropy") {
+    throw new Error(`class weights are followed for cross-entropy losses only, not ${loss}`);
+  }
   switch (loss) {
     case "sparse_categorical_crossentropy":
     case "categorical_crossentropy": // the page's datasets always hold class ids (to_categorical is not replayed)
       return (labels, preds) => {
         const k = preds.shape[preds.shape.length - 1] as number;
+        checkWeights(spec, k);
         const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), "int32"), k);
         const p = tf.clipByValue(preds, 1e-7, 1 - 1e-7);
-        return tf.mean(tf.neg(tf.sum(tf.mul(oneHot, tf.log(p)), -1))) as tf.Scalar;
+        return reduceLoss(spec, labels, tf.neg(tf.sum(tf.mul(oneHot, tf.log(p)), -1)));
       };
     case "binary_crossentropy":
       return (labels, preds) => {
+        checkWeights(spec, 2);
         const y = tf.reshape(labels, preds.shape);
         const p = tf.clipByValue(preds, 1e-7, 1 - 1e-7);
         const l = tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))));
-        return tf.neg(tf.mean(l)) as tf.Scalar;
+        return reduceLoss(spec, labels, tf.neg(l));
       };
     case "mean_squared_error":
       return (labels, preds) => tf.mean(tf.square(tf.sub(preds, tf.reshape(labels, preds.shape)))) as tf.Scalar;
     case "mean_absolute_error":
       return (labels, preds) => tf.mean(tf.abs(tf.sub(preds, tf.reshape(labels, preds.shape)))) as tf.Scalar;
+    case "huber":
+      return huberLoss(spec.delta ?? 1, spec.smoothL1 ?? false);
   }
+}
+
+/**
+ * A batch's sums for the measures a claim may name beside the loss and accuracy: for a regression [Σ (p − y)², count]
+ * (its MSE when the loss is another, e.g. Huber); for a classifier with one label per sample, per class c the
+ * samples of class c and those of them predicted c ([total_0 … total_{K−1}, hit_0 … hit_{K−1}]: its balanced accuracy).
+ */
+export function claimSums(labels: tf.Tensor, preds: tf.Tensor, classifier: boolean, fromLogits = false): tf.Tensor1D {
+  if (!classifier) {
+    const d = tf.sub(preds, tf.reshape(labels, preds.shape));
+    return tf.stack([tf.sum(tf.square(d)), tf.scalar(d.size)]) as tf.Tensor1D;
+  }
+  const k = preds.shape.length < 2 ? 1 : (preds.shape[preds.shape.length - 1] as number);
+  const y = tf.cast(tf.reshape(labels, [-1]), "int32");
+  const guess = k === 1 ? tf.cast(tf.greater(tf.reshape(preds, [-1]), fromLogits ? 0 : 0.5), "int32") : tf.cast(tf.argMax(preds, -1), "int32");
+  const oneHot = tf.oneHot(y, Math.max(2, k));
+  const hit = tf.mul(oneHot, tf.expandDims(tf.cast(tf.equal(guess, y), "float32"), -1));
+  return tf.concat([tf.sum(oneHot, 0), tf.sum(hit, 0)]) as tf.Tensor1D;
+}
+
+/** Adds one batch's claimSums into a running total (the first batch sets its length). */
+export function addSums(total: number[], batch: ArrayLike<number>): void {
+  for (let i = 0; i < batch.length; i++) total[i] = (total[i] ?? 0) + batch[i];
+}
+
+/** The measures from summed claimSums: MSE for a regression, balanced accuracy (mean recall over the classes present) for a classifier. */
+export function claimMeasures(total: number[], classifier: boolean): {mse?: number; balancedAcc?: number} {
+  if (!total.length) return {};
+  if (!classifier) return {mse: total[0] / total[1]};
+  const k = total.length / 2;
+  const recalls = total.slice(0, k).flatMap((n, c) => (n > 0 ? [total[k + c] / n] : []));
+  return recalls.length ? {balancedAcc: recalls.reduce((a, b) => a + b, 0) / recalls.length} : {};
 }
 
 /**

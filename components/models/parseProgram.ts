@@ -17,7 +17,7 @@ export interface ParseError {
 
 const ACTIVATIONS: Activation[] = ["linear", "relu", "relu6", "sigmoid", "softmax", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu", "hardSigmoid"];
 const OPTIMIZERS: OptimizerName[] = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "adamw"];
-const LOSSES: LossName[] = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mean_squared_error", "mean_absolute_error"];
+const LOSSES: LossName[] = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mean_squared_error", "mean_absolute_error", "huber"];
 
 class Fail extends Error {}
 
@@ -330,6 +330,10 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
     if (v?.k !== "arr" || !v.v.length || !v.v.every((x) => x.k === "num" && x.v >= 0)) throw new Fail(`compile.${k} must be an array of non-negative numbers`);
     out[k] = v.v.map((x) => (x as {v: number}).v);
   }
+  if (p.has("classWeightNorm")) out.classWeightNorm = p.oneOf("classWeightNorm", ["count"] as const);
+  if (p.has("delta")) out.delta = p.num("delta", {min: 0});
+  if (out.delta !== undefined && !(out.delta > 0)) throw new Fail("compile.delta must be > 0");
+  if (p.has("smoothL1")) out.smoothL1 = p.bool("smoothL1");
   if (p.has("labelSmoothing")) out.labelSmoothing = p.num("labelSmoothing", {min: 0});
   if ((out.labelSmoothing ?? 0) >= 1) throw new Fail("compile.labelSmoothing must be below 1");
   if (p.has("schedule")) out.schedule = scheduleOf(p.obj("schedule"), base.compile.schedule?.line ?? line);
@@ -337,7 +341,7 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   return out;
 }
 
-const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle", "plateau"] as const;
+const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle", "plateau", "restarts"] as const;
 
 /** compile.schedule: one of the LrSchedule kinds with its numbers (checked as the translator checks them). */
 function scheduleOf(o: Props, line: number): LrSchedule {
@@ -364,6 +368,9 @@ function scheduleOf(o: Props, line: number): LrSchedule {
   } else if (kind === "onecycle") {
     s = {kind, per: per(), maxLr: o.num("maxLr", {min: 0}), totalSteps: o.num("totalSteps", {int: true, min: 2}), pctStart: o.num("pctStart", {min: 0}),
       divFactor: o.num("divFactor", {min: 0}), finalDivFactor: o.num("finalDivFactor", {min: 0}), anneal: o.oneOf("anneal", ["cos", "linear"] as const), line};
+  } else if (kind === "restarts") {
+    s = {kind, per: per(), t0: o.num("t0", {int: true, min: 1}), tMult: o.num("tMult", {int: true, min: 1}), etaMin: o.num("etaMin", {min: 0, def: 0}), line};
+    if (o.has("fraction")) s.fraction = o.num("fraction", {min: 0});
   } else {
     const text = o.raw("text");
     s = {kind, lrs: nums("lrs"), text: text?.k === "str" ? text.v : "", line};

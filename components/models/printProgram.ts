@@ -131,11 +131,12 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
 /** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
 export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho", "clipNorm"] as const;
 
-/** The loss options the program sets (pos_weight, class weights, label smoothing), as compile fields. */
+/** The loss options the program sets (pos_weight, class weights, Huber's δ, label smoothing), as compile fields. */
 function lossOptions(p: KerasProgram): string {
-  const {posWeight, classWeight, labelSmoothing} = p.compile;
+  const {posWeight, classWeight, classWeightNorm, delta, smoothL1, labelSmoothing} = p.compile;
   return (posWeight ? `, posWeight: [${posWeight.join(", ")}]` : "") + (classWeight ? `, classWeight: [${classWeight.join(", ")}]` : "") +
-    (labelSmoothing ? `, labelSmoothing: ${labelSmoothing}` : "");
+    (classWeightNorm ? `, classWeightNorm: ${str(classWeightNorm)}` : "") + (delta !== undefined ? `, delta: ${delta}` : "") +
+    (smoothL1 ? ", smoothL1: true" : "") + (labelSmoothing ? `, labelSmoothing: ${labelSmoothing}` : "");
 }
 
 function compileLine(p: KerasProgram): string {

@@ -84,6 +84,10 @@ export interface RunResult {
   testLoss: number;
   testAcc: number;
   testSize: number;
+  /** The test MSE of a regression (what a claim named "MSE" is compared with when the loss is another). */
+  testMse?: number;
+  /** The test balanced accuracy of a classifier (mean recall over its classes). */
+  testBalancedAcc?: number;
   params: number;
 }
 
@@ -101,7 +105,8 @@ export async function* runProgram(program: KerasProgram, data: PreparedData, s: 
       shuffle: program.fit.shuffle ?? true, validation: data.val, earlyStopping: program.fit.earlyStopping});
     if (ctl.signal?.aborted) return null;
     const r = await evaluate(model, data.test, {loss: program.compile, signal: ctl.signal});
-    return {testLoss: r.loss, testAcc: r.acc, testSize: r.n, params: countParams(model)};
+    return {testLoss: r.loss, testAcc: r.acc, testSize: r.n, params: countParams(model),
+      ...(r.mse !== undefined ? {testMse: r.mse} : {}), ...(r.balancedAcc !== undefined ? {testBalancedAcc: r.balancedAcc} : {})};
   } finally {
     model.dispose();
   }

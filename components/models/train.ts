@@ -4,7 +4,7 @@
  * Never reads tensors synchronously (webgpu-safe): losses come back with `await t.data()`.
  */
 import * as tf from "@tensorflow/tfjs";
-import {correctCount, lossFunction, lossSpecOf, makeOptimizer, optimizerStep} from "./build.js";
+import {addSums, claimMeasures, claimSums, correctCount, lossFunction, lossSpecOf, makeOptimizer, optimizerStep} from "./build.js";
 import {permutation, sampleSize, type Dataset} from "./datasets.js";
 import type {CompileSpec, LossSpec} from "./keras/program.js";
 import {learningRateAt, perBatch} from "./keras/schedule.js";
@@ -82,10 +82,13 @@ export function batchTensors(data: Dataset, indices: ArrayLike<number>): {x: tf.
 
 /** Loss and accuracy of `model` on `indices` of `data` (inference mode), in batches. */
 export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, batchSize = 256, loss = "sparse_categorical_crossentropy" as CompileSpec["loss"] | LossSpec, signal, fromLogits = false}:
-  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"] | LossSpec; signal?: AbortSignal; fromLogits?: boolean} = {}): Promise<{loss: number; acc: number; n: number}> {
+  {indices?: ArrayLike<number>; batchSize?: number; loss?: CompileSpec["loss"] | LossSpec; signal?: AbortSignal; fromLogits?: boolean} = {}):
+  Promise<{loss: number; acc: number; n: number; mse?: number; balancedAcc?: number}> {
   const idx = indices ?? Int32Array.from({length: data.size}, (_, i) => i);
   const spec = lossSpecOf(loss, fromLogits);
   const lossFn = lossFunction(spec), logits = !!spec.fromLogits;
+  const classifier = /crossentropy/.test(spec.loss);
+  const sums: number[] = [];
   let sumLoss = 0, correct = 0;
   for (let s = 0; s < idx.length; s += batchSize) {
     if (signal?.aborted) throw new DOMException("evaluation stopped", "AbortError");
@@ -93,14 +96,16 @@ export async function evaluate(model: tf.LayersModel, data: Dataset, {indices, b
     const out = tf.tidy(() => {
       const {x, y} = batchTensors(data, part);
       const p = model.predict(x) as tf.Tensor;
-      return tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p, logits)]);
+      const single = !classifier || y.size === part.length;
+      return {stats: tf.stack([tf.mul(lossFn(y, p), part.length), correctCount(y, p, logits)]), extra: single ? claimSums(y, p, classifier, logits) : undefined};
     });
-    const v = await out.data();
-    out.dispose();
+    const [v, e] = await Promise.all([out.stats.data(), out.extra?.data()]);
+    tf.dispose([out.stats, ...(out.extra ? [out.extra] : [])]);
     sumLoss += v[0];
     correct += v[1];
+    if (e) addSums(sums, e);
   }
-  return {loss: sumLoss / idx.length, acc: correct / idx.length, n: idx.length};
+  return {loss: sumLoss / idx.length, acc: correct / idx.length, n: idx.length, ...claimMeasures(sums, classifier)};
 }
 
 export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainStep, void, void> {

@@ -21,7 +21,7 @@ import {calibrate, runPlans, type Calibration, type RunPlan} from "../models/cal
 import type {KerasProgram, LayerSpec, NumpyGdProgram, Program} from "../models/keras/program.js";
 import {prepareData, settingsFor, type BinarySource, type PreparedData, type RunSettings} from "../models/session.js";
 import {CalibrationTable, formatDuration} from "./TrainingCalibration.js";
-import {compareWithClaim, pct} from "./TrainingClaim.js";
+import {compareWithClaim, pct, testNumbers} from "./TrainingClaim.js";
 import {TrainingCode, type PythonBlock} from "./TrainingCode.js";
 import {intervalMean, TrainingCurves, type CurveHistory, type RunningMean} from "./TrainingCurves.js";
 import {runForPanel, type RunOutcome} from "./TrainingRun.js";
@@ -404,7 +404,7 @@ function showOutcome(c: Ctx, o: RunOutcome, seconds: number, kind: Kind, plan: R
   const lead = (o.partial && o.last ? t("resultPartial", {epoch: o.last.epoch, batch: o.last.batch, batches: o.last.batches}) : "") +
     (kind === "quick" ? t("resultQuick", {n: plan.limit}) : "");
   ui.result.textContent = lead + t("resultRun", {acc: pct(o.test.acc), loss: fmt(o.test.loss), n: o.test.n, params: o.params.toLocaleString("en-US"),
-    time: seconds.toFixed(1), backend: chosen}) + compareWithClaim({test: o.test, lastEpoch: o.lastEpoch}, c.program.claims) + note;
+    time: seconds.toFixed(1), backend: chosen}) + compareWithClaim({test: testNumbers(c.program.compile, o.test), lastEpoch: o.lastEpoch}, c.program.claims) + note;
   if (o.test.classes >= 2 && c.data) ui.details.replaceChildren(TrainingResults(o.test, c.data.test));
   root.dataset.state = o.partial ? "stopped" : "done";
   if (o.partial) ui.status.textContent += t("stoppedSuffix");

@@ -5,7 +5,7 @@
  * tf, no DOM (lives next to the panel it serves).
  */
 import * as tf from "@tensorflow/tfjs";
-import {buildModel, correctCount, countParams, lossFunction, lossSpecOf} from "../models/build.js";
+import {addSums, buildModel, claimMeasures, claimSums, correctCount, countParams, lossFunction, lossSpecOf} from "../models/build.js";
 import type {Dataset} from "../models/datasets.js";
 import type {KerasProgram, LossSpec} from "../models/keras/program.js";
 import type {PreparedData, RunSettings} from "../models/session.js";
@@ -20,6 +20,9 @@ export interface TestEvaluation {
   confidence: Float32Array;
   labels: Float32Array;
   classes: number;
+  /** MSE of a regression, balanced accuracy of a classifier (what a claim naming them is compared with). */
+  mse?: number;
+  balancedAcc?: number;
 }
 
 export type RunEvent =
@@ -56,6 +59,7 @@ export async function evaluateWithPredictions(model: tf.LayersModel, data: Datas
   const classifier = /crossentropy/.test(lossName) && (data.targetWidth ?? 1) === 1;
   const predicted = new Int32Array(classifier ? n : 0), confidence = new Float32Array(classifier ? n : 0);
   let sumLoss = 0, correct = 0, classes = 0;
+  const sums: number[] = [];
   for (let s = 0; s < n; s += batchSize) {
     const idx = Int32Array.from({length: Math.min(batchSize, n - s)}, (_, i) => s + i);
     const out = tf.tidy(() => {
@@ -66,19 +70,22 @@ export async function evaluateWithPredictions(model: tf.LayersModel, data: Datas
       const q = !fromLogits || !classifier ? p : k === 1 ? tf.sigmoid(p) : tf.softmax(p);
       const probs = k === 1 ? tf.concat([tf.sub(1, q), q], -1) : q;
       const stats = tf.stack([tf.mul(lossFn(y, p), idx.length), correctCount(y, p, fromLogits)]);
-      return {stats, guess: tf.argMax(probs, -1), conf: tf.max(probs, -1), k: Math.max(2, k)};
+      const extra = classifier || !/crossentropy/.test(lossName) ? claimSums(y, p, classifier, fromLogits) : undefined;
+      return {stats, extra, guess: tf.argMax(probs, -1), conf: tf.max(probs, -1), k: Math.max(2, k)};
     });
-    const [v, g, c] = await Promise.all([out.stats.data(), out.guess.data(), out.conf.data()]);
-    tf.dispose([out.stats, out.guess, out.conf]);
+    const [v, g, c, e] = await Promise.all([out.stats.data(), out.guess.data(), out.conf.data(), out.extra?.data()]);
+    tf.dispose([out.stats, out.guess, out.conf, ...(out.extra ? [out.extra] : [])]);
     sumLoss += v[0];
     correct += v[1];
+    if (e) addSums(sums, e);
     classes = out.k;
     if (classifier) {
       predicted.set(g as Int32Array, s);
       confidence.set(c as Float32Array, s);
     }
   }
-  return {loss: sumLoss / n, acc: correct / n, n, predicted, confidence, labels: data.labels.slice(0, n), classes: classifier ? classes : 0};
+  return {loss: sumLoss / n, acc: correct / n, n, predicted, confidence, labels: data.labels.slice(0, n), classes: classifier ? classes : 0,
+    ...claimMeasures(sums, classifier)};
 }
 
 /** The first `n` samples of a dataset as a dataset. */

@@ -52,6 +52,43 @@ export function ndDataset(it: Interpreter, x: Val, y: Val, ev: {x?: Val; y?: Val
 }
 
 
+/**
+ * model.predict(X_test) after fit and no evaluate(): the test set is what is predicted, with the labels whose name
+ * pairs with it as the training labels' name pairs with the training inputs (X_train/y_train → X_test/y_test,
+ * train_x/train_y → test_x/test_y), when that array has one row per predicted row. Otherwise evaluate()'s data.
+ */
+/** The labels of evaluation inputs `x` named as the training pair is (X_test → y_test when X_train/y_train train): null if none. */
+export function pairedLabels(it: Interpreter, x: string, trainX: string, trainY: string): string | null {
+  const X = ndOf(it.np.vars.get(x));
+  if (!X) return null;
+  for (const name of pairedNames(x, trainX, trainY)) {
+    const Y = ndOf(it.np.vars.get(name));
+    if (Y && name !== trainY && Y.shape[0] === X.shape[0]) return name;
+  }
+  return null;
+}
+
+export function predictedTest(it: Interpreter, m: ModelState, fit: {x: Val; y: Val}): ModelState["evaluate"] {
+  const p = m.predicted;
+  if (m.evaluate || !p || p.x.k !== "nd" || fit.x.k !== "nd" || fit.y.k !== "nd" || p.x.name === fit.x.name) return m.evaluate;
+  const name = pairedLabels(it, p.x.name, fit.x.name, fit.y.name);
+  return name ? {line: p.line, x: p.x, y: {k: "nd", name}} : undefined;
+}
+
+/** Names the labels of `x` may have, from the way the training pair's names differ (common prefix or suffix kept). */
+export function pairedNames(x: string, trainX: string, trainY: string): string[] {
+  const out: string[] = [];
+  let s = 0;
+  while (s < Math.min(trainX.length, trainY.length) && trainX[trainX.length - 1 - s] === trainY[trainY.length - 1 - s]) s++;
+  const [xHead, yHead] = [trainX.slice(0, trainX.length - s), trainY.slice(0, trainY.length - s)];
+  if (xHead && x.startsWith(xHead)) out.push(yHead + x.slice(xHead.length));
+  let q = 0;
+  while (q < Math.min(trainX.length, trainY.length) && trainX[q] === trainY[q]) q++;
+  const [xTail, yTail] = [trainX.slice(q), trainY.slice(q)];
+  if (xTail && x.endsWith(xTail)) out.push(x.slice(0, x.length - xTail.length) + yTail);
+  return out;
+}
+
 export function tableNotes(ref: Extract<DatasetRef, {id: "table"}>, claims: ReturnType<typeof parseClaims>): Note[] {
   const n = ref.rows.length;
   const nTest = Math.ceil(ref.testSize * n);

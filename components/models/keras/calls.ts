@@ -64,6 +64,15 @@ export function applyLayer(it: Interpreter, layer: Extract<Val, {k: "layer" | "m
 
 /** Marks a loss name whose object was built with from_logits=True (compile() reads it back). */
 export const FROM_LOGITS = "#from_logits";
+/** keras.losses.Huber(delta=2.0): the loss's text carries its δ after this mark ("huber#delta=2"). */
+export const DELTA = "#delta=";
+
+/** A loss as compile() receives it (a name, or a loss object's text): its name, from_logits and Huber's δ. */
+export function readLossText(text: string): {name: string; fromLogits: boolean; delta?: number} {
+  const [name, ...marks] = text.split(/(?=#)/);
+  const d = marks.find((m) => m.startsWith(DELTA));
+  return {name, fromLogits: marks.includes(FROM_LOGITS), ...(d ? {delta: Number(d.slice(DELTA.length))} : {})};
+}
 
 /** keras.Model / Sequential / Input / layers / optimizers / losses / metrics / datasets, read_csv, train_test_split, to_categorical; null: not Keras. */
 export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwargs: () => Record<string, Val>, line: number): Val | null {
@@ -135,9 +144,12 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     // keras.losses.SparseCategoricalCrossentropy(from_logits=True): the loss by name, its from_logits kept
     if (!LOSSES[loss]) throw new Error(`loss ${loss} is not supported`);
     const kw = kwargs();
-    for (const k of Object.keys(kw)) if (k !== "from_logits" && k !== "name") it.warn(line, `${loss}(${k}=…) is ignored`);
+    const name = LOSSES[loss];
+    for (const k of Object.keys(kw)) if (k !== "from_logits" && k !== "name" && !(k === "delta" && name === "huber")) it.warn(line, `${loss}(${k}=…) is ignored`);
     const logits = kw.from_logits?.k === "bool" && kw.from_logits.v;
-    return {k: "str", v: `${LOSSES[loss]}${logits ? FROM_LOGITS : ""}`};
+    const delta = name === "huber" && kw.delta ? it.num(kw.delta, line, "delta") : undefined;
+    if (delta !== undefined && !(delta > 0)) throw new Error(`${loss}(delta=${delta}): delta must be > 0`);
+    return {k: "str", v: `${name}${logits ? FROM_LOGITS : ""}${delta !== undefined ? `${DELTA}${delta}` : ""}`};
   }
   const ds = /^keras\.datasets\.(\w+)\.load_data$/.exec(path)?.[1];
   if (ds) {

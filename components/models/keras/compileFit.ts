@@ -10,8 +10,9 @@ import {callLambda} from "../numpy/comprehension.js";
 import {evalNP} from "../numpy/eval.js";
 import {isObj, toNumber, type NPValue} from "../numpy/values.js";
 import {addLayer} from "./layers.js";
-import {FROM_LOGITS} from "./calls.js";
+import {readLossText} from "./calls.js";
 import {isND} from "../numpy/ndarray.js";
+import {isDict} from "../numpy/dicts.js";
 import {unpackTfData} from "./tfdata.js";
 
 export function modelMethod(it: Interpreter, m: ModelState, method: string, args: Val[], kw: Record<string, Val>, line: number): Val {
@@ -36,8 +37,8 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       const l = kw.loss ?? args[1];
       if (!l) throw new Error("compile() needs a loss");
       const lossText = it.str(l, "loss");
-      const fromLogits = lossText.endsWith(FROM_LOGITS);
-      const lossName = LOSSES[lossText.replace(FROM_LOGITS, "")];
+      const {name: lossKey, fromLogits, delta} = readLossText(lossText);
+      const lossName = LOSSES[lossKey];
       if (!lossName) throw new Error(`loss "${it.str(l, "loss")}" is not supported (supported: ${Object.keys(LOSSES).filter((k) => k.includes("_") || k.length <= 3).join(", ")})`);
       const mv = kw.metrics ?? args[2];
       const metrics: string[] = [];
@@ -52,7 +53,7 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       for (const k of Object.keys(kw)) {
         if (!["optimizer", "loss", "metrics"].includes(k)) it.warn(line, `compile(): argument ${k}= is ignored`);
       }
-      m.compile = {optimizer, loss: lossName, metrics, line, ...(schedule ? {schedule} : {}), ...(fromLogits ? {fromLogits: true} : {})};
+      m.compile = {optimizer, loss: lossName, metrics, line, ...(schedule ? {schedule} : {}), ...(fromLogits ? {fromLogits: true} : {}), ...(delta !== undefined ? {delta} : {})};
       return {k: "none"};
     }
     case "fit": {
@@ -75,7 +76,15 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1) throw new Error(`batch_size must be a positive integer, got ${spec.batchSize}`);
       if (!(spec.validationSplit >= 0 && spec.validationSplit < 1)) throw new Error(`validation_split must be in [0, 1), got ${spec.validationSplit}`);
       for (const k of Object.keys(kw)) {
-        if (!["x", "y", "epochs", "batch_size", "validation_split", "verbose", "validation_data", "shuffle", "callbacks"].includes(k)) it.warn(line, `fit(): argument ${k}= is ignored`);
+        if (!["x", "y", "epochs", "batch_size", "validation_split", "verbose", "validation_data", "shuffle", "callbacks", "class_weight"].includes(k)) it.warn(line, `fit(): argument ${k}= is ignored`);
+      }
+      let classWeight: number[] | undefined;
+      if (kw.class_weight && kw.class_weight.k !== "none") {
+        try {
+          classWeight = classWeights(it, kw.class_weight);
+        } catch (e) {
+          it.warn(line, `fit(class_weight=…) is not followed: ${(e as Error).message}`);
+        }
       }
       if ((shuffleArg?.k === "bool" && !shuffleArg.v) || (piped && !piped.shuffle)) spec.shuffle = false;
       if (piped && bs && bs.k !== "none") it.warn(line, "fit(): batch_size= is ignored for a tf.data pipeline (its .batch() sets it)");
@@ -86,7 +95,7 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
         if (on === "val_loss" && !validated) it.warn(line, `fit(): ${what} monitors val_loss, but fit() has no validation data; it is not followed`);
       if (earlyStopping && (earlyStopping.monitor !== "val_loss" || validated)) spec.earlyStopping = earlyStopping;
       if (callbacks.plateau && callbacks.plateau.monitor === "val_loss" && !validated) delete callbacks.plateau;
-      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...callbacks});
+      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...callbacks, ...(classWeight ? {classWeight} : {})});
       return UNKNOWN("history");
     }
     case "evaluate": {
@@ -94,7 +103,11 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       m.evaluate = x0?.k === "tfdata" ? {line, x: x0.x, y: x0.y} : {line, x: x0, y: kw.y ?? args[1]};
       return {k: "seq", items: [UNKNOWN("test loss"), UNKNOWN("test accuracy")]};
     }
-    case "predict":
+    case "predict": {
+      const x = kw.x ?? args[0];
+      if (x && m.fits.length && !m.predicted) m.predicted = {line, x};
+      return UNKNOWN(method);
+    }
     case "summary":
       return UNKNOWN(method);
     default:
@@ -117,6 +130,23 @@ export function instanceMethod(it: Interpreter, inst: Extract<Val, {k: "instance
     return UNKNOWN("predictions");
   }
   throw new Error(`${inst.cls.name}.${method}() is not supported`);
+}
+
+/**
+ * fit(class_weight={0: 1.0, 1: 3.2}): a weight per class, as Keras requires them, keyed 0 … k − 1 (the dict may be
+ * computed by the code: a comprehension over np.bincount, dict(enumerate(…))).
+ */
+function classWeights(it: Interpreter, v: Val): number[] {
+  const d = v.k === "nd" ? it.np.vars.get(v.name) : undefined;
+  if (!isDict(d)) throw new Error(`${describe(v)} is not a dict the page can compute`);
+  const out: number[] = [];
+  for (const [key, w] of d.entries.values()) {
+    const k = toNumber(key, "a class_weight key"), x = toNumber(w, "a class weight");
+    if (!Number.isInteger(k) || k < 0 || k >= d.entries.size) throw new Error(`its keys must be the class ids 0 … ${d.entries.size - 1}, got ${k}`);
+    if (!(Number.isFinite(x) && x >= 0)) throw new Error(`class ${k} has the weight ${x}`);
+    out[k] = x;
+  }
+  return out;
 }
 
 /**

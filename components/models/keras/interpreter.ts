@@ -183,7 +183,15 @@ export class Interpreter {
       case "list":
         return {k: "seq", items: e.items.map((x) => this.evaluate(x, scope, line))};
       case "dict":
-        return UNKNOWN("dict");
+        // a dict of values the NumPy interpreter can hold (class_weight={0: 1.0, 1: w1}); otherwise untracked
+        if (refsOpaque(this, e, scope)) return UNKNOWN("dict");
+        try {
+          const name = `__nd${this.temp++}`;
+          this.np.vars.set(name, evalNP(e, this.np));
+          return {k: "nd", name};
+        } catch {
+          return UNKNOWN("dict");
+        }
       case "name": {
         if (e.id === "__name__") return {k: "str", v: "__main__"};
         const v = this.lookup(e.id, scope);
@@ -492,6 +500,13 @@ export class Interpreter {
     }
     const keras = kerasCall(this, path, args, kwargs, line) ?? tfDataCall(this, path, args, line);
     if (keras) return keras;
+    // a method of a value the translator does not hold (the model's output, or what was already reported): no second report
+    if (recv?.k === "unknown") return recv;
+    // OrderedDict([("fc1", layer), …]) keeps its (key, value) pairs in order: nn.Sequential reads them as named layers
+    if (path === "collections.OrderedDict" && e.args.length <= 1 && Object.keys(e.kwargs).length === 0) {
+      const v = e.args.length ? args()[0] : {k: "seq" as const, items: []};
+      if (v.k === "seq" && v.items.every((p) => p.k === "seq" && p.items.length === 2 && p.items[0].k === "str")) return v;
+    }
     this.warn(line, `call to ${path}() is not followed`);
     return UNKNOWN(path);
   }

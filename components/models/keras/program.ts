@@ -45,7 +45,7 @@ export interface OptimizerOptions {
   clipNorm?: number;
 }
 export type LossName = "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
-  | "mean_squared_error" | "mean_absolute_error";
+  | "mean_squared_error" | "mean_absolute_error" | "huber";
 
 /**
  * A learning-rate schedule: the learning rate of each epoch (or batch step) as a function of the initial one.
@@ -66,6 +66,12 @@ export type LrSchedule =
   /** PyTorch's OneCycleLR (two phases): from maxLr/divFactor up to maxLr over pctStart of the steps, then down to maxLr/(divFactor·finalDivFactor). */
   | {kind: "onecycle"; per: "epoch" | "batch"; maxLr: number; totalSteps: number; pctStart: number; divFactor: number; finalDivFactor: number;
     anneal: "cos" | "linear"; line: number}
+  /**
+   * PyTorch's CosineAnnealingWarmRestarts: cosine from the initial rate down to etaMin over t0 steps, then again over
+   * t0·tMult, t0·tMult², …. `fraction`: scheduler.step(epoch + i / fraction) is called after every batch, so after k
+   * steps the cycle position is (k − 1) / fraction epochs (absent: step() without an argument, position k).
+   */
+  | {kind: "restarts"; per: "epoch" | "batch"; t0: number; tMult: number; etaMin: number; fraction?: number; line: number}
   /**
    * PyTorch's ReduceLROnPlateau, stepped once per epoch on the monitored value (the validation loss, or the epoch's
    * training loss): the rate times `factor` (not below minLr) after more than `patience` epochs without improvement.
@@ -99,6 +105,12 @@ export interface CompileSpec {
   posWeight?: number[];
   /** Cross-entropy: a weight per class, the batch loss their weighted mean (PyTorch's weight=). */
   classWeight?: number[];
+  /** What the class-weighted sum is divided by: the weights' sum (absent: PyTorch) or the batch size ("count": Keras). */
+  classWeightNorm?: "count";
+  /** Huber loss: the threshold δ between the quadratic and the linear part (absent: 1). */
+  delta?: number;
+  /** Huber loss divided by δ (PyTorch's SmoothL1Loss(beta=δ)). */
+  smoothL1?: boolean;
   /** Cross-entropy: the target mixes ε of the uniform distribution into the one-hot label (label_smoothing=). */
   labelSmoothing?: number;
   metrics: string[];
@@ -106,7 +118,7 @@ export interface CompileSpec {
 }
 
 /** How the loss is computed: CompileSpec's loss fields. */
-export type LossSpec = Pick<CompileSpec, "loss" | "fromLogits" | "posWeight" | "classWeight" | "labelSmoothing">;
+export type LossSpec = Pick<CompileSpec, "loss" | "fromLogits" | "posWeight" | "classWeight" | "classWeightNorm" | "delta" | "smoothL1" | "labelSmoothing">;
 
 export interface FitSpec {
   epochs: number;
@@ -186,6 +198,8 @@ export interface Claim {
   /** The text the number was read from. */
   text: string;
   line?: number;
+  /** What the number measures when it is not the loss or plain accuracy ("test MSE" beside a Huber loss, "balanced accuracy"). */
+  measure?: "mse" | "balanced-accuracy";
 }
 
 /** A sentence for the reader about how the page's run differs from the printed code. */

@@ -5,7 +5,7 @@
 import {dotted, parseExpr, type Expr} from "./expr.js";
 import type {PyStmt} from "./gd.js";
 import type {Interpreter} from "./interpreter.js";
-import {canon, topLevelAssign, type Val} from "./values.js";
+import {MODEL_OUTPUT, canon, topLevelAssign, type Val} from "./values.js";
 import {isObj} from "../numpy/values.js";
 
 const TORCH_DATA = /^torch\.(randn|rand|randint|randperm|normal|tensor|empty|as_tensor|from_numpy|Tensor|FloatTensor|LongTensor|zeros|ones|zeros_like|ones_like|arange|linspace|manual_seed|cat|stack|eye|full|where|exp|log|sin|cos|sqrt|abs|float32|float64|long|int64|float)$/;
@@ -50,7 +50,7 @@ export function refsOpaque(it: Interpreter, e: Expr, scope: Map<string, Val>): b
       case "name": {
         if (it.np.vars.has(x.id) && !scope.has(x.id)) return false;
         const v = it.lookup(x.id, scope);
-        return !!v && (opaque.has(v.k) || (v.k === "mod" && /^(torch\.(nn|optim|utils)|torchvision|keras|tensorflow|tf\b)/.test(canon(v.path)) && !isTorchDataPath(it, v.path)));
+        return !!v && (opaque.has(v.k) || (v.k === "unknown" && v.why === MODEL_OUTPUT) || (v.k === "mod" && /^(torch\.(nn|optim|utils)|torchvision|keras|tensorflow|tf\b)/.test(canon(v.path)) && !isTorchDataPath(it, v.path)));
       }
       default:
         return someChild(x, walk);

@@ -24,7 +24,23 @@ export function learningRateAt(s: LrSchedule, base: number, epoch: number, step:
       return base * s.factors[Math.min(k, s.factors.length - 1)];
     case "onecycle":
       return oneCycleAt(s, k);
+    case "restarts":
+      return restartsAt(s, base, s.fraction ? Math.max(0, k - 1) / s.fraction : k);
   }
+}
+
+/** CosineAnnealingWarmRestarts at cycle position x (PyTorch's closed form for step(epoch=x)). */
+function restartsAt(s: Extract<LrSchedule, {kind: "restarts"}>, base: number, x: number): number {
+  let tCur = x, tI = s.t0;
+  if (x >= s.t0) {
+    if (s.tMult === 1) tCur = x % s.t0;
+    else {
+      const n = Math.floor(Math.log((x / s.t0) * (s.tMult - 1) + 1) / Math.log(s.tMult));
+      tCur = x - (s.t0 * (s.tMult ** n - 1)) / (s.tMult - 1);
+      tI = s.t0 * s.tMult ** n;
+    }
+  }
+  return s.etaMin + ((base - s.etaMin) * (1 + Math.cos((Math.PI * tCur) / tI))) / 2;
 }
 
 /** torch.optim.lr_scheduler.OneCycleLR (three_phase=False) after k steps; past the last step the final rate holds. */
@@ -57,6 +73,12 @@ export function checkSchedule(s: LrSchedule): LrSchedule {
     for (const x of s.factors) if (!(Number.isFinite(x) && x >= 0)) throw new Error(`schedule lambda: every factor must be a number ≥ 0, got ${x}`);
   }
   if (s.kind === "plateau") checkPlateau(s);
+  if (s.kind === "restarts") {
+    if (!(Number.isInteger(s.t0) && s.t0 >= 1)) throw new Error(`schedule restarts: t0 must be an integer ≥ 1, got ${s.t0}`);
+    if (!(Number.isInteger(s.tMult) && s.tMult >= 1)) throw new Error(`schedule restarts: tMult must be an integer ≥ 1, got ${s.tMult}`);
+    pos(s.etaMin + 1, "etaMin");
+    if (s.fraction !== undefined) pos(s.fraction, "fraction");
+  }
   if (s.kind === "onecycle") {
     (pos(s.maxLr, "maxLr"), pos(s.divFactor, "divFactor"), pos(s.finalDivFactor, "finalDivFactor"));
     if (!(Number.isInteger(s.totalSteps) && s.totalSteps >= 2)) throw new Error(`schedule onecycle: totalSteps must be an integer ≥ 2, got ${s.totalSteps}`);

@@ -12,7 +12,7 @@ import {show} from "./expr.js";
 import {describe, type ModelState} from "./values.js";
 import {lrTable} from "./compileFit.js";
 import {Interpreter, type TranslateOptions, type TranslateResult} from "./interpreter.js";
-import {failedOutside, ndDataset, resolveDataset, tableNotes} from "./assemble.js";
+import {failedOutside, ndDataset, predictedTest, resolveDataset, tableNotes} from "./assemble.js";
 import {torchProgram} from "../pytorch/assemble.js";
 import {buildNumpyScript} from "../pytorch/program.js";
 import {tTraining} from "../../i18n/training.js";
@@ -124,7 +124,7 @@ function kerasProgram(it: Interpreter, fitted: ModelState[], claims: Claim[], fi
     return {diagnostics};
   }
   const notes: Note[] = [];
-  const dataset = fit.x.k === "nd" ? ndDataset(it, fit.x, fit.y, m.evaluate, fit.spec.line, false, notes) : resolveDataset(m, fit.x, fit.y, fit.spec.line, notes, diagnostics);
+  const dataset = fit.x.k === "nd" ? ndDataset(it, fit.x, fit.y, predictedTest(it, m, fit), fit.spec.line, false, notes) : resolveDataset(m, fit.x, fit.y, fit.spec.line, notes, diagnostics);
   if (!dataset) return {diagnostics};
   if (dataset.ref.id === "mnist" && fit.x.k === "data" && fit.x.limit) dataset.ref.trainLimit = fit.x.limit;
   if (dataset.ref.id === "mnist" && m.evaluate?.x?.k === "data" && m.evaluate.x.limit) dataset.ref.testLimit = m.evaluate.x.limit;
@@ -166,8 +166,10 @@ function kerasProgram(it: Interpreter, fitted: ModelState[], claims: Claim[], fi
 export function translatePython(code: string, at: {file: string; line: number} & Omit<TranslateOptions, "file">): TranslateResult {
   return translateChapterCode([{code, lang: "python", line: at.line}], at);
 }
-/** compile() plus the schedule a LearningRateScheduler callback of fit() sets (named on the page when it cannot be followed). */
-function withCallbackSchedule(it: Interpreter, compile: CompileSpec, fit: ModelState["fits"][number]): CompileSpec {
+/** compile() plus fit()'s class weights and the schedule a LearningRateScheduler callback of fit() sets (named on the page when it cannot be followed). */
+function withCallbackSchedule(it: Interpreter, compile0: CompileSpec, fit: ModelState["fits"][number]): CompileSpec {
+  // fit(class_weight=…) weights the loss (Keras divides the weighted sum by the batch size)
+  const compile: CompileSpec = fit.classWeight ? {...compile0, classWeight: fit.classWeight, classWeightNorm: "count"} : compile0;
   const cb = fit.lrCallback;
   if (fit.plateau && (cb || compile.schedule)) it.warn(fit.plateau.line, "ReduceLROnPlateau beside another learning-rate schedule is not followed in the page");
   else if (fit.plateau) return {...compile, schedule: fit.plateau};

@@ -18,8 +18,10 @@ export interface ModelState {
   layers: LayerSpec[];
   inputShape?: number[];
   compile?: CompileSpec;
-  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>}[];
+  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>; classWeight?: number[]}[];
   evaluate?: {line: number; x?: Val; y?: Val};
+  /** The first model.predict(x) call after fit: its x is the test set when nothing is evaluated. */
+  predicted?: {line: number; x: Val};
 }
 
 export type DataSrc =
@@ -75,6 +77,8 @@ export class Return {
 
 export const NUM = (v: number): Val => ({k: "num", v});
 export const UNKNOWN = (why: string): Val => ({k: "unknown", why});
+/** The `why` of a model's output (`out = model(X)`): a tensor the translator does not compute. */
+export const MODEL_OUTPUT = "model output";
 
 export const ACTIVATIONS: Record<string, Activation> = {
   linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
@@ -89,7 +93,7 @@ export const DEFAULT_LR: Record<OptimizerName, number> = {adam: 0.001, sgd: 0.01
 export const LOSSES: Record<string, LossName> = {
   sparse_categorical_crossentropy: "sparse_categorical_crossentropy", categorical_crossentropy: "categorical_crossentropy",
   binary_crossentropy: "binary_crossentropy", mse: "mean_squared_error", mean_squared_error: "mean_squared_error",
-  mae: "mean_absolute_error", mean_absolute_error: "mean_absolute_error",
+  mae: "mean_absolute_error", mean_absolute_error: "mean_absolute_error", huber: "huber", huber_loss: "huber", Huber: "huber",
   SparseCategoricalCrossentropy: "sparse_categorical_crossentropy", CategoricalCrossentropy: "categorical_crossentropy",
   BinaryCrossentropy: "binary_crossentropy", MeanSquaredError: "mean_squared_error", MeanAbsoluteError: "mean_absolute_error"
 };

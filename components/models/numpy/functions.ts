@@ -403,6 +403,24 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     }
     case "concatenate":
       return concatenate(arraysOf(a0, "np.concatenate"), axisOf(kw, args[1]) ?? 0, B);
+    case "bincount": {
+      // np.bincount(x, weights=None, minlength=0): counts (or summed weights) of each non-negative integer in a 1-D x
+      const x = toND(a0, "np.bincount");
+      if (x.shape.length !== 1) throw new Error("np.bincount: x must be 1-D");
+      const wv = kw.weights ?? args[1];
+      const w = wv === undefined || wv === null ? null : toND(wv, "np.bincount weights");
+      if (w && w.data.length !== x.data.length) throw new Error("np.bincount: weights and x must have the same length");
+      let top = -1;
+      for (const v of x.data) {
+        if (!(Number.isInteger(v) && v >= 0)) throw new Error(`np.bincount: x must hold non-negative integers, got ${v}`);
+        top = Math.max(top, v);
+      }
+      const minlength = kw.minlength === undefined ? 0 : toInt(kw.minlength, "minlength");
+      const out = make([Math.max(top + 1, minlength)], () => 0, B, "np.bincount", w ? "float" : "int");
+      B.charge(x.data.length, "np.bincount");
+      x.data.forEach((v, i) => (out.data[v] += w ? w.data[i] : 1));
+      return out;
+    }
     case "digitize": {
       // np.digitize(x, bins): for increasing bins, i with bins[i-1] <= x < bins[i] (right=True: bins[i-1] < x <= bins[i])
       const x = toND(a0, "np.digitize"), bins = toND(args[1], "np.digitize");

@@ -2,7 +2,7 @@
  * A PyTorch model, loss, optimiser and training loop → the same Program the Keras path builds (framework
  * "pytorch"): where the batches come from, the layers lowered, PyTorch's defaults. Pure.
  */
-import {parseExpr, show} from "../keras/expr.js";
+import {parseExpr, show, type Expr} from "../keras/expr.js";
 import type {Interpreter} from "../keras/interpreter.js";
 import type {Val} from "../keras/values.js";
 import type {Claim, DatasetRef, KerasProgram, LrSchedule, Note} from "../keras/program.js";
@@ -10,7 +10,7 @@ import {applyOutputActivation, earlyStopOf, monitorOf} from "./epochLoop.js";
 import {functionalLoss} from "./objects.js";
 import {lambdaSchedule} from "./schedulers.js";
 import {readerText} from "../keras/messages.js";
-import {ndDataset} from "../keras/assemble.js";
+import {ndDataset, pairedLabels} from "../keras/assemble.js";
 import {lowerLayers} from "./layers.js";
 import type {TorchLoop} from "./loop.js";
 import {tTraining} from "../../i18n/training.js";
@@ -32,13 +32,12 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
       dataset = {ref: {id: "mnist", inputShape: mnistShape, origin: "torchvision.datasets.MNIST", scale: 1 / 255, ...(ld.data.limit ? {trainLimit: ld.data.limit} : {})}, inputShape: mnistShape};
       if (ld.data.normalized) notes.push({level: "info", text: tTraining("torchNormalize")});
     } else {
-      const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
-      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, ev, ld.data.line, true, notes);
+      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, evaluated(it, ld.data.x, ld.data.y), ld.data.line, true, notes);
     }
     if (!shuffle) notes.push({level: "info", text: tTraining("shuffleOff")});
   } else {
     const xv = it.evaluate(loop.data.x, g, loop.line), yv = it.evaluate(loop.data.y, g, loop.line);
-    const ev = it.torchEval ? {x: {k: "nd", name: it.torchEval.x} as Val, y: it.torchEval.y ? {k: "nd", name: it.torchEval.y} as Val : undefined} : undefined;
+    const ev = evaluated(it, xv.k === "nd" ? xv.name : "", yv.k === "nd" ? yv.name : "");
     const val = loop.validation ? {x: it.evaluate(loop.validation.x, g, loop.validation.line), y: it.evaluate(loop.validation.y, g, loop.validation.line)} : undefined;
     dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes, val);
     batchSize = dataset?.ref.id === "arrays" ? dataset.ref.train.n : 0;
@@ -51,6 +50,17 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
     }
   }
   return dataset ? {dataset, batchSize, shuffle} : null;
+}
+
+/**
+ * The tensors the trained model is evaluated on under torch.no_grad(); labels the block does not name (they are
+ * compared after it: `(pred == y_test).float().mean()`) are those named as the training labels are.
+ */
+function evaluated(it: Interpreter, trainX: string, trainY: string): {x: Val; y: Val | undefined} | undefined {
+  const ev = it.torchEval;
+  if (!ev) return undefined;
+  const y = ev.y ?? (trainX && trainY ? pairedLabels(it, ev.x, trainX, trainY) : null);
+  return {x: {k: "nd", name: ev.x}, y: y ? {k: "nd", name: y} : undefined};
 }
 
 /** A PyTorch model, loss, optimiser and loop → the same Program the Keras path builds (framework "pytorch"). */
@@ -72,7 +82,11 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   const data = torchData(it, loop, notes, fail);
   if (!data) return null;
   let {dataset} = data;
-  const {batchSize, shuffle} = data;
+  const {shuffle} = data;
+  const accumulated = accumulation(it, loop, data.batchSize, ov.t.opt, notes);
+  if (!accumulated) return null;
+  const {batchSize, optimizer} = accumulated;
+  if (loop.handLoss) notes.push({level: "info", text: handLossNote(loop.handLoss)});
   const imageShape = dataset.inputShape.length === 3 ? dataset.inputShape : null;
   const lowered = applyOutputActivation(it, lowerLayers(modelLayers, imageShape, it.unsupported), loop);
   if (!lowered) {
@@ -101,9 +115,10 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   const program: KerasProgram = {
     kind: "keras", framework: "pytorch", init: "pytorch", file: it.opts.file, line: mv!.k === "torch" && mv.t.kind === "model" ? mv.t.line : modelLayers[0].line,
     inputShape: dataset.inputShape, layers: lowered.layers,
-    compile: {optimizer: clipNorm?.k === "num" ? {...ov.t.opt, clipNorm: clipNorm.v} : ov.t.opt, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop, epochsV.v, batchesPerEpoch(dataset.ref, batchSize)),
+    compile: {optimizer: clipNorm?.k === "num" ? {...optimizer, clipNorm: clipNorm.v} : optimizer, loss: loss.loss, metrics: ["accuracy"], line: ov.t.line, fromLogits, ...scheduleOf(it, loop, epochsV.v, batchesPerEpoch(dataset.ref, batchSize)),
       ...(loss.posWeight ? {posWeight: loss.posWeight} : {}), ...(loss.classWeight ? {classWeight: loss.classWeight} : {}),
-      ...(loss.labelSmoothing ? {labelSmoothing: loss.labelSmoothing} : {})},
+      ...(loss.labelSmoothing ? {labelSmoothing: loss.labelSmoothing} : {}), ...(loss.delta !== undefined ? {delta: loss.delta} : {}),
+      ...(loss.smoothL1 ? {smoothL1: true} : {})},
     fit: {epochs: epochsV.v, batchSize: Math.max(1, batchSize), validationSplit: 0, line: loop.line, shuffle, ...(earlyStopping ? {earlyStopping} : {})},
     evaluate: it.torchEval ? {line: it.torchEval.line} : null, dataset: dataset.ref, claims, notes
   };
@@ -117,11 +132,42 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
 
 /** The loop's loss: a tracked nn.*Loss module, or a torch.nn.functional loss called directly (F.cross_entropy). */
 function criterionOf(it: Interpreter, loop: TorchLoop): Val | undefined {
+  const h = loop.handLoss;
+  if (h) return {k: "torch", t: {kind: "loss", loss: {loss: h.loss, fromLogits: h.fromLogits, nll: false, line: h.line}}};
   const v = it.globals.get(loop.criterion);
   if (v || !/^[\w.]+$/.test(loop.criterion)) return v;
   const path = it.evaluate(parseExpr(loop.criterion), it.globals, loop.line);
   const loss = path.k === "mod" ? functionalLoss(path.path, loop.line) : null;
   return loss ? {k: "torch", t: {kind: "loss", loss}} : undefined;
+}
+
+/** The reader's note on a loss written out by hand. */
+function handLossNote(h: NonNullable<TorchLoop["handLoss"]>): string {
+  const logits = tTraining(h.fromLogits ? "onLogits" : "onProbabilities");
+  if (h.what === "mean squared error") return tTraining("handMse", {line: h.line});
+  return tTraining(h.what === "cross-entropy" ? "handCrossEntropy" : "handBinaryCrossEntropy", {line: h.line, logits});
+}
+
+/**
+ * Gradient accumulation over K batches of B: one update per K·B samples. With the loss divided by K the update follows
+ * their mean; without, their sum: K times the mean, which SGD follows as K times the rate (its step is linear in the
+ * gradient) and the adaptive optimisers as the mean (their step is nearly scale-free). null: K cannot be followed.
+ */
+function accumulation(it: Interpreter, loop: TorchLoop, batchSize: number, opt: KerasProgram["compile"]["optimizer"], notes: Note[]):
+  {batchSize: number; optimizer: KerasProgram["compile"]["optimizer"]} | null {
+  const a = loop.accumulate;
+  if (!a) return {batchSize, optimizer: opt};
+  const k = it.evaluate(a.every, it.globals, a.line);
+  if (k.k !== "num" || !Number.isInteger(k.v) || k.v < 1 || k.v > 1024) {
+    it.error(a.line, `gradient accumulation every ${show(a.every)} batches cannot be followed (it needs a whole number from 1 to 1024)`);
+    it.fatalLines.add(a.line);
+    return null;
+  }
+  const every = k.v, batch = batchSize * every;
+  const sgd = opt.name === "sgd";
+  const scaled = a.scaled ? "" : tTraining(sgd ? "accumSumSgd" : "accumSum", {every, optimizer: opt.name});
+  notes.push({level: "info", text: tTraining("gradAccumulation", {line: a.line, every, batch, scaled})});
+  return {batchSize: batch, optimizer: !a.scaled && sgd ? {...opt, learningRate: opt.learningRate * every} : opt};
 }
 
 /** The schedule `scheduler.step()` advances: per epoch in the epoch loop, per batch inside the batch loop. */
@@ -139,6 +185,19 @@ function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: n
     const monitor = monitorOf(it, loop, first.metric, first.line, "ReduceLROnPlateau");
     return monitor ? {schedule: {...s, monitor}} : {};
   }
+  if (s.kind === "restarts" && (first.arg || first.metric === loop.epochVar)) {
+    // step(epoch + i / iters) after every batch, or step(epoch) after every epoch: the position is the fractional epoch
+    const fraction = first.perBatch ? fractionalEpoch(it, first.arg ?? "", loop.epochVar, batches) : first.metric === loop.epochVar ? 1 : null;
+    if (fraction === null) {
+      it.error(first.line, `${first.name}.step(${first.arg ?? first.metric}): the page follows step(), step(${loop.epochVar}) once per epoch, or step(${loop.epochVar} + i / ${batches}) after batch i`);
+      return {};
+    }
+    return {schedule: {...s, per: first.perBatch ? "batch" : "epoch", fraction}};
+  }
+  if (first.arg) {
+    it.error(first.line, `${first.name}.step(${first.arg}): a schedule stepped to a position it is given is followed only for CosineAnnealingWarmRestarts`);
+    return {};
+  }
   if (first.metric) it.warn(first.line, `${first.name}.step(${first.metric}): the argument is ignored (only ReduceLROnPlateau reads a value)`);
   // LambdaLR: the code's factor for every step the training takes
   if (s.kind === "lambda" && v.t.factor) {
@@ -150,6 +209,24 @@ function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: n
     }
   }
   return {schedule: s.kind === "decay" || s.kind === "table" ? s : {...s, per: first.perBatch ? "batch" : "epoch"} as LrSchedule};
+}
+
+/**
+ * `epoch + i / N` (N: the batches per epoch, a number or a name the code set to it): the fraction N, or null when the
+ * argument is anything else (the batch counter must be the one that counts the epoch's batches).
+ */
+function fractionalEpoch(it: Interpreter, arg: string, epochVar: string, batches: number): number | null {
+  let e: Expr;
+  try {
+    e = parseExpr(arg);
+  } catch {
+    return null;
+  }
+  if (e.type !== "bin" || e.op !== "+" || e.left.type !== "name" || e.left.id !== epochVar) return null;
+  const r = e.right;
+  if (r.type !== "bin" || r.op !== "/" || r.left.type !== "name" || r.left.id === epochVar) return null;
+  const n = it.evaluate(r.right, it.globals, 0);
+  return n.k === "num" && n.v === batches ? batches : null;
 }
 
 /** Batches in one epoch of the training data (the last one may be short). */

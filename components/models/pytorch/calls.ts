@@ -6,7 +6,7 @@ import {datasetOfInstance} from "./dataset.js";
 import {dotted, parseExpr, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Interpreter} from "../keras/interpreter.js";
-import {NUM, UNKNOWN, argToVal, describe, valToNP, type Val} from "../keras/values.js";
+import {MODEL_OUTPUT, NUM, UNKNOWN, argToVal, describe, valToNP, type Val} from "../keras/values.js";
 import {toND, toNumber} from "../numpy/values.js";
 import {pyCallable} from "../keras/compileFit.js";
 import {isND, takeRows, type NDArray} from "../numpy/ndarray.js";
@@ -36,7 +36,7 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
       for (const u of it.unsupported.slice(before)) it.diag.push({line: u.line, severity: "error", message: u.message});
       return chain ? {k: "torch", t: {kind: "model", layers: chain, line, name: t.cls.name}} : UNKNOWN(`${t.cls.name} instance`);
     }
-    if (t.kind === "model" || t.kind === "layer") return UNKNOWN("model output");
+    if (t.kind === "model" || t.kind === "layer") return UNKNOWN(MODEL_OUTPUT);
     return UNKNOWN(`${t.kind} call`);
   }
   const path = (fn as Extract<Val, {k: "mod"}>).path.replace(/^torch\.nn\.modules\.\w+\./, "torch.nn.");
@@ -246,6 +246,11 @@ export function noGrad(it: Interpreter, s: PyStmt, scope: Map<string, Val>): voi
   const all: PyStmt[] = [];
   const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
   walk(s.body);
+  // pred = model(X_test).argmax(dim=1): the block is not run, its results are the model's output for what follows
+  for (const x of all) {
+    const m = /^(\w+)\s*=(?!=)/.exec(x.text);
+    if (m && !it.np.vars.has(m[1]) && /\b\w+\(/.test(x.text)) scope.set(m[1], UNKNOWN(MODEL_OUTPUT));
+  }
   // X_t = torch.from_numpy(X_test).float() inside the block: model(X_t) is evaluated on X_test
   const alias = new Map<string, string>();
   for (const x of all) {

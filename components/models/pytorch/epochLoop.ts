@@ -25,7 +25,7 @@ export function applyOutputActivation(it: Interpreter, lowered: Lowered | null, 
 
 /** What `name` stands for when a scheduler or an early stop reads it: the validation loss or the training loss. */
 export function monitorOf(it: Interpreter, loop: TorchLoop, name: string | undefined, line: number, what: string): "val_loss" | "loss" | null {
-  if (name && loop.validation?.metric === name) return "val_loss";
+  if (name && loop.validation?.metric === name && !loop.validation.measure) return "val_loss";
   if (name && name === loop.lossVar) return "loss";
   it.error(line, `${what}: the value it reads (${name ?? "none"}) is neither the validation loss computed under torch.no_grad() nor the training loss; the page cannot follow it`);
   return null;

@@ -91,6 +91,11 @@ export function torchLayer(name: string, args: Arg[], kw: Record<string, Arg>, l
         momentum: kw.momentum === undefined ? 0.1 : num(kw.momentum, "momentum"), line};
     case "Sequential": {
       const layers: TorchLayer[] = [];
+      // nn.Sequential(OrderedDict([("fc1", nn.Linear(2, 32)), …])): the named layers in their order
+      const named = args.length === 1 && Array.isArray(args[0]) ? args[0] : null;
+      if (named && named.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string")) {
+        args = named.map((p) => (p as Arg[])[1]);
+      }
       for (const a of args) {
         if (a && typeof a === "object" && !Array.isArray(a) && "layer" in a) layers.push(a.layer);
         else throw new Error(`nn.Sequential: argument is not a layer (${a && typeof a === "object" && "other" in a ? a.other : JSON.stringify(a)})`);

@@ -10,6 +10,7 @@ import type {PyStmt} from "../keras/gd.js";
 import type {Unsupported} from "../keras/program.js";
 import {readEarlyStop, type HandEarlyStop} from "./earlystop.js";
 import {outputActivation, readValidation, type OutputActivation} from "./validation.js";
+import {readHandLoss, type HandLoss} from "./handLoss.js";
 
 export interface TorchLoop {
   line: number;
@@ -22,16 +23,28 @@ export interface TorchLoop {
   data: {kind: "loader"; loader: string} | {kind: "tensors"; x: Expr; y: Expr; batch?: HandBatches};
   /** A scheduler or clipping call that the page does not replay. */
   ignored: Unsupported[];
-  /** `scheduler.step()` calls: in the epoch loop (once per epoch) or in the batch loop (once per batch); `metric`: step(val_loss). */
-  schedulerSteps: {name: string; line: number; perBatch: boolean; metric?: string}[];
+  /**
+   * `scheduler.step()` calls: in the epoch loop (once per epoch) or in the batch loop (once per batch); `metric`:
+   * step(val_loss); `arg`: any other argument (step(epoch + i / iters)), as written.
+   */
+  schedulerSteps: {name: string; line: number; perBatch: boolean; metric?: string; arg?: string}[];
+  /** The epoch loop's variable (`epoch` of `for epoch in range(E):`). */
+  epochVar: string;
   /** The training loss's variable (`loss = criterion(out, y)`). */
   lossVar: string;
   /** `torch.sigmoid(model(x))` / `torch.softmax(model(x), dim=1)`: the activation the loop applies to the model's output. */
   activation?: OutputActivation;
   /** `val_loss = criterion(model(X_val), y_val).item()` under torch.no_grad(): the validation set and its loss's variable. */
-  validation?: {x: Expr; y: Expr; metric: string; line: number};
+  validation?: {x: Expr; y: Expr; metric: string; measure?: "accuracy"; line: number};
   /** `nn.utils.clip_grad_norm_(model.parameters(), max_norm)`. */
   clipNorm?: {maxNorm: Expr; line: number};
+  /** The loss written out by hand (criterion is then HAND_LOSS). */
+  handLoss?: HandLoss & {line: number};
+  /**
+   * Gradient accumulation: `optimizer.step()` only when `(i + 1) % every == 0`; `scaled`: the loss is divided by the
+   * same number before backward(), so each step follows the mean over every × B samples.
+   */
+  accumulate?: {every: Expr; scaled: boolean; line: number};
   earlyStop?: HandEarlyStop;
 }
 
@@ -42,6 +55,27 @@ export interface HandBatches {
 }
 
 const BOOKKEEPING = /^(print\s*\(|if\s.*:$|elif\s|else\s*:|\w+(\.\w+)?\s*(\+|-)=|\w+\s*=\s*0(\.0)?$|(\w+\.)?(train|eval)\(\)$|\w+\.append\(|(epoch_)?losses?\.append|running_\w+|total\w*\s*[+=]|correct\w*\s*[+=])/;
+
+/** TorchLoop.criterion when the loss is written out by hand (TorchLoop.handLoss). */
+export const HAND_LOSS = "<hand-written loss>";
+
+/**
+ * `if (i + 1) % K == 0:` / `if i % K == K - 1:` (or `== 0` on i + 1 written any way): K; null for any other condition.
+ */
+function everyK(text: string): Expr | null {
+  const m = /^if\s+(.+?)\s*==\s*(.+?)\s*:$/.exec(text);
+  if (!m) return null;
+  try {
+    const lhs = parseExpr(m[1]), rhs = parseExpr(m[2]);
+    if (lhs.type !== "bin" || lhs.op !== "%") return null;
+    const plusOne = lhs.left.type === "bin" && lhs.left.op === "+" && lhs.left.right.type === "num" && lhs.left.right.value === 1;
+    if (plusOne && rhs.type === "num" && rhs.value === 0) return lhs.right;
+    const minusOne = rhs.type === "bin" && rhs.op === "-" && rhs.right.type === "num" && rhs.right.value === 1 && show(rhs.left) === show(lhs.right);
+    return lhs.left.type === "name" && minusOne ? lhs.right : null;
+  } catch {
+    return null;
+  }
+}
 
 function callName(e: Expr): string | null {
   return e.type === "call" ? dotted(e.fn) : null;
@@ -88,6 +122,19 @@ function permutationSplit(text: string, perms: Set<string>): {perm: string; size
   if (whole.type === "name" && perms.has(whole.id)) return {perm: whole.id, size};
   if (whole.type === "call" && dotted(whole.fn) === "torch.randperm") return {perm: "randperm", size};
   return null;
+}
+
+/** i * B:(i + 1) * B (or B * i:B * (i + 1)): batch i of size B, the counter and the size. */
+function countedSlice(e: Extract<Expr, {type: "slice"}>): {v: string; size: Expr} | null {
+  const times = (x: Expr | null | undefined, f: (a: Expr) => string | null): {v: string; size: Expr} | null => {
+    if (x?.type !== "bin" || x.op !== "*") return null;
+    const [a, b] = [x.left, x.right];
+    const v = f(a) ?? f(b);
+    return v === null ? null : {v, size: f(a) !== null ? b : a};
+  };
+  const lo = times(e.lo, (a) => (a.type === "name" ? a.id : null));
+  const hi = times(e.hi, (a) => (a.type === "bin" && a.op === "+" && a.left.type === "name" && a.right.type === "num" && a.right.value === 1 ? a.left.id : null));
+  return lo && hi && !e.step && lo.v === hi.v && show(lo.size) === show(hi.size) ? lo : null;
 }
 
 /** A function the code defines: its parameter names and body. */
@@ -169,6 +216,8 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   const inner = new Set<PyStmt>();
   /** Statements under `with torch.no_grad():` (evaluation, not training). */
   const noGrad = new Set<PyStmt>();
+  /** The `if …:` directly around a statement (gradient accumulation gates optimizer.step() with one). */
+  const gate = new Map<PyStmt, PyStmt>();
   const walk = (b: PyStmt[], nested: boolean, frozen = false) => b.forEach((x) => {
     // criterion(model(xb), yb).backward(): the loss and its backward pass in one statement
     const oneLine = /^(.+\))\.backward\(\s*\)$/.exec(x.text);
@@ -177,6 +226,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       all.push(p);
       if (nested) inner.add(p);
       if (frozen) noGrad.add(p);
+      if (/^if\s/.test(x.text)) for (const c of x.body) gate.set(c, x);
     }
     walk(x.body, nested || /^(for|while)\s/.test(x.text), frozen || /^with\s+torch\.(?:no_grad|inference_mode)\(\)\s*:$/.test(x.text));
   });
@@ -200,6 +250,11 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   let activation: OutputActivation | undefined, validation: TorchLoop["validation"], clipNorm: TorchLoop["clipNorm"];
   const earlyStop = readEarlyStop(s.body) ?? undefined;
   const valOuts = new Map<string, Expr>();
+  /** The loop's assignments so far (name → value): a hand-written loss is read through them. */
+  const defs = new Map<string, Expr>();
+  let handLoss: TorchLoop["handLoss"], accumulate: TorchLoop["accumulate"];
+  /** The divisor of the loss before backward(): (loss / K).backward(), loss = loss / K, loss = criterion(…) / K. */
+  let lossDivisor: Expr | null = null;
   // for start in range(0, len(X), B): idx = order[start:start + B]; model(X[idx]) — batches sliced by hand
   let sliceLoop: {v: string; size: Expr} | null = null;
   /** perms: fresh permutations; slices: idx → the permutation it is a batch of; aliases: xb → X[start:start + B]. */
@@ -208,15 +263,25 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   /** X[idx] / xb (= X[start:start + B]) / X: the tensor itself, noting the hand-made batches it is cut into. */
   const source = (e: Expr): Expr => {
     for (let k = 0; k < 4 && e.type === "name" && aliases.has(e.id); k++) e = aliases.get(e.id)!;
-    if (e.type !== "index" || !sliceLoop) return e;
+    if (e.type !== "index" || (!sliceLoop && !counters.size)) return e;
     const of = e.index.type === "name" ? slices.get(e.index.id) : undefined;
     if (of === undefined && !sliceOf(e.index)) return e;
-    batch = {size: sliceLoop.size, shuffle: of !== undefined && perms.has(of)};
+    const loop = sliceLoop as {size: Expr} | null; // set by now: by its header, a split, or sliceOf's counter
+    if (!loop) return e;
+    batch = {size: loop.size, shuffle: of !== undefined && perms.has(of)};
     return e.obj;
   };
-  /** start:start + B of the slicing loop. */
-  const sliceOf = (e: Expr): boolean =>
-    !!sliceLoop && e.type === "slice" && e.lo?.type === "name" && e.lo.id === sliceLoop.v && e.hi?.type === "bin" && e.hi.op === "+" && e.hi.left.type === "name" && e.hi.left.id === sliceLoop.v;
+  /** Counters of `for i in range(K):` inside the epoch loop: batch numbers when a slice i * B:(i + 1) * B uses them. */
+  const counters = new Set<string>();
+  /** start:start + B of the slicing loop, or i * B:(i + 1) * B of a counter (which makes it the slicing loop). */
+  const sliceOf = (e: Expr): boolean => {
+    if (e.type !== "slice") return false;
+    if (sliceLoop && e.lo?.type === "name" && e.lo.id === sliceLoop.v && e.hi?.type === "bin" && e.hi.op === "+" && e.hi.left.type === "name" && e.hi.left.id === sliceLoop.v) return true;
+    const cut = countedSlice(e);
+    if (!cut || !counters.has(cut.v) || (sliceLoop && sliceLoop.v !== cut.v)) return false;
+    sliceLoop ??= cut;
+    return true;
+  };
   for (const x of all) {
     const t = x.text;
     let m: RegExpExecArray | null;
@@ -228,6 +293,10 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     }
     if ((m = /^for\s+(\w+)\s+in\s+range\(\s*0\s*,\s*(.+?)\s*,\s*([^,]+?)\s*\)\s*:$/.exec(t))) {
       sliceLoop = {v: m[1], size: parseExpr(m[3])};
+      continue;
+    }
+    if ((m = /^for\s+(\w+)\s+in\s+range\(([^,]+)\)\s*:$/.exec(t))) {
+      counters.add(m[1]);
       continue;
     }
     // for idx in torch.randperm(n).split(B) (or perm.split(B)): shuffled index batches of B, used as X[idx]
@@ -242,7 +311,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       perms.add(m[1]);
       continue;
     }
-    if ((m = /^(\w+)\s*=\s*(\w+)\s*\[(.+)\]$/.exec(t)) && sliceLoop) {
+    if ((m = /^(\w+)\s*=\s*(\w+)\s*\[(.+)\]$/.exec(t)) && (sliceLoop || counters.size)) {
       const cut = subscriptOf(m[2], m[3]);
       if (cut && sliceOf(cut.index)) {
         // idx = order[start:start + B] (a batch of a permutation) or xb = X[start:start + B] (the batch itself)
@@ -288,6 +357,8 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     if ((m = /^(\w+)\.zero_grad\(\)$/.exec(t))) continue;
     if ((m = /^(\w+)\.backward\(\)$/.exec(t))) {
       backward = true;
+      const d = defs.get(m[1]);
+      if (d?.type === "bin" && d.op === "/" && d.left.type === "name" && d.left.id === lossVar) lossDivisor ??= d.right;
       lossVar ||= m[1];
       continue;
     }
@@ -295,11 +366,17 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
       schedulerSteps.push({name: m[1], line: x.line, perBatch: inner.has(x), metric: m[2]});
       continue;
     }
+    if ((m = /^(\w+)\.step\((.+)\)$/.exec(t)) && isScheduler(m[1])) {
+      schedulerSteps.push({name: m[1], line: x.line, perBatch: inner.has(x), arg: m[2].trim()});
+      continue;
+    }
     if ((m = /^(\w+)\.step\(\)$/.exec(t))) {
       if (isScheduler(m[1]) || (stepped && m[1] !== optimizer)) schedulerSteps.push({name: m[1], line: x.line, perBatch: inner.has(x)});
       else if (backward) {
         optimizer = m[1];
         stepped = true;
+        const g = gate.get(x), every = g && inner.has(x) ? everyK(g.text) : null;
+        if (every) accumulate = {every, scaled: !!lossDivisor && show(lossDivisor) === show(every), line: g!.line};
       }
       continue;
     }
@@ -310,6 +387,12 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         e = parseExpr(eq[2]);
       } catch {
         continue;
+      }
+      defs.set(eq[1], e);
+      // loss = criterion(out, y) / K (gradient accumulation): the criterion, divided
+      if (e.type === "bin" && e.op === "/" && e.left.type === "call" && !criterion) {
+        lossDivisor = e.right;
+        e = e.left;
       }
       const wrapped = outputActivation(stripShape(e));
       const inner = wrapped.inner;
@@ -341,6 +424,25 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         }
         continue;
       }
+      const hand = !criterion ? readHandLoss(e, defs) : null;
+      if (hand) {
+        let {pred, target} = hand;
+        const isOut = (z: Expr): z is Extract<Expr, {type: "call"}> => z.type === "call" && z.args.length === 1 && isModel(callName(z) ?? "");
+        if (!isOut(pred) && hand.loss === "mean_squared_error" && isOut(target)) [pred, target] = [target, pred];
+        if (isOut(pred)) {
+          model = callName(pred)!;
+          criterion = HAND_LOSS;
+          lossVar = eq[1];
+          handLoss = {...hand, pred, target, line: x.line};
+          if (!data || data.kind !== "loader") {
+            batch = undefined;
+            const xs = source(stripShape(pred.args[0])), ys = source(stripShape(target));
+            batch ??= zipped;
+            data = {kind: "tensors", x: stripShape(xs), y: stripShape(ys), ...(batch ? {batch} : {})};
+          }
+          continue;
+        }
+      }
     }
     if ((m = /^(?:torch\.)?(?:nn\.)?(?:utils\.)?clip_grad_norm_?\((.+)\)$/.exec(t))) {
       const a = splitArgs(m[1]);
@@ -363,6 +465,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     unsupported.push({line: s.line, message: "training loop not recognised: it needs out = model(x), loss = criterion(out, y), loss.backward() and optimizer.step()"});
     return null;
   }
-  return {line: s.line, epochs, model, criterion, optimizer, data, ignored, schedulerSteps, lossVar,
-    ...(activation ? {activation} : {}), ...(validation ? {validation} : {}), ...(clipNorm ? {clipNorm} : {}), ...(earlyStop ? {earlyStop} : {})};
+  return {line: s.line, epochs, epochVar: outer[1], model, criterion, optimizer, data, ignored, schedulerSteps, lossVar,
+    ...(activation ? {activation} : {}), ...(validation ? {validation} : {}), ...(clipNorm ? {clipNorm} : {}), ...(earlyStop ? {earlyStop} : {}),
+    ...(handLoss ? {handLoss} : {}), ...(accumulate ? {accumulate} : {})};
 }

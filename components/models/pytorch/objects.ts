@@ -11,6 +11,10 @@ export interface TorchLoss {
   posWeight?: number[];
   classWeight?: number[];
   labelSmoothing?: number;
+  /** HuberLoss's delta / SmoothL1Loss's beta (absent: 1). */
+  delta?: number;
+  /** SmoothL1Loss: the Huber loss divided by its beta. */
+  smoothL1?: boolean;
   /** NLLLoss: cross-entropy only when the model ends in LogSoftmax. */
   nll: boolean;
   line: number;
@@ -33,12 +37,15 @@ const LOSSES: Record<string, Omit<TorchLoss, "line">> = {
   CrossEntropyLoss: {loss: "sparse_categorical_crossentropy", fromLogits: true, nll: false},
   NLLLoss: {loss: "sparse_categorical_crossentropy", fromLogits: true, nll: true},
   BCELoss: {loss: "binary_crossentropy", fromLogits: false, nll: false},
-  BCEWithLogitsLoss: {loss: "binary_crossentropy", fromLogits: true, nll: false}
+  BCEWithLogitsLoss: {loss: "binary_crossentropy", fromLogits: true, nll: false},
+  HuberLoss: {loss: "huber", fromLogits: false, nll: false},
+  SmoothL1Loss: {loss: "huber", fromLogits: false, nll: false, smoothL1: true}
 };
 
 /**
  * A loss module with its options. `numbers` reads a tensor argument's values (pos_weight=torch.tensor([4.0])).
- * Supported beyond reduction="mean": BCEWithLogitsLoss's pos_weight, CrossEntropyLoss's weight and label_smoothing.
+ * Supported beyond reduction="mean": BCEWithLogitsLoss's pos_weight, CrossEntropyLoss's weight and label_smoothing,
+ * HuberLoss's delta and SmoothL1Loss's beta.
  */
 export function torchLoss(name: string, kw: Record<string, Arg>, line: number, numbers: (key: string) => number[] | null = () => null): TorchLoss {
   const l = LOSSES[name];
@@ -54,6 +61,7 @@ export function torchLoss(name: string, kw: Record<string, Arg>, line: number, n
     if (k === "pos_weight" && name === "BCEWithLogitsLoss") out.posWeight = vector(k);
     else if (k === "weight" && name === "CrossEntropyLoss") out.classWeight = vector(k);
     else if (k === "label_smoothing" && name === "CrossEntropyLoss" && typeof kw[k] === "number" && kw[k] >= 0 && kw[k] < 1) out.labelSmoothing = kw[k] as number;
+    else if (((k === "delta" && name === "HuberLoss") || (k === "beta" && name === "SmoothL1Loss")) && typeof kw[k] === "number" && kw[k] > 0) out.delta = kw[k] as number;
     else throw new Error(`nn.${name}(${k}=…) is not supported`);
   }
   if (out.classWeight && out.labelSmoothing) throw new Error(`nn.${name}: weight= together with label_smoothing= is not supported`);
@@ -62,7 +70,7 @@ export function torchLoss(name: string, kw: Record<string, Arg>, line: number, n
 
 /** torch.nn.functional's losses, by the module they stand for. */
 const FUNCTIONAL_LOSSES: Record<string, string> = {cross_entropy: "CrossEntropyLoss", nll_loss: "NLLLoss", mse_loss: "MSELoss", l1_loss: "L1Loss",
-  binary_cross_entropy: "BCELoss", binary_cross_entropy_with_logits: "BCEWithLogitsLoss"};
+  binary_cross_entropy: "BCELoss", binary_cross_entropy_with_logits: "BCEWithLogitsLoss", huber_loss: "HuberLoss", smooth_l1_loss: "SmoothL1Loss"};
 
 /** `F.cross_entropy(out, y)` used as the loop's criterion: the loss of the module it stands for, or null. */
 export function functionalLoss(path: string, line: number): TorchLoss | null {

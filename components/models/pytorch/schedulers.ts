@@ -1,5 +1,5 @@
 /**
- * torch.optim.lr_scheduler.StepLR / MultiStepLR / ExponentialLR / CosineAnnealingLR (arguments as PyTorch reads
+ * torch.optim.lr_scheduler.StepLR / MultiStepLR / ExponentialLR / CosineAnnealingLR / CosineAnnealingWarmRestarts (arguments as PyTorch reads
  * them) and Keras' ExponentialDecay, as LrSchedules. Whether a PyTorch schedule advances per epoch or per batch is
  * decided by where the loop calls scheduler.step() (loop.ts). Pure.
  */
@@ -8,7 +8,8 @@ import {checkSchedule} from "../keras/schedule.js";
 import type {Arg} from "./layers.js";
 import {plateauScheduler} from "./plateau.js";
 
-export const TORCH_SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR", "ReduceLROnPlateau"];
+export const TORCH_SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR", "ReduceLROnPlateau",
+  "CosineAnnealingWarmRestarts"];
 
 /** Steps of a LambdaLR whose factors are computed (the last one holds afterwards). */
 export const LAMBDA_STEPS = 20_000;
@@ -27,7 +28,7 @@ export function torchScheduler(name: string, args: Arg[], kw: Record<string, Arg
   if (name === "ReduceLROnPlateau") return plateauScheduler(args, kw, line);
   const get = (k: string, pos: number) => kw[k] ?? args[pos];
   const known: Record<string, string[]> = {StepLR: ["step_size", "gamma"], MultiStepLR: ["milestones", "gamma"], ExponentialLR: ["gamma"],
-    CosineAnnealingLR: ["T_max", "eta_min"], LambdaLR: ["lr_lambda"],
+    CosineAnnealingLR: ["T_max", "eta_min"], LambdaLR: ["lr_lambda"], CosineAnnealingWarmRestarts: ["T_0", "T_mult", "eta_min"],
     OneCycleLR: ["max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy", "div_factor", "final_div_factor", "cycle_momentum",
       "base_momentum", "max_momentum", "three_phase"]};
   if (!known[name]) throw new Error(`torch.optim.lr_scheduler.${name} is not supported (supported: ${TORCH_SCHEDULERS.join(", ")})`);
@@ -52,6 +53,8 @@ export function torchScheduler(name: string, args: Arg[], kw: Record<string, Arg
       return oneCycle(get, kw, line);
     case "ExponentialLR":
       return checkSchedule({kind: "exponential", per, gamma: num(get("gamma", 1), "gamma"), line});
+    case "CosineAnnealingWarmRestarts":
+      return checkSchedule({kind: "restarts", per, t0: num(get("T_0", 1), "T_0"), tMult: num(get("T_mult", 2), "T_mult", 1), etaMin: num(get("eta_min", 3), "eta_min", 0), line});
     default:
       return checkSchedule({kind: "cosine", per, tMax: num(get("T_max", 1), "T_max"), etaMin: num(get("eta_min", 2), "eta_min", 0), line});
   }

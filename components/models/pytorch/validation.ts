@@ -35,11 +35,30 @@ function plain(e: Expr): Expr {
 
 const strip = (e: Expr) => outputActivation(plain(e)).inner;
 
+/** The scores under a class decision: `s.argmax(dim=1)`, `torch.argmax(s, 1)`, `(s > 0.5)`, `s.round()`; else e itself. */
+function predicted(e: Expr): Expr {
+  e = plain(e);
+  if (e.type === "call" && e.fn.type === "attr" && ["argmax", "round"].includes(e.fn.name)) return e.fn.obj;
+  if (e.type === "call" && /^(?:torch\.)?(?:argmax|round)$/.test(dotted(e.fn) ?? "") && e.args.length >= 1) return e.args[0];
+  if (e.type === "bin" && [">", ">="].includes(e.op) && e.right.type === "num") return e.left;
+  return e;
+}
+
+/** `(p == y).float().mean()`, `(p == y).sum().item() / len(y)`, `torch.mean((p == y).float())`: the comparison p == y. */
+function correct(e: Expr): {left: Expr; right: Expr} | null {
+  e = plain(e);
+  if (e.type === "bin" && e.op === "/") e = plain(e.left);
+  if (e.type === "call" && e.fn.type === "attr" && ["mean", "sum"].includes(e.fn.name) && !e.args.length) e = plain(e.fn.obj);
+  else if (e.type === "call" && /^torch\.(?:mean|sum)$/.test(dotted(e.fn) ?? "") && e.args.length === 1) e = plain(e.args[0]);
+  return e.type === "bin" && e.op === "==" ? {left: e.left, right: e.right} : null;
+}
+
 /**
  * A statement under torch.no_grad(): `out = model(X_val)` (kept in `outs`: "output"), or `m = loss(out_or_model(X_val), y_val)`
  * (the validation set and the variable m); null for anything else.
  */
-export function readValidation(text: string, isModel: (name: string) => boolean, outs: Map<string, Expr>): {x: Expr; y: Expr; metric: string} | "output" | null {
+export function readValidation(text: string, isModel: (name: string) => boolean, outs: Map<string, Expr>):
+  {x: Expr; y: Expr; metric: string; measure?: "accuracy"} | "output" | null {
   const m = /^(\w+)\s*=(?!=)\s*(.+)$/.exec(text);
   if (!m) return null;
   let e: Expr;
@@ -53,10 +72,16 @@ export function readValidation(text: string, isModel: (name: string) => boolean,
     if (v.type === "name" && outs.has(v.id)) return outs.get(v.id)!;
     return v.type === "call" && v.args.length === 1 && isModel(dotted(v.fn) ?? "") ? strip(v.args[0]) : null;
   };
-  const direct = modelInput(e);
+  const direct = modelInput(e) ?? modelInput(predicted(e));
   if (direct) {
     outs.set(m[1], direct);
     return "output";
+  }
+  // acc = (pred == y_val).float().mean(): the share of the validation set the model gets right
+  const hit = correct(e);
+  if (hit) {
+    const x = modelInput(hit.left) ?? modelInput(predicted(hit.left));
+    if (x) return {x, y: strip(hit.right), metric: m[1], measure: "accuracy"};
   }
   if (e.type !== "call" || e.args.length !== 2 || isModel(dotted(e.fn) ?? "")) return null;
   const x = modelInput(e.args[0]);
