@@ -4,7 +4,7 @@ import {beforeAll, describe, expect, test} from "vitest";
 import {scoreCorpus, totals, type DocScore} from "../scripts/corpus.js";
 
 /**
- * The formula engine against test/corpus-heldout/formula-* (100 documents written after the engine by authors who
+ * The formula engine against test/corpus-heldout/formula-* (108 documents written after the engine by authors who
  * never read it; their first-run figures are in test/corpus-heldout/README.md). No correct formula of formula-a,
  * -b, -c, -d, -e and -h may be flagged; formula-i only 06:128 (its worked value follows the schedule without the
  * planted error that 06:98 prints, so the engine, reading 06:98, flags it); formula-f may keep its 1 (01:146, an error its author did not plant),
@@ -21,8 +21,8 @@ beforeAll(async () => {
 }, 900_000);
 
 describe("test/corpus-heldout (formula)", () => {
-  test("100 documents, every keyed line a display formula", () => {
-    expect(docs.length).toBe(100);
+  test("108 documents, every keyed line a display formula", () => {
+    expect(docs.length).toBe(108);
     expect(totals(docs).items.filter((x) => x.status === "missing")).toEqual([]);
   });
   const alarmsIn = (set: DocScore[]) => set.flatMap((d) => d.items.filter((x) => x.kind === "correct" && x.status === "flagged").map((x) => `${d.file}:${x.line} ${x.what}: ${x.reason}`));
@@ -47,6 +47,9 @@ describe("test/corpus-heldout (formula)", () => {
   test("formula-l (measured once, not yet worked on but for primes as superscripts): at most the 2 false alarms of its first run", () => {
     expect(alarmsIn(byDir["formula-l"]).length).toBeLessThanOrEqual(2);
   });
+  test("formula-m (measured once, not yet worked on): at most the 2 false alarms of its first run", () => {
+    expect(alarmsIn(byDir["formula-m"]).length).toBeLessThanOrEqual(2);
+  });
   test("levels reached (floors): recall, verified, executed, non-finite", () => {
     const t = totals(docs);
     expect(t.flagged).toBeGreaterThanOrEqual(RECALL_FLOOR);
@@ -58,10 +61,10 @@ describe("test/corpus-heldout (formula)", () => {
   });
 });
 
-// of 514 planted errors, 1192 checkable correct formulas, 2186 keyed formulas (formula-a 39/89/184, b 24/82/162,
+// of 554 planted errors, 1305 checkable correct formulas, 2389 keyed formulas (formula-a 39/89/184, b 24/82/162,
 // c 31/65/137, d 32/61/125, e 23/50/136, f 22/57/151, g 19/51/133, h 13/40/111, i 25/64/142, j 24/66/140,
 // k 32/68/161 after the fixes it prompted: its first run 26/64/152 of 46, 106, 204), and formula-l 21/84/173
-// (its first run 20/84/169 of 41, 135, 230).
-const RECALL_FLOOR = 305;
-const VERIFIED_FLOOR = 777;
-const EXECUTED_FLOOR = 1755;
+// (its first run 20/84/169 of 41, 135, 230), and formula-m 15/77/154 (its first run, of 40, 113, 203).
+const RECALL_FLOOR = 320;
+const VERIFIED_FLOOR = 854;
+const EXECUTED_FLOOR = 1909;
