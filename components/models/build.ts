@@ -3,16 +3,17 @@
  * chapter compiled with. No DOM. The NumPy gradient-descent runner for chapter 004 is re-exported from gd.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-import type {Activation, CompileSpec, KerasProgram, LayerSpec, LossName, LossSpec} from "./keras/program.js";
+import type {Activation, CompileSpec, KerasProgram, KernelInit, LayerSpec, LossName, LossSpec} from "./keras/program.js";
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
+import {NAdam} from "./nadam.js";
 import {RMSpropEpsOutside} from "./rmsprop.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
 
 const TF_ACTIVATION: Record<Activation, string> = {
   linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
-  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", gelu: "gelu", hardSigmoid: "hardSigmoid",
+  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", gelu: "gelu", hardSigmoid: "hardSigmoid", mish: "mish",
   // tfjs has no leaky activation by name: buildLayers adds a LeakyReLU layer after a linear one
   leakyRelu: "linear"
 };
@@ -24,13 +25,13 @@ export type InitScheme = "keras" | "pytorch";
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
-function initializers(init: InitScheme, seed: number, fanIn: number): {kernelInitializer: Initializer; biasInitializer: Initializer} {
+function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: KernelInit): {kernelInitializer: Initializer; biasInitializer: Initializer} {
   if (init === "pytorch") {
     const b = 1 / Math.sqrt(Math.max(fanIn, 1));
     return {kernelInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed}),
       biasInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed: seed + 7919})};
   }
-  return {kernelInitializer: tf.initializers.glorotUniform({seed}), biasInitializer: tf.initializers.zeros()};
+  return {kernelInitializer: tf.initializers[kernel ?? "glorotUniform"]({seed}), biasInitializer: tf.initializers.zeros()};
 }
 
 /**
@@ -65,7 +66,7 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
   }
   if (composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
     return [new ComposedConv2D({filters: spec.filters, kernelSize: spec.kernelSize, activation: TF_ACTIVATION[spec.activation],
-      useBias: spec.useBias, seed, inputShape, ...initializers(init, seed, fanIn)})];
+      useBias: spec.useBias, seed, inputShape, ...initializers(init, seed, fanIn, spec.kernelInit)})];
   }
   if (composed && spec.type === "maxPooling2d" && spec.strides.join() === spec.poolSize.join() && spec.padding === "valid") {
     return [new ComposedMaxPool2D(spec.poolSize, inputShape)];
@@ -73,15 +74,15 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
   switch (spec.type) {
     case "dense":
       return [tf.layers.dense({...input, units: spec.units, activation: TF_ACTIVATION[spec.activation] as TfActivation,
-        useBias: spec.useBias, ...initializers(init, seed, fanIn)})];
+        useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit)})];
     case "conv2d":
       if (unfusedConv) {
         return [new UnfusedConv2D({inputShape, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,
-          activation: TF_ACTIVATION[spec.activation], useBias: spec.useBias, ...initializers(init, seed, fanIn)})];
+          activation: TF_ACTIVATION[spec.activation], useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit)})];
       }
       return [tf.layers.conv2d({...input, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides,
         padding: spec.padding, activation: TF_ACTIVATION[spec.activation] as TfActivation, useBias: spec.useBias,
-        ...initializers(init, seed, fanIn)})];
+        ...initializers(init, seed, fanIn, spec.kernelInit)})];
     case "maxPooling2d":
       return [tf.layers.maxPooling2d({...input, poolSize: spec.poolSize, strides: spec.strides, padding: spec.padding})];
     case "flatten":
@@ -164,6 +165,8 @@ export function makeOptimizer(opt: CompileSpec["optimizer"]): tf.Optimizer {
       return tf.train.adadelta(lr, opt.rho ?? 0.95, opt.epsilon ?? 1e-7);
     case "adamax":
       return tf.train.adamax(lr, opt.beta1 ?? 0.9, opt.beta2 ?? 0.999, opt.epsilon ?? 1e-7);
+    case "nadam":
+      return new NAdam(lr, opt.beta1 ?? 0.9, opt.beta2 ?? 0.999, opt.epsilon ?? 1e-7, opt.momentumDecay ?? 0.004);
   }
 }
 

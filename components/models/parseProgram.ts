@@ -5,7 +5,7 @@
  * a fixed line of the program or one of its editable statements; anything else is an error at its line.
  * What the code cannot say (the data, the chapter's claims and notes) comes from `base`. Pure: no tf, no DOM.
  */
-import type {Activation, KerasProgram, LayerSpec, LossName, LrSchedule, OptimizerName} from "./keras/program.js";
+import {KERNEL_INITS, type Activation, type KernelInit, type KerasProgram, type LayerSpec, type LossName, type LrSchedule, type OptimizerName} from "./keras/program.js";
 import {checkSchedule} from "./keras/schedule.js";
 import {checkEarlyStop} from "./earlyStop.js";
 import {OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON} from "./printProgram.js";
@@ -15,8 +15,8 @@ export interface ParseError {
   message: string;
 }
 
-const ACTIVATIONS: Activation[] = ["linear", "relu", "relu6", "sigmoid", "softmax", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu", "hardSigmoid"];
-const OPTIMIZERS: OptimizerName[] = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "adamw"];
+const ACTIVATIONS: Activation[] = ["linear", "relu", "relu6", "sigmoid", "softmax", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu", "hardSigmoid", "mish"];
+const OPTIMIZERS: OptimizerName[] = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "adamw", "nadam"];
 const LOSSES: LossName[] = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mean_squared_error", "mean_absolute_error", "huber"];
 
 class Fail extends Error {}
@@ -162,6 +162,12 @@ class Props {
     if (v?.k !== "arr" || !v.v.every((x) => x.k === "str")) throw new Fail(`${this.what}: ${key} must be a list of strings`);
     return v.v.map((x) => (x as {v: string}).v);
   }
+  /** An array of objects {…}. */
+  objs(key: string): Props[] {
+    const v = this.get(key);
+    if (v?.k !== "arr" || !v.v.every((x) => x.k === "obj")) throw new Fail(`${this.what}: ${key} must be an array of objects {…}`);
+    return v.v.map((x, i) => new Props((x as {v: Map<string, Value>}).v, `${this.what}.${key}[${i}]`));
+  }
   obj(key: string): Props {
     const v = this.get(key);
     if (v?.k !== "obj") throw new Fail(`${this.what}: ${key} must be an object {…}`);
@@ -188,6 +194,14 @@ function seedOf(v: Value | undefined, ctor: string): number | null {
 }
 
 /** Keras' glorot_uniform/zeros or PyTorch's U(±1/√fan_in) for kernel and bias (the bounds are recomputed from the shapes). */
+/** The Keras kernel initialiser the layer names (absent: glorotUniform, or PyTorch's). */
+function kernelOf(p: Props): {kernelInit?: KernelInit} {
+  const k = p.raw("kernelInitializer");
+  const name = k?.k === "call" ? k.callee.replace(/^tf\.initializers\./, "") : "";
+  const named = Object.values(KERNEL_INITS).find((x) => x === name);
+  return named ? {kernelInit: named} : {};
+}
+
 function checkInit(p: Props, i: number, what: string): Init {
   const k = p.raw("kernelInitializer"), b = p.raw("biasInitializer");
   if (k?.k === "call" && k.callee === "tf.initializers.randomUniform") {
@@ -201,8 +215,12 @@ function checkInit(p: Props, i: number, what: string): Init {
     uniform(b, i + PYTORCH_BIAS_SEED, "biasInitializer");
     return "pytorch";
   }
-  const seed = seedOf(k, "tf.initializers.glorotUniform");
-  if (seed === null || k?.k !== "call" || k.args[0].k !== "obj" || k.args[0].v.size !== 1) throw new Fail(`${what}: kernelInitializer must be tf.initializers.glorotUniform({seed: seed + ${i}})`);
+  const kernel = k?.k === "call" ? k.callee.replace(/^tf\.initializers\./, "") : "";
+  const named = Object.values(KERNEL_INITS).find((x) => x === kernel);
+  const seed = seedOf(k, `tf.initializers.${named ?? "glorotUniform"}`);
+  if (seed === null || k?.k !== "call" || k.args[0].k !== "obj" || k.args[0].v.size !== 1) {
+    throw new Fail(`${what}: kernelInitializer must be tf.initializers.glorotUniform({seed: seed + ${i}}) (or ${Object.values(KERNEL_INITS).join(", ")})`);
+  }
   if (seed !== i) throw new Fail(`${what}: layer ${i + 1} is seeded seed + ${i}, not seed + ${seed}`);
   if (b?.k !== "str" || b.v !== "zeros") throw new Fail(`${what}: biasInitializer must be "zeros"`);
   return "keras";
@@ -250,11 +268,11 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): A
   let spec: LayerSpec;
   let init: Init | null = null;
   if (v.callee === "tf.layers.dense") {
-    spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line};
+    spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p)};
     init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.conv2d") {
     spec = {type: "conv2d", filters: p.num("filters", {int: true, min: 1}), kernelSize: p.pair("kernelSize"), strides: p.pair("strides", [1, 1]),
-      padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line};
+      padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p)};
     init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.maxPooling2d") {
     const pool = p.pair("poolSize", [2, 2]);
@@ -341,7 +359,8 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   return out;
 }
 
-const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle", "plateau", "restarts"] as const;
+const SCHEDULES = ["step", "multistep", "exponential", "cosine", "decay", "table", "lambda", "onecycle", "plateau", "restarts", "linear", "constant",
+  "polynomial", "cosineDecay", "piecewise", "inverseTime", "sequential"] as const;
 
 /** compile.schedule: one of the LrSchedule kinds with its numbers (checked as the translator checks them). */
 function scheduleOf(o: Props, line: number): LrSchedule {
@@ -368,6 +387,21 @@ function scheduleOf(o: Props, line: number): LrSchedule {
   } else if (kind === "onecycle") {
     s = {kind, per: per(), maxLr: o.num("maxLr", {min: 0}), totalSteps: o.num("totalSteps", {int: true, min: 2}), pctStart: o.num("pctStart", {min: 0}),
       divFactor: o.num("divFactor", {min: 0}), finalDivFactor: o.num("finalDivFactor", {min: 0}), anneal: o.oneOf("anneal", ["cos", "linear"] as const), line};
+  } else if (kind === "linear") {
+    s = {kind, per: per(), startFactor: o.num("startFactor", {min: 0}), endFactor: o.num("endFactor", {min: 0}), totalIters: o.num("totalIters", {int: true, min: 1}), line};
+  } else if (kind === "constant") {
+    s = {kind, per: per(), factor: o.num("factor", {min: 0}), totalIters: o.num("totalIters", {int: true, min: 1}), line};
+  } else if (kind === "polynomial") {
+    s = {kind, per: per(), totalIters: o.num("totalIters", {min: 0}), power: o.num("power", {min: 0}), line};
+    if (o.has("endLr")) s.endLr = o.num("endLr", {min: 0});
+  } else if (kind === "cosineDecay") {
+    s = {kind, per: per(), decaySteps: o.num("decaySteps", {min: 0}), alpha: o.num("alpha", {min: 0, def: 0}), line};
+  } else if (kind === "piecewise") {
+    s = {kind, per: per(), boundaries: nums("boundaries"), values: nums("values"), line};
+  } else if (kind === "inverseTime") {
+    s = {kind, per: per(), decaySteps: o.num("decaySteps", {min: 0}), decayRate: o.num("decayRate", {min: 0}), staircase: o.bool("staircase", false), line};
+  } else if (kind === "sequential") {
+    s = {kind, per: per(), parts: o.objs("parts").map((x) => scheduleOf(x, line)), milestones: nums("milestones"), line};
   } else if (kind === "restarts") {
     s = {kind, per: per(), t0: o.num("t0", {int: true, min: 1}), tMult: o.num("tMult", {int: true, min: 1}), etaMin: o.num("etaMin", {min: 0, def: 0}), line};
     if (o.has("fraction")) s.fraction = o.num("fraction", {min: 0});

@@ -5,7 +5,7 @@
  * Pure: no tf, no DOM. Comments are in the book's language.
  */
 import {messages} from "../i18n/index.js";
-import type {EarlyStopSpec, KerasProgram, LayerSpec, LrSchedule} from "./keras/program.js";
+import type {EarlyStopSpec, KerasProgram, KernelInit, LayerSpec, LrSchedule} from "./keras/program.js";
 
 const c = messages({
   "zh-CN": {
@@ -61,8 +61,8 @@ const str = (s: string) => JSON.stringify(s);
 /** build.ts seeds a PyTorch-initialised bias with the layer's seed + this. The bound 1/√fan_in is printed as a number; the parser recomputes it from the shapes, so an edit never leaves it stale. */
 export const PYTORCH_BIAS_SEED = 7919;
 
-function init(i: number, fanIn: number | null): string {
-  if (fanIn === null) return `kernelInitializer: tf.initializers.glorotUniform({seed: seed + ${i}}), biasInitializer: "zeros"`;
+function init(i: number, fanIn: number | null, kernel: KernelInit = "glorotUniform" as KernelInit): string {
+  if (fanIn === null) return `kernelInitializer: tf.initializers.${kernel}({seed: seed + ${i}}), biasInitializer: "zeros"`;
   const b = 1 / Math.sqrt(fanIn);
   return `kernelInitializer: tf.initializers.randomUniform({minval: ${-b}, maxval: ${b}, seed: seed + ${i}}), ` +
     `biasInitializer: tf.initializers.randomUniform({minval: ${-b}, maxval: ${b}, seed: seed + ${i + PYTORCH_BIAS_SEED}})`;
@@ -115,10 +115,10 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
   const input = inputShape ? `inputShape: ${list(inputShape)}, ` : "";
   switch (l.type) {
     case "dense":
-      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn)}})`;
+      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn, l.kernelInit)}})`;
     case "conv2d":
       return `tf.layers.conv2d({${input}filters: ${l.filters}, kernelSize: ${list(l.kernelSize)}, strides: ${list(l.strides)}, ` +
-        `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn)}})`;
+        `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn, l.kernelInit)}})`;
     case "maxPooling2d":
       return `tf.layers.maxPooling2d({${input}poolSize: ${list(l.poolSize)}, strides: ${list(l.strides)}, padding: ${str(l.padding)}})`;
     case "flatten":
@@ -129,7 +129,7 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
 }
 
 /** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
-export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho", "clipNorm"] as const;
+export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho", "clipNorm", "momentumDecay"] as const;
 
 /** The loss options the program sets (pos_weight, class weights, Huber's δ, label smoothing), as compile fields. */
 function lossOptions(p: KerasProgram): string {
@@ -149,7 +149,8 @@ function compileLine(p: KerasProgram): string {
 
 /** A schedule as an object literal (its fields in declaration order, the source line left to the comment). */
 export function scheduleText(s: LrSchedule | EarlyStopSpec): string {
-  const parts = Object.entries(s).filter(([k]) => k !== "line").map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(", ")}]` : typeof v === "string" ? str(v) : v}`);
+  const item = (v: unknown): string => (v && typeof v === "object" ? scheduleText(v as LrSchedule) : typeof v === "string" ? str(v) : String(v));
+  const parts = Object.entries(s).filter(([k]) => k !== "line").map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.map(item).join(", ")}]` : item(v)}`);
   return `{${parts.join(", ")}}`;
 }
 

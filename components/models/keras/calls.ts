@@ -8,7 +8,7 @@ import {LOSSES, OPTIMIZERS, SKIPPABLE_LAYERS, SKIPPED_LAYER, UNKNOWN, describe, 
 import {foldModifier} from "./fold.js";
 import {addLayer, kerasLayer} from "./layers.js";
 import type {Arg} from "../pytorch/layers.js";
-import {kerasExponentialDecay} from "../pytorch/schedulers.js";
+import {kerasSchedule} from "../pytorch/schedulers.js";
 
 export function readCsv(it: Interpreter, args: Val[], line: number): Val {
   const name = args[0]?.k === "str" ? args[0].v : "?";
@@ -129,9 +129,8 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
   }
   const sched = /^keras\.optimizers\.schedules\.(\w+)$/.exec(path)?.[1];
   if (sched) {
-    if (sched !== "ExponentialDecay") throw new Error(`keras.optimizers.schedules.${sched} is not supported (supported: ExponentialDecay)`);
-    const plain = (v: Val): Arg => (v.k === "num" || v.k === "bool" ? v.v : {other: describe(v)});
-    return {k: "schedule", ...kerasExponentialDecay(args().map(plain), Object.fromEntries(Object.entries(kwargs()).map(([k, v]) => [k, plain(v)])), line)};
+    const plain = (v: Val): Arg => (v.k === "num" || v.k === "bool" ? v.v : v.k === "seq" ? v.items.map(plain) : {other: describe(v)});
+    return {k: "schedule", ...kerasSchedule(sched, args().map(plain), Object.fromEntries(Object.entries(kwargs()).map(([k, v]) => [k, plain(v)])), line)};
   }
   const callback = /^keras\.callbacks\.(\w+)$/.exec(path)?.[1];
   if (callback) {
@@ -177,6 +176,7 @@ const KERAS_OPTIMIZER_ARGS: Partial<Record<OptimizerName, Record<string, keyof O
   rmsprop: {rho: "rho", momentum: "momentum", epsilon: "epsilon"},
   adam: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
   adamax: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
+  nadam: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
   adadelta: {rho: "rho", epsilon: "epsilon"}
 };
 

@@ -500,6 +500,8 @@ export class Interpreter {
     }
     const keras = kerasCall(this, path, args, kwargs, line) ?? tfDataCall(this, path, args, line);
     if (keras) return keras;
+    // tf.random.set_seed(…), keras.utils.set_random_seed(…): the page seeds tf itself (its notes say the numbers differ)
+    if (/^(tensorflow\.random\.set_seed|(tensorflow\.)?keras\.utils\.set_random_seed)$/.test(path)) return {k: "none"};
     // a method of a value the translator does not hold (the model's output, or what was already reported): no second report
     if (recv?.k === "unknown") return recv;
     // OrderedDict([("fc1", layer), …]) keeps its (key, value) pairs in order: nn.Sequential reads them as named layers

@@ -4,7 +4,7 @@
  */
 import type {Interpreter} from "./interpreter.js";
 import {ACTIVATIONS, LAYERS, SKIPPED_LAYER, describe, type ModelState, type Val} from "./values.js";
-import type {Activation, LayerSpec} from "./program.js";
+import {KERNEL_INITS, type Activation, type KernelInit, type LayerSpec} from "./program.js";
 import {foldModifier, type Modifier} from "./fold.js";
 
 export function addLayer(it: Interpreter, m: ModelState, item: Val, line: number): void {
@@ -70,7 +70,7 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
       if (!units) throw new Error("Dense() needs units");
       const n = it.num(units, line, "units");
       if (!Number.isInteger(n) || n < 1) throw new Error(`Dense units must be a positive integer, got ${n}`);
-      spec = {type: "dense", units: n, activation: activation(), useBias, line};
+      spec = {type: "dense", units: n, activation: activation(), useBias, line, ...kernelInit(it, get("kernel_initializer"), line)};
       break;
     }
     case "Conv2D": {
@@ -82,7 +82,8 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
       if (p !== "valid" && p !== "same") throw new Error(`padding must be "valid" or "same", got "${p}"`);
       spec = {
         type: "conv2d", filters: it.num(filters, line, "filters"), kernelSize: it.pair(ks, line, "kernel_size"),
-        strides: strides ? it.pair(strides, line, "strides") : [1, 1], padding: p, activation: activation(), useBias, line
+        strides: strides ? it.pair(strides, line, "strides") : [1, 1], padding: p, activation: activation(), useBias, line,
+        ...kernelInit(it, get("kernel_initializer"), line)
       };
       break;
     }
@@ -150,6 +151,17 @@ function modifier(it: Interpreter, name: string, get: (key: string, pos?: number
     return {kind: "activation", activation: "softmax", line};
   }
   return {kind: "activation", activation: activation(get("activation", 0)), line};
+}
+
+/**
+ * kernel_initializer="he_normal" (or glorot_normal, he_uniform, lecun_normal, lecun_uniform): that initialiser;
+ * glorot_uniform is the default; anything else (an object, another name) is reported and left at the default.
+ */
+function kernelInit(it: Interpreter, v: Val | undefined, line: number): {kernelInit?: KernelInit} {
+  if (!v || (v.k === "str" && v.v === "glorot_uniform")) return {};
+  if (v.k === "str" && KERNEL_INITS[v.v]) return {kernelInit: KERNEL_INITS[v.v]};
+  it.warn(line, `kernel_initializer=${v.k === "str" ? `"${v.v}"` : " (an initialiser object)"} is not followed: the page initialises with glorot_uniform`);
+  return {};
 }
 
 function warnIgnored(it: Interpreter, name: string, kw: Record<string, Val>, used: Set<string>, line: number): void {

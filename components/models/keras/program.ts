@@ -6,7 +6,7 @@ import type {Expr} from "./expr.js";
 
 export type Activation =
   | "linear" | "relu" | "relu6" | "sigmoid" | "softmax" | "tanh" | "elu" | "selu" | "softplus" | "softsign"
-  | "swish" | "gelu" | "hardSigmoid" | "leakyRelu";
+  | "swish" | "gelu" | "hardSigmoid" | "leakyRelu" | "mish";
 
 /**
  * Batch normalisation applied to a dense/conv layer's output: before its activation (Linear → BatchNorm → ReLU, the
@@ -19,16 +19,21 @@ export interface BatchNormSpec {
   line: number;
 }
 
+/** A Keras kernel_initializer other than the default glorot_uniform, by its tfjs name (he_normal → heNormal). */
+export type KernelInit = "glorotNormal" | "heNormal" | "heUniform" | "leCunNormal" | "leCunUniform";
+export const KERNEL_INITS: Record<string, KernelInit> = {glorot_normal: "glorotNormal", he_normal: "heNormal", he_uniform: "heUniform",
+  lecun_normal: "leCunNormal", lecun_uniform: "leCunUniform"};
+
 export type LayerSpec =
   /** `alpha`: the negative slope of a leakyRelu activation (PyTorch 0.01, Keras' layer 0.3). */
-  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number}
+  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit}
   | {type: "conv2d"; filters: number; kernelSize: [number, number]; strides: [number, number];
-      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number}
+      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}
   | {type: "flatten"; line: number}
   | {type: "dropout"; rate: number; line: number};
 
-export type OptimizerName = "adam" | "sgd" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw";
+export type OptimizerName = "adam" | "sgd" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw" | "nadam";
 
 /** Optimiser settings beyond the learning rate (absent: the framework's defaults as makeOptimizer applies them). */
 export interface OptimizerOptions {
@@ -43,6 +48,8 @@ export interface OptimizerOptions {
   rho?: number;
   /** The gradients rescaled so that their global L2 norm is at most this (PyTorch's clip_grad_norm_). */
   clipNorm?: number;
+  /** NAdam's momentum decay ψ (μ_t = β1 · (1 − ½ · 0.96^(tψ)); absent: 0.004). */
+  momentumDecay?: number;
 }
 export type LossName = "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
   | "mean_squared_error" | "mean_absolute_error" | "huber";
@@ -72,6 +79,23 @@ export type LrSchedule =
    * steps the cycle position is (k − 1) / fraction epochs (absent: step() without an argument, position k).
    */
   | {kind: "restarts"; per: "epoch" | "batch"; t0: number; tMult: number; etaMin: number; fraction?: number; line: number}
+  /** PyTorch's LinearLR: the rate times a factor going linearly from startFactor to endFactor over totalIters steps. */
+  | {kind: "linear"; per: "epoch" | "batch"; startFactor: number; endFactor: number; totalIters: number; line: number}
+  /** PyTorch's ConstantLR: the rate times `factor` for the first totalIters steps. */
+  | {kind: "constant"; per: "epoch" | "batch"; factor: number; totalIters: number; line: number}
+  /**
+   * PyTorch's PolynomialLR and Keras' PolynomialDecay: (base − endLr) · (1 − min(k, totalIters) / totalIters)^power + endLr
+   * (endLr absent: 0).
+   */
+  | {kind: "polynomial"; per: "epoch" | "batch"; totalIters: number; power: number; endLr?: number; line: number}
+  /** Keras' CosineDecay: base · ((1 − alpha) · ½(1 + cos(π · min(k, decaySteps) / decaySteps)) + alpha). */
+  | {kind: "cosineDecay"; per: "epoch" | "batch"; decaySteps: number; alpha: number; line: number}
+  /** Keras' PiecewiseConstantDecay: values[i] for boundaries[i − 1] < k ≤ boundaries[i] (values has one more entry). */
+  | {kind: "piecewise"; per: "epoch" | "batch"; boundaries: number[]; values: number[]; line: number}
+  /** Keras' InverseTimeDecay: base / (1 + decayRate · k / decaySteps) (k / decaySteps floored when staircase). */
+  | {kind: "inverseTime"; per: "epoch" | "batch"; decaySteps: number; decayRate: number; staircase: boolean; line: number}
+  /** PyTorch's SequentialLR: parts[i] from milestones[i − 1] on, restarted at its own step 0 from the initial rate. */
+  | {kind: "sequential"; per: "epoch" | "batch"; parts: LrSchedule[]; milestones: number[]; line: number}
   /**
    * PyTorch's ReduceLROnPlateau, stepped once per epoch on the monitored value (the validation loss, or the epoch's
    * training loss): the rate times `factor` (not below minLr) after more than `patience` epochs without improvement.

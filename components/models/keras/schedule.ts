@@ -26,6 +26,27 @@ export function learningRateAt(s: LrSchedule, base: number, epoch: number, step:
       return oneCycleAt(s, k);
     case "restarts":
       return restartsAt(s, base, s.fraction ? Math.max(0, k - 1) / s.fraction : k);
+    case "linear":
+      return base * (s.startFactor + ((s.endFactor - s.startFactor) * Math.min(k, s.totalIters)) / s.totalIters);
+    case "constant":
+      return k < s.totalIters ? base * s.factor : base;
+    case "polynomial": {
+      const end = s.endLr ?? 0;
+      return (base - end) * (1 - Math.min(k, s.totalIters) / s.totalIters) ** s.power + end;
+    }
+    case "cosineDecay":
+      return base * ((1 - s.alpha) * 0.5 * (1 + Math.cos((Math.PI * Math.min(k, s.decaySteps)) / s.decaySteps)) + s.alpha);
+    case "piecewise": {
+      const i = s.boundaries.findIndex((b) => k <= b);
+      return s.values[i < 0 ? s.values.length - 1 : i];
+    }
+    case "inverseTime":
+      return base / (1 + s.decayRate * (s.staircase ? Math.floor(k / s.decaySteps) : k / s.decaySteps));
+    case "sequential": {
+      const i = s.milestones.filter((m) => m <= k).length;
+      const local = k - (i ? s.milestones[i - 1] : 0);
+      return learningRateAt(s.parts[i], base, local, local);
+    }
   }
 }
 
@@ -73,6 +94,31 @@ export function checkSchedule(s: LrSchedule): LrSchedule {
     for (const x of s.factors) if (!(Number.isFinite(x) && x >= 0)) throw new Error(`schedule lambda: every factor must be a number ≥ 0, got ${x}`);
   }
   if (s.kind === "plateau") checkPlateau(s);
+  if (s.kind === "linear") {
+    if (!(s.startFactor > 0 && s.startFactor <= 1 && s.endFactor >= 0 && s.endFactor <= 1)) throw new Error("schedule linear: startFactor must lie in (0, 1] and endFactor in [0, 1]");
+    pos(s.totalIters, "totalIters");
+  }
+  if (s.kind === "constant") {
+    if (!(s.factor >= 0 && s.factor <= 1)) throw new Error(`schedule constant: factor must lie in [0, 1], got ${s.factor}`);
+    pos(s.totalIters, "totalIters");
+  }
+  if (s.kind === "polynomial") (pos(s.totalIters, "totalIters"), pos(s.power, "power"), s.endLr !== undefined && pos(s.endLr + 1, "endLr"));
+  if (s.kind === "cosineDecay") {
+    pos(s.decaySteps, "decaySteps");
+    if (!(s.alpha >= 0 && s.alpha <= 1)) throw new Error(`schedule cosineDecay: alpha must lie in [0, 1], got ${s.alpha}`);
+  }
+  if (s.kind === "piecewise") {
+    if (s.values.length !== s.boundaries.length + 1) throw new Error("schedule piecewise: values must have one more entry than boundaries");
+    if (s.boundaries.some((b, i) => i > 0 && b <= s.boundaries[i - 1])) throw new Error("schedule piecewise: boundaries must increase");
+    s.values.forEach((v) => pos(v, "values"));
+  }
+  if (s.kind === "inverseTime") (pos(s.decaySteps, "decaySteps"), pos(s.decayRate + 1, "decayRate"));
+  if (s.kind === "sequential") {
+    if (s.parts.length !== s.milestones.length + 1 || !s.parts.length) throw new Error("schedule sequential: parts must have one more entry than milestones");
+    if (s.milestones.some((m, i) => !(Number.isInteger(m) && m >= 1) || (i > 0 && m <= s.milestones[i - 1]))) throw new Error("schedule sequential: milestones must be increasing positive integers");
+    if (s.parts.some((x) => x.kind === "plateau" || x.kind === "table" || x.kind === "sequential")) throw new Error("schedule sequential: a part cannot be a plateau, a table or another sequence");
+    s.parts.forEach(checkSchedule);
+  }
   if (s.kind === "restarts") {
     if (!(Number.isInteger(s.t0) && s.t0 >= 1)) throw new Error(`schedule restarts: t0 must be an integer ≥ 1, got ${s.t0}`);
     if (!(Number.isInteger(s.tMult) && s.tMult >= 1)) throw new Error(`schedule restarts: tMult must be an integer ≥ 1, got ${s.tMult}`);

@@ -19,7 +19,7 @@ const MAX_CHAIN = 256;
 
 /** Functional activations call() may apply: tf.nn.relu(x), tf.sigmoid(x), keras.activations.tanh(x), … */
 const ACTIVATIONS: Record<string, Activation> = {relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
-  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", silu: "swish", gelu: "gelu"};
+  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", silu: "swish", gelu: "gelu", mish: "mish"};
 const ACTIVATION_PATH = /^(?:tensorflow\.(?:nn|math|keras\.activations)?|keras\.activations)\.?(\w+)$/;
 
 /** A symbolic tensor in call(): the layers applied so far; `used` once it fed a layer. */

@@ -82,14 +82,14 @@ export const MODEL_OUTPUT = "model output";
 
 export const ACTIVATIONS: Record<string, Activation> = {
   linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
-  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", silu: "swish", gelu: "gelu",
+  selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", silu: "swish", gelu: "gelu", mish: "mish",
   hard_sigmoid: "hardSigmoid"
 };
 export const OPTIMIZERS: Record<string, OptimizerName> = {
-  adam: "adam", sgd: "sgd", rmsprop: "rmsprop", adagrad: "adagrad", adadelta: "adadelta", adamax: "adamax"
+  adam: "adam", sgd: "sgd", rmsprop: "rmsprop", adagrad: "adagrad", adadelta: "adadelta", adamax: "adamax", nadam: "nadam"
 };
 /** Keras' default learning rates. */
-export const DEFAULT_LR: Record<OptimizerName, number> = {adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001, adadelta: 0.001, adamax: 0.001, adamw: 0.001};
+export const DEFAULT_LR: Record<OptimizerName, number> = {adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001, adadelta: 0.001, adamax: 0.001, adamw: 0.001, nadam: 0.001};
 export const LOSSES: Record<string, LossName> = {
   sparse_categorical_crossentropy: "sparse_categorical_crossentropy", categorical_crossentropy: "categorical_crossentropy",
   binary_crossentropy: "binary_crossentropy", mse: "mean_squared_error", mean_squared_error: "mean_squared_error",

@@ -421,6 +421,18 @@ function numpyCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
       x.data.forEach((v, i) => (out.data[v] += w ? w.data[i] : 1));
       return out;
     }
+    case "vander": {
+      // np.vander(x, N=len(x), increasing=False): columns x^(N-1) … x^0 (increasing: x^0 … x^(N-1))
+      const x = toND(a0, "np.vander");
+      if (x.shape.length !== 1) throw new Error("np.vander: x must be 1-D");
+      const nv = kw.N ?? args[1];
+      const n = nv === undefined || nv === null ? x.data.length : toInt(nv, "N");
+      const inc = kw.increasing !== undefined && truthy(kw.increasing, "increasing");
+      return make([x.data.length, n], (i) => {
+        const p = i % n;
+        return x.data[(i - p) / n] ** (inc ? p : n - 1 - p);
+      }, B, "np.vander", x.dtype === "int" ? "int" : "float");
+    }
     case "digitize": {
       // np.digitize(x, bins): for increasing bins, i with bins[i-1] <= x < bins[i] (right=True: bins[i-1] < x <= bins[i])
       const x = toND(a0, "np.digitize"), bins = toND(args[1], "np.digitize");
@@ -595,6 +607,11 @@ function torchCall(fn: string, args: NPValue[], kw: Record<string, NPValue>, env
     case "no_grad":
     case "inference_mode":
       return {obj: "opaque", why: `torch.${fn}()`};
+    case "bucketize": {
+      // torch.bucketize(x, boundaries, right=False): i with b[i-1] < x <= b[i], which is np.digitize's right=True
+      const right = kw.right !== undefined && truthy(kw.right, "right");
+      return numpyCall("digitize", [args[0] ?? kw.input, args[1] ?? kw.boundaries], {right: !right}, env, env.budget);
+    }
     case "max":
     case "min":
       return torchMinMax(fn, args, kw, env);

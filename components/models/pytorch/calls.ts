@@ -11,7 +11,8 @@ import {toND, toNumber} from "../numpy/values.js";
 import {pyCallable} from "../keras/compileFit.js";
 import {isND, takeRows, type NDArray} from "../numpy/ndarray.js";
 import {TORCH_LAYERS, torchLayer, type Arg, type TorchLayer} from "./layers.js";
-import {torchScheduler} from "./schedulers.js";
+import {sequentialSchedule, torchScheduler} from "./schedulers.js";
+import type {LrSchedule} from "../keras/program.js";
 import {forwardChain, initLayers} from "./module.js";
 import {isTorchLoss, isTorchOptimizer, torchLoss, torchOptimizer} from "./objects.js";
 import {stripShape} from "./loop.js";
@@ -72,6 +73,12 @@ export function torchCall(it: Interpreter, fn: Val, e: Extract<Expr, {type: "cal
   if (/^torch\.optim\.lr_scheduler\.\w+$/.test(path)) {
     const opt = rawArgs[0] ?? rawKw.optimizer;
     if (opt?.k !== "torch" || opt.t.kind !== "optimizer") throw new Error(`${name}: its first argument must be the torch.optim optimiser`);
+    if (name === "SequentialLR") {
+      const list = rawKw.schedulers ?? rawArgs[1];
+      const parts = list?.k === "seq" ? list.items.map((x) => (x.k === "torch" && x.t.kind === "scheduler" ? x.t.schedule : null)) : [];
+      if (!parts.length || parts.some((p) => !p)) throw new Error("SequentialLR: schedulers must be a list of schedulers the translator follows");
+      return {k: "torch", t: {kind: "scheduler", schedule: sequentialSchedule(parts as LrSchedule[], kw.milestones ?? args[2], line)}};
+    }
     const fn = rawArgs[1] ?? rawKw.lr_lambda;
     const call = name === "LambdaLR" ? pyCallable(it, fn, "LambdaLR") : null;
     const factor = call ? (k: number) => toNumber(call([k]), `LambdaLR's factor at step ${k}`) : undefined;

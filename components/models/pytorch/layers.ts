@@ -23,7 +23,8 @@ export type Arg = number | boolean | string | null | Arg[] | {layer: TorchLayer}
 
 export const ACTS: Record<string, Activation> = {
   ReLU: "relu", Sigmoid: "sigmoid", Tanh: "tanh", Softmax: "softmax", ELU: "elu", SELU: "selu", Softplus: "softplus",
-  Softsign: "softsign", SiLU: "swish", GELU: "gelu", ReLU6: "relu6", Hardsigmoid: "hardSigmoid"
+  Softsign: "softsign", SiLU: "swish", GELU: "gelu", ReLU6: "relu6", Hardsigmoid: "hardSigmoid",
+  Mish: "mish"
 };
 
 export const TORCH_LAYERS = ["Linear", "Conv2d", "MaxPool2d", "Dropout", "Flatten", "BatchNorm1d", "BatchNorm2d", "Sequential",

@@ -21,7 +21,7 @@ export interface InitHost {
 }
 
 const FUNCTIONAL_ACTS: Record<string, string> = {relu: "ReLU", sigmoid: "Sigmoid", tanh: "Tanh", softmax: "Softmax", elu: "ELU",
-  gelu: "GELU", silu: "SiLU", softplus: "Softplus", relu6: "ReLU6"};
+  gelu: "GELU", silu: "SiLU", softplus: "Softplus", relu6: "ReLU6", mish: "Mish"};
 
 function method(cls: ModuleClass, name: string): PyStmt | undefined {
   return cls.body.find((s) => new RegExp(`^def\\s+${name}\\s*\\(`).test(s.text));

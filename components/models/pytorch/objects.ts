@@ -83,9 +83,9 @@ export function isTorchLoss(name: string): boolean {
   return name in LOSSES;
 }
 
-const OPTIMIZERS: Record<string, OptimizerName> = {SGD: "sgd", Adam: "adam", AdamW: "adamw", RMSprop: "rmsprop", Adagrad: "adagrad", Adamax: "adamax", Adadelta: "adadelta"};
+const OPTIMIZERS: Record<string, OptimizerName> = {SGD: "sgd", Adam: "adam", AdamW: "adamw", RMSprop: "rmsprop", Adagrad: "adagrad", Adamax: "adamax", Adadelta: "adadelta", NAdam: "nadam"};
 /** PyTorch's defaults: SGD has no default lr (required); Adam(W) 1e-3, eps 1e-8; AdamW weight_decay 0.01; RMSprop 0.01, alpha 0.99. */
-const DEFAULT_LR: Partial<Record<OptimizerName, number>> = {adam: 1e-3, adamw: 1e-3, rmsprop: 1e-2, adagrad: 1e-2, adamax: 2e-3, adadelta: 1};
+const DEFAULT_LR: Partial<Record<OptimizerName, number>> = {adam: 1e-3, adamw: 1e-3, rmsprop: 1e-2, adagrad: 1e-2, adamax: 2e-3, adadelta: 1, nadam: 2e-3};
 
 const num = (v: Arg | undefined, what: string): number => {
   if (typeof v === "number") return v;
@@ -102,7 +102,7 @@ export function torchOptimizer(name: string, args: Arg[], kw: Record<string, Arg
   const lrArg = kw.lr ?? args[1];
   if (lrArg === undefined && opt === "sgd") throw new Error("torch.optim.SGD needs lr=");
   const out: CompileSpec["optimizer"] = {name: opt, learningRate: lrArg === undefined ? DEFAULT_LR[opt]! : num(lrArg, "lr"), learningRateExplicit: lrArg !== undefined};
-  const known = new Set(["lr", "momentum", "nesterov", "weight_decay", "betas", "eps", "alpha"]);
+  const known = new Set(["lr", "momentum", "nesterov", "weight_decay", "betas", "eps", "alpha", ...(opt === "nadam" ? ["momentum_decay"] : [])]);
   for (const k of Object.keys(kw)) if (!known.has(k)) throw new Error(`torch.optim.${name}: argument ${k}= is not supported`);
   if (kw.momentum !== undefined) out.momentum = num(kw.momentum, "momentum");
   if (kw.nesterov === true) {
@@ -112,7 +112,8 @@ export function torchOptimizer(name: string, args: Arg[], kw: Record<string, Arg
   const wd = kw.weight_decay !== undefined ? num(kw.weight_decay, "weight_decay") : opt === "adamw" ? 0.01 : 0;
   if (wd) out.weightDecay = wd;
   if (Array.isArray(kw.betas)) [out.beta1, out.beta2] = [num(kw.betas[0], "betas"), num(kw.betas[1], "betas")];
-  if (opt === "adam" || opt === "adamw" || opt === "rmsprop" || opt === "adamax") out.epsilon = kw.eps !== undefined ? num(kw.eps, "eps") : 1e-8;
+  if (opt === "nadam" && kw.momentum_decay !== undefined) out.momentumDecay = num(kw.momentum_decay, "momentum_decay");
+  if (opt === "adam" || opt === "adamw" || opt === "rmsprop" || opt === "adamax" || opt === "nadam") out.epsilon = kw.eps !== undefined ? num(kw.eps, "eps") : 1e-8;
   if (opt === "rmsprop") out.rho = kw.alpha !== undefined ? num(kw.alpha, "alpha") : 0.99;
   if (opt === "adadelta") out.rho = 0.9;
   return out;
