@@ -41,6 +41,20 @@ const UNARY_BUILTINS = new Set(["sin", "cos", "tan", "exp", "log", "ln", "tanh",
 const BUILTIN = new Set(["sigma", "tanh", "sinh", "cosh", "exp", "log", "ln", "relu", "softmax", "sin", "cos", "tan", "sqrt", "abs"]);
 const span = {start: 0, end: 0};
 
+/**
+ * `\frac{d^2 X}{dw^2}` (d² X over d w², the parser's product of the symbol d): the order, the variable and X; null
+ * for any other fraction (the first order is read by the `\frac{dJ}{dw}` rule; a third derivative by nested central
+ * differences is too noisy to judge, so it is left alone).
+ */
+function leibnizOrder(n: NodeOf<"div">): {k: number; wrt: Node; of?: Node} | null {
+  const dPow = (x: Node): number | null => (x.type === "pow" && x.base.type === "sym" && x.base.name === "d" && !x.base.sub && x.exp.type === "num" && Number.isInteger(x.exp.value) ? x.exp.value : null);
+  const num = n.num, den = n.den;
+  if (num.type !== "mul" || den.type !== "mul" || den.left.type !== "sym" || den.left.name !== "d" || den.left.sub) return null;
+  const k = dPow(num.left);
+  if (k !== 2 || den.right.type !== "pow" || den.right.base.type !== "sym" || den.right.exp.type !== "num" || den.right.exp.value !== k) return null;
+  return {k, wrt: den.right.base, of: num.right};
+}
+
 /** `f'(a)`, `\frac{d}{dz} X`, `\frac{dJ}{dw}` and tuples as vectors, rewritten into nodes the evaluator knows. */
 export function normalize(n: Node): Node {
   const rec = (x: Node): Node => normalize(x);
@@ -76,11 +90,21 @@ export function normalize(n: Node): Node {
         return {...n, type: "grad", wrt: (n.left.den as NodeOf<"mul">).right, of: rec(n.right), style: "partial"} as Node;
       return {...n, left: rec(n.left), right: rec(n.right)};
     }
-    case "div":
+    case "div": {
+      // \frac{d^2 J}{dw^2}: the second derivative
+      const order = leibnizOrder(n);
+      if (order) {
+        let of = order.of ? rec(order.of) : undefined;
+        if (of) {
+          for (let k = 0; k < order.k; k++) of = {...span, type: "grad", wrt: order.wrt, of, style: "partial"} as unknown as Node;
+          return {...(of as object), start: n.start, end: n.end} as Node;
+        }
+      }
       // \frac{dJ}{dw}
       if (n.num.type === "mul" && n.num.left.type === "sym" && n.num.left.name === "d" && n.den.type === "mul" && n.den.left.type === "sym" && n.den.left.name === "d" && n.den.right.type === "sym")
         return {...n, type: "grad", wrt: n.den.right, of: rec(n.num.right), style: "partial"} as Node;
       return {...n, num: rec(n.num), den: rec(n.den)};
+    }
     case "neg":
     case "transpose":
     case "sqrt":
