@@ -157,3 +157,43 @@ describe("evaluation written around the training", () => {
     expect(p.evaluate).toEqual({line: 20});
   });
 });
+
+describe("weights made by hand and SGD written by hand", () => {
+  const module = (init: string) => ["import torch", "import torch.nn as nn", "import torch.nn.functional as F", "torch.manual_seed(0)",
+    "X = torch.randn(64, 3)", "y = (X[:, 0] > 0).long()", "class Net(nn.Module):", "    def __init__(self, d_in=3, h=8):", "        super().__init__()",
+    `        self.W1 = nn.Parameter(${init})`, "        self.b1 = nn.Parameter(torch.zeros(h))", "        self.W2 = nn.Parameter(torch.randn(2, h) * 0.1)",
+    "        self.b2 = nn.Parameter(torch.zeros(2))", "    def forward(self, x):", "        z = torch.tanh(x @ self.W1 + self.b1)", "        return z @ self.W2.T + self.b2",
+    "model = Net()", "lr = 0.2", "for epoch in range(5):", "    loss = F.cross_entropy(model(X), y)", "    loss.backward()", "    with torch.no_grad():",
+    "        for p in model.parameters():", "            p -= lr * p.grad / 2", "            p.grad.zero_()"].join("\n");
+
+  test("x @ self.W + self.b is a Linear layer drawn as the code draws it; W.T of an out × in matrix too; the update is SGD at lr / 2", () => {
+    const r = translate(module("torch.randn(d_in, h) / d_in ** 0.5"));
+    expect(errors(r)).toEqual([]);
+    const p = r.program as KerasProgram;
+    expect(p.layers).toMatchObject([{type: "dense", units: 8, activation: "tanh", paramInit: {kernel: {normal: expect.closeTo(1 / Math.sqrt(3), 12)}, bias: {constant: 0}}},
+      {type: "dense", units: 2, activation: "linear", paramInit: {kernel: {normal: 0.1}, bias: {constant: 0}}}]);
+    expect(p.compile.optimizer).toMatchObject({name: "sgd", learningRate: 0.1});
+    expect(p.notes.map((n) => n.text)).toContainEqual(expect.stringMatching(/手写的参数更新是学习率 0.1 的 SGD/));
+    const back = parseProgram(printProgram(p), p);
+    expect("layers" in back && back.layers.map((l) => "paramInit" in l && l.paramInit)).toEqual(p.layers.map((l) => "paramInit" in l && l.paramInit));
+  });
+
+  test("(torch.rand(a, b) * 2 − 1) * s is uniform on [−s, s]; torch.empty(a, b).uniform_(−0.3, 0.3) too; a shifted normal is refused", () => {
+    const uni = translate(module("(torch.rand(d_in, h) * 2 - 1) * 0.5")).program as KerasProgram;
+    expect(uni.layers[0]).toMatchObject({paramInit: {kernel: {uniform: [-0.5, 0.5]}}});
+    const emp = translate(module("torch.empty(d_in, h).uniform_(-0.3, 0.3)")).program as KerasProgram;
+    expect(emp.layers[0]).toMatchObject({paramInit: {kernel: {uniform: [-0.3, 0.3]}}});
+    const bad = translate(module("torch.randn(d_in, h) + 1.0"));
+    expect(errors(bad)).toContainEqual(expect.objectContaining({message: expect.stringMatching(/non-zero mean is not followed/)}));
+  });
+
+  test("the drawn weights have the code's spread: std 1/√3 and [−0.5, 0.5] (10 000 draws each)", async () => {
+    const {paramInitializer} = await import("../components/models/build.js");
+    const w = paramInitializer({normal: 1 / Math.sqrt(3)}, 1).apply([100, 100]).dataSync();
+    const mean = w.reduce((a, b) => a + b, 0) / w.length, sd = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
+    // (the sample sd of 10 000 normal draws is within 0.015 of the true one: 3.5 standard errors)
+    expect(Math.abs(sd - 1 / Math.sqrt(3))).toBeLessThan(0.015);
+    const u = paramInitializer({uniform: [-0.5, 0.5]}, 1).apply([100, 100]).dataSync();
+    expect([Math.min(...u) >= -0.5, Math.max(...u) <= 0.5, Math.max(...u) > 0.49]).toEqual([true, true, true]);
+  });
+});

@@ -3,7 +3,7 @@
  * chapter compiled with. No DOM. The NumPy gradient-descent runner for chapter 004 is re-exported from gd.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-import type {Activation, CompileSpec, KerasProgram, KernelInit, LayerSpec, LossName, LossSpec} from "./keras/program.js";
+import type {Activation, CompileSpec, KerasProgram, KernelInit, LayerSpec, LossName, LossSpec, ParamInit} from "./keras/program.js";
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
 import {NAdam} from "./nadam.js";
@@ -25,7 +25,15 @@ export type InitScheme = "keras" | "pytorch";
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
-function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: KernelInit): {kernelInitializer: Initializer; biasInitializer: Initializer} {
+/** A weight tensor drawn as the code draws it (nn.Parameter(torch.randn(…) * s) and the like). */
+export function paramInitializer(p: ParamInit, seed: number): Initializer {
+  if ("normal" in p) return tf.initializers.randomNormal({mean: 0, stddev: p.normal, seed});
+  if ("uniform" in p) return tf.initializers.randomUniform({minval: p.uniform[0], maxval: p.uniform[1], seed});
+  return tf.initializers.constant({value: p.constant});
+}
+
+function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: KernelInit, own?: {kernel: ParamInit; bias: ParamInit}): {kernelInitializer: Initializer; biasInitializer: Initializer} {
+  if (own) return {kernelInitializer: paramInitializer(own.kernel, seed), biasInitializer: paramInitializer(own.bias, seed + 7919)};
   if (init === "pytorch") {
     const b = 1 / Math.sqrt(Math.max(fanIn, 1));
     return {kernelInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed}),
@@ -74,7 +82,7 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
   switch (spec.type) {
     case "dense":
       return [tf.layers.dense({...input, units: spec.units, activation: TF_ACTIVATION[spec.activation] as TfActivation,
-        useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit)})];
+        useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit, spec.paramInit)})];
     case "conv2d":
       if (unfusedConv) {
         return [new UnfusedConv2D({inputShape, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,

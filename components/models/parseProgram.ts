@@ -5,7 +5,7 @@
  * a fixed line of the program or one of its editable statements; anything else is an error at its line.
  * What the code cannot say (the data, the chapter's claims and notes) comes from `base`. Pure: no tf, no DOM.
  */
-import {KERNEL_INITS, type Activation, type KernelInit, type KerasProgram, type LayerSpec, type LossName, type LrSchedule, type OptimizerName} from "./keras/program.js";
+import {KERNEL_INITS, type Activation, type KernelInit, type KerasProgram, type LayerSpec, type LossName, type LrSchedule, type OptimizerName, type ParamInit} from "./keras/program.js";
 import {checkSchedule} from "./keras/schedule.js";
 import {checkEarlyStop} from "./earlyStop.js";
 import {OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON} from "./printProgram.js";
@@ -194,6 +194,37 @@ function seedOf(v: Value | undefined, ctor: string): number | null {
 }
 
 /** Keras' glorot_uniform/zeros or PyTorch's U(±1/√fan_in) for kernel and bias (the bounds are recomputed from the shapes). */
+/**
+ * Weights the code draws itself: randomNormal({mean: 0, stddev, seed}), randomUniform({minval, maxval, seed}) or
+ * constant({value}) for both the kernel and the bias (null: the layer uses one of the schemes of checkInit).
+ */
+function ownInitOf(p: Props, i: number, what: string): {kernel: ParamInit; bias: ParamInit} | null {
+  const k = p.raw("kernelInitializer"), b = p.raw("biasInitializer");
+  const isOwn = (v: Value | undefined) => v?.k === "call" && ["tf.initializers.randomNormal", "tf.initializers.constant"].includes(v.callee);
+  if (!isOwn(k) && !isOwn(b)) return null;
+  const one = (v: Value | undefined, seed: number, role: string): ParamInit => {
+    const o = v?.k === "call" && v.args.length === 1 && v.args[0].k === "obj" ? new Props(v.args[0].v, `${what}.${role}`) : null;
+    if (!o || v?.k !== "call") throw new Fail(`${what}: ${role} must be tf.initializers.randomNormal/randomUniform/constant({…})`);
+    const seeded = () => {
+      const s = o.raw("seed");
+      if (s?.k !== "seed" || s.v !== seed) throw new Fail(`${what}: ${role} must be seeded seed + ${seed}`);
+    };
+    let out: ParamInit;
+    if (v.callee === "tf.initializers.randomNormal") {
+      if (o.num("mean") !== 0) throw new Fail(`${what}: ${role}: only mean 0 is followed`);
+      out = {normal: o.num("stddev", {min: 0})};
+      seeded();
+    } else if (v.callee === "tf.initializers.randomUniform") {
+      out = {uniform: [o.num("minval"), o.num("maxval")]};
+      seeded();
+    } else if (v.callee === "tf.initializers.constant") out = {constant: o.num("value")};
+    else throw new Fail(`${what}: ${role} must be tf.initializers.randomNormal/randomUniform/constant({…})`);
+    o.done();
+    return out;
+  };
+  return {kernel: one(k, i, "kernelInitializer"), bias: one(b, i + PYTORCH_BIAS_SEED, "biasInitializer")};
+}
+
 /** The Keras kernel initialiser the layer names (absent: glorotUniform, or PyTorch's). */
 function kernelOf(p: Props): {kernelInit?: KernelInit} {
   const k = p.raw("kernelInitializer");
@@ -269,7 +300,9 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): A
   let init: Init | null = null;
   if (v.callee === "tf.layers.dense") {
     spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p)};
-    init = checkInit(p, i, what);
+    const own = ownInitOf(p, i, what);
+    if (own) spec.paramInit = own;
+    else init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.conv2d") {
     spec = {type: "conv2d", filters: p.num("filters", {int: true, min: 1}), kernelSize: p.pair("kernelSize"), strides: p.pair("strides", [1, 1]),
       padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p)};

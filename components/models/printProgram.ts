@@ -5,7 +5,7 @@
  * Pure: no tf, no DOM. Comments are in the book's language.
  */
 import {messages} from "../i18n/index.js";
-import type {EarlyStopSpec, KerasProgram, KernelInit, LayerSpec, LrSchedule} from "./keras/program.js";
+import type {EarlyStopSpec, KerasProgram, KernelInit, LayerSpec, LrSchedule, ParamInit} from "./keras/program.js";
 
 const c = messages({
   "zh-CN": {
@@ -68,6 +68,13 @@ function init(i: number, fanIn: number | null, kernel: KernelInit = "glorotUnifo
     `biasInitializer: tf.initializers.randomUniform({minval: ${-b}, maxval: ${b}, seed: seed + ${i + PYTORCH_BIAS_SEED}})`;
 }
 
+/** Initialisers of weights the code draws itself (nn.Parameter(torch.randn(…) * s)): the same distributions. */
+function ownInit(i: number, p: {kernel: ParamInit; bias: ParamInit}): string {
+  const one = (x: ParamInit, seed: string) => ("normal" in x ? `tf.initializers.randomNormal({mean: 0, stddev: ${x.normal}, seed: ${seed}})`
+    : "uniform" in x ? `tf.initializers.randomUniform({minval: ${x.uniform[0]}, maxval: ${x.uniform[1]}, seed: ${seed}})` : `tf.initializers.constant({value: ${x.constant}})`);
+  return `kernelInitializer: ${one(p.kernel, `seed + ${i}`)}, biasInitializer: ${one(p.bias, `seed + ${i + PYTORCH_BIAS_SEED}`)}`;
+}
+
 /** The shape of one sample after each layer (pure shape arithmetic, as tf computes it). */
 export function layerShapes(layers: LayerSpec[], inputShape: number[]): number[][] {
   const out: number[][] = [];
@@ -115,7 +122,7 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
   const input = inputShape ? `inputShape: ${list(inputShape)}, ` : "";
   switch (l.type) {
     case "dense":
-      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn, l.kernelInit)}})`;
+      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${l.paramInit ? ownInit(i, l.paramInit) : init(i, fanIn, l.kernelInit)}})`;
     case "conv2d":
       return `tf.layers.conv2d({${input}filters: ${l.filters}, kernelSize: ${list(l.kernelSize)}, strides: ${list(l.strides)}, ` +
         `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn, l.kernelInit)}})`;

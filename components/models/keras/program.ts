@@ -24,9 +24,16 @@ export type KernelInit = "glorotNormal" | "heNormal" | "heUniform" | "leCunNorma
 export const KERNEL_INITS: Record<string, KernelInit> = {glorot_normal: "glorotNormal", he_normal: "heNormal", he_uniform: "heUniform",
   lecun_normal: "leCunNormal", lecun_uniform: "leCunUniform"};
 
+/** A weight's initial distribution as the code draws it (torch.randn(a, b) * s: normal with std s; torch.zeros: 0). */
+export type ParamInit = {normal: number} | {uniform: [number, number]} | {constant: number};
+
 export type LayerSpec =
-  /** `alpha`: the negative slope of a leakyRelu activation (PyTorch 0.01, Keras' layer 0.3). */
-  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit}
+  /**
+   * `alpha`: the negative slope of a leakyRelu activation (PyTorch 0.01, Keras' layer 0.3). `paramInit`: weights the
+   * code creates itself (nn.Parameter(torch.randn(…) * s)), drawn from the same distributions.
+   */
+  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit;
+      paramInit?: {kernel: ParamInit; bias: ParamInit}}
   | {type: "conv2d"; filters: number; kernelSize: [number, number]; strides: [number, number];
       padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}

@@ -26,6 +26,14 @@ export class ScriptError extends Error {
   }
 }
 
+/** At most this many values from one generator call (it runs to the end when called). */
+const MAX_YIELDS = 100_000;
+
+/** True when a function body yields (not counting functions defined inside it). */
+function yields(body: PyStmt[]): boolean {
+  return body.some((s) => /^yield\b/.test(s.text) || (!/^(def|class)\s/.test(s.text) && yields(s.body)));
+}
+
 class Return {
   constructor(readonly value: NPValue) {}
 }
@@ -94,6 +102,10 @@ export class Script {
     }
     if ((m = /^del\s+(.+)$/.exec(t))) {
       this.del(parseExpr(m[1]));
+      return i;
+    }
+    if ((m = /^yield\b\s*(from\b)?\s*(.*)$/.exec(t))) {
+      this.yieldValue(m[2] ? evalNP(parseExpr(m[2]), this.env) : null, !!m[1]);
       return i;
     }
     if (/^(class|with|try|except|finally|lambda|yield|assert|raise)\b/.test(t)) throw new Error(`"${t.split(/[\s:(]/)[0]}" is not supported in NumPy code`);
@@ -278,17 +290,35 @@ export class Script {
       if (v === undefined) throw new Error(`${f.name}() missing argument ${p.name}`);
       this.env.vars.set(p.name, v);
     });
+    // a generator (its body yields): run to the end at the call, its values collected in order
+    const generator = yields(f.body);
+    if (generator) this.generators.push([]);
     try {
       this.run(f.body);
-      return null;
+      return generator ? this.generators[this.generators.length - 1] : null;
     } catch (e) {
-      if (e instanceof Return) return e.value;
+      if (e instanceof Return) return generator ? this.generators[this.generators.length - 1] : e.value;
       throw e;
     } finally {
+      if (generator) this.generators.pop();
       this.depth--;
       // Python functions have their own locals: restore the caller's names (globals assigned inside are not kept).
       for (const k of [...this.env.vars.keys()]) if (!saved.has(k)) this.env.vars.delete(k);
       for (const [k, v] of saved) this.env.vars.set(k, v);
+    }
+  }
+
+  /** Values yielded by the generators being run (innermost last). */
+  private generators: NPValue[][] = [];
+
+  /** `yield v` (or `yield from xs`): the value joins the running generator's list. */
+  private yieldValue(v: NPValue, from: boolean): void {
+    const out = this.generators[this.generators.length - 1];
+    if (!out) throw new Error("yield outside a function");
+    if (from && !Array.isArray(v)) throw new Error("yield from: only a list or another generator is followed");
+    for (const x of from ? (v as NPValue[]) : [v]) {
+      if (out.length >= MAX_YIELDS) throw new Error(`a generator yielded more than ${MAX_YIELDS.toLocaleString("en")} values`);
+      out.push(x);
     }
   }
 

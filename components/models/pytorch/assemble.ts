@@ -71,7 +71,7 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
     it.fatalLines.add(line);
     return null;
   };
-  const mv = g.get(loop.model), cv = criterionOf(it, loop), ov = g.get(loop.optimizer);
+  const mv = g.get(loop.model), cv = criterionOf(it, loop), ov = loop.manualSgd ? manualOptimizer(it, loop.manualSgd) : g.get(loop.optimizer);
   const modelLayers = mv?.k === "torch" ? (mv.t.kind === "model" ? mv.t.layers : mv.t.kind === "layer" ? [mv.t.layer] : null) : null;
   if (!modelLayers) return fail(loop.line, `${loop.model} is not a model the translator could follow`);
   if (cv?.k !== "torch" || cv.t.kind !== "loss") return fail(loop.line, `${loop.criterion} is not a supported loss (nn.MSELoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, NLLLoss, L1Loss)`);
@@ -87,6 +87,7 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   if (!accumulated) return null;
   const {batchSize, optimizer} = accumulated;
   if (loop.handLoss) notes.push({level: "info", text: handLossNote(loop.handLoss)});
+  if (loop.manualSgd) notes.push({level: "info", text: tTraining("manualSgd", {line: loop.manualSgd.line, lr: optimizer.learningRate})});
   const imageShape = dataset.inputShape.length === 3 ? dataset.inputShape : null;
   const lowered = applyOutputActivation(it, lowerLayers(modelLayers, imageShape, it.unsupported), loop);
   if (!lowered) {
@@ -99,6 +100,7 @@ export function torchProgram(it: Interpreter, loop: TorchLoop, claims: Claim[]):
   const loss = cv.t.loss;
   if (loss.nll && !lowered.logSoftmax) return fail(loss.line, "NLLLoss needs a model ending in LogSoftmax (log-probabilities)");
   if (lowered.logSoftmax) notes.push({level: "info", text: tTraining("logSoftmax")});
+  if (lowered.layers.some((l) => l.type === "dense" && l.paramInit)) notes[0] = {level: "info", text: tTraining("ownInit")};
   const last = lowered.layers[lowered.layers.length - 1];
   let fromLogits = loss.fromLogits;
   if (fromLogits && last.type === "dense" && last.activation !== "linear" && !lowered.logSoftmax) {
@@ -139,6 +141,16 @@ function criterionOf(it: Interpreter, loop: TorchLoop): Val | undefined {
   const path = it.evaluate(parseExpr(loop.criterion), it.globals, loop.line);
   const loss = path.k === "mod" ? functionalLoss(path.path, loop.line) : null;
   return loss ? {k: "torch", t: {kind: "loss", loss}} : undefined;
+}
+
+/** A hand-written SGD step as torch.optim.SGD at its rate (undefined: the rate cannot be computed). */
+function manualOptimizer(it: Interpreter, m: NonNullable<TorchLoop["manualSgd"]>): Val | undefined {
+  const lr = it.evaluate(m.lr, it.globals, m.line);
+  if (lr.k !== "num" || !(lr.v > 0)) {
+    it.error(m.line, `the hand-written update's rate (${show(m.lr)}) cannot be computed`);
+    return undefined;
+  }
+  return {k: "torch", t: {kind: "optimizer", opt: {name: "sgd", learningRate: lr.v, learningRateExplicit: true}, line: m.line}};
 }
 
 /** The reader's note on a loss written out by hand. */

@@ -4,10 +4,12 @@
  * layer before them (PyTorch writes them as separate modules), shapes are checked as PyTorch would check them
  * (in_features against the incoming size), images are NHWC in the page. Pure.
  */
-import type {Activation, LayerSpec, Unsupported} from "../keras/program.js";
+import type {Activation, LayerSpec, ParamInit, Unsupported} from "../keras/program.js";
 
 export type TorchLayer =
-  | {kind: "linear"; inF: number; outF: number; bias: boolean; line: number}
+  | {kind: "linear"; inF: number; outF: number; bias: boolean; line: number; init?: {kernel: ParamInit; bias: ParamInit}}
+  /** A tensor of weights the module creates itself (self.W = nn.Parameter(torch.randn(2, 32) * 0.5)). */
+  | {kind: "param"; shape: number[]; init: ParamInit; line: number}
   | {kind: "conv2d"; inC: number; outC: number; k: [number, number]; stride: [number, number]; padding: "valid" | "same"; bias: boolean; line: number}
   | {kind: "maxpool2d"; k: [number, number]; stride: [number, number]; line: number}
   | {kind: "act"; act: Activation; line: number; alpha?: number}
@@ -162,7 +164,7 @@ export function lowerLayers(modules: TorchLayer[], imageShape: number[] | null, 
           unsupported.push({line: l.line, message: `Linear(${l.inF}, ${l.outF}) receives ${shape[0]} features (PyTorch would fail: mat1 and mat2 shapes cannot be multiplied)`});
           return null;
         }
-        specs.push({type: "dense", units: l.outF, activation: "linear", useBias: l.bias, line: l.line});
+        specs.push({type: "dense", units: l.outF, activation: "linear", useBias: l.bias, line: l.line, ...(l.init ? {paramInit: l.init} : {})});
         shape = [l.outF];
         break;
       }

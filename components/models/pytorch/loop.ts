@@ -45,6 +45,11 @@ export interface TorchLoop {
    * same number before backward(), so each step follows the mean over every × B samples.
    */
   accumulate?: {every: Expr; scaled: boolean; line: number};
+  /**
+   * Plain SGD written by hand under torch.no_grad() (`for p in model.parameters(): p -= lr * p.grad`): the rate as
+   * written (optimizer is then MANUAL_SGD).
+   */
+  manualSgd?: {lr: Expr; line: number};
   earlyStop?: HandEarlyStop;
 }
 
@@ -55,6 +60,21 @@ export interface HandBatches {
 }
 
 const BOOKKEEPING = /^(print\s*\(|if\s.*:$|elif\s|else\s*:|\w+(\.\w+)?\s*(\+|-)=|\w+\s*=\s*0(\.0)?$|(\w+\.)?(train|eval)\(\)$|\w+\.append\(|(epoch_)?losses?\.append|running_\w+|total\w*\s*[+=]|correct\w*\s*[+=])/;
+
+/** TorchLoop.optimizer when the parameters are updated by hand (TorchLoop.manualSgd). */
+export const MANUAL_SGD = "<hand-written SGD step>";
+
+/** The rate of `p -= <rate> * p.grad` (any product or quotient with one factor p.grad): the rest, or null. */
+function rateOf(e: Expr, p: string): Expr | null {
+  const isGrad = (x: Expr) => x.type === "attr" && x.name === "grad" && x.obj.type === "name" && x.obj.id === p;
+  if (isGrad(e)) return {type: "num", value: 1};
+  if (e.type !== "bin" || (e.op !== "*" && e.op !== "/")) return null;
+  const left = rateOf(e.left, p);
+  if (left && !show(e.right).includes(`${p}.grad`)) return e.op === "*" && left.type === "num" && left.value === 1 ? e.right : {...e, left};
+  const right = e.op === "*" ? rateOf(e.right, p) : null;
+  if (right && !show(e.left).includes(`${p}.grad`)) return right.type === "num" && right.value === 1 ? e.left : {...e, right};
+  return null;
+}
 
 /** TorchLoop.criterion when the loss is written out by hand (TorchLoop.handLoss). */
 export const HAND_LOSS = "<hand-written loss>";
@@ -252,7 +272,9 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   const valOuts = new Map<string, Expr>();
   /** The loop's assignments so far (name → value): a hand-written loss is read through them. */
   const defs = new Map<string, Expr>();
-  let handLoss: TorchLoop["handLoss"], accumulate: TorchLoop["accumulate"];
+  let handLoss: TorchLoop["handLoss"], accumulate: TorchLoop["accumulate"], manualSgd: TorchLoop["manualSgd"];
+  /** `for p in model.parameters():` under torch.no_grad(): the parameter's name. */
+  let paramVar = "";
   /** The divisor of the loss before backward(): (loss / K).backward(), loss = loss / K, loss = criterion(…) / K. */
   let lossDivisor: Expr | null = null;
   // for start in range(0, len(X), B): idx = order[start:start + B]; model(X[idx]) — batches sliced by hand
@@ -286,6 +308,28 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     const t = x.text;
     let m: RegExpExecArray | null;
     if (earlyStop?.lines.has(x.line)) continue;
+    // with torch.no_grad(): for p in model.parameters(): p -= lr * p.grad; p.grad.zero_() — SGD written by hand
+    if (noGrad.has(x) && backward) {
+      if ((m = /^for\s+(\w+)\s+in\s+(\w+)\.parameters\(\)\s*:$/.exec(t)) && isModel(m[2])) {
+        paramVar = m[1];
+        continue;
+      }
+      if (paramVar && (m = new RegExp(`^${paramVar}(?:\\.data)?\\s*-=\\s*(.+)$`).exec(t))) {
+        let rhs: Expr | null = null;
+        try {
+          rhs = rateOf(parseExpr(m[1]), paramVar);
+        } catch {
+          rhs = null;
+        }
+        if (rhs) {
+          manualSgd ??= {lr: rhs, line: x.line};
+          optimizer ||= MANUAL_SGD;
+          stepped = true;
+          continue;
+        }
+      }
+      if (paramVar && new RegExp(`^${paramVar}\\.grad(?:\\.data)?\\.zero_\\(\\)$|^${paramVar}\\.grad\\s*=\\s*None$`).test(t)) continue;
+    }
     if (noGrad.has(x) && model) {
       const v = readValidation(t, isModel, valOuts);
       if (v && v !== "output") validation ??= {...v, line: x.line};
@@ -467,5 +511,5 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
   }
   return {line: s.line, epochs, epochVar: outer[1], model, criterion, optimizer, data, ignored, schedulerSteps, lossVar,
     ...(activation ? {activation} : {}), ...(validation ? {validation} : {}), ...(clipNorm ? {clipNorm} : {}), ...(earlyStop ? {earlyStop} : {}),
-    ...(handLoss ? {handLoss} : {}), ...(accumulate ? {accumulate} : {})};
+    ...(handLoss ? {handLoss} : {}), ...(accumulate ? {accumulate} : {}), ...(manualSgd ? {manualSgd} : {})};
 }

@@ -3,6 +3,7 @@
  * `x = x.view(x.size(0), -1)`, `return self.out(x)`). Read as a straight chain of TorchLayers; anything else (branches,
  * residual sums) is named at its line. An nn.ModuleList is unrolled: `for layer in self.layers[:-1]: x = F.relu(layer(x))`. Pure.
  */
+import {parameterArg, readParameter} from "./params.js";
 import {dotted, parseExpr, show, type Expr} from "../keras/expr.js";
 import type {PyStmt} from "../keras/gd.js";
 import type {Unsupported} from "../keras/program.js";
@@ -63,6 +64,17 @@ export function initLayers(cls: ModuleClass, args: Arg[], kwargs: Record<string,
       continue;
     }
     try {
+      // self.W = nn.Parameter(torch.randn(d_in, d_hidden) / d_in ** 0.5): weights the forward pass multiplies by
+      const param = parameterArg(parseExpr(m[2]));
+      if (param) {
+        const num = (x: Expr) => {
+          const v = host.evaluate(x, locals, s.line);
+          if (typeof v !== "number") throw new Error(`nn.Parameter: ${show(x)} is not a number the translator can compute`);
+          return v;
+        };
+        layers.set(m[1], {kind: "param", ...readParameter(param, num), line: s.line});
+        continue;
+      }
       const v = host.evaluate(parseExpr(m[2]), locals, s.line);
       if (v && typeof v === "object" && !Array.isArray(v) && "layer" in v) layers.set(m[1], v.layer);
       else if (v && typeof v === "object" && !Array.isArray(v) && "layers" in v) layers.set(m[1], v.layers);
@@ -195,7 +207,39 @@ function moduleOf(fn: Expr, ctx: Ctx): TorchLayer | null {
   return null;
 }
 
+/** `self.W` (or `self.W.T`) naming a parameter of __init__: it, transposed or not; else null. */
+function paramOf(e: Expr, ctx: Ctx): {p: Extract<TorchLayer, {kind: "param"}>; t: boolean} | null {
+  const t = e.type === "attr" && e.name === "T";
+  const name = /^self\.(\w+)$/.exec(dotted(t ? (e as Extract<Expr, {type: "attr"}>).obj : e) ?? "")?.[1];
+  const l = name ? ctx.layers.get(name) : undefined;
+  return l && !Array.isArray(l) && l.kind === "param" ? {p: l, t} : null;
+}
+
+/**
+ * `x @ self.W + self.b` (also `self.b + x @ self.W`, `torch.matmul(x, self.W)`, `x @ self.W.T` with W out × in):
+ * a Linear layer with the code's own initial weights; null when `e` is not one.
+ */
+function affineLayer(e: Expr, ctx: Ctx, line: number): TorchLayer[] | null {
+  let prod = e, bias: Extract<TorchLayer, {kind: "param"}> | null = null;
+  if (e.type === "bin" && e.op === "+") {
+    const [l, r] = [paramOf(e.left, ctx), paramOf(e.right, ctx)];
+    if (r && !r.t && r.p.shape.length === 1) [prod, bias] = [e.left, r.p];
+    else if (l && !l.t && l.p.shape.length === 1) [prod, bias] = [e.right, l.p];
+    else return null;
+  }
+  let input: Expr | undefined, w: ReturnType<typeof paramOf> = null;
+  if (prod.type === "bin" && prod.op === "@") [input, w] = [prod.left, paramOf(prod.right, ctx)];
+  else if (prod.type === "call" && /^torch\.(matmul|mm)$/.test(dotted(prod.fn) ?? "") && prod.args.length === 2) [input, w] = [prod.args[0], paramOf(prod.args[1], ctx)];
+  if (!input || !w || w.p.shape.length !== 2) return null;
+  const [inF, outF] = w.t ? [w.p.shape[1], w.p.shape[0]] : w.p.shape;
+  if (bias && bias.shape[0] !== outF) throw new Error(`forward: the bias has ${bias.shape[0]} entries for ${outF} outputs`);
+  const zero = {constant: 0};
+  return [...chain(input, ctx, line), {kind: "linear", inF, outF, bias: !!bias, line: w.p.line, init: {kernel: w.p.init, bias: bias?.init ?? zero}}];
+}
+
 function chain(e: Expr, ctx: Ctx, line: number): TorchLayer[] {
+  const affine = affineLayer(e, ctx, line);
+  if (affine) return affine;
   if (e.type === "name") {
     const v = ctx.vars.get(e.id);
     if (!v) throw new Error(`forward: ${e.id} is not the input or a value computed from it`);
