@@ -189,11 +189,11 @@ describe("weights made by hand and SGD written by hand", () => {
 
   test("the drawn weights have the code's spread: std 1/√3 and [−0.5, 0.5] (10 000 draws each)", async () => {
     const {paramInitializer} = await import("../components/models/build.js");
-    const w = paramInitializer({normal: 1 / Math.sqrt(3)}, 1).apply([100, 100]).dataSync();
+    const w = Array.from(paramInitializer({normal: 1 / Math.sqrt(3)}, 1).apply([100, 100]).dataSync());
     const mean = w.reduce((a, b) => a + b, 0) / w.length, sd = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
     // (the sample sd of 10 000 normal draws is within 0.015 of the true one: 3.5 standard errors)
     expect(Math.abs(sd - 1 / Math.sqrt(3))).toBeLessThan(0.015);
-    const u = paramInitializer({uniform: [-0.5, 0.5]}, 1).apply([100, 100]).dataSync();
+    const u = Array.from(paramInitializer({uniform: [-0.5, 0.5]}, 1).apply([100, 100]).dataSync());
     expect([Math.min(...u) >= -0.5, Math.max(...u) <= 0.5, Math.max(...u) > 0.49]).toEqual([true, true, true]);
   });
 });

@@ -238,6 +238,8 @@ async function analyzeFormula(block: MathBlock, blockIndex: number, f: Formula, 
   if (equations.length !== f.lines.length) return {status: "not-executable", reason: "mixes equations and bare expressions; nothing to evaluate as a whole"};
   const up = ascentStep(f, block);
   if (up) return {status: "flagged", reason: up};
+  const corrected = biasCorrection(f, chapterDefs);
+  if (corrected) return {status: "flagged", reason: corrected};
   // Update rules.
   if (f.lines.some(isRecurrenceLine)) {
     const out = recurrence(block, f, seed, budget);
@@ -906,6 +908,44 @@ function ruleDefect(its: {t: number; w: number[]; loss: number}[], prose: string
   const k = Math.min(its.length - 1, 50);
   if (k >= 5 && its[1].loss > its[0].loss && its[k].loss > 10 * its[0].loss)
     return `the rule climbs the demo quadratic: its loss grows from ${its[0].loss.toPrecision(3)} to ${its[k].loss.toPrecision(3)} in ${k} steps at α = 0.1, where gradient descent descends (is a sign flipped?)`;
+  return undefined;
+}
+
+/**
+ * `\hat{v}_t = v_t / (1 - \gamma^t)` for a running average `v_t = \beta v_{t-1} + (1 - \beta) x_t` the chapter
+ * defines: started from 0 it is (1 − β^t) times a constant input, so only γ = β makes the correction exact. The rate
+ * written in the correction is compared with the average's own (by name: β_1 against β_2, ρ against β).
+ */
+function biasCorrection(f: Formula, defs: ChapterDef[]): string | undefined {
+  const name = (n: Node | undefined) => (n?.type === "sym" ? symKey(n.name, n.subText) : undefined);
+  for (const l of f.lines) {
+    const rhs = l.rest.length === 1 ? l.rest[0].node : undefined;
+    if (l.first.type !== "sym" || !/^\\(hat|tilde)\{/.test(l.first.name) || rhs?.type !== "div" || rhs.num.type !== "sym" || !rhs.num.sub) continue;
+    const den = rhs.den.type === "paren" ? rhs.den.arg : rhs.den;
+    if (den.type !== "add" || den.terms.length !== 2 || den.terms[0].node.type !== "num" || den.terms[0].node.value !== 1 || den.terms[1].sign !== -1) continue;
+    const power = den.terms[1].node;
+    if (power.type !== "pow" || power.base.type !== "sym") continue;
+    const written = name(power.base)!;
+    const avg = rhs.num.name;
+    // every running average the chapter calls by that name (bold and plain alike): flagged only if none has this rate
+    const rates: Node[] = [];
+    for (const d of defs) {
+      if (d.fact !== undefined || (d.key !== avg && keyBase(d.key) !== avg) || d.body.type !== "add" || d.body.terms.length !== 2) continue;
+      // β v_{t-1}: the factor beside the previous value
+      const [carry] = d.body.terms;
+      if (carry.sign !== 1 || carry.node.type !== "mul") continue;
+      const parts = [carry.node.left, carry.node.right];
+      const prev = parts.find((x) => x.type === "sym" && x.name === avg && !!x.sub);
+      const rate = parts.find((x) => x !== prev);
+      if (!prev || !rate || !name(rate)) continue;
+      // (1 − β) x_t: the same rate in the other term makes it a running average
+      const other = toLatex(d.body.terms[1].node).replace(/\s+/g, "");
+      if (other.includes(`1-${toLatex(rate).replace(/\s+/g, "")}`)) rates.push(rate);
+    }
+    if (!rates.length || rates.some((r) => name(r) === written)) continue;
+    const [r, t] = [toLatex(rates[0]), toLatex(power.exp)];
+    return `the bias correction divides by 1 − ${toLatex(power.base)}^${t}, but ${avg} averages with rate ${r} (${avg}_0 = 0 makes ${avg}_${t} = (1 − ${r}^${t}) × a constant input): the correction needs the same rate`;
+  }
   return undefined;
 }
 

@@ -6,7 +6,7 @@
  * their dot product, matrix·vector and matrix·matrix are matrix products, scalars broadcast; `QK^T` multiplies
  * implicitly; `\sigma(·)` is the logistic sigmoid, `\text{softmax}` works on the last axis.
  */
-import {FormulaError, arrowedWhole, symKey, type Node, type NodeOf} from "./ast.js";
+import {FormulaError, arrowedWhole, symKey, walk, type Node, type NodeOf} from "./ast.js";
 import {FormulaLimitError, MAX_ELEMENTS, MAX_EXPANSION, MAX_SUM_TERMS, WorkBudget, elementsOf} from "./limits.js";
 import {grad, matpow} from "./tsRuntime.js";
 import {applyBuiltin, describeShape, map, multiply, shapeOf, transpose, zip, type Value} from "./values.js";
@@ -66,6 +66,8 @@ export interface Scope<T> {
   expanding?: {name: string; at: number}[];
   /** Indices that count from 0 here (`\sum_{c=0}^{C-1} w_c`): an entry they index is the (k+1)-th of its vector. */
   zeroBased?: ReadonlySet<string>;
+  /** How many entries a bold numeral (\mathbf{0}, \mathbf{1}) has: the length of the vectors beside it. */
+  boldLength?: number;
 }
 
 /** Whether a subscript uses an index that counts from 0 in this scope (w_c inside \sum_{c=0}). */
@@ -104,7 +106,11 @@ export const jsOps: Ops<Value> = {
 };
 
 export function evaluateWith<T>(node: Node, scope: Scope<T>): T {
-  const s: Scope<T> = scope.budget ? scope : {...scope, budget: new WorkBudget()};
+  let s: Scope<T> = scope.budget ? scope : {...scope, budget: new WorkBudget()};
+  if (s.boldLength === undefined) {
+    const n = boldLengthOf(node, s);
+    if (n) s = {...s, boldLength: n};
+  }
   try {
     return ev(node, s);
   } catch (e) {
@@ -112,6 +118,24 @@ export function evaluateWith<T>(node: Node, scope: Scope<T>): T {
     if (e instanceof RangeError) limit(s, node, "depth", `formula nested too deeply to evaluate (${e.message})`);
     throw new FormulaError((e as Error).message, node.start, "", s.latex);
   }
+}
+
+/**
+ * softmax(\mathbf{0}) − P: a bold numeral is the vector of that number with as many entries as the vectors the
+ * formula uses (all of one length); undefined when it has no bold numeral or no such vector.
+ */
+function boldLengthOf<T>(node: Node, scope: Scope<T>): number | undefined {
+  let bold = false;
+  const lengths = new Set<number>();
+  walk(node, (x) => {
+    if (x.type === "num" && x.bold) bold = true;
+    if (x.type === "sym") {
+      const v = scope.vars[symKey(x.name, x.subText)];
+      const shape = v === undefined ? [] : scope.ops.shape(v);
+      if (shape.length === 1) lengths.add(shape[0]);
+    }
+  });
+  return bold && lengths.size === 1 ? [...lengths][0] : undefined;
 }
 
 /** What the pricing helpers need of a scope. */
@@ -197,6 +221,8 @@ function ev<T>(node: Node, scope: Scope<T>): T {
   try {
     switch (node.type) {
       case "num":
+        // \mathbf{0} beside vectors of n entries: n zeros
+        if (node.bold && scope.boldLength) return ops.stack(Array.from({length: scope.boldLength}, () => ops.lift(node.value)));
         return ops.lift(node.value);
       case "sym":
         return symbol(node, scope);
