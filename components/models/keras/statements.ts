@@ -258,7 +258,32 @@ const printStmt: Handler = (it, s, scope) => {
   return true;
 };
 
-const HANDLERS: Handler[] = [importStmt, defStmt, classStmt, ifStmt, torchLoopStmt, trainingCallStmt, blockStmt, returnStmt, printStmt];
+/**
+ * `@tf.function`, `@torch.no_grad()`, `@staticmethod` before a def: they change how Python runs the function, not
+ * what it computes; the def that follows is read as written. Any other decorator is named.
+ */
+const decoratorStmt: Handler = (it, s) => {
+  if (!s.text.startsWith("@")) return false;
+  if (!/^@(?:tf\.function|tensorflow\.function|torch\.no_grad\(\)|torch\.inference_mode\(\)|staticmethod|classmethod)(?:\(.*\))?$/.test(s.text.trim())) {
+    it.warn(s.line, `the decorator ${s.text.trim()} is not followed: the function is read as written`);
+  }
+  return true;
+};
+
+/** A def whose body records a tf.GradientTape: a custom Keras training step, which the page does not translate. */
+const tapeStep: Handler = (it, s) => {
+  if (!/^def\s/.test(s.text)) return false;
+  const all: PyStmt[] = [];
+  const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
+  walk(s.body);
+  const tape = all.find((x) => /^with\s+(?:tf|tensorflow)\.GradientTape\(/.test(x.text));
+  if (!tape) return false;
+  it.error(tape.line, "a training step written with tf.GradientTape is not translated: the page trains models through model.compile(…) and model.fit(…)");
+  it.fatalLines.add(tape.line);
+  return false; // still defined, so the calls to it are not reported again as undefined
+};
+
+const HANDLERS: Handler[] = [decoratorStmt, tapeStep, importStmt, defStmt, classStmt, ifStmt, torchLoopStmt, trainingCallStmt, blockStmt, returnStmt, printStmt];
 
 /** `a op= b`, `a = b`, or an expression statement (a call) evaluated by the translator. */
 function assignOrCall(it: Interpreter, s: PyStmt, scope: Map<string, Val>): void {
