@@ -107,6 +107,14 @@ describe("losses written out by hand", () => {
     expect(read("-(yb * torch.log(p) + (1 - yb) * torch.log(p)).mean()")).toBeNull();
   });
 
+  test("an MSE computed under torch.no_grad() before the training loss is an evaluation, not the loss the loop trains", () => {
+    const r = translate(script("nn.Sequential(nn.Linear(2, 1))", ["with torch.no_grad():", "    val = ((model(X_te) - y_te.float().unsqueeze(1)) ** 2).mean()",
+      "opt.zero_grad()", "loss = ((model(X_tr) - y_tr.float().unsqueeze(1)) ** 2).mean()", "loss.backward()", "opt.step()"]));
+    expect(errors(r)).toEqual([]);
+    const p = r.program as KerasProgram;
+    expect(p.dataset.id === "arrays" && p.dataset.train.n).toBe(64);
+  });
+
   test("a training loop with a hand-written MSE trains that loss (and says so)", () => {
     const r = translate(script("nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))",
       ["opt.zero_grad()", "pred = model(X_tr)", "loss = ((pred - y_tr.float().unsqueeze(1)) ** 2).mean()", "loss.backward()", "opt.step()"]));

@@ -468,7 +468,8 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         }
         continue;
       }
-      const hand = !criterion ? readHandLoss(e, defs) : null;
+      // (a value computed under torch.no_grad() is an evaluation, never the training loss)
+      const hand = !criterion && !noGrad.has(x) ? readHandLoss(e, defs) : null;
       if (hand) {
         let {pred, target} = hand;
         const isOut = (z: Expr): z is Extract<Expr, {type: "call"}> => z.type === "call" && z.args.length === 1 && isModel(callName(z) ?? "");
