@@ -46,7 +46,7 @@ const span = {start: 0, end: 0};
  * for any other fraction (the first order is read by the `\frac{dJ}{dw}` rule; a third derivative by nested central
  * differences is too noisy to judge, so it is left alone).
  */
-function leibnizOrder(n: NodeOf<"div">): {k: number; wrt: Node; of?: Node} | null {
+function leibnizOrder(n: NodeOf<"div">): {k: number; wrt: Node; of: Node} | null {
   const dPow = (x: Node): number | null => (x.type === "pow" && x.base.type === "sym" && x.base.name === "d" && !x.base.sub && x.exp.type === "num" && Number.isInteger(x.exp.value) ? x.exp.value : null);
   const num = n.num, den = n.den;
   if (num.type !== "mul" || den.type !== "mul" || den.left.type !== "sym" || den.left.name !== "d" || den.left.sub) return null;
@@ -94,11 +94,9 @@ export function normalize(n: Node): Node {
       // \frac{d^2 J}{dw^2}: the second derivative
       const order = leibnizOrder(n);
       if (order) {
-        let of = order.of ? rec(order.of) : undefined;
-        if (of) {
-          for (let k = 0; k < order.k; k++) of = {...span, type: "grad", wrt: order.wrt, of, style: "partial"} as unknown as Node;
-          return {...(of as object), start: n.start, end: n.end} as Node;
-        }
+        let of = rec(order.of);
+        for (let k = 0; k < order.k; k++) of = {...span, type: "grad", wrt: order.wrt, of, style: "partial"} as unknown as Node;
+        return {...of, start: n.start, end: n.end} as Node;
       }
       // \frac{dJ}{dw}
       if (n.num.type === "mul" && n.num.left.type === "sym" && n.num.left.name === "d" && n.den.type === "mul" && n.den.left.type === "sym" && n.den.left.name === "d" && n.den.right.type === "sym")

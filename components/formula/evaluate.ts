@@ -125,17 +125,30 @@ export function evaluateWith<T>(node: Node, scope: Scope<T>): T {
  * formula uses (all of one length); undefined when it has no bold numeral or no such vector.
  */
 function boldLengthOf<T>(node: Node, scope: Scope<T>): number | undefined {
-  let bold = false;
+  if (!hasBold(node)) return undefined;
   const lengths = new Set<number>();
   walk(node, (x) => {
-    if (x.type === "num" && x.bold) bold = true;
     if (x.type === "sym") {
       const v = scope.vars[symKey(x.name, x.subText)];
       const shape = v === undefined ? [] : scope.ops.shape(v);
       if (shape.length === 1) lengths.add(shape[0]);
     }
   });
-  return bold && lengths.size === 1 ? [...lengths][0] : undefined;
+  return lengths.size === 1 ? [...lengths][0] : undefined;
+}
+
+/** Whether a tree holds a bold numeral, walked once per tree (evaluateWith runs on the same trees many times). */
+const boldTrees = new WeakMap<Node, boolean>();
+function hasBold(node: Node): boolean {
+  let known = boldTrees.get(node);
+  if (known === undefined) {
+    known = false;
+    walk(node, (x) => {
+      if (x.type === "num" && x.bold) known = true;
+    });
+    boldTrees.set(node, known);
+  }
+  return known;
 }
 
 /** What the pricing helpers need of a scope. */

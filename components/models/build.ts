@@ -7,6 +7,7 @@ import type {Activation, CompileSpec, KerasProgram, KernelInit, LayerSpec, LossN
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
 import {NAdam} from "./nadam.js";
+import {PYTORCH_BIAS_SEED} from "./printProgram.js";
 import {RMSpropEpsOutside} from "./rmsprop.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
@@ -33,11 +34,11 @@ export function paramInitializer(p: ParamInit, seed: number): Initializer {
 }
 
 function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: KernelInit, own?: {kernel: ParamInit; bias: ParamInit}): {kernelInitializer: Initializer; biasInitializer: Initializer} {
-  if (own) return {kernelInitializer: paramInitializer(own.kernel, seed), biasInitializer: paramInitializer(own.bias, seed + 7919)};
+  if (own) return {kernelInitializer: paramInitializer(own.kernel, seed), biasInitializer: paramInitializer(own.bias, seed + PYTORCH_BIAS_SEED)};
   if (init === "pytorch") {
     const b = 1 / Math.sqrt(Math.max(fanIn, 1));
     return {kernelInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed}),
-      biasInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed: seed + 7919})};
+      biasInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed: seed + PYTORCH_BIAS_SEED})};
   }
   return {kernelInitializer: tf.initializers[kernel ?? "glorotUniform"]({seed}), biasInitializer: tf.initializers.zeros()};
 }

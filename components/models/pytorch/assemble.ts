@@ -199,7 +199,7 @@ function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: n
   }
   if (s.kind === "restarts" && (first.arg || first.metric === loop.epochVar)) {
     // step(epoch + i / iters) after every batch, or step(epoch) after every epoch: the position is the fractional epoch
-    const fraction = first.perBatch ? fractionalEpoch(it, first.arg ?? "", loop.epochVar, batches) : first.metric === loop.epochVar ? 1 : null;
+    const fraction = first.perBatch ? fractionalEpoch(it, first.arg ?? "", loop.epochVar, batches, first.line) : first.metric === loop.epochVar ? 1 : null;
     if (fraction === null) {
       it.error(first.line, `${first.name}.step(${first.arg ?? first.metric}): the page follows step(), step(${loop.epochVar}) once per epoch, or step(${loop.epochVar} + i / ${batches}) after batch i`);
       return {};
@@ -224,10 +224,10 @@ function scheduleOf(it: Interpreter, loop: TorchLoop, epochs: number, batches: n
 }
 
 /**
- * `epoch + i / N` (N: the batches per epoch, a number or a name the code set to it): the fraction N, or null when the
- * argument is anything else (the batch counter must be the one that counts the epoch's batches).
+ * `epoch + i / N` (N: the batches per epoch, a number or a name the code set to it; i any name but the epoch's): the
+ * fraction N, or null when the argument is anything else or N is not the number of batches.
  */
-function fractionalEpoch(it: Interpreter, arg: string, epochVar: string, batches: number): number | null {
+function fractionalEpoch(it: Interpreter, arg: string, epochVar: string, batches: number, line: number): number | null {
   let e: Expr;
   try {
     e = parseExpr(arg);
@@ -237,7 +237,7 @@ function fractionalEpoch(it: Interpreter, arg: string, epochVar: string, batches
   if (e.type !== "bin" || e.op !== "+" || e.left.type !== "name" || e.left.id !== epochVar) return null;
   const r = e.right;
   if (r.type !== "bin" || r.op !== "/" || r.left.type !== "name" || r.left.id === epochVar) return null;
-  const n = it.evaluate(r.right, it.globals, 0);
+  const n = it.evaluate(r.right, it.globals, line);
   return n.k === "num" && n.v === batches ? batches : null;
 }
 

@@ -80,7 +80,7 @@ function rateOf(e: Expr, p: string): Expr | null {
 export const HAND_LOSS = "<hand-written loss>";
 
 /**
- * `if (i + 1) % K == 0:` / `if i % K == K - 1:` (or `== 0` on i + 1 written any way): K; null for any other condition.
+ * `if (i + 1) % K == 0:` / `if i % K == K - 1:`: K; null for any other condition.
  */
 function everyK(text: string): Expr | null {
   const m = /^if\s+(.+?)\s*==\s*(.+?)\s*:$/.exec(text);
@@ -304,6 +304,14 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
     sliceLoop ??= cut;
     return true;
   };
+  /** The loss reads the model's input xIn and the labels yIn: without a DataLoader, those tensors (and their hand-made batches). */
+  const trainsOn = (xIn: Expr, yIn: Expr) => {
+    if (data?.kind === "loader") return;
+    batch = undefined;
+    const xs = source(stripShape(xIn)), ys = source(stripShape(yIn));
+    batch ??= zipped;
+    data = {kind: "tensors", x: stripShape(xs), y: stripShape(ys), ...(batch ? {batch} : {})};
+  };
   for (const x of all) {
     const t = x.text;
     let m: RegExpExecArray | null;
@@ -460,12 +468,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
         lossVar = eq[1];
         const xIn = pred.type === "name" ? outs.get(pred.id)! : (pred as Extract<Expr, {type: "call"}>).args[0];
         const yIn = stripShape(inner.args[1]);
-        if (!data || data.kind !== "loader") {
-          batch = undefined;
-          const xs = source(stripShape(xIn)), ys = source(stripShape(yIn));
-          batch ??= zipped;
-          data = {kind: "tensors", x: stripShape(xs), y: stripShape(ys), ...(batch ? {batch} : {})};
-        }
+        trainsOn(xIn, yIn);
         continue;
       }
       // (a value computed under torch.no_grad() is an evaluation, never the training loss)
@@ -479,12 +482,7 @@ export function readLoop(s: PyStmt, isModel: (name: string) => boolean, unsuppor
           criterion = HAND_LOSS;
           lossVar = eq[1];
           handLoss = {...hand, pred, target, line: x.line};
-          if (!data || data.kind !== "loader") {
-            batch = undefined;
-            const xs = source(stripShape(pred.args[0])), ys = source(stripShape(target));
-            batch ??= zipped;
-            data = {kind: "tensors", x: stripShape(xs), y: stripShape(ys), ...(batch ? {batch} : {})};
-          }
+          trainsOn(pred.args[0], target);
           continue;
         }
       }
