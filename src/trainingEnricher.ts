@@ -35,9 +35,9 @@ export function pythonBlocks(section: SectionModel): {code: string; line: number
   return codeBlocks(section).filter((b) => /^py(thon)?$/.test(b.lang)).map(({code, line}) => ({code, line}));
 }
 
-/** After which block the training panel goes: the one that calls .fit(…) or loss.backward(), else the last code block. */
+/** After which block the training panel goes: the one that calls .fit(…), loss.backward() or apply_gradients(…), else the last code block. */
 function anchor(section: SectionModel): number {
-  const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(|\.backward\(\)/.test(b.source));
+  const i = section.blocks.findIndex((b) => b.source !== undefined && /\.fit\(|\.backward\(\)|\.apply_gradients\(/.test(b.source));
   if (i >= 0) return i;
   let last = -1;
   section.blocks.forEach((b, j) => {

@@ -5,6 +5,7 @@ export const tTraining = messages<
   "numpyScript" | "arraysData" | "pytorchInit" | "unsupportedPart" | "torchNormalize" | "shuffleOff" | "logSoftmax" | "noTestSet"
   | "notBitIdentical" | "scheduleIgnored" | "scriptPrinted" | "notTrainable" | "lineMessage" | "scriptClaim"
   | "handMse" | "handCrossEntropy" | "handBinaryCrossEntropy" | "gradAccumulation" | "onLogits" | "onProbabilities" | "accumSumSgd" | "accumSum" | "ownInit" | "manualSgd"
+  | "tapeLoop" | "tapeShuffled" | "tapeInOrder"
 >({
   "zh-CN": {
     numpyScript: "这段 NumPy 代码在生成页面时由 gradbook 自带的 NumPy 子集解释器运行，页面显示它打印的结果。",
@@ -27,6 +28,9 @@ export const tTraining = messages<
     gradAccumulation: "第 {line} 行每 {every} 个批次才更新一次参数（梯度累积）：页面按每批 {batch} 个样本训练{scaled}。",
     ownInit: "模型的权重由代码自己创建（nn.Parameter）：页面按代码的分布抽取初始值（数值不同），CrossEntropyLoss / BCEWithLogitsLoss 作用在 logits 上。",
     manualSgd: "第 {line} 行在 torch.no_grad() 下手写的参数更新是学习率 {lr} 的 SGD：页面按同样的 SGD 训练。",
+    tapeLoop: "第 {line} 行起用 tf.GradientTape 手写的训练循环，页面按它等价的 compile + fit 训练：优化器 {optimizer}（学习率 {lr}），损失 {loss}，每批 {batch} 个样本，{epochs} 轮，{shuffle}。",
+    tapeShuffled: "每轮打乱顺序",
+    tapeInOrder: "按原顺序取批次",
     onLogits: "作用在 logits 上",
     onProbabilities: "作用在概率上",
     accumSumSgd: "；损失没有除以 {every}，每次更新用的是 {every} 个批次梯度之和，所以学习率乘以 {every}",
@@ -53,6 +57,9 @@ export const tTraining = messages<
     gradAccumulation: "Line {line} updates the parameters only every {every} batches (gradient accumulation): the page trains on batches of {batch} samples{scaled}.",
     ownInit: "The model creates its own weights (nn.Parameter): the page draws them from the code's distributions (not the same numbers); CrossEntropyLoss / BCEWithLogitsLoss act on logits.",
     manualSgd: "The parameter update written by hand under torch.no_grad() on line {line} is SGD at learning rate {lr}: the page trains the same SGD.",
+    tapeLoop: "The training loop written with tf.GradientTape from line {line} is trained as the compile + fit it amounts to: optimiser {optimizer} (learning rate {lr}), loss {loss}, batches of {batch}, {epochs} epochs, {shuffle}.",
+    tapeShuffled: "shuffled every epoch",
+    tapeInOrder: "batches in order",
     onLogits: "on logits",
     onProbabilities: "on probabilities",
     accumSumSgd: "; the loss is not divided by {every}, so each update uses the sum of {every} batches' gradients and the learning rate is multiplied by {every}",

@@ -3,7 +3,7 @@
  */
 import {show, type Expr} from "./expr.js";
 import type {Interpreter} from "./interpreter.js";
-import {DEFAULT_LR, LOSSES, OPTIMIZERS, UNKNOWN, describe, type ModelState, type Val} from "./values.js";
+import {DEFAULT_LR, LOSSES, MODEL_OUTPUT, OPTIMIZERS, UNKNOWN, describe, type ModelState, type Val} from "./values.js";
 import type {CompileSpec, EarlyStopSpec, FitSpec, LrSchedule} from "./program.js";
 import {kerasEarlyStopping, kerasReduceLROnPlateau} from "./callbacks.js";
 import {callLambda} from "../numpy/comprehension.js";
@@ -106,7 +106,7 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
     case "predict": {
       const x = kw.x ?? args[0];
       if (x && m.fits.length && !m.predicted) m.predicted = {line, x};
-      return UNKNOWN(method);
+      return UNKNOWN(MODEL_OUTPUT);
     }
     case "summary":
       return UNKNOWN(method);

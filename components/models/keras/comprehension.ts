@@ -111,8 +111,10 @@ export function callBuiltin(it: Interpreter, name: string, args: Val[], line: nu
       return NUM(name === "sum" ? xs.reduce((p, q) => p + q, 0) : name === "min" ? Math.min(...xs) : Math.max(...xs));
     }
     case "int":
+      if (args[0]?.k === "unknown") return args[0]; // int(model(x)…): a value of the model's, untracked
       return NUM(Math.trunc(nums(it, args[0], line, "int()")));
     case "float":
+      if (args[0]?.k === "unknown") return args[0];
       return NUM(args[0]?.k === "str" ? pyFloat(args[0].v) : nums(it, args[0], line, "float()"));
   }
   return null;

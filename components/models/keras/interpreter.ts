@@ -63,6 +63,8 @@ export class Interpreter {
   /** The first line where the NumPy code failed: what it prints after that is not the code's result. */
   npFailedAt: number | undefined;
   readonly torchLoops: TorchLoop[] = [];
+  /** Functions whose body records a tf.GradientTape (name → the tape's line; used: a training loop followed it). */
+  readonly tapeSteps = new Map<string, {line: number; used: boolean}>();
   torchEval: {x: string; y?: string; line: number} | null = null;
   /** `model.load_state_dict(best_state)` calls: which model is given which variable's weights back. */
   readonly stateLoads: {model: string; arg: string; line: number}[] = [];
@@ -444,6 +446,13 @@ export class Interpreter {
     const kwargs = () => Object.fromEntries(Object.entries(e.kwargs).map(([k, v]) => [k, this.evaluate(v, scope, line)]));
 
     if (fn.k === "func") return this.callFunc(fn, args(), kwargs(), line);
+    // model(X_test, training=False) after training: its predictions, as model.predict(X_test)
+    if (fn.k === "model") return modelMethod(this, fn.m, "predict", args(), kwargs(), line);
+    // loss_fn(y_test, model(X_test)): a loss object's value on what its arguments compute
+    if (fn.k === "str" && e.fn.type === "name") {
+      args();
+      return UNKNOWN(show(e));
+    }
     if (fn.k === "kclass") return subclassModel(this, fn, args(), kwargs(), line);
     if (fn.k === "class") {
       if (!fn.gd) return UNKNOWN(`instance of unsupported class ${fn.name}`);

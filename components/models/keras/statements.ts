@@ -12,6 +12,8 @@ import {bindImport} from "../numpy/env.js";
 import {inlineTrainingCalls, inlinedCall, readLoop} from "../pytorch/loop.js";
 import {isTorchModel, loaderEval, noGrad} from "../pytorch/calls.js";
 import {isKerasModelBase} from "./subclass.js";
+import {tapesIn} from "./tapeLoop.js";
+import {tapeTraining} from "./tapeFit.js";
 
 type Handler = (it: Interpreter, s: PyStmt, scope: Map<string, Val>) => boolean;
 
@@ -270,20 +272,21 @@ const decoratorStmt: Handler = (it, s) => {
   return true;
 };
 
-/** A def whose body records a tf.GradientTape: a custom Keras training step, which the page does not translate. */
+/**
+ * A def whose body records a tf.GradientTape: a training step, followed where a loop calls it (keras/tapeFit.ts);
+ * one no loop trains with is named when the translation ends (Interpreter.tapeSteps).
+ */
 const tapeStep: Handler = (it, s) => {
-  if (!/^def\s/.test(s.text)) return false;
-  const all: PyStmt[] = [];
-  const walk = (b: PyStmt[]) => b.forEach((x) => (all.push(x), walk(x.body)));
-  walk(s.body);
-  const tape = all.find((x) => /^with\s+(?:tf|tensorflow)\.GradientTape\(/.test(x.text));
-  if (!tape) return false;
-  it.error(tape.line, "a training step written with tf.GradientTape is not translated: the page trains models through model.compile(…) and model.fit(…)");
-  it.fatalLines.add(tape.line);
-  return false; // still defined, so the calls to it are not reported again as undefined
+  const name = /^def\s+(\w+)/.exec(s.text)?.[1];
+  const tape = name ? tapesIn(s.body)[0] : undefined;
+  if (tape) it.tapeSteps.set(name!, {line: tape.line, used: false});
+  return false; // defined by defStmt
 };
 
-const HANDLERS: Handler[] = [decoratorStmt, tapeStep, importStmt, defStmt, classStmt, ifStmt, torchLoopStmt, trainingCallStmt, blockStmt, returnStmt, printStmt];
+/** A loop training a Keras model around tf.GradientTape (its own, or in a function it calls). */
+const tapeLoopStmt: Handler = (it, s, scope) => tapeTraining(it, s, scope);
+
+const HANDLERS: Handler[] = [decoratorStmt, tapeStep, importStmt, defStmt, classStmt, ifStmt, tapeLoopStmt, torchLoopStmt, trainingCallStmt, blockStmt, returnStmt, printStmt];
 
 /** `a op= b`, `a = b`, or an expression statement (a call) evaluated by the translator. */
 function assignOrCall(it: Interpreter, s: PyStmt, scope: Map<string, Val>): void {

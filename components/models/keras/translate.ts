@@ -41,6 +41,11 @@ export function translateChapterCode(blocks: CodeBlock[], at: TranslateOptions):
     it.error(blocks[0]?.line ?? 1, `translator failed: ${(e as Error).message ?? String(e)}`);
   }
   if (at.extraText) pieces.push({text: at.extraText, line: at.extraLine ?? 1});
+  for (const [name, step] of it.tapeSteps) {
+    if (step.used) continue;
+    it.error(step.line, `${name}() records a tf.GradientTape, but no training loop the page can follow calls it: the page trains a tape loop of the form "for epoch in range(N): … with tf.GradientTape() as tape: … tape.gradient(loss, …); optimizer.apply_gradients(…)"`);
+    it.fatalLines.add(step.line);
+  }
   const claims = parseClaims(pieces);
   const diagnostics = it.diag;
   const file = at.file;
@@ -143,6 +148,11 @@ function kerasProgram(it: Interpreter, fitted: ModelState[], claims: Claim[], fi
   }
   if (dataset.ref.id === "table") {
     notes.push(...tableNotes(dataset.ref, claims));
+  }
+  if (fit.tape) {
+    const c = m.compile;
+    notes.push({level: "info", line: fit.tape.line, text: tTraining("tapeLoop", {line: fit.tape.line, optimizer: c.optimizer.name, lr: c.optimizer.learningRate, loss: c.loss,
+      batch: fit.spec.batchSize, epochs: fit.spec.epochs, shuffle: tTraining(fit.spec.shuffle === false ? "tapeInOrder" : "tapeShuffled")})});
   }
   const program: KerasProgram = {
     kind: "keras", file, line: m.line, inputShape, layers: m.layers, compile: withCallbackSchedule(it, m.compile, fit), fit: fit.spec,

@@ -18,7 +18,9 @@ export interface ModelState {
   layers: LayerSpec[];
   inputShape?: number[];
   compile?: CompileSpec;
-  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>; classWeight?: number[]}[];
+  fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>; classWeight?: number[];
+    /** Recorded from a loop of the code's own around tf.GradientTape (keras/tapeFit.ts), at this line. */
+    tape?: {line: number}}[];
   evaluate?: {line: number; x?: Val; y?: Val};
   /** The first model.predict(x) call after fit: its x is the test set when nothing is evaluated. */
   predicted?: {line: number; x: Val};
