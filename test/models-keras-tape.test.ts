@@ -59,11 +59,11 @@ describe("a tf.GradientTape loop trains as the compile + fit it amounts to", () 
     expect(tape.notes.some((n) => /tf\.GradientTape/.test(n.text) && /adam/.test(n.text) && /32/.test(n.text))).toBe(true);
   });
 
-  test("a tf.data pipeline in the loop, the tape inline, loss_fn(y_true, y_pred): as fit(ds)", () => {
+  test("a tf.data pipeline in the loop, the tape inline, loss_fn(y_true, y_pred) + sum(model.losses): as fit(ds)", () => {
     const tape = program([...head(`loss_fn = ${sparse}`, "optimizer = keras.optimizers.RMSprop(learning_rate=0.003)"),
       "ds = tf.data.Dataset.from_tensor_slices((X_train, y_train)).shuffle(400).batch(50)",
       "for epoch in range(4):", "    for step, (xb, yb) in enumerate(ds):", "        with tf.GradientTape() as tape:",
-      "            out = model(xb, training=True)", "            loss_value = loss_fn(yb, out)",
+      "            out = model(xb, training=True)", "            loss_value = loss_fn(yb, out) + sum(model.losses)",
       "        grads = tape.gradient(loss_value, model.trainable_weights)", "        optimizer.apply_gradients(zip(grads, model.trainable_weights))",
       "results = model.evaluate(X_test, y_test)"]);
     const fit = fitVersion(sparse, "keras.optimizers.RMSprop(learning_rate=0.003)", "ds = tf.data.Dataset.from_tensor_slices((X_train, y_train)).shuffle(400).batch(50)\nmodel.fit(ds, epochs=4)");

@@ -208,6 +208,20 @@ class Parser {
       this.next();
       return ` ${t.text}`;
     }
+    // \Delta \mathbf{w}, \Delta \boldsymbol{\theta}, \Delta\boldsymbol\theta: the change of a bold quantity (bold drops, as in \mathbf{w} alone)
+    if (t.kind === "cmd" && (t.text === "mathbf" || t.text === "boldsymbol" || t.text === "bm")) {
+      const [a, b, c] = [this.peek(1), this.peek(2), this.peek(3)];
+      const letter = (x: typeof b) => (x.kind === "word" && x.text.length === 1 && /[a-zA-Z]/.test(x.text) ? ` ${x.text}` : x.kind === "cmd" && GREEK.has(x.text) ? `\\${x.text}` : undefined);
+      if (this.isOp(a, "{") && letter(b) && this.isOp(c, "}") && !this.isOp(this.peek(4), "(")) {
+        for (let k = 0; k < 4; k++) this.next();
+        return letter(b);
+      }
+      if (a.kind === "cmd" && GREEK.has(a.text) && !this.isOp(b, "(")) {
+        this.next();
+        this.next();
+        return `\\${a.text}`;
+      }
+    }
     return undefined;
   }
 

@@ -91,17 +91,30 @@ const GRADIENT_SYMBOL = /^(?:g|\\mathbf\{g\}|\\boldsymbol\{g\})$/;
 const WEIGHT_SYMBOL = /^(?:\\theta|w|W|x|\\mathbf\{w\}|\\boldsymbol\{\\theta\}|\\mathbf\{x\}|\\Theta|\\beta)$/;
 
 /**
- * The LaTeX as the parser reads it: `\odot` is a product (products in an update rule are entrywise),
- * `E[g^2]_t` (RMSProp's running average) a symbol `E^{(g^2)}_t`.
+ * The LaTeX as the parser reads it: `\odot` is a product and `\oslash` a quotient (products and quotients in an update
+ * rule are entrywise), `E[g^2]_t` (RMSProp's running average) a symbol `E^{(g^2)}_t`, Adadelta's `\mathrm{RMS}[x]_t`
+ * its definition √(E[x²]_t + ε), and a step written as a parenthesised superscript (`θ^{(t+1)}`) a subscript.
  */
 export function normalizeRule(latex: string): string {
+  latex = stepSuperscripts(latex).replace(/\\(?:mathrm|operatorname|text)\{RMS\}\s*\[\s*([^\[\]]+?)\s*\]\s*_(\{[^{}]*\}|\w)/g,
+    (_m, x: string, sub: string) => `\\sqrt{E[${x}^2]_${sub} + \\epsilon}`);
   // θ_j := θ_j − α ∂J/∂θ_j, component by component, is the vector update θ := θ − α∇J
   const component = /^\s*(\\?[A-Za-z]+)_\{?([ij])\}?\s*(?::=|\\leftarrow|\\gets|=)/.exec(latex);
   if (component && !/_\{?t/.test(latex)) latex = latex.replace(new RegExp(`${component[1].replace(/\\/g, "\\\\")}_(?:\\{${component[2]}\\}|${component[2]}(?![A-Za-z0-9]))`, "g"), component[1]);
   return latex
     .replace(/\\odot/g, "\\cdot")
+    .replace(/\\oslash/g, "/")
     .replace(/\\circ(?![a-z])/g, "\\cdot")
     .replace(/E\s*\[\s*([^\[\]]+?)\s*\](?=\s*_)/g, (_m, inner: string) => `E^{(${squashSpaces(inner)})}`);
+}
+
+/**
+ * `θ^{(t+1)}`, `z^{(t)}`, `x^{(k-1)}` → `θ_{t+1}`, `z_{t}`, `x_{k-1}`: the step of a symbol that has no subscript of its
+ * own (a superscript on a subscripted symbol is left as it is).
+ */
+function stepSuperscripts(latex: string): string {
+  return latex.replace(/\^\{\(\s*([a-z](?:\s*[+-]\s*\d+)?|\d+)\s*\)\}/g, (m, step: string, at: number) =>
+    /(?:_\{[^{}]*\}|_\w)\s*$/.test(latex.slice(0, at)) || !/(?:[A-Za-z]|\})\s*$/.test(latex.slice(0, at)) ? m : `_{${step.replace(/\s+/g, "")}}`);
 }
 
 /** Spaces removed, except one that ends a command before a letter (`\Delta x^2` stays `\Delta x^2`, not `\Deltax^2`). */

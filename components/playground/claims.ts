@@ -145,6 +145,8 @@ export function findClaims(lines: string[]): ClaimText[] {
     if (!raw.trim() || /^\s*#/.test(raw)) recent = [];
     if (code || /^\s*(?:\$\$|\||#)/.test(raw)) return;
     for (const sentence of raw.split(/(?<=[。！？!?])|(?<=\.)\s+/)) {
+      // a question (an FAQ's "Why does RMSProp not blow up …?") asks, it claims nothing
+      if (/[?？]\s*(?:\*\*|__)?\s*$/.test(sentence)) continue;
       let previous: RuleName[] = [];
       for (const clause of sentence.split(/[；;]|，(?=而|但|并且|而且|且|同时)|,\s*(?=while|whereas|but|and\b)/)) {
         const c = readClause(clause, i + 1, previous, recent);

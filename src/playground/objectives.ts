@@ -163,6 +163,7 @@ export function readObjective(def: Definition, defs: Definition[]): Objective | 
       if (!data.includes(name)) data.push(name);
       continue;
     }
+    if (key === "e" || key === "\\pi") continue; // Euler's number and π (the chapter's own e would have been substituted)
     if (fn) {
       if (!params.includes(key) && !constants.includes(key)) constants.push(key);
       continue;
@@ -171,7 +172,7 @@ export function readObjective(def: Definition, defs: Definition[]): Objective | 
       if (!counts.includes(key)) counts.push(key);
     } else if (PARAM_BASE.test(name) || named.has(name)) {
       if (!params.includes(key)) params.push(key);
-    } else if (!constants.includes(key) && key !== "e" && key !== "\\pi") constants.push(key);
+    } else if (!constants.includes(key)) constants.push(key);
   }
   for (const b of sumBounds) if (!counts.includes(b)) counts.push(b);
   const inBody = new Set(uses.map((u) => u.key));

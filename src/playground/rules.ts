@@ -137,12 +137,18 @@ function decoupledDecay(weight: Eq, states: Set<string>): boolean {
   return found;
 }
 
+/**
+ * The gradient is taken at a look-ahead point: a combination of two or more of the rule's states (∇f(θ_t − γv_t)),
+ * or a line of the rule that computes one (θ̃_t = θ_t − γv_t, then ∇f(θ̃_t)).
+ */
 function lookaheadArg(g: NodeOf<"grad">, eqs: Eq[]): boolean {
   const of = g.of;
   const arg = of.type === "call" && of.args.length === 1 ? of.args[0] : of.type === "mul" && of.right.type === "paren" ? of.right.arg : undefined;
-  if (!arg || arg.type === "sym") return false;
+  if (!arg) return false;
   const states = new Set(eqs.map((e) => e.name));
-  return symbolUses(arg).filter((u) => states.has(u.node.name)).length >= 2;
+  const combines = (x: Node) => symbolUses(x).filter((u) => states.has(u.node.name)).length >= 2 && !findAll(x, "grad").length;
+  if (arg.type === "sym") return eqs.some((e) => e.name === arg.name && !e.self && combines(e.rhs));
+  return combines(arg);
 }
 
 /** Whether a formula is an update rule at all: every line updates a symbol, one updates itself with a gradient. */
@@ -239,14 +245,24 @@ export function chapterRules(chapter: ChapterModel): RuleReading[] {
       seen.add(key);
       const structure = classifyRule(latex);
       // one line that only accumulates a moment (v_t = ρv_{t-1} + (1 − ρ)g_t²) updates no weights
-      if (!relative && !latex.includes("\\\\") && structure !== "gd") return;
+      if (!relative && !systemOf(latex) && structure !== "gd") return;
       const reading = readRuleAt(latex, structure, textNames(lines, m.line, s.start), m.line);
       if (relative?.block.reading && sameRule(reading, relative.block.reading)) return; // a restatement of the block
       out.push(reading);
-      if (m.display && latex.includes("\\\\")) blocks.push({latex, at: k, reading});
+      if (m.display && systemOf(latex)) blocks.push({latex, at: k, reading});
     });
   }
   return out;
+}
+
+/** A formula of two or more equations: lines broken by \\\\, or set side by side (`s_t = …, \qquad θ_t = …`). */
+function systemOf(latex: string): boolean {
+  if (latex.includes("\\\\")) return true;
+  try {
+    return parseFormula(normalizeRule(latex)).lines.length > 1;
+  } catch {
+    return false;
+  }
 }
 
 /**

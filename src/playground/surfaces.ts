@@ -9,7 +9,7 @@ import type {SurfaceSpec} from "../../components/playground/spec.js";
 import type {DataSet} from "./data.js";
 import {t} from "./messages.js";
 import type {Objective} from "./objectives.js";
-import type {Found} from "./text.js";
+import {readConstant, type Found} from "./text.js";
 
 type Bound = number | number[] | number[][];
 
@@ -183,12 +183,18 @@ export interface SliceContext {
   owners: number[];
 }
 
-/** The parameters a start point names (`(u, v) = (-2, 4)` → ["u", "v"]), loosely normalised; undefined when none. */
-function startNames(s: Found<number[]>): string[] | undefined {
+/**
+ * The parameters a start point names (`(u, v) = (-2, 4)` → ["u", "v"], "初始化 u = 3，v = 1" → ["u", "v"]), loosely
+ * normalised, a step index 0 dropped (`(x_0, y_0) = (3, 1)` names x and y); undefined when none.
+ */
+function startNames(s: Found<number[]> & {names?: string[]}): string[] | undefined {
+  if (s.names) return s.names.map(initial);
   const m = /\(([^()$]{1,30})\)\s*=/.exec(s.text);
-  return m ? m[1].split(/[,，]/).map(loose) : undefined;
+  return m ? m[1].split(/[,，]/).map(initial) : undefined;
 }
 const loose = (x: string) => x.replace(/\\(?:mathbf|boldsymbol|bm)\{([^{}]*)\}/g, "$1").replace(/[\\{}\s]/g, "");
+/** x_0, x^{(0)}, x_{\text{init}} → x: a parameter's initial value named by its step. */
+const initial = (x: string) => loose(x).replace(/(?:_\(?0\)?|\^\(0\)|_(?:text|mathrm)?init)$/, "");
 
 /**
  * A start point that belongs to this objective: one that names its parameters (`(u, v) = (−2, 4)`) wherever it is,
@@ -204,7 +210,11 @@ function pickStart(dim: number, ctx: SliceContext, line: number, params: string[
     return own.filter((l) => l <= at).sort((a, b) => b - a)[0] ?? own.sort((a, b) => a - b)[0];
   };
   const fits = ctx.starts.filter((s) => s.value.length === dim && inSection(s.line) && owner(s.line) === line && !startNames(s));
-  return fits.sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
+  if (fits.length) return fits.sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
+  // a point in another section (the settings of a worked example), when this is the nearest objective above it
+  // (or the first objective, for a point above them all) and no objective of its own section is nearer
+  const nearest = (at: number) => ctx.owners.filter((l) => l <= at).sort((a, b) => b - a)[0] ?? [...ctx.owners].sort((a, b) => a - b)[0];
+  return ctx.starts.find((s) => s.value.length === dim && !startNames(s) && nearest(s.line) === line);
 }
 
 /** The surfaces of one objective, or why it cannot be drawn. */
@@ -217,9 +227,12 @@ export function objectiveSurfaces(o: Objective, ctx: SliceContext, idBase: strin
   const bindings: Record<string, Bound> = {...data.bound};
   const rows = Object.values(data.bound).find((v) => Array.isArray(v)) as unknown[] | undefined;
   for (const c of o.counts) bindings[c] = rows?.length ?? 0;
-  const unknown = o.constants.filter((c) => !(c in ctx.values));
+  const lines = ctx.text.split("\n");
+  const stated = Object.fromEntries(o.constants.filter((c) => !(c in ctx.values)).map((c) => [c, readConstant(c, lines)?.value]).filter(([, v]) => v !== undefined));
+  const values = {...stated, ...ctx.values} as Record<string, number>;
+  const unknown = o.constants.filter((c) => !(c in values));
   if (unknown.length) return reading({reason: t("unknownSymbols", {symbols: unknown.join(", ")})});
-  for (const c of o.constants) bindings[c] = ctx.values[c];
+  for (const c of o.constants) bindings[c] = values[c];
   const sized = sizeParams(o, expression, bindings);
   if ("error" in sized) return reading({reason: t("notEvaluable", {message: sized.error})});
   const {axes} = sized;

@@ -92,19 +92,47 @@ export function readSteps(lines: string[]): Found<number> | undefined {
 const TUPLE = String.raw`[(\[]\s*((?:${NUM})(?:\s*[,，]\s*(?:${NUM}))*)\s*[)\]]`;
 const START_RES = [
   new RegExp(String.raw`(?:从|自|以)\s*\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}\s*\$?\s*(?:处|点)?\s*(?:出发|开始|起步)`, "g"),
-  new RegExp(String.raw`(?:start(?:ing)?|initiali[sz]ed?|begin(?:ning)?)\s+(?:at|from)\s+(?:the\s+point\s+)?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi"),
+  new RegExp(String.raw`(?:start(?:ing|s)?|initiali[sz]ed?|begin(?:ning|s)?)\s+(?:at|from)\s+(?:the\s+point\s+)?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi"),
   new RegExp(String.raw`(?:初始值|初始点|起点|初值|初始参数|initial (?:point|value|guess|parameters?)|starting point)[^$()\[\]\n]{0,12}?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi")
 ];
 
-/** Start points the text gives, in order, with their line. */
-export function readStarts(lines: string[]): Found<number[]>[] {
-  const out: Found<number[]>[] = [];
+const GREEK_LETTERS: Record<string, string> = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ", eta: "η",
+  theta: "θ", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", chi: "χ", psi: "ψ", omega: "ω"};
+
+/**
+ * The value the text gives a constant of a formula (`\lambda` in "其中正则化系数 λ = 0.1", "with $c = 2$"): its first
+ * `name = number` in the lines, written in LaTeX or as its Unicode letter; undefined when none.
+ */
+export function readConstant(name: string, lines: string[]): Found<number> | undefined {
+  const greek = /^\\([a-zA-Z]+)$/.exec(name)?.[1];
+  const alts = [name.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"), ...(greek && GREEK_LETTERS[greek] ? [GREEK_LETTERS[greek]] : [])];
+  const re = new RegExp(String.raw`(?<![A-Za-z\\])(?:${alts.join("|")})(?![A-Za-z_{(])\s*(?:=|取|为)\s*\$?\s*(${NUM})`);
+  for (let i = 0; i < lines.length; i++) {
+    const m = re.exec(lines[i]);
+    const v = m ? readNumber(m[1]) : undefined;
+    if (m && v !== undefined && Number.isFinite(v)) return {value: v, line: i + 1, text: m[0]};
+  }
+  return undefined;
+}
+
+/** One parameter set to a number: `u = 3`, `$w_1 = -0.5$`, `\theta_2=1`. */
+const NAMED = String.raw`\$?\s*((?:\\[a-zA-Z]+\s*|[a-zA-Zα-ω])(?:_\{?\w+\}?)?)\s*=\s*(${NUM})\s*\$?`;
+/** "初始化 u = 3，v = 1", "initialise u = -2, v = 1.5", "start at a = 1 and c = -2": parameters set one by one. */
+const NAMED_START = new RegExp(String.raw`(?:初始化|初始值(?:取|为|设为)?|初值(?:取|为)?|起点(?:取|为)?|initiali[sz]e[sd]?(?:\s+with)?|start(?:ing|s)?\s+(?:at|from|with))\s*[:：]?\s*(${NAMED}(?:\s*(?:[,，、]|and|和|与)\s*${NAMED})+)`, "gi");
+
+/** Start points the text gives, in order, with their line (`names`: the parameters, when the text names them one by one). */
+export function readStarts(lines: string[]): (Found<number[]> & {names?: string[]})[] {
+  const out: (Found<number[]> & {names?: string[]})[] = [];
   lines.forEach((text, i) => {
     for (const re of START_RES) {
       for (const m of text.matchAll(re)) {
         const v = m[1].split(/[,，]/).map((s) => readNumber(s));
         if (v.every((x) => x !== undefined && Number.isFinite(x))) out.push({value: v as number[], line: i + 1, text: m[0]});
       }
+    }
+    for (const m of text.matchAll(NAMED_START)) {
+      const pairs = [...m[1].matchAll(new RegExp(NAMED, "g"))].map((p) => [p[1].trim(), readNumber(p[2])] as const);
+      if (pairs.every(([, x]) => x !== undefined && Number.isFinite(x))) out.push({value: pairs.map(([, x]) => x!), names: pairs.map(([n]) => n), line: i + 1, text: m[0]});
     }
   });
   return out.sort((a, b) => a.line - b.line);

@@ -14,6 +14,7 @@
  *   loss_fn(y_true, y_pred)                        → loss_fn(y_pred, y_true)      (Keras' order of arguments)
  *   tf.reduce_mean(keras.losses.mse(y, p))          → keras.losses.mse(p, y)
  *   tf.reduce_mean(tf.square(p - y))                → torch.mean(torch.square(p - y))   (a mean squared error by hand)
+ *   loss_fn(y, p) + sum(model.losses)               → loss_fn(p, y)   (fit() adds the layers' regularisation itself)
  *   grads, _ = tf.clip_by_global_norm(grads, c)     → clip_grad_norm_(…, c)
  *   for v, g in zip(model.trainable_variables, grads): v.assign_sub(lr * g)  → SGD by hand
  *   a statement outside every tape that calls the model → under torch.no_grad() (a tape records only what runs in it)
@@ -150,6 +151,8 @@ const REDUCE_MEAN = /^(?:tf|tensorflow)\.(?:math\.)?reduce_mean$/;
  * loss reader's); anything else as it is.
  */
 function lossCall(rhs: string, isOutput: (arg: string) => boolean, notes: TapeNotes): string {
+  // loss_fn(y, p) + sum(model.losses): the layers' regularisation terms, which fit() adds by itself
+  rhs = rhs.replace(/\s*\+\s*(?:sum|tf\.add_n|tf\.math\.add_n)\(\s*\w+\.losses\s*\)$/, "");
   let call = callParts(rhs);
   if (call && REDUCE_MEAN.test(call.fn) && call.args.length === 1) {
     const inner = callParts(call.args[0]);
