@@ -120,7 +120,8 @@ describe("printProgram → parseProgram round trip", () => {
     const dense0 = lineOf("units: 4,");
     expect(err(text.replace("units: 4,", "units: 4.5,"))).toEqual({line: dense0, message: "dense: units = 4.5 must be an integer ≥ 1"});
     expect(err(text.replace(`activation: "tanh"`, `activation: "leaky"`))).toMatchObject({line: dense0, message: expect.stringMatching(/activation must be one of/)});
-    expect(err(text.replace("units: 4,", "units: 4, kernelRegularizer: 'l2',"))).toEqual({line: dense0, message: `dense: "kernelRegularizer" is not supported here`});
+    expect(err(text.replace("units: 4,", "units: 4, kernelRegularizer: 'l2',"))).toEqual({line: dense0, message: "dense: kernelRegularizer must be tf.regularizers.l1l2({l1, l2}), l1({l1}) or l2({l2})"});
+    expect(err(text.replace("units: 4,", "units: 4, kernelRegularizer: tf.regularizers.l2({l2: 0.01, l3: 1}),"))).toEqual({line: dense0, message: `dense: kernelRegularizer: "l3" is not supported here`});
     expect(err(text.replace("seed: seed + 0}", "seed: seed + 3}"))).toEqual({line: dense0, message: "dense: layer 1 is seeded seed + 0, not seed + 3"});
     expect(err(text.replace("inputShape: [784]", "inputShape: [28, 28, 1]"))).toMatchObject({line: dense0, message: expect.stringMatching(/inputShape: \[784\] \(set by the data\)/)});
     expect(err(text.replace("tf.layers.dense({inputShape", "tf.layers.lstm({inputShape"))).toMatchObject({line: dense0, message: expect.stringMatching(/tf\.layers\.lstm is not a supported layer/)});

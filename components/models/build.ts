@@ -43,6 +43,11 @@ function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: Ke
   return {kernelInitializer: tf.initializers[kernel ?? "glorotUniform"]({seed}), biasInitializer: tf.initializers.zeros()};
 }
 
+/** Keras' kernel_regularizer as tf's (its penalty enters the loss through model.calculateLosses(), train.ts). */
+function kernelRegularizer(spec: {regularizer?: {l1: number; l2: number}}): {kernelRegularizer?: ReturnType<typeof tf.regularizers.l1l2>} {
+  return spec.regularizer ? {kernelRegularizer: tf.regularizers.l1l2({l1: spec.regularizer.l1, l2: spec.regularizer.l2})} : {};
+}
+
 /**
  * One tf layer for one LayerSpec; `seed` feeds the kernel initialiser (Keras' default, glorot_uniform).
  * `composed`: Conv2D / MaxPooling2D whose gradients need only forward kernels (composed.ts; kept for comparison).
@@ -73,7 +78,7 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
     if (!bn.afterActivation) return [core, norm, act];
     return [core, act, norm];
   }
-  if (composed && spec.type === "conv2d" && spec.strides.join() === "1,1" && spec.padding === "valid") {
+  if (composed && spec.type === "conv2d" && !spec.regularizer && spec.strides.join() === "1,1" && spec.padding === "valid") {
     return [new ComposedConv2D({filters: spec.filters, kernelSize: spec.kernelSize, activation: TF_ACTIVATION[spec.activation],
       useBias: spec.useBias, seed, inputShape, ...initializers(init, seed, fanIn, spec.kernelInit)})];
   }
@@ -83,15 +88,15 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
   switch (spec.type) {
     case "dense":
       return [tf.layers.dense({...input, units: spec.units, activation: TF_ACTIVATION[spec.activation] as TfActivation,
-        useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit, spec.paramInit)})];
+        useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit, spec.paramInit), ...kernelRegularizer(spec)})];
     case "conv2d":
-      if (unfusedConv) {
+      if (unfusedConv && !spec.regularizer) {
         return [new UnfusedConv2D({inputShape, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,
           activation: TF_ACTIVATION[spec.activation], useBias: spec.useBias, ...initializers(init, seed, fanIn, spec.kernelInit)})];
       }
       return [tf.layers.conv2d({...input, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides,
         padding: spec.padding, activation: TF_ACTIVATION[spec.activation] as TfActivation, useBias: spec.useBias,
-        ...initializers(init, seed, fanIn, spec.kernelInit)})];
+        ...initializers(init, seed, fanIn, spec.kernelInit), ...kernelRegularizer(spec)})];
     case "maxPooling2d":
       return [tf.layers.maxPooling2d({...input, poolSize: spec.poolSize, strides: spec.strides, padding: spec.padding})];
     case "flatten":

@@ -225,6 +225,18 @@ function ownInitOf(p: Props, i: number, what: string): {kernel: ParamInit; bias:
   return {kernel: one(k, i, "kernelInitializer"), bias: one(b, i + PYTORCH_BIAS_SEED, "biasInitializer")};
 }
 
+/** `kernelRegularizer: tf.regularizers.l1l2({l1, l2})` (or l1({l1}) / l2({l2})): Keras' kernel_regularizer. */
+function regularizerOf(p: Props, what: string): {regularizer?: {l1: number; l2: number}} {
+  const v = p.raw("kernelRegularizer");
+  if (v === undefined) return {};
+  const kind = v.k === "call" && !v.isNew ? /^tf\.regularizers\.(l1l2|l1|l2)$/.exec(v.callee)?.[1] : undefined;
+  const o = kind && v.k === "call" && v.args.length === 1 && v.args[0].k === "obj" ? new Props(v.args[0].v, `${what}: kernelRegularizer`) : undefined;
+  if (!kind || !o) throw new Fail(`${what}: kernelRegularizer must be tf.regularizers.l1l2({l1, l2}), l1({l1}) or l2({l2})`);
+  const out = {l1: kind === "l2" ? 0 : o.num("l1", {min: 0, def: 0}), l2: kind === "l1" ? 0 : o.num("l2", {min: 0, def: 0})};
+  o.done();
+  return out.l1 || out.l2 ? {regularizer: out} : {};
+}
+
 /** The Keras kernel initialiser the layer names (absent: glorotUniform, or PyTorch's). */
 function kernelOf(p: Props): {kernelInit?: KernelInit} {
   const k = p.raw("kernelInitializer");
@@ -299,13 +311,13 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): A
   let spec: LayerSpec;
   let init: Init | null = null;
   if (v.callee === "tf.layers.dense") {
-    spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p)};
+    spec = {type: "dense", units: p.num("units", {int: true, min: 1}), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p), ...regularizerOf(p, what)};
     const own = ownInitOf(p, i, what);
     if (own) spec.paramInit = own;
     else init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.conv2d") {
     spec = {type: "conv2d", filters: p.num("filters", {int: true, min: 1}), kernelSize: p.pair("kernelSize"), strides: p.pair("strides", [1, 1]),
-      padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p)};
+      padding: p.oneOf("padding", ["valid", "same"] as const, "valid"), activation: p.oneOf("activation", ACTIVATIONS, "linear"), useBias: p.bool("useBias", true), line, ...kernelOf(p), ...regularizerOf(p, what)};
     init = checkInit(p, i, what);
   } else if (v.callee === "tf.layers.maxPooling2d") {
     const pool = p.pair("poolSize", [2, 2]);

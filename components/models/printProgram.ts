@@ -117,15 +117,20 @@ export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null,
   return before && l.activation !== "linear" ? [{expr: core, line: l.line}, norm, act] : [{expr: core, line: l.line}, norm];
 }
 
+/** Keras' kernel_regularizer, as tf's (train.ts adds the penalty to the loss). */
+function penalty(l: {regularizer?: {l1: number; l2: number}}): string {
+  return l.regularizer ? `, kernelRegularizer: tf.regularizers.l1l2({l1: ${l.regularizer.l1}, l2: ${l.regularizer.l2}})` : "";
+}
+
 /** The expression for one layer without its batchNorm (the argument of model.add). */
 export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, fanIn: number | null = null): string {
   const input = inputShape ? `inputShape: ${list(inputShape)}, ` : "";
   switch (l.type) {
     case "dense":
-      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${l.paramInit ? ownInit(i, l.paramInit) : init(i, fanIn, l.kernelInit)}})`;
+      return `tf.layers.dense({${input}units: ${l.units}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${l.paramInit ? ownInit(i, l.paramInit) : init(i, fanIn, l.kernelInit)}${penalty(l)}})`;
     case "conv2d":
       return `tf.layers.conv2d({${input}filters: ${l.filters}, kernelSize: ${list(l.kernelSize)}, strides: ${list(l.strides)}, ` +
-        `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn, l.kernelInit)}})`;
+        `padding: ${str(l.padding)}, activation: ${str(l.activation)}, useBias: ${l.useBias}, ${init(i, fanIn, l.kernelInit)}${penalty(l)}})`;
     case "maxPooling2d":
       return `tf.layers.maxPooling2d({${input}poolSize: ${list(l.poolSize)}, strides: ${list(l.strides)}, padding: ${str(l.padding)}})`;
     case "flatten":

@@ -148,7 +148,9 @@ export async function* train(model: tf.LayersModel, data: Dataset, opts: TrainOp
           const lossT = optimizerStep(optimizer, compile?.optimizer, () => {
             const p = model.apply(x, {training: true}) as tf.Tensor;
             correctT = tf.keep(correctCount(y, p, fromLogits));
-            return lossFn(y, p);
+            // the layers' kernel_regularizer penalties, as Keras adds them to the loss it minimises and reports
+            const penalties = model.calculateLosses();
+            return penalties.length ? tf.add(lossFn(y, p), tf.addN(penalties)) as tf.Scalar : lossFn(y, p);
           });
           const out = tf.stack([lossT, correctT!]);
           correctT!.dispose();

@@ -138,6 +138,16 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
     const kw = Object.fromEntries(Object.entries(kwargs()).map(([k, v]) => [k, plain(v)]));
     return {k: "callback", name: callback, fn: callback === "LearningRateScheduler" ? kwargs().schedule ?? args()[0] : undefined, kw, line};
   }
+  const reg = /^keras\.regularizers\.(l1|l2|l1_l2|L1|L2|L1L2)$/.exec(path)?.[1];
+  if (reg) {
+    // Keras' defaults: l1 = l2 = 0.01 (l1_l2: 0 each unless given)
+    const kw = kwargs(), a = args(), kind = reg.toLowerCase().replace("_", "");
+    const value = (v: Val | undefined, def: number, what: string) => (v ? it.num(v, line, what) : def);
+    const out = kind === "l1" ? {l1: value(kw.l1 ?? a[0], 0.01, "l1"), l2: 0} : kind === "l2" ? {l1: 0, l2: value(kw.l2 ?? a[0], 0.01, "l2")}
+      : {l1: value(kw.l1 ?? a[0], 0, "l1"), l2: value(kw.l2 ?? a[1], 0, "l2")};
+    if (!(out.l1 >= 0 && out.l2 >= 0)) throw new Error(`regularizer ${reg}: coefficients must be ≥ 0`);
+    return {k: "regularizer", ...out};
+  }
   const loss = /^keras\.losses\.(\w+)$/.exec(path)?.[1];
   if (loss) {
     // keras.losses.SparseCategoricalCrossentropy(from_logits=True): the loss by name, its from_logits kept

@@ -96,7 +96,8 @@ export function callBuiltin(it: Interpreter, name: string, args: Val[], line: nu
       return {k: "seq", items};
     }
     case "len": {
-      const n = args[0]?.k === "torch" ? torchLength(it, args[0]) : null;
+      const arr = args[0]?.k === "nd" ? it.np.vars.get(args[0].name) : undefined;
+      const n = args[0]?.k === "torch" ? torchLength(it, args[0]) : isND(arr) ? arr.shape[0] : null;
       return NUM(n ?? seqs()[0].length);
     }
     case "list":

@@ -489,6 +489,11 @@ export class Interpreter {
       if (recv.items.length > 100_000) throw new Error("a list built by the code grew past 100,000 items");
       return {k: "none"};
     }
+    // metric.update_state(y_test, model(X_test)): an evaluation the page makes itself; what it reads is still seen
+    if (recv?.k === "str" && ["update_state", "reset_state", "reset_states", "result"].includes(method)) {
+      args();
+      return UNKNOWN(`${method}()`);
+    }
     // methods on tracked objects
     if (recv && recv.k === "model") return modelMethod(this, recv.m, method, args(), kwargs(), line);
     if (recv && recv.k === "tfdata") return tfDataMethod(this, recv, method, args(), kwargs(), line);

@@ -4,7 +4,7 @@
  */
 import type {Interpreter} from "./interpreter.js";
 import {ACTIVATIONS, LAYERS, SKIPPED_LAYER, describe, type ModelState, type Val} from "./values.js";
-import {KERNEL_INITS, type Activation, type KernelInit, type LayerSpec} from "./program.js";
+import {KERNEL_INITS, type Activation, type KernelInit, type LayerSpec, type Regularizer} from "./program.js";
 import {foldModifier, type Modifier} from "./fold.js";
 
 export function addLayer(it: Interpreter, m: ModelState, item: Val, line: number): void {
@@ -70,7 +70,7 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
       if (!units) throw new Error("Dense() needs units");
       const n = it.num(units, line, "units");
       if (!Number.isInteger(n) || n < 1) throw new Error(`Dense units must be a positive integer, got ${n}`);
-      spec = {type: "dense", units: n, activation: activation(), useBias, line, ...kernelInit(it, get("kernel_initializer"), line)};
+      spec = {type: "dense", units: n, activation: activation(), useBias, line, ...kernelInit(it, get("kernel_initializer"), line), ...regularizer(it, get("kernel_regularizer"), line)};
       break;
     }
     case "Conv2D": {
@@ -83,7 +83,7 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
       spec = {
         type: "conv2d", filters: it.num(filters, line, "filters"), kernelSize: it.pair(ks, line, "kernel_size"),
         strides: strides ? it.pair(strides, line, "strides") : [1, 1], padding: p, activation: activation(), useBias, line,
-        ...kernelInit(it, get("kernel_initializer"), line)
+        ...kernelInit(it, get("kernel_initializer"), line), ...regularizer(it, get("kernel_regularizer"), line)
       };
       break;
     }
@@ -161,6 +161,18 @@ function kernelInit(it: Interpreter, v: Val | undefined, line: number): {kernelI
   if (!v || (v.k === "str" && v.v === "glorot_uniform")) return {};
   if (v.k === "str" && KERNEL_INITS[v.v]) return {kernelInit: KERNEL_INITS[v.v]};
   it.warn(line, `kernel_initializer=${v.k === "str" ? `"${v.v}"` : " (an initialiser object)"} is not followed: the page initialises with glorot_uniform`);
+  return {};
+}
+
+/** kernel_regularizer=regularizers.l2(1e-4) (or "l2", "l1", "l1_l2": Keras' 0.01): the penalty on the kernel. */
+function regularizer(it: Interpreter, v: Val | undefined, line: number): {regularizer?: Regularizer} {
+  if (!v || v.k === "none") return {};
+  if (v.k === "regularizer") return v.l1 || v.l2 ? {regularizer: {l1: v.l1, l2: v.l2}} : {};
+  if (v.k === "str" && ["l1", "l2", "l1_l2"].includes(v.v.toLowerCase())) {
+    const s = v.v.toLowerCase();
+    return {regularizer: {l1: s === "l2" ? 0 : 0.01, l2: s === "l1" ? 0 : 0.01}};
+  }
+  it.warn(line, `kernel_regularizer=${describe(v)} is not followed: the page trains without it`);
   return {};
 }
 

@@ -20,6 +20,12 @@ export interface BatchNormSpec {
 }
 
 /** A Keras kernel_initializer other than the default glorot_uniform, by its tfjs name (he_normal → heNormal). */
+/** Keras' kernel_regularizer: l1·Σ|w| + l2·Σw² of the layer's kernel, added to the loss. */
+export interface Regularizer {
+  l1: number;
+  l2: number;
+}
+
 export type KernelInit = "glorotNormal" | "heNormal" | "heUniform" | "leCunNormal" | "leCunUniform";
 export const KERNEL_INITS: Record<string, KernelInit> = {glorot_normal: "glorotNormal", he_normal: "heNormal", he_uniform: "heUniform",
   lecun_normal: "leCunNormal", lecun_uniform: "leCunUniform"};
@@ -32,10 +38,11 @@ export type LayerSpec =
    * `alpha`: the negative slope of a leakyRelu activation (PyTorch 0.01, Keras' layer 0.3). `paramInit`: weights the
    * code creates itself (nn.Parameter(torch.randn(…) * s)), drawn from the same distributions.
    */
-  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit;
+  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit; regularizer?: Regularizer;
       paramInit?: {kernel: ParamInit; bias: ParamInit}}
   | {type: "conv2d"; filters: number; kernelSize: [number, number]; strides: [number, number];
-      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit}
+      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit;
+      regularizer?: Regularizer}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}
   | {type: "flatten"; line: number}
   | {type: "dropout"; rate: number; line: number};

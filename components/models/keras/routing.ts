@@ -104,11 +104,14 @@ export function isTorchData(it: Interpreter, e: Extract<Expr, {type: "call"}>, s
 }
 
 /** A simple statement (assignment, call, print) over NumPy values only. */
+/** `a op= b` (the target may index with calls: `d[np.arange(n), y] -= 1`): target, operator, value. */
+const AUG_ASSIGN = /^([\w.[\], :()]+?)\s*(\+|-|\*|\/|@|\*\*|\/\/)=(?!=)\s*(.+)$/;
+
 export function isNumpyStmt(it: Interpreter, t: string, scope: Map<string, Val>): boolean {
   let exprs: Expr[];
   try {
     const eq = topLevelAssign(t);
-    const aug = /^([\w.[\], :]+?)\s*(\+|-|\*|\/|@|\*\*|\/\/)=\s*(.+)$/.exec(t);
+    const aug = AUG_ASSIGN.exec(t);
     if (aug) exprs = [parseExpr(aug[1]), parseExpr(aug[3])];
     else if (eq >= 0) exprs = [parseExpr(t.slice(0, eq)), parseExpr(t.slice(eq + 1))];
     else exprs = [parseExpr(t)];
@@ -141,7 +144,7 @@ export function isNumpyBlock(it: Interpreter, s: PyStmt, scope: Map<string, Val>
     let e: Expr[];
     try {
       const eq = topLevelAssign(head);
-      const aug = /^([\w.[\], :]+?)\s*(\+|-|\*|\/|@|\*\*|\/\/)=\s*(.+)$/.exec(head);
+      const aug = AUG_ASSIGN.exec(head);
       e = aug ? [parseExpr(aug[3])] : eq >= 0 ? [parseExpr(head.slice(eq + 1))] : [parseExpr(head)];
     } catch {
       return false;

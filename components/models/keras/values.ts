@@ -54,6 +54,8 @@ export type Val =
   | {k: "instance"; cls: GdClass; fields: Record<string, number>; line: number}
   | {k: "nd"; name: string}
   /** A tf.data pipeline over two arrays (keras/tfdata.ts). */
+  /** keras.regularizers.l2(0.01) and the like: the penalty's coefficients. */
+  | {k: "regularizer"; l1: number; l2: number}
   | {k: "tfdata"; x: Val; y: Val; batch?: number; shuffle: boolean; line: number}
   /** `class Net(keras.Model):` — its __init__ and call read when instantiated (keras/subclass.ts). */
   | {k: "kclass"; name: string; body: PyStmt[]; line: number}

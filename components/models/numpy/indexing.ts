@@ -1,5 +1,6 @@
 /**
- * NumPy subscripts: integers, slices with steps, `None` (new axis), `...`, one integer array or boolean mask.
+ * NumPy subscripts: integers, slices with steps, `None` (new axis), `...`, one integer array or boolean mask, or
+ * integer arrays paired on the leading axes (`p[np.arange(n), y]`).
  * `a[i]`, `a[:, 0]`, `a[::2, 1:]`, `a[mask]`, `a[idx]`, `a[:, None]`. Reading and (for `a[...] = v`) writing. Pure.
  */
 import {Budget, checkShape, size, type NDArray} from "./ndarray.js";
@@ -39,7 +40,6 @@ function plan(a: NDArray, items: IndexItem[]): Plan {
   const real = items.filter((x) => x.kind !== "newaxis" && x.kind !== "ellipsis");
   const consumed = real.reduce((s, x) => s + (x.kind === "array" && x.a.dtype === "bool" ? Math.max(1, x.a.shape.length) : 1), 0);
   if (consumed > a.shape.length) throw new Error(`too many indices for an array of dimension ${a.shape.length}`);
-  if (items.filter((x) => x.kind === "array").length > 1) throw new Error("only one integer-array or boolean index per subscript is supported");
   const full: IndexItem[] = [];
   let sawEllipsis = false;
   for (const x of items) {
@@ -116,7 +116,44 @@ function fullMask(a: NDArray, items: IndexItem[]): IndexItem[] | null {
   return [{kind: "array", a: {shape: [m.data.length], data: m.data, dtype: "bool"}}];
 }
 
+/**
+ * `a[rows, cols]`, `p[np.arange(n), y]`: two or more integer arrays (or integers) on the leading axes select their
+ * entries in pairs, NumPy's broadcasting of the index arrays (length 1 repeats); whole axes (`:`) may follow.
+ * The flat offset of each selected block, the block's size and the result's shape; null for fewer than two arrays.
+ */
+function pairedArrays(a: NDArray, items: IndexItem[]): {offsets: number[]; block: number; shape: number[]} | null {
+  if (items.filter((x) => x.kind === "array").length < 2) return null;
+  const idx: number[][] = [];
+  let k = 0;
+  for (; k < items.length; k++) {
+    const x = items[k];
+    if (x.kind === "array" && x.a.dtype !== "bool" && x.a.shape.length === 1) idx.push(Array.from(x.a.data));
+    else if (x.kind === "int") idx.push([x.i]);
+    else break;
+  }
+  const whole = (x: IndexItem) => x.kind === "slice" && x.lo === null && x.hi === null && x.step === null;
+  if (!items.slice(k).every(whole) || idx.length < 2) throw new Error("integer-array indices must come first and together (a[rows, cols]), followed only by whole axes (:)");
+  if (k > a.shape.length) throw new Error(`too many indices for an array of dimension ${a.shape.length}`);
+  const n = Math.max(...idx.map((v) => v.length));
+  if (idx.some((v) => v.length !== n && v.length !== 1)) throw new Error(`shape mismatch: indexing arrays of lengths ${idx.map((v) => v.length).join(", ")} cannot be broadcast together`);
+  const strides = a.shape.map((_, d) => size(a.shape.slice(d + 1)));
+  const offsets = Array.from({length: n}, (_, j) => idx.reduce((o, v, d) => {
+    const raw = v[v.length === 1 ? 0 : j], i = raw < 0 ? raw + a.shape[d] : raw;
+    if (!Number.isInteger(i) || i < 0 || i >= a.shape[d]) throw new Error(`index ${raw} is out of bounds for axis ${d} with size ${a.shape[d]}`);
+    return o + i * strides[d];
+  }, 0));
+  return {offsets, block: size(a.shape.slice(k)), shape: [n, ...a.shape.slice(k)]};
+}
+
 export function getIndex(a: NDArray, items: IndexItem[], budget: Budget): NDArray {
+  const pairs = pairedArrays(a, items);
+  if (pairs) {
+    checkShape(pairs.shape, "indexing");
+    const data = new Float64Array(size(pairs.shape));
+    budget.charge(data.length, "indexing");
+    pairs.offsets.forEach((o, j) => data.set(a.data.subarray(o, o + pairs.block), j * pairs.block));
+    return {shape: pairs.shape, data, dtype: a.dtype};
+  }
   const flat = fullMask(a, items);
   if (flat) return getIndex({shape: [a.data.length], data: a.data, dtype: a.dtype}, flat, budget);
   const p = plan(a, items);
@@ -129,6 +166,16 @@ export function getIndex(a: NDArray, items: IndexItem[], budget: Budget): NDArra
 
 /** a[items] = v (v broadcast over the selection: a scalar or an array of the selection's size). In place. */
 export function setIndex(a: NDArray, items: IndexItem[], v: NDArray, budget: Budget): void {
+  const pairs = pairedArrays(a, items);
+  if (pairs) {
+    const n = pairs.offsets.length * pairs.block;
+    if (v.data.length !== 1 && v.data.length !== n) throw new Error(`cannot assign ${v.data.length} values to a selection of ${n} elements`);
+    budget.charge(n, "assignment");
+    pairs.offsets.forEach((o, j) => {
+      for (let q = 0; q < pairs.block; q++) a.data[o + q] = v.data.length === 1 ? v.data[0] : v.data[j * pairs.block + q];
+    });
+    return;
+  }
   const flat = fullMask(a, items);
   if (flat) return setIndex({shape: [a.data.length], data: a.data, dtype: a.dtype}, flat, v, budget);
   const p = plan(a, items);

@@ -32,7 +32,9 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
       dataset = {ref: {id: "mnist", inputShape: mnistShape, origin: "torchvision.datasets.MNIST", scale: 1 / 255, ...(ld.data.limit ? {trainLimit: ld.data.limit} : {})}, inputShape: mnistShape};
       if (ld.data.normalized) notes.push({level: "info", text: tTraining("torchNormalize")});
     } else {
-      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, evaluated(it, ld.data.x, ld.data.y), ld.data.line, true, notes);
+      // (a validation loss computed in the epoch loop under torch.no_grad(): its tensors are the validation set)
+      const val = loop.validation ? {x: it.evaluate(loop.validation.x, g, loop.validation.line), y: it.evaluate(loop.validation.y, g, loop.validation.line)} : undefined;
+      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, evaluated(it, ld.data.x, ld.data.y), ld.data.line, true, notes, val);
     }
     if (!shuffle) notes.push({level: "info", text: tTraining("shuffleOff")});
   } else {
