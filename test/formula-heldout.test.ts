@@ -4,7 +4,7 @@ import {beforeAll, describe, expect, test} from "vitest";
 import {scoreCorpus, totals, type DocScore} from "../scripts/corpus.js";
 
 /**
- * The formula engine against test/corpus-heldout/formula-* (108 documents written after the engine by authors who
+ * The formula engine against test/corpus-heldout/formula-* (116 documents written after the engine by authors who
  * never read it; their first-run figures are in test/corpus-heldout/README.md). No correct formula of formula-a,
  * -b, -c, -d, -e and -h may be flagged; formula-i only 06:128 (its worked value follows the schedule without the
  * planted error that 06:98 prints, so the engine, reading 06:98, flags it); formula-f may keep its 1 (01:146, an error its author did not plant),
@@ -21,8 +21,8 @@ beforeAll(async () => {
 }, 900_000);
 
 describe("test/corpus-heldout (formula)", () => {
-  test("108 documents, every keyed line a display formula", () => {
-    expect(docs.length).toBe(108);
+  test("116 documents, every keyed line a display formula", () => {
+    expect(docs.length).toBe(116);
     expect(totals(docs).items.filter((x) => x.status === "missing")).toEqual([]);
   });
   const alarmsIn = (set: DocScore[]) => set.flatMap((d) => d.items.filter((x) => x.kind === "correct" && x.status === "flagged").map((x) => `${d.file}:${x.line} ${x.what}: ${x.reason}`));
@@ -50,21 +50,25 @@ describe("test/corpus-heldout (formula)", () => {
   test("formula-m: none left of its first run's 2 false alarms", () => {
     expect(alarmsIn(byDir["formula-m"])).toEqual([]);
   });
+  test("formula-n: at most its first run's 13 false alarms (not yet worked on)", () => {
+    expect(alarmsIn(byDir["formula-n"]).length).toBeLessThanOrEqual(13);
+  });
   test("levels reached (floors): recall, verified, executed, non-finite", () => {
     const t = totals(docs);
     expect(t.flagged).toBeGreaterThanOrEqual(RECALL_FLOOR);
     expect(t.verified).toBeGreaterThanOrEqual(VERIFIED_FLOOR);
     expect(t.executed).toBeGreaterThanOrEqual(EXECUTED_FLOOR);
     // the non-finite cells are formula-f's straight-through estimate (03:95) and formula-j's 08:68, found on their first runs
-    expect(totals(docs.filter((d) => !byDir["formula-f"].includes(d) && !byDir["formula-j"].includes(d))).nonFinite).toBe(0);
-    expect(t.nonFinite).toBeLessThanOrEqual(2);
+    expect(totals(docs.filter((d) => !byDir["formula-f"].includes(d) && !byDir["formula-j"].includes(d) && !byDir["formula-n"].includes(d))).nonFinite).toBe(0);
+    expect(t.nonFinite).toBeLessThanOrEqual(3);
   });
 });
 
-// of 554 planted errors, 1305 checkable correct formulas, 2389 keyed formulas (formula-a 39/89/184, b 24/82/162,
+// of 594 planted errors, 1445 checkable correct formulas, 2611 keyed formulas (formula-a 39/89/184, b 24/82/162,
 // c 31/65/137, d 32/61/125, e 23/50/136, f 22/57/151, g 19/51/133, h 13/40/111, i 25/64/142, j 24/66/140,
 // k 32/68/161 after the fixes it prompted: its first run 26/64/152 of 46, 106, 204), and formula-l 21/84/173
-// (its first run 20/84/169 of 41, 135, 230), and formula-m 16/79/154 after the three fixes it prompted (its first run 15/77/154 of 40, 113, 203).
-const RECALL_FLOOR = 321;
-const VERIFIED_FLOOR = 856;
-const EXECUTED_FLOOR = 1909;
+// (its first run 20/84/169 of 41, 135, 230), and formula-m 16/79/154 after the three fixes it prompted (its first run 15/77/154 of 40, 113, 203),
+// and formula-n's first run 16/78/163 of 40, 140, 222 (with 13 false alarms and 1 non-finite cell, not yet worked on).
+const RECALL_FLOOR = 337;
+const VERIFIED_FLOOR = 934;
+const EXECUTED_FLOOR = 2073;

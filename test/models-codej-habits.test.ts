@@ -2,11 +2,11 @@
  * What a blind code corpus (test/corpus-heldout/code-j) needed, each on code of its own: Keras kernel_regularizer
  * (l2, l1, l1_l2; the penalty in the loss the page minimises and reports, printed and read back), len() of an array
  * and metric.update_state(y, model(X)) after a tape loop, a validation loss beside a DataLoader, and NumPy's paired
- * integer-array indexing (p[np.arange(n), y]) in reading and in `-=`.
+ * integer-array indexing (p[np.arange(n), y]) in reading and in `-=`; Adam with amsgrad=True (torch 1.13's values).
  */
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, test} from "vitest";
-import {buildModel} from "../components/models/build.js";
+import {buildModel, makeOptimizer} from "../components/models/build.js";
 import {tableDataset} from "../components/models/datasets.js";
 import {train, type TrainStep} from "../components/models/train.js";
 import type {KerasProgram} from "../components/models/keras/program.js";
@@ -96,5 +96,35 @@ describe("NumPy: integer arrays paired on the leading axes", () => {
     expect([v.b.shape, Array.from(v.b.data)]).toEqual([[2, 2], [4, 5, 6, 7]]);
     expect(Array.from(v.c.data)).toEqual([0.7, 0.3]);
     expect(() => run("p = np.zeros((3, 3))\nq = p[np.array([0, 1]), np.array([0, 1, 2])]")).toThrow(/cannot be broadcast/);
+  });
+});
+
+describe("AMSGrad", () => {
+  test("Adam(amsgrad=True) gives torch 1.13's weights after four steps of given gradients (0.7324352, −1.7838866; plain Adam 0.7323349)", () => {
+    const G = [[5, -1], [0.1, 0.2], [0.1, -0.1], [0.05, 0.3]];
+    const run = (amsgrad: boolean) => {
+      const w = tf.variable(tf.tensor1d([1, -2]));
+      const opt = makeOptimizer({name: "adam", learningRate: 0.1, learningRateExplicit: true, epsilon: 1e-8, ...(amsgrad ? {amsgrad} : {})});
+      for (const g of G) opt.applyGradients({[w.name]: tf.tensor1d(g)});
+      const out = Array.from(w.dataSync());
+      w.dispose();
+      opt.dispose();
+      return out;
+    };
+    const [a, b] = run(true);
+    expect(a).toBeCloseTo(0.7324351668357849, 6);
+    expect(b).toBeCloseTo(-1.7838865518569946, 6);
+    expect(run(false)[0]).toBeCloseTo(0.7323348522186279, 5); // (tf.train.adam: float32 rounding in the 6th digit; AMSGrad differs by 1e-4)
+  });
+  test("torch.optim.Adam(…, amsgrad=True) and keras.optimizers.Adam(amsgrad=True) are read, printed and read back", () => {
+    const r = translatePython(keras("layers.Dense(2)", ["model.compile(optimizer=keras.optimizers.Adam(0.01, amsgrad=True), loss='sparse_categorical_crossentropy')", "model.fit(X_train, y_train, epochs=1)"]), {file: "a.md", line: 1});
+    const p = r.program as KerasProgram;
+    expect(p.compile.optimizer.amsgrad).toBe(true);
+    const back = parseProgram(printProgram(p), p);
+    expect("compile" in back && back.compile.optimizer.amsgrad).toBe(true);
+    const t = translatePython(["import torch", "import torch.nn as nn", "X = torch.randn(40, 2)", "y = (X[:, 0] > 0).long()", "model = nn.Linear(2, 2)",
+      "opt = torch.optim.Adam(model.parameters(), lr=0.01, amsgrad=True)", "loss_fn = nn.CrossEntropyLoss()", "for epoch in range(3):",
+      "    opt.zero_grad()", "    loss = loss_fn(model(X), y)", "    loss.backward()", "    opt.step()"].join("\n"), {file: "t.md", line: 1});
+    expect((t.program as KerasProgram).compile.optimizer).toMatchObject({name: "adam", amsgrad: true, learningRate: 0.01});
   });
 });

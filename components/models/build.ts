@@ -7,6 +7,7 @@ import type {Activation, CompileSpec, KerasProgram, KernelInit, LayerSpec, LossN
 import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
 import {NAdam} from "./nadam.js";
+import {AMSGrad} from "./amsgrad.js";
 import {PYTORCH_BIAS_SEED} from "./printProgram.js";
 import {RMSpropEpsOutside} from "./rmsprop.js";
 
@@ -168,6 +169,7 @@ export function makeOptimizer(opt: CompileSpec["optimizer"]): tf.Optimizer {
   switch (opt.name) {
     case "adam":
     case "adamw":
+      if (opt.amsgrad) return new AMSGrad(lr, opt.beta1 ?? 0.9, opt.beta2 ?? 0.999, opt.epsilon ?? 1e-7);
       return tf.train.adam(lr, opt.beta1 ?? 0.9, opt.beta2 ?? 0.999, opt.epsilon ?? 1e-7);
     case "sgd":
       return opt.momentum ? tf.train.momentum(lr, opt.momentum, !!opt.nesterov) : tf.train.sgd(lr);

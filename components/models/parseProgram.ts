@@ -381,7 +381,7 @@ function compileOf(text: string, line: number, base: KerasProgram): KerasProgram
   if (!(optimizer.learningRate > 0)) throw new Fail("compile.optimizer: learningRate must be > 0");
   for (const k of OPTIMIZER_OPTIONS) {
     if (!o.has(k)) continue;
-    if (k === "nesterov") optimizer.nesterov = o.bool(k);
+    if (k === "nesterov" || k === "amsgrad") optimizer[k] = o.bool(k);
     else optimizer[k] = o.num(k, {min: 0});
   }
   o.done();

@@ -141,7 +141,7 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
 }
 
 /** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
-export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho", "clipNorm", "momentumDecay"] as const;
+export const OPTIMIZER_OPTIONS = ["momentum", "nesterov", "weightDecay", "beta1", "beta2", "epsilon", "rho", "clipNorm", "momentumDecay", "amsgrad"] as const;
 
 /** The loss options the program sets (pos_weight, class weights, Huber's δ, label smoothing), as compile fields. */
 function lossOptions(p: KerasProgram): string {

@@ -184,7 +184,7 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
 const KERAS_OPTIMIZER_ARGS: Partial<Record<OptimizerName, Record<string, keyof OptimizerOptions>>> = {
   sgd: {momentum: "momentum", nesterov: "nesterov"},
   rmsprop: {rho: "rho", momentum: "momentum", epsilon: "epsilon"},
-  adam: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
+  adam: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon", amsgrad: "amsgrad"},
   adamax: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
   nadam: {beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon"},
   adadelta: {rho: "rho", epsilon: "epsilon"}
@@ -200,7 +200,7 @@ function kerasOptimizerOptions(it: Interpreter, name: OptimizerName, kw: Record<
       it.warn(line, `optimizer argument ${k}= is ignored; tfjs defaults are used`);
       continue;
     }
-    if (key === "nesterov") out.nesterov = v.k === "bool" ? v.v : !!it.num(v, line, k);
+    if (key === "nesterov" || key === "amsgrad") out[key] = v.k === "bool" ? v.v : !!it.num(v, line, k);
     else out[key] = it.num(v, line, k);
   }
   return Object.keys(out).length ? out : undefined;

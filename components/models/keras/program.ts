@@ -64,6 +64,8 @@ export interface OptimizerOptions {
   clipNorm?: number;
   /** NAdam's momentum decay ψ (μ_t = β1 · (1 − ½ · 0.96^(tψ)); absent: 0.004). */
   momentumDecay?: number;
+  /** Adam / AdamW with AMSGrad: the largest second moment so far in the denominator (amsgrad.ts). */
+  amsgrad?: boolean;
 }
 export type LossName = "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
   | "mean_squared_error" | "mean_absolute_error" | "huber";

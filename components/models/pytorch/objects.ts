@@ -102,7 +102,7 @@ export function torchOptimizer(name: string, args: Arg[], kw: Record<string, Arg
   const lrArg = kw.lr ?? args[1];
   if (lrArg === undefined && opt === "sgd") throw new Error("torch.optim.SGD needs lr=");
   const out: CompileSpec["optimizer"] = {name: opt, learningRate: lrArg === undefined ? DEFAULT_LR[opt]! : num(lrArg, "lr"), learningRateExplicit: lrArg !== undefined};
-  const known = new Set(["lr", "momentum", "nesterov", "weight_decay", "betas", "eps", "alpha", ...(opt === "nadam" ? ["momentum_decay"] : [])]);
+  const known = new Set(["lr", "momentum", "nesterov", "weight_decay", "betas", "eps", "alpha", ...(opt === "nadam" ? ["momentum_decay"] : []), ...(opt === "adam" || opt === "adamw" ? ["amsgrad"] : [])]);
   for (const k of Object.keys(kw)) if (!known.has(k)) throw new Error(`torch.optim.${name}: argument ${k}= is not supported`);
   if (kw.momentum !== undefined) out.momentum = num(kw.momentum, "momentum");
   if (kw.nesterov === true) {
@@ -112,6 +112,7 @@ export function torchOptimizer(name: string, args: Arg[], kw: Record<string, Arg
   const wd = kw.weight_decay !== undefined ? num(kw.weight_decay, "weight_decay") : opt === "adamw" ? 0.01 : 0;
   if (wd) out.weightDecay = wd;
   if (Array.isArray(kw.betas)) [out.beta1, out.beta2] = [num(kw.betas[0], "betas"), num(kw.betas[1], "betas")];
+  if (kw.amsgrad === true) out.amsgrad = true;
   if (opt === "nadam" && kw.momentum_decay !== undefined) out.momentumDecay = num(kw.momentum_decay, "momentum_decay");
   if (opt === "adam" || opt === "adamw" || opt === "rmsprop" || opt === "adamax" || opt === "nadam") out.epsilon = kw.eps !== undefined ? num(kw.eps, "eps") : 1e-8;
   if (opt === "rmsprop") out.rho = kw.alpha !== undefined ? num(kw.alpha, "alpha") : 0.99;
