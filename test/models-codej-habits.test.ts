@@ -2,11 +2,11 @@
  * What a blind code corpus (test/corpus-heldout/code-j) needed, each on code of its own: Keras kernel_regularizer
  * (l2, l1, l1_l2; the penalty in the loss the page minimises and reports, printed and read back), len() of an array
  * and metric.update_state(y, model(X)) after a tape loop, a validation loss beside a DataLoader, and NumPy's paired
- * integer-array indexing (p[np.arange(n), y]) in reading and in `-=`; Adam with amsgrad=True (torch 1.13's values).
+ * integer-array indexing (p[np.arange(n), y]) in reading and in `-=`; Adam with amsgrad=True (torch 1.13's values); nn.PReLU.
  */
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, test} from "vitest";
-import {buildModel, makeOptimizer} from "../components/models/build.js";
+import {buildModel, countParams, makeOptimizer} from "../components/models/build.js";
 import {tableDataset} from "../components/models/datasets.js";
 import {train, type TrainStep} from "../components/models/train.js";
 import type {KerasProgram} from "../components/models/keras/program.js";
@@ -126,5 +126,31 @@ describe("AMSGrad", () => {
       "opt = torch.optim.Adam(model.parameters(), lr=0.01, amsgrad=True)", "loss_fn = nn.CrossEntropyLoss()", "for epoch in range(3):",
       "    opt.zero_grad()", "    loss = loss_fn(model(X), y)", "    loss.backward()", "    opt.step()"].join("\n"), {file: "t.md", line: 1});
     expect((t.program as KerasProgram).compile.optimizer).toMatchObject({name: "adam", amsgrad: true, learningRate: 0.01});
+  });
+});
+
+describe("nn.PReLU", () => {
+  const torchCode = (act: string) => ["import torch", "import torch.nn as nn", "X = torch.randn(40, 2)", "y = (X[:, 0] > 0).long()",
+    `model = nn.Sequential(nn.Linear(2, 3), ${act}, nn.Linear(3, 2))`, "opt = torch.optim.SGD(model.parameters(), lr=0.1)", "loss_fn = nn.CrossEntropyLoss()",
+    "for epoch in range(2):", "    opt.zero_grad()", "    loss = loss_fn(model(X), y)", "    loss.backward()", "    opt.step()"].join("\n");
+  test("nn.PReLU() is one learnt slope from 0.25 (x for x > 0, 0.25·x below), nn.PReLU(3, init=0.1) one per unit; printed and read back", () => {
+    const p = translatePython(torchCode("nn.PReLU()"), {file: "p.md", line: 1}).program as KerasProgram;
+    expect(p.layers[0]).toMatchObject({type: "dense", activation: "prelu", alpha: 0.25});
+    expect((p.layers[0] as {perChannel?: boolean}).perChannel).toBeUndefined();
+    const model = buildModel(p, {seed: 1});
+    // 2·3 + 3 weights, 1 slope, 3·2 + 2 weights
+    expect(countParams(model)).toBe(9 + 1 + 8);
+    const hidden = tf.sequential({layers: [model.layers[0], model.layers[1]]});
+    const x = tf.tensor2d([[1, -2], [-0.5, 0.3]]);
+    const pre = Array.from((model.layers[0].apply(x) as tf.Tensor).dataSync()), out = Array.from((hidden.predict(x) as tf.Tensor).dataSync());
+    out.forEach((v, k) => expect(v).toBeCloseTo(pre[k] > 0 ? pre[k] : 0.25 * pre[k], 6));
+    const back = parseProgram(printProgram(p), p);
+    expect("layers" in back ? back.layers[0] : back).toMatchObject({activation: "prelu", alpha: 0.25});
+    const q = translatePython(torchCode("nn.PReLU(3, init=0.1)"), {file: "p.md", line: 1}).program as KerasProgram;
+    expect(q.layers[0]).toMatchObject({activation: "prelu", alpha: 0.1, perChannel: true});
+    expect(countParams(buildModel(q, {seed: 1}))).toBe(9 + 3 + 8);
+    const qBack = parseProgram(printProgram(q), q);
+    expect("layers" in qBack ? qBack.layers[0] : qBack).toMatchObject({activation: "prelu", alpha: 0.1, perChannel: true});
+    model.dispose();
   });
 });

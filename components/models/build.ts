@@ -17,7 +17,7 @@ const TF_ACTIVATION: Record<Activation, string> = {
   linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
   selu: "selu", softplus: "softplus", softsign: "softsign", swish: "swish", gelu: "gelu", hardSigmoid: "hardSigmoid", mish: "mish",
   // tfjs has no leaky activation by name: buildLayers adds a LeakyReLU layer after a linear one
-  leakyRelu: "linear"
+  leakyRelu: "linear", prelu: "linear"
 };
 
 type TfActivation = Parameters<typeof tf.layers.dense>[0]["activation"];
@@ -42,6 +42,12 @@ function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: Ke
       biasInitializer: tf.initializers.randomUniform({minval: -b, maxval: b, seed: seed + PYTORCH_BIAS_SEED})};
   }
   return {kernelInitializer: tf.initializers[kernel ?? "glorotUniform"]({seed}), biasInitializer: tf.initializers.zeros()};
+}
+
+/** PyTorch's nn.PReLU() has one slope for all units (channels): tf's PReLU shares its alpha over every axis but the batch's. */
+export function preluShared(spec: {type: string; perChannel?: boolean}): {sharedAxes?: number[]} {
+  if (spec.type === "conv2d") return {sharedAxes: spec.perChannel ? [1, 2] : [1, 2, 3]};
+  return spec.perChannel ? {} : {sharedAxes: [1]};
 }
 
 /** Keras' kernel_regularizer as tf's (its penalty enters the loss through model.calculateLosses(), train.ts). */
@@ -70,6 +76,11 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
     if (spec.batchNorm?.afterActivation) throw new Error("a batch normalisation after a LeakyReLU is not supported");
     const core = buildLayers({...spec, activation: "linear"}, seed, {inputShape, composed, unfusedConv, init, fanIn});
     return [...core, tf.layers.leakyReLU({alpha: spec.alpha ?? 0.01})];
+  }
+  if ((spec.type === "dense" || spec.type === "conv2d") && spec.activation === "prelu") {
+    if (spec.batchNorm?.afterActivation) throw new Error("a batch normalisation after a PReLU is not supported");
+    const core = buildLayers({...spec, activation: "linear"}, seed, {inputShape, composed, unfusedConv, init, fanIn});
+    return [...core, tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: spec.alpha ?? 0.25}), ...preluShared(spec)})];
   }
   const bn = (spec.type === "dense" || spec.type === "conv2d") ? spec.batchNorm : undefined;
   if (bn && (spec.type === "dense" || spec.type === "conv2d")) {

@@ -280,7 +280,7 @@ function checkInputShape(p: Props, i: number, inputShape: number[], what: string
 }
 
 /** One model.add statement: a layer (with the initialisation it uses), or a batchNormalization / activation that belongs to the previous layer. */
-type Added = {spec: LayerSpec; init: Init | null} | {norm: {momentum: number; epsilon: number}} | {activation: Activation} | {leaky: number};
+type Added = {spec: LayerSpec; init: Init | null} | {norm: {momentum: number; epsilon: number}} | {activation: Activation} | {leaky: number} | {prelu: {alpha: number; perChannel: boolean}};
 
 function layerOf(text: string, i: number, line: number, inputShape: number[]): Added {
   const m = /^model\.add\((.*)\);$/.exec(text);
@@ -299,6 +299,17 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): A
     const leaky = p.num("alpha", {min: 0, def: 0.3});
     p.done();
     return {leaky};
+  }
+  if (!v.isNew && v.callee === "tf.layers.prelu") {
+    const init = p.raw("alphaInitializer");
+    const value = init?.k === "call" && init.callee === "tf.initializers.constant" && init.args[0]?.k === "obj" ? init.args[0].v.get("value") : undefined;
+    if (value?.k !== "num") throw new Fail(`${what}: prelu needs alphaInitializer: tf.initializers.constant({value: …})`);
+    const axes = p.raw("sharedAxes");
+    const list = axes === undefined ? [] : axes.k === "arr" && axes.v.every((x) => x.k === "num") ? axes.v.map((x) => (x as {v: number}).v) : null;
+    if (!list) throw new Fail(`${what}: prelu's sharedAxes must be a list of axes`);
+    p.done();
+    // shared over the units ([1], or [1, 2, 3] after a convolution); per channel otherwise
+    return {prelu: {alpha: value.v, perChannel: !(list.join() === "1" || list.join() === "1,2,3")}};
   }
   if (!v.isNew && v.callee === "tf.layers.activation") {
     const activation = p.oneOf("activation", ACTIVATIONS);
@@ -344,7 +355,15 @@ function addTo(layers: LayerSpec[], a: Added, line: number): Init | null {
     return a.init;
   }
   const prev = layers[layers.length - 1];
-  if (!prev || (prev.type !== "dense" && prev.type !== "conv2d")) throw new Fail(`${"norm" in a ? "batchNormalization" : "leaky" in a ? "leakyReLU" : "activation"} must follow a dense or conv2d layer`);
+  if (!prev || (prev.type !== "dense" && prev.type !== "conv2d")) throw new Fail(`${"norm" in a ? "batchNormalization" : "leaky" in a ? "leakyReLU" : "prelu" in a ? "prelu" : "activation"} must follow a dense or conv2d layer`);
+  if ("prelu" in a) {
+    if (prev.activation !== "linear") throw new Fail("prelu: the layer before it already has an activation");
+    prev.activation = "prelu";
+    prev.alpha = a.prelu.alpha;
+    if (a.prelu.perChannel) prev.perChannel = true;
+    if (prev.batchNorm) prev.batchNorm.afterActivation = false;
+    return null;
+  }
   if ("leaky" in a) {
     // the leaky ReLU of the layer before it (after its batchNormalization, when it has one)
     if (prev.activation !== "linear") throw new Fail("leakyReLU: the layer before it already has an activation");

@@ -108,6 +108,12 @@ export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null,
   // a leaky ReLU is its own tf layer after the linear one (tfjs has no activation of that name)
   if ((l.type === "dense" || l.type === "conv2d") && l.activation === "leakyRelu")
     return [...layerExprs({...l, activation: "linear", alpha: undefined}, i, inputShape, fanIn), {expr: `tf.layers.leakyReLU({alpha: ${l.alpha ?? 0.01}})`, line: l.line}];
+  // PyTorch's PReLU: its own tf layer with a learnt slope (shared over the units unless per channel)
+  if ((l.type === "dense" || l.type === "conv2d") && l.activation === "prelu") {
+    const shared = l.type === "conv2d" ? (l.perChannel ? "[1, 2]" : "[1, 2, 3]") : l.perChannel ? "" : "[1]";
+    return [...layerExprs({...l, activation: "linear", alpha: undefined, perChannel: undefined}, i, inputShape, fanIn),
+      {expr: `tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: ${l.alpha ?? 0.25}})${shared ? `, sharedAxes: ${shared}` : ""}})`, line: l.line}];
+  }
   const bn = (l.type === "dense" || l.type === "conv2d") ? l.batchNorm : undefined;
   if (!bn || l.type === "maxPooling2d" || l.type === "flatten" || l.type === "dropout") return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
   const before = !bn.afterActivation;

@@ -6,7 +6,9 @@ import type {Expr} from "./expr.js";
 
 export type Activation =
   | "linear" | "relu" | "relu6" | "sigmoid" | "softmax" | "tanh" | "elu" | "selu" | "softplus" | "softsign"
-  | "swish" | "gelu" | "hardSigmoid" | "leakyRelu" | "mish";
+  | "swish" | "gelu" | "hardSigmoid" | "leakyRelu" | "mish"
+  /** PyTorch's nn.PReLU: a leaky ReLU whose slope is learnt, starting at `alpha` (one shared slope unless `perChannel`). */
+  | "prelu";
 
 /**
  * Batch normalisation applied to a dense/conv layer's output: before its activation (Linear → BatchNorm → ReLU, the
@@ -38,10 +40,10 @@ export type LayerSpec =
    * `alpha`: the negative slope of a leakyRelu activation (PyTorch 0.01, Keras' layer 0.3). `paramInit`: weights the
    * code creates itself (nn.Parameter(torch.randn(…) * s)), drawn from the same distributions.
    */
-  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit; regularizer?: Regularizer;
+  | {type: "dense"; units: number; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; perChannel?: boolean; kernelInit?: KernelInit; regularizer?: Regularizer;
       paramInit?: {kernel: ParamInit; bias: ParamInit}}
   | {type: "conv2d"; filters: number; kernelSize: [number, number]; strides: [number, number];
-      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; kernelInit?: KernelInit;
+      padding: "valid" | "same"; activation: Activation; useBias: boolean; line: number; batchNorm?: BatchNormSpec; alpha?: number; perChannel?: boolean; kernelInit?: KernelInit;
       regularizer?: Regularizer}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}
   | {type: "flatten"; line: number}

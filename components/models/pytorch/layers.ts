@@ -12,7 +12,7 @@ export type TorchLayer =
   | {kind: "param"; shape: number[]; init: ParamInit; line: number}
   | {kind: "conv2d"; inC: number; outC: number; k: [number, number]; stride: [number, number]; padding: "valid" | "same"; bias: boolean; line: number}
   | {kind: "maxpool2d"; k: [number, number]; stride: [number, number]; line: number}
-  | {kind: "act"; act: Activation; line: number; alpha?: number}
+  | {kind: "act"; act: Activation; line: number; alpha?: number; perChannel?: boolean}
   | {kind: "logsoftmax"; line: number}
   | {kind: "dropout"; p: number; line: number}
   | {kind: "flatten"; line: number}
@@ -30,7 +30,7 @@ export const ACTS: Record<string, Activation> = {
 };
 
 export const TORCH_LAYERS = ["Linear", "Conv2d", "MaxPool2d", "Dropout", "Flatten", "BatchNorm1d", "BatchNorm2d", "Sequential",
-  "LogSoftmax", "Identity", "LeakyReLU", ...Object.keys(ACTS)];
+  "LogSoftmax", "Identity", "LeakyReLU", "PReLU", ...Object.keys(ACTS)];
 
 function num(v: Arg | undefined, what: string): number {
   if (typeof v === "number") return v;
@@ -57,6 +57,13 @@ export function torchLayer(name: string, args: Arg[], kw: Record<string, Arg>, l
     const slope = get("negative_slope", 0);
     if (slope !== undefined && typeof slope !== "number") throw new Error("nn.LeakyReLU: negative_slope must be a number");
     return {kind: "act", act: "leakyRelu", alpha: slope ?? 0.01, line};
+  }
+  if (name === "PReLU") {
+    // nn.PReLU(num_parameters=1, init=0.25): one learnt slope, or one per channel
+    const n = get("num_parameters", 0), a = get("init", 1);
+    if (n !== undefined && (typeof n !== "number" || !Number.isInteger(n) || n < 1)) throw new Error("nn.PReLU: num_parameters must be a positive integer");
+    if (a !== undefined && typeof a !== "number") throw new Error("nn.PReLU: init must be a number");
+    return {kind: "act", act: "prelu", alpha: a ?? 0.25, line, ...(typeof n === "number" && n > 1 ? {perChannel: true} : {})};
   }
   switch (name) {
     case "Linear":
@@ -126,7 +133,7 @@ export function canFoldThrough(l: LayerSpec, act: Activation): boolean {
   if (l.type === "flatten") return true;
   if (l.type === "maxPooling2d") return ["relu", "sigmoid", "tanh", "relu6", "elu", "selu", "softplus", "swish", "leakyRelu"].includes(act) && act !== "swish";
   // (dropout scales by a positive number: a piecewise-linear activation through zero commutes with it)
-  if (l.type === "dropout") return act === "relu" || act === "relu6" || act === "leakyRelu";
+  if (l.type === "dropout") return act === "relu" || act === "relu6" || act === "leakyRelu" || act === "prelu";
   return false;
 }
 
@@ -235,6 +242,7 @@ function foldActivation(specs: LayerSpec[], l: Extract<TorchLayer, {kind: "act"}
   }
   target.activation = l.act;
   if (l.alpha !== undefined) target.alpha = l.alpha;
+  if (l.perChannel) target.perChannel = true;
   if (target.batchNorm) target.batchNorm.afterActivation = false;
   return true;
 }
