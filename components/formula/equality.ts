@@ -360,7 +360,9 @@ function visible(defs: ChapterDef[], blockIndex: number, lineIndex: number): Cha
   const byLabel = (d: ChapterDef) => symbolUses(d.body).some((u) => u.node.sub?.type === "sym" && !u.node.sub.sub && vectors.has(u.node.sub.name) && !u.indices.includes(u.node.sub.name));
   const best = new Map<string, ChapterDef>();
   const before = (x: ChapterDef) => precedes(x, {blockIndex, lineIndex});
-  const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].sort().join(",");
+  // (Euler's e is no name of the chapter's: e^{s/τ} and \exp(s/τ) use the same symbols)
+  const euler = !defs.some((d) => d.key === "e" && d.fact === undefined && !d.index);
+  const names = (x: ChapterDef) => [...new Set(symbolUses(x.body).map((u) => u.node.name))].filter((n) => !(euler && n === "e")).sort().join(",");
   // ρ_∞ = 2/(1 − β₂) + 1 = 2001 after ρ_∞ = 2/(1 − β₂) − 1 (and a worked ρ_∞ = 2/0.001 − 1 between them): the earlier
   // definition in the same symbols stays the definition, wherever a worked value stands
   // (not "at $t = W$", a symbol set to another: a condition of the sentence, the nearest counts)
@@ -1067,8 +1069,12 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
     });
     return pairwise ? {a: bindings.freeIndex, b: second, equal: false} : undefined;
   }
+  // ln μ_i = η_i = x_iᵀβ: a middle part that is a bare symbol the chapter does not define and no other part uses is
+  // the name the chain gives its value (η_i), not a claim about a seeded number
+  const naming = (p: Node, i: number) => i > 0 && i < parts.length - 1 && p.type === "sym" && !keyed.has(symKey(p.name, p.subText)) && !keyed.has(p.name) && !indexed.has(p.name) &&
+    !(symKey(p.name, p.subText) in facts) && !(p.name in facts) && !parts.some((q, j) => j !== i && symbolUses(q).some((u) => u.node.name === p.name));
   const values = parts.map((p, i) => {
-    if ((i === 0 && !args.checkFirst) || skipped.has(i)) return undefined;
+    if ((i === 0 && !args.checkFirst) || skipped.has(i) || naming(p, i)) return undefined;
     if (freeN === undefined) return evalPart(p, undefined);
     const out: Value[] = [];
     const cond = args.indexCondition ?? pairCondition();
@@ -1181,6 +1187,13 @@ function checkEqualityAt(args: {line: Line; latex: string; blockIndex: number; l
     const zeroGradient = (x: {v: Value; i: number}) => findAllGrads(parts[x.i]).length > 0 && flat(x.v).every((e) => e === 0);
     if ((zeroGradient(a) && !zeroGradient(b)) || (zeroGradient(b) && !zeroGradient(a))) return undefined;
     if (!agree(a.v, b.v, tol)) {
+      // ‖ĝ‖ = min(‖g‖, c): a norm set against a threshold in a min or max holds for the threshold the text means (c > 0),
+      // so the parts are compared again at the seeded inputs' magnitudes
+      const calls = (fns: string[]) => parts.some((p) => findAll(p, "call").some((c) => fns.includes(String(c.fn))));
+      if (!args.positive && !closed && calls(["norm", "abs"]) && calls(["min", "max"])) {
+        const again = checkEqualityAt({...args, positive: true});
+        if (again) return again;
+      }
       const show = (v: Value) => JSON.stringify(typeof v === "number" ? +v.toPrecision(6) : flat(v).map((x) => +x.toPrecision(6)));
       return {verdict: "bad", values, inputs: vars, message: `part ${a.i + 1} evaluates to ${show(a.v)} but part ${b.i + 1} to ${show(b.v)} on the same inputs${skipped.size ? ` (the derivative in part ${[...skipped].map((i) => i + 1).join(", ")} is not evaluated)` : ""}`};
     }
