@@ -50,8 +50,8 @@ describe("test/corpus-heldout (formula)", () => {
   test("formula-m: none left of its first run's 2 false alarms", () => {
     expect(alarmsIn(byDir["formula-m"])).toEqual([]);
   });
-  test("formula-n: at most 10 of its first run's 13 false alarms", () => {
-    expect(alarmsIn(byDir["formula-n"]).length).toBeLessThanOrEqual(10);
+  test("formula-n: at most 9 of its first run's 13 false alarms", () => {
+    expect(alarmsIn(byDir["formula-n"]).length).toBeLessThanOrEqual(9);
   });
   test("levels reached (floors): recall, verified, executed, non-finite", () => {
     const t = totals(docs);
@@ -68,7 +68,7 @@ describe("test/corpus-heldout (formula)", () => {
 // c 31/65/137, d 32/61/125, e 23/50/136, f 22/57/151, g 19/51/133, h 13/40/111, i 25/64/142, j 24/66/140,
 // k 32/68/161 after the fixes it prompted: its first run 26/64/152 of 46, 106, 204), and formula-l 21/84/173
 // (its first run 20/84/169 of 41, 135, 230), and formula-m 16/79/154 after the three fixes it prompted (its first run 15/77/154 of 40, 113, 203),
-// and formula-n 16/80/163 after the three fixes it prompted (its first run 16/78/163 of 40, 140, 222, with 13 false alarms, now 10).
+// and formula-n 16/81/163 after the four fixes it prompted (its first run 16/78/163 of 40, 140, 222, with 13 false alarms, now 9).
 const RECALL_FLOOR = 337;
-const VERIFIED_FLOOR = 936;
+const VERIFIED_FLOOR = 938;
 const EXECUTED_FLOOR = 2073;

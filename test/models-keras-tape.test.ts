@@ -81,6 +81,14 @@ describe("a tf.GradientTape loop trains as the compile + fit it amounts to", () 
       .toEqual(["mean_squared_error", "sgd", 1.5, 400, 30, false]);
   });
 
+  test("tape.gradient called inside the tape's block reads the same", () => {
+    const tape = program([...head("loss_fn = keras.losses.MeanSquaredError()", "optimizer = keras.optimizers.Adam(0.02)", "keras.layers.Dense(1)"),
+      "yr = y_train.astype('float32').reshape(-1, 1)",
+      "for epoch in range(5):", "    with tf.GradientTape() as g:", "        out = model(X_train)", "        loss = loss_fn(yr, out)",
+      "        grads = g.gradient(loss, model.trainable_variables)", "    optimizer.apply_gradients(zip(grads, model.trainable_variables))"]);
+    expect([tape.compile.loss, tape.compile.optimizer.name, tape.fit.epochs, tape.fit.batchSize]).toEqual(["mean_squared_error", "adam", 5, 400]);
+  });
+
   test("a functional loss under tf.reduce_mean and SGD written with assign_sub: binary cross-entropy, SGD at 0.2", () => {
     const tape = program([...head("", "lr = 0.2", 'keras.layers.Dense(1, activation="sigmoid")'),
       "yb01 = (y_train > 0).astype('float32').reshape(-1, 1)",

@@ -467,7 +467,9 @@ function closedForm(line: Line, block: MathBlock, blockIndex: number, lineIndex:
 function lhsIsClaim(line: Line, blockIndex: number, lineIndex: number, defs: ChapterDef[]): boolean {
   if (line.assign) return false;
   // e^{0.85} ≈ 2.72, \ln 2 = 0.693: a left side of numbers only is a value to check, never a name
-  if (numbersOnly(line.first) && !defs.some((d) => d.key === "e" && d.fact === undefined && !d.index)) return true;
+  // (π = (0.5252, 0.4748) in a chapter whose mixture weights are π_k: its own symbol, not the number π)
+  const ownPi = line.first.type === "sym" && line.first.name === "\\pi" && defs.some((d) => keyBase(d.key) === "\\pi" || d.key === "\\pi");
+  if (numbersOnly(line.first) && !ownPi && !defs.some((d) => d.key === "e" && d.fact === undefined && !d.index)) return true;
   const own = defs.find((d) => d.blockIndex === blockIndex && d.lineIndex === lineIndex);
   let lhs = line.first.type === "pow" ? line.first.base : line.first;
   // \Delta\theta_2, \delta w: a name, not a product.

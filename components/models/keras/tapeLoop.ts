@@ -100,15 +100,15 @@ export function freezeOutsideTapes(s: PyStmt, isModel: (name: string) => boolean
 }
 
 /** The tapes flattened and their statements rewritten (see the module's comment); `isModel` tells the model's names. */
-export function rewriteTapes(body: PyStmt[], isModel: (name: string) => boolean, notes: TapeNotes): PyStmt[] {
-  const tapes = new Set(tapesIn(body).map((t) => TAPE.exec(t.text)![2]));
-  /** Names assigned the model's output so far (pred = model(xb, training=True)). */
-  const outputs = new Set<string>();
+export function rewriteTapes(body: PyStmt[], isModel: (name: string) => boolean, notes: TapeNotes,
+  /** The tapes' names and the names assigned the model's output so far (pred = model(xb, training=True)). */
+  seen: {tapes: Set<string>; outputs: Set<string>} = {tapes: new Set(tapesIn(body).map((t) => TAPE.exec(t.text)![2])), outputs: new Set()}): PyStmt[] {
+  const {tapes, outputs} = seen;
   const isOutput = (a: string) => outputs.has(a) || ((p) => !!p && isModel(p.fn))(callParts(a));
   const one = (x: PyStmt): PyStmt[] => {
     const t = x.text;
     let m: RegExpExecArray | null;
-    if ((m = TAPE.exec(t))) return rewriteTapes(x.body, isModel, notes).map((y) => ({...y}));
+    if ((m = TAPE.exec(t))) return rewriteTapes(x.body, isModel, notes, seen);
     if (x.body.length) {
       const sgd = handSgd(x);
       if (sgd) return [sgd];
