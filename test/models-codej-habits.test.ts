@@ -129,7 +129,15 @@ describe("AMSGrad", () => {
   });
 });
 
-describe("nn.PReLU", () => {
+describe("nn.PReLU and Keras' PReLU", () => {
+  test("layers.PReLU() after Dense is one slope per unit from 0 (Keras' zeros); shared_axes=[1] makes it one slope", () => {
+    const per = translatePython(keras("layers.Dense(4), layers.PReLU(), layers.Dense(2)", ["model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')", "model.fit(X_train, y_train, epochs=1)"]), {file: "k.md", line: 1}).program as KerasProgram;
+    expect(per.layers[0]).toMatchObject({type: "dense", activation: "prelu", alpha: 0, perChannel: true});
+    expect(countParams(buildModel(per, {seed: 1}))).toBe(12 + 4 + 10);
+    const one = translatePython(keras("layers.Dense(4), layers.PReLU(shared_axes=[1]), layers.Dense(2)", ["model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')", "model.fit(X_train, y_train, epochs=1)"]), {file: "k.md", line: 1}).program as KerasProgram;
+    expect((one.layers[0] as {perChannel?: boolean}).perChannel).toBeUndefined();
+    expect(countParams(buildModel(one, {seed: 1}))).toBe(12 + 1 + 10);
+  });
   const torchCode = (act: string) => ["import torch", "import torch.nn as nn", "X = torch.randn(40, 2)", "y = (X[:, 0] > 0).long()",
     `model = nn.Sequential(nn.Linear(2, 3), ${act}, nn.Linear(3, 2))`, "opt = torch.optim.SGD(model.parameters(), lr=0.1)", "loss_fn = nn.CrossEntropyLoss()",
     "for epoch in range(2):", "    opt.zero_grad()", "    loss = loss_fn(model(X), y)", "    loss.backward()", "    opt.step()"].join("\n");

@@ -9,7 +9,7 @@ import type {Activation, LayerSpec} from "./program.js";
 /** What a BatchNormalization or activation layer does to the layers before it. */
 export type Modifier =
   | {kind: "batchNorm"; momentum: number; epsilon: number; line: number}
-  | {kind: "activation"; activation: Activation; line: number; alpha?: number};
+  | {kind: "activation"; activation: Activation; line: number; alpha?: number; perChannel?: boolean};
 
 /**
  * The layers with `mod` folded into the last Dense/Conv2D (a copy; the input is not changed). Keras' order is kept:
@@ -34,6 +34,6 @@ export function foldModifier(layers: LayerSpec[], mod: Modifier): LayerSpec[] {
   if (!target || (target.type !== "dense" && target.type !== "conv2d") || target.activation !== "linear") {
     throw new Error(`this activation layer cannot be merged into the layer before it (${target ? `${target.type} with activation ${"activation" in target ? target.activation : "none"}` : "the input"})`);
   }
-  out[i] = {...target, activation: mod.activation, ...(mod.alpha !== undefined ? {alpha: mod.alpha} : {}), ...(target.batchNorm ? {batchNorm: {...target.batchNorm, afterActivation: false}} : {})};
+  out[i] = {...target, activation: mod.activation, ...(mod.alpha !== undefined ? {alpha: mod.alpha} : {}), ...(mod.perChannel ? {perChannel: true} : {}), ...(target.batchNorm ? {batchNorm: {...target.batchNorm, afterActivation: false}} : {})};
   return out;
 }

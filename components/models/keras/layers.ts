@@ -121,7 +121,7 @@ export function kerasLayer(it: Interpreter, name: string, args: Val[], kw: Recor
   return {k: "layer", spec, inputShape};
 }
 
-const MODIFIERS = ["BatchNormalization", "Activation", "ReLU", "Softmax", "LeakyReLU"];
+const MODIFIERS = ["BatchNormalization", "Activation", "ReLU", "Softmax", "LeakyReLU", "PReLU"];
 
 /** BatchNormalization (Keras' defaults: momentum 0.99, epsilon 1e-3) or an activation layer, folded later (fold.ts). */
 function modifier(it: Interpreter, name: string, get: (key: string, pos?: number) => Val | undefined,
@@ -144,6 +144,18 @@ function modifier(it: Interpreter, name: string, get: (key: string, pos?: number
     // Keras 2's alpha / Keras 3's negative_slope, both 0.3 by default
     const slope = get("negative_slope") ?? get("alpha", 0);
     return {kind: "activation", activation: "leakyRelu", alpha: slope ? it.num(slope, line, "negative_slope") : 0.3, line};
+  }
+  if (name === "PReLU") {
+    // Keras: one learnt slope per unit, from alpha_initializer ("zeros" by default); shared_axes=[1] (or [1, 2, 3]
+    // after a convolution) shares one
+    const init = get("alpha_initializer", 0), shared = get("shared_axes", 3);
+    const value = !init || (init.k === "str" && init.v === "zeros") ? 0 : init.k === "str" && init.v === "ones" ? 1 : init.k === "num" ? init.v : undefined;
+    if (value === undefined) throw new Error("PReLU: only alpha_initializer=\"zeros\" or \"ones\" is followed");
+    const axes = shared && shared.k !== "none" ? it.ints(shared, line, "shared_axes") : [];
+    if (!["", "1", "1,2", "1,2,3"].includes(axes.join())) throw new Error(`PReLU: shared_axes=${axes.join(", ")} is not followed`);
+    // (shared over every axis but the batch's: one slope; shared over height and width only: one per channel)
+    const one = axes.join() === "1" || axes.join() === "1,2,3";
+    return {kind: "activation", activation: "prelu", alpha: value, line, ...(one ? {} : {perChannel: true})};
   }
   if (name === "Softmax") {
     const axis = get("axis", 0);

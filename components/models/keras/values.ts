@@ -102,7 +102,7 @@ export const LOSSES: Record<string, LossName> = {
   BinaryCrossentropy: "binary_crossentropy", MeanSquaredError: "mean_squared_error", MeanAbsoluteError: "mean_absolute_error"
 };
 export const LAYERS = ["Dense", "Conv2D", "MaxPooling2D", "MaxPool2D", "Flatten", "Dropout", "InputLayer", "BatchNormalization",
-  "Activation", "ReLU", "Softmax", "LeakyReLU"];
+  "Activation", "ReLU", "Softmax", "LeakyReLU", "PReLU"];
 /**
  * Layers that keep their input's shape and only regularise or rescale it: when one is not supported (or cannot be
  * folded) it is named on the page and the model trains without it, instead of not training at all.
