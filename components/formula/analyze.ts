@@ -25,7 +25,7 @@ import {allFinite, map, shapeOf} from "./values.js";
 import {readSumOverRest} from "./scope.js";
 import {mapChildren} from "./rewrite.js";
 import {chapterSubscriptedFunctions, subscriptedCalls} from "./subscriptedFunctions.js";
-import {canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
+import {GREEK_LETTERS, canonicalHyper, containsType, findAll, indexedBy, isSignedNumber, numbersOnly, symbolUses, twoIndices} from "./symbols.js";
 import type {CellEquation, CellPlan, FormulaReport, MathBlock, ReferenceUse, SymbolBinding} from "./types.js";
 
 export type {CellPlan, DerivationCheck, FormulaReport, MathBlock, SectionKind, SymbolBinding} from "./types.js";
@@ -154,7 +154,6 @@ function textValues(plan: CellPlan, blockIndex: number, blocks: MathBlock[], def
   plan.textValues = used.map((u) => ({symbol: `${u.display} = ${JSON.stringify(u.value)}`, line: u.line}));
 }
 
-const GREEK_LETTERS: Record<string, string> = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", eta: "η", theta: "θ", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", psi: "ψ", omega: "ω", zeta: "ζ"};
 
 /** A symbol key as plain text for a sentence (\\kappa → κ, \\beta_1 → β_1, \\hat{y} → y). */
 function plainSymbol(key: string): string {

@@ -67,6 +67,10 @@ export function indexedBy(use: SymbolUse): string | undefined {
 }
 
 /** A number as printed, signed or not: `2`, `-1` (a worked point's coordinate, a function's argument at a point). */
+/** LaTeX Greek letter names and the letters prose writes for them (`\lambda` → λ). */
+export const GREEK_LETTERS: Record<string, string> = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", eta: "η", theta: "θ",
+  kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", chi: "χ", psi: "ψ", omega: "ω", zeta: "ζ"};
+
 export const isSignedNumber = (n: Node): boolean => n.type === "num" || (n.type === "neg" && n.arg.type === "num");
 
 /** Whether n is made of numbers only (no symbol but Euler's e and π): `0.5 \ln 0.5`, `e^{1}/(2e^{0.5} + e^{1})`. */

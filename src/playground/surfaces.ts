@@ -227,8 +227,9 @@ export function objectiveSurfaces(o: Objective, ctx: SliceContext, idBase: strin
   const bindings: Record<string, Bound> = {...data.bound};
   const rows = Object.values(data.bound).find((v) => Array.isArray(v)) as unknown[] | undefined;
   for (const c of o.counts) bindings[c] = rows?.length ?? 0;
-  const lines = ctx.text.split("\n");
-  const stated = Object.fromEntries(o.constants.filter((c) => !(c in ctx.values)).map((c) => [c, readConstant(c, lines)?.value]).filter(([, v]) => v !== undefined));
+  const missing = o.constants.filter((c) => !(c in ctx.values));
+  const lines = missing.length ? ctx.text.split("\n") : [];
+  const stated = Object.fromEntries(missing.map((c) => [c, readConstant(c, lines)?.value]).filter(([, v]) => v !== undefined));
   const values = {...stated, ...ctx.values} as Record<string, number>;
   const unknown = o.constants.filter((c) => !(c in values));
   if (unknown.length) return reading({reason: t("unknownSymbols", {symbols: unknown.join(", ")})});

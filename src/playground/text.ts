@@ -4,6 +4,7 @@
  * iteration counts. Read line by line with their line numbers; never per chapter.
  */
 import type {HyperName} from "../../components/playground/spec.js";
+import {GREEK_LETTERS} from "../../components/formula/symbols.js";
 
 export interface Found<T> {
   value: T;
@@ -95,9 +96,6 @@ const START_RES = [
   new RegExp(String.raw`(?:start(?:ing|s)?|initiali[sz]ed?|begin(?:ning|s)?)\s+(?:at|from)\s+(?:the\s+point\s+)?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi"),
   new RegExp(String.raw`(?:初始值|初始点|起点|初值|初始参数|initial (?:point|value|guess|parameters?)|starting point)[^$()\[\]\n]{0,12}?\$?\s*(?:[^$()\[\]]{0,20}?=\s*|\([^()$]{1,30}\)\s*=\s*)?${TUPLE}`, "gi")
 ];
-
-const GREEK_LETTERS: Record<string, string> = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ", eta: "η",
-  theta: "θ", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", chi: "χ", psi: "ψ", omega: "ω"};
 
 /**
  * The value the text gives a constant of a formula (`\lambda` in "其中正则化系数 λ = 0.1", "with $c = 2$"): its first

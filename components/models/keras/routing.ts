@@ -103,10 +103,10 @@ export function isTorchData(it: Interpreter, e: Extract<Expr, {type: "call"}>, s
   return isTorchDataPath(it, [root.path, ...d.split(".").slice(1)].join("."));
 }
 
-/** A simple statement (assignment, call, print) over NumPy values only. */
 /** `a op= b` (the target may index with calls: `d[np.arange(n), y] -= 1`): target, operator, value. */
 const AUG_ASSIGN = /^([\w.[\], :()]+?)\s*(\+|-|\*|\/|@|\*\*|\/\/)=(?!=)\s*(.+)$/;
 
+/** A simple statement (assignment, call, print) over NumPy values only. */
 export function isNumpyStmt(it: Interpreter, t: string, scope: Map<string, Val>): boolean {
   let exprs: Expr[];
   try {

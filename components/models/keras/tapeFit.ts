@@ -6,28 +6,32 @@
 import {parseExpr} from "./expr.js";
 import type {PyStmt} from "./gd.js";
 import type {Interpreter} from "./interpreter.js";
-import {LOSSES, NUM, type ModelState, type Val} from "./values.js";
+import {LOSSES, NUM, canon, type ModelState, type Val} from "./values.js";
 import {modelMethod} from "./compileFit.js";
 import {FROM_LOGITS} from "./calls.js";
-import {freezeOutsideTapes, hoistCalls, rewriteTapes, tapesIn, type TapeNotes} from "./tapeLoop.js";
+import {calledNames, freezeOutsideTapes, hoistCalls, rewriteTapes, tapesIn, type TapeNotes} from "./tapeLoop.js";
 import {HAND_LOSS, MANUAL_SGD, inlineTrainingCalls, readLoop, type CodeFunction, type TorchLoop} from "../pytorch/loop.js";
 import {ndOf} from "../pytorch/program.js";
-
-/** Functions calling functions that record a tape are followed this deep (train_epoch → train_step). */
-const MAX_NESTING = 4;
 
 /** The loop `s` trains a Keras model through a tape: recorded on the model (true), else false (not such a loop). */
 export function tapeTraining(it: Interpreter, s: PyStmt, scope: Map<string, Val>): boolean {
   if (!/^for\s/.test(s.text)) return false;
   const isModel = (n: string) => it.lookup(n, scope)?.k === "model";
-  const records = (name: string, depth = 0): Extract<Val, {k: "func"}> | undefined => {
+  /**
+   * The code's own function `name` when it records a tape or calls one that does (train_epoch → train_step), each
+   * name read once (so the work is bounded by the code's functions, and a cycle of calls ends).
+   */
+  const known = new Map<string, Extract<Val, {k: "func"}> | undefined>();
+  const records = (name: string): Extract<Val, {k: "func"}> | undefined => {
+    if (known.has(name)) return known.get(name);
     const f = it.lookup(name, scope);
-    if (f?.k !== "func" || depth > MAX_NESTING) return undefined;
-    if (tapesIn(f.body).length) return f;
-    const calls = [...JSON.stringify(f.body).matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]).filter((n) => n !== name);
-    return calls.some((n) => records(n, depth + 1)) ? f : undefined;
+    if (f?.k !== "func") return undefined;
+    known.set(name, undefined); // (while it is read: a call back to it records nothing through that call)
+    const found = tapesIn(f.body).length || calledNames(JSON.stringify(f.body)).some((n) => records(n)) ? f : undefined;
+    known.set(name, found);
+    return found;
   };
-  if (!tapesIn(s.body).length && ![...JSON.stringify(s.body).matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].some((m) => records(m[1]))) return false;
+  if (!tapesIn(s.body).length && !calledNames(JSON.stringify(s.body)).some((n) => records(n))) return false;
   const notes: TapeNotes = {skipped: [], fromLogits: false};
   const funcOf = (n: string): CodeFunction | undefined => {
     const f = records(n);
@@ -101,7 +105,7 @@ function lossOf(it: Interpreter, loop: TorchLoop, scope: Map<string, Val>, notes
   const v = it.evaluate(parseExpr(loop.criterion), scope, loop.line);
   if (v.k === "str") return notes.fromLogits && !v.v.includes(FROM_LOGITS) ? {k: "str", v: v.v + FROM_LOGITS} : v;
   // keras.losses.mean_squared_error(y, p), tf.keras.losses.sparse_categorical_crossentropy(y, p, from_logits=True)
-  const name = v.k === "mod" ? /^(?:tensorflow\.)?keras\.(?:losses|metrics)\.(\w+)$/.exec(v.path)?.[1] : undefined;
+  const name = v.k === "mod" ? /^keras\.(?:losses|metrics)\.(\w+)$/.exec(canon(v.path))?.[1] : undefined;
   if (name && LOSSES[name]) return {k: "str", v: `${name}${notes.fromLogits ? FROM_LOGITS : ""}`};
   throw new Error(`${loop.criterion} is not a Keras loss the translator could follow`);
 }

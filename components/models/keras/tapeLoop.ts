@@ -22,6 +22,7 @@
  */
 import {scanCode} from "./lines.js";
 import type {PyStmt} from "./gd.js";
+import {splitArgs} from "../pytorch/loop.js";
 
 const TAPE = /^with\s+(?:tf|tensorflow)\.GradientTape\((.*)\)\s+as\s+(\w+)\s*:$/;
 const NO_GRAD = "with torch.no_grad():";
@@ -41,16 +42,12 @@ export function callParts(text: string): {fn: string; args: string[]} | null {
   const open = m[0].length - 1;
   const close = open + closingParen(text.slice(open));
   if (close !== text.length - 1) return null;
-  const inner = text.slice(open + 1, close), args: string[] = [];
-  let from = 0;
-  scanCode(inner, (c, i, depth) => {
-    if (c === "," && depth === 0) {
-      args.push(inner.slice(from, i).trim());
-      from = i + 1;
-    }
-  });
-  args.push(inner.slice(from).trim());
-  return {fn: m[1], args: args.filter(Boolean)};
+  return {fn: m[1], args: splitArgs(text.slice(open + 1, close))};
+}
+
+/** The names called in `text` (`f(`, not `obj.f(`). */
+export function calledNames(text: string): string[] {
+  return [...text.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]);
 }
 
 /** The index of the `)` that closes the `(` at the start of `text` (quotes and brackets respected), or −1 when none. */
@@ -66,7 +63,9 @@ export function hoistCalls(s: PyStmt, isStep: (name: string) => boolean): PyStmt
   let n = 0;
   const walk = (b: PyStmt[]): PyStmt[] => b.flatMap((x) => {
     if (x.body.length) return [{...x, body: walk(x.body)}];
-    if (/^(?:[\w\s,()]+=\s*)?(\w+)\(.*\)$/.test(x.text) && isStep(/(\w+)\(/.exec(x.text.replace(/^[\w\s,()]+=\s*/, ""))?.[1] ?? "") && callParts(x.text.replace(/^[\w\s,()]+=\s*/, ""))) return [x];
+    // (already a statement of its own: `[loss =] train_step(xb, yb)`)
+    const whole = callParts(x.text.replace(/^[\w\s,()]+=\s*/, ""));
+    if (whole && isStep(whole.fn)) return [x];
     const m = [...x.text.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].find((c) => isStep(c[1]));
     if (!m) return [x];
     const from = m.index! + m[0].length - 1, to = closingParen(x.text.slice(from));
@@ -90,7 +89,7 @@ export interface TapeNotes {
  * inside the epoch loop (a validation loss) is never read as the training step.
  */
 export function freezeOutsideTapes(s: PyStmt, isModel: (name: string) => boolean): PyStmt {
-  const callsModel = (t: string) => [...t.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)].some((m) => isModel(m[1]));
+  const callsModel = (t: string) => calledNames(t).some(isModel);
   const walk = (b: PyStmt[]): PyStmt[] => b.map((x) => {
     if (TAPE.test(x.text)) return x;
     if (x.body.length) return {...x, body: walk(x.body)};

@@ -205,7 +205,7 @@ export function inlinedCall(x: PyStmt, funcOf: (name: string) => CodeFunction | 
 }
 
 /** The comma-separated arguments of a call, brackets and strings kept whole (keras/lines.ts's scanner). */
-function splitArgs(text: string): string[] {
+export function splitArgs(text: string): string[] {
   const out: string[] = [];
   let from = 0;
   scanCode(text, (c, i, depth) => {
