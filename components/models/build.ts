@@ -8,7 +8,7 @@ import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
 import {NAdam} from "./nadam.js";
 import {AMSGrad} from "./amsgrad.js";
-import {PYTORCH_BIAS_SEED} from "./printProgram.js";
+import {PYTORCH_BIAS_SEED, preluSharedAxes} from "./printProgram.js";
 import {RMSpropEpsOutside} from "./rmsprop.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
@@ -44,12 +44,6 @@ function initializers(init: InitScheme, seed: number, fanIn: number, kernel?: Ke
   return {kernelInitializer: tf.initializers[kernel ?? "glorotUniform"]({seed}), biasInitializer: tf.initializers.zeros()};
 }
 
-/** PyTorch's nn.PReLU() has one slope for all units (channels): tf's PReLU shares its alpha over every axis but the batch's. */
-export function preluShared(spec: {type: string; perChannel?: boolean}): {sharedAxes?: number[]} {
-  if (spec.type === "conv2d") return {sharedAxes: spec.perChannel ? [1, 2] : [1, 2, 3]};
-  return spec.perChannel ? {} : {sharedAxes: [1]};
-}
-
 /** Keras' kernel_regularizer as tf's (its penalty enters the loss through model.calculateLosses(), train.ts). */
 function kernelRegularizer(spec: {regularizer?: {l1: number; l2: number}}): {kernelRegularizer?: ReturnType<typeof tf.regularizers.l1l2>} {
   return spec.regularizer ? {kernelRegularizer: tf.regularizers.l1l2({l1: spec.regularizer.l1, l2: spec.regularizer.l2})} : {};
@@ -80,7 +74,7 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
   if ((spec.type === "dense" || spec.type === "conv2d") && spec.activation === "prelu") {
     if (spec.batchNorm?.afterActivation) throw new Error("a batch normalisation after a PReLU is not supported");
     const core = buildLayers({...spec, activation: "linear"}, seed, {inputShape, composed, unfusedConv, init, fanIn});
-    return [...core, tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: spec.alpha ?? 0.25}), ...preluShared(spec)})];
+    return [...core, tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: spec.alpha ?? 0.25}), ...(preluSharedAxes(spec) ? {sharedAxes: preluSharedAxes(spec)} : {})})];
   }
   const bn = (spec.type === "dense" || spec.type === "conv2d") ? spec.batchNorm : undefined;
   if (bn && (spec.type === "dense" || spec.type === "conv2d")) {

@@ -110,9 +110,9 @@ export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null,
     return [...layerExprs({...l, activation: "linear", alpha: undefined}, i, inputShape, fanIn), {expr: `tf.layers.leakyReLU({alpha: ${l.alpha ?? 0.01}})`, line: l.line}];
   // PyTorch's PReLU: its own tf layer with a learnt slope (shared over the units unless per channel)
   if ((l.type === "dense" || l.type === "conv2d") && l.activation === "prelu") {
-    const shared = l.type === "conv2d" ? (l.perChannel ? "[1, 2]" : "[1, 2, 3]") : l.perChannel ? "" : "[1]";
+    const shared = preluSharedAxes(l);
     return [...layerExprs({...l, activation: "linear", alpha: undefined, perChannel: undefined}, i, inputShape, fanIn),
-      {expr: `tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: ${l.alpha ?? 0.25}})${shared ? `, sharedAxes: ${shared}` : ""}})`, line: l.line}];
+      {expr: `tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: ${l.alpha ?? 0.25}})${shared ? `, sharedAxes: ${list(shared)}` : ""}})`, line: l.line}];
   }
   const bn = (l.type === "dense" || l.type === "conv2d") ? l.batchNorm : undefined;
   if (!bn || l.type === "maxPooling2d" || l.type === "flatten" || l.type === "dropout") return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
@@ -121,6 +121,15 @@ export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null,
   const norm = {expr: `tf.layers.batchNormalization({momentum: ${bn.momentum}, epsilon: ${bn.epsilon}})`, line: bn.line};
   const act = {expr: `tf.layers.activation({activation: ${str(l.activation)}})`, line: l.line};
   return before && l.activation !== "linear" ? [{expr: core, line: l.line}, norm, act] : [{expr: core, line: l.line}, norm];
+}
+
+/**
+ * The axes tf's PReLU shares its slope over (build.ts builds it, the printed program states it): every axis but the
+ * batch's for one slope (PyTorch's nn.PReLU()), height and width for one per channel; none for one per unit.
+ */
+export function preluSharedAxes(l: {type: string; perChannel?: boolean}): number[] | undefined {
+  if (l.type === "conv2d") return l.perChannel ? [1, 2] : [1, 2, 3];
+  return l.perChannel ? undefined : [1];
 }
 
 /** Keras' kernel_regularizer, as tf's (train.ts adds the penalty to the loss). */

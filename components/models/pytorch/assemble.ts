@@ -22,6 +22,8 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
   let dataset: {ref: DatasetRef; inputShape: number[]} | null = null;
   let batchSize = 0, shuffle = false;
   const mnistShape = [28, 28, 1];
+  // (a validation loss computed in the epoch loop under torch.no_grad(): its tensors are the validation set)
+  const val = () => loop.validation ? {x: it.evaluate(loop.validation.x, g, loop.validation.line), y: it.evaluate(loop.validation.y, g, loop.validation.line)} : undefined;
   if (loop.data.kind === "loader") {
     const lv = g.get(loop.data.loader);
     if (lv?.k !== "torch" || lv.t.kind !== "loader") return fail(loop.line, `${loop.data.loader} is not a DataLoader the translator could follow`);
@@ -32,16 +34,13 @@ export function torchData(it: Interpreter, loop: TorchLoop, notes: Note[], fail:
       dataset = {ref: {id: "mnist", inputShape: mnistShape, origin: "torchvision.datasets.MNIST", scale: 1 / 255, ...(ld.data.limit ? {trainLimit: ld.data.limit} : {})}, inputShape: mnistShape};
       if (ld.data.normalized) notes.push({level: "info", text: tTraining("torchNormalize")});
     } else {
-      // (a validation loss computed in the epoch loop under torch.no_grad(): its tensors are the validation set)
-      const val = loop.validation ? {x: it.evaluate(loop.validation.x, g, loop.validation.line), y: it.evaluate(loop.validation.y, g, loop.validation.line)} : undefined;
-      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, evaluated(it, ld.data.x, ld.data.y), ld.data.line, true, notes, val);
+      dataset = ndDataset(it, {k: "nd", name: ld.data.x}, {k: "nd", name: ld.data.y}, evaluated(it, ld.data.x, ld.data.y), ld.data.line, true, notes, val());
     }
     if (!shuffle) notes.push({level: "info", text: tTraining("shuffleOff")});
   } else {
     const xv = it.evaluate(loop.data.x, g, loop.line), yv = it.evaluate(loop.data.y, g, loop.line);
     const ev = evaluated(it, xv.k === "nd" ? xv.name : "", yv.k === "nd" ? yv.name : "");
-    const val = loop.validation ? {x: it.evaluate(loop.validation.x, g, loop.validation.line), y: it.evaluate(loop.validation.y, g, loop.validation.line)} : undefined;
-    dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes, val);
+    dataset = ndDataset(it, xv, yv, ev, loop.line, true, notes, val());
     batchSize = dataset?.ref.id === "arrays" ? dataset.ref.train.n : 0;
     // batches the loop slices itself (for start in range(0, n, B): idx = perm[start:start + B])
     if (loop.data.batch && dataset) {
