@@ -7,7 +7,7 @@
 import {existsSync} from "node:fs";
 import {join, relative, resolve} from "node:path";
 import {authorCellDiagnostics} from "../src/authorCells.js";
-import {checkJson} from "../src/checkJson.js";
+import {atLatexLines, checkJson} from "../src/checkJson.js";
 import {byPlace, formatDiagnostic} from "../src/diagnostics.js";
 import {defaultEnrichers, exercisesOf} from "../src/enrichers.js";
 import {loadAll, planDiagnostics} from "../src/generate.js";
@@ -45,7 +45,7 @@ const errors = diagnostics.filter((d) => d.severity === "error").length;
 if (json) {
   process.stdout.write(JSON.stringify(await checkJson(chapters, diagnostics, exercisesOf(enrichers)), null, 2) + "\n");
 } else {
-  for (const d of diagnostics) console.log(formatDiagnostic(d));
+  for (const d of atLatexLines(chapters, diagnostics)) console.log(formatDiagnostic(d));
   const rows = await Promise.all(chapters.map((c) => chapterReport(c, diagnostics.filter((d) => d.file === c.file))));
   console.log("");
   console.table(rows);

@@ -56,7 +56,7 @@ export interface PlaygroundJson {
 }
 
 /** The playground part of a chapter's report (never throws: a reader failure is an empty playground). */
-export function playgroundJson(c: ChapterModel, reports: FormulaReport[]): PlaygroundJson {
+export function playgroundJson(c: ChapterModel, reports: FormulaReport[], at: (line: number) => number = (l) => l): PlaygroundJson {
   let r: PlaygroundReading;
   try {
     r = readPlayground(c, reports);
@@ -66,11 +66,11 @@ export function playgroundJson(c: ChapterModel, reports: FormulaReport[]): Playg
   const builtins = r.spec.surfaces.filter((s) => s.builtin).map((s) => ({line: null, latex: "", params: s.params, start: getSurface(s.builtin!).start, drawn: true, builtin: s.builtin, ids: [s.id]}));
   return {
     surfaces: [
-      ...r.surfaces.map((s) => ({line: s.line, latex: s.latex, params: s.params, start: s.start, drawn: s.drawn, ...(s.reason ? {reason: s.reason} : {}), ids: s.surfaces.map((x) => x.id),
+      ...r.surfaces.map((s) => ({line: s.line === null ? null : at(s.line), latex: s.latex, params: s.params, start: s.start, drawn: s.drawn, ...(s.reason ? {reason: s.reason} : {}), ids: s.surfaces.map((x) => x.id),
         ...(s.surfaces[0]?.dataSource ? {dataSource: s.surfaces[0].dataSource} : {})})),
       ...builtins
     ],
-    rules: r.rules.map(({spec}) => ({line: spec.line, name: spec.name, drawn: spec.drawn, ...(spec.reason ? {reason: spec.reason} : {}), ...(spec.reference ? {reference: spec.reference} : {})})),
+    rules: r.rules.map(({spec}) => ({line: at(spec.line), name: spec.name, drawn: spec.drawn, ...(spec.reason ? {reason: spec.reason} : {}), ...(spec.reference ? {reference: spec.reference} : {})})),
     defaults: r.spec.defaults,
     defaultLines: r.spec.defaultLines ?? {},
     claims: r.spec.claims.map((x) => ({line: x.line, text: x.text, holds: x.holds, ...(x.check ? {check: x.check} : {}), ...(x.note ? {note: x.note} : {})}))
@@ -122,12 +122,34 @@ function trainingOf(c: ChapterModel): TrainingJson | null {
   }
 }
 
+/**
+ * README's `line` for a formula: its first LaTeX line, i.e. the line after an opening `$$` that stands alone on its
+ * line (the engine and the pages number a block by its `$$` line). Any other line is returned as it is.
+ */
+export function latexLine(lines: readonly string[], line: number): number {
+  return lines[line - 1]?.trim() === "$$" ? line + 1 : line;
+}
+
+/**
+ * The diagnostics with a formula's problem at its first LaTeX line, like `formulas` (both `npm run check` outputs
+ * use it); an unclosed `$$` still names the `$$` itself.
+ */
+export function atLatexLines(chapters: ChapterModel[], diagnostics: Diagnostic[]): Diagnostic[] {
+  const textOf = new Map(chapters.map((c) => [c.file, c.text.split("\n")]));
+  return diagnostics.map((d) => {
+    const lines = textOf.get(d.file);
+    return !lines || d.code === "unclosed-math" ? d : {...d, line: latexLine(lines, d.line)};
+  });
+}
+
 export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = []): Promise<ChapterJson> {
   const reports = await formulaReports(c);
+  const lines = c.text.split("\n");
+  const at = (line: number) => latexLine(lines, line);
   const byId = new Map(c.sections.flatMap((s) => s.math).map((m) => [m.id, m]));
   const formulas = reports.map((r): FormulaJson => {
     const m = byId.get(r.id);
-    return {line: r.line, latex: m?.latex ?? r.plan?.latex ?? "", display: m?.display ?? true, status: r.status, finite: cellFinite(r), message: messageOf(r)};
+    return {line: at(r.line), latex: m?.latex ?? r.plan?.latex ?? "", display: m?.display ?? true, status: r.status, finite: cellFinite(r), message: messageOf(r)};
   });
   const count = (s: FormulaReport["status"]) => reports.filter((r) => r.status === s).length;
   return {
@@ -137,10 +159,10 @@ export async function chapterJson(c: ChapterModel, exercises: ExerciseSpec[] = [
     formulas,
     summary: {found: reports.length, executed: reports.length - count("not-executable"), verified: count("verified"), flagged: count("flagged"),
       notExecutable: count("not-executable")},
-    exercises: exercises.map((e) => ({id: e.id, line: e.auto?.formulaLine ?? e.line, file: e.file, auto: !!e.auto, kind: e.auto?.kind ?? "implement",
+    exercises: exercises.map((e) => ({id: e.id, line: e.auto ? at(e.auto.formulaLine) : e.line, file: e.file, auto: !!e.auto, kind: e.auto?.kind ?? "implement",
       points: e.points, tests: e.testList.length,
       unscored: e.unscored.length})),
-    playground: playgroundJson(c, reports),
+    playground: playgroundJson(c, reports, at),
     training: trainingOf(c)
   };
 }
@@ -150,7 +172,7 @@ export async function checkJson(chapters: ChapterModel[], diagnostics: Diagnosti
   return {
     version: 1,
     chapters: await Promise.all(chapters.map((c) => chapterJson(c, exercises.get(c.file)))),
-    diagnostics: diagnostics.map((d) => ({file: d.file, line: d.line, ...(d.column !== undefined ? {column: d.column} : {}), severity: d.severity, code: d.code,
+    diagnostics: atLatexLines(chapters, diagnostics).map((d) => ({file: d.file, line: d.line, ...(d.column !== undefined ? {column: d.column} : {}), severity: d.severity, code: d.code,
       message: d.message})),
     errors,
     warnings: diagnostics.length - errors

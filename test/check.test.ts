@@ -18,7 +18,7 @@ describe("npm run check", () => {
   test("a directory with broken chapters exits 1 and names every error's line", () => {
     const {code, out} = check("test/input");
     expect(code).toBe(1);
-    for (const line of [15, 19, 25, 30]) expect(out).toMatch(new RegExp(`test/input/bad-input\\.md:${line}: error:`));
+    for (const line of [16, 20, 25, 30]) expect(out).toMatch(new RegExp(`test/input/bad-input\\.md:${line}: error:`));
   }, 60_000);
 
   test("--json prints one JSON object: per formula line, status, finite; the seeds' four flags; diagnostics with codes", () => {
@@ -31,8 +31,9 @@ describe("npm run check", () => {
       "chapters/003_13d2a58dac194804.md", "chapters/004_9a3e3b6a632ac337.md"]);
     const flagged = report.chapters.flatMap((c: {file: string; formulas: {line: number; status: string}[]}) =>
       c.formulas.filter((f) => f.status === "flagged").map((f) => `${c.file.slice(9, 12)}:${f.line}`));
-    expect(flagged).toEqual(["000:105", "000:141", "001:133", "001:135"]);
-    const f105 = report.chapters[0].formulas.find((f: {line: number}) => f.line === 105);
+    expect(flagged).toEqual(["000:106", "000:142", "001:133", "001:135"]);
+    // README: a `$$` block's line is the one after its opening `$$` (105 is the `$$`, 106 the LaTeX)
+    const f105 = report.chapters[0].formulas.find((f: {line: number}) => f.line === 106);
     expect(f105).toMatchObject({status: "flagged", finite: true, display: true});
     expect(f105.latex).toContain("\\nabla_{w} MSE");
     expect(f105.message).toMatch(/flip the sign of the whole expression/);
@@ -55,12 +56,12 @@ describe("npm run check", () => {
       ["mse", "chapters/exercises/000_69b8ff2c9c828ca6.md"], ["mse-grad", "chapters/exercises/000_69b8ff2c9c828ca6.md"],
       ["adam-step", "chapters/exercises/000_69b8ff2c9c828ca6.md"]]);
     expect(ex000[0]).toMatchObject({line: 5, kind: "implement", points: 2, tests: 6});
-    // Generated from the chapter's formulas: line is the formula's; the wrong CE gradient (141) is a "fix" exercise; MSE (69)
-    // and ∇MSE (105) are left to the hand-written mse and mse-grad, whose prompts quote them.
+    // Generated from the chapter's formulas: line is the formula's; the wrong CE gradient (142) is a "fix" exercise; MSE (70)
+    // and ∇MSE (106) are left to the hand-written mse and mse-grad, whose prompts quote them.
     const autoLines = ex000.filter((e) => e.auto).map((e) => [e.line, e.kind]);
-    expect(autoLines).toEqual(expect.arrayContaining([[141, "fix"]]));
-    expect(autoLines.map(([l]) => l)).not.toEqual(expect.arrayContaining([69]));
-    expect(autoLines.map(([l]) => l)).not.toEqual(expect.arrayContaining([105]));
+    expect(autoLines).toEqual(expect.arrayContaining([[142, "fix"]]));
+    expect(autoLines.map(([l]) => l)).not.toEqual(expect.arrayContaining([70]));
+    expect(autoLines.map(([l]) => l)).not.toEqual(expect.arrayContaining([106]));
     expect(ex000.filter((e) => e.auto).every((e) => e.file === "chapters/000_69b8ff2c9c828ca6.md")).toBe(true);
   }, 90_000);
 
@@ -70,6 +71,6 @@ describe("npm run check", () => {
     const report = JSON.parse(r.stdout);
     expect(report.chapters.map((c: {file: string}) => c.file).sort()).toEqual(["test/input/bad-input.md", "test/input/template-variants.md"]);
     expect(report.errors).toBeGreaterThan(0);
-    expect(report.diagnostics.filter((d: {severity: string}) => d.severity === "error").map((d: {line: number}) => d.line)).toEqual(expect.arrayContaining([15, 19, 25, 30]));
+    expect(report.diagnostics.filter((d: {severity: string}) => d.severity === "error").map((d: {line: number}) => d.line)).toEqual(expect.arrayContaining([16, 20, 25, 30]));
   }, 90_000);
 });

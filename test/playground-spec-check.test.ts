@@ -11,15 +11,15 @@ describe("chapterJson(…).playground", () => {
     expect(j.summary.found).toBe(j.formulas.length);
     const p = j.playground;
     expect(p.surfaces.filter((s) => s.line !== null).map((s) => [s.line, s.params, s.start, s.drawn])).toEqual([
-      [34, ["x", "y"], [-3, 2], true],
-      [44, ["w", "b"], p.surfaces[1].start, true]
+      [35, ["x", "y"], [-3, 2], true],
+      [45, ["w", "b"], p.surfaces[1].start, true]
     ]);
     expect(p.surfaces.filter((s) => s.line === null).map((s) => [s.builtin, s.latex, s.drawn])).toEqual([["quadratic", "", true], ["rosenbrock", "", true], ["saddle", "", true]]);
-    expect(p.rules.map((r) => [r.line, r.name, r.drawn])).toEqual([[15, "gd", true], [21, "momentum", true]]);
+    expect(p.rules.map((r) => [r.line, r.name, r.drawn])).toEqual([[16, "gd", true], [22, "momentum", true]]);
     expect([p.defaults.gamma, p.defaults.alpha, p.defaultLines.alpha]).toEqual([0.9, 0.035, 26]);
     expect(p.claims.map((x) => [x.line, x.holds])).toEqual([[38, true], [38, true]]);
-    // the formula lines and the playground lines agree (the same formula, the same line)
-    expect(j.formulas.map((f) => f.line)).toEqual(expect.arrayContaining([15, 21, 34, 44]));
+    // the formula lines and the playground lines agree (the same formula, the same line: the one after its `$$`)
+    expect(j.formulas.map((f) => f.line)).toEqual(expect.arrayContaining([16, 22, 35, 45]));
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
   });
   it("a surface that cannot be drawn says why", async () => {

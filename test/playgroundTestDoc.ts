@@ -19,8 +19,9 @@ export async function specOf(lines: string[]): Promise<{spec: PlaygroundSpec; co
 }
 
 /**
- * The line the formula engine (and `npm run check -- --json`'s formulas) gives the formula or sentence where `at`
- * first occurs: its own line, or the `$$` line that opens its block (also when `\begin{aligned}` has a line of its own).
+ * The line the formula engine and the playground spec give the formula or sentence where `at` first occurs: its own
+ * line, or the `$$` line that opens its block (also when `\begin{aligned}` has a line of its own). `npm run check --
+ * --json` reports the line after a lone `$$` instead (README), see test/check-json-lines.test.ts.
  */
 export function lineOf(text: string, at: string): number {
   const lines = text.split("\n");
