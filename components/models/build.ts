@@ -8,10 +8,12 @@ import {ComposedConv2D, ComposedMaxPool2D} from "./composed.js";
 import {UnfusedConv2D} from "./wasm/conv-layer.js";
 import {NAdam} from "./nadam.js";
 import {AMSGrad} from "./amsgrad.js";
-import {PYTORCH_BIAS_SEED, preluSharedAxes} from "./printProgram.js";
+import {PYTORCH_BIAS_SEED, branchInput, preluSharedAxes} from "./printProgram.js";
+import {Branches} from "./branches.js";
 import {RMSpropEpsOutside} from "./rmsprop.js";
 
 export {runNumpyGd, closedFormTheta, type GdRun} from "./gd.js";
+export {Branches} from "./branches.js";
 
 const TF_ACTIVATION: Record<Activation, string> = {
   linear: "linear", relu: "relu", relu6: "relu6", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu",
@@ -109,6 +111,8 @@ export function buildLayers(spec: LayerSpec, seed: number, {inputShape, composed
       return [tf.layers.flatten(input)];
     case "dropout":
       return [new SeededDropout({...input, rate: spec.rate, seed})];
+    case "branches":
+      throw new Error("a branches layer is built by buildModel");
   }
 }
 
@@ -150,18 +154,39 @@ export function buildModel(program: Pick<KerasProgram, "layers" | "inputShape"> 
     throw new Error(`buildModel: bad input shape (${program.inputShape.join(", ")})`);
   }
   const model = tf.sequential();
-  const init = program.init ?? "keras";
-  program.layers.forEach((spec, i) => {
+  addLayers(model, program.layers, program.inputShape, {seed, next: 0, composed: composedGradients, unfusedConv, init: program.init ?? "keras"}, "");
+  return model;
+}
+
+/**
+ * Adds `specs` to `model` (its first layer takes `inputShape`). Layers are seeded `seed + k`, k counting every layer
+ * in the order printProgram adds them (printProgram.ts's flatLayers): a branches layer builds each branch as its own
+ * tf.sequential first. `where` names a branch's layers in errors ("branch 2 of line 14, ").
+ */
+function addLayers(model: tf.Sequential, specs: LayerSpec[], inputShape: number[],
+  ctx: {seed: number; next: number; composed: boolean; unfusedConv: boolean; init: InitScheme}, where: string): void {
+  specs.forEach((spec, i) => {
+    const prev = i === 0 ? inputShape : (model.outputShape as number[]).slice(1);
     try {
-      const prev = i === 0 ? program.inputShape : (model.outputShape as number[]).slice(1);
+      if (spec.type === "branches") {
+        const branches = spec.branches.map((b, j) => {
+          if (!b.length) return null;
+          const sub = tf.sequential();
+          addLayers(sub, b, branchInput(spec, j, prev), ctx, `${where}branch ${j + 1} of line ${spec.line}, `);
+          return sub;
+        });
+        ctx.next++;
+        model.add(new Branches({merge: spec.merge, branches, ...(spec.columns ? {columns: spec.columns} : {}), ...(i === 0 ? {inputShape} : {})}));
+        return;
+      }
       const fanIn = spec.type === "conv2d" ? spec.kernelSize[0] * spec.kernelSize[1] * (prev[prev.length - 1] ?? 1) : prev[prev.length - 1] ?? 1;
-      const layers = buildLayers(spec, seed + i, {inputShape: i === 0 ? program.inputShape : undefined, composed: composedGradients, unfusedConv, init, fanIn});
+      const layers = buildLayers(spec, ctx.seed + ctx.next++, {inputShape: i === 0 ? inputShape : undefined, composed: ctx.composed, unfusedConv: ctx.unfusedConv, init: ctx.init, fanIn});
       for (const l of layers) model.add(l);
     } catch (e) {
-      throw new Error(`layer ${i + 1} (${spec.type}, line ${spec.line}): ${(e as Error).message}`);
+      if (spec.type === "branches" && /^(branch|layer) /.test((e as Error).message)) throw e;
+      throw new Error(`${where}layer ${i + 1} (${spec.type}, line ${spec.line}): ${(e as Error).message}`);
     }
   });
-  return model;
 }
 
 /** Number of trainable parameters (what Keras' summary prints as "Trainable params"). */

@@ -4,6 +4,7 @@
  * timed; the timed steps share a budget (default 2 s over all backends). Synthetic seeded inputs of the model's shape:
  * a step's cost does not depend on the pixel values. Also the quick/full run plans with a time estimate. No DOM.
  */
+import {flatLayers} from "./printProgram.js";
 import * as tf from "@tensorflow/tfjs";
 import {mulberry32} from "../math/random.js";
 import {BACKENDS, softwareGpu, useBackend, wasmThreadsInUse, type BackendName, type BackendOptions} from "./backend.js";
@@ -114,7 +115,7 @@ export async function calibrate(spec: Model, opts: CalibrateOptions): Promise<Ca
   const {batchSize, backends = CALIBRATION_ORDER, budgetMs = 2000, deadlineMs = 2 * budgetMs, signal, seed = 7, onRow} = opts;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`calibrate: batchSize must be a positive integer, got ${batchSize}`);
   for (const b of backends) if (!BACKENDS.includes(b)) throw new Error(`calibrate: unknown backend "${b}"`);
-  const needsConvGradients = spec.layers.some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
+  const needsConvGradients = flatLayers(spec.layers).some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
   const rows: CalibrationRow[] = [];
   const t0 = performance.now();
   const share = budgetMs / Math.max(1, backends.length);

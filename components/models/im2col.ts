@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type {KerasProgram} from "./keras/program.js";
-import {buildLayers} from "./build.js";
+import {buildLayers, buildModel} from "./build.js";
 import {ComposedMaxPool2D, maxPoolComposed} from "./composed.js";
 
 /** y = conv2d(x, w, 1, padding) computed as patches · reshape(w). */
@@ -98,6 +98,8 @@ tf.serialization.registerClass(Im2colConv2D);
  * im2col (`conv: "im2col"`). Same seeds as build.ts (layer i gets seed + i), so the initial weights are identical.
  */
 export function buildWasmModel(program: Pick<KerasProgram, "layers" | "inputShape">, {seed = 42, conv = "composed"}: {seed?: number; conv?: "composed" | "im2col"} = {}): tf.Sequential {
+  // a functional model's branches: build.ts's layers (their seeds count through the branches)
+  if (program.layers.some((l) => l.type === "branches")) return buildModel(program, {seed});
   const model = tf.sequential();
   program.layers.forEach((spec, i) => {
     const inputShape = i === 0 ? program.inputShape : undefined;

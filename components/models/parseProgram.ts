@@ -5,10 +5,11 @@
  * a fixed line of the program or one of its editable statements; anything else is an error at its line.
  * What the code cannot say (the data, the chapter's claims and notes) comes from `base`. Pure: no tf, no DOM.
  */
-import {KERNEL_INITS, type Activation, type KernelInit, type KerasProgram, type LayerSpec, type LossName, type LrSchedule, type OptimizerName, type ParamInit} from "./keras/program.js";
+import {KERNEL_INITS, MERGE_KINDS, type Activation, type KernelInit, type KerasProgram, type LayerSpec, type LossName, type LrSchedule, type OptimizerName, type ParamInit} from "./keras/program.js";
 import {checkSchedule} from "./keras/schedule.js";
 import {checkEarlyStop} from "./earlyStop.js";
-import {OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON} from "./printProgram.js";
+import {BRANCHES_IMPORT, OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON, branchInput, flatLayers, layerShapes} from "./printProgram.js";
+import {mergedShape} from "./keras/functional.js";
 
 export interface ParseError {
   line: number;
@@ -31,7 +32,10 @@ type Value =
   | {k: "arr"; v: Value[]}
   | {k: "obj"; v: Map<string, Value>}
   | {k: "seed"; v: number}
-  | {k: "call"; callee: string; args: Value[]; isNew: boolean};
+  | {k: "call"; callee: string; args: Value[]; isNew: boolean}
+  /** A bare name (a branch's tf.sequential in `branches: [branch1, null]`) or null. */
+  | {k: "name"; v: string}
+  | {k: "null"};
 
 const TOKEN = /\s*(?:(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)|([{}[\]():,+]))/y;
 
@@ -93,9 +97,11 @@ function parseValue(tok: string[], pos: {i: number}): Value {
     if (!/^\d+$/.test(n)) throw new Fail(`expected an integer after "seed +" but found "${n}"`);
     return {k: "seed", v: Number(n)};
   }
+  if (t === "null") return {k: "null"};
   const isNew = t === "new";
   const callee = isNew ? next() : t;
   if (!/^[A-Za-z_$]/.test(callee)) throw new Fail(`unexpected "${callee}"`);
+  if (!isNew && /^[A-Za-z_$][\w$]*$/.test(callee) && tok[pos.i] !== "(") return {k: "name", v: callee};
   expect("(");
   const args: Value[] = [];
   while (tok[pos.i] !== ")") {
@@ -269,23 +275,103 @@ function checkInit(p: Props, i: number, what: string): Init {
   return "keras";
 }
 
-function checkInputShape(p: Props, i: number, inputShape: number[], what: string): void {
+/**
+ * The first layer of the model states the data's input shape; the first layer of a branch states its own, which the
+ * Branches layer that uses the branch checks (`at.declared`). Other layers take none.
+ */
+function checkInputShape(p: Props, at: Place, what: string): void {
   const v = p.raw("inputShape");
-  if (i > 0) {
+  if (at.pos > 0) {
     if (v !== undefined) throw new Fail(`${what}: only the first layer takes inputShape`);
     return;
   }
-  const got = v?.k === "arr" && v.v.every((x) => x.k === "num") ? v.v.map((x) => (x as {v: number}).v) : null;
-  if (!got || got.join() !== inputShape.join()) throw new Fail(`${what}: the first layer needs inputShape: [${inputShape.join(", ")}] (set by the data)`);
+  const got = v?.k === "arr" && v.v.every((x) => x.k === "num" && Number.isInteger(x.v) && x.v >= 1) ? v.v.map((x) => (x as {v: number}).v) : null;
+  if (!at.target.shape) {
+    if (!got || !got.length) throw new Fail(`${what}: the first layer of a branch needs its inputShape: [n]`);
+    at.target.declared = got;
+    return;
+  }
+  if (!got || got.join() !== at.target.shape.join()) throw new Fail(`${what}: the first layer needs inputShape: [${at.target.shape.join(", ")}] (set by the data)`);
+}
+
+/** A model the program builds: the model itself, or one branch's tf.sequential. */
+interface Target {
+  name: string;
+  layers: LayerSpec[];
+  /** The input shape its first layer must state (the model's, from the data); null for a branch, which states its own. */
+  shape: number[] | null;
+  /** A branch's input shape as its first layer states it. */
+  declared?: number[];
+  /** Set when a Branches layer takes it. */
+  usedAt?: number;
+  at: number;
+}
+
+/** Where a layer statement adds: its target, its position there, its seed offset (seed + seed). */
+interface Place {
+  target: Target;
+  pos: number;
+  seed: number;
+}
+
+/** The input shape of a target's next layer. */
+function nextShape(t: Target): number[] | null {
+  const input = t.shape ?? t.declared;
+  if (!input) return null;
+  return t.layers.length ? layerShapes(t.layers, input).at(-1)! : input;
+}
+
+/** `new Branches({inputShape?, merge, columns?, branches: [branch1, null, …]})`: the branches layer over declared branches. */
+function branchesOf(v: Extract<Value, {k: "call"}>, at: Place, targets: Map<string, Target>, line: number): LayerSpec {
+  if (v.args.length !== 1 || v.args[0].k !== "obj") throw new Fail("Branches: takes one {…} argument");
+  const p = new Props(v.args[0].v, "Branches");
+  checkInputShape(p, at, "Branches");
+  const merge = p.oneOf("merge", MERGE_KINDS);
+  const list = p.raw("branches");
+  if (list?.k !== "arr" || list.v.length < 2 || !list.v.every((x) => x.k === "name" || x.k === "null")) {
+    throw new Fail("Branches: branches must be a list of two or more branches (the names of tf.sequential() models, or null for the input itself)");
+  }
+  const cols = p.raw("columns");
+  let columns: [number, number][] | undefined;
+  if (cols !== undefined) {
+    const ok = cols.k === "arr" && cols.v.length === list.v.length && cols.v.every((c) => c.k === "arr" && c.v.length === 2 && c.v.every((x) => x.k === "num" && Number.isInteger(x.v)));
+    if (!ok) throw new Fail("Branches: columns must be one [from, to] pair of integers per branch");
+    columns = (cols as {v: {v: {v: number}[]}[]}).v.map((c) => [c.v[0].v, c.v[1].v]);
+  }
+  p.done();
+  const input = nextShape(at.target);
+  if (!input) throw new Fail("Branches: the branch it is in needs its input shape first");
+  if (columns) {
+    if (at.pos !== 0 || at.target.name !== "model") throw new Fail("Branches: columns (several inputs side by side) only for the model's first layer");
+    if (columns.some(([a, b]) => a < 0 || b <= a || b > input[0])) throw new Fail(`Branches: each column range [from, to] must lie in [0, ${input[0]}]`);
+  }
+  const spec: Extract<LayerSpec, {type: "branches"}> = {type: "branches", merge, branches: [], ...(columns ? {columns} : {}), line};
+  spec.branches = list.v.map((x, j) => {
+    if (x.k === "null") return [];
+    const name = (x as {v: string}).v;
+    const t = targets.get(name);
+    if (!t || t.name === "model") throw new Fail(`Branches: ${name} is not a branch declared above (const ${name} = tf.sequential();)`);
+    if (t.usedAt !== undefined) throw new Fail(`Branches: ${name} is already a branch of the Branches layer at line ${t.usedAt}`);
+    if (!t.layers.length) throw new Fail(`Branches: ${name} has no layers (use null for the input itself)`);
+    const want = branchInput(spec, j, input);
+    if (t.declared!.join() !== want.join()) throw new Fail(`Branches: the first layer of ${name} needs inputShape: [${want.join(", ")}]`);
+    t.usedAt = line;
+    return t.layers;
+  });
+  if (merge === "subtract" && spec.branches.length !== 2) throw new Fail("Branches: subtract takes exactly two branches");
+  try {
+    mergedShape(merge, spec.branches.map((b, j) => (b.length ? layerShapes(b, branchInput(spec, j, input)).at(-1)! : branchInput(spec, j, input))));
+  } catch (e) {
+    throw new Fail(`Branches: ${(e as Error).message}`);
+  }
+  return spec;
 }
 
 /** One model.add statement: a layer (with the initialisation it uses), or a batchNormalization / activation that belongs to the previous layer. */
 type Added = {spec: LayerSpec; init: Init | null} | {norm: {momentum: number; epsilon: number}} | {activation: Activation} | {leaky: number} | {prelu: {alpha: number; perChannel: boolean}};
 
-function layerOf(text: string, i: number, line: number, inputShape: number[]): Added {
-  const m = /^model\.add\((.*)\);$/.exec(text);
-  if (!m) throw new Fail("expected model.add(…);");
-  const v = valueOf(m[1]);
+function layerOf(v: Value, at: Place, line: number): Added {
+  const i = at.seed;
   if (v.k !== "call") throw new Fail("model.add takes a layer: tf.layers.dense({…}), tf.layers.conv2d({…}), tf.layers.maxPooling2d({…}), tf.layers.flatten(), new SeededDropout({…})");
   const what = v.callee.replace(/^tf\.layers\./, "");
   if (v.args.length > 1 || (v.args[0] && v.args[0].k !== "obj")) throw new Fail(`${what}: takes one {…} argument`);
@@ -318,7 +404,7 @@ function layerOf(text: string, i: number, line: number, inputShape: number[]): A
   }
   const known = v.isNew ? v.callee === "SeededDropout" : ["tf.layers.dense", "tf.layers.conv2d", "tf.layers.maxPooling2d", "tf.layers.flatten"].includes(v.callee);
   if (!known) throw new Fail(`${v.isNew ? "new " : ""}${v.callee} is not a supported layer (dense, conv2d, maxPooling2d, flatten, SeededDropout)`);
-  checkInputShape(p, i, inputShape, what);
+  checkInputShape(p, at, what);
   let spec: LayerSpec;
   let init: Init | null = null;
   if (v.callee === "tf.layers.dense") {
@@ -546,6 +632,9 @@ function statements(ts: string): {text: string; at: number; line: number | null}
   return out;
 }
 
+/** A statement of the model's body: model.add(…), a branch's declaration, or branch.add(…). */
+const LAYER_STATEMENT = /^(const [A-Za-z_$][\w$]* = tf\.sequential\(\);|[A-Za-z_$][\w$]*\.add\()/;
+
 export function parseProgram(ts: string, base: KerasProgram): KerasProgram | ParseError {
   const st = statements(ts);
   let k = 0;
@@ -556,10 +645,29 @@ export function parseProgram(ts: string, base: KerasProgram): KerasProgram | Par
   try {
     for (const expected of SKELETON) {
       if (expected === "LAYERS") {
-        while (k < st.length && st[k].text.startsWith("model.add(")) {
+        const model: Target = {name: "model", layers, shape: base.inputShape, at: 0};
+        const targets = new Map<string, Target>([["model", model]]);
+        const order: LayerSpec[] = [];
+        while (k < st.length && LAYER_STATEMENT.test(st[k].text)) {
           const s = st[k++];
           try {
-            const init = addTo(layers, layerOf(s.text, layers.length, s.line ?? base.line, base.inputShape), s.line ?? base.line);
+            const decl = /^const ([A-Za-z_$][\w$]*) = tf\.sequential\(\);$/.exec(s.text);
+            if (decl) {
+              if (targets.has(decl[1])) throw new Fail(`${decl[1]} is declared twice`);
+              targets.set(decl[1], {name: decl[1], layers: [], shape: null, at: s.at});
+              continue;
+            }
+            const add = /^([A-Za-z_$][\w$]*)\.add\((.*)\);$/.exec(s.text);
+            if (!add) throw new Fail("expected model.add(…); or const branch = tf.sequential();");
+            const target = targets.get(add[1]);
+            if (!target) throw new Fail(`${add[1]} is not declared above (const ${add[1]} = tf.sequential();)`);
+            if (target.usedAt !== undefined) throw new Fail(`${add[1]} is already a branch of the Branches layer at line ${target.usedAt}; add its layers before that`);
+            const line = s.line ?? base.line;
+            const at: Place = {target, pos: target.layers.length, seed: order.length};
+            const v = valueOf(add[2]);
+            const added: Added = v.k === "call" && v.isNew && v.callee === "Branches" ? {spec: branchesOf(v, at, targets, line), init: null} : layerOf(v, at, line);
+            if ("spec" in added) order.push(added.spec);
+            const init = addTo(target.layers, added, line);
             if (init) inits.add(init);
             if (inits.size > 1) throw new Fail("every layer must use the same initialisation (glorotUniform/zeros, or PyTorch's randomUniform)");
           } catch (e) {
@@ -568,6 +676,15 @@ export function parseProgram(ts: string, base: KerasProgram): KerasProgram | Par
           }
         }
         if (!layers.length) return {line: st[k]?.at ?? lastLine, message: "the model needs at least one model.add(…) layer"};
+        const unused = [...targets.values()].find((t) => t !== model && t.usedAt === undefined);
+        if (unused) return {line: unused.at, message: `${unused.name} is never used by a Branches layer`};
+        // seeds count layers in the order build.ts builds them, so a branch's layers come right before the Branches that uses it
+        const flat = flatLayers(layers);
+        const wrong = flat.findIndex((l, j) => order[j] !== l);
+        if (wrong >= 0) {
+          const l = flat[wrong];
+          return {line: st.find((x) => x.line === l.line)?.at ?? 1, message: "build each branch right before the Branches layer that uses it, in the order it lists them (the layers' seeds count in that order)"};
+        }
         continue;
       }
       const s = st[k];
@@ -575,7 +692,7 @@ export function parseProgram(ts: string, base: KerasProgram): KerasProgram | Par
       try {
         if (expected === "COMPILE") compile = compileOf(s.text, s.line ?? base.compile.line, base);
         else if (expected === "FIT") fit = fitOf(s.text, s.line ?? base.fit.line);
-        else if (s.text !== expected.trim()) throw new Fail(`expected \`${expected.trim()}\` (only the layers, compile and fit can change)`);
+        else if (s.text !== expected.trim() && !(expected === SKELETON[1] && s.text === BRANCHES_IMPORT)) throw new Fail(`expected \`${expected.trim()}\` (only the layers, compile and fit can change)`);
       } catch (e) {
         if (e instanceof Fail) return {line: s.at, message: e.message};
         throw e;

@@ -17,7 +17,8 @@ const c = messages({
     build: "/** 模型：与 Keras 默认相同，权重 glorot_uniform（第 i 层种子 seed + i），偏置为 0。 */",
     compile: "/** 优化器与损失（train.ts 用 makeOptimizer / lossFunction 构造，Adam 的 ε = 1e-7 与 Keras 相同）。 */",
     run: "/** 训练：每轮用种子 seed + 轮次打乱样本，按 batchSize 分批，边训练边给出损失与准确率。 */",
-    line: "// 第 {n} 行"
+    line: "// 第 {n} 行",
+    branches: "// 第 {line} 行的函数式模型：输入分别经过下面 {n} 个分支（null 表示输入本身），再按 {merge} 合并。"
   },
   en: {
     header: "// The Keras model at line {line} ({file}) in TensorFlow.js: this is the program the page trains.",
@@ -28,7 +29,8 @@ const c = messages({
     build: "/** The model: Keras' defaults, glorot_uniform kernels (layer i seeded seed + i), zero biases. */",
     compile: "/** Optimizer and loss (train.ts builds them with makeOptimizer / lossFunction; Adam's ε = 1e-7 as in Keras). */",
     run: "/** Training: each epoch shuffles the samples with seed + epoch, batches of batchSize, loss and accuracy as it goes. */",
-    line: "// line {n}"
+    line: "// line {n}",
+    branches: "// The functional model at line {line}: the input goes through the {n} branches below (null: the input itself), merged by {merge}."
   }
 });
 
@@ -54,6 +56,9 @@ export const SKELETON = [
   `  }`,
   `}`
 ];
+
+/** SKELETON's second line when the model has branches. */
+export const BRANCHES_IMPORT = `import {Branches, SeededDropout} from "../components/models/build.js";`;
 
 const list = (xs: number[]) => `[${xs.join(", ")}]`;
 const str = (s: string) => JSON.stringify(s);
@@ -85,19 +90,42 @@ export function layerShapes(layers: LayerSpec[], inputShape: number[]): number[]
     else if (l.type === "conv2d") s = [dim(s[0], l.kernelSize[0], l.strides[0], l.padding), dim(s[1], l.kernelSize[1], l.strides[1], l.padding), l.filters];
     else if (l.type === "maxPooling2d") s = [dim(s[0], l.poolSize[0], l.strides[0], l.padding), dim(s[1], l.poolSize[1], l.strides[1], l.padding), s[2]];
     else if (l.type === "flatten") s = [s.reduce((a, b) => a * b, 1)];
+    else if (l.type === "branches") {
+      const outs = l.branches.map((b, j) => {
+        const at = branchInput(l, j, s);
+        return layerShapes(b, at).at(-1) ?? at;
+      });
+      s = l.merge === "concatenate" ? [...outs[0].slice(0, -1), outs.reduce((a, o) => a + o[o.length - 1], 0)] : outs[0];
+    }
     out.push(s);
   }
   return out;
 }
 
-/** fan_in of each layer (dense: input features; conv: kh·kw·channels). */
-export function fanIns(layers: LayerSpec[], inputShape: number[]): number[] {
+/** The shape branch j of a branches layer reads: its columns of the input, or the whole input. */
+export function branchInput(l: Extract<LayerSpec, {type: "branches"}>, j: number, inputShape: number[]): number[] {
+  const c = l.columns?.[j];
+  return c ? [c[1] - c[0]] : inputShape;
+}
+
+/**
+ * Every layer in the order the program adds it (a branches layer's own layers, branch by branch, before it): the
+ * position is the layer's seed offset, in the printed program and in build.ts.
+ */
+export function flatLayers(layers: LayerSpec[]): LayerSpec[] {
+  return layers.flatMap((l) => (l.type === "branches" ? [...l.branches.flatMap(flatLayers), l] : [l]));
+}
+
+/** fan_in of each layer (dense: input features; conv: kh·kw·channels), branches' layers included, by layer. */
+export function fanIns(layers: LayerSpec[], inputShape: number[], out = new Map<LayerSpec, number>()): Map<LayerSpec, number> {
   const shapes = layerShapes(layers, inputShape);
-  return layers.map((l, i) => {
+  layers.forEach((l, i) => {
     const prev = i === 0 ? inputShape : shapes[i - 1];
     const c = prev[prev.length - 1] ?? 1;
-    return l.type === "conv2d" ? l.kernelSize[0] * l.kernelSize[1] * c : c;
+    out.set(l, l.type === "conv2d" ? l.kernelSize[0] * l.kernelSize[1] * c : c);
+    if (l.type === "branches") l.branches.forEach((b, j) => fanIns(b, branchInput(l, j, prev), out));
   });
+  return out;
 }
 
 /**
@@ -114,8 +142,9 @@ export function layerExprs(l: LayerSpec, i: number, inputShape: number[] | null,
     return [...layerExprs({...l, activation: "linear", alpha: undefined, perChannel: undefined}, i, inputShape, fanIn),
       {expr: `tf.layers.prelu({alphaInitializer: tf.initializers.constant({value: ${l.alpha ?? 0.25}})${shared ? `, sharedAxes: ${list(shared)}` : ""}})`, line: l.line}];
   }
-  const bn = (l.type === "dense" || l.type === "conv2d") ? l.batchNorm : undefined;
-  if (!bn || l.type === "maxPooling2d" || l.type === "flatten" || l.type === "dropout") return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
+  if (l.type !== "dense" && l.type !== "conv2d") return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
+  const bn = l.batchNorm;
+  if (!bn) return [{expr: layerExpr(l, i, inputShape, fanIn), line: l.line}];
   const before = !bn.afterActivation;
   const core = layerExpr({...l, batchNorm: undefined, activation: before ? "linear" : l.activation}, i, inputShape, fanIn);
   const norm = {expr: `tf.layers.batchNormalization({momentum: ${bn.momentum}, epsilon: ${bn.epsilon}})`, line: bn.line};
@@ -152,7 +181,37 @@ export function layerExpr(l: LayerSpec, i: number, inputShape: number[] | null, 
       return inputShape ? `tf.layers.flatten({inputShape: ${list(inputShape)}})` : "tf.layers.flatten()";
     case "dropout":
       return `new SeededDropout({${input}rate: ${l.rate}, seed: seed + ${i}})`;
+    case "branches":
+      throw new Error("a branches layer is printed by printLayers");
   }
+}
+
+/**
+ * The statements that add `layers` to the model named `target` (the first one with the input's shape). A branches
+ * layer first builds each non-empty branch as its own tf.sequential (branch1, branch2, …, numbered through the
+ * program), then adds `new Branches({merge, branches})`, where null is the input itself.
+ */
+function printLayers(target: string, layers: LayerSpec[], inputShape: number[], at: {seed: number; branch: number}, fans: Map<LayerSpec, number> | null, out: string[]): void {
+  const shapes = layerShapes(layers, inputShape);
+  layers.forEach((l, i) => {
+    const first = i === 0 ? inputShape : null;
+    if (l.type === "branches") {
+      const names = l.branches.map((b, j) => {
+        if (!b.length) return "null";
+        const name = `branch${++at.branch}`;
+        if (j === 0 || !l.branches.slice(0, j).some((x) => x.length)) out.push(`  ${c("branches", {line: l.line, merge: l.merge, n: l.branches.length})}`);
+        out.push(`  const ${name} = tf.sequential();`);
+        printLayers(name, b, branchInput(l, j, i === 0 ? inputShape : shapes[i - 1]), at, fans, out);
+        return name;
+      });
+      const cols = l.columns ? `, columns: [${l.columns.map(list).join(", ")}]` : "";
+      out.push(`  ${target}.add(new Branches({${first ? `inputShape: ${list(first)}, ` : ""}merge: ${str(l.merge)}${cols}, branches: [${names.join(", ")}]})); ${c("line", {n: l.line})}`);
+      at.seed++;
+      return;
+    }
+    for (const e of layerExprs(l, at.seed, first, fans ? fans.get(l) ?? null : null)) out.push(`  ${target}.add(${e.expr}); ${c("line", {n: e.line})}`);
+    at.seed++;
+  });
 }
 
 /** The optimiser options beyond the learning rate that the program sets, in OptimizerOptions' order. */
@@ -182,16 +241,14 @@ export function scheduleText(s: LrSchedule | EarlyStopSpec): string {
 }
 
 export function printProgram(p: KerasProgram): string {
-  const hasConv = p.layers.some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
+  const hasConv = flatLayers(p.layers).some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
   const torch = p.init === "pytorch";
   const fans = torch ? fanIns(p.layers, p.inputShape) : null;
   const out: string[] = [c(p.framework === "pytorch" ? "headerTorch" : "header", {line: p.line, file: p.file}), c("header2"),
     ...(torch ? [c("torchInit")] : []), ...(hasConv ? [c("wasm")] : [])];
   for (const s of SKELETON) {
     if (s === "LAYERS") {
-      p.layers.forEach((l, i) => {
-        for (const e of layerExprs(l, i, i === 0 ? p.inputShape : null, fans ? fans[i] : null)) out.push(`  model.add(${e.expr}); ${c("line", {n: e.line})}`);
-      });
+      printLayers("model", p.layers, p.inputShape, {seed: 0, branch: 0}, fans, out);
     } else if (s === "COMPILE") {
       out.push("", c("compile"), compileLine(p));
     } else if (s === "FIT") {
@@ -199,7 +256,7 @@ export function printProgram(p: KerasProgram): string {
       const early = p.fit.earlyStopping ? `, earlyStopping: ${scheduleText(p.fit.earlyStopping)}` : "";
       out.push(`export const fit = {epochs: ${p.fit.epochs}, batchSize: ${p.fit.batchSize}, validationSplit: ${p.fit.validationSplit}${shuffle}${early}}; ${c("line", {n: p.fit.line})}`, "", c("run"));
     } else if (s.startsWith("import")) {
-      out.push(s);
+      out.push(s === SKELETON[1] && flatLayers(p.layers).some((l) => l.type === "branches") ? BRANCHES_IMPORT : s);
       if (s.includes("train.js")) out.push("");
     } else if (s.startsWith("export function")) {
       out.push(c("build"), s);

@@ -12,6 +12,7 @@
  * data-backend, data-run, data-partial, data-train-size, data-test-size, data-test-accuracy, data-test-loss,
  * data-epochs-done, data-calibrated (the fastest measured backend), data-theta (004).
  */
+import {flatLayers} from "../models/printProgram.js";
 import * as tf from "@tensorflow/tfjs";
 import * as Plot from "@observablehq/plot";
 import {t} from "../i18n/trainingPanel.js";
@@ -94,6 +95,13 @@ export function layerText(l: LayerSpec): string {
       return "Flatten()";
     case "dropout":
       return `Dropout(${l.rate})`;
+    case "branches": {
+      // [Dense(16, tanh) | Dense(32, relu) → Dense(32, relu)] → Concatenate
+      const merge = l.merge[0].toUpperCase() + l.merge.slice(1);
+      const branch = (b: LayerSpec[], j: number) => (l.columns ? t("branchColumns", {a: l.columns[j][0] + 1, b: l.columns[j][1]}) : "") +
+        (b.length ? b.map(layerText).join(" → ") : t("branchInput"));
+      return `[${l.branches.map(branch).join(" | ")}] → ${merge}`;
+    }
   }
 }
 
@@ -294,7 +302,7 @@ function finish(c: Ctx, my: AbortController): void {
 /** "auto": the calibrated fastest (calibrating first if needed); a named backend as asked, falling back if it fails. */
 async function pickBackend(c: Ctx, pref: BackendName | "auto", my: AbortController, kind: Kind): Promise<BackendName> {
   const want = pref === "auto" ? (c.calibration ?? (await measure(c, my.signal))).chosen ?? "auto" : pref;
-  const needsConvGradients = c.program.layers.some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
+  const needsConvGradients = flatLayers(c.program.layers).some((l) => l.type === "conv2d" || l.type === "maxPooling2d");
   const choice = await chooseBackend(want, {wasmPaths: c.options.wasmPaths, needsConvGradients, onDeviceLost: (m) => {
     if (c.root.dataset.state !== "training" || c.ctl !== my) return;
     my.abort();

@@ -7,6 +7,8 @@ import type {OptimizerName, OptimizerOptions} from "./program.js";
 import {LOSSES, OPTIMIZERS, SKIPPABLE_LAYERS, SKIPPED_LAYER, UNKNOWN, describe, type DataSrc, type ModelState, type Val} from "./values.js";
 import {foldModifier} from "./fold.js";
 import {addLayer, kerasLayer} from "./layers.js";
+import {checkMergeAxis, functionalModel, mergeTensors, MERGE_LAYERS} from "./functional.js";
+import type {LayerSpec} from "./program.js";
 import type {Arg} from "../pytorch/layers.js";
 import {kerasSchedule} from "../pytorch/schedulers.js";
 
@@ -45,19 +47,16 @@ export function trainTestSplit(it: Interpreter, path: string, args: Val[], kwarg
  */
 export function applyLayer(it: Interpreter, layer: Extract<Val, {k: "layer" | "modifier" | "unknown"}>, input: Val, line: number): Val {
   if (layer.k === "unknown") return input.k === "tensor" || input.k === "input" ? input : UNKNOWN(layer.why);
-  const base = input.k === "input" ? {inputShape: input.shape, layers: []} : input.k === "tensor" ? input : null;
+  const base = input.k === "input" ? {inputShape: input.shape, layers: [], roots: [input.id ?? 0]} : input.k === "tensor" ? input : null;
   if (!base) throw new Error(`a layer is applied to ${describe(input)} (only keras.Input and other layers' outputs are followed)`);
-  if (input.k === "tensor") {
-    if (input.used.v) throw new Error("this tensor feeds two layers: functional models with branches are not supported");
-    input.used.v = true;
-  }
-  if (layer.k === "layer") return {k: "tensor", inputShape: base.inputShape, layers: [...base.layers, layer.spec], used: {v: false}};
+  const tensor = (layers: LayerSpec[]): Val => ({k: "tensor", inputShape: base.inputShape, layers, roots: base.roots});
+  if (layer.k === "layer") return tensor([...base.layers, layer.spec]);
   try {
-    return {k: "tensor", inputShape: base.inputShape, layers: foldModifier(base.layers, layer.mod), used: {v: false}};
+    return tensor(foldModifier(base.layers, layer.mod));
   } catch (err) {
     it.error(layer.mod.line, `${(err as Error).message}; the page trains the model without it`);
     if (layer.mod.kind === "activation") it.fatalLines.add(layer.mod.line);
-    return {k: "tensor", inputShape: base.inputShape, layers: base.layers, used: {v: false}};
+    return tensor(base.layers);
   }
   void line;
 }
@@ -78,11 +77,7 @@ export function readLossText(text: string): {name: string; fromLogits: boolean; 
 export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwargs: () => Record<string, Val>, line: number): Val | null {
   if (/^keras\.(models\.)?Model$/.test(path)) {
     const kw = kwargs(), a = args();
-    const inp = kw.inputs ?? a[0], out = kw.outputs ?? a[1];
-    if (out?.k !== "tensor" || inp?.k !== "input") throw new Error("keras.Model(inputs, outputs) : outputs must come from layers applied to a keras.Input");
-    const m: ModelState = {line, layers: out.layers, inputShape: out.inputShape, fits: []};
-    it.models.push(m);
-    return {k: "model", m};
+    return {k: "model", m: functionalModel(it, kw.inputs ?? a[0], kw.outputs ?? a[1], line)};
   }
   if (/^keras\.(models\.)?Sequential$/.test(path)) {
     const m: ModelState = {line, layers: [], fits: []};
@@ -98,9 +93,17 @@ export function kerasCall(it: Interpreter, path: string, args: () => Val[], kwar
   const metric = /^keras\.metrics\.(\w+)$/.exec(path)?.[1];
   if (metric) return {k: "str", v: /Accuracy$/.test(metric) ? "accuracy" : metric};
   if (/^keras\.(Input|layers\.Input)$/.test(path)) {
-    return {k: "input", shape: it.shape(kwargs().shape ?? args()[0], line, "shape")};
+    const kw = kwargs();
+    return {k: "input", shape: it.shape(kw.shape ?? args()[0], line, "shape"), id: ++it.inputCount, ...(kw.name?.k === "str" ? {name: kw.name.v} : {})};
   }
   const layerName = /^keras\.layers\.(\w+)$/.exec(path)?.[1];
+  const merge = layerName ? MERGE_LAYERS[layerName] : undefined;
+  if (layerName && merge) {
+    const kw = kwargs();
+    checkMergeAxis(it, merge, kw.axis, line);
+    // layers.Add() makes the layer; layers.add([a, b]) applies it
+    return layerName === merge ? mergeTensors(it, merge, args()[0] ?? kw.inputs ?? {k: "none"}, line) : {k: "merge", kind: merge, line};
+  }
   if (layerName) {
     const at = it.physLine(layerName, line);
     try {

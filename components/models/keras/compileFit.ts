@@ -1,6 +1,7 @@
 /**
  * model.compile / fit / evaluate and the methods of a NumPy gradient-descent class instance. Pure.
  */
+import {joinInputs} from "./functional.js";
 import {show, type Expr} from "./expr.js";
 import type {Interpreter} from "./interpreter.js";
 import {DEFAULT_LR, LOSSES, MODEL_OUTPUT, OPTIMIZERS, UNKNOWN, describe, type ModelState, type Val} from "./values.js";
@@ -59,9 +60,9 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
     case "fit": {
       const x0 = kw.x ?? args[0];
       const piped = x0?.k === "tfdata" ? unpackTfData(x0, line) : null;
-      const x = piped ? piped.x : x0, y = piped ? piped.y : kw.y ?? args[1];
+      const x = joinInputs(it, m, piped ? piped.x : x0, line, "fit()"), y = piped ? piped.y : kw.y ?? args[1];
       if (!x || !y) throw new Error("fit() needs x and y");
-    if (kw.validation_data) it.warn(line, "fit(): validation_data= is not used in the page (the final evaluation uses evaluate()'s data)");
+      const val = validationData(it, m, kw.validation_data, line);
     const shuffleArg = kw.shuffle;
       const epochs = kw.epochs ?? args[3];
       const bs = kw.batch_size ?? args[2];
@@ -95,16 +96,16 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
         if (on === "val_loss" && !validated) it.warn(line, `fit(): ${what} monitors val_loss, but fit() has no validation data; it is not followed`);
       if (earlyStopping && (earlyStopping.monitor !== "val_loss" || validated)) spec.earlyStopping = earlyStopping;
       if (callbacks.plateau && callbacks.plateau.monitor === "val_loss" && !validated) delete callbacks.plateau;
-      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...callbacks, ...(classWeight ? {classWeight} : {})});
+      m.fits.push({spec, x, y, site: it.callSites[0] ?? line, ...callbacks, ...(classWeight ? {classWeight} : {}), ...(val ? {val} : {})});
       return UNKNOWN("history");
     }
     case "evaluate": {
       const x0 = kw.x ?? args[0];
-      m.evaluate = x0?.k === "tfdata" ? {line, x: x0.x, y: x0.y} : {line, x: x0, y: kw.y ?? args[1]};
+      m.evaluate = x0?.k === "tfdata" ? {line, x: x0.x, y: x0.y} : {line, x: joinInputs(it, m, x0, line, "evaluate()"), y: kw.y ?? args[1]};
       return {k: "seq", items: [UNKNOWN("test loss"), UNKNOWN("test accuracy")]};
     }
     case "predict": {
-      const x = kw.x ?? args[0];
+      const x = joinInputs(it, m, kw.x ?? args[0], line, "predict()");
       if (x && m.fits.length && !m.predicted) m.predicted = {line, x};
       return UNKNOWN(MODEL_OUTPUT);
     }
@@ -114,6 +115,20 @@ export function modelMethod(it: Interpreter, m: ModelState, method: string, args
       it.warn(line, `model.${method}() is not followed`);
       return UNKNOWN(method);
   }
+}
+
+/**
+ * fit(validation_data=(x_val, y_val)) on arrays the code computes: the validation set the page monitors (early
+ * stopping, ReduceLROnPlateau, the validation curve). Anything else is named and left out.
+ */
+function validationData(it: Interpreter, m: ModelState, v: Val | undefined, line: number): {x: Val; y: Val} | undefined {
+  if (!v || v.k === "none") return undefined;
+  if (v.k === "seq" && v.items.length === 2) {
+    const x = joinInputs(it, m, v.items[0], line, "fit(validation_data=…)")!, y = v.items[1];
+    if (x.k === "nd" && y.k === "nd") return {x, y};
+  }
+  it.warn(line, `fit(): validation_data= (${describe(v)}) is not followed; the page validates as the rest of fit() says`);
+  return undefined;
 }
 
 export function instanceMethod(it: Interpreter, inst: Extract<Val, {k: "instance"}>, method: string, e: Extract<Expr, {type: "call"}>, line: number): Val {

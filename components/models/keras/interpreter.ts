@@ -19,6 +19,7 @@ import {withReaderText} from "./messages.js";
 import {mentionsND, isTorchData, npRoute, refsOpaque} from "./routing.js";
 import {torchCall} from "../pytorch/calls.js";
 import {applyLayer, trainTestSplit} from "./calls.js";
+import {mergeTensors} from "./functional.js";
 import {BUILTIN_NAMES, callBuiltin, listComp, valItems} from "./comprehension.js";
 import {kerasCall} from "./calls.js";
 import {tfDataCall, tfDataMethod} from "./tfdata.js";
@@ -57,6 +58,10 @@ export class Interpreter {
   readonly script = new Script(this.np);
   /** Top-level statements run by the NumPy interpreter, in order (the page's recipe), and whether a loop trained. */
   readonly npStatements: PyStmt[] = [];
+  /** Arrays keras/functional.ts's joinInputs made from the lists a several-input model is given. */
+  readonly joinedInputs = new Set<string>();
+  /** keras.Input tensors made so far (each gets the next id). */
+  inputCount = 0;
   readonly npLoops: number[] = [];
   /** Passes of model-building loops run so far (statements.ts unrolls them; nested loops multiply, so all are bounded). */
   unrolledPasses = 0;
@@ -439,6 +444,7 @@ export class Interpreter {
     if (fn.k === "torch" || (fn.k === "mod" && /^(torch(vision)?\.|<torch>\.)/.test(fn.path))) {
       return torchCall(this, fn, e, scope, line);
     }
+    if (fn.k === "merge") return mergeTensors(this, fn.kind, e.args[0] ? this.evaluate(e.args[0], scope, line) : {k: "none"}, fn.line);
     if (fn.k === "layer" || fn.k === "modifier" || (fn.k === "unknown" && fn.why.endsWith(SKIPPED_LAYER))) {
       return applyLayer(this, fn, e.args[0] ? this.evaluate(e.args[0], scope, line) : {k: "none"}, line);
     }

@@ -47,7 +47,17 @@ export type LayerSpec =
       regularizer?: Regularizer}
   | {type: "maxPooling2d"; poolSize: [number, number]; strides: [number, number]; padding: "valid" | "same"; line: number}
   | {type: "flatten"; line: number}
-  | {type: "dropout"; rate: number; line: number};
+  | {type: "dropout"; rate: number; line: number}
+  /**
+   * A Keras functional model's branches: the input goes through each branch (an empty one is the input itself) and
+   * the outputs are merged. `columns`: the branches read different keras.Inputs, laid side by side in the model's
+   * input (branch j reads columns [a, b)); only as a model's first layer.
+   */
+  | {type: "branches"; merge: MergeKind; branches: LayerSpec[][]; columns?: [number, number][]; line: number};
+
+/** How Keras' merge layers combine their inputs (Concatenate on the last axis, Add, Subtract, …). */
+export type MergeKind = "concatenate" | "add" | "subtract" | "multiply" | "average" | "maximum" | "minimum";
+export const MERGE_KINDS: readonly MergeKind[] = ["concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum"];
 
 export type OptimizerName = "adam" | "sgd" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw" | "nadam";
 

@@ -129,7 +129,7 @@ function kerasProgram(it: Interpreter, fitted: ModelState[], claims: Claim[], fi
     return {diagnostics};
   }
   const notes: Note[] = [];
-  const dataset = fit.x.k === "nd" ? ndDataset(it, fit.x, fit.y, predictedTest(it, m, fit), fit.spec.line, false, notes) : resolveDataset(m, fit.x, fit.y, fit.spec.line, notes, diagnostics);
+  const dataset = fit.x.k === "nd" ? ndDataset(it, fit.x, fit.y, predictedTest(it, m, fit), fit.spec.line, false, notes, fit.val) : resolveDataset(m, fit.x, fit.y, fit.spec.line, notes, diagnostics);
   if (!dataset) return {diagnostics};
   if (dataset.ref.id === "mnist" && fit.x.k === "data" && fit.x.limit) dataset.ref.trainLimit = fit.x.limit;
   if (dataset.ref.id === "mnist" && m.evaluate?.x?.k === "data" && m.evaluate.x.limit) dataset.ref.testLimit = m.evaluate.x.limit;

@@ -5,7 +5,7 @@
 import type {Expr} from "./expr.js";
 import type {GdClass, PyStmt} from "./gd.js";
 import {scanCode} from "./lines.js";
-import type {Activation, CompileSpec, FitSpec, LayerSpec, LossName, LrSchedule, OptimizerName, OptimizerOptions} from "./program.js";
+import type {Activation, CompileSpec, FitSpec, LayerSpec, LossName, LrSchedule, MergeKind, OptimizerName, OptimizerOptions} from "./program.js";
 import type {LabelledTable} from "./table.js";
 import type {Modifier} from "./fold.js";
 import type {NPValue} from "../numpy/values.js";
@@ -17,10 +17,14 @@ export interface ModelState {
   line: number;
   layers: LayerSpec[];
   inputShape?: number[];
+  /** A functional model's keras.Inputs when there are several: laid side by side in this order (keras/functional.ts). */
+  inputs?: {name?: string; width: number}[];
   compile?: CompileSpec;
   fits: {spec: FitSpec; x: Val; y: Val; site: number; lrCallback?: Extract<Val, {k: "callback"}>; plateau?: Extract<LrSchedule, {kind: "plateau"}>; classWeight?: number[];
     /** Recorded from a loop of the code's own around tf.GradientTape (keras/tapeFit.ts), at this line. */
-    tape?: {line: number}}[];
+    tape?: {line: number};
+    /** fit(validation_data=(x, y)) on arrays the code computes. */
+    val?: {x: Val; y: Val}}[];
   evaluate?: {line: number; x?: Val; y?: Val};
   /** The first model.predict(x) call after fit: its x is the test set when nothing is evaluated. */
   predicted?: {line: number; x: Val};
@@ -35,7 +39,10 @@ export type Val =
   | {k: "layer"; spec: LayerSpec; inputShape?: number[]}
   /** BatchNormalization / Activation: folded into the layer before it (keras/fold.ts). */
   | {k: "modifier"; mod: Modifier; inputShape?: number[]}
-  | {k: "input"; shape: number[]}
+  /** keras.Input (`id`: which one, for the functional API; `name`: its name=) or an InputLayer's shape. */
+  | {k: "input"; shape: number[]; id?: number; name?: string}
+  /** A merge layer (layers.Concatenate(), layers.Add(), …) before it is applied to a list of tensors (keras/functional.ts). */
+  | {k: "merge"; kind: MergeKind; line: number}
   | {k: "model"; m: ModelState}
   | {k: "optimizer"; name: OptimizerName; lr?: number; schedule?: LrSchedule; options?: OptimizerOptions}
   | {k: "schedule"; schedule: LrSchedule; initial: number}
@@ -47,7 +54,8 @@ export type Val =
   | {k: "none"}
   | {k: "seq"; items: Val[]}
   | {k: "data"; src: DataSrc; part: "x" | "y" | "frame"; split: "train" | "test" | "all"; sampleShape?: number[]; scale?: number; limit?: number}
-  | {k: "tensor"; inputShape: number[]; layers: LayerSpec[]; used: {v: boolean}}
+  /** A functional-API tensor: the layers from its keras.Input(s) (`roots`: their ids, in the order the inputs are laid side by side). */
+  | {k: "tensor"; inputShape: number[]; layers: LayerSpec[]; roots: number[]}
   | {k: "torch"; t: TorchVal}
   | {k: "func"; name: string; params: {name: string; def?: Val; defText?: string}[]; body: PyStmt[]; line: number}
   | {k: "class"; name: string; gd: GdClass | null; line: number}
