@@ -303,7 +303,7 @@ describe("npm run check on the corpus", () => {
     expect(out).not.toMatch(/RangeError|Maximum call stack/);
     expect(r.status).toBe(1);
     for (const line of [
-      `${CORPUS}/bombs.md:7: error: formula not typeset`,
+      `${CORPUS}/bombs.md:8: error: formula not typeset`,
       `${CORPUS}/bombs.md:13: error: quotes / lists are nested more than 60 levels deep here; the deeper markers are shown as text`,
       `${CORPUS}/bombs.md:17: error: quotes / lists are nested more than 60 levels deep here`,
       `${CORPUS}/unclosed-fence.md:7: error: code fence opened here is never closed; the rest of the file became code`,
