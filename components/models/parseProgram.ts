@@ -8,7 +8,7 @@
 import {KERNEL_INITS, MERGE_KINDS, type Activation, type KernelInit, type KerasProgram, type LayerSpec, type LossName, type LrSchedule, type OptimizerName, type ParamInit} from "./keras/program.js";
 import {checkSchedule} from "./keras/schedule.js";
 import {checkEarlyStop} from "./earlyStop.js";
-import {BRANCHES_IMPORT, OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON, branchInput, flatLayers, layerShapes} from "./printProgram.js";
+import {BRANCHES_IMPORT, OPTIMIZER_OPTIONS, PYTORCH_BIAS_SEED, SKELETON, branchInput, flatLayers, outputShape} from "./printProgram.js";
 import {mergedShape} from "./keras/functional.js";
 
 export interface ParseError {
@@ -318,7 +318,7 @@ interface Place {
 function nextShape(t: Target): number[] | null {
   const input = t.shape ?? t.declared;
   if (!input) return null;
-  return t.layers.length ? layerShapes(t.layers, input).at(-1)! : input;
+  return outputShape(t.layers, input);
 }
 
 /** `new Branches({inputShape?, merge, columns?, branches: [branch1, null, …]})`: the branches layer over declared branches. */
@@ -360,7 +360,7 @@ function branchesOf(v: Extract<Value, {k: "call"}>, at: Place, targets: Map<stri
   });
   if (merge === "subtract" && spec.branches.length !== 2) throw new Fail("Branches: subtract takes exactly two branches");
   try {
-    mergedShape(merge, spec.branches.map((b, j) => (b.length ? layerShapes(b, branchInput(spec, j, input)).at(-1)! : branchInput(spec, j, input))));
+    mergedShape(merge, spec.branches.map((b, j) => outputShape(b, branchInput(spec, j, input))));
   } catch (e) {
     throw new Fail(`Branches: ${(e as Error).message}`);
   }

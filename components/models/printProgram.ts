@@ -93,13 +93,18 @@ export function layerShapes(layers: LayerSpec[], inputShape: number[]): number[]
     else if (l.type === "branches") {
       const outs = l.branches.map((b, j) => {
         const at = branchInput(l, j, s);
-        return layerShapes(b, at).at(-1) ?? at;
+        return outputShape(b, at);
       });
       s = l.merge === "concatenate" ? [...outs[0].slice(0, -1), outs.reduce((a, o) => a + o[o.length - 1], 0)] : outs[0];
     }
     out.push(s);
   }
   return out;
+}
+
+/** The shape of one sample after `layers` (the input's when there are none). */
+export function outputShape(layers: LayerSpec[], inputShape: number[]): number[] {
+  return layerShapes(layers, inputShape).at(-1) ?? inputShape;
 }
 
 /** The shape branch j of a branches layer reads: its columns of the input, or the whole input. */

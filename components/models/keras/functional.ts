@@ -8,7 +8,7 @@
  */
 import type {Interpreter} from "./interpreter.js";
 import {MERGE_KINDS, type LayerSpec, type MergeKind} from "./program.js";
-import {layerShapes} from "../printProgram.js";
+import {outputShape} from "../printProgram.js";
 import {describe, type ModelState, type Val} from "./values.js";
 
 type Tensor = Extract<Val, {k: "tensor"}>;
@@ -25,11 +25,6 @@ function chainOf(v: Val): {inputShape: number[]; layers: LayerSpec[]; roots: num
   if (v.k === "input") return {inputShape: v.shape, layers: [], roots: [v.id ?? 0]};
   if (v.k === "tensor") return v;
   return null;
-}
-
-/** The shape of one sample after `layers` (the input's when there are none). */
-function outShape(layers: LayerSpec[], inputShape: number[]): number[] {
-  return layerShapes(layers, inputShape).at(-1) ?? inputShape;
 }
 
 /** Checks that the branch outputs can be merged; returns the merged shape. */
@@ -68,8 +63,8 @@ export function mergeTensors(it: Interpreter, kind: MergeKind, list: Val, line: 
     const prefix = chains[0].layers.slice(0, k);
     const branches = chains.map((c) => c.layers.slice(k));
     sharedCheck(branches);
-    const at = outShape(prefix, chains[0].inputShape);
-    mergedShape(kind, branches.map((b) => outShape(b, at)));
+    const at = outputShape(prefix, chains[0].inputShape);
+    mergedShape(kind, branches.map((b) => outputShape(b, at)));
     return {k: "tensor", inputShape: chains[0].inputShape, layers: [...prefix, {type: "branches", merge: kind, branches, line}], roots: chains[0].roots};
   }
   const ids = chains.map((c) => c.roots);
@@ -81,7 +76,7 @@ export function mergeTensors(it: Interpreter, kind: MergeKind, list: Val, line: 
   }
   const branches = chains.map((c) => c.layers);
   sharedCheck(branches);
-  mergedShape(kind, chains.map((c) => outShape(c.layers, c.inputShape)));
+  mergedShape(kind, chains.map((c) => outputShape(c.layers, c.inputShape)));
   const spec: LayerSpec = {type: "branches", merge: kind, branches, line};
   const widths = chains.map((c) => c.inputShape[0]);
   PENDING.set(spec, {ids: ids.flat(), widths});
